@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Carapace testbed: make this Debian machine (as root) ready for the build and the integration tests.
+# Installs Docker Engine and busybox-static, starts dockerd if it is not answering, and builds the
+# local test images (there is no registry). Idempotent: a second run changes nothing and takes seconds.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+log() { printf '[testbed] %s\n' "$*"; }
+
+need_pkgs=()
+command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_pkgs+=(busybox-static)
+command -v nginx >/dev/null 2>&1 || need_pkgs+=(nginx)
+command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+command -v mvn >/dev/null 2>&1 || need_pkgs+=(maven)
+command -v javac >/dev/null 2>&1 || need_pkgs+=(openjdk-17-jdk-headless)
+[ -f /usr/share/selinux/devel/Makefile ] || need_pkgs+=(selinux-policy-dev)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "installing ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# The Debian 20.10 client; /usr/local/bin/docker may be a newer client only.
+DOCKER=/usr/bin/docker
+[ -x "$DOCKER" ] || DOCKER=$(command -v docker)
+
+if ! "$DOCKER" info >/dev/null 2>&1; then
+  log "starting dockerd"
+  setsid nohup dockerd >/var/log/dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 1 60); do
+    "$DOCKER" info >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  "$DOCKER" info >/dev/null 2>&1 || { log "dockerd did not answer; see /var/log/dockerd.log"; tail -20 /var/log/dockerd.log; exit 1; }
+fi
+log "dockerd answers: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+
+# Test images, pinned by name here and in dev.carapace.core.testing.TestImages.
+bb_sum=$(sha256sum /bin/busybox | cut -c1-16)
+build_image() { # name dockerfile-body
+  local name=$1 body=$2
+  local want="$bb_sum-$(printf '%s' "$body" | sha256sum | cut -c1-16)"
+  local have
+  have=$("$DOCKER" image inspect -f '{{index .Config.Labels "dev.carapace.testbed"}}' "$name" 2>/dev/null || true)
+  if [ "$have" = "$want" ]; then log "image $name up to date"; return; fi
+  local ctx; ctx=$(mktemp -d)
+  cp /bin/busybox "$ctx/busybox"
+  printf '%s\nLABEL dev.carapace.testbed=%s\n' "$body" "$want" > "$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 "$DOCKER" build -q -t "$name" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  log "built image $name"
+}
+base='FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox","--install","-s","/bin"]
+RUN ["/bin/mkdir","-p","/tmp","/etc","/data","/www"]
+RUN ["/bin/sh","-c","chmod 1777 /tmp && echo root:x:0:0:root:/root:/bin/sh > /etc/passwd && echo app:x:1000:1000:app:/home/app:/bin/sh >> /etc/passwd && echo root:x:0: > /etc/group && echo app:x:1000: >> /etc/group && echo hello-from-carapace > /www/index.html"]
+CMD ["sh"]'
+build_image carapace-test/busybox:1 "$base"
+build_image carapace-test/busybox-user:1 "$base
+USER 1000:1000
+HEALTHCHECK --interval=1s --timeout=1s --retries=3 CMD [\"true\"]"
+
+if [ -f "$here/peers.sh" ]; then
+  "$here/peers.sh"
+fi
+log "ready"
