@@ -1,0 +1,37 @@
+package dev.carapace.core;
+
+import java.util.List;
+
+/**
+ * A {@link SecureContainerSpec} that cannot be launched. Holds every problem found, each as
+ * {@code <attribute> <rule>: <value>}, so one build shows them all:
+ *
+ * <pre>
+ * Invalid SecureContainerSpec (2 problems):
+ *   - memorySwap must be at least memoryLimit: 32MiB &lt; 64MiB
+ *   - ports require a network: network is none (call network("bridge"))
+ * </pre>
+ */
+public final class InvalidSpecException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+  private final List<String> problems;
+
+  public InvalidSpecException(List<String> problems) {
+    super(render(problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  private static String render(List<String> problems) {
+    StringBuilder sb = new StringBuilder("Invalid SecureContainerSpec (").append(problems.size())
+        .append(problems.size() == 1 ? " problem):" : " problems):");
+    for (String p : problems) {
+      sb.append("\n  - ").append(p);
+    }
+    return sb.toString();
+  }
+
+  /** Each problem, {@code <attribute> <rule>: <value>}. */
+  public List<String> problems() {
+    return problems;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.carapace.core;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A published port, as {@code docker run -p 127.0.0.1:8080:80/tcp}. The host IP is always explicit:
+ * Carapace never publishes on every interface by accident ({@code -p 8080:80} does).
+ *
+ * <pre>{@code
+ * PortBinding.localhost(8080, 80);                    // -p 127.0.0.1:8080:80
+ * new PortBinding("0.0.0.0", 8080, 80, "tcp");        // every interface, on purpose
+ * }</pre>
+ *
+ * @param hostIp an IPv4 or IPv6 literal; {@code 0.0.0.0} or {@code ::} for every interface
+ * @param hostPort 1-65535, or 0 for a port the engine picks
+ * @param containerPort 1-65535
+ * @param protocol {@code tcp}, {@code udp} or {@code sctp}
+ */
+public record PortBinding(String hostIp, int hostPort, int containerPort, String protocol) {
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+  public PortBinding {
+    Objects.requireNonNull(hostIp, "port host ip");
+    Objects.requireNonNull(protocol, "port protocol");
+    if (hostIp.isEmpty()) {
+      throw new IllegalArgumentException("port host ip must be explicit: \"\" (use 127.0.0.1, "
+          + "or 0.0.0.0 to publish on every interface)");
+    }
+    if (!IPV4.matcher(hostIp).matches() && !IPV6.matcher(hostIp).matches()) {
+      throw new IllegalArgumentException("port host ip must be an IP address literal: " + hostIp);
+    }
+    if (hostPort < 0 || hostPort > 65535) {
+      throw new IllegalArgumentException("port host port must be between 0 and 65535: " + hostPort);
+    }
+    if (containerPort < 1 || containerPort > 65535) {
+      throw new IllegalArgumentException("port container port must be between 1 and 65535: " + containerPort);
+    }
+    if (!(protocol.equals("tcp") || protocol.equals("udp") || protocol.equals("sctp"))) {
+      throw new IllegalArgumentException("port protocol must be tcp, udp or sctp: " + protocol);
+    }
+  }
+
+  /** TCP on 127.0.0.1: reachable from this host only. */
+  public static PortBinding localhost(int hostPort, int containerPort) {
+    return new PortBinding("127.0.0.1", hostPort, containerPort, "tcp");
+  }
+
+  /** Whether the port is published on every interface ({@code 0.0.0.0} or {@code ::}). */
+  public boolean allInterfaces() {
+    return hostIp.equals("0.0.0.0") || hostIp.equals("::") || hostIp.equals("[::]");
+  }
+
+  /** The {@code -p} form: {@code 127.0.0.1:8080:80/tcp}, IPv6 in brackets. */
+  @Override
+  public String toString() {
+    String ip = hostIp.contains(":") && !hostIp.startsWith("[") ? "[" + hostIp + "]" : hostIp;
+    return ip + ":" + (hostPort == 0 ? "" : hostPort) + ":" + containerPort + "/" + protocol;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.carapace.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The seccomp filter on the container's system calls ({@code --security-opt seccomp=...}).
+ *
+ * <ul>
+ *   <li>{@link #engineDefault()}: the engine's default profile (the default here);
+ *   <li>{@link #profile(Path)} / {@link #profileJson(String)}: a custom profile, checked to be a JSON
+ *       object with a {@code defaultAction}, and sent inline as the CLI does;
+ *   <li>{@link #unconfined()}: <b>no filter at all; every system call the capabilities allow is
+ *       open to the container.</b> Logged as a warning at every launch.
+ * </ul>
+ */
+public final class Seccomp {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Seccomp DEFAULT = new Seccomp(Kind.DEFAULT, null, "default");
+  private static final Seccomp UNCONFINED = new Seccomp(Kind.UNCONFINED, null, "unconfined");
+
+  /** Which kind of filter. */
+  public enum Kind { DEFAULT, PROFILE, UNCONFINED }
+
+  private final Kind kind;
+  private final String json;
+  private final String description;
+
+  private Seccomp(Kind kind, String json, String description) {
+    this.kind = kind;
+    this.json = json;
+    this.description = description;
+  }
+
+  /** The engine's default profile: the secure default. */
+  public static Seccomp engineDefault() {
+    return DEFAULT;
+  }
+
+  /**
+   * <b>Warning: disables seccomp.</b> The container may make every system call its capabilities
+   * allow. Matches {@code --security-opt seccomp=unconfined}.
+   */
+  public static Seccomp unconfined() {
+    return UNCONFINED;
+  }
+
+  /**
+   * A profile read from {@code file} now, checked, and sent inline.
+   *
+   * @throws IllegalArgumentException naming the file when unreadable or not a profile
+   */
+  public static Seccomp profile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("seccomp profile must be a readable file: " + file
+          + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+    return new Seccomp(Kind.PROFILE, check(text, file.toString()), file.toString());
+  }
+
+  /** A profile given as JSON text, checked and sent inline. */
+  public static Seccomp profileJson(String json) {
+    return new Seccomp(Kind.PROFILE, check(json, "inline"), "inline");
+  }
+
+  private static String check(String text, String source) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("seccomp profile must be JSON: " + source + " ("
+          + e.getOriginalMessage() + ")");
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("seccomp profile must be JSON: " + source);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("seccomp profile must be a JSON object: " + source);
+    }
+    JsonNode action = node.get("defaultAction");
+    if (action == null || !action.isTextual() || !action.asText().startsWith("SCMP_ACT_")) {
+      throw new IllegalArgumentException(
+          "seccomp profile must have a defaultAction like SCMP_ACT_ERRNO: " + source);
+    }
+    return text;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The profile's JSON, for {@link Kind#PROFILE}. */
+  public Optional<String> json() {
+    return Optional.ofNullable(json);
+  }
+
+  /** The {@code --security-opt} value to send; empty for the engine default. */
+  public Optional<String> securityOpt() {
+    switch (kind) {
+      case UNCONFINED:
+        return Optional.of("seccomp=unconfined");
+      case PROFILE:
+        return Optional.of("seccomp=" + json);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** {@code default}, {@code unconfined} or the profile's source (never the whole JSON). */
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Seccomp && ((Seccomp) o).kind == kind && Objects.equals(((Seccomp) o).json, json);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, json);
+  }
+}
