@@ -1,0 +1,224 @@
+package dev.carapace.tls;
+
+import dev.carapace.tls.internal.KeyDecodingException;
+import dev.carapace.tls.internal.PemCodec;
+import dev.carapace.tls.internal.SecureFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads and writes the PEM files of a Docker TLS setup: certificates (one or a bundle of several)
+ * and private keys.
+ *
+ * <p>Reading accepts every private key format that {@code openssl} commonly writes: PKCS#1
+ * {@code RSA PRIVATE KEY} ({@code openssl genrsa -traditional}), SEC1 {@code EC PRIVATE KEY}
+ * with or without a preceding {@code EC PARAMETERS} block ({@code openssl ecparam -genkey}),
+ * PKCS#8 {@code PRIVATE KEY} ({@code openssl genpkey}) and PKCS#8 {@code ENCRYPTED PRIVATE KEY}
+ * ({@code openssl pkcs8 -topk8}) with a passphrase. Writing produces certificates and unencrypted
+ * PKCS#8 keys; a key file is created owner-only ({@code rw-------}) in the very call that creates
+ * it, never {@code chmod}ed afterwards, and an existing file is never overwritten.
+ *
+ * <p>Every failure is a {@link TlsMaterialException} naming the file and what was wrong; no
+ * message contains key material or the passphrase.
+ *
+ * <pre>{@code
+ * List<X509Certificate> cas = Pem.readCertificates(Path.of("/etc/docker/ca.pem"));
+ * PrivateKey key = Pem.readPrivateKey(Path.of("/etc/docker/key.pem"), passphrase);
+ * Pem.writePrivateKey(Path.of("/tmp/pki/key.pem"), key); // rw-------
+ * }</pre>
+ */
+public final class Pem {
+  private Pem() {}
+
+  /**
+   * Returns every certificate in {@code file}, in file order: a single certificate, a chain, or a
+   * CA bundle. Blocks other than certificates (keys, {@code EC PARAMETERS}) are skipped.
+   *
+   * @throws TlsMaterialException if the file is missing, unreadable, not PEM, or holds no
+   *     certificate
+   */
+  public static List<X509Certificate> readCertificates(Path file) {
+    String text = readText(file, "certificate file");
+    List<X509Certificate> certificates;
+    try {
+      certificates = PemCodec.certificates(text);
+    } catch (IOException | CertificateException e) {
+      throw new TlsMaterialException(
+          "certificate file is not valid PEM: " + file + " (" + e.getMessage() + ")", e);
+    }
+    if (certificates.isEmpty()) {
+      throw new TlsMaterialException(
+          "certificate file contains no CERTIFICATE block: " + file + found(text));
+    }
+    return List.copyOf(certificates);
+  }
+
+  /**
+   * Returns the first certificate in {@code file}; for a chain that is the leaf.
+   *
+   * @throws TlsMaterialException as {@link #readCertificates(Path)}
+   */
+  public static X509Certificate readCertificate(Path file) {
+    return readCertificates(file).get(0);
+  }
+
+  /**
+   * Returns the unencrypted private key in {@code file}.
+   *
+   * @throws TlsMaterialException if the file is missing, unreadable, holds no supported private
+   *     key, or the key is encrypted
+   */
+  public static PrivateKey readPrivateKey(Path file) {
+    return readPrivateKey(file, null);
+  }
+
+  /**
+   * Returns the private key in {@code file}, decrypting an {@code ENCRYPTED PRIVATE KEY} (or a
+   * legacy {@code Proc-Type: 4,ENCRYPTED} block) with {@code passphrase}. The passphrase is not
+   * copied or kept; the caller may clear it afterwards.
+   *
+   * @param passphrase the passphrase of an encrypted key, or {@code null}; ignored when the key
+   *     is not encrypted
+   * @throws TlsMaterialException if the file is missing, unreadable, holds no supported private
+   *     key, or cannot be decrypted with {@code passphrase}
+   */
+  public static PrivateKey readPrivateKey(Path file, char[] passphrase) {
+    String text = readText(file, "private key file");
+    try {
+      return PemCodec.privateKey(text, passphrase);
+    } catch (KeyDecodingException e) {
+      throw new TlsMaterialException(keyMessage(e, file), e.getCause());
+    }
+  }
+
+  /**
+   * Writes {@code certificate} to the new file {@code file} with permissions {@code rw-r--r--}.
+   *
+   * @throws TlsMaterialException if the file already exists or cannot be written
+   */
+  public static void writeCertificate(Path file, X509Certificate certificate) {
+    writeCertificates(file, List.of(certificate));
+  }
+
+  /**
+   * Writes {@code certificates} (a chain or a bundle) to the new file {@code file} with
+   * permissions {@code rw-r--r--}.
+   *
+   * @throws TlsMaterialException if the file already exists or cannot be written
+   */
+  public static void writeCertificates(Path file, List<X509Certificate> certificates) {
+    StringBuilder pem = new StringBuilder();
+    for (X509Certificate certificate : certificates) {
+      pem.append(certificatePem(certificate));
+    }
+    write(file, pem.toString(), SecureFiles.WORLD_READABLE);
+  }
+
+  /**
+   * Writes {@code key} as unencrypted PKCS#8 to the new file {@code file}, created with
+   * permissions {@code rw-------} atomically (the file never exists with wider permissions). If
+   * writing fails, no file is left behind.
+   *
+   * @throws TlsMaterialException if the file already exists, the file system has no POSIX
+   *     permissions, or the file cannot be written
+   */
+  public static void writePrivateKey(Path file, PrivateKey key) {
+    write(file, privateKeyPem(key), SecureFiles.OWNER_ONLY);
+  }
+
+  /** Returns {@code certificate} as a {@code CERTIFICATE} PEM block. */
+  public static String certificatePem(X509Certificate certificate) {
+    try {
+      return PemCodec.encode("CERTIFICATE", certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException(
+          "certificate cannot be encoded: " + certificate.getSubjectX500Principal(), e);
+    }
+  }
+
+  /**
+   * Returns {@code key} as an unencrypted PKCS#8 {@code PRIVATE KEY} PEM block. Treat the result
+   * as a secret.
+   *
+   * @throws IllegalArgumentException if the key has no PKCS#8 encoding (a hardware key)
+   */
+  public static String privateKeyPem(PrivateKey key) {
+    Objects.requireNonNull(key, "key");
+    if (!"PKCS#8".equals(key.getFormat()) || key.getEncoded() == null) {
+      throw new IllegalArgumentException(
+          "private key must have a PKCS#8 encoding: " + key.getAlgorithm() + " key in format "
+              + key.getFormat());
+    }
+    return PemCodec.encode("PRIVATE KEY", key.getEncoded());
+  }
+
+  private static void write(Path file, String pem, Set<PosixFilePermission> permissions) {
+    try {
+      SecureFiles.createFile(file, pem.getBytes(StandardCharsets.US_ASCII), permissions);
+    } catch (FileAlreadyExistsException e) {
+      throw new TlsMaterialException("file already exists: " + file + " (it is never overwritten)", e);
+    } catch (UnsupportedOperationException e) {
+      throw new TlsMaterialException(
+          "file system does not support POSIX permissions: " + file, e);
+    } catch (IOException e) {
+      throw new TlsMaterialException("file could not be written: " + file + " (" + e + ")", e);
+    }
+  }
+
+  static String readText(Path file, String what) {
+    Objects.requireNonNull(file, "file");
+    if (Files.isDirectory(file)) {
+      throw new TlsMaterialException(what + " is a directory: " + file);
+    }
+    try {
+      return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      throw new TlsMaterialException(what + " does not exist: " + file, e);
+    } catch (AccessDeniedException e) {
+      throw new TlsMaterialException(what + " is not readable: " + file, e);
+    } catch (IOException e) {
+      throw new TlsMaterialException(what + " could not be read: " + file + " (" + e + ")", e);
+    }
+  }
+
+  private static String keyMessage(KeyDecodingException e, Path file) {
+    switch (e.reason()) {
+      case NO_KEY:
+        return "private key file contains no private key: " + file
+            + (e.detail().isEmpty() ? " (no PEM block)" : " (" + e.detail() + ")");
+      case UNSUPPORTED_TYPE:
+        return "private key file has an unsupported PEM type: " + file + " (" + e.detail()
+            + "; expected PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)";
+      case NEEDS_PASSPHRASE:
+        return "private key file is encrypted and needs a passphrase: " + file;
+      case WRONG_PASSPHRASE:
+        return "private key file cannot be decrypted with the given passphrase: " + file;
+      case UNSUPPORTED_ALGORITHM:
+        return "private key file has an unsupported key type: " + file + " (" + e.detail() + ")";
+      default:
+        return "private key file is malformed: " + file + " (" + e.detail() + ")";
+    }
+  }
+
+  private static String found(String text) {
+    try {
+      List<String> types = PemCodec.types(text);
+      return types.isEmpty() ? " (no PEM block)" : " (found " + types + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.carapace.tls;
+
+/**
+ * TLS material could not be read, written or trusted: a PEM file is missing, unreadable or
+ * malformed, a key cannot be decrypted, or a certificate fails one of the checks made before any
+ * connection (validity dates, key match, issuer, extended key usage, key size).
+ *
+ * <p>The message always names the file and what was wrong, in the form {@code <attribute>
+ * <rule>: <actual value>}, and never contains key material or a passphrase. This exception is
+ * unchecked: material that fails these checks is a configuration error to be fixed, not a
+ * condition to retry.
+ *
+ * <pre>{@code
+ * try {
+ *   DockerTlsMaterial material = DockerTlsMaterial.loadClient(Path.of("/etc/docker/client"));
+ * } catch (TlsMaterialException e) {
+ *   // e.g. "certificate has expired: /etc/docker/client/cert.pem (subject CN=client, ...)"
+ * }
+ * }</pre>
+ */
+public class TlsMaterialException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception with a message that names the file and the problem. */
+  public TlsMaterialException(String message) {
+    super(message);
+  }
+
+  /** Creates an exception with a message that names the file and the problem, and its cause. */
+  public TlsMaterialException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
