@@ -1,0 +1,18 @@
+package dev.carapace.core;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.core.internal.EngineClient;
+
+/**
+ * A plain docker-java {@link DockerClient} for an {@link Endpoint}, for callers (and the policy
+ * module's audit) who want docker-java itself. Built without {@code DefaultDockerClientConfig}, so it
+ * starts fast and reads no files. Close it when done.
+ */
+public final class DockerClients {
+  private DockerClients() {}
+
+  /** A client to {@code endpoint}, each response bounded by the endpoint's response timeout. */
+  public static DockerClient connect(Endpoint endpoint) {
+    return EngineClient.single(endpoint, endpoint.responseTimeout());
+  }
+}

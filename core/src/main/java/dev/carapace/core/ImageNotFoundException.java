@@ -1,0 +1,11 @@
+package dev.carapace.core;
+
+/** The image is not on the engine and could not (or, by {@link PullPolicy}, may not) be pulled. */
+public final class ImageNotFoundException extends LaunchException {
+  private static final long serialVersionUID = 1L;
+
+  public ImageNotFoundException(Step step, String image, String detail, String daemonMessage,
+      Throwable cause) {
+    super(step, image, null, detail, daemonMessage, cause);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.carapace.core;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What the kernel enforces on a process, read from its {@code /proc/<pid>/status}: the effective,
+ * permitted and bounding capability sets, {@code NoNewPrivs} and the seccomp mode. Used to show, from
+ * inside a container, that the hardening asked for is real.
+ *
+ * <pre>{@code
+ * ProcStatus s = ProcStatus.parse(launcher.run(spec.toBuilder().command("cat", "/proc/self/status")
+ *     .build(), Duration.ofSeconds(10)).stdout());
+ * s.effective();          // [] with the default spec
+ * }</pre>
+ *
+ * @param effective {@code CapEff}
+ * @param permitted {@code CapPrm}
+ * @param bounding {@code CapBnd}
+ * @param effectiveMask {@code CapEff} as the kernel printed it, a 64-bit mask
+ * @param noNewPrivs {@code NoNewPrivs: 1}
+ * @param seccompMode {@code Seccomp}: 0 none, 1 strict, 2 filter
+ * @param uid the real uid
+ */
+public record ProcStatus(Set<Capability> effective, Set<Capability> permitted, Set<Capability> bounding,
+    long effectiveMask, boolean noNewPrivs, int seccompMode, int uid) {
+
+  /** Parses the text of {@code /proc/self/status}. */
+  public static ProcStatus parse(String status) {
+    long eff = -1;
+    long prm = -1;
+    long bnd = -1;
+    boolean nnp = false;
+    int seccomp = -1;
+    int uid = -1;
+    for (String line : status.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String key = line.substring(0, colon);
+      String value = line.substring(colon + 1).trim();
+      switch (key) {
+        case "CapEff": eff = Long.parseUnsignedLong(value, 16); break;
+        case "CapPrm": prm = Long.parseUnsignedLong(value, 16); break;
+        case "CapBnd": bnd = Long.parseUnsignedLong(value, 16); break;
+        case "NoNewPrivs": nnp = value.equals("1"); break;
+        case "Seccomp": seccomp = Integer.parseInt(value); break;
+        case "Uid": uid = Integer.parseInt(value.split("\\s+")[0]); break;
+        default: break;
+      }
+    }
+    if (eff == -1 || bnd == -1) {
+      throw new IllegalArgumentException("proc status must have CapEff and CapBnd lines: "
+          + (status.length() > 80 ? status.substring(0, 80) + "..." : status));
+    }
+    return new ProcStatus(Capability.fromMask(eff), prm == -1 ? EnumSet.noneOf(Capability.class)
+        : Capability.fromMask(prm), Capability.fromMask(bnd), eff, nnp, seccomp, uid);
+  }
+
+  /** {@code CapEff} as 16 hex digits, as the kernel prints it. */
+  public String effectiveHex() {
+    return String.format("%016x", effectiveMask);
+  }
+}

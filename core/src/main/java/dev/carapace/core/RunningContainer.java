@@ -1,0 +1,220 @@
+package dev.carapace.core;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.StreamType;
+import dev.carapace.core.LaunchException.Step;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A container started by {@link ContainerLauncher#launch}: wait for it, read its logs and stats,
+ * stop it, remove it. {@link #close()} removes it (killing it if it still runs) and is idempotent, so
+ * try-with-resources never leaks one.
+ *
+ * <pre>{@code
+ * try (RunningContainer c = launcher.launch(spec)) {
+ *   ContainerStats s = c.stats();
+ *   c.stop(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ */
+public final class RunningContainer implements AutoCloseable {
+  private final ContainerLauncher launcher;
+  private final String id;
+  private final SecureContainerSpec spec;
+  private final AtomicBoolean removed = new AtomicBoolean();
+
+  RunningContainer(ContainerLauncher launcher, String id, SecureContainerSpec spec) {
+    this.launcher = launcher;
+    this.id = id;
+    this.spec = spec;
+  }
+
+  /** The container's full id. */
+  public String id() {
+    return id;
+  }
+
+  /** The spec it was launched from. */
+  public SecureContainerSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Waits at most {@code timeout} for the container to exit.
+   *
+   * @return its exit code, or empty when it still runs after {@code timeout}
+   */
+  public OptionalInt awaitExit(Duration timeout) {
+    try (WaitContainerResultCallback cb = launcher.client().streaming().waitContainerCmd(id)
+        .exec(new WaitContainerResultCallback())) {
+      Integer code = cb.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return code == null ? OptionalInt.empty() : OptionalInt.of(code);
+    } catch (com.github.dockerjava.api.exception.DockerClientException e) {
+      // docker-java's "Awaiting status code timeout."
+      if (String.valueOf(e.getMessage()).contains("timeout")) {
+        return OptionalInt.empty();
+      }
+      throw launcher.fail(Step.WAIT, spec.image(), id, e);
+    } catch (java.io.IOException e) {
+      throw new LaunchException(Step.WAIT, spec.image(), id, "closing the wait stream", null, e);
+    } catch (RuntimeException e) {
+      throw launcher.fail(Step.WAIT, spec.image(), id, e);
+    }
+  }
+
+  /** The output so far, stdout and stderr apart ({@code docker logs}). */
+  public ContainerLogs logs() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        byte[] payload = frame.getPayload();
+        if (payload == null) {
+          return;
+        }
+        synchronized (this) {
+          (frame.getStreamType() == StreamType.STDERR ? err : out).write(payload, 0, payload.length);
+        }
+      }
+    };
+    try {
+      launcher.client().streaming().logContainerCmd(id).withStdOut(true).withStdErr(true)
+          .withFollowStream(false).exec(cb);
+      if (!cb.awaitCompletion(launcher.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        cb.close();
+        throw new LaunchException(Step.LOGS, spec.image(), id,
+            "logs not read within " + launcher.streamTimeout(), null, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException(Step.LOGS, spec.image(), id, "interrupted", null, e);
+    } catch (java.io.IOException e) {
+      throw new LaunchException(Step.LOGS, spec.image(), id, "closing the log stream", null, e);
+    } catch (RuntimeException e) {
+      throw launcher.fail(Step.LOGS, spec.image(), id, e);
+    }
+    synchronized (cb) {
+      return new ContainerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** One sample of CPU and memory use ({@code docker stats --no-stream}). */
+  public ContainerStats stats() {
+    AtomicReference<Statistics> first = new AtomicReference<>();
+    ResultCallback.Adapter<Statistics> cb = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Statistics s) {
+        first.compareAndSet(null, s);
+      }
+    };
+    try {
+      launcher.client().streaming().statsCmd(id).withNoStream(true).exec(cb);
+      if (!cb.awaitCompletion(launcher.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        cb.close();
+        throw new LaunchException(Step.STATS, spec.image(), id,
+            "stats not read within " + launcher.streamTimeout(), null, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException(Step.STATS, spec.image(), id, "interrupted", null, e);
+    } catch (java.io.IOException e) {
+      throw new LaunchException(Step.STATS, spec.image(), id, "closing the stats stream", null, e);
+    } catch (RuntimeException e) {
+      throw launcher.fail(Step.STATS, spec.image(), id, e);
+    }
+    Statistics s = first.get();
+    if (s == null) {
+      throw new LaunchException(Step.STATS, spec.image(), id, "the engine sent no sample", null, null);
+    }
+    long cpu = s.getCpuStats() != null && s.getCpuStats().getCpuUsage() != null
+        ? orZero(s.getCpuStats().getCpuUsage().getTotalUsage()) : 0;
+    long system = s.getCpuStats() != null ? orZero(s.getCpuStats().getSystemCpuUsage()) : 0;
+    long online = s.getCpuStats() != null ? orZero(s.getCpuStats().getOnlineCpus()) : 0;
+    long mem = s.getMemoryStats() != null ? orZero(s.getMemoryStats().getUsage()) : 0;
+    long limit = s.getMemoryStats() != null ? orZero(s.getMemoryStats().getLimit()) : 0;
+    long pids = s.getPidsStats() != null ? orZero(s.getPidsStats().getCurrent()) : 0;
+    Instant read;
+    try {
+      read = s.getRead() == null ? Instant.now() : Instant.parse(s.getRead());
+    } catch (java.time.format.DateTimeParseException e) {
+      read = Instant.now();
+    }
+    return new ContainerStats(read, cpu, system, online, mem, limit, pids);
+  }
+
+  private static long orZero(Long v) {
+    return v == null ? 0 : v;
+  }
+
+  /** The health status the engine reports ({@code starting}, {@code healthy}, {@code unhealthy}), if it has a check. */
+  public Optional<String> healthStatus() {
+    InspectContainerResponse r = inspect();
+    return r.getState() == null || r.getState().getHealth() == null ? Optional.empty()
+        : Optional.ofNullable(r.getState().getHealth().getStatus());
+  }
+
+  /** Whether the container's main process runs. */
+  public boolean isRunning() {
+    InspectContainerResponse r = inspect();
+    return r.getState() != null && Boolean.TRUE.equals(r.getState().getRunning());
+  }
+
+  private InspectContainerResponse inspect() {
+    try {
+      return launcher.api().inspectContainerCmd(id).exec();
+    } catch (RuntimeException e) {
+      throw launcher.fail(Step.INSPECT, spec.image(), id, e);
+    }
+  }
+
+  /**
+   * Sends the stop signal, waits at most {@code timeout}, then kills ({@code docker stop -t}). A
+   * stopped container is fine.
+   */
+  public void stop(Duration timeout) {
+    try {
+      launcher.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+    } catch (NotModifiedException e) {
+      // already stopped
+    } catch (RuntimeException e) {
+      throw launcher.fail(Step.STOP, spec.image(), id, e);
+    }
+  }
+
+  /** Removes the container, killing it if it runs. Idempotent. */
+  public void remove() {
+    if (removed.compareAndSet(false, true)) {
+      try {
+        launcher.removeContainer(id);
+      } catch (RuntimeException e) {
+        removed.set(false);
+        throw launcher.fail(Step.REMOVE, spec.image(), id, e);
+      }
+    }
+  }
+
+  /** Same as {@link #remove()}. */
+  @Override
+  public void close() {
+    remove();
+  }
+
+  @Override
+  public String toString() {
+    return "RunningContainer{" + id.substring(0, Math.min(12, id.length())) + " " + spec.image() + "}";
+  }
+}

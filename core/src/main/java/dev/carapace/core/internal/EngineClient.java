@@ -1,0 +1,150 @@
+package dev.carapace.core.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.core.SSLConfig;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.Endpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Builds docker-java clients for an {@link Endpoint} without {@code DefaultDockerClientConfig}, which
+ * reads files and system properties at every start (about 400 ms of a cold start).
+ *
+ * <p>Two clients share nothing but the endpoint: {@link #api()} bounds every response by the
+ * endpoint's response timeout; {@link #streaming()} has no response timeout, for waits, logs and
+ * stats, which the launcher bounds itself.
+ */
+public final class EngineClient implements AutoCloseable {
+  private static final ObjectMapper MAPPER =
+      DockerClientConfig.getDefaultObjectMapper().copy().registerModule(RawLogConfig.MODULE);
+
+  private final DockerClient api;
+  private final DockerClient streaming;
+
+  private EngineClient(DockerClient api, DockerClient streaming) {
+    this.api = api;
+    this.streaming = streaming;
+  }
+
+  /** Opens both clients; no request is sent yet. */
+  public static EngineClient open(Endpoint endpoint) {
+    Config config = new Config(endpoint.uri());
+    DockerHttpClient apiHttp = new ApacheDockerHttpClient.Builder()
+        .dockerHost(endpoint.uri())
+        .connectionTimeout(endpoint.connectTimeout())
+        .responseTimeout(endpoint.responseTimeout())
+        .maxConnections(32)
+        .build();
+    DockerHttpClient streamHttp = new ApacheDockerHttpClient.Builder()
+        .dockerHost(endpoint.uri())
+        .connectionTimeout(endpoint.connectTimeout())
+        .maxConnections(64)
+        .build();
+    return new EngineClient(DockerClientImpl.getInstance(config, apiHttp),
+        DockerClientImpl.getInstance(config, streamHttp));
+  }
+
+  /** A single docker-java client for callers who want one (no streaming split). */
+  public static DockerClient single(Endpoint endpoint, Duration responseTimeout) {
+    DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(endpoint.uri())
+        .connectionTimeout(endpoint.connectTimeout())
+        .responseTimeout(responseTimeout)
+        .maxConnections(32)
+        .build();
+    return DockerClientImpl.getInstance(new Config(endpoint.uri()), http);
+  }
+
+  /** Bounded by the endpoint's response timeout. */
+  public DockerClient api() {
+    return api;
+  }
+
+  /** Unbounded responses, for wait, logs and stats. */
+  public DockerClient streaming() {
+    return streaming;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(api);
+    closeQuietly(streaming);
+  }
+
+  private static void closeQuietly(DockerClient client) {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing a connection pool: nothing to recover
+    }
+  }
+
+  /** The least a docker-java client needs: the host, no registry auth, the engine's own API version. */
+  private static final class Config implements DockerClientConfig {
+    private final URI host;
+
+    Config(URI host) {
+      this.host = host;
+    }
+
+    @Override
+    public URI getDockerHost() {
+      return host;
+    }
+
+    @Override
+    public RemoteApiVersion getApiVersion() {
+      // unversioned paths: the engine answers in its own current version
+      return RemoteApiVersion.UNKNOWN_VERSION;
+    }
+
+    @Override
+    public String getRegistryUsername() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryPassword() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryEmail() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryUrl() {
+      return null;
+    }
+
+    @Override
+    public AuthConfig effectiveAuthConfig(String imageName) {
+      return null;
+    }
+
+    @Override
+    public AuthConfigurations getAuthConfigurations() {
+      return new AuthConfigurations();
+    }
+
+    @Override
+    public SSLConfig getSSLConfig() {
+      return null;
+    }
+
+    @Override
+    public ObjectMapper getObjectMapper() {
+      return MAPPER;
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.carapace.core.internal;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Ulimit;
+import dev.carapace.core.SecureContainerSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place where a {@link SecureContainerSpec} becomes docker-java's create request. Uses only
+ * non-deprecated docker-java API.
+ */
+public final class SpecTranslator {
+  private SpecTranslator() {}
+
+  /** Fills {@code cmd} (image, command, env, labels... and its HostConfig) from {@code spec}. */
+  public static CreateContainerCmd apply(SecureContainerSpec spec, CreateContainerCmd cmd,
+      Map<String, String> extraLabels) {
+    cmd.withImage(spec.image());
+    if (!spec.command().isEmpty()) {
+      cmd.withCmd(spec.command());
+    }
+    if (!spec.entrypoint().isEmpty()) {
+      cmd.withEntrypoint(spec.entrypoint());
+    }
+    if (!spec.env().isEmpty()) {
+      List<String> env = new ArrayList<>(spec.env().size());
+      spec.env().forEach((k, v) -> env.add(k + "=" + v));
+      cmd.withEnv(env);
+    }
+    spec.workingDir().ifPresent(w -> cmd.withWorkingDir(w.toString()));
+    spec.user().ifPresent(cmd::withUser);
+    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+    labels.putAll(extraLabels);
+    cmd.withLabels(labels);
+    spec.name().ifPresent(cmd::withName);
+    spec.hostname().ifPresent(cmd::withHostName);
+    spec.healthCheck().ifPresent(h -> cmd.withHealthcheck(healthCheck(h)));
+    spec.stopSignal().ifPresent(cmd::withStopSignal);
+    spec.stopTimeout().ifPresent(t -> cmd.withStopTimeout((int) t.getSeconds()));
+    if (!spec.ports().isEmpty()) {
+      Set<ExposedPort> exposed = new LinkedHashSet<>();
+      for (dev.carapace.core.PortBinding p : spec.ports()) {
+        exposed.add(exposedPort(p));
+      }
+      cmd.withExposedPorts(new ArrayList<>(exposed));
+    }
+    cmd.withHostConfig(applyTo(spec, HostConfig.newHostConfig()));
+    return cmd;
+  }
+
+  /**
+   * Writes the spec's hardening and resources onto {@code hc}, keeping whatever else it holds
+   * (Testcontainers' binds, port bindings and the like are merged, not replaced).
+   */
+  public static HostConfig applyTo(SecureContainerSpec spec, HostConfig hc) {
+    hc.withPrivileged(false);
+    if (spec.dropAllCapabilities()) {
+      hc.withCapDrop(Capability.ALL);
+    } else if (!spec.capDrop().isEmpty()) {
+      hc.withCapDrop(capabilities(spec.capDrop()));
+    }
+    if (!spec.capAdd().isEmpty()) {
+      hc.withCapAdd(capabilities(spec.capAdd()));
+    }
+    List<String> securityOpts = new ArrayList<>();
+    if (hc.getSecurityOpts() != null) {
+      for (String existing : hc.getSecurityOpts()) {
+        if (!existing.startsWith("no-new-privileges") && !existing.startsWith("seccomp")) {
+          securityOpts.add(existing);
+        }
+      }
+    }
+    securityOpts.addAll(spec.securityOpts());
+    if (!securityOpts.isEmpty()) {
+      hc.withSecurityOpts(securityOpts);
+    }
+    spec.cpusetCpus().ifPresent(c -> hc.withCpusetCpus(c.toString()));
+    spec.cpuShares().ifPresent(hc::withCpuShares);
+    spec.cpuQuota().ifPresent(hc::withCpuQuota);
+    spec.cpuPeriod().ifPresent(hc::withCpuPeriod);
+    spec.nanoCpus().ifPresent(hc::withNanoCPUs);
+    spec.memoryLimit().ifPresent(m -> hc.withMemory(m.bytes()));
+    spec.memorySwap().ifPresent(m -> hc.withMemorySwap(m.bytes()));
+    hc.withPidsLimit(spec.pidsLimit());
+    if (!spec.ulimits().isEmpty()) {
+      List<Ulimit> ulimits = new ArrayList<>();
+      for (dev.carapace.core.Ulimit u : spec.ulimits()) {
+        ulimits.add(new Ulimit(u.name(), u.soft(), u.hard()));
+      }
+      hc.withUlimits(ulimits);
+    }
+    spec.logConfig().ifPresent(l -> hc.withLogConfig(logConfig(l)));
+    hc.withReadonlyRootfs(spec.readOnlyRootFilesystem());
+    List<Mount> mounts = hc.getMounts() == null ? new ArrayList<>() : new ArrayList<>(hc.getMounts());
+    Map<String, String> tmpfs = hc.getTmpFs() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(hc.getTmpFs());
+    for (dev.carapace.core.Mount m : spec.mounts()) {
+      switch (m.type()) {
+        case TMPFS:
+          tmpfs.put(m.target().toString(), tmpfsOptions(m));
+          break;
+        case BIND:
+          mounts.add(new Mount().withType(MountType.BIND).withSource(m.source())
+              .withTarget(m.target().toString()).withReadOnly(m.readOnly()));
+          break;
+        case VOLUME:
+          mounts.add(new Mount().withType(MountType.VOLUME).withSource(m.source())
+              .withTarget(m.target().toString()).withReadOnly(m.readOnly()));
+          break;
+        default:
+          throw new AssertionError(m.type());
+      }
+    }
+    if (!mounts.isEmpty()) {
+      hc.withMounts(mounts);
+    }
+    if (!tmpfs.isEmpty()) {
+      hc.withTmpFs(tmpfs);
+    }
+    hc.withNetworkMode(spec.network());
+    if (!spec.ports().isEmpty()) {
+      Ports ports = hc.getPortBindings() == null ? new Ports() : hc.getPortBindings();
+      for (dev.carapace.core.PortBinding p : spec.ports()) {
+        ports.bind(exposedPort(p), Ports.Binding.bindIpAndPort(p.hostIp(),
+            p.hostPort() == 0 ? null : p.hostPort()));
+      }
+      hc.withPortBindings(ports);
+    }
+    spec.restartPolicy().ifPresent(r -> hc.withRestartPolicy(restartPolicy(r)));
+    if (spec.init()) {
+      hc.withInit(true);
+    }
+    return hc;
+  }
+
+  /** tmpfs options as {@code --tmpfs} sends them: never exec, suid or devices. */
+  static String tmpfsOptions(dev.carapace.core.Mount m) {
+    StringBuilder sb = new StringBuilder(m.readOnly() ? "ro" : "rw").append(",noexec,nosuid,nodev");
+    m.size().ifPresent(s -> sb.append(",size=").append(s.bytes()));
+    return sb.toString();
+  }
+
+  static Capability[] capabilities(Set<dev.carapace.core.Capability> caps) {
+    Capability[] out = new Capability[caps.size()];
+    int i = 0;
+    for (dev.carapace.core.Capability c : caps) {
+      out[i++] = Capability.valueOf(c.name());
+    }
+    return out;
+  }
+
+  /** Known drivers go through docker-java's own type, others by name (see {@link RawLogConfig}). */
+  static LogConfig logConfig(dev.carapace.core.LogConfig l) {
+    Map<String, String> options = l.options().isEmpty() ? null : new LinkedHashMap<>(l.options());
+    return new RawLogConfig(l.driver(), options);
+  }
+
+  static ExposedPort exposedPort(dev.carapace.core.PortBinding p) {
+    return new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+  }
+
+  static RestartPolicy restartPolicy(dev.carapace.core.RestartPolicy r) {
+    switch (r.name()) {
+      case "always":
+        return RestartPolicy.alwaysRestart();
+      case "unless-stopped":
+        return RestartPolicy.unlessStoppedRestart();
+      case "on-failure":
+        return RestartPolicy.onFailureRestart(r.maxRetries());
+      default:
+        return RestartPolicy.noRestart();
+    }
+  }
+
+  static HealthCheck healthCheck(dev.carapace.core.HealthCheck h) {
+    return new HealthCheck().withTest(h.test())
+        .withInterval(nanos(h.interval()))
+        .withTimeout(nanos(h.timeout()))
+        .withStartPeriod(nanos(h.startPeriod()))
+        .withRetries(h.retries());
+  }
+
+  private static long nanos(Duration d) {
+    return d.toNanos();
+  }
+
+  /** docker-java's PortBinding for a spec port, for callers that merge. */
+  static PortBinding portBinding(dev.carapace.core.PortBinding p) {
+    return new PortBinding(Ports.Binding.bindIpAndPort(p.hostIp(), p.hostPort() == 0 ? null : p.hostPort()),
+        exposedPort(p));
+  }
+}

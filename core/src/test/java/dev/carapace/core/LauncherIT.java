@@ -1,0 +1,323 @@
+package dev.carapace.core;
+
+import static dev.carapace.core.testing.TestEngine.BUSYBOX;
+import static dev.carapace.core.testing.TestEngine.BUSYBOX_USER;
+import static dev.carapace.core.testing.TestEngine.busybox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import dev.carapace.core.testing.TestEngine;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The launcher against the real engine, checked by what the kernel shows inside the container. */
+class LauncherIT {
+  private static final Duration T = Duration.ofSeconds(30);
+  private static ContainerLauncher launcher;
+  private static DockerClient docker;
+
+  @BeforeAll
+  static void connect() {
+    launcher = TestEngine.launcher();
+    docker = DockerClients.connect(TestEngine.endpoint());
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    launcher.close();
+    docker.close();
+  }
+
+  @AfterEach
+  void nothingLeft() {
+    assertEquals(List.of(), ours(), "containers left behind by this launcher");
+  }
+
+  private static List<String> ours() {
+    return docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcher.id())).exec()
+        .stream().map(Container::getId).toList();
+  }
+
+  private static ProcStatus status(SecureContainerSpec spec) {
+    RunResult r = launcher.run(spec, T);
+    assertEquals(0, r.exitCode(), r.stderr());
+    return ProcStatus.parse(r.stdout());
+  }
+
+  private static String out(SecureContainerSpec spec) {
+    RunResult r = launcher.run(spec, T);
+    assertEquals(0, r.exitCode(), r.stderr());
+    return r.stdout().trim();
+  }
+
+  @Test
+  void defaultSpecDropsEveryCapabilityAndSetsNoNewPrivs() {
+    ProcStatus s = status(busybox("cat", "/proc/self/status").build());
+    assertEquals("0000000000000000", s.effectiveHex());
+    assertEquals(Set0(), s.bounding());
+    assertTrue(s.noNewPrivs());
+    assertEquals(2, s.seccompMode(), "default seccomp profile is a filter");
+  }
+
+  private static EnumSet<Capability> Set0() {
+    return EnumSet.noneOf(Capability.class);
+  }
+
+  @Test
+  void dockerDefaultsWithoutDropAllShowTheFourteenCapabilities() {
+    ProcStatus s = status(busybox("cat", "/proc/self/status").dropAllCapabilities(false).build());
+    assertEquals("00000000a80425fb", s.effectiveHex());
+    assertEquals(Capability.dockerDefaults(), s.effective());
+  }
+
+  @Test
+  void seedsCapDropListRemovesEachNamedCapability() {
+    SecureContainerSpec spec = busybox("cat", "/proc/self/status").dropAllCapabilities(false)
+        .addCapDrop("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "KILL", "MKNOD", "NET_RAW", "SETGID",
+            "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "AUDIT_WRITE")
+        .build();
+    assertEquals("0000000000000000", status(spec).effectiveHex());
+    SecureContainerSpec netRawOnly = busybox("cat", "/proc/self/status").dropAllCapabilities(false)
+        .addCapDrop("net_raw").build();
+    ProcStatus s = status(netRawOnly);
+    assertEquals("00000000a80405fb", s.effectiveHex());
+    assertFalse(s.effective().contains(Capability.NET_RAW));
+  }
+
+  @Test
+  void dropAllThenAddBackGivesExactlyThoseCapabilities() {
+    ProcStatus s = status(busybox("cat", "/proc/self/status")
+        .addCapAdd("CHOWN", "cap_sys_chroot", "NET_RAW").build());
+    assertEquals(EnumSet.of(Capability.CHOWN, Capability.SYS_CHROOT, Capability.NET_RAW), s.effective());
+    assertEquals(String.format("%016x", 1L | 1L << 13 | 1L << 18), s.effectiveHex());
+  }
+
+  @Test
+  void chownNeedsChownCapability() {
+    SecureContainerSpec without = busybox("sh", "-c", "touch /tmp/f && chown 1000 /tmp/f").build();
+    RunResult denied = launcher.run(without, T);
+    assertNotEquals(0, denied.exitCode());
+    assertTrue(denied.stderr().contains("Operation not permitted"), denied.stderr());
+    RunResult allowed = launcher.run(without.toBuilder().addCapAdd(Capability.CHOWN).build(), T);
+    assertEquals(0, allowed.exitCode(), allowed.stderr());
+  }
+
+  @Test
+  void cpusetAndSharesReachTheCgroup() {
+    String out = out(busybox("sh", "-c",
+        "cat /sys/fs/cgroup/cpuset/cpuset.cpus /sys/fs/cgroup/cpu/cpu.shares")
+        .cpusetCpus(CpuSet.parse("1")).cpuShares(512).build());
+    assertEquals("1\n512", out);
+  }
+
+  @Test
+  void memoryAndPidsLimitsReachTheCgroup() {
+    String out = out(busybox("sh", "-c",
+        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max")
+        .memoryLimit(MemorySize.ofMebibytes(64)).pidsLimit(100).build());
+    assertEquals((64L << 20) + "\n100", out);
+  }
+
+  @Test
+  void readOnlyRootRefusesWritesWhileTmpfsAccepts() {
+    RunResult r = launcher.run(busybox("sh", "-c",
+        "echo x > /tmp/ok && cat /tmp/ok && echo y > /data/no")
+        .readOnlyRootFilesystem(true)
+        .addMounts(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(8)))
+        .build(), T);
+    assertEquals("x", r.stdout().trim());
+    assertNotEquals(0, r.exitCode());
+    assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+  }
+
+  @Test
+  void userRunsWithThatUid() {
+    assertEquals("1000:1000", out(busybox("sh", "-c", "echo $(id -u):$(id -g)").user("1000:1000").build()));
+    assertEquals("1000", out(SecureContainerSpec.builder().image(BUSYBOX_USER).command("id", "-u").build()));
+  }
+
+  @Test
+  void stdoutAndStderrAreApartAndExitCodeKept() {
+    RunResult r = launcher.run(busybox("sh", "-c", "echo out; echo err >&2; exit 3").build(), T);
+    assertEquals(3, r.exitCode());
+    assertEquals("out\n", r.stdout());
+    assertEquals("err\n", r.stderr());
+  }
+
+  @Test
+  void syslogDriverDeliversOutputAsDatagrams() throws Exception {
+    try (DatagramSocket listener = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(10_000);
+      SecureContainerSpec spec = busybox("echo", "hello-syslog")
+          .logConfig(LogConfig.builder("syslog")
+              .option("syslog-address", "udp://127.0.0.1:" + listener.getLocalPort())
+              .option("tag", "carapace-it").build())
+          .build();
+      RunResult r = launcher.run(spec, T);
+      assertEquals(0, r.exitCode());
+      byte[] buf = new byte[4096];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      listener.receive(p);
+      String datagram = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+      assertTrue(datagram.contains("carapace-it"), datagram);
+      assertTrue(datagram.contains("hello-syslog"), datagram);
+    }
+  }
+
+  @Test
+  void selinuxAndApparmorOptionsAreRecordedThoughThisKernelEnforcesNeither() {
+    try (RunningContainer c = launcher.launch(busybox("true")
+        .selinuxLabel(SelinuxLabel.parse("label:type:docker_apache_t"))
+        .apparmorProfile("docker-default").build())) {
+      InspectContainerResponse r = docker.inspectContainerCmd(c.id()).exec();
+      List<String> opts = r.getHostConfig().getSecurityOpts();
+      assertTrue(opts.contains("label=type:docker_apache_t"), opts.toString());
+      assertTrue(opts.contains("apparmor=docker-default"), opts.toString());
+      assertTrue(opts.contains("no-new-privileges"), opts.toString());
+    }
+  }
+
+  @Test
+  void detachedHandleWaitsStatsStopsAndRemoves() {
+    RunningContainer c = launcher.launch(busybox("sh", "-c", "echo started; sleep 30")
+        .memoryLimit(MemorySize.ofMebibytes(32)).build());
+    try {
+      assertTrue(c.isRunning());
+      assertEquals(OptionalInt.empty(), c.awaitExit(Duration.ofMillis(300)));
+      ContainerStats s = c.stats();
+      assertTrue(s.memoryUsageBytes() > 0, s.toString());
+      assertEquals(32L << 20, s.memoryLimitBytes());
+      assertTrue(s.pids() >= 1, s.toString());
+      c.stop(Duration.ofSeconds(1));
+      OptionalInt exit = c.awaitExit(T);
+      assertTrue(exit.isPresent());
+      assertEquals("started\n", c.logs().stdout());
+    } finally {
+      c.close();
+    }
+    c.close();
+    assertTrue(docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(c.id())).exec().isEmpty());
+  }
+
+  @Test
+  void imageHealthCheckReportsHealthy() throws InterruptedException {
+    try (RunningContainer c = launcher.launch(SecureContainerSpec.builder().image(BUSYBOX_USER)
+        .command("sleep", "30").build())) {
+      String status = "";
+      for (int i = 0; i < 50 && !status.equals("healthy"); i++) {
+        Thread.sleep(100);
+        status = c.healthStatus().orElse("");
+      }
+      assertEquals("healthy", status);
+    }
+  }
+
+  @Test
+  void journaldRefusalKeepsDaemonMessageAndLeavesNothing() {
+    // Engine 20.10 accepts the create and refuses at start, when it initialises the driver
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> launcher.run(busybox("true").logConfig(LogConfig.journald()).build(), T));
+    assertEquals(LaunchException.Step.START, e.step());
+    assertTrue(e.daemonMessage().orElse("").contains("journald is not enabled on this host"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("start of carapace-test/busybox:1 (container "),
+        e.getMessage());
+  }
+
+  @Test
+  void cpusetBeyondEngineCpusIsRefusedBeforeCreate() {
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> launcher.run(busybox("true").cpusetCpus(CpuSet.of(5)).build(), T));
+    int n = Runtime.getRuntime().availableProcessors();
+    assertEquals("create of carapace-test/busybox:1 failed: cpusetCpus must be within the engine's CPUs: 5"
+        + " (engine has " + (n == 1 ? "0" : "0-" + (n - 1)) + ")", e.getMessage());
+  }
+
+  @Test
+  void capabilityUnknownToThisEngineIsTheDaemonsRefusal() {
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> launcher.run(busybox("true").addCapAdd(Capability.BPF).build(), T));
+    assertEquals(LaunchException.Step.CREATE, e.step());
+    assertTrue(e.daemonMessage().orElse("").contains("CAP_BPF") || e.daemonMessage().orElse("").contains("BPF"),
+        e.getMessage());
+  }
+
+  @Test
+  void failedStartRemovesTheCreatedContainer() {
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> launcher.launch(busybox("/no/such/binary").build()));
+    assertEquals(LaunchException.Step.START, e.step());
+    assertTrue(e.containerId().isPresent());
+    assertTrue(docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(e.containerId().get()))
+        .exec().isEmpty(), "the half-launched container is gone");
+  }
+
+  @Test
+  void missingImageNamesTheImage() {
+    ContainerLauncher never = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
+        .pullPolicy(PullPolicy.NEVER).build();
+    try (never) {
+      ImageNotFoundException e = assertThrows(ImageNotFoundException.class,
+          () -> never.run(SecureContainerSpec.builder().image("carapace-test/absent:0").build(), T));
+      assertTrue(e.getMessage().contains("carapace-test/absent:0"), e.getMessage());
+      assertEquals("carapace-test/absent:0", e.image());
+    }
+    ImageNotFoundException pulled = assertThrows(ImageNotFoundException.class,
+        () -> launcher.run(SecureContainerSpec.builder().image("carapace-test/absent:0").build(), T));
+    assertEquals(LaunchException.Step.PULL, pulled.step());
+  }
+
+  @Test
+  void runTimeoutKillsAndRemoves() {
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> launcher.run(busybox("sleep", "30").build(), Duration.ofMillis(500)));
+    assertEquals(LaunchException.Step.WAIT, e.step());
+    assertTrue(e.getMessage().contains("did not exit within PT0.5S"), e.getMessage());
+  }
+
+  @Test
+  void cleanupLeftoversRemovesContainersOfDeadProcessesOnly() {
+    String host = ContainerLauncher.class.getName().isEmpty() ? "" : hostName();
+    String dead = docker.createContainerCmd(BUSYBOX).withCmd("true")
+        .withLabels(Map.of(ContainerLauncher.MANAGED_LABEL, "true",
+            ContainerLauncher.OWNER_LABEL, "2147483646@" + host + "@1"))
+        .exec().getId();
+    try (RunningContainer mine = launcher.launch(busybox("sleep", "30").build())) {
+      List<String> removed = launcher.cleanupLeftovers();
+      assertTrue(removed.contains(dead), removed.toString());
+      assertFalse(removed.contains(mine.id()));
+      assertTrue(mine.isRunning());
+    } finally {
+      try {
+        docker.removeContainerCmd(dead).withForce(true).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException expected) {
+        // removed by cleanup
+      }
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
