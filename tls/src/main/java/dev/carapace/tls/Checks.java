@@ -60,6 +60,14 @@ final class Checks {
     return names;
   }
 
+  /** Returns {@code bits} if it is an RSA key size this module generates. */
+  static int requireRsaKeySize(int bits) {
+    if (bits != 2048 && bits != 3072 && bits != 4096) {
+      throw new IllegalArgumentException("rsa key size must be 2048, 3072 or 4096: " + bits);
+    }
+    return bits;
+  }
+
   /** Builder-time check: a programmer error, so an {@link IllegalArgumentException}. */
   static void requireStrongKey(PublicKey key, String attribute) {
     if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {

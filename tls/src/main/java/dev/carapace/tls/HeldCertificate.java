@@ -298,10 +298,7 @@ public final class HeldCertificate {
      * P-256 (see {@link #ec()}).
      */
     public Builder rsa(int bits) {
-      if (bits != 2048 && bits != 3072 && bits != 4096) {
-        throw new IllegalArgumentException("rsa key size must be 2048, 3072 or 4096: " + bits);
-      }
-      this.rsaBits = bits;
+      this.rsaBits = Checks.requireRsaKeySize(bits);
       this.keyPair = null;
       return this;
     }
