@@ -99,7 +99,7 @@ public record LogConfig(String driver, Map<String, String> options) {
           "log option syslog-address scheme must be udp, tcp, tcp+tls, unix or unixgram: " + value);
     }
     if (scheme.startsWith("unix")) {
-      if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+      if (uri.getRawAuthority() != null || uri.getPath() == null || !uri.getPath().startsWith("/")) {
         throw new IllegalArgumentException("log option syslog-address needs an absolute socket path: " + value);
       }
       return;

@@ -159,7 +159,7 @@ public final class SpecTranslator {
   static Capability[] capabilities(Set<dev.carapace.core.Capability> caps) {
     Capability[] out = new Capability[caps.size()];
     int i = 0;
-    for (dev.carapace.core.Capability c : caps) {
+    for (dev.carapace.core.Capability c : java.util.EnumSet.copyOf(caps)) {
       out[i++] = Capability.valueOf(c.name());
     }
     return out;

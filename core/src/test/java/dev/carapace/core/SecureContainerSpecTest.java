@@ -1,0 +1,136 @@
+package dev.carapace.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SecureContainerSpecTest {
+  private static SecureContainerSpec.Builder spec() {
+    return SecureContainerSpec.builder().image("busybox:1.36");
+  }
+
+  @Test
+  void defaultsAreHardened() {
+    SecureContainerSpec s = spec().build();
+    assertTrue(s.dropAllCapabilities());
+    assertTrue(s.capAdd().isEmpty());
+    assertTrue(s.noNewPrivileges());
+    assertEquals(Seccomp.engineDefault(), s.seccomp());
+    assertEquals("none", s.network());
+    assertEquals(1024, s.pidsLimit());
+    assertFalse(s.hostNetworkAllowed());
+    assertEquals(List.of("no-new-privileges"), s.securityOpts());
+    assertTrue(s.effectiveCapabilities().isEmpty());
+  }
+
+  @Test
+  void collectsEveryProblemInOneException() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> spec()
+        .memoryLimit(MemorySize.ofMebibytes(64))
+        .memorySwap(MemorySize.ofMebibytes(32))
+        .addPorts(PortBinding.localhost(8080, 80))
+        .build());
+    assertEquals("Invalid SecureContainerSpec (2 problems):\n"
+        + "  - memorySwap must be at least memoryLimit: 32MiB < 64MiB\n"
+        + "  - ports require a network of their own: network is none (call network(\"bridge\"))",
+        e.getMessage());
+    assertEquals(2, e.problems().size());
+  }
+
+  @Test
+  void imageIsRequired() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> SecureContainerSpec.builder().build());
+    assertEquals(List.of("image is required: unset (call image(\"busybox:1.36\"))"), e.problems());
+  }
+
+  @Test
+  void exactMessagesForEachCrossFieldRule() {
+    assertProblem("memoryLimit must be at least 6MiB: 5MiB", spec().memoryLimit(MemorySize.ofMebibytes(5)));
+    assertProblem("memorySwap needs memoryLimit: 64MiB (set memoryLimit too)",
+        spec().memorySwap(MemorySize.ofMebibytes(64)));
+    assertProblem("cpuShares must be between 2 and 262144: 1", spec().cpuShares(1));
+    assertProblem("cpuPeriod must be between 1000 and 1000000 microseconds: 999", spec().cpuPeriod(999));
+    assertProblem("nanoCpus excludes cpuQuota and cpuPeriod: 1000000000 with quota OptionalLong[50000] and"
+        + " period OptionalLong.empty", spec().nanoCpus(1_000_000_000L).cpuQuota(50_000));
+    assertProblem("pidsLimit must be positive, or -1 for no limit: 0", spec().pidsLimit(0));
+    assertProblem("capAdd and capDrop must not share capabilities: [CHOWN]",
+        spec().dropAllCapabilities(false).addCapAdd(Capability.CHOWN).addCapDrop(Capability.CHOWN));
+    assertProblem("capDrop is redundant when dropAllCapabilities is true: [NET_RAW] (call"
+        + " dropAllCapabilities(false) to drop a named list from Docker's defaults)",
+        spec().addCapDrop("NET_RAW"));
+    assertProblem("network host shares the host's network namespace: host (call hostNetworkAllowed(true)"
+        + " to accept that)", spec().network("host"));
+    assertProblem("user must be name or uid, optionally :group or :gid: 1000:1000:1", spec().user("1000:1000:1"));
+    assertProblem("label key must not start with dev.carapace. (reserved for Carapace): dev.carapace.managed",
+        spec().putLabels("dev.carapace.managed", "false"));
+    assertProblem("mount targets must be unique: /tmp", spec()
+        .addMounts(Mount.tmpfs(ContainerPath.of("/tmp")), Mount.volume("v", ContainerPath.of("/tmp"))));
+    assertProblem("stopSignal must be a signal name or number like SIGTERM: kill me", spec().stopSignal("kill me"));
+    assertProblem("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: -x", spec().name("-x"));
+    assertProblem("hostname must be an RFC 1123 host name: a_b", spec().hostname("a_b"));
+    assertProblem("image must be a reference without blanks: \"busy box\"", spec().image("busy box"));
+    assertProblem("ulimits must not repeat a name: nofile", spec()
+        .addUlimits(new Ulimit("nofile", 10, 10), new Ulimit("nofile", 20, 20)));
+    assertProblem("stopTimeout must be between 0 and 2147483647 seconds: PT-1S",
+        spec().stopTimeout(Duration.ofSeconds(-1)));
+  }
+
+  private static void assertProblem(String expected, SecureContainerSpec.Builder b) {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, b::build);
+    assertEquals(List.of(expected), e.problems());
+  }
+
+  @Test
+  void envValuesNeverAppearInToStringOrErrors() {
+    SecureContainerSpec s = spec().putEnv("DB_PASSWORD", "hunter2-secret").build();
+    assertFalse(s.toString().contains("hunter2-secret"), s.toString());
+    assertTrue(s.toString().contains("env=****"), s.toString());
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> spec().putEnv("A=B", "hunter2-secret").build());
+    assertFalse(e.getMessage().contains("hunter2-secret"));
+    assertEquals(List.of("env name must be non-empty without '=': \"A=B\""), e.problems());
+  }
+
+  @Test
+  void seedsTwoCapabilityWays() {
+    SecureContainerSpec addBack = spec().addCapAdd("chown", "CAP_SYS_CHROOT", "NET_RAW").build();
+    assertEquals(java.util.EnumSet.of(Capability.CHOWN, Capability.SYS_CHROOT, Capability.NET_RAW),
+        addBack.effectiveCapabilities());
+    SecureContainerSpec dropList = spec().dropAllCapabilities(false).addCapDrop("NET_RAW", "mknod").build();
+    assertEquals(12, dropList.effectiveCapabilities().size());
+    assertFalse(dropList.effectiveCapabilities().contains(Capability.MKNOD));
+  }
+
+  @Test
+  void loosenersAreExplicit() {
+    SecureContainerSpec s = spec().allowPrivilegeEscalation().seccomp(Seccomp.unconfined())
+        .network("host").hostNetworkAllowed(true).build();
+    assertEquals(List.of("seccomp=unconfined"), s.securityOpts());
+  }
+
+  @Test
+  void securityOptsInOrder() {
+    SecureContainerSpec s = spec().selinuxLabel(SelinuxLabel.of("system_u", null, "svirt_apache_t", "s0:c1,c2"))
+        .apparmorProfile("docker-default").seccomp(Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}"))
+        .build();
+    assertEquals(List.of("no-new-privileges", "seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}",
+        "label=user:system_u", "label=type:svirt_apache_t", "label=level:s0:c1,c2", "apparmor=docker-default"),
+        s.securityOpts());
+  }
+
+  @Test
+  void toBuilderCopies() {
+    SecureContainerSpec s = spec().user("1000").cpuShares(512).build();
+    SecureContainerSpec t = s.toBuilder().cpuShares(1024).build();
+    assertEquals(Optional.of("1000"), t.user());
+    assertEquals(1024, t.cpuShares().getAsInt());
+    assertEquals(512, s.cpuShares().getAsInt());
+  }
+}
