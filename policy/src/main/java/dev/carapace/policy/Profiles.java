@@ -1,0 +1,118 @@
+package dev.carapace.policy;
+
+import dev.carapace.policy.internal.BuiltinRules;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The built-in profiles. Each rule cites the standards it implements; a rule two standards share
+ * (host PID: CIS 5.15 and the Pod Security Standards' host namespaces) is one rule in both.
+ *
+ * <ul>
+ *   <li>{@link #cisDocker()}: CIS Docker Benchmark 1.6 section 5 (and 4.1, 4.6) as far as a
+ *       container's configuration shows it. Not mapped, because a configuration cannot show them:
+ *       5.6 (sshd inside), 5.8 (only needed ports open), 5.18 (ulimits, manual), 5.22 and 5.23
+ *       ({@code docker exec} options), 5.24 (cgroup usage, manual), 5.27 (latest image).
+ *   <li>{@link #podSecurityBaseline()} and {@link #podSecurityRestricted()}: Kubernetes Pod
+ *       Security Standards mapped onto Docker's fields: hostNetwork/hostPID/hostIPC onto
+ *       {@code --network/--pid/--ipc host}; hostPath volumes onto bind mounts; host ports onto
+ *       ports published beyond loopback; {@code procMount} onto {@code MaskedPaths} and
+ *       {@code systempaths=unconfined}; {@code allowPrivilegeEscalation} onto
+ *       {@code no-new-privileges}; {@code runAsNonRoot} onto the user. HostProcess (Windows) has no
+ *       Docker counterpart.
+ *   <li>{@link #carapaceDefault()}: restricted plus CIS, what Carapace's hardened defaults aim at.
+ * </ul>
+ */
+public final class Profiles {
+  private static final Policy CIS = Policy.builder("cis-docker-1.6")
+      .addRule(BuiltinRules.NON_ROOT_USER)
+      .addRule(BuiltinRules.HEALTHCHECK)
+      .addRule(BuiltinRules.APPARMOR)
+      .addRule(BuiltinRules.SELINUX_ENABLED)
+      .addRule(BuiltinRules.CAPABILITIES)
+      .addRule(BuiltinRules.PRIVILEGED)
+      .addRule(BuiltinRules.SENSITIVE_MOUNTS)
+      .addRule(BuiltinRules.PRIVILEGED_PORTS)
+      .addRule(BuiltinRules.HOST_NETWORK)
+      .addRule(BuiltinRules.MEMORY_LIMIT)
+      .addRule(BuiltinRules.CPU_LIMIT)
+      .addRule(BuiltinRules.READ_ONLY_ROOTFS)
+      .addRule(BuiltinRules.PORTS_ALL_INTERFACES)
+      .addRule(BuiltinRules.RESTART_POLICY)
+      .addRule(BuiltinRules.HOST_PID)
+      .addRule(BuiltinRules.HOST_IPC)
+      .addRule(BuiltinRules.HOST_DEVICES)
+      .addRule(BuiltinRules.MOUNT_PROPAGATION)
+      .addRule(BuiltinRules.HOST_UTS)
+      .addRule(BuiltinRules.SECCOMP)
+      .addRule(BuiltinRules.NO_NEW_PRIVILEGES)
+      .addRule(BuiltinRules.PIDS_LIMIT)
+      .addRule(BuiltinRules.DEFAULT_BRIDGE)
+      .addRule(BuiltinRules.HOST_USERNS)
+      .addRule(BuiltinRules.DOCKER_SOCKET)
+      .build();
+
+  private static final Policy BASELINE = Policy.builder("pss-baseline")
+      .addRule(BuiltinRules.HOST_NETWORK)
+      .addRule(BuiltinRules.HOST_PID)
+      .addRule(BuiltinRules.HOST_IPC)
+      .addRule(BuiltinRules.PRIVILEGED)
+      .addRule(BuiltinRules.BASELINE_CAPS)
+      .addRule(BuiltinRules.HOST_PATH_VOLUMES)
+      .addRule(BuiltinRules.HOST_PORTS)
+      .addRule(BuiltinRules.APPARMOR)
+      .addRule(BuiltinRules.SELINUX_TYPE)
+      .addRule(BuiltinRules.PROC_MOUNT)
+      .addRule(BuiltinRules.SECCOMP)
+      .addRule(BuiltinRules.SYSCTLS)
+      .build();
+
+  private static final Policy RESTRICTED = Policy.builder("pss-restricted")
+      .addProfile(BASELINE)
+      .addRule(BuiltinRules.NO_NEW_PRIVILEGES)
+      .addRule(BuiltinRules.NON_ROOT_USER)
+      .addRule(BuiltinRules.RESTRICTED_CAPS)
+      .build();
+
+  private static final Policy DEFAULT = Policy.builder("carapace-default")
+      .addProfile(RESTRICTED)
+      .addProfile(CIS)
+      .build();
+
+  private Profiles() {}
+
+  /** CIS Docker Benchmark 1.6, section 5 and 4.1/4.6, as far as configuration shows them. */
+  public static Policy cisDocker() {
+    return CIS;
+  }
+
+  /** Kubernetes Pod Security Standards, baseline, mapped onto Docker. */
+  public static Policy podSecurityBaseline() {
+    return BASELINE;
+  }
+
+  /** Kubernetes Pod Security Standards, restricted (baseline and more), mapped onto Docker. */
+  public static Policy podSecurityRestricted() {
+    return RESTRICTED;
+  }
+
+  /** Carapace's default: restricted plus CIS. */
+  public static Policy carapaceDefault() {
+    return DEFAULT;
+  }
+
+  /** The four built-in profiles. */
+  public static List<Policy> all() {
+    return List.of(CIS, BASELINE, RESTRICTED, DEFAULT);
+  }
+
+  /**
+   * The PSS baseline SELinux rule ({@code selinux-type}) allowing {@code types} besides the
+   * container types, for a reviewed custom domain such as one {@link SelinuxModule} generates:
+   * {@code Policy.builder("mine").addProfile(carapaceDefault()).removeRule("selinux-type")
+   * .addRule(Profiles.selinuxTypeAllowing("web_t")).build()}.
+   */
+  public static Rule selinuxTypeAllowing(String... types) {
+    return BuiltinRules.selinuxType(Set.of(types));
+  }
+}

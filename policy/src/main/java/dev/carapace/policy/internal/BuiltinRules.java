@@ -1,0 +1,650 @@
+package dev.carapace.policy.internal;
+
+import static dev.carapace.policy.Severity.CRITICAL;
+import static dev.carapace.policy.Severity.HIGH;
+import static dev.carapace.policy.Severity.LOW;
+import static dev.carapace.policy.Severity.MEDIUM;
+
+import dev.carapace.core.Capability;
+import dev.carapace.policy.ContainerView;
+import dev.carapace.policy.MountView;
+import dev.carapace.policy.PortView;
+import dev.carapace.policy.Rule;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The built-in rules, each written once and shared by the profiles that cite it. Not API. */
+public final class BuiltinRules {
+  static final String CIS = "CIS Docker 1.6 ";
+  static final String BASELINE = "PSS baseline: ";
+  static final String RESTRICTED = "PSS restricted: ";
+
+  /** Capabilities PSS baseline lets a container add (Docker's defaults without NET_RAW). */
+  public static final Set<Capability> BASELINE_CAPABILITIES = EnumSet.of(Capability.AUDIT_WRITE,
+      Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.FOWNER, Capability.FSETID, Capability.KILL,
+      Capability.MKNOD, Capability.NET_BIND_SERVICE, Capability.SETFCAP, Capability.SETGID,
+      Capability.SETPCAP, Capability.SETUID, Capability.SYS_CHROOT);
+
+  /** Sysctls PSS baseline allows: namespaced, isolated from other containers. */
+  public static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced",
+      "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
+      "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+      "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+
+  /** SELinux types PSS baseline allows. */
+  public static final Set<String> BASELINE_SELINUX_TYPES =
+      Set.of("container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+
+  private BuiltinRules() {}
+
+  private static String sorted(Set<Capability> caps) {
+    List<String> names = new ArrayList<>();
+    caps.forEach(c -> names.add(c.name()));
+    return names.toString();
+  }
+
+  private static String quoted(String s) {
+    return s.isEmpty() ? "\"\"" : s;
+  }
+
+  // ---------------------------------------------------------------- user and image
+
+  public static final Rule NON_ROOT_USER = Rule.builder("non-root-user")
+      .title("Containers run as a non-root user")
+      .severity(HIGH)
+      .addStandard(CIS + "4.1")
+      .addStandard(RESTRICTED + "Running as Non-root")
+      .remedy("run as an unprivileged user: user(\"1000:1000\") (docker run -u 1000:1000), or USER 1000:1000 in the Dockerfile")
+      .check((c, f) -> {
+        if (c.user().isPresent() && !c.user().get().isEmpty()) {
+          if (Parsing.isRoot(c.user().get())) {
+            f.violation("user", "must not be root", c.user().get());
+          }
+          return;
+        }
+        if (c.origin() == ContainerView.Origin.ENGINE) {
+          f.violation("user", "must not be root", "\"\" (root, the engine's default)");
+          return;
+        }
+        if (c.imageFacts().isEmpty()) {
+          f.violation("user", "must be known not to be root", "unset (the image's USER, not inspected)",
+              "set user(\"1000:1000\"), or judge with ContainerView.of(spec, ImageFacts.inspect(docker, image))"
+                  + " so the image's USER counts");
+          return;
+        }
+        String imageUser = c.imageFacts().get().user();
+        if (Parsing.isRoot(imageUser)) {
+          f.violation("user", "must not be root", "unset, and image " + c.image()
+              + (imageUser.isEmpty() ? " sets no USER (root)" : " sets USER " + imageUser));
+        }
+      })
+      .build();
+
+  public static final Rule HEALTHCHECK = Rule.builder("healthcheck")
+      .title("Container health is checked at runtime")
+      .severity(LOW)
+      .addStandard(CIS + "4.6")
+      .addStandard(CIS + "5.26")
+      .remedy("set healthCheck(HealthCheck.shell(\"...\")) (--health-cmd), or HEALTHCHECK in the Dockerfile")
+      .check((c, f) -> {
+        if (c.healthcheck().isPresent()) {
+          List<String> test = c.healthcheck().get();
+          if (test.isEmpty() || test.get(0).equals("NONE")) {
+            f.violation("healthcheck", "must not be disabled", String.valueOf(test));
+          }
+          return;
+        }
+        if (c.origin() == ContainerView.Origin.ENGINE) {
+          f.violation("healthcheck", "must be set", "none");
+          return;
+        }
+        if (c.imageFacts().isEmpty()) {
+          f.violation("healthcheck", "must be known to be set", "unset (the image's HEALTHCHECK, not inspected)",
+              "set healthCheck(..), or judge with ContainerView.of(spec, ImageFacts.inspect(docker, image))"
+                  + " so the image's HEALTHCHECK counts");
+          return;
+        }
+        Optional<List<String>> image = c.imageFacts().get().healthcheck();
+        if (image.isEmpty()) {
+          f.violation("healthcheck", "must be set", "unset, and image " + c.image() + " has no HEALTHCHECK");
+        } else if (image.get().get(0).equals("NONE")) {
+          f.violation("healthcheck", "must not be disabled", "unset, and image " + c.image()
+              + " disables its HEALTHCHECK");
+        }
+      })
+      .build();
+
+  // ---------------------------------------------------------------- LSMs
+
+  public static final Rule APPARMOR = Rule.builder("apparmor")
+      .title("An AppArmor profile confines the container, where the host runs AppArmor")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.1")
+      .addStandard(BASELINE + "AppArmor")
+      .remedy("leave apparmorProfile unset for docker-default, or name a loaded profile (--security-opt apparmor=NAME);"
+          + " never unconfined")
+      .check((c, f) -> {
+        Optional<String> profile = c.apparmorProfile().filter(p -> !p.isEmpty())
+            .or(() -> Parsing.option(c.securityOpts(), "apparmor"));
+        if (profile.isPresent() && profile.get().equals("unconfined")) {
+          f.violation("apparmorProfile", "must not be unconfined", "unconfined");
+          return;
+        }
+        if (c.engineSecurity().isPresent() && !c.engineSecurity().get().apparmor()) {
+          f.note("AppArmor is not enabled on the engine's host (docker info SecurityOptions lists no"
+              + " name=apparmor): no profile can confine the container, so this rule cannot be satisfied here"
+              + profile.map(p -> "; apparmor=" + p + " is recorded but not enforced").orElse("")
+              + "; capabilities, seccomp and namespaces still apply");
+          return;
+        }
+        if (c.engineSecurity().isPresent() && c.origin() == ContainerView.Origin.ENGINE && profile.isEmpty()) {
+          f.violation("apparmorProfile", "must be set", "\"\" (no profile applied)");
+        }
+      })
+      .build();
+
+  public static final Rule SELINUX_ENABLED = Rule.builder("selinux")
+      .title("SELinux separation is not disabled, where the engine runs SELinux")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.2")
+      .remedy("remove label=disable; leave selinuxLabel unset for the engine's container_t, or set a type"
+          + " (--security-opt label=type:NAME_t)")
+      .check((c, f) -> {
+        List<String> parts = Parsing.labelParts(c.securityOpts());
+        if (parts.contains("disable")) {
+          f.violation("selinuxLabel", "must not disable SELinux separation", "label=disable");
+          return;
+        }
+        if (c.engineSecurity().isPresent() && !c.engineSecurity().get().selinux()) {
+          f.note("SELinux is not enabled in the engine (docker info SecurityOptions lists no name=selinux):"
+              + " label options are recorded in HostConfig.SecurityOpt but not enforced, so this rule cannot be"
+              + " satisfied here");
+        }
+      })
+      .build();
+
+  /** The PSS baseline SELinux rule, allowing {@code extraTypes} as well as the container types. */
+  public static Rule selinuxType(Set<String> extraTypes) {
+    Set<String> allowed = new TreeSet<>(BASELINE_SELINUX_TYPES);
+    allowed.addAll(extraTypes);
+    String list = String.join(", ", allowed);
+    return Rule.builder("selinux-type")
+        .title("The SELinux type is a container type; user and role are the engine's")
+        .severity(MEDIUM)
+        .addStandard(BASELINE + "SELinux")
+        .remedy("leave selinuxLabel unset, or use one of " + list
+            + "; to allow a reviewed custom domain use Profiles.selinuxTypeAllowing(\"NAME_t\")")
+        .check((c, f) -> {
+          for (String part : Parsing.labelParts(c.securityOpts())) {
+            String[] kv = part.split(":", 2);
+            if (kv.length < 2) {
+              continue;
+            }
+            switch (kv[0]) {
+              case "type":
+                if (!allowed.contains(kv[1])) {
+                  f.violation("selinuxLabel.type", "must be one of " + list, kv[1]);
+                }
+                break;
+              case "user":
+              case "role":
+                f.violation("selinuxLabel." + kv[0], "must not be set", kv[1]);
+                break;
+              default:
+                break;
+            }
+          }
+        })
+        .build();
+  }
+
+  public static final Rule SELINUX_TYPE = selinuxType(Set.of());
+
+  public static final Rule SECCOMP = Rule.builder("seccomp")
+      .title("A seccomp filter is applied: the engine's default or a restricting profile")
+      .severity(HIGH)
+      .addStandard(CIS + "5.21")
+      .addStandard(BASELINE + "Seccomp")
+      .addStandard(RESTRICTED + "Seccomp")
+      .remedy("leave seccomp at Seccomp.engineDefault(), or use a profile that denies by default"
+          + " (defaultAction SCMP_ACT_ERRNO); never --security-opt seccomp=unconfined")
+      .check((c, f) -> {
+        switch (Parsing.seccomp(c.securityOpts())) {
+          case UNCONFINED:
+            f.violation("seccomp", "must not be disabled", "unconfined");
+            return;
+          case ALLOW_ALL_PROFILE:
+            f.violation("seccomp", "must not be disabled",
+                "profile allows every system call (defaultAction SCMP_ACT_ALLOW, no restricting rule)");
+            return;
+          default:
+            break;
+        }
+        if (c.engineSecurity().isPresent() && !c.engineSecurity().get().seccomp()) {
+          f.note("seccomp is not enabled in the engine (docker info SecurityOptions lists no name=seccomp):"
+              + " no filter applies, so this rule cannot be satisfied here");
+        }
+      })
+      .build();
+
+  public static final Rule NO_NEW_PRIVILEGES = Rule.builder("no-new-privileges")
+      .title("Processes cannot gain privileges (no-new-privileges)")
+      .severity(HIGH)
+      .addStandard(CIS + "5.25")
+      .addStandard(RESTRICTED + "Privilege Escalation")
+      .remedy("keep noNewPrivileges (the default; --security-opt no-new-privileges)")
+      .check((c, f) -> {
+        if (!Parsing.noNewPrivileges(c.securityOpts())) {
+          String found = "not set";
+          for (String o : c.securityOpts()) {
+            if (Parsing.keyValue(o)[0].equals("no-new-privileges")) {
+              found = o;
+            }
+          }
+          f.violation("securityOpts", "must set no-new-privileges", found);
+        }
+      })
+      .build();
+
+  // ---------------------------------------------------------------- capabilities
+
+  public static final Rule CAPABILITIES = Rule.builder("capabilities")
+      .title("Capabilities are restricted to what the workload needs")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.3")
+      .remedy("drop all and add back what the workload needs: the default dropAllCapabilities(true) with"
+          + " addCapAdd(..) (--cap-drop ALL --cap-add X); CapabilityMinimiser finds the set")
+      .check((c, f) -> {
+        if (c.privileged()) {
+          return; // the privileged rule reports it
+        }
+        if (Parsing.namesAll(c.capAdd())) {
+          f.violation("capAdd", "must not add capabilities beyond Docker's defaults", "ALL");
+        } else {
+          Set<Capability> extra = EnumSet.noneOf(Capability.class);
+          extra.addAll(Parsing.capabilities(c.capAdd()));
+          extra.removeAll(Capability.dockerDefaults());
+          if (!extra.isEmpty()) {
+            f.violation("capAdd", "must not add capabilities beyond Docker's defaults", sorted(extra));
+          }
+        }
+        if (c.capDrop().isEmpty()) {
+          f.violation("capDrop", "must drop the capabilities the workload does not need",
+              "none dropped (Docker's 14 defaults kept)");
+        }
+      })
+      .build();
+
+  public static final Rule BASELINE_CAPS = Rule.builder("baseline-capabilities")
+      .title("Only the baseline's capabilities are added")
+      .severity(HIGH)
+      .addStandard(BASELINE + "Capabilities")
+      .remedy("add only " + sorted(BASELINE_CAPABILITIES) + " (NET_RAW is not among them)")
+      .check((c, f) -> {
+        if (Parsing.namesAll(c.capAdd())) {
+          f.violation("capAdd", "must add only capabilities the baseline allows", "ALL");
+          return;
+        }
+        Set<Capability> extra = EnumSet.noneOf(Capability.class);
+        extra.addAll(Parsing.capabilities(c.capAdd()));
+        extra.removeAll(BASELINE_CAPABILITIES);
+        if (!extra.isEmpty()) {
+          f.violation("capAdd", "must add only capabilities the baseline allows", sorted(extra));
+        }
+      })
+      .build();
+
+  public static final Rule RESTRICTED_CAPS = Rule.builder("restricted-capabilities")
+      .title("All capabilities are dropped; only NET_BIND_SERVICE may be added")
+      .severity(MEDIUM)
+      .addStandard(RESTRICTED + "Capabilities")
+      .remedy("keep dropAllCapabilities(true) (--cap-drop ALL) and add at most NET_BIND_SERVICE")
+      .check((c, f) -> {
+        if (!Parsing.namesAll(c.capDrop())) {
+          f.violation("capDrop", "must include ALL", c.capDrop().toString());
+        }
+        if (Parsing.namesAll(c.capAdd())) {
+          f.violation("capAdd", "must add only NET_BIND_SERVICE", "ALL");
+          return;
+        }
+        Set<Capability> extra = EnumSet.noneOf(Capability.class);
+        extra.addAll(Parsing.capabilities(c.capAdd()));
+        extra.remove(Capability.NET_BIND_SERVICE);
+        if (!extra.isEmpty()) {
+          f.violation("capAdd", "must add only NET_BIND_SERVICE", sorted(extra));
+        }
+      })
+      .build();
+
+  public static final Rule PRIVILEGED = Rule.builder("privileged")
+      .title("Containers are not privileged")
+      .severity(CRITICAL)
+      .addStandard(CIS + "5.4")
+      .addStandard(BASELINE + "Privileged Containers")
+      .remedy("never use --privileged: add the few capabilities and devices the workload needs instead")
+      .check((c, f) -> {
+        if (c.privileged()) {
+          f.violation("privileged", "must be false", "true");
+        }
+      })
+      .build();
+
+  // ---------------------------------------------------------------- mounts
+
+  private static String describe(MountView m, String canon) {
+    StringBuilder sb = new StringBuilder(m.source());
+    if (!canon.equals(m.source())) {
+      sb.append(" (canonical ").append(canon).append(')');
+    }
+    if (m.readOnly()) {
+      sb.append(" (read-only)");
+    }
+    return sb.toString();
+  }
+
+  public static final Rule SENSITIVE_MOUNTS = Rule.builder("sensitive-mounts")
+      .title("Sensitive host paths are not mounted, read-only or not")
+      .severity(CRITICAL)
+      .addStandard(CIS + "5.5")
+      .addStandard("Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow")
+      .remedy("mount only the application's own host folders, or use a named volume; read-only does not help"
+          + " (a container that reads /etc/shadow has the password hashes)")
+      .check((c, f) -> {
+        for (int i = 0; i < c.mounts().size(); i++) {
+          MountView m = c.mounts().get(i);
+          if (!m.type().equals("bind") || !m.source().startsWith("/")) {
+            continue;
+          }
+          String canon = HostPaths.canonical(m.source());
+          Optional<String> hit = HostPaths.exposes(canon, HostPaths.SENSITIVE);
+          if (hit.isEmpty()) {
+            continue;
+          }
+          String s = hit.get();
+          boolean inside = s.equals("/") ? canon.equals("/") : HostPaths.within(canon, s);
+          if (inside) {
+            f.violation("mounts[" + i + "].source", "must not be a sensitive host path", describe(m, canon));
+          } else {
+            f.violation("mounts[" + i + "].source", "must not contain a sensitive host path",
+                describe(m, canon) + " holds " + s);
+          }
+        }
+      })
+      .build();
+
+  public static final Rule DOCKER_SOCKET = Rule.builder("docker-socket")
+      .title("The engine's API socket is not mounted")
+      .severity(CRITICAL)
+      .addStandard(CIS + "5.31")
+      .remedy("never give a container the engine's socket, which is root on the host; if it must manage"
+          + " containers, put an authorising proxy in front (Docker in Practice: nginx with auth_basic)")
+      .check((c, f) -> {
+        for (int i = 0; i < c.mounts().size(); i++) {
+          MountView m = c.mounts().get(i);
+          if (!m.type().equals("bind") || !m.source().startsWith("/")) {
+            continue;
+          }
+          String canon = HostPaths.canonical(m.source());
+          if (HostPaths.SOCKETS.contains(canon) || canon.endsWith("/docker.sock")
+              || canon.endsWith("/containerd.sock")) {
+            f.violation("mounts[" + i + "].source", "must not be the engine's API socket", describe(m, canon));
+            continue;
+          }
+          for (String socket : HostPaths.SOCKETS) {
+            if (HostPaths.within(socket, canon)) {
+              f.violation("mounts[" + i + "].source", "must not contain the engine's API socket",
+                  describe(m, canon) + " holds " + socket);
+              break;
+            }
+          }
+        }
+      })
+      .build();
+
+  public static final Rule MOUNT_PROPAGATION = Rule.builder("mount-propagation")
+      .title("Mount propagation is not shared")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.19")
+      .remedy("use the default rprivate propagation; never shared or rshared")
+      .check((c, f) -> {
+        for (int i = 0; i < c.mounts().size(); i++) {
+          MountView m = c.mounts().get(i);
+          String p = m.propagation();
+          if (p.equals("shared") || p.equals("rshared")) {
+            f.violation("mounts[" + i + "].propagation", "must not be shared", p + " (" + m.source() + ")");
+          }
+        }
+      })
+      .build();
+
+  public static final Rule HOST_PATH_VOLUMES = Rule.builder("host-path-volumes")
+      .title("No host paths are mounted; only volumes and tmpfs")
+      .severity(MEDIUM)
+      .addStandard(BASELINE + "HostPath Volumes")
+      .addStandard(RESTRICTED + "Volume Types")
+      .remedy("use a named volume (Mount.volume) or a tmpfs (Mount.tmpfs) instead of a bind mount")
+      .check((c, f) -> {
+        for (int i = 0; i < c.mounts().size(); i++) {
+          MountView m = c.mounts().get(i);
+          if (!(m.type().equals("volume") || m.type().equals("tmpfs"))) {
+            f.violation("mounts[" + i + "]", "must be a volume or tmpfs, not " + m.type(), m.toString());
+          }
+        }
+      })
+      .build();
+
+  // ---------------------------------------------------------------- namespaces, network, devices
+
+  private static Rule hostNamespace(String id, String what, String attribute, java.util.function.Function<ContainerView, String> mode,
+      dev.carapace.policy.Severity severity, String cis, String pss, String flag) {
+    Rule.Builder b = Rule.builder(id)
+        .title("The host's " + what + " namespace is not shared")
+        .severity(severity)
+        .addStandard(CIS + cis);
+    if (pss != null) {
+      b.addStandard(BASELINE + pss);
+    }
+    return b.remedy("remove " + flag + "=host; give the container its own " + what + " namespace")
+        .check((c, f) -> {
+          if (mode.apply(c).equals("host")) {
+            f.violation(attribute, "must not be host", "host");
+          }
+        })
+        .build();
+  }
+
+  public static final Rule HOST_NETWORK = Rule.builder("host-network")
+      .title("The host's network namespace is not shared")
+      .severity(HIGH)
+      .addStandard(CIS + "5.9")
+      .addStandard(BASELINE + "Host Namespaces")
+      .remedy("use network(\"none\") (the default) or a user-defined network, never --network host")
+      .check((c, f) -> {
+        if (c.networkMode().equals("host")) {
+          f.violation("networkMode", "must not be host", "host");
+        }
+      })
+      .build();
+
+  public static final Rule HOST_PID = hostNamespace("host-pid", "process", "pidMode", ContainerView::pidMode,
+      HIGH, "5.15", "Host Namespaces", "--pid");
+  public static final Rule HOST_IPC = hostNamespace("host-ipc", "IPC", "ipcMode", ContainerView::ipcMode,
+      HIGH, "5.16", "Host Namespaces", "--ipc");
+  public static final Rule HOST_UTS = hostNamespace("host-uts", "UTS", "utsMode", ContainerView::utsMode,
+      MEDIUM, "5.20", null, "--uts");
+  public static final Rule HOST_USERNS = hostNamespace("host-userns", "user", "usernsMode",
+      ContainerView::usernsMode, HIGH, "5.30", null, "--userns");
+
+  public static final Rule DEFAULT_BRIDGE = Rule.builder("default-bridge")
+      .title("The default bridge docker0 is not used")
+      .severity(LOW)
+      .addStandard(CIS + "5.29")
+      .remedy("use network(\"none\") (the default) or a user-defined network (docker network create)")
+      .check((c, f) -> {
+        if (c.networkMode().equals("bridge") || c.networkMode().equals("default")) {
+          f.violation("networkMode", "must not be the default bridge docker0", c.networkMode());
+        }
+      })
+      .build();
+
+  public static final Rule HOST_DEVICES = Rule.builder("host-devices")
+      .title("Host devices are not exposed")
+      .severity(HIGH)
+      .addStandard(CIS + "5.17")
+      .remedy("remove --device; if one is needed, expose it read-only with the fewest cgroup permissions")
+      .check((c, f) -> {
+        for (int i = 0; i < c.devices().size(); i++) {
+          f.violation("devices[" + i + "]", "must not expose a host device", c.devices().get(i));
+        }
+      })
+      .build();
+
+  public static final Rule PRIVILEGED_PORTS = Rule.builder("privileged-ports")
+      .title("Privileged host ports (below 1024) are not mapped")
+      .severity(LOW)
+      .addStandard(CIS + "5.7")
+      .remedy("publish on a host port of 1024 or above, e.g. PortBinding.localhost(8080, 80)")
+      .check((c, f) -> {
+        for (int i = 0; i < c.ports().size(); i++) {
+          PortView p = c.ports().get(i);
+          if (p.hostPort() > 0 && p.hostPort() < 1024) {
+            f.violation("ports[" + i + "].hostPort", "must not be a privileged port (below 1024)", p.toString());
+          }
+        }
+      })
+      .build();
+
+  public static final Rule PORTS_ALL_INTERFACES = Rule.builder("ports-all-interfaces")
+      .title("Published ports are bound to a specific host interface")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.13")
+      .remedy("name the interface: PortBinding.localhost(8080, 80) (-p 127.0.0.1:8080:80)")
+      .check((c, f) -> {
+        for (int i = 0; i < c.ports().size(); i++) {
+          PortView p = c.ports().get(i);
+          if (Parsing.allInterfaces(p.hostIp())) {
+            f.violation("ports[" + i + "].hostIp", "must name an interface, not every interface",
+                quoted(p.hostIp()) + " (" + p + ")");
+          }
+        }
+      })
+      .build();
+
+  public static final Rule HOST_PORTS = Rule.builder("host-ports")
+      .title("Ports are published on loopback only")
+      .severity(MEDIUM)
+      .addStandard(BASELINE + "Host Ports")
+      .remedy("publish on loopback only: PortBinding.localhost(8080, 80), and reach other hosts through a proxy")
+      .check((c, f) -> {
+        for (int i = 0; i < c.ports().size(); i++) {
+          PortView p = c.ports().get(i);
+          if (!Parsing.loopback(p.hostIp())) {
+            f.violation("ports[" + i + "].hostIp", "must be a loopback address", quoted(p.hostIp()) + " (" + p + ")");
+          }
+        }
+      })
+      .build();
+
+  public static final Rule PROC_MOUNT = Rule.builder("proc-mount")
+      .title("The engine's masked and read-only /proc and /sys paths stay in place")
+      .severity(HIGH)
+      .addStandard(BASELINE + "/proc Mount Type")
+      .remedy("remove --security-opt systempaths=unconfined and --privileged")
+      .check((c, f) -> {
+        Optional<String> sp = Parsing.option(c.securityOpts(), "systempaths");
+        if (sp.isPresent() && sp.get().equals("unconfined")) {
+          f.violation("securityOpts", "must not unmask /proc and /sys", "systempaths=unconfined");
+        } else if (c.maskedPaths().isPresent() && c.maskedPaths().get().isEmpty()) {
+          f.violation("maskedPaths", "must not be empty", "[]");
+        }
+      })
+      .build();
+
+  public static final Rule SYSCTLS = Rule.builder("sysctls")
+      .title("Only namespaced, safe sysctls are set")
+      .severity(MEDIUM)
+      .addStandard(BASELINE + "Sysctls")
+      .remedy("set only " + new TreeSet<>(SAFE_SYSCTLS))
+      .check((c, f) -> {
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(c.sysctls()).entrySet()) {
+          if (!SAFE_SYSCTLS.contains(e.getKey())) {
+            f.violation("sysctls", "must be in the safe set", e.getKey() + "=" + e.getValue());
+          }
+        }
+      })
+      .build();
+
+  // ---------------------------------------------------------------- resources and lifecycle
+
+  public static final Rule MEMORY_LIMIT = Rule.builder("memory-limit")
+      .title("Memory is limited")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.10")
+      .remedy("set memoryLimit(MemorySize.ofMebibytes(256)) (--memory 256m)")
+      .check((c, f) -> {
+        if (c.memory() <= 0) {
+          f.violation("memory", "must be limited", "unlimited");
+        }
+      })
+      .build();
+
+  public static final Rule CPU_LIMIT = Rule.builder("cpu-limit")
+      .title("CPU use is limited or weighted")
+      .severity(LOW)
+      .addStandard(CIS + "5.11")
+      .remedy("set cpuShares(512) (--cpu-shares), cpuQuota (--cpu-quota), nanoCpus (--cpus) or cpusetCpus (--cpuset-cpus)")
+      .check((c, f) -> {
+        boolean shares = c.cpuShares() > 0 && c.cpuShares() != 1024;
+        if (!(shares || c.cpuQuota() > 0 || c.nanoCpus() > 0 || !c.cpusetCpus().isEmpty())) {
+          f.violation("cpu", "must be limited or weighted",
+              c.cpuShares() == 1024 ? "cpu shares 1024 (the default), no quota, cpus or cpuset"
+                  : "no cpu shares, quota, cpus or cpuset");
+        }
+      })
+      .build();
+
+  public static final Rule PIDS_LIMIT = Rule.builder("pids-limit")
+      .title("The number of processes is limited")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.28")
+      .remedy("keep pidsLimit (default 1024; --pids-limit)")
+      .check((c, f) -> {
+        if (c.pidsLimit() <= 0) {
+          f.violation("pidsLimit", "must be set", c.pidsLimit() == -1 ? "-1 (unlimited)" : "unlimited");
+        }
+      })
+      .build();
+
+  public static final Rule READ_ONLY_ROOTFS = Rule.builder("read-only-rootfs")
+      .title("The root filesystem is read-only")
+      .severity(MEDIUM)
+      .addStandard(CIS + "5.12")
+      .remedy("set readOnlyRootFilesystem(true) (--read-only) and add tmpfs mounts for scratch space")
+      .check((c, f) -> {
+        if (!c.readOnlyRootfs()) {
+          f.violation("readOnlyRootfs", "must be true", "false");
+        }
+      })
+      .build();
+
+  public static final Rule RESTART_POLICY = Rule.builder("restart-policy")
+      .title("A restarting container restarts on failure, at most 5 times")
+      .severity(LOW)
+      .addStandard(CIS + "5.14")
+      .remedy("use restartPolicy(RestartPolicy.onFailure(5)) (--restart on-failure:5), or none")
+      .check((c, f) -> {
+        String name = c.restartPolicy();
+        if (name.equals("always") || name.equals("unless-stopped")) {
+          f.violation("restartPolicy", "must be on-failure with at most 5 retries", name);
+        } else if (name.equals("on-failure") && (c.restartMaxRetries() <= 0 || c.restartMaxRetries() > 5)) {
+          f.violation("restartPolicy", "must be on-failure with at most 5 retries",
+              c.restartMaxRetries() <= 0 ? "on-failure (unlimited retries)" : "on-failure:" + c.restartMaxRetries());
+        }
+      })
+      .build();
+}

@@ -1,0 +1,151 @@
+package dev.carapace.policy.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.policy.ContainerView;
+import dev.carapace.policy.MountView;
+import dev.carapace.policy.PortView;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a {@link ContainerView} from a container's raw inspect JSON, including what docker-java's
+ * model lacks ({@code AppArmorProfile}, {@code MaskedPaths}, {@code ReadonlyPaths}). Not API.
+ */
+public final class InspectParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private InspectParser() {}
+
+  public static ContainerView parse(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("inspect json must be JSON: " + e.getOriginalMessage());
+    }
+    return parse(root);
+  }
+
+  public static ContainerView parse(JsonNode root) {
+    if (root == null || !root.isObject() || !root.has("HostConfig") || !root.has("Config")) {
+      throw new IllegalArgumentException(
+          "inspect json must be a container's inspect object with Config and HostConfig: "
+              + (root == null ? "null" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+    }
+    JsonNode config = root.path("Config");
+    JsonNode host = root.path("HostConfig");
+    String id = root.path("Id").asText("");
+    String name = root.path("Name").asText("");
+    if (name.startsWith("/")) {
+      name = name.substring(1);
+    }
+    if (name.isEmpty()) {
+      name = id.length() > 12 ? id.substring(0, 12) : id;
+    }
+    String image = config.path("Image").asText(root.path("Image").asText(""));
+    ContainerView.Builder b = ContainerView.builder()
+        .name(name)
+        .image(image)
+        .origin(ContainerView.Origin.ENGINE)
+        .user(config.path("User").asText(""))
+        .privileged(host.path("Privileged").asBoolean(false))
+        .addAllCapAdd(strings(host.path("CapAdd")))
+        .addAllCapDrop(strings(host.path("CapDrop")))
+        .addAllSecurityOpts(strings(host.path("SecurityOpt")))
+        .networkMode(host.path("NetworkMode").asText("default"))
+        .pidMode(host.path("PidMode").asText(""))
+        .ipcMode(host.path("IpcMode").asText(""))
+        .utsMode(host.path("UTSMode").asText(""))
+        .usernsMode(host.path("UsernsMode").asText(""))
+        .cgroupnsMode(host.path("CgroupnsMode").asText(""))
+        .memory(host.path("Memory").asLong(0))
+        .cpuShares(host.path("CpuShares").asLong(0))
+        .cpuQuota(host.path("CpuQuota").asLong(0))
+        .cpuPeriod(host.path("CpuPeriod").asLong(0))
+        .nanoCpus(host.path("NanoCpus").asLong(0))
+        .cpusetCpus(host.path("CpusetCpus").asText(""))
+        .pidsLimit(host.path("PidsLimit").asLong(0))
+        .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
+        .restartPolicy(emptyToNo(host.path("RestartPolicy").path("Name").asText("no")))
+        .restartMaxRetries(host.path("RestartPolicy").path("MaximumRetryCount").asInt(0))
+        .logDriver(host.path("LogConfig").path("Type").asText(""))
+        .putAllLogOptions(stringMap(host.path("LogConfig").path("Config")))
+        .apparmorProfile(root.path("AppArmorProfile").asText(""))
+        .putAllSysctls(stringMap(host.path("Sysctls")))
+        .cgroupParent(host.path("CgroupParent").asText(""));
+    if (host.path("MaskedPaths").isArray()) {
+      b.maskedPaths(strings(host.path("MaskedPaths")));
+    }
+    if (host.path("ReadonlyPaths").isArray()) {
+      b.readonlyPaths(strings(host.path("ReadonlyPaths")));
+    }
+    JsonNode test = config.path("Healthcheck").path("Test");
+    if (test.isArray() && test.size() > 0) {
+      b.healthcheck(strings(test));
+    }
+    for (JsonNode d : host.path("Devices")) {
+      b.addDevices(d.path("PathOnHost").asText("") + ":" + d.path("PathInContainer").asText("") + ":"
+          + d.path("CgroupPermissions").asText(""));
+    }
+    for (JsonNode u : host.path("Ulimits")) {
+      b.addUlimits(u.path("Name").asText("") + "=" + u.path("Soft").asLong() + ":" + u.path("Hard").asLong());
+    }
+    for (JsonNode m : root.path("Mounts")) {
+      String type = m.path("Type").asText("bind");
+      String source = type.equals("volume") ? m.path("Name").asText("") : m.path("Source").asText("");
+      b.addMounts(new MountView(type, source, m.path("Destination").asText(""),
+          !m.path("RW").asBoolean(true), m.path("Propagation").asText("")));
+    }
+    for (Map.Entry<String, String> t : stringMap(host.path("Tmpfs")).entrySet()) {
+      b.addMounts(new MountView("tmpfs", "", t.getKey(), t.getValue().matches("(^|.*,)ro(,.*|$)"), ""));
+    }
+    Iterator<Map.Entry<String, JsonNode>> ports = host.path("PortBindings").fields();
+    while (ports.hasNext()) {
+      Map.Entry<String, JsonNode> e = ports.next();
+      String[] portProto = e.getKey().split("/", 2);
+      int containerPort = parseInt(portProto[0]);
+      String proto = portProto.length > 1 ? portProto[1] : "tcp";
+      for (JsonNode binding : e.getValue()) {
+        b.addPorts(new PortView(binding.path("HostIp").asText(""), parseInt(binding.path("HostPort").asText("0")),
+            containerPort, proto));
+      }
+    }
+    return b.build();
+  }
+
+  private static String emptyToNo(String restart) {
+    return restart.isEmpty() ? "no" : restart;
+  }
+
+  private static int parseInt(String s) {
+    try {
+      return s.isEmpty() ? 0 : Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    if (array.isArray()) {
+      array.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> stringMap(JsonNode object) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (object.isObject()) {
+      object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    }
+    return out;
+  }
+
+  static Optional<String> text(JsonNode n) {
+    return n.isTextual() ? Optional.of(n.asText()) : Optional.empty();
+  }
+}

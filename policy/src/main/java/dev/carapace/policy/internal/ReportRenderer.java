@@ -1,0 +1,94 @@
+package dev.carapace.policy.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.carapace.policy.Note;
+import dev.carapace.policy.PolicyReport;
+import dev.carapace.policy.Violation;
+import java.util.Locale;
+
+/** Renders a {@link PolicyReport} as text and JSON. Not API. */
+public final class ReportRenderer {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ReportRenderer() {}
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  public static String summary(PolicyReport r) {
+    return "Policy " + r.policy() + ": " + count(r.containers().size(), "container") + ", "
+        + count(r.rules().size(), "rule") + ", " + count(r.violations().size(), "violation") + ", "
+        + count(r.notes().size(), "note");
+  }
+
+  public static String text(PolicyReport r) {
+    StringBuilder sb = new StringBuilder(summary(r));
+    for (PolicyReport.ContainerResult c : r.containers()) {
+      sb.append("\ncontainer ").append(c.name());
+      if (!c.name().equals(c.image())) {
+        sb.append(" (").append(c.image()).append(')');
+      }
+      sb.append(" [").append(c.origin().name().toLowerCase(Locale.ROOT)).append("]: ")
+          .append(c.passed() ? "passed" : count(c.violations().size(), "violation"));
+      for (Violation v : c.violations()) {
+        sb.append("\n  [").append(v.severity()).append("] ").append(v.ruleId()).append(": ")
+            .append(v.message())
+            .append("\n      standards: ").append(String.join("; ", v.standards()))
+            .append("\n      remedy: ").append(v.remedy());
+      }
+      for (Note n : c.notes()) {
+        sb.append("\n  note ").append(n.ruleId()).append(": ").append(n.reason());
+      }
+    }
+    return sb.toString();
+  }
+
+  public static String json(PolicyReport r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("policy", r.policy());
+    root.put("passed", r.passed());
+    ObjectNode summary = root.putObject("summary");
+    summary.put("containers", r.containers().size());
+    summary.put("rules", r.rules().size());
+    summary.put("violations", r.violations().size());
+    summary.put("notes", r.notes().size());
+    ArrayNode containers = root.putArray("containers");
+    for (PolicyReport.ContainerResult c : r.containers()) {
+      ObjectNode cn = containers.addObject();
+      cn.put("name", c.name());
+      cn.put("image", c.image());
+      cn.put("origin", c.origin().name().toLowerCase(Locale.ROOT));
+      cn.put("passed", c.passed());
+      ArrayNode vs = cn.putArray("violations");
+      for (Violation v : c.violations()) {
+        ObjectNode vn = vs.addObject();
+        vn.put("rule", v.ruleId());
+        vn.put("title", v.rule().title());
+        vn.put("severity", v.severity().name());
+        ArrayNode st = vn.putArray("standards");
+        v.standards().forEach(st::add);
+        vn.put("attribute", v.attribute());
+        vn.put("problem", v.problem());
+        vn.put("value", v.value());
+        vn.put("message", v.message());
+        vn.put("remedy", v.remedy());
+      }
+      ArrayNode ns = cn.putArray("notes");
+      for (Note n : c.notes()) {
+        ObjectNode nn = ns.addObject();
+        nn.put("rule", n.ruleId());
+        nn.put("reason", n.reason());
+      }
+    }
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("policy report could not be rendered as JSON", e);
+    }
+  }
+}

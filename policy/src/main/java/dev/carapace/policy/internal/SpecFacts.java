@@ -1,0 +1,62 @@
+package dev.carapace.policy.internal;
+
+import dev.carapace.core.Capability;
+import dev.carapace.core.HealthCheck;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.Mount;
+import dev.carapace.core.PortBinding;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.Ulimit;
+import dev.carapace.policy.ContainerView;
+import dev.carapace.policy.ImageFacts;
+import dev.carapace.policy.MountView;
+import dev.carapace.policy.PortView;
+import java.util.Optional;
+
+/** Builds a {@link ContainerView} from a spec, in the terms the engine will record. Not API. */
+public final class SpecFacts {
+  private SpecFacts() {}
+
+  public static ContainerView view(SecureContainerSpec spec, Optional<ImageFacts> image) {
+    ContainerView.Builder b = ContainerView.builder()
+        .name(spec.name().orElse(spec.image()))
+        .image(spec.image())
+        .origin(ContainerView.Origin.SPEC)
+        .user(spec.user())
+        .imageFacts(image)
+        .securityOpts(spec.securityOpts())
+        .networkMode(spec.network())
+        .memory(spec.memoryLimit().map(MemorySize::bytes).orElse(0L))
+        .cpuShares(spec.cpuShares().orElse(0))
+        .cpuQuota(spec.cpuQuota().orElse(0))
+        .cpuPeriod(spec.cpuPeriod().orElse(0))
+        .nanoCpus(spec.nanoCpus().orElse(0))
+        .cpusetCpus(spec.cpusetCpus().map(Object::toString).orElse(""))
+        .pidsLimit(spec.pidsLimit())
+        .readOnlyRootfs(spec.readOnlyRootFilesystem())
+        .apparmorProfile(spec.apparmorProfile())
+        .healthcheck(spec.healthCheck().map(HealthCheck::test));
+    for (Capability c : spec.capAdd()) {
+      b.addCapAdd(c.name());
+    }
+    if (spec.dropAllCapabilities()) {
+      b.addCapDrop("ALL");
+    } else {
+      for (Capability c : spec.capDrop()) {
+        b.addCapDrop(c.name());
+      }
+    }
+    for (Mount m : spec.mounts()) {
+      b.addMounts(new MountView(m.type().dockerName(), m.source(), m.target().toString(), m.readOnly(), ""));
+    }
+    for (PortBinding p : spec.ports()) {
+      b.addPorts(new PortView(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol()));
+    }
+    spec.restartPolicy().ifPresent(r -> b.restartPolicy(r.name()).restartMaxRetries(r.maxRetries()));
+    spec.logConfig().ifPresent(l -> b.logDriver(l.driver()).putAllLogOptions(l.options()));
+    for (Ulimit u : spec.ulimits()) {
+      b.addUlimits(u.toString());
+    }
+    return b.build();
+  }
+}
