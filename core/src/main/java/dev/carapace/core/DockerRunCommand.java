@@ -84,7 +84,7 @@ public final class DockerRunCommand {
    * @throws InvalidSpecException listing every inconsistency of the resulting spec
    */
   public static SecureContainerSpec parse(String commandLine) {
-    return parse(words(commandLine), null);
+    return DockerRunParser.parse(words(commandLine), null);
   }
 
   /**

@@ -648,16 +648,16 @@ public final class DockerRunParser {
       rest = v.substring(close + 2);
     } else {
       String[] parts = v.split(":", -1);
+      if (parts.length > 3) {
+        throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value
+            + " (write an IPv6 address in brackets, as in [::1]:8080:80)");
+      }
       if (parts.length < 3 || parts[0].isEmpty()) {
         String ports = parts.length < 3 ? v : parts[1] + ":" + parts[2];
         String example = (ports.contains(":") ? ports : ":" + ports) + (slash >= 0 ? "/" + protocol : "");
         throw new IllegalArgumentException(flag + " must name the host IP: " + value
             + " (add 127.0.0.1 to publish on this host only, or 0.0.0.0 for every interface, as in "
             + flag + " 127.0.0.1:" + example + ")");
-      }
-      if (parts.length > 3) {
-        throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value
-            + " (write an IPv6 address in brackets, as in [::1]:8080:80)");
       }
       ip = parts[0];
       rest = parts[1] + ":" + parts[2];

@@ -1,0 +1,511 @@
+package dev.carapace.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerRunCommandTest {
+  @TempDir
+  Path tmp;
+
+  private static SecureContainerSpec parse(String line) {
+    return DockerRunCommand.parse(line);
+  }
+
+  private static void assertRefused(String line, String message) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(line));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void readsDockerDefaultsWhereTheLineIsSilent() {
+    SecureContainerSpec spec = parse("docker run busybox:1.36");
+    assertEquals("busybox:1.36", spec.image());
+    assertEquals(List.of(), spec.command());
+    assertFalse(spec.dropAllCapabilities());
+    assertEquals(Set.of(), spec.capDrop());
+    assertEquals(Capability.dockerDefaults(), spec.effectiveCapabilities());
+    assertFalse(spec.noNewPrivileges());
+    assertEquals("bridge", spec.network());
+    assertEquals(-1, spec.pidsLimit());
+    assertEquals(Seccomp.engineDefault(), spec.seccomp());
+    assertFalse(spec.readOnlyRootFilesystem());
+  }
+
+  @Test
+  void acceptsEveryProgramPrefix() {
+    SecureContainerSpec expected = parse("busybox echo hi");
+    assertEquals(expected, parse("docker run busybox echo hi"));
+    assertEquals(expected, parse("docker container run busybox echo hi"));
+    assertEquals(expected, parse("/usr/bin/docker run busybox echo hi"));
+    assertEquals(expected, parse("$ docker run busybox echo hi"));
+    assertEquals(expected, DockerRunCommand.parse(List.of("docker", "run", "busybox", "echo", "hi")));
+  }
+
+  @Test
+  void refusesOtherDockerCommands() {
+    assertRefused("docker build -t syslogger .", "command must be docker run or docker container run: docker build");
+  }
+
+  @Test
+  void readsCapabilitiesInEverySpelling() {
+    SecureContainerSpec spec = parse("docker run --cap-drop=CHOWN --cap-drop net_raw --cap-drop cap_kill"
+        + " --cap-add=SYS_NICE busybox");
+    assertFalse(spec.dropAllCapabilities());
+    assertEquals(Set.of(Capability.CHOWN, Capability.NET_RAW, Capability.KILL), spec.capDrop());
+    assertEquals(Set.of(Capability.SYS_NICE), spec.capAdd());
+  }
+
+  @Test
+  void readsCapDropAllAsDropAllCapabilities() {
+    SecureContainerSpec spec = parse("docker run --cap-drop ALL --cap-drop CHOWN --cap-add CHOWN busybox");
+    assertTrue(spec.dropAllCapabilities());
+    assertEquals(Set.of(), spec.capDrop());
+    assertEquals(Set.of(Capability.CHOWN), spec.effectiveCapabilities());
+    assertTrue(parse("docker run --cap-drop=all busybox").dropAllCapabilities());
+  }
+
+  @Test
+  void refusesCapAddAll() {
+    assertRefused("docker run --cap-add ALL busybox",
+        "--cap-add ALL is not supported: Carapace never grants every capability (add each one the workload needs)");
+  }
+
+  @Test
+  void prefixesValueTypeErrorsWithTheFlag() {
+    assertRefused("docker run --cap-drop FOO busybox", "--cap-drop: capability is not a Linux capability: FOO");
+    assertRefused("docker run --cpuset-cpus 0-x busybox", "--cpuset-cpus: cpuset must be a list like 0-2,5: 0-x");
+    assertRefused("docker run -m 64q busybox", "-m: memory size must be a number with a unit like 64m: 64q");
+    assertRefused("docker run --ulimit nofile busybox", "--ulimit: ulimit must look like name=soft[:hard]: nofile");
+    assertRefused("docker run -w data busybox",
+        "-w: container path must be absolute: data (use ContainerPath.of(\"/data\"))");
+    assertRefused("docker run --restart sometimes busybox",
+        "--restart: restart policy must be no, always, unless-stopped or on-failure[:N]: sometimes");
+    assertRefused("docker run --log-driver syslog --log-opt max-file=0 busybox",
+        "--log-opt: log option max-file must be at least 1: 0");
+    assertRefused("docker run --security-opt label=disable --security-opt label=type:t busybox",
+        "--security-opt: selinux label disable excludes user, role, type and level: disable with label=type:t");
+    assertRefused("docker run -p 127.0.0.1:8080:80/icmp busybox",
+        "-p: port protocol must be tcp, udp or sctp: icmp");
+  }
+
+  @Test
+  void refusesBadNumbersNamingTheFlag() {
+    assertRefused("docker run -c lots busybox", "-c must be a whole number: lots");
+    assertRefused("docker run --cpus 1.0000000001 busybox",
+        "--cpus must be a non-negative number with at most 9 decimals: 1.0000000001");
+    assertRefused("docker run --cpus many busybox", "--cpus must be a number of CPUs like 1.5: many");
+    assertRefused("docker run --read-only=yes busybox", "--read-only must be true or false: yes");
+    assertRefused("docker run --health-cmd true --health-interval 5 busybox",
+        "--health-interval must be a duration like 30s, 1m30s or 500ms: 5");
+  }
+
+  @Test
+  void passesTheSpecsOwnProblemsThrough() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> parse("docker run --cpus 1 --cpu-quota 50000 -c 1 busybox"));
+    assertEquals(List.of("cpuShares must be between 2 and 262144: 1",
+        "nanoCpus excludes cpuQuota and cpuPeriod: 1000000000 with quota OptionalLong[50000] and period"
+            + " OptionalLong.empty"), e.problems());
+  }
+
+  @Test
+  void readsCpuAndMemoryFlags() {
+    SecureContainerSpec spec = parse("docker run -c 512 --cpuset-cpus=0-1,3 --cpus 1.5 -m64m"
+        + " --memory-swap=128m --pids-limit 100 busybox");
+    assertEquals(512, spec.cpuShares().getAsInt());
+    assertEquals(CpuSet.parse("0-1,3"), spec.cpusetCpus().get());
+    assertEquals(1_500_000_000L, spec.nanoCpus().getAsLong());
+    assertEquals(MemorySize.ofMebibytes(64), spec.memoryLimit().get());
+    assertEquals(MemorySize.ofMebibytes(128), spec.memorySwap().get());
+    assertEquals(100, spec.pidsLimit());
+    SecureContainerSpec quota = parse("docker run --cpu-shares=10 --cpu-quota 50000 --cpu-period=100000"
+        + " --memory 1g --pids-limit 0 busybox");
+    assertEquals(10, quota.cpuShares().getAsInt());
+    assertEquals(50000, quota.cpuQuota().getAsLong());
+    assertEquals(100000, quota.cpuPeriod().getAsLong());
+    assertEquals(MemorySize.ofGibibytes(1), quota.memoryLimit().get());
+    assertEquals(-1, quota.pidsLimit(), "Docker reads --pids-limit 0 as no limit");
+  }
+
+  @Test
+  void refusesUnlimitedSwap() {
+    assertRefused("docker run -m 64m --memory-swap -1 busybox",
+        "--memory-swap -1 (unlimited swap) is not supported: -1 (give a size at least the memory limit)");
+  }
+
+  @Test
+  void readsUlimitsKeepingTheLastOfAName() {
+    SecureContainerSpec spec = parse("docker run --ulimit nofile=1024:2048 --ulimit nproc=64"
+        + " --ulimit nofile=10:20 busybox");
+    assertEquals(List.of(new Ulimit("nofile", 10, 20), new Ulimit("nproc", 64, 64)), spec.ulimits());
+  }
+
+  @Test
+  void readsSecurityOptsInEverySpelling() throws IOException {
+    assertTrue(parse("docker run --security-opt no-new-privileges busybox").noNewPrivileges());
+    assertTrue(parse("docker run --security-opt no-new-privileges:true busybox").noNewPrivileges());
+    assertTrue(parse("docker run --security-opt=no-new-privileges=true busybox").noNewPrivileges());
+    assertFalse(parse("docker run --security-opt no-new-privileges=false busybox").noNewPrivileges());
+    assertEquals(SelinuxLabel.type("docker_apache_t"),
+        parse("docker run --security-opt label:type:docker_apache_t httpd").selinuxLabel().get());
+    assertEquals(SelinuxLabel.of("u", null, "t", "s0:c1,c2"),
+        parse("docker run --security-opt label=type:t --security-opt label=user:u"
+            + " --security-opt label=level:s0:c1,c2 httpd").selinuxLabel().get());
+    assertEquals(SelinuxLabel.disable(), parse("docker run --security-opt label=disable busybox").selinuxLabel().get());
+    assertEquals(Seccomp.unconfined(), parse("docker run --security-opt seccomp=unconfined busybox").seccomp());
+    assertEquals(Seccomp.unconfined(), parse("docker run --security-opt seccomp:unconfined busybox").seccomp());
+    assertEquals(Seccomp.engineDefault(), parse("docker run --security-opt seccomp=builtin busybox").seccomp());
+    assertEquals(Optional.of("my-profile"),
+        parse("docker run --security-opt apparmor=my-profile busybox").apparmorProfile());
+    assertEquals(Optional.of("unconfined"),
+        parse("docker run --security-opt apparmor:unconfined busybox").apparmorProfile());
+
+    Path profile = tmp.resolve("profile.json");
+    Files.writeString(profile, "{\"defaultAction\":\"SCMP_ACT_ERRNO\"}");
+    Seccomp seccomp = parse("docker run --security-opt seccomp=" + profile + " busybox").seccomp();
+    assertEquals(Seccomp.profile(profile), seccomp);
+  }
+
+  @Test
+  void refusesUnknownSecurityOpts() {
+    assertRefused("docker run --security-opt systempaths=unconfined busybox",
+        "--security-opt option is not supported: systempaths"
+            + " (Carapace models no-new-privileges, seccomp, apparmor and label)");
+    assertRefused("docker run --security-opt nonsense busybox",
+        "--security-opt must be KEY=VALUE or no-new-privileges: nonsense");
+    assertRefused("docker run --security-opt no-new-privileges=maybe busybox",
+        "--security-opt no-new-privileges must be true or false: maybe");
+    Path missing = tmp.resolve("missing.json");
+    assertRefused("docker run --security-opt seccomp=" + missing + " busybox",
+        "--security-opt: seccomp profile must be a readable file: " + missing + " (NoSuchFileException)");
+    assertRefused("docker run --security-opt 'seccomp=<inline-seccomp-profile-sha256-0123456789ab.json>' busybox",
+        "--security-opt seccomp is a placeholder for an inline profile:"
+            + " <inline-seccomp-profile-sha256-0123456789ab.json> (save the profile's JSON to a file and give its path)");
+  }
+
+  @Test
+  void readsVolumesAsBindsOrNamedVolumes() {
+    SecureContainerSpec spec = parse("docker run -v /sbin:/sbin -v /etc/shadow:/etc/shadow:ro"
+        + " --volume data:/data:rw -v cache:/cache:ro busybox");
+    assertEquals(List.of(
+        Mount.bind("/sbin", ContainerPath.of("/sbin")),
+        Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly(),
+        Mount.volume("data", ContainerPath.of("/data")),
+        Mount.volume("cache", ContainerPath.of("/cache")).asReadOnly()), spec.mounts());
+  }
+
+  @Test
+  void refusesVolumesCarapaceDoesNotModel() {
+    assertRefused("docker run -v /data busybox",
+        "-v anonymous volumes are not supported: /data (name the volume, as in -v data:/data)");
+    assertRefused("docker run -v /a:/b:z busybox", "-v option is not supported: z (Carapace takes ro or rw)");
+    assertRefused("docker run -v ./a:/b busybox",
+        "-v: volume name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: ./a");
+    assertRefused("docker run -v /a:/b:ro:x busybox", "-v must look like SOURCE:TARGET[:ro|rw]: /a:/b:ro:x");
+  }
+
+  @Test
+  void readsMountAndTmpfs() {
+    SecureContainerSpec spec = parse("docker run --read-only"
+        + " --mount type=bind,source=/srv/config,target=/config,readonly"
+        + " --mount type=volume,src=cache,dst=/cache"
+        + " --mount 'type=bind,\"source=/a,b\",target=/ab,readonly=false'"
+        + " --mount type=tmpfs,destination=/run,tmpfs-size=16m"
+        + " --tmpfs /tmp:size=64m --tmpfs /scratch --tmpfs /ro:ro,noexec,nosuid,size=1m busybox");
+    assertTrue(spec.readOnlyRootFilesystem());
+    assertEquals(List.of(
+        Mount.bind("/srv/config", ContainerPath.of("/config")).asReadOnly(),
+        Mount.volume("cache", ContainerPath.of("/cache")),
+        Mount.bind("/a,b", ContainerPath.of("/ab")),
+        Mount.tmpfs(ContainerPath.of("/run"), MemorySize.ofMebibytes(16)),
+        Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(64)),
+        Mount.tmpfs(ContainerPath.of("/scratch")),
+        Mount.tmpfs(ContainerPath.of("/ro"), MemorySize.ofMebibytes(1)).asReadOnly()), spec.mounts());
+  }
+
+  @Test
+  void refusesMountOptionsCarapaceDoesNotModel() {
+    assertRefused("docker run --mount type=bind,source=/a,target=/b,bind-propagation=shared busybox",
+        "--mount option is not supported: bind-propagation"
+            + " (Carapace takes type, source, target, readonly and tmpfs-size)");
+    assertRefused("docker run --mount type=volume,target=/b busybox",
+        "--mount anonymous volumes are not supported: type=volume,target=/b (name the volume with source=NAME)");
+    assertRefused("docker run --mount type=npipe,source=a,target=/b busybox",
+        "--mount type must be bind, volume or tmpfs: npipe");
+    assertRefused("docker run --mount type=bind,source=/a busybox", "--mount needs a target: type=bind,source=/a");
+    assertRefused("docker run --tmpfs /run:mode=1777 busybox",
+        "--tmpfs option is not supported: mode=1777"
+            + " (Carapace takes ro, rw and size, and always mounts noexec,nosuid,nodev)");
+  }
+
+  @Test
+  void readsPortsWithAnExplicitHostIp() {
+    SecureContainerSpec spec = parse("docker run -p 127.0.0.1:12375:12375 --publish=0.0.0.0:53:53/udp"
+        + " -p [::1]:8443:443 -p 127.0.0.1::9000/sctp busybox");
+    assertEquals(List.of(
+        new PortBinding("127.0.0.1", 12375, 12375, "tcp"),
+        new PortBinding("0.0.0.0", 53, 53, "udp"),
+        new PortBinding("::1", 8443, 443, "tcp"),
+        new PortBinding("127.0.0.1", 0, 9000, "sctp")), spec.ports());
+  }
+
+  @Test
+  void refusesPortsWithoutAHostIp() {
+    assertRefused("docker run -p 2375:2375 busybox",
+        "-p must name the host IP: 2375:2375 (add 127.0.0.1 to publish on this host only, or 0.0.0.0"
+            + " for every interface, as in -p 127.0.0.1:2375:2375)");
+    assertRefused("docker run --publish 80/udp busybox",
+        "--publish must name the host IP: 80/udp (add 127.0.0.1 to publish on this host only, or 0.0.0.0"
+            + " for every interface, as in --publish 127.0.0.1::80/udp)");
+    assertRefused("docker run -p :8080:80 busybox",
+        "-p must name the host IP: :8080:80 (add 127.0.0.1 to publish on this host only, or 0.0.0.0"
+            + " for every interface, as in -p 127.0.0.1:8080:80)");
+    assertRefused("docker run -p 127.0.0.1:8000-8010:8000-8010 busybox",
+        "-p port ranges are not supported: 127.0.0.1:8000-8010:8000-8010 (publish each port with its own -p)");
+    assertRefused("docker run -p ::1:80:80 busybox",
+        "-p must look like IP:HOST:CONTAINER[/PROTOCOL]: ::1:80:80 (write an IPv6 address in brackets,"
+            + " as in [::1]:8080:80)");
+    assertRefused("docker run -p 127.0.0.1:x:80 busybox", "-p host port must be a whole number: x");
+  }
+
+  @Test
+  void readsIdentityEnvLabelsAndNetwork() {
+    SecureContainerSpec spec = parse("docker run -e A=1 --env B= --env=C=x=y -u 1000:1000 -w /work"
+        + " --name web-1 -h web --label tier=front -l solo --net=appnet busybox");
+    assertEquals(Map.of("A", "1", "B", "", "C", "x=y"), spec.env());
+    assertEquals(Optional.of("1000:1000"), spec.user());
+    assertEquals(Optional.of(ContainerPath.of("/work")), spec.workingDir());
+    assertEquals(Optional.of("web-1"), spec.name());
+    assertEquals(Optional.of("web"), spec.hostname());
+    assertEquals(Map.of("tier", "front", "solo", ""), spec.labels());
+    assertEquals("appnet", spec.network());
+    assertFalse(spec.hostNetworkAllowed());
+    SecureContainerSpec host = parse("docker run --network host busybox");
+    assertEquals("host", host.network());
+    assertTrue(host.hostNetworkAllowed(), "the line asked for the host network");
+  }
+
+  @Test
+  void takesEnvWithoutValueFromTheGivenEnvironmentOnly() {
+    assertRefused("docker run -e TOKEN busybox",
+        "-e needs KEY=VALUE: TOKEN (Carapace does not read its own environment; write -e TOKEN=VALUE"
+            + " or pass an environment to DockerRunCommand.parse)");
+    SecureContainerSpec spec = DockerRunCommand.parse("docker run -e TOKEN -e UNSET busybox",
+        Map.of("TOKEN", "s3cret"));
+    assertEquals(Map.of("TOKEN", "s3cret"), spec.env(), "as Docker: unset variables are left out");
+  }
+
+  @Test
+  void refusesTwoNetworks() {
+    assertRefused("docker run --network a --net b busybox", "--net must name one network: a and b");
+  }
+
+  @Test
+  void readsRestartHealthInitStopAndEntrypoint() {
+    SecureContainerSpec spec = parse("docker run --restart on-failure:10 --health-cmd 'wget -q -O- http://127.0.0.1/'"
+        + " --health-interval 1m30s --health-timeout=500ms --health-retries 5 --health-start-period 1.5s"
+        + " --init --stop-signal SIGINT --stop-timeout 20 --entrypoint /bin/sh busybox -c 'echo hi'");
+    assertEquals(RestartPolicy.onFailure(10), spec.restartPolicy().get());
+    assertEquals(HealthCheck.shell("wget -q -O- http://127.0.0.1/").interval(Duration.ofSeconds(90))
+        .timeout(Duration.ofMillis(500)).retries(5).startPeriod(Duration.ofMillis(1500)), spec.healthCheck().get());
+    assertTrue(spec.init());
+    assertEquals(Optional.of("SIGINT"), spec.stopSignal());
+    assertEquals(Optional.of(Duration.ofSeconds(20)), spec.stopTimeout());
+    assertEquals(List.of("/bin/sh"), spec.entrypoint());
+    assertEquals(List.of("-c", "echo hi"), spec.command());
+  }
+
+  @Test
+  void refusesHealthTimingsWithoutACommand() {
+    assertRefused("docker run --health-interval 5s busybox",
+        "--health-interval needs --health-cmd: 5s (changing only the timings of the image's HEALTHCHECK"
+            + " is not supported)");
+    assertRefused("docker run --entrypoint '' busybox",
+        "--entrypoint must not be empty: \"\" (clearing the image's ENTRYPOINT is not supported)");
+    assertRefused("docker run --log-opt max-size=10m busybox",
+        "--log-opt needs --log-driver: [max-size] (Carapace does not guess the engine's default driver)");
+  }
+
+  @Test
+  void acceptsAndIgnoresHowTheContainerIsAttached() {
+    SecureContainerSpec expected = parse("docker run busybox");
+    for (String flags : List.of("-d", "-i", "-t", "-it", "-ti", "-dit", "--rm", "--detach", "--interactive",
+        "--tty", "-d=false", "--rm=true", "-i -t --rm -d")) {
+      assertEquals(expected, parse("docker run " + flags + " busybox"), flags);
+    }
+  }
+
+  @Test
+  void readsShortFlagClustersAndAttachedValues() {
+    SecureContainerSpec spec = parse("docker run -itdeA=1 -m=64m -c512 -p127.0.0.1:80:80 -uapp busybox");
+    assertEquals(Map.of("A", "1"), spec.env());
+    assertEquals(MemorySize.ofMebibytes(64), spec.memoryLimit().get());
+    assertEquals(512, spec.cpuShares().getAsInt());
+    assertEquals(List.of(PortBinding.localhost(80, 80)), spec.ports());
+    assertEquals(Optional.of("app"), spec.user());
+  }
+
+  @Test
+  void takesEverythingAfterTheImageAsTheCommand() {
+    SecureContainerSpec spec = parse("docker run --rm -- busybox --name -v x");
+    assertEquals("busybox", spec.image());
+    assertEquals(List.of("--name", "-v", "x"), spec.command());
+  }
+
+  @Test
+  void refusesUnsupportedFlagsNamingThem() {
+    assertRefused("docker run --privileged busybox",
+        "docker run flag is not supported: --privileged (Carapace never runs privileged containers)");
+    assertRefused("docker run --pid host busybox",
+        "docker run flag is not supported: --pid (Carapace gives every container its own namespaces)");
+    assertRefused("docker run --pid=host busybox",
+        "docker run flag is not supported: --pid (Carapace gives every container its own namespaces)");
+    assertRefused("docker run --device /dev/sda busybox",
+        "docker run flag is not supported: --device (Carapace does not pass host devices into containers)");
+    assertRefused("docker run -itP busybox",
+        "docker run flag is not supported: -P (publish each port with -p IP:HOST:CONTAINER)");
+    assertRefused("docker run --shm-size 64m busybox",
+        "docker run flag is not supported: --shm-size (SecureContainerSpec has no such setting)");
+    assertRefused("docker run -x busybox",
+        "docker run flag is not supported: -x (SecureContainerSpec has no such setting)");
+  }
+
+  @Test
+  void refusesMissingValuesAndImages() {
+    assertRefused("docker run --name", "docker run flag needs a value: --name");
+    assertRefused("docker run -e", "docker run flag needs a value: -e");
+    assertRefused("docker run -d",
+        "docker run image is required: none after the flags (write it after them, as in docker run busybox:1.36)");
+  }
+
+  @Test
+  void splitsLikeAShell() {
+    SecureContainerSpec spec = parse("docker run \\\n  -e \"GREETING=hello \\\"world\\\" \\$HOME\" \\\n"
+        + "  busybox echo 'it'\\''s' \"\" a\\ b $HOME # a comment");
+    assertEquals(Map.of("GREETING", "hello \"world\" $HOME"), spec.env());
+    assertEquals(List.of("echo", "it's", "", "a b", "$HOME"), spec.command());
+  }
+
+  @Test
+  void refusesShellOperatorsAndBrokenQuotes() {
+    assertRefused("docker run busybox ls | grep x",
+        "command line must be a single command without shell operators: | at offset 22"
+            + " (quote it, or pass the words as a list)");
+    assertRefused("docker run busybox echo 'oops", "command line quote must be closed: ' opened at offset 24 is not");
+    assertRefused("docker run busybox echo \"oops", "command line quote must be closed: \" opened at offset 24 is not");
+    assertRefused("docker run busybox \\", "command line must not end with a lone backslash: offset 19");
+  }
+
+  @Test
+  void rendersCarapaceDefaultsExplicitly() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox:1.36").command("echo", "hi").build();
+    assertEquals("docker run --cap-drop ALL --security-opt no-new-privileges --network none --pids-limit 1024"
+        + " busybox:1.36 echo hi", DockerRunCommand.renderLine(spec));
+    assertEquals(spec, DockerRunCommand.parse(DockerRunCommand.renderLine(spec)));
+  }
+
+  @Test
+  void rendersEnvValuesOnlyWithSecrets() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox").putEnv("TOKEN", "s3cret value")
+        .build();
+    String line = DockerRunCommand.renderLine(spec);
+    assertFalse(line.contains("s3cret"), line);
+    assertTrue(line.contains(" -e TOKEN "), line);
+    assertFalse(DockerRunCommand.render(spec).stream().anyMatch(w -> w.contains("s3cret")));
+    assertTrue(DockerRunCommand.renderLineWithSecrets(spec).contains(" -e 'TOKEN=s3cret value' "));
+    assertEquals(spec, DockerRunCommand.parse(DockerRunCommand.renderLineWithSecrets(spec)));
+    assertEquals(spec, DockerRunCommand.parse(line, Map.of("TOKEN", "s3cret value")));
+  }
+
+  @Test
+  void rendersEveryAttribute() throws IOException {
+    Path profile = tmp.resolve("profile.json");
+    Files.writeString(profile, "{\"defaultAction\":\"SCMP_ACT_ERRNO\"}");
+    SecureContainerSpec spec = SecureContainerSpec.builder()
+        .image("nginx:1.27")
+        .command("nginx", "-g", "daemon off;")
+        .name("web").hostname("web").user("101:101").workingDir(ContainerPath.of("/srv"))
+        .putLabels("tier", "front")
+        .dropAllCapabilities(false).addCapDrop("NET_RAW", "MKNOD").addCapAdd("SYS_NICE")
+        .seccomp(Seccomp.profile(profile))
+        .selinuxLabel(SelinuxLabel.type("svirt_apache_t"))
+        .apparmorProfile("docker-default")
+        .readOnlyRootFilesystem(true)
+        .network("bridge")
+        .addPorts(PortBinding.localhost(8080, 80), new PortBinding("::", 8443, 443, "tcp"))
+        .addMounts(Mount.bind("/srv/a,b", ContainerPath.of("/conf")).asReadOnly(),
+            Mount.volume("cache", ContainerPath.of("/cache")),
+            Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(64)))
+        .cpusetCpus(CpuSet.parse("0,2")).cpuShares(512).nanoCpus(250_000_000L)
+        .memoryLimit(MemorySize.ofMebibytes(64)).memorySwap(MemorySize.ofMebibytes(128))
+        .pidsLimit(-1)
+        .addUlimits(new Ulimit("nofile", 1024, 2048))
+        .logConfig(LogConfig.syslog("udp://127.0.0.1:514"))
+        .restartPolicy(RestartPolicy.onFailure(3))
+        .healthCheck(HealthCheck.shell("curl -f http://127.0.0.1/").interval(Duration.ofSeconds(90)))
+        .init(true).stopSignal("SIGQUIT").stopTimeout(Duration.ofSeconds(5))
+        .entrypoint(List.of("/docker-entrypoint.sh"))
+        .build();
+    assertEquals("docker run --name web --hostname web --user 101:101 --workdir /srv --label tier=front"
+        + " --cap-drop NET_RAW --cap-drop MKNOD --cap-add SYS_NICE --security-opt no-new-privileges"
+        + " --security-opt seccomp=" + profile
+        + " --security-opt label=type:svirt_apache_t --security-opt apparmor=docker-default --read-only"
+        + " --network bridge -p 127.0.0.1:8080:80/tcp -p '[::]:8443:443/tcp'"
+        + " --mount 'type=bind,\"source=/srv/a,b\",target=/conf,readonly' -v cache:/cache --tmpfs /tmp:size=64m"
+        + " --cpuset-cpus 0,2 --cpu-shares 512 --cpus 0.25 --memory 64m --memory-swap 128m --pids-limit -1"
+        + " --ulimit nofile=1024:2048 --log-driver syslog --log-opt syslog-address=udp://127.0.0.1:514"
+        + " --restart on-failure:3 --health-cmd 'curl -f http://127.0.0.1/' --health-interval 1m30s"
+        + " --health-timeout 30s --health-start-period 0s --health-retries 3 --init --stop-signal SIGQUIT"
+        + " --stop-timeout 5 --entrypoint /docker-entrypoint.sh nginx:1.27 nginx -g 'daemon off;'",
+        DockerRunCommand.renderLine(spec));
+    assertEquals(spec, DockerRunCommand.parse(DockerRunCommand.renderLine(spec)));
+  }
+
+  @Test
+  void rendersAnInlineSeccompProfileAsAPlaceholder() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox")
+        .seccomp(Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}")).build();
+    List<String> argv = DockerRunCommand.render(spec);
+    String opt = argv.stream().filter(w -> w.startsWith("seccomp=")).findFirst().orElseThrow();
+    assertTrue(opt.matches("seccomp=<inline-seccomp-profile-sha256-[0-9a-f]{12}\\.json>"), opt);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DockerRunCommand.parse(argv));
+    assertTrue(e.getMessage().startsWith("--security-opt seccomp is a placeholder for an inline profile: <inline-"),
+        e.getMessage());
+  }
+
+  @Test
+  void rendersWhatTheCliCannotSayAsTheSameArgv() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox")
+        .entrypoint(List.of("/bin/sh", "-c")).command("echo hi")
+        .healthCheck(HealthCheck.exec("test", "-f", "/tmp/ready file"))
+        .stopTimeout(Duration.ofMillis(1500))
+        .build();
+    assertEquals("docker run --cap-drop ALL --security-opt no-new-privileges --network none --pids-limit 1024"
+        + " --health-cmd \"test -f '/tmp/ready file'\" --health-interval 30s --health-timeout 30s"
+        + " --health-start-period 0s --health-retries 3 --stop-timeout 2 --entrypoint /bin/sh busybox -c 'echo hi'",
+        DockerRunCommand.renderLine(spec).replace("'test -f '\\''/tmp/ready file'\\'''",
+            "\"test -f '/tmp/ready file'\""));
+  }
+
+  @Test
+  void quotesAnImageThatLooksLikeAFlag() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image("-weird").build();
+    List<String> argv = DockerRunCommand.render(spec);
+    assertEquals(List.of("--", "-weird"), argv.subList(argv.size() - 2, argv.size()));
+    assertEquals(spec, DockerRunCommand.parse(argv));
+  }
+}
