@@ -57,6 +57,7 @@ public final class ContainerLauncher implements AutoCloseable {
   private static final String HOST = lookUpHostName();
   private static final String OWNER = ownerId();
 
+  private final Endpoint endpoint;
   private final EngineClient client;
   private final boolean ownsClient;
   private final List<LaunchCheck> checks;
@@ -68,7 +69,8 @@ public final class ContainerLauncher implements AutoCloseable {
   private volatile CpuSet engineCpus;
 
   private ContainerLauncher(Builder b) {
-    this.client = b.client != null ? b.client : EngineClient.open(b.endpoint);
+    this.endpoint = b.endpoint;
+    this.client = EngineClient.open(b.endpoint, b.endpoint.authorizationHeader());
     this.ownsClient = true;
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
@@ -88,7 +90,6 @@ public final class ContainerLauncher implements AutoCloseable {
   /** Configures a launcher. */
   public static final class Builder {
     private Endpoint endpoint;
-    private EngineClient client;
     private final List<LaunchCheck> checks = new ArrayList<>();
     private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
     private Duration streamTimeout = Duration.ofSeconds(60);
@@ -123,7 +124,7 @@ public final class ContainerLauncher implements AutoCloseable {
     }
 
     public ContainerLauncher build() {
-      if (endpoint == null && client == null) {
+      if (endpoint == null) {
         endpoint = Endpoint.fromEnvironment();
       }
       return new ContainerLauncher(this);
@@ -273,9 +274,18 @@ public final class ContainerLauncher implements AutoCloseable {
     if (e instanceof LaunchException) {
       return (LaunchException) e;
     }
+    if (e instanceof com.github.dockerjava.api.exception.UnauthorizedException
+        || (e instanceof com.github.dockerjava.api.exception.DockerException
+            && ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus() == 403
+            && endpoint.username().isPresent())) {
+      return new EngineAuthenticationException(step, image, endpoint.toString(),
+          ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus(), e);
+    }
     String daemon = DaemonErrors.daemonMessage(e);
-    String detail = daemon == null ? "engine unreachable or not answering: " + DaemonErrors.transportProblem(e)
-        : null;
+    String detail = daemon != null ? null
+        : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + endpoint + " failed: "
+            + DaemonErrors.transportProblem(e)
+        : "engine " + endpoint + " unreachable or not answering: " + DaemonErrors.transportProblem(e);
     return new LaunchException(step, image, id, detail, daemon, e);
   }
 

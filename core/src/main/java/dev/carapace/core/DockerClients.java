@@ -13,6 +13,6 @@ public final class DockerClients {
 
   /** A client to {@code endpoint}, each response bounded by the endpoint's response timeout. */
   public static DockerClient connect(Endpoint endpoint) {
-    return EngineClient.single(endpoint, endpoint.responseTimeout());
+    return EngineClient.single(endpoint, endpoint.authorizationHeader());
   }
 }

@@ -165,8 +165,8 @@ class ValueTypesTest {
 
   @Test
   void endpointsParseDockerHost() {
-    assertEquals("unix:///var/run/docker.sock", Endpoint.fromEnvironment(Map.of()).toString());
-    assertEquals("tcp://127.0.0.1:2375", Endpoint.fromEnvironment(Map.of("DOCKER_HOST", "tcp://127.0.0.1:2375")).toString());
+    assertEquals("unix:///var/run/docker.sock", Endpoint.fromEnvironment(Map.of(), Path.of("/nonexistent")).toString());
+    assertEquals("tcp://127.0.0.1:2375", Endpoint.fromEnvironment(Map.of("DOCKER_HOST", "tcp://127.0.0.1:2375"), Path.of("/nonexistent")).toString());
     assertEquals("unix:///run/d.sock", Endpoint.parse("unix:///run/d.sock").toString());
     assertIae("DOCKER_HOST must be unix:///path or tcp://host:port: ssh://me@host",
         () -> Endpoint.parse("ssh://me@host"));

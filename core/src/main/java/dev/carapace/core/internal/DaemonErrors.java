@@ -46,6 +46,16 @@ public final class DaemonErrors {
     return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
   }
 
+  /** Whether the failure is a TLS handshake or certificate problem. */
+  public static boolean isTlsFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the daemon said the image is missing. */
   public static boolean isNoSuchImage(Throwable t) {
     String m = daemonMessage(t);

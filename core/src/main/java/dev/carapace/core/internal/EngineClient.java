@@ -35,33 +35,63 @@ public final class EngineClient implements AutoCloseable {
     this.streaming = streaming;
   }
 
-  /** Opens both clients; no request is sent yet. */
-  public static EngineClient open(Endpoint endpoint) {
+  /**
+   * Opens both clients; no request is sent yet.
+   *
+   * @param authorization the {@code Authorization} header to send on every request, or null
+   */
+  public static EngineClient open(Endpoint endpoint, String authorization) {
     Config config = new Config(endpoint.uri());
-    DockerHttpClient apiHttp = new ApacheDockerHttpClient.Builder()
-        .dockerHost(endpoint.uri())
-        .connectionTimeout(endpoint.connectTimeout())
-        .responseTimeout(endpoint.responseTimeout())
-        .maxConnections(32)
-        .build();
-    DockerHttpClient streamHttp = new ApacheDockerHttpClient.Builder()
-        .dockerHost(endpoint.uri())
-        .connectionTimeout(endpoint.connectTimeout())
-        .maxConnections(64)
-        .build();
-    return new EngineClient(DockerClientImpl.getInstance(config, apiHttp),
-        DockerClientImpl.getInstance(config, streamHttp));
+    return new EngineClient(
+        DockerClientImpl.getInstance(config, http(endpoint, endpoint.responseTimeout(), 32, authorization)),
+        DockerClientImpl.getInstance(config, http(endpoint, null, 64, authorization)));
   }
 
   /** A single docker-java client for callers who want one (no streaming split). */
-  public static DockerClient single(Endpoint endpoint, Duration responseTimeout) {
-    DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+  public static DockerClient single(Endpoint endpoint, String authorization) {
+    return DockerClientImpl.getInstance(new Config(endpoint.uri()),
+        http(endpoint, endpoint.responseTimeout(), 32, authorization));
+  }
+
+  private static DockerHttpClient http(Endpoint endpoint, Duration responseTimeout, int maxConnections,
+      String authorization) {
+    ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
         .dockerHost(endpoint.uri())
         .connectionTimeout(endpoint.connectTimeout())
-        .responseTimeout(responseTimeout)
-        .maxConnections(32)
-        .build();
-    return DockerClientImpl.getInstance(new Config(endpoint.uri()), http);
+        .maxConnections(maxConnections);
+    if (responseTimeout != null) {
+      b.responseTimeout(responseTimeout);
+    }
+    endpoint.sslContext().ifPresent(ctx -> b.sslConfig(() -> ctx));
+    DockerHttpClient http = b.build();
+    return authorization == null ? http : new BasicAuthHttpClient(http, authorization);
+  }
+
+  /** Adds an {@code Authorization} header to every request; the header never reaches a log. */
+  private static final class BasicAuthHttpClient implements DockerHttpClient {
+    private final DockerHttpClient delegate;
+    private final String authorization;
+
+    BasicAuthHttpClient(DockerHttpClient delegate, String authorization) {
+      this.delegate = delegate;
+      this.authorization = authorization;
+    }
+
+    @Override
+    public Response execute(Request request) {
+      Request withAuth = Request.builder().from(request).putHeader("Authorization", authorization).build();
+      return delegate.execute(withAuth);
+    }
+
+    @Override
+    public void close() throws IOException {
+      delegate.close();
+    }
+
+    @Override
+    public String toString() {
+      return "BasicAuthHttpClient{" + delegate + "}";
+    }
   }
 
   /** Bounded by the endpoint's response timeout. */
