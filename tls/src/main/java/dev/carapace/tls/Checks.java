@@ -9,11 +9,13 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** The checks made on TLS material before any connection, with their messages. */
 final class Checks {
@@ -58,6 +60,14 @@ final class Checks {
       names.add("unparseable");
     }
     return names;
+  }
+
+  /** Throws unless {@code duration} is positive. */
+  static void requirePositive(String attribute, Duration duration) {
+    Objects.requireNonNull(duration, attribute);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(attribute + " must be positive: " + duration);
+    }
   }
 
   /** Returns {@code bits} if it is an RSA key size this module generates. */

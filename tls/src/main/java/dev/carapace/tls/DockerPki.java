@@ -174,10 +174,7 @@ public final class DockerPki {
      * Sets how long all three certificates are valid, from {@link #build()}. If unset, 365 days.
      */
     public Builder validFor(Duration validFor) {
-      Objects.requireNonNull(validFor, "validFor");
-      if (validFor.isNegative() || validFor.isZero()) {
-        throw new IllegalArgumentException("validFor must be positive: " + validFor);
-      }
+      Checks.requirePositive("validFor", validFor);
       this.validFor = validFor;
       return this;
     }

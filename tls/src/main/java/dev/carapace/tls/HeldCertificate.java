@@ -255,10 +255,7 @@ public final class HeldCertificate {
      * certificate is valid for 24 hours from {@code build()}.
      */
     public Builder validFor(Duration duration) {
-      Objects.requireNonNull(duration, "duration");
-      if (duration.isNegative() || duration.isZero()) {
-        throw new IllegalArgumentException("validFor must be positive: " + duration);
-      }
+      Checks.requirePositive("validFor", duration);
       this.validFor = duration;
       this.notBefore = null;
       this.notAfter = null;

@@ -38,6 +38,12 @@ class OpensslInteropTest {
     assertEquals(key, held.keyPair().getPrivate());
   }
 
+  /** {@code openssl pkcs8 -topk8 -v2 aes-256-cbc}: PBES2 with PBKDF2 and AES-256-CBC. */
+  private void encryptPkcs8(String plain, String passphrase, String encrypted) throws Exception {
+    openssl(dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", plain,
+        "-passout", "pass:" + passphrase, "-out", encrypted);
+  }
+
   @Test
   void readsPkcs1RsaKeyFromGenrsaTraditional() throws Exception {
     openssl(dir, "genrsa", "-traditional", "-out", "rsa.pem", "2048");
@@ -107,8 +113,7 @@ class OpensslInteropTest {
   void readsEncryptedPkcs8WithPassphrase() throws Exception {
     openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
         "-out", "plain.pem");
-    openssl(dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain.pem",
-        "-passout", "pass:correct horse battery", "-out", "encrypted.pem");
+    encryptPkcs8("plain.pem", "correct horse battery", "encrypted.pem");
     assertEquals("-----BEGIN ENCRYPTED PRIVATE KEY-----", firstLine("encrypted.pem"));
     PrivateKey key = Pem.readPrivateKey(dir.resolve("encrypted.pem"),
         "correct horse battery".toCharArray());
@@ -128,8 +133,7 @@ class OpensslInteropTest {
   void wrongPassphraseGivesAClearErrorWithoutThePassphrase() throws Exception {
     openssl(dir, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
         "-out", "plain.pem");
-    openssl(dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain.pem",
-        "-passout", "pass:right-passphrase", "-out", "encrypted.pem");
+    encryptPkcs8("plain.pem", "right-passphrase", "encrypted.pem");
     Path file = dir.resolve("encrypted.pem");
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
         () -> Pem.readPrivateKey(file, "wrong-passphrase".toCharArray()));
@@ -154,8 +158,7 @@ class OpensslInteropTest {
     ca.writeCertificate(dir.resolve("ca.pem"));
     client.writeCertificate(dir.resolve("cert.pem"));
     client.writePrivateKey(dir.resolve("plain-key.pem"));
-    openssl(dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain-key.pem",
-        "-passout", "pass:pw", "-out", "key.pem");
+    encryptPkcs8("plain-key.pem", "pw", "key.pem");
     DockerTlsMaterial material = DockerTlsMaterial.loadClient(dir, "pw".toCharArray());
     assertEquals(client.certificate(), material.certificate());
     TlsMaterialException e = assertThrows(TlsMaterialException.class,

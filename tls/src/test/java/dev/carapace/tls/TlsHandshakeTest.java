@@ -47,6 +47,13 @@ class TlsHandshakeTest {
         Fixtures.clientDirectory(Files.createDirectory(temp.resolve("client")), clientCa, client));
   }
 
+  /** Server material from the same CA whose certificate names only other.example. */
+  private DockerTlsMaterial otherServer() throws IOException {
+    return DockerTlsMaterial.loadServer(Fixtures.serverDirectory(
+        Files.createDirectory(temp.resolve("other-server")), ca,
+        Fixtures.server(ca, "other.example")));
+  }
+
   @Test
   void mutualTlsExchangesALineOverTls13() throws Exception {
     DockerTlsMaterial client = client(ca, Fixtures.client(ca));
@@ -133,9 +140,7 @@ class TlsHandshakeTest {
 
   @Test
   void clientRejectsServerCertificateForAnotherHost() throws Exception {
-    DockerTlsMaterial otherServer = DockerTlsMaterial.loadServer(Fixtures.serverDirectory(
-        Files.createDirectory(temp.resolve("other-server")), ca,
-        Fixtures.server(ca, "other.example")));
+    DockerTlsMaterial otherServer = otherServer();
     DockerTlsMaterial client = client(ca, Fixtures.client(ca));
     try (TlsTestServer server = new TlsTestServer(otherServer.serverSslContext())) {
       SSLHandshakeException e = assertThrows(SSLHandshakeException.class,
@@ -148,9 +153,7 @@ class TlsHandshakeTest {
 
   @Test
   void insecureSkipHostnameVerificationAcceptsAnotherHostFromTheSameCa() throws Exception {
-    DockerTlsMaterial otherServer = DockerTlsMaterial.loadServer(Fixtures.serverDirectory(
-        Files.createDirectory(temp.resolve("other-server")), ca,
-        Fixtures.server(ca, "other.example")));
+    DockerTlsMaterial otherServer = otherServer();
     DockerTlsMaterial client = client(ca, Fixtures.client(ca));
     SSLContext insecure = client.sslContextBuilder().insecureSkipHostnameVerification().build();
     try (TlsTestServer server = new TlsTestServer(otherServer.serverSslContext())) {
