@@ -1,0 +1,163 @@
+package dev.carapace.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.CarapaceException;
+import dev.carapace.core.Endpoint;
+import dev.carapace.policy.internal.InspectParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Audits the containers running on an engine, like docker-bench-security's section 5 but exact: it
+ * reads each container's raw inspect JSON ({@code GET /containers/{id}/json}, including
+ * {@code AppArmorProfile}, {@code MaskedPaths} and {@code ReadonlyPaths}, which docker-java's model
+ * lacks) and judges it with the same rules as a spec before launch, plus those only a running
+ * container can break (privileged, host namespaces, devices, the engine's socket). One report
+ * covers every container, and notes the rules the engine's host cannot enforce.
+ *
+ * <pre>{@code
+ * try (EngineAudit audit = EngineAudit.connect(Endpoint.fromEnvironment())) {
+ *   PolicyReport report = audit.audit(Profiles.cisDocker());
+ *   System.out.println(report.toText());
+ * }
+ * }</pre>
+ *
+ * <p>Read-only: it lists and inspects, never creates, changes or stops anything.
+ */
+public final class EngineAudit implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DockerHttpClient http;
+  private final boolean owned;
+  private final String engine;
+
+  private EngineAudit(DockerHttpClient http, boolean owned, String engine) {
+    this.http = http;
+    this.owned = owned;
+    this.engine = engine;
+  }
+
+  /**
+   * Opens a connection to {@code endpoint}; close the audit to close it.
+   *
+   * @throws IllegalArgumentException for an endpoint with basic auth, whose header core does not
+   *     hand out: use {@link #of(DockerHttpClient)} with your own authenticating client
+   */
+  public static EngineAudit connect(Endpoint endpoint) {
+    if (endpoint.username().isPresent()) {
+      throw new IllegalArgumentException("endpoint basic auth is not supported by EngineAudit.connect: "
+          + endpoint + " (use EngineAudit.of(DockerHttpClient) with an authenticating client)");
+    }
+    ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
+        .dockerHost(endpoint.uri())
+        .connectionTimeout(endpoint.connectTimeout())
+        .responseTimeout(endpoint.responseTimeout());
+    endpoint.sslContext().ifPresent(ctx -> b.sslConfig(() -> ctx));
+    return new EngineAudit(b.build(), true, endpoint.toString());
+  }
+
+  /** Audits through the caller's own docker-java transport; {@link #close()} leaves it open. */
+  public static EngineAudit of(DockerHttpClient http) {
+    return new EngineAudit(Objects.requireNonNull(http, "http client"), false, http.toString());
+  }
+
+  /** What the engine's host enforces ({@code GET /info}'s {@code SecurityOptions}). */
+  public EngineSecurity engineSecurity() {
+    List<String> options = new ArrayList<>();
+    get("/info").path("SecurityOptions").forEach(n -> options.add(n.asText()));
+    return EngineSecurity.fromSecurityOptions(options);
+  }
+
+  /** The ids of the running containers, or of all when {@code all}, optionally those with every label given. */
+  public List<String> containerIds(boolean all, Map<String, String> labels) {
+    StringBuilder path = new StringBuilder("/containers/json?all=").append(all);
+    if (!labels.isEmpty()) {
+      StringBuilder filter = new StringBuilder("{\"label\":[");
+      boolean first = true;
+      for (Map.Entry<String, String> e : labels.entrySet()) {
+        filter.append(first ? "" : ",").append(JSON.valueToTree(e.getKey() + "=" + e.getValue()).toString());
+        first = false;
+      }
+      filter.append("]}");
+      path.append("&filters=").append(URLEncoder.encode(filter.toString(), StandardCharsets.UTF_8));
+    }
+    List<String> ids = new ArrayList<>();
+    get(path.toString()).forEach(n -> ids.add(n.path("Id").asText()));
+    return ids;
+  }
+
+  /**
+   * The facts of one container ({@code GET /containers/{id}/json}), knowing what the engine's host
+   * enforces.
+   */
+  public ContainerView inspect(String containerId) {
+    return inspect(containerId, engineSecurity());
+  }
+
+  private ContainerView inspect(String containerId, EngineSecurity security) {
+    if (!containerId.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+      throw new IllegalArgumentException("container id must be an id or name: " + containerId);
+    }
+    return InspectParser.parse(get("/containers/" + containerId + "/json")).withEngineSecurity(security);
+  }
+
+  /** Audits every running container. */
+  public PolicyReport audit(Policy policy) {
+    return audit(policy, containerIds(false, Map.of()));
+  }
+
+  /** Audits the running containers carrying every label in {@code labels}. */
+  public PolicyReport audit(Policy policy, Map<String, String> labels) {
+    return audit(policy, containerIds(false, labels));
+  }
+
+  /** Audits the given containers, in order, into one report. */
+  public PolicyReport audit(Policy policy, List<String> containerIds) {
+    EngineSecurity security = engineSecurity();
+    List<ContainerView> views = new ArrayList<>(containerIds.size());
+    for (String id : containerIds) {
+      views.add(inspect(id, security));
+    }
+    return policy.evaluate(views);
+  }
+
+  private JsonNode get(String path) {
+    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET).path(path).build();
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      byte[] body;
+      try (InputStream in = response.getBody()) {
+        body = in.readAllBytes();
+      }
+      if (response.getStatusCode() != 200) {
+        throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP "
+            + response.getStatusCode() + " " + new String(body, StandardCharsets.UTF_8).trim(), null);
+      }
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("audit GET " + path + " failed on " + engine, e);
+    }
+  }
+
+  /** Closes the connection when {@link #connect(Endpoint)} opened it. */
+  @Override
+  public void close() {
+    if (owned) {
+      try {
+        http.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("audit connection did not close: " + engine, e);
+      }
+    }
+  }
+}

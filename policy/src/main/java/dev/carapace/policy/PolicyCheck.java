@@ -1,0 +1,187 @@
+package dev.carapace.policy;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.core.LaunchCheck;
+import dev.carapace.core.SecureContainerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plugs a {@link Policy} into the launcher: every spec is judged before any call reaches the daemon.
+ *
+ * <pre>{@code
+ * ContainerLauncher launcher = ContainerLauncher.builder()
+ *     .endpoint(Endpoint.fromEnvironment())
+ *     .addCheck(PolicyCheck.enforce(Profiles.carapaceDefault()))
+ *     .build();
+ * launcher.run(spec, Duration.ofSeconds(30));   // throws PolicyViolationException, creates nothing
+ * }</pre>
+ *
+ * <p>Modes: {@link Mode#ENFORCE} refuses a violating spec with a {@link PolicyViolationException}
+ * holding the full report; {@link Mode#WARN} logs the report (slf4j, WARN) and lets the launch go on;
+ * {@link Mode#AUDIT} only records it ({@link #reports()}).
+ *
+ * <p>Without {@link Builder#inspectImagesWith(DockerClient)} the check makes no daemon call at all,
+ * and rules that need the image's {@code USER} or {@code HEALTHCHECK} treat an unset one as unknown
+ * (a violation asking to set it). With it, the check makes one read-only call,
+ * {@code GET /images/{name}/json}, and creates nothing.
+ */
+public final class PolicyCheck implements LaunchCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyCheck.class);
+  /** How many reports {@link #reports()} keeps, newest last. */
+  public static final int MAX_REPORTS = 1000;
+
+  /** What the check does with a violating spec. */
+  public enum Mode {
+    /** Refuse it: throw {@link PolicyViolationException} before anything reaches the daemon. */
+    ENFORCE,
+    /** Log the report at WARN and launch. */
+    WARN,
+    /** Record the report and launch. */
+    AUDIT
+  }
+
+  private final Policy policy;
+  private final Mode mode;
+  private final DockerClient images;
+  private final EngineSecurity engineSecurity;
+  private final List<PolicyReport> reports = new ArrayList<>();
+
+  private PolicyCheck(Builder b) {
+    this.policy = b.policy;
+    this.mode = b.mode;
+    this.images = b.images;
+    this.engineSecurity = b.engineSecurity;
+  }
+
+  /** Refuses violating specs. */
+  public static PolicyCheck enforce(Policy policy) {
+    return builder(policy).mode(Mode.ENFORCE).build();
+  }
+
+  /** Logs violating specs and launches them. */
+  public static PolicyCheck warn(Policy policy) {
+    return builder(policy).mode(Mode.WARN).build();
+  }
+
+  /** Records every report and launches. */
+  public static PolicyCheck audit(Policy policy) {
+    return builder(policy).mode(Mode.AUDIT).build();
+  }
+
+  public static Builder builder(Policy policy) {
+    return new Builder(policy);
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /**
+   * Judges {@code spec} and acts by the mode.
+   *
+   * @throws PolicyViolationException in {@link Mode#ENFORCE} when a rule is broken
+   */
+  @Override
+  public void check(SecureContainerSpec spec) {
+    PolicyReport report = policy.evaluate(view(spec));
+    synchronized (reports) {
+      if (reports.size() == MAX_REPORTS) {
+        reports.remove(0);
+      }
+      reports.add(report);
+    }
+    if (report.passed()) {
+      return;
+    }
+    switch (mode) {
+      case ENFORCE:
+        throw new PolicyViolationException(report);
+      case WARN:
+        LOG.warn("launching despite policy violations: {}", report.toText());
+        break;
+      default:
+        break;
+    }
+  }
+
+  private ContainerView view(SecureContainerSpec spec) {
+    ContainerView view = ContainerView.of(spec);
+    if (images != null && (spec.user().isEmpty() || spec.healthCheck().isEmpty())) {
+      Optional<ImageFacts> facts;
+      try {
+        facts = Optional.of(ImageFacts.inspect(images, spec.image()));
+      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+        facts = Optional.empty(); // not pulled yet: the rules say the image's settings are unknown
+      }
+      if (facts.isPresent()) {
+        view = view.withImageFacts(facts.get());
+      }
+    }
+    if (engineSecurity != null) {
+      view = view.withEngineSecurity(engineSecurity);
+    }
+    return view;
+  }
+
+  /** Every report so far (at most {@link #MAX_REPORTS}, oldest first), passing or not. */
+  public List<PolicyReport> reports() {
+    synchronized (reports) {
+      return List.copyOf(reports);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyCheck " + mode + " " + policy.name();
+  }
+
+  /** Configures a {@link PolicyCheck}. */
+  public static final class Builder {
+    private final Policy policy;
+    private Mode mode = Mode.ENFORCE;
+    private DockerClient images;
+    private EngineSecurity engineSecurity;
+
+    private Builder(Policy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** What to do with a violating spec. If unset, {@link Mode#ENFORCE}. */
+    public Builder mode(Mode value) {
+      this.mode = Objects.requireNonNull(value, "mode");
+      return this;
+    }
+
+    /**
+     * Reads the image's {@code USER} and {@code HEALTHCHECK} from this engine when the spec sets
+     * none ({@code docker image inspect}, read-only). If unset, no daemon call is made and those
+     * settings count as unknown.
+     */
+    public Builder inspectImagesWith(DockerClient docker) {
+      this.images = Objects.requireNonNull(docker, "docker client");
+      return this;
+    }
+
+    /**
+     * What the engine's host enforces, so the report explains the rules it cannot (AppArmor on a
+     * kernel without it). If unset, unknown: no notes.
+     */
+    public Builder engineSecurity(EngineSecurity value) {
+      this.engineSecurity = Objects.requireNonNull(value, "engine security");
+      return this;
+    }
+
+    public PolicyCheck build() {
+      return new PolicyCheck(this);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.carapace.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Views built from real inspect JSON captured on Docker 20.10 (API 1.41). */
+class InspectParsingTest {
+  static String fixture(String name) throws IOException {
+    try (InputStream in = InspectParsingTest.class.getResourceAsStream("/inspect/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void readsEveryFactOfAWeakContainer() throws IOException {
+    ContainerView v = ContainerView.fromInspectJson(fixture("weak.json"));
+    assertEquals("carapace-policy-fixture-weak", v.name());
+    assertEquals("carapace-test/busybox:1", v.image());
+    assertEquals(ContainerView.Origin.ENGINE, v.origin());
+    assertEquals(Optional.of("0:0"), v.user());
+    assertEquals(List.of("CAP_SYS_ADMIN"), v.capAdd());
+    assertEquals(List.of(), v.capDrop());
+    assertEquals("host", v.pidMode());
+    assertEquals(Optional.of(""), v.apparmorProfile());
+    assertEquals(Optional.of(List.of()), v.maskedPaths());
+    assertEquals("always", v.restartPolicy());
+    assertEquals(Map.of("kernel.msgmax", "65536"), v.sysctls());
+    assertEquals(List.of("/dev/fuse:/dev/fuse:rwm"), v.devices());
+    assertEquals(List.of("/etc:/host-etc:ro", "/var/run/docker.sock:/var/run/docker.sock", "--tmpfs /run"),
+        v.mounts().stream().map(MountView::toString).collect(Collectors.toList()));
+    assertEquals(List.of(":8080:80/tcp", "[::]:8443:443/tcp"),
+        v.ports().stream().map(PortView::toString).sorted().collect(Collectors.toList()));
+  }
+
+  @Test
+  void refusesWhatIsNotAContainer() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ContainerView.fromInspectJson("[]"));
+    assertEquals("inspect json must be a container's inspect object with Config and HostConfig: array", e.getMessage());
+  }
+
+  @Test
+  void weakContainerBreaksTheseRulesOfTheDefaultProfile() throws IOException {
+    ContainerView v = ContainerView.fromInspectJson(fixture("weak.json"))
+        .withEngineSecurity(EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default")));
+    PolicyReport report = Profiles.carapaceDefault().evaluate(v);
+    assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "host-ports", "proc-mount",
+        "seccomp", "sysctls", "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck",
+        "selinux", "capabilities", "sensitive-mounts", "memory-limit", "cpu-limit", "read-only-rootfs",
+        "ports-all-interfaces", "restart-policy", "host-devices", "pids-limit", "default-bridge", "docker-socket"),
+        report.violatedRuleIds());
+    assertEquals(29, report.violations().size());
+    // docker-bench's text match counts "no-new-privileges=false" as set; the engine does not
+    assertEquals(List.of("securityOpts must set no-new-privileges: no-new-privileges=false"),
+        messagesOf(report, "no-new-privileges"));
+    assertEquals(List.of("mounts[0].source must not be a sensitive host path: /etc (read-only)",
+        "mounts[1].source must not be a sensitive host path: /var/run/docker.sock"),
+        messagesOf(report, "sensitive-mounts"));
+    assertEquals(List.of("apparmor"), report.notes().stream().map(Note::ruleId).collect(Collectors.toList()));
+  }
+
+  static List<String> messagesOf(PolicyReport report, String ruleId) {
+    return report.violations().stream().filter(x -> x.ruleId().equals(ruleId)).map(Violation::message)
+        .collect(Collectors.toList());
+  }
+}
