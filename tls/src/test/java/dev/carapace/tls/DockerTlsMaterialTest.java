@@ -188,6 +188,19 @@ class DockerTlsMaterialTest {
   }
 
   @Test
+  void loadsExplicitlyNamedFilesLikeTlsFlags() {
+    DockerPkiFiles files = DockerPki.builder().build().writeTo(dir.resolve("pki"));
+    DockerTlsMaterial material = DockerTlsMaterial.load(Role.SERVER, files.caCertificate(),
+        files.serverCertificate(), files.serverKey(), null);
+    assertEquals("CN=localhost", Checks.subject(material.certificate()));
+    TlsMaterialException e = assertThrows(TlsMaterialException.class,
+        () -> DockerTlsMaterial.load(Role.CLIENT, files.caCertificate(),
+            files.serverCertificate(), files.serverKey(), null));
+    assertEquals("certificate lacks extended key usage clientAuth: " + files.serverCertificate()
+        + " (subject CN=localhost, extended key usages [serverAuth])", e.getMessage());
+  }
+
+  @Test
   void failsClosedOnMissingDirectory() {
     Path missing = dir.resolve("nope");
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
