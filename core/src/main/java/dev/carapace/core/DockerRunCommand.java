@@ -36,14 +36,17 @@ import java.util.Objects;
  * mount when the source is absolute, a named volume otherwise; {@code --mount} takes {@code type},
  * {@code source}, {@code target}, {@code readonly} and {@code tmpfs-size}; {@code -e KEY} without a
  * value takes it from the environment given to {@link #parse(List, Map)} (and is refused without
- * one); {@code --entrypoint} is one word, as in the CLI. {@code -d}, {@code -i}, {@code -t},
+ * one); {@code --entrypoint} is one word, as in the CLI; {@code --pids-limit 0} reads as {@code -1},
+ * as Docker reads it; of repeated single-valued flags the last wins. {@code -d}, {@code -i}, {@code -t},
  * {@code --detach}, {@code --interactive}, {@code --tty} and {@code --rm} are accepted and ignored:
  * the launcher decides how the container is attached and when it is removed.
  *
  * <p>Refused with an {@link IllegalArgumentException} naming the flag: every flag the spec does not
  * model ({@code docker run flag is not supported: --privileged (Carapace never runs privileged
  * containers)}), {@code -p} without a host IP (publishing on every interface must be written
- * {@code 0.0.0.0}), anonymous volumes, {@code --cap-add ALL}. A bad value is the value type's
+ * {@code 0.0.0.0}), port ranges, anonymous volumes, {@code --cap-add ALL}, {@code --memory-swap -1},
+ * {@code --entrypoint ""}, {@code --health-*} timings without {@code --health-cmd} and
+ * {@code --log-opt} without {@code --log-driver}. A bad value is the value type's
  * message prefixed by the flag, {@code --cpuset-cpus: cpuset must be a list like 0-2,5: x}; an
  * inconsistent whole is the spec's {@link InvalidSpecException}. The line is split as a shell splits
  * one simple command (quotes, backslashes, continuations, {@code #} comments) without expanding

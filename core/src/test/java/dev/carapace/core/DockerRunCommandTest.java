@@ -143,7 +143,7 @@ class DockerRunCommandTest {
   @Test
   void refusesUnlimitedSwap() {
     assertRefused("docker run -m 64m --memory-swap -1 busybox",
-        "--memory-swap -1 (unlimited swap) is not supported: -1 (give a size at least the memory limit)");
+        "--memory-swap unlimited is not supported: -1 (give a size of at least the memory limit)");
   }
 
   @Test

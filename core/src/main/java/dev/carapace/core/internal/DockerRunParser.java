@@ -289,7 +289,7 @@ public final class DockerRunParser {
       case "--memory-swap":
         if (value.equals("-1")) {
           throw new IllegalArgumentException(spelled
-              + " -1 (unlimited swap) is not supported: -1 (give a size at least the memory limit)");
+              + " unlimited is not supported: -1 (give a size of at least the memory limit)");
         }
         builder.memorySwap(checked(spelled, () -> MemorySize.parse(value)));
         break;
