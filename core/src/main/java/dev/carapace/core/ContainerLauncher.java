@@ -391,11 +391,20 @@ public final class ContainerLauncher implements AutoCloseable {
     return self.pid() + "@" + hostName() + "@" + start;
   }
 
-  private static String hostName() {
+  static String hostName() {
     return HOST;
   }
 
+  /** The kernel's host name, without a DNS lookup (which can stall a cold start). */
   private static String lookUpHostName() {
+    try {
+      String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: ask the JDK
+    }
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {

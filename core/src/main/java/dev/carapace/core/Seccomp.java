@@ -20,7 +20,6 @@ import java.util.Optional;
  * </ul>
  */
 public final class Seccomp {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Seccomp DEFAULT = new Seccomp(Kind.DEFAULT, null, "default");
   private static final Seccomp UNCONFINED = new Seccomp(Kind.UNCONFINED, null, "unconfined");
 
@@ -74,7 +73,7 @@ public final class Seccomp {
   private static String check(String text, String source) {
     JsonNode node;
     try {
-      node = JSON.readTree(text);
+      node = Json.MAPPER.readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("seccomp profile must be JSON: " + source + " ("
           + e.getOriginalMessage() + ")");
@@ -90,6 +89,11 @@ public final class Seccomp {
           "seccomp profile must have a defaultAction like SCMP_ACT_ERRNO: " + source);
     }
     return text;
+  }
+
+  /** Created on the first custom profile only: the default spec needs no JSON parser. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 
   public Kind kind() {

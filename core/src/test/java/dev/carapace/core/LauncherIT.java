@@ -294,7 +294,7 @@ class LauncherIT {
 
   @Test
   void cleanupLeftoversRemovesContainersOfDeadProcessesOnly() {
-    String host = ContainerLauncher.class.getName().isEmpty() ? "" : hostName();
+    String host = ContainerLauncher.hostName();
     String dead = docker.createContainerCmd(BUSYBOX).withCmd("true")
         .withLabels(Map.of(ContainerLauncher.MANAGED_LABEL, "true",
             ContainerLauncher.OWNER_LABEL, "2147483646@" + host + "@1"))
@@ -313,11 +313,4 @@ class LauncherIT {
     }
   }
 
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      throw new AssertionError(e);
-    }
-  }
 }

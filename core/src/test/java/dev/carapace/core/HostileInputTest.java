@@ -1,0 +1,126 @@
+package dev.carapace.core;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 100,000 generated inputs per parser and validator: each either parses or fails with
+ * {@link IllegalArgumentException} (the library's own clear error), never another exception type,
+ * a hang or an out-of-memory. Inputs are mutations of valid values plus random text over the
+ * characters the grammars care about, from a fixed seed so a failure reproduces.
+ */
+class HostileInputTest {
+  private static final int N = 100_000;
+  private static final String ALPHABET = "0123456789-,:=/.aAzZ_ $\\\"'{}[]\n\t\u0000\u00e9\u4e2dkmgtbiKMGTB+-";
+
+  private static String random(Random r, List<String> seeds) {
+    StringBuilder sb = new StringBuilder();
+    if (r.nextInt(3) > 0) {
+      sb.append(seeds.get(r.nextInt(seeds.size())));
+    }
+    int edits = r.nextInt(6);
+    for (int i = 0; i < edits; i++) {
+      int op = r.nextInt(4);
+      int at = sb.length() == 0 ? 0 : r.nextInt(sb.length() + 1);
+      char c = r.nextInt(10) == 0 ? (char) r.nextInt(0x3000) : ALPHABET.charAt(r.nextInt(ALPHABET.length()));
+      if (op == 0 || sb.length() == 0) {
+        sb.insert(at, c);
+      } else if (op == 1 && at < sb.length()) {
+        sb.deleteCharAt(at);
+      } else if (op == 2 && at < sb.length()) {
+        sb.setCharAt(at, c);
+      } else {
+        sb.insert(at, String.valueOf(r.nextLong()));
+      }
+    }
+    if (r.nextInt(500) == 0) {
+      sb.append("9".repeat(5000));
+    }
+    return sb.toString();
+  }
+
+  private static void fuzz(String name, long seed, List<String> seeds, Consumer<String> parser) {
+    Random r = new Random(seed);
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (int i = 0; i < N; i++) {
+        String input = random(r, seeds);
+        try {
+          parser.accept(input);
+        } catch (IllegalArgumentException expected) {
+          if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
+            fail(name + ": IllegalArgumentException without a message for input " + show(input));
+          }
+        } catch (RuntimeException | Error e) {
+          fail(name + ": " + e.getClass().getName() + " for input " + show(input), e);
+        }
+      }
+    }, name + " took too long");
+  }
+
+  private static String show(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : (s.length() > 200 ? s.substring(0, 200) + "..." : s).toCharArray()) {
+      sb.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return sb.append('"').toString();
+  }
+
+  @Test
+  void cpuSets() {
+    fuzz("CpuSet.parse", 1, List.of("0-2,5", "0,1,2", "0-1,3", "7", "0-8191"), CpuSet::parse);
+  }
+
+  @Test
+  void capabilities() {
+    fuzz("Capability.parse", 2, List.of("NET_ADMIN", "cap_chown", "CAP_SYS_ADMIN", "all"), Capability::parse);
+  }
+
+  @Test
+  void memorySizes() {
+    fuzz("MemorySize.parse", 3, List.of("64m", "1GiB", "512", "6MB", "9223372036854775807"), MemorySize::parse);
+  }
+
+  @Test
+  void ulimits() {
+    fuzz("Ulimit.parse", 4, List.of("nofile=1024:2048", "nproc=64", "core=-1:-1"), Ulimit::parse);
+  }
+
+  @Test
+  void logOptions() {
+    fuzz("LogConfig syslog-address", 5, List.of("udp://127.0.0.1:514", "tcp+tls://h:6514", "unix:///dev/log"),
+        LogConfig::syslog);
+    fuzz("LogConfig max-size/max-file", 6, List.of("10m", "3", "-1"), v -> LogConfig.builder("json-file")
+        .option("max-size", v).option("max-file", v).option("tag", v).build());
+    fuzz("LogConfig driver", 7, List.of("json-file", "grafana/loki:2.9", "syslog"), v -> LogConfig.builder(v).build());
+  }
+
+  @Test
+  void securityOptions() {
+    fuzz("SelinuxLabel.parse", 8, List.of("label=type:svirt_apache_t", "label:type:x", "label=disable",
+        "label=level:s0:c1,c2"), SelinuxLabel::parse);
+    fuzz("Seccomp.profileJson", 9, List.of("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}", "{\"defaultAction\":1}", "[]"),
+        Seccomp::profileJson);
+    fuzz("RestartPolicy.parse", 10, List.of("on-failure:5", "always", "unless-stopped", "no"), RestartPolicy::parse);
+  }
+
+  @Test
+  void paths() {
+    fuzz("ContainerPath.of", 11, List.of("/data", "//a/./b/", "/a/../b", "relative"), ContainerPath::of);
+    fuzz("Mount.bind", 12, List.of("/etc/shadow", "/srv//x/"), v -> Mount.bind(v, ContainerPath.of("/x")));
+    fuzz("Endpoint.parse", 13, List.of("unix:///var/run/docker.sock", "tcp://127.0.0.1:2376", "ssh://h"),
+        Endpoint::parse);
+  }
+
+  @Test
+  void wholeSpecs() {
+    fuzz("SecureContainerSpec", 14, List.of("busybox", "1000:1000", "root", "bridge", "SIGTERM"),
+        v -> SecureContainerSpec.builder().image(v).user(v).network(v).stopSignal(v).name(v).hostname(v)
+            .apparmorProfile(v).putLabels(v, v).putEnv(v, v).build());
+  }
+}
