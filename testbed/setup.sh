@@ -26,16 +26,42 @@ fi
 DOCKER=/usr/bin/docker
 [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
 
+# dockerd listens on the unix socket and on tcp://127.0.0.1:2376 with --tlsverify (TESTBED.md: one
+# daemon, never a second one). peers.sh makes the TLS material first; a dockerd already running
+# without an answering TLS listener (or with older material) is stopped and started again with it.
+tb=${CARAPACE_TESTBED_DIR:-/var/lib/carapace-testbed}
+"$here/peers.sh" pki
+dockerd_flags=(-H unix:///var/run/docker.sock -H tcp://127.0.0.1:2376 --tlsverify
+  --tlscacert "$tb/dockerd-ca-bundle.pem" --tlscert "$tb/pki/server-cert.pem" --tlskey "$tb/pki/server-key.pem")
+tls_answers() { # both CAs of the bundle are trusted, and the server certificate is the current one
+  local client
+  for client in "$tb/pki" "$tb/clients/pkcs8"; do
+    curl -fsS -o /dev/null --max-time 5 --cacert "$tb/pki/ca.pem" --cert "$client/cert.pem" \
+      --key "$client/key.pem" https://127.0.0.1:2376/_ping 2>/dev/null || return 1
+  done
+}
+if "$DOCKER" info >/dev/null 2>&1 && ! tls_answers; then
+  pid=$(cat /var/run/docker.pid 2>/dev/null || pgrep -x dockerd || true)
+  log "stopping dockerd (pid ${pid:-?}): its TLS listener on 127.0.0.1:2376 does not answer with $tb/pki"
+  [ -n "$pid" ] && kill "$pid"
+  for _ in $(seq 1 120); do # dockerd stops its containers first (up to 15 s each, in parallel)
+    { [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; } && break
+    sleep 0.5
+  done
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then log "dockerd (pid $pid) did not stop"; exit 1; fi
+  for _ in $(seq 1 20); do [ -S /var/run/docker.sock ] || break; sleep 0.5; done
+fi
 if ! "$DOCKER" info >/dev/null 2>&1; then
-  log "starting dockerd"
-  setsid nohup dockerd >/var/log/dockerd.log 2>&1 </dev/null &
+  log "starting dockerd ${dockerd_flags[*]}"
+  setsid nohup dockerd "${dockerd_flags[@]}" >>/var/log/dockerd.log 2>&1 </dev/null &
   for _ in $(seq 1 60); do
-    "$DOCKER" info >/dev/null 2>&1 && break
+    "$DOCKER" info >/dev/null 2>&1 && tls_answers && break
     sleep 0.5
   done
   "$DOCKER" info >/dev/null 2>&1 || { log "dockerd did not answer; see /var/log/dockerd.log"; tail -20 /var/log/dockerd.log; exit 1; }
 fi
-log "dockerd answers: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+tls_answers || { log "dockerd does not answer on tcp://127.0.0.1:2376 with TLS; see /var/log/dockerd.log"; exit 1; }
+log "dockerd answers: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), unix socket and TLS on 127.0.0.1:2376"
 
 # Test images, pinned by name here and in dev.carapace.core.testing.TestImages.
 bb_sum=$(sha256sum /bin/busybox | cut -c1-16)
