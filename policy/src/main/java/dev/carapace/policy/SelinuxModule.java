@@ -1,0 +1,176 @@
+package dev.carapace.policy;
+
+import dev.carapace.core.Capability;
+import dev.carapace.core.PortBinding;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SelinuxLabel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An SELinux policy module for one container, generated from its spec as the seed's hand-written
+ * {@code docker_apache.te}: a container domain {@code NAME_t} allowed exactly the spec's
+ * capabilities, plus the socket and port permissions its published ports need.
+ *
+ * <pre>{@code
+ * SelinuxModule module = SelinuxModule.of("web", spec);
+ * Files.writeString(dir.resolve("web.te"), module.debianSource());
+ * // make -f /usr/share/selinux/devel/Makefile web.pp && semodule -i web.pp
+ * SecureContainerSpec labelled = module.apply(spec);   // --security-opt label=type:web_t
+ * }</pre>
+ *
+ * <p>Two forms: {@link #debianSource()} for Debian's reference policy, whose {@code services/container.if}
+ * defines {@code container_domain_template(NAME)}, and {@link #fedoraSource()} for Fedora/RHEL's
+ * container-selinux, which defines {@code virt_sandbox_domain_template(NAME)} (the seed's form).
+ *
+ * <p><b>Enforcement:</b> the module only confines a container on an SELinux host whose engine runs
+ * with {@code --selinux-enabled}, after {@code semodule -i NAME.pp}. Carapace's testbed (Debian,
+ * no SELinux in the kernel) compiles the Debian form for real with {@code selinux-policy-dev}, but
+ * can neither load nor enforce it; there the label is recorded in {@code HostConfig.SecurityOpt}
+ * and ignored. Start in permissive mode ({@code permissive NAME_t;}) and read
+ * {@code audit2allow -a} before enforcing.
+ */
+public final class SelinuxModule {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+  /** Reference policy port types for well-known ports (corenetwork.te.in). */
+  private static final Map<Integer, String> PORT_TYPES = Map.ofEntries(
+      Map.entry(80, "http_port"), Map.entry(81, "http_port"), Map.entry(443, "http_port"),
+      Map.entry(488, "http_port"), Map.entry(8008, "http_port"), Map.entry(8009, "http_port"),
+      Map.entry(8443, "http_port"), Map.entry(3128, "http_cache_port"), Map.entry(8080, "http_cache_port"),
+      Map.entry(8118, "http_cache_port"), Map.entry(53, "dns_port"));
+
+  private final String name;
+  private final String image;
+  private final Set<Capability> capabilities;
+  private final List<PortBinding> ports;
+  private final boolean network;
+
+  private SelinuxModule(String name, SecureContainerSpec spec) {
+    this.name = name;
+    this.image = spec.image();
+    this.capabilities = spec.effectiveCapabilities();
+    this.ports = List.copyOf(spec.ports());
+    this.network = !spec.network().equals("none");
+  }
+
+  /**
+   * The module for {@code spec}, named {@code name} (its domain is {@code name_t}).
+   *
+   * @throws IllegalArgumentException when the name is not a policy identifier
+   */
+  public static SelinuxModule of(String name, SecureContainerSpec spec) {
+    Objects.requireNonNull(name, "module name");
+    Objects.requireNonNull(spec, "spec");
+    if (!NAME.matcher(name).matches() || name.endsWith("_t")) {
+      throw new IllegalArgumentException("selinux module name must match [a-z][a-z0-9_]* without _t: " + name
+          + " (the domain gets _t appended)");
+    }
+    return new SelinuxModule(name, spec);
+  }
+
+  /** The module's name, also the {@code .te}/{@code .pp} file name. */
+  public String name() {
+    return name;
+  }
+
+  /** The container domain, {@code NAME_t}. */
+  public String type() {
+    return name + "_t";
+  }
+
+  /** {@code spec} with {@code --security-opt label=type:NAME_t}, replacing any label it had. */
+  public SecureContainerSpec apply(SecureContainerSpec spec) {
+    return spec.toBuilder().selinuxLabel(SelinuxLabel.type(type())).build();
+  }
+
+  /** The Debian reference-policy form: {@code container_domain_template(NAME)}. */
+  public String debianSource() {
+    return render("container_domain_template");
+  }
+
+  /** The Fedora/RHEL container-selinux form: {@code virt_sandbox_domain_template(NAME)}. */
+  public String fedoraSource() {
+    return render("virt_sandbox_domain_template");
+  }
+
+  /** Writes {@link #debianSource()} to {@code dir/NAME.te} and returns the file. */
+  public Path writeDebianSource(Path dir) throws IOException {
+    Path te = dir.resolve(name + ".te");
+    Files.writeString(te, debianSource());
+    return te;
+  }
+
+  private String render(String template) {
+    String t = type();
+    StringBuilder sb = new StringBuilder();
+    sb.append("policy_module(").append(name).append(", 1.0.0)\n\n");
+    sb.append("# Generated by Carapace from the spec of ").append(image).append(".\n");
+    sb.append("# Build: make -f /usr/share/selinux/devel/Makefile ").append(name).append(".pp\n");
+    sb.append("# Load:  semodule -i ").append(name).append(".pp\n");
+    sb.append("# Run:   --security-opt label=type:").append(t).append('\n');
+    sb.append("\n").append(template).append('(').append(name).append(")\n");
+    List<String> caps = new ArrayList<>();
+    List<String> caps2 = new ArrayList<>();
+    for (Capability c : capabilities) {
+      (c.bit() < 32 ? caps : caps2).add(c.name().toLowerCase(Locale.ROOT));
+    }
+    sb.append("\n# capabilities: the spec's --cap-add after --cap-drop ALL\n");
+    if (caps.isEmpty() && caps2.isEmpty()) {
+      sb.append("# none\n");
+    }
+    if (!caps.isEmpty()) {
+      sb.append("allow ").append(t).append(" self:capability { ").append(String.join(" ", caps)).append(" };\n");
+    }
+    if (!caps2.isEmpty()) {
+      sb.append("allow ").append(t).append(" self:capability2 { ").append(String.join(" ", caps2)).append(" };\n");
+    }
+    Set<String> tcp = new LinkedHashSet<>();
+    Set<String> udp = new LinkedHashSet<>();
+    for (PortBinding p : ports) {
+      String portType = PORT_TYPES.get(p.containerPort());
+      String iface = portType != null ? "bind_" + portType
+          : p.containerPort() < 1024 ? "bind_all_reserved_ports" : "bind_all_unreserved_ports";
+      if (p.protocol().equals("tcp")) {
+        tcp.add(iface);
+      } else if (p.protocol().equals("udp")) {
+        udp.add(iface);
+      }
+    }
+    if (!tcp.isEmpty() || !udp.isEmpty()) {
+      sb.append("\n# published ports: ");
+      List<String> list = new ArrayList<>();
+      ports.forEach(p -> list.add(p.containerPort() + "/" + p.protocol()));
+      sb.append(String.join(", ", list)).append('\n');
+    }
+    if (!tcp.isEmpty()) {
+      sb.append("allow ").append(t).append(" self:tcp_socket create_stream_socket_perms;\n");
+      sb.append("corenet_tcp_bind_generic_node(").append(t).append(")\n");
+      tcp.forEach(i -> sb.append("corenet_tcp_").append(i).append('(').append(t).append(")\n"));
+    }
+    if (!udp.isEmpty()) {
+      sb.append("allow ").append(t).append(" self:udp_socket create_socket_perms;\n");
+      sb.append("corenet_udp_bind_generic_node(").append(t).append(")\n");
+      udp.forEach(i -> sb.append("corenet_udp_").append(i).append('(').append(t).append(")\n"));
+    }
+    if (network) {
+      sb.append("\n# the container has a network beyond loopback: name resolution\n");
+      sb.append("sysnet_dns_name_resolve(").append(t).append(")\n");
+    }
+    sb.append("\n# permissive ").append(t).append(";  # uncomment to log denials without enforcing\n");
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "SelinuxModule " + name + " (" + type() + ")";
+  }
+}
