@@ -1,0 +1,95 @@
+package dev.carapace.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.RunningContainer;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.policy.testing.TestEngine;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Audit of real running containers: one deliberately weak, one hardened by Carapace. */
+class EngineAuditIT {
+  final String run = UUID.randomUUID().toString();
+
+  static List<String> messages(PolicyReport.ContainerResult c, String ruleId) {
+    return c.violations().stream().filter(v -> v.ruleId().equals(ruleId)).map(Violation::message)
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void auditsAWeakAndAHardenedContainerExactly() {
+    try (DockerClient docker = TestEngine.docker();
+        ContainerLauncher launcher = ContainerLauncher.connect(TestEngine.endpoint());
+        EngineAudit audit = EngineAudit.connect(TestEngine.endpoint())) {
+      // --privileged cannot start on this host; these weaken it in the ways that can
+      HostConfig weakHost = HostConfig.newHostConfig()
+          .withCapAdd(com.github.dockerjava.api.model.Capability.SYS_ADMIN)
+          .withPidMode("host")
+          .withSecurityOpts(List.of("seccomp=unconfined"))
+          .withBinds(new Bind("/etc", new Volume("/host-etc"), AccessMode.ro));
+      String weak = docker.createContainerCmd(TestEngine.BUSYBOX)
+          .withName("carapace-policy-weak-" + run.substring(0, 8))
+          .withCmd("sleep", "60").withUser("0")
+          .withLabels(Map.of(TestEngine.TEST_LABEL, run))
+          .withHostConfig(weakHost).exec().getId();
+      try {
+        docker.startContainerCmd(weak).exec();
+        SecureContainerSpec hardenedSpec = SecureContainerSpec.builder()
+            .image(TestEngine.BUSYBOX_USER)
+            .name("carapace-policy-hardened-" + run.substring(0, 8))
+            .putLabels(TestEngine.TEST_LABEL, run)
+            .command("sleep", "60")
+            .memoryLimit(MemorySize.ofMebibytes(64))
+            .cpuShares(512)
+            .readOnlyRootFilesystem(true)
+            .build();
+        try (RunningContainer hardened = launcher.launch(hardenedSpec)) {
+          PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(TestEngine.TEST_LABEL, run));
+          System.out.println(report.toText());
+          assertEquals(2, report.containers().size());
+          PolicyReport.ContainerResult w = report.containers().stream()
+              .filter(c -> c.name().startsWith("carapace-policy-weak")).findFirst().orElseThrow();
+          PolicyReport.ContainerResult h = report.containers().stream()
+              .filter(c -> c.name().startsWith("carapace-policy-hardened")).findFirst().orElseThrow();
+
+          assertEquals(List.of(), h.violations(), report::toText);
+          assertEquals(List.of("apparmor", "selinux"),
+              h.notes().stream().map(Note::ruleId).collect(Collectors.toList()));
+
+          assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "seccomp",
+              "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck", "selinux",
+              "capabilities", "sensitive-mounts", "memory-limit", "cpu-limit", "read-only-rootfs", "pids-limit",
+              "default-bridge"),
+              w.violations().stream().map(Violation::ruleId).distinct().collect(Collectors.toList()));
+          assertEquals(List.of("pidMode must not be host: host"), messages(w, "host-pid"));
+          assertEquals(List.of("seccomp must not be disabled: unconfined"), messages(w, "seccomp"));
+          assertEquals(List.of("user must not be root: 0"), messages(w, "non-root-user"));
+          assertEquals(List.of("capAdd must not add capabilities beyond Docker's defaults: [SYS_ADMIN]",
+              "capDrop must drop the capabilities the workload does not need: none dropped (Docker's 14 defaults kept)"),
+              messages(w, "capabilities"));
+          assertEquals(List.of("mounts[0].source must not be a sensitive host path: /etc (read-only)"),
+              messages(w, "sensitive-mounts"));
+          // --pid host makes the engine add label=disable itself
+          assertEquals(List.of("selinuxLabel must not disable SELinux separation: label=disable"),
+              messages(w, "selinux"));
+          assertEquals(List.of("apparmor"), w.notes().stream().map(Note::ruleId).collect(Collectors.toList()));
+        }
+      } finally {
+        docker.removeContainerCmd(weak).withForce(true).exec();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.carapace.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ContainerPath;
+import dev.carapace.core.HealthCheck;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.Mount;
+import dev.carapace.core.RunResult;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.policy.testing.TestEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The policy plugged into the real launcher. */
+class PolicyEnforcementIT {
+  final String run = UUID.randomUUID().toString();
+
+  SecureContainerSpec.Builder hardened() {
+    return SecureContainerSpec.builder()
+        .image(TestEngine.BUSYBOX_USER)
+        .putLabels(TestEngine.TEST_LABEL, run)
+        .memoryLimit(MemorySize.ofMebibytes(64))
+        .cpuShares(512)
+        .readOnlyRootFilesystem(true);
+  }
+
+  @Test
+  void enforceRefusesAnEtcShadowMountBeforeAnythingIsCreated() {
+    try (DockerClient docker = TestEngine.docker();
+        ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
+            .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).build())
+            .build()) {
+      SecureContainerSpec shadow = hardened().command("cat", "/etc/shadow")
+          .addMounts(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
+      List<String> before = TestEngine.allContainerIds(docker);
+      PolicyViolationException e = assertThrows(PolicyViolationException.class,
+          () -> launcher.run(shadow, Duration.ofSeconds(20)));
+      assertEquals(before, TestEngine.allContainerIds(docker));
+      assertEquals(List.of("host-path-volumes", "sensitive-mounts"), e.report().violatedRuleIds());
+      assertTrue(e.getMessage().contains(
+          "[CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)"),
+          e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void hardenedSpecPassesEveryRuleThisHostCanSatisfyAndNotesTheRest() throws Exception {
+    try (DockerClient docker = TestEngine.docker()) {
+      EngineSecurity host = EngineSecurity.inspect(docker);
+      SecureContainerSpec spec = hardened().command("true").build();
+      // the image sets USER 1000:1000 and a HEALTHCHECK: read from the engine, not repeated in the spec
+      ContainerView view = ContainerView.of(spec, ImageFacts.inspect(docker, spec.image())).withEngineSecurity(host);
+      PolicyReport report = Profiles.carapaceDefault().evaluate(view);
+      assertEquals(List.of(), report.violations(), report::toText);
+      assertEquals(List.of(
+          "apparmor: AppArmor is not enabled on the engine's host (docker info SecurityOptions lists no name=apparmor):"
+              + " no profile can confine the container, so this rule cannot be satisfied here; capabilities, seccomp"
+              + " and namespaces still apply",
+          "selinux: SELinux is not enabled in the engine (docker info SecurityOptions lists no name=selinux): label"
+              + " options are recorded in HostConfig.SecurityOpt but not enforced, so this rule cannot be satisfied here"),
+          report.notes().stream().map(Note::toString).collect(Collectors.toList()));
+      System.out.println(report.toText());
+
+      // and the launcher in enforce mode, knowing the host, runs it
+      try (ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
+          .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).engineSecurity(host)
+              .build())
+          .build()) {
+        RunResult r = launcher.run(hardened().command("id", "-u").build(), Duration.ofSeconds(20));
+        assertEquals(0, r.exitCode());
+        assertEquals("1000\n", r.stdout());
+      }
+    }
+  }
+
+  @Test
+  void withoutImageInspectionAnUnsetUserIsRefusedAsUnknown() {
+    PolicyCheck check = PolicyCheck.enforce(Profiles.cisDocker());
+    PolicyViolationException e = assertThrows(PolicyViolationException.class,
+        () -> check.check(hardened().command("true").build()));
+    assertEquals(List.of("user must be known not to be root: unset (the image's USER, not inspected)",
+        "healthcheck must be known to be set: unset (the image's HEALTHCHECK, not inspected)"),
+        e.report().violations().stream().map(Violation::message).collect(Collectors.toList()));
+    check.check(hardened().user("1000:1000").healthCheck(HealthCheck.shell("true")).command("true").build());
+  }
+}
