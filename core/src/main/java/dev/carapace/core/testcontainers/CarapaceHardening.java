@@ -1,0 +1,240 @@
+package dev.carapace.core.testcontainers;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import dev.carapace.core.LaunchCheck;
+import dev.carapace.core.LaunchException;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.internal.CreateRequestReader;
+import dev.carapace.core.internal.RawLogConfig;
+import dev.carapace.core.internal.SpecTranslator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * Hardens a container that Testcontainers starts: applies a {@link SecureContainerSpec}'s hardening to
+ * the create request Testcontainers builds, then judges the final request with launch checks (the
+ * policy module's {@code PolicyCheck}) before anything reaches the daemon.
+ *
+ * <pre>{@code
+ * CarapaceHardening hardening = CarapaceHardening.builder()
+ *     .profile(SecureContainerSpec.builder().image("busybox:1.36")
+ *         .memoryLimit(MemorySize.ofMebibytes(64)).user("1000:1000").build())
+ *     .addCheck(PolicyCheck.enforce(Profiles.carapaceDefault()))
+ *     .build();
+ * try (GenericContainer<?> c = hardening.applyTo(new GenericContainer<>(DockerImageName.parse("busybox:1.36"))
+ *     .withCommand("sleep", "60"))) {
+ *   c.start();      // cap-drop ALL, no-new-privileges, pids-limit 1024, 64 MiB, user 1000:1000
+ * }
+ * }</pre>
+ *
+ * <p><b>The profile.</b> The container's image, command, entrypoint, environment, working directory,
+ * name, hostname, exposed ports, health check, stop signal, stop timeout and restart policy belong to
+ * Testcontainers: the profile's values for them are ignored. Applied from the profile, merged into the
+ * HostConfig Testcontainers built (its binds, port bindings, extra hosts and links stay):
+ * <ul>
+ *   <li>capabilities ({@code --cap-drop ALL}, {@code --cap-add}, {@code --cap-drop}), never privileged;
+ *   <li>security options: {@code no-new-privileges}, seccomp, SELinux label, AppArmor profile;
+ *   <li>resources: cpuset, CPU shares, quota, period, {@code --cpus}, memory, memory+swap, pids limit,
+ *       ulimits;
+ *   <li>log driver and options, read-only root filesystem, the profile's mounts (tmpfs, binds, volumes),
+ *       {@code --init};
+ *   <li>the user ({@code -u}) and labels, when the profile sets them;
+ *   <li>the network, only when the profile names one other than {@code none}. A spec's default network
+ *       is {@code none}, but Testcontainers needs one for its port mapping and wait strategies, so
+ *       {@code none} keeps Testcontainers' network. To cut a container off, call
+ *       {@code withNetworkMode("none")} on it: the checks then see {@code none}.
+ * </ul>
+ * The container is labelled {@value #HARDENED_LABEL}{@code =true}.
+ *
+ * <p><b>The checks.</b> After hardening, the whole create request (Testcontainers' part included) is read
+ * back into the {@link SecureContainerSpec} it amounts to, and each {@link LaunchCheck} judges it. A check
+ * refuses by throwing; the exception goes on unchanged, Testcontainers wraps it in its
+ * {@code ContainerLaunchException}, and no container is created. Settings a spec cannot express and
+ * that weaken isolation ({@code --privileged}, host pid/ipc/uts/user namespaces, devices, unknown
+ * security options) are refused with a {@link LaunchException} at step {@code create}.
+ *
+ * <p>Testcontainers runs create-command modifiers in the order they were added: add this one last, so
+ * that it sees, hardens and judges what the others did. It is a
+ * {@code Consumer<CreateContainerCmd>}, so {@code container.withCreateContainerCmdModifier(hardening)}
+ * works too. To harden every container of a test suite, see {@link SuiteHardening}.
+ */
+public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
+  /** The label set on every container this hardens. */
+  public static final String HARDENED_LABEL = "dev.carapace.hardened";
+
+  private static final CarapaceHardening DEFAULTS = builder().build();
+
+  private final SecureContainerSpec profile;
+  private final List<LaunchCheck> checks;
+
+  private CarapaceHardening(Builder b) {
+    this.profile = b.profile;
+    this.checks = List.copyOf(b.checks);
+  }
+
+  /**
+   * Carapace's defaults, with no check: {@code --cap-drop ALL}, {@code no-new-privileges}, the engine's
+   * seccomp profile, {@code --pids-limit 1024}, never privileged, Testcontainers' network.
+   */
+  public static CarapaceHardening defaults() {
+    return DEFAULTS;
+  }
+
+  /** The hardening of {@code profile}, with no check; see the class comment for what is applied. */
+  public static CarapaceHardening of(SecureContainerSpec profile) {
+    return builder().profile(profile).build();
+  }
+
+  /** A new builder; without a profile, Carapace's defaults apply. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The spec whose hardening is applied; its image, command and the like are ignored. */
+  public SecureContainerSpec profile() {
+    return profile;
+  }
+
+  /** The checks that judge every hardened request, in order. */
+  public List<LaunchCheck> checks() {
+    return checks;
+  }
+
+  /**
+   * Adds this hardening as {@code container}'s last create-command modifier and returns the container.
+   */
+  public <C extends GenericContainer<?>> C applyTo(C container) {
+    Objects.requireNonNull(container, "container");
+    container.withCreateContainerCmdModifier(this);
+    return container;
+  }
+
+  /**
+   * Hardens {@code cmd} in place, then judges it with every check.
+   *
+   * @throws RuntimeException a check's own refusal, unchanged
+   * @throws LaunchException at step {@code create} when the request holds what a spec cannot express
+   */
+  @Override
+  public void accept(CreateContainerCmd cmd) {
+    harden(cmd);
+    SecureContainerSpec effective = effectiveSpec(cmd);
+    for (LaunchCheck check : checks) {
+      check.check(effective);
+    }
+  }
+
+  /**
+   * The spec {@code cmd} amounts to, as the checks see it: Testcontainers' image, command, binds and
+   * ports with whatever hardening {@code cmd} holds.
+   *
+   * @throws LaunchException at step {@code create} when {@code cmd} holds what a spec cannot express
+   */
+  public static SecureContainerSpec effectiveSpec(CreateContainerCmd cmd) {
+    try {
+      return CreateRequestReader.read(cmd);
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException(LaunchException.Step.CREATE, cmd.getImage(), null,
+          "the Testcontainers request cannot be judged: " + e.getMessage(), null, e);
+    }
+  }
+
+  private void harden(CreateContainerCmd cmd) {
+    HostConfig hc = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
+    String network = hc.getNetworkMode();
+    SpecTranslator.applyTo(applicable(profile), hc);
+    if (profile.network().equals("none")) {
+      hc.withNetworkMode(network);
+    }
+    if (hc.getSecurityOpts() != null) {
+      hc.withSecurityOpts(new ArrayList<>(new LinkedHashSet<>(hc.getSecurityOpts())));
+    }
+    if (hc.getMounts() != null) {
+      Map<String, com.github.dockerjava.api.model.Mount> byTarget = new LinkedHashMap<>();
+      hc.getMounts().forEach(m -> byTarget.put(m.getTarget(), m)); // applied twice: once
+      hc.withMounts(new ArrayList<>(byTarget.values()));
+    }
+    hc.withLogConfig(portableLogConfig(hc.getLogConfig(), cmd.getImage()));
+    cmd.withHostConfig(hc);
+    profile.user().ifPresent(cmd::withUser);
+    Map<String, String> labels = cmd.getLabels() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(cmd.getLabels());
+    labels.putAll(profile.labels());
+    labels.put(HARDENED_LABEL, "true");
+    cmd.withLabels(labels);
+  }
+
+  /** The profile without what belongs to Testcontainers. */
+  private static SecureContainerSpec applicable(SecureContainerSpec profile) {
+    SecureContainerSpec.Builder b = profile.toBuilder().ports(List.of()).restartPolicy(Optional.empty());
+    if (profile.network().equals("none")) {
+      b.network("bridge"); // restored to Testcontainers' own after translation
+    }
+    return b.build();
+  }
+
+  /**
+   * Testcontainers' docker client serialises docker-java's LogConfig by its enum, not by Carapace's
+   * driver name: convert, and refuse a driver docker-java does not know.
+   */
+  private static LogConfig portableLogConfig(LogConfig config, String image) {
+    if (!(config instanceof RawLogConfig)) {
+      return config;
+    }
+    String driver = RawLogConfig.driverOf(config);
+    for (LogConfig.LoggingType type : LogConfig.LoggingType.values()) {
+      if (type != LogConfig.LoggingType.DEFAULT && type.getType().equals(driver)) {
+        return new LogConfig(type, config.getConfig());
+      }
+    }
+    throw new LaunchException(LaunchException.Step.CREATE, image, null,
+        "log driver must be one docker-java knows to go through Testcontainers: " + driver, null, null);
+  }
+
+  /** Builds a {@link CarapaceHardening}. */
+  public static final class Builder {
+    private SecureContainerSpec profile;
+    private final List<LaunchCheck> checks = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * The spec whose hardening to apply; its image, command, env, ports and the like are ignored (see
+     * {@link CarapaceHardening}). If unset, a default spec: Carapace's defaults.
+     */
+    public Builder profile(SecureContainerSpec value) {
+      this.profile = Objects.requireNonNull(value, "profile");
+      return this;
+    }
+
+    /** Adds a check that judges the final request before create; it refuses by throwing. */
+    public Builder addCheck(LaunchCheck check) {
+      checks.add(Objects.requireNonNull(check, "check"));
+      return this;
+    }
+
+    /** Adds checks, in order. */
+    public Builder addAllChecks(Iterable<? extends LaunchCheck> values) {
+      values.forEach(this::addCheck);
+      return this;
+    }
+
+    public CarapaceHardening build() {
+      if (profile == null) {
+        profile = SecureContainerSpec.builder().image(PROFILE_IMAGE).build();
+      }
+      return new CarapaceHardening(this);
+    }
+  }
+
+  /** The image name of the default profile, never run: the container's own image is. */
+  static final String PROFILE_IMAGE = "carapace/testcontainers-profile";
+}
