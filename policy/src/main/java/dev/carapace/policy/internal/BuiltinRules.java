@@ -54,6 +54,21 @@ public final class BuiltinRules {
 
   // ---------------------------------------------------------------- user and image
 
+  /**
+   * For a spec that leaves {@code what} to an image nobody inspected: reports that it is unknown
+   * and returns true.
+   */
+  private static boolean imageNotInspected(ContainerView c, Rule.Findings f, String attribute, String problem,
+      String what, String setter) {
+    if (c.imageFacts().isPresent()) {
+      return false;
+    }
+    f.violation(attribute, problem, "unset (the image's " + what + ", not inspected)", "set " + setter
+        + ", or judge with ContainerView.of(spec, ImageFacts.inspect(docker, image)) so the image's " + what
+        + " counts");
+    return true;
+  }
+
   public static final Rule NON_ROOT_USER = Rule.builder("non-root-user")
       .title("Containers run as a non-root user")
       .severity(HIGH)
@@ -71,10 +86,7 @@ public final class BuiltinRules {
           f.violation("user", "must not be root", "\"\" (root, the engine's default)");
           return;
         }
-        if (c.imageFacts().isEmpty()) {
-          f.violation("user", "must be known not to be root", "unset (the image's USER, not inspected)",
-              "set user(\"1000:1000\"), or judge with ContainerView.of(spec, ImageFacts.inspect(docker, image))"
-                  + " so the image's USER counts");
+        if (imageNotInspected(c, f, "user", "must be known not to be root", "USER", "user(\"1000:1000\")")) {
           return;
         }
         String imageUser = c.imageFacts().get().user();
@@ -103,10 +115,8 @@ public final class BuiltinRules {
           f.violation("healthcheck", "must be set", "none");
           return;
         }
-        if (c.imageFacts().isEmpty()) {
-          f.violation("healthcheck", "must be known to be set", "unset (the image's HEALTHCHECK, not inspected)",
-              "set healthCheck(..), or judge with ContainerView.of(spec, ImageFacts.inspect(docker, image))"
-                  + " so the image's HEALTHCHECK counts");
+        if (imageNotInspected(c, f, "healthcheck", "must be known to be set", "HEALTHCHECK",
+            "healthCheck(HealthCheck.shell(\"...\"))")) {
           return;
         }
         Optional<List<String>> image = c.imageFacts().get().healthcheck();
@@ -347,6 +357,20 @@ public final class BuiltinRules {
     return sb.toString();
   }
 
+  /** Receives each bind mount of a host path, with its index and canonical source. */
+  private interface BindMountCheck {
+    void check(int index, MountView mount, String canonical);
+  }
+
+  private static void forEachHostBind(ContainerView c, BindMountCheck check) {
+    for (int i = 0; i < c.mounts().size(); i++) {
+      MountView m = c.mounts().get(i);
+      if (m.type().equals("bind") && m.source().startsWith("/")) {
+        check.check(i, m, HostPaths.canonical(m.source()));
+      }
+    }
+  }
+
   public static final Rule SENSITIVE_MOUNTS = Rule.builder("sensitive-mounts")
       .title("Sensitive host paths are not mounted, read-only or not")
       .severity(CRITICAL)
@@ -354,27 +378,20 @@ public final class BuiltinRules {
       .addStandard("Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow")
       .remedy("mount only the application's own host folders, or use a named volume; read-only does not help"
           + " (a container that reads /etc/shadow has the password hashes)")
-      .check((c, f) -> {
-        for (int i = 0; i < c.mounts().size(); i++) {
-          MountView m = c.mounts().get(i);
-          if (!m.type().equals("bind") || !m.source().startsWith("/")) {
-            continue;
-          }
-          String canon = HostPaths.canonical(m.source());
-          Optional<String> hit = HostPaths.exposes(canon, HostPaths.SENSITIVE);
-          if (hit.isEmpty()) {
-            continue;
-          }
-          String s = hit.get();
-          boolean inside = s.equals("/") ? canon.equals("/") : HostPaths.within(canon, s);
-          if (inside) {
-            f.violation("mounts[" + i + "].source", "must not be a sensitive host path", describe(m, canon));
-          } else {
-            f.violation("mounts[" + i + "].source", "must not contain a sensitive host path",
-                describe(m, canon) + " holds " + s);
-          }
+      .check((c, f) -> forEachHostBind(c, (i, m, canon) -> {
+        Optional<String> hit = HostPaths.exposes(canon, HostPaths.SENSITIVE);
+        if (hit.isEmpty()) {
+          return;
         }
-      })
+        String s = hit.get();
+        boolean inside = s.equals("/") ? canon.equals("/") : HostPaths.within(canon, s);
+        if (inside) {
+          f.violation("mounts[" + i + "].source", "must not be a sensitive host path", describe(m, canon));
+        } else {
+          f.violation("mounts[" + i + "].source", "must not contain a sensitive host path",
+              describe(m, canon) + " holds " + s);
+        }
+      }))
       .build();
 
   public static final Rule DOCKER_SOCKET = Rule.builder("docker-socket")
@@ -383,27 +400,20 @@ public final class BuiltinRules {
       .addStandard(CIS + "5.31")
       .remedy("never give a container the engine's socket, which is root on the host; if it must manage"
           + " containers, put an authorising proxy in front (Docker in Practice: nginx with auth_basic)")
-      .check((c, f) -> {
-        for (int i = 0; i < c.mounts().size(); i++) {
-          MountView m = c.mounts().get(i);
-          if (!m.type().equals("bind") || !m.source().startsWith("/")) {
-            continue;
-          }
-          String canon = HostPaths.canonical(m.source());
-          if (HostPaths.SOCKETS.contains(canon) || canon.endsWith("/docker.sock")
-              || canon.endsWith("/containerd.sock")) {
-            f.violation("mounts[" + i + "].source", "must not be the engine's API socket", describe(m, canon));
-            continue;
-          }
-          for (String socket : HostPaths.SOCKETS) {
-            if (HostPaths.within(socket, canon)) {
-              f.violation("mounts[" + i + "].source", "must not contain the engine's API socket",
-                  describe(m, canon) + " holds " + socket);
-              break;
-            }
+      .check((c, f) -> forEachHostBind(c, (i, m, canon) -> {
+        if (HostPaths.SOCKETS.contains(canon) || canon.endsWith("/docker.sock")
+            || canon.endsWith("/containerd.sock")) {
+          f.violation("mounts[" + i + "].source", "must not be the engine's API socket", describe(m, canon));
+          return;
+        }
+        for (String socket : HostPaths.SOCKETS) {
+          if (HostPaths.within(socket, canon)) {
+            f.violation("mounts[" + i + "].source", "must not contain the engine's API socket",
+                describe(m, canon) + " holds " + socket);
+            return;
           }
         }
-      })
+      }))
       .build();
 
   public static final Rule MOUNT_PROPAGATION = Rule.builder("mount-propagation")

@@ -6,10 +6,8 @@ import dev.carapace.policy.ContainerView;
 import dev.carapace.policy.MountView;
 import dev.carapace.policy.PortView;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Builds a {@link ContainerView} from a container's raw inspect JSON, including what docker-java's
@@ -103,9 +101,7 @@ public final class InspectParser {
     for (Map.Entry<String, String> t : stringMap(host.path("Tmpfs")).entrySet()) {
       b.addMounts(new MountView("tmpfs", "", t.getKey(), t.getValue().matches("(^|.*,)ro(,.*|$)"), ""));
     }
-    Iterator<Map.Entry<String, JsonNode>> ports = host.path("PortBindings").fields();
-    while (ports.hasNext()) {
-      Map.Entry<String, JsonNode> e = ports.next();
+    for (Map.Entry<String, JsonNode> e : host.path("PortBindings").properties()) {
       String[] portProto = e.getKey().split("/", 2);
       int containerPort = parseInt(portProto[0]);
       String proto = portProto.length > 1 ? portProto[1] : "tcp";
@@ -140,12 +136,8 @@ public final class InspectParser {
   private static Map<String, String> stringMap(JsonNode object) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     if (object.isObject()) {
-      object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;
-  }
-
-  static Optional<String> text(JsonNode n) {
-    return n.isTextual() ? Optional.of(n.asText()) : Optional.empty();
   }
 }
