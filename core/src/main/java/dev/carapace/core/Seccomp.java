@@ -29,11 +29,22 @@ public final class Seccomp {
   private final Kind kind;
   private final String json;
   private final String description;
+  private final Path source;
 
   private Seccomp(Kind kind, String json, String description) {
+    this(kind, json, description, null);
+  }
+
+  private Seccomp(Kind kind, String json, String description, Path source) {
     this.kind = kind;
     this.json = json;
     this.description = description;
+    this.source = source;
+  }
+
+  /** The file a {@link #profile(Path)} profile was read from; empty for the others and for inline JSON. */
+  public Optional<Path> source() {
+    return Optional.ofNullable(source);
   }
 
   /** The engine's default profile: the secure default. */
@@ -62,7 +73,7 @@ public final class Seccomp {
       throw new IllegalArgumentException("seccomp profile must be a readable file: " + file
           + " (" + e.getClass().getSimpleName() + ")", e);
     }
-    return new Seccomp(Kind.PROFILE, check(text, file.toString()), file.toString());
+    return new Seccomp(Kind.PROFILE, check(text, file.toString()), file.toString(), file);
   }
 
   /** A profile given as JSON text, checked and sent inline. */

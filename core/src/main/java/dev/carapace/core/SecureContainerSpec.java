@@ -307,6 +307,8 @@ public abstract class SecureContainerSpec {
     for (Map.Entry<String, String> e : labels().entrySet()) {
       if (e.getKey().isEmpty()) {
         problems.add("label key must not be empty: \"\"");
+      } else if (e.getKey().indexOf('=') >= 0) {
+        problems.add("label key must not contain '=': " + e.getKey());
       } else if (e.getKey().startsWith(RESERVED_LABEL_PREFIX)) {
         problems.add("label key must not start with " + RESERVED_LABEL_PREFIX + " (reserved for Carapace): "
             + e.getKey());
@@ -429,6 +431,8 @@ public abstract class SecureContainerSpec {
     stopTimeout().ifPresent(t -> {
       if (t.isNegative() || t.getSeconds() > Integer.MAX_VALUE) {
         problems.add("stopTimeout must be between 0 and " + Integer.MAX_VALUE + " seconds: " + t);
+      } else if (t.getNano() != 0) {
+        problems.add("stopTimeout must be whole seconds (the engine takes seconds): " + t);
       }
     });
     if (!problems.isEmpty()) {

@@ -492,7 +492,7 @@ class DockerRunCommandTest {
     SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox")
         .entrypoint(List.of("/bin/sh", "-c")).command("echo hi")
         .healthCheck(HealthCheck.exec("test", "-f", "/tmp/ready file"))
-        .stopTimeout(Duration.ofMillis(1500))
+        .stopTimeout(Duration.ofSeconds(2))
         .build();
     assertEquals("docker run --cap-drop ALL --security-opt no-new-privileges --network none --pids-limit 1024"
         + " --health-cmd \"test -f '/tmp/ready file'\" --health-interval 30s --health-timeout 30s"

@@ -80,6 +80,9 @@ class SecureContainerSpecTest {
         .addUlimits(new Ulimit("nofile", 10, 10), new Ulimit("nofile", 20, 20)));
     assertProblem("stopTimeout must be between 0 and 2147483647 seconds: PT-1S",
         spec().stopTimeout(Duration.ofSeconds(-1)));
+    assertProblem("stopTimeout must be whole seconds (the engine takes seconds): PT1.5S",
+        spec().stopTimeout(Duration.ofMillis(1500)));
+    assertProblem("label key must not contain '=': a=b", spec().putLabels("a=b", "c"));
   }
 
   private static void assertProblem(String expected, SecureContainerSpec.Builder b) {

@@ -130,8 +130,8 @@ public final class DockerRunRenderer {
       case PROFILE:
         // The CLI takes a file and sends its JSON inline; a profile read from a file names that
         // file, one given as JSON text gets a placeholder the parser refuses with a remedy.
-        String source = seccomp.toString();
-        flag("--security-opt", "seccomp=" + (source.equals("inline") ? placeholder(seccomp) : source));
+        flag("--security-opt", "seccomp=" + seccomp.source().map(Object::toString)
+            .orElseGet(() -> placeholder(seccomp)));
         break;
       default:
         break;
