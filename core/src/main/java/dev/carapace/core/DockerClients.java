@@ -15,4 +15,12 @@ public final class DockerClients {
   public static DockerClient connect(Endpoint endpoint) {
     return EngineClient.single(endpoint, endpoint.authorizationHeader());
   }
+
+  /**
+   * docker-java's raw HTTP transport to {@code endpoint}, with its TLS and basic-auth credentials,
+   * for reading what docker-java's models lack (the raw inspect JSON). Close it when done.
+   */
+  public static com.github.dockerjava.transport.DockerHttpClient httpClient(Endpoint endpoint) {
+    return EngineClient.http(endpoint, endpoint.responseTimeout(), 8, endpoint.authorizationHeader());
+  }
 }

@@ -53,7 +53,8 @@ public final class EngineClient implements AutoCloseable {
         http(endpoint, endpoint.responseTimeout(), 32, authorization));
   }
 
-  private static DockerHttpClient http(Endpoint endpoint, Duration responseTimeout, int maxConnections,
+  /** The HTTP transport for {@code endpoint}, with TLS and the {@code Authorization} header if given. */
+  public static DockerHttpClient http(Endpoint endpoint, Duration responseTimeout, int maxConnections,
       String authorization) {
     ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
         .dockerHost(endpoint.uri())
