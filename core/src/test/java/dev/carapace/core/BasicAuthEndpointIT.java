@@ -1,0 +1,131 @@
+package dev.carapace.core;
+
+import static dev.carapace.core.testing.TestEngine.busybox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.core.testing.TestPeers;
+import dev.carapace.tls.DockerTlsMaterial;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP basic auth to the seed's docker-authenticate proxy: the testbed's nginx on 127.0.0.1 with
+ * {@code auth_basic} and an htpasswd file, {@code proxy_pass} to the engine's unix socket; plain HTTP
+ * on 2380, and TLS with a required client certificate on 2381.
+ */
+class BasicAuthEndpointIT {
+  private static final Duration T = Duration.ofSeconds(30);
+  private static final String HOST = "127.0.0.1";
+  private static DockerClient unixSocket;
+
+  @BeforeAll
+  static void connect() {
+    unixSocket = TestPeers.unixSocket();
+  }
+
+  @AfterAll
+  static void close() throws IOException {
+    unixSocket.close();
+  }
+
+  private static void assertHardenedLaunch(Endpoint endpoint) {
+    try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
+      RunResult r = launcher.run(busybox("cat", "/proc/self/status").build(), T);
+      assertEquals(0, r.exitCode(), r.stderr());
+      assertEquals("0000000000000000", ProcStatus.parse(r.stdout()).effectiveHex());
+      assertEquals(0, TestPeers.containersOf(unixSocket, launcher.id()), "container left behind");
+    }
+  }
+
+  @Test
+  void launchesThroughTheSeedsBasicAuthProxy() {
+    assertHardenedLaunch(Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC).basicAuth(TestPeers.USER, TestPeers.password()));
+  }
+
+  @Test
+  void launchesThroughTheTlsTerminatingProxyWithClientCertificateAndBasicAuth() {
+    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.loadClient(TestPeers.pki()))
+        .basicAuth(TestPeers.USER, TestPeers.password()));
+  }
+
+  @Test
+  void refusesWrongPasswordWithoutShowingIt() {
+    String wrong = "wrong-" + new String(TestPeers.password()).substring(0, 8) + "-pw";
+    Endpoint endpoint = Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC).basicAuth(TestPeers.USER, wrong.toCharArray());
+    EngineAuthenticationException e = refusedWithoutContainer(endpoint);
+    assertEquals("create of carapace-test/busybox:1 failed: authentication failed at tcp://127.0.0.1:2380 "
+        + "(basic auth as carapace): HTTP 401 (wrong or missing basic-auth credentials)", e.getMessage());
+    assertNoSecret(e, wrong);
+    assertNoSecret(e, new String(TestPeers.password()));
+    assertFalse(endpoint.toString().contains(wrong), endpoint.toString());
+  }
+
+  @Test
+  void refusesWrongPasswordOverTls() {
+    String wrong = "not-the-password";
+    Endpoint endpoint = Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.loadClient(TestPeers.pki()))
+        .basicAuth(TestPeers.USER, wrong.toCharArray());
+    EngineAuthenticationException e = refusedWithoutContainer(endpoint);
+    assertEquals("create of carapace-test/busybox:1 failed: authentication failed at tcp://127.0.0.1:2381 "
+        + "(tls, basic auth as carapace): HTTP 401 (wrong or missing basic-auth credentials)", e.getMessage());
+    assertNoSecret(e, wrong);
+  }
+
+  @Test
+  void refusesMissingCredentials() {
+    LaunchException e = refusedWithoutContainer(LaunchException.class, Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC));
+    assertTrue(e.getMessage().startsWith("create of carapace-test/busybox:1 failed: "), e.getMessage());
+    assertTrue(e.getMessage().contains("401"), e.getMessage());
+  }
+
+  @Test
+  void refusesBasicAuthOverPlainTcpToNonLoopbackWithoutExplicitAllow() {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never dialled, the refusal comes before any connection
+    char[] password = "s3cret-never-sent".toCharArray();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Endpoint.plainTcp("192.0.2.1", 2375).basicAuth(TestPeers.USER, password));
+    assertEquals("basic auth over plain TCP must stay on loopback: tcp://192.0.2.1:2375 "
+        + "(use TLS, or call allowCredentialsOverPlainTcp() to send the password in clear)", e.getMessage());
+    Endpoint allowed = Endpoint.plainTcp("192.0.2.1", 2375).allowCredentialsOverPlainTcp()
+        .basicAuth(TestPeers.USER, password);
+    assertEquals("tcp://192.0.2.1:2375 (basic auth as carapace)", allowed.toString());
+  }
+
+  private static EngineAuthenticationException refusedWithoutContainer(Endpoint endpoint) {
+    return refusedWithoutContainer(EngineAuthenticationException.class, endpoint);
+  }
+
+  private static <X extends Throwable> X refusedWithoutContainer(Class<X> type, Endpoint endpoint) {
+    int before = TestPeers.ownContainers(unixSocket);
+    X thrown = assertThrows(type, () -> {
+      try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
+        try {
+          launcher.run(busybox("cat", "/proc/self/status").build(), T);
+        } finally {
+          assertEquals(0, TestPeers.containersOf(unixSocket, launcher.id()), "containers of the refused launcher");
+        }
+      }
+    });
+    assertEquals(before, TestPeers.ownContainers(unixSocket), "containers of this JVM after the refusal");
+    return thrown;
+  }
+
+  /** Neither the message nor any cause's message nor the stack trace text holds {@code secret}. */
+  private static void assertNoSecret(Throwable t, String secret) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    assertFalse(trace.toString().contains(secret), "the exception or a cause shows the password");
+    String basic = java.util.Base64.getEncoder().encodeToString(
+        (TestPeers.USER + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertFalse(trace.toString().contains(basic), "the exception or a cause shows the Authorization header");
+  }
+}
