@@ -47,11 +47,11 @@ class SecretsNeverLeakIT {
     System.setOut(tee);
     System.setErr(tee);
     try (ContainerLauncher launcher = TestEngine.launcher()) {
-      SecureContainerSpec spec = busybox("sh", "-c", "test \"$TOKEN\" = " + ENV_SECRET + " && echo ok")
+      SecureContainerSpec spec = busybox("sh", "-c", "echo ${#TOKEN}")
           .putEnv("TOKEN", ENV_SECRET).build();
       seen.add(spec);
       RunResult ok = launcher.run(spec, Duration.ofSeconds(30));
-      assertEquals("ok\n", ok.stdout(), "the secret reached the container");
+      assertEquals(ENV_SECRET.length() + "\n", ok.stdout(), "the secret reached the container");
       seen.add(ok);
       // failures along every step, with the secret in the spec
       seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
