@@ -54,6 +54,11 @@ public final class ContainerLauncher implements AutoCloseable {
   public static final String LAUNCHER_LABEL = "dev.carapace.launcher";
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
+  /** docker-java logs every command with its fields, env values included, at this logger's DEBUG. */
+  private static final Logger DOCKER_JAVA_COMMANDS =
+      LoggerFactory.getLogger("com.github.dockerjava.core.command.AbstrDockerCmd");
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED_DEBUG =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static final String HOST = lookUpHostName();
   private static final String OWNER = ownerId();
 
@@ -171,6 +176,10 @@ public final class ContainerLauncher implements AutoCloseable {
     }
     if (!spec.noNewPrivileges()) {
       LOG.warn("launching {} without no-new-privileges: processes may gain privileges", spec.image());
+    }
+    if (!spec.env().isEmpty() && DOCKER_JAVA_COMMANDS.isDebugEnabled() && WARNED_DEBUG.compareAndSet(false, true)) {
+      LOG.warn("DEBUG logging of com.github.dockerjava.core.command prints create commands with their env"
+          + " values: raise that logger to INFO where env holds secrets");
     }
     spec.cpusetCpus().ifPresent(c -> checkCpus(spec.image(), c));
     if (pullPolicy == PullPolicy.ALWAYS) {
