@@ -7,7 +7,6 @@ import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.core.SSLConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.Endpoint;
@@ -168,8 +167,10 @@ public final class EngineClient implements AutoCloseable {
       return new AuthConfigurations();
     }
 
+    // the interface's own return type is deprecated; TLS goes to the transport, never through here
+    @SuppressWarnings("deprecation")
     @Override
-    public SSLConfig getSSLConfig() {
+    public com.github.dockerjava.core.SSLConfig getSSLConfig() {
       return null;
     }
 

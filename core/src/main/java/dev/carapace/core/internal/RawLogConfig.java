@@ -46,7 +46,7 @@ public final class RawLogConfig extends LogConfig {
           Map<String, String> config = new LinkedHashMap<>();
           JsonNode c = node.get("Config");
           if (c != null && c.isObject()) {
-            c.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            c.properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
           }
           return new RawLogConfig(type, config);
         }
