@@ -2,9 +2,9 @@ package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.CarapaceException;
+import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.policy.internal.InspectParser;
 import java.io.IOException;
@@ -48,22 +48,12 @@ public final class EngineAudit implements AutoCloseable {
   }
 
   /**
-   * Opens a connection to {@code endpoint}; close the audit to close it.
-   *
-   * @throws IllegalArgumentException for an endpoint with basic auth, whose header core does not
-   *     hand out: use {@link #of(DockerHttpClient)} with your own authenticating client
+   * Opens a connection to {@code endpoint}, with its TLS and basic-auth credentials
+   * ({@link DockerClients#httpClient(Endpoint)}); close the audit to close it.
    */
   public static EngineAudit connect(Endpoint endpoint) {
-    if (endpoint.username().isPresent()) {
-      throw new IllegalArgumentException("endpoint basic auth is not supported by EngineAudit.connect: "
-          + endpoint + " (use EngineAudit.of(DockerHttpClient) with an authenticating client)");
-    }
-    ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
-        .dockerHost(endpoint.uri())
-        .connectionTimeout(endpoint.connectTimeout())
-        .responseTimeout(endpoint.responseTimeout());
-    endpoint.sslContext().ifPresent(ctx -> b.sslConfig(() -> ctx));
-    return new EngineAudit(b.build(), true, endpoint.toString());
+    Objects.requireNonNull(endpoint, "endpoint");
+    return new EngineAudit(DockerClients.httpClient(endpoint), true, endpoint.toString());
   }
 
   /** Audits through the caller's own docker-java transport; {@link #close()} leaves it open. */
@@ -139,9 +129,15 @@ public final class EngineAudit implements AutoCloseable {
       try (InputStream in = response.getBody()) {
         body = in.readAllBytes();
       }
-      if (response.getStatusCode() != 200) {
+      int status = response.getStatusCode();
+      if (status == 401 || status == 403) {
+        // a proxy's HTML page says nothing more; never echo credentials
+        throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP " + status
+            + (status == 401 ? " (wrong or missing basic-auth credentials)" : " (forbidden)"), null);
+      }
+      if (status != 200) {
         throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP "
-            + response.getStatusCode() + " " + new String(body, StandardCharsets.UTF_8).trim(), null);
+            + status + " " + new String(body, StandardCharsets.UTF_8).trim(), null);
       }
       return JSON.readTree(body);
     } catch (IOException e) {

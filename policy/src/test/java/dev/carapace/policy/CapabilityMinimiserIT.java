@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.policy.testing.TestEngine;
+import dev.carapace.core.testing.TestEngine;
+import dev.carapace.policy.testing.PolicyTesting;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -20,7 +21,7 @@ class CapabilityMinimiserIT {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   SecureContainerSpec workload(String script) {
-    return SecureContainerSpec.builder().image(TestEngine.BUSYBOX).putLabels(TestEngine.TEST_LABEL, run)
+    return SecureContainerSpec.builder().image(TestEngine.BUSYBOX).putLabels(PolicyTesting.TEST_LABEL, run)
         .command("sh", "-c", script).build();
   }
 
@@ -63,7 +64,7 @@ class CapabilityMinimiserIT {
   void healthTestFindsNoCapabilityForTheHealthcheckedImage() {
     try (ContainerLauncher launcher = ContainerLauncher.connect(TestEngine.endpoint())) {
       SecureContainerSpec spec = SecureContainerSpec.builder().image(TestEngine.BUSYBOX_USER)
-          .putLabels(TestEngine.TEST_LABEL, run).command("sleep", "30").build();
+          .putLabels(PolicyTesting.TEST_LABEL, run).command("sleep", "30").build();
       CapabilityMinimiser.Result r = CapabilityMinimiser.builder().build()
           .minimise(spec, CapabilityMinimiser.becomesHealthy(launcher, TIMEOUT));
       print("healthy", r);

@@ -11,7 +11,8 @@ import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.policy.testing.TestEngine;
+import dev.carapace.core.testing.TestEngine;
+import dev.carapace.policy.testing.PolicyTesting;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +30,7 @@ class EngineAuditIT {
 
   @Test
   void auditsAWeakAndAHardenedContainerExactly() {
-    try (DockerClient docker = TestEngine.docker();
+    try (DockerClient docker = PolicyTesting.docker();
         ContainerLauncher launcher = ContainerLauncher.connect(TestEngine.endpoint());
         EngineAudit audit = EngineAudit.connect(TestEngine.endpoint())) {
       // --privileged cannot start on this host; these weaken it in the ways that can
@@ -41,21 +42,21 @@ class EngineAuditIT {
       String weak = docker.createContainerCmd(TestEngine.BUSYBOX)
           .withName("carapace-policy-weak-" + run.substring(0, 8))
           .withCmd("sleep", "60").withUser("0")
-          .withLabels(Map.of(TestEngine.TEST_LABEL, run))
+          .withLabels(Map.of(PolicyTesting.TEST_LABEL, run))
           .withHostConfig(weakHost).exec().getId();
       try {
         docker.startContainerCmd(weak).exec();
         SecureContainerSpec hardenedSpec = SecureContainerSpec.builder()
             .image(TestEngine.BUSYBOX_USER)
             .name("carapace-policy-hardened-" + run.substring(0, 8))
-            .putLabels(TestEngine.TEST_LABEL, run)
+            .putLabels(PolicyTesting.TEST_LABEL, run)
             .command("sleep", "60")
             .memoryLimit(MemorySize.ofMebibytes(64))
             .cpuShares(512)
             .readOnlyRootFilesystem(true)
             .build();
         try (RunningContainer hardened = launcher.launch(hardenedSpec)) {
-          PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(TestEngine.TEST_LABEL, run));
+          PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(PolicyTesting.TEST_LABEL, run));
           System.out.println(report.toText());
           assertEquals(2, report.containers().size());
           PolicyReport.ContainerResult w = report.containers().stream()

@@ -12,7 +12,8 @@ import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.policy.testing.TestEngine;
+import dev.carapace.core.testing.TestEngine;
+import dev.carapace.policy.testing.PolicyTesting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class PolicyEnforcementIT {
   SecureContainerSpec.Builder hardened() {
     return SecureContainerSpec.builder()
         .image(TestEngine.BUSYBOX_USER)
-        .putLabels(TestEngine.TEST_LABEL, run)
+        .putLabels(PolicyTesting.TEST_LABEL, run)
         .memoryLimit(MemorySize.ofMebibytes(64))
         .cpuShares(512)
         .readOnlyRootFilesystem(true);
@@ -35,16 +36,16 @@ class PolicyEnforcementIT {
 
   @Test
   void enforceRefusesAnEtcShadowMountBeforeAnythingIsCreated() {
-    try (DockerClient docker = TestEngine.docker();
+    try (DockerClient docker = PolicyTesting.docker();
         ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
             .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).build())
             .build()) {
       SecureContainerSpec shadow = hardened().command("cat", "/etc/shadow")
           .addMounts(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
-      List<String> before = TestEngine.allContainerIds(docker);
+      List<String> before = PolicyTesting.allContainerIds(docker);
       PolicyViolationException e = assertThrows(PolicyViolationException.class,
           () -> launcher.run(shadow, Duration.ofSeconds(20)));
-      assertEquals(before, TestEngine.allContainerIds(docker));
+      assertEquals(before, PolicyTesting.allContainerIds(docker));
       assertEquals(List.of("host-path-volumes", "sensitive-mounts"), e.report().violatedRuleIds());
       assertTrue(e.getMessage().contains(
           "[CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)"),
@@ -56,7 +57,7 @@ class PolicyEnforcementIT {
 
   @Test
   void hardenedSpecPassesEveryRuleThisHostCanSatisfyAndNotesTheRest() throws Exception {
-    try (DockerClient docker = TestEngine.docker()) {
+    try (DockerClient docker = PolicyTesting.docker()) {
       EngineSecurity host = EngineSecurity.inspect(docker);
       SecureContainerSpec spec = hardened().command("true").build();
       // the image sets USER 1000:1000 and a HEALTHCHECK: read from the engine, not repeated in the spec
