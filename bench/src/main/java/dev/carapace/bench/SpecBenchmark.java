@@ -1,0 +1,74 @@
+package dev.carapace.bench;
+
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.policy.Policy;
+import dev.carapace.policy.PolicyReport;
+import dev.carapace.policy.Profiles;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** The CPU cost of the hardened spec: build + validate, judge under carapaceDefault, and both. One thread. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@Threads(1)
+public class SpecBenchmark {
+  /** Fields, not constants, so the JIT cannot fold the inputs. */
+  public String image = Hardened.IMAGE;
+  public String cpus = "0";
+  public long memoryMib = 64;
+  public Policy policy;
+  public SecureContainerSpec spec;
+
+  @Setup
+  public void setUp() {
+    policy = Profiles.carapaceDefault();
+    spec = build();
+  }
+
+  private SecureContainerSpec build() {
+    return SecureContainerSpec.builder()
+        .image(image)
+        .command("true")
+        .readOnlyRootFilesystem(true)
+        .cpuShares(512)
+        .cpusetCpus(CpuSet.parse(cpus))
+        .pidsLimit(64)
+        .memoryLimit(MemorySize.ofMebibytes(memoryMib))
+        .putLabels(Hardened.LABEL, "jmh")
+        .build();
+  }
+
+  /** Builder calls, value-type parsing (CpuSet, MemorySize) and the spec's cross-field validation. */
+  @Benchmark
+  public SecureContainerSpec buildAndValidate() {
+    return build();
+  }
+
+  /** Profiles.carapaceDefault() judging an already built spec. */
+  @Benchmark
+  public PolicyReport evaluate() {
+    return policy.evaluate(spec);
+  }
+
+  /** The target's operation: build + validate, then judge. */
+  @Benchmark
+  public PolicyReport buildValidateEvaluate() {
+    return policy.evaluate(build());
+  }
+}
