@@ -137,6 +137,12 @@ class LauncherIT {
   }
 
   @Test
+  void unlimitedPidsIsVerifiedAndReachesTheCgroup() {
+    // the engine records -1 as null: the verifier must read that as "no limit"
+    assertEquals("max", out(busybox("cat", "/sys/fs/cgroup/pids/pids.max").pidsLimit(-1).build()));
+  }
+
+  @Test
   void readOnlyRootRefusesWritesWhileTmpfsAccepts() {
     RunResult r = launcher.run(busybox("sh", "-c",
         "echo x > /tmp/ok && cat /tmp/ok && echo y > /data/no")

@@ -70,7 +70,9 @@ public final class RecordedVerifier {
     }
     spec.memoryLimit().ifPresent(m -> compare(out, "Memory", hc.getMemory(), m.bytes()));
     spec.memorySwap().ifPresent(m -> compare(out, "MemorySwap", hc.getMemorySwap(), m.bytes()));
-    compare(out, "PidsLimit", hc.getPidsLimit(), spec.pidsLimit());
+    // the engine records "no limit" (-1) as null or 0
+    Long pids = hc.getPidsLimit() == null || hc.getPidsLimit() <= 0 ? Long.valueOf(-1) : hc.getPidsLimit();
+    compare(out, "PidsLimit", pids, spec.pidsLimit());
     compare(out, "ReadonlyRootfs", Boolean.TRUE.equals(hc.getReadonlyRootfs()), spec.readOnlyRootFilesystem());
     compare(out, "NetworkMode", hc.getNetworkMode(), spec.network());
     spec.logConfig().ifPresent(l -> {
