@@ -197,35 +197,29 @@ http {
   }
 
   # TLS-terminating: client certificate from the tls-module CA, and basic auth
-  server {
-    listen 127.0.0.1:2381 ssl;
-    ssl_certificate $tb/pki/server-cert.pem;
-    ssl_certificate_key $tb/pki/server-key.pem;
-    ssl_client_certificate $tb/pki/ca.pem;
-    ssl_verify_client on;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location / {
-      auth_basic "Access restricted";
-      auth_basic_user_file $n/htpasswd;
-      include $n/proxy.inc;
-    }
-  }
+$(tls_server 2381 "$tb/pki/server-cert.pem" "$tb/pki/server-key.pem")
 
   # as 2381, but the server certificate names only wrong.example
+$(tls_server 2382 "$tb/wrong-name/server-cert.pem" "$tb/wrong-name/server-key.pem")
+}
+EOF
+}
+
+tls_server() { # PORT CERT KEY
+  cat <<EOF
   server {
-    listen 127.0.0.1:2382 ssl;
-    ssl_certificate $tb/wrong-name/server-cert.pem;
-    ssl_certificate_key $tb/wrong-name/server-key.pem;
+    listen 127.0.0.1:$1 ssl;
+    ssl_certificate $2;
+    ssl_certificate_key $3;
     ssl_client_certificate $tb/pki/ca.pem;
     ssl_verify_client on;
     ssl_protocols TLSv1.2 TLSv1.3;
     location / {
       auth_basic "Access restricted";
-      auth_basic_user_file $n/htpasswd;
-      include $n/proxy.inc;
+      auth_basic_user_file $tb/nginx/htpasswd;
+      include $tb/nginx/proxy.inc;
     }
   }
-}
 EOF
 }
 

@@ -1,6 +1,5 @@
 package dev.carapace.core;
 
-import static dev.carapace.core.testing.TestEngine.busybox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +11,6 @@ import dev.carapace.tls.DockerTlsMaterial;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * on 2380, and TLS with a required client certificate on 2381.
  */
 class BasicAuthEndpointIT {
-  private static final Duration T = Duration.ofSeconds(30);
   private static final String HOST = "127.0.0.1";
   private static DockerClient unixSocket;
 
@@ -38,12 +35,7 @@ class BasicAuthEndpointIT {
   }
 
   private static void assertHardenedLaunch(Endpoint endpoint) {
-    try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
-      RunResult r = launcher.run(busybox("cat", "/proc/self/status").build(), T);
-      assertEquals(0, r.exitCode(), r.stderr());
-      assertEquals("0000000000000000", ProcStatus.parse(r.stdout()).effectiveHex());
-      assertEquals(0, TestPeers.containersOf(unixSocket, launcher.id()), "container left behind");
-    }
+    TestPeers.assertHardenedLaunch(endpoint, unixSocket);
   }
 
   @Test
@@ -105,18 +97,7 @@ class BasicAuthEndpointIT {
   }
 
   private static <X extends Throwable> X refusedWithoutContainer(Class<X> type, Endpoint endpoint) {
-    int before = TestPeers.ownContainers(unixSocket);
-    X thrown = assertThrows(type, () -> {
-      try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
-        try {
-          launcher.run(busybox("cat", "/proc/self/status").build(), T);
-        } finally {
-          assertEquals(0, TestPeers.containersOf(unixSocket, launcher.id()), "containers of the refused launcher");
-        }
-      }
-    });
-    assertEquals(before, TestPeers.ownContainers(unixSocket), "containers of this JVM after the refusal");
-    return thrown;
+    return TestPeers.refusedWithoutContainer(type, () -> endpoint, unixSocket);
   }
 
   /** Neither the message nor any cause's message nor the stack trace text holds {@code secret}. */

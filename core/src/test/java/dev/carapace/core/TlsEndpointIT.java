@@ -1,6 +1,5 @@
 package dev.carapace.core;
 
-import static dev.carapace.core.testing.TestEngine.busybox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /var/lib/carapace-testbed), filled by {@code testbed/peers.sh}.
  */
 class TlsEndpointIT {
-  private static final Duration T = Duration.ofSeconds(30);
   private static final String HOST = "127.0.0.1";
   private static DockerClient unixSocket;
 
@@ -55,30 +53,11 @@ class TlsEndpointIT {
   }
 
   private static void assertHardenedLaunch(Endpoint endpoint) {
-    try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
-      RunResult r = launcher.run(busybox("cat", "/proc/self/status").build(), T);
-      assertEquals(0, r.exitCode(), r.stderr());
-      ProcStatus status = ProcStatus.parse(r.stdout());
-      assertEquals("0000000000000000", status.effectiveHex());
-      assertTrue(status.noNewPrivs());
-      assertEquals(0, TestPeers.containersOf(unixSocket, launcher.id()), "container left behind");
-    }
+    TestPeers.assertHardenedLaunch(endpoint, unixSocket);
   }
 
-  /** Runs {@code attempt} and returns what it threw, asserting that no container was created. */
   private static <X extends Throwable> X refusedWithoutContainer(Class<X> type, Supplier<Endpoint> endpoint) {
-    int before = TestPeers.ownContainers(unixSocket);
-    X thrown = assertThrows(type, () -> {
-      try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint.get())) {
-        try {
-          launcher.run(busybox("cat", "/proc/self/status").build(), T);
-        } finally {
-          assertEquals(0, TestPeers.containersOf(unixSocket, launcher.id()), "containers of the refused launcher");
-        }
-      }
-    });
-    assertEquals(before, TestPeers.ownContainers(unixSocket), "containers of this JVM after the refusal");
-    return thrown;
+    return TestPeers.refusedWithoutContainer(type, endpoint, unixSocket);
   }
 
   @Test

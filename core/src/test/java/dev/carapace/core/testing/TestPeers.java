@@ -1,10 +1,16 @@
 package dev.carapace.core.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.DockerClients;
+import dev.carapace.core.Endpoint;
+import dev.carapace.core.ProcStatus;
+import dev.carapace.core.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +18,10 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -38,6 +46,8 @@ public final class TestPeers {
   public static final String USER = "carapace";
   /** Client folders signed by the openssl CA, one per key encoding. */
   public static final List<String> OPENSSL_CLIENTS = List.of("rsa-pkcs1", "ec-sec1", "pkcs8", "pkcs8-encrypted");
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private TestPeers() {}
 
@@ -221,6 +231,43 @@ public final class TestPeers {
         return fail("interrupted");
       }
     }
+  }
+
+  /**
+   * Runs the default (hardened) busybox spec reading {@code /proc/self/status} through
+   * {@code endpoint} and asserts what the kernel shows: no effective capability, no_new_privs, and
+   * nothing left on the engine.
+   */
+  public static void assertHardenedLaunch(Endpoint endpoint, DockerClient unixSocket) {
+    try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
+      RunResult r = launcher.run(TestEngine.busybox("cat", "/proc/self/status").build(), TIMEOUT);
+      assertEquals(0, r.exitCode(), r.stderr());
+      ProcStatus status = ProcStatus.parse(r.stdout());
+      assertEquals("0000000000000000", status.effectiveHex());
+      assertTrue(status.noNewPrivs());
+      assertEquals(0, containersOf(unixSocket, launcher.id()), "container left behind");
+    }
+  }
+
+  /**
+   * Tries the same launch through {@code endpoint} (built inside, so its own failures count too),
+   * asserts it throws {@code type}, and that no container exists afterwards: none of the refused
+   * launcher, and no more of this JVM's than before.
+   */
+  public static <X extends Throwable> X refusedWithoutContainer(Class<X> type, Supplier<Endpoint> endpoint,
+      DockerClient unixSocket) {
+    int before = ownContainers(unixSocket);
+    X thrown = assertThrows(type, () -> {
+      try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint.get())) {
+        try {
+          launcher.run(TestEngine.busybox("cat", "/proc/self/status").build(), TIMEOUT);
+        } finally {
+          assertEquals(0, containersOf(unixSocket, launcher.id()), "containers of the refused launcher");
+        }
+      }
+    });
+    assertEquals(before, ownContainers(unixSocket), "containers of this JVM after the refusal");
+    return thrown;
   }
 
   /** A docker-java client on the unix socket, for counting. */
