@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * it only forwards. Point clients at {@link #dockerHost()}.
  */
 final class CountingProxy implements AutoCloseable {
+  private static final boolean DEBUG = Boolean.getBoolean("bench.proxy.debug");
   private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
 
   private final Path socket;
@@ -121,11 +122,17 @@ final class CountingProxy implements AutoCloseable {
           continue;
         }
         record(line);
+        if (DEBUG) {
+          System.err.println("proxy> " + line);
+        }
         long length = 0;
         boolean chunked = false;
         boolean upgrade = false;
         String h;
         while ((h = in.line()) != null && !h.isEmpty()) {
+          if (DEBUG) {
+            System.err.println("proxy> " + h);
+          }
           String lower = h.toLowerCase(Locale.ROOT);
           if (lower.startsWith("content-length:")) {
             length = Long.parseLong(lower.substring(15).trim());
@@ -156,6 +163,9 @@ final class CountingProxy implements AutoCloseable {
       }
       engine.shutdownOutput();
     } catch (IOException | RuntimeException e) {
+      if (DEBUG) {
+        e.printStackTrace();
+      }
       closeQuietly(client);
       closeQuietly(engine);
     }

@@ -1,0 +1,57 @@
+package dev.carapace.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/** Order statistics for small, noisy samples. */
+final class Stats {
+  private Stats() {}
+
+  static double percentile(List<Double> values, double p) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    double rank = p * (sorted.size() - 1);
+    int lo = (int) Math.floor(rank);
+    int hi = (int) Math.ceil(rank);
+    return sorted.get(lo) + (sorted.get(hi) - sorted.get(lo)) * (rank - lo);
+  }
+
+  static double median(List<Double> values) {
+    return percentile(values, 0.5);
+  }
+
+  /** A 95% percentile-bootstrap interval for the median of {@code values} (fixed seed: reproducible). */
+  static double[] medianCi(List<Double> values) {
+    if (values.size() < 3) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    Random random = new Random(42);
+    List<Double> medians = new ArrayList<>();
+    List<Double> resample = new ArrayList<>(values.size());
+    for (int b = 0; b < 2000; b++) {
+      resample.clear();
+      for (int i = 0; i < values.size(); i++) {
+        resample.add(values.get(random.nextInt(values.size())));
+      }
+      medians.add(median(resample));
+    }
+    return new double[] {percentile(medians, 0.025), percentile(medians, 0.975)};
+  }
+
+  static String ms(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format("%.1f", v);
+  }
+
+  static String ratio(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format("%.3f", v);
+  }
+
+  static String pct(double ratio) {
+    return Double.isNaN(ratio) ? "n/a" : String.format("%+.1f%%", (ratio - 1) * 100);
+  }
+}
