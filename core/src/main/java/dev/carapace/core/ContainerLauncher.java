@@ -219,8 +219,8 @@ public final class ContainerLauncher implements AutoCloseable {
   }
 
   private String createOnce(SecureContainerSpec spec) {
-    CreateContainerResponse r = SpecTranslator.apply(spec,
-        client.api().createContainerCmd(spec.image()), labels).exec();
+    CreateContainerResponse r = bounded(() -> SpecTranslator.apply(spec,
+        client.api().createContainerCmd(spec.image()), labels).exec());
     live.add(r.getId());
     return r.getId();
   }
@@ -242,7 +242,7 @@ public final class ContainerLauncher implements AutoCloseable {
   private void verify(SecureContainerSpec spec, String id) {
     InspectContainerResponse inspect;
     try {
-      inspect = client.api().inspectContainerCmd(id).exec();
+      inspect = bounded(() -> client.api().inspectContainerCmd(id).exec());
     } catch (RuntimeException e) {
       throw fail(Step.VERIFY, spec.image(), id, e);
     }
@@ -254,7 +254,7 @@ public final class ContainerLauncher implements AutoCloseable {
 
   private void start(SecureContainerSpec spec, String id) {
     try {
-      client.api().startContainerCmd(id).exec();
+      bounded(() -> client.api().startContainerCmd(id).exec());
     } catch (RuntimeException e) {
       throw fail(Step.START, spec.image(), id, e);
     }
@@ -264,7 +264,7 @@ public final class ContainerLauncher implements AutoCloseable {
     CpuSet available = engineCpus;
     if (available == null) {
       try {
-        Integer n = client.api().infoCmd().exec().getNCPU();
+        Integer n = bounded(() -> client.api().infoCmd().exec()).getNCPU();
         available = n == null || n < 1 ? null : CpuSet.parse(n == 1 ? "0" : "0-" + (n - 1));
       } catch (RuntimeException e) {
         throw fail(Step.CONNECT, image, null, e);
@@ -290,6 +290,10 @@ public final class ContainerLauncher implements AutoCloseable {
       return new EngineAuthenticationException(step, image, endpoint.toString(),
           ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus(), e);
     }
+    if (e instanceof dev.carapace.core.internal.Deadline.Exceeded) {
+      return new LaunchException(step, image, id, "engine " + endpoint + " unreachable or not answering: "
+          + e.getMessage(), null, e);
+    }
     String daemon = DaemonErrors.daemonMessage(e);
     String detail = daemon != null ? null
         : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + endpoint + " failed: "
@@ -309,7 +313,7 @@ public final class ContainerLauncher implements AutoCloseable {
   /** Force-removes container {@code id} with its anonymous volumes; an absent container is fine. */
   void removeContainer(String id) {
     try {
-      client.api().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      bounded(() -> client.api().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException e) {
       // already gone
     } catch (com.github.dockerjava.api.exception.ConflictException e) {
@@ -319,6 +323,26 @@ public final class ContainerLauncher implements AutoCloseable {
       }
     }
     live.remove(id);
+  }
+
+  /**
+   * Runs an ordinary API call within the endpoint's response timeout, even on transports that ignore
+   * it (docker-java's unix socket).
+   */
+  <T> T bounded(java.util.function.Supplier<T> call) {
+    return bounded(endpoint.responseTimeout(), call);
+  }
+
+  <T> T bounded(Duration timeout, java.util.function.Supplier<T> call) {
+    return dev.carapace.core.internal.Deadline.call(timeout, call);
+  }
+
+  void bounded(Runnable call) {
+    dev.carapace.core.internal.Deadline.run(endpoint.responseTimeout(), call);
+  }
+
+  Endpoint endpoint() {
+    return endpoint;
   }
 
   EngineClient client() {
@@ -353,8 +377,8 @@ public final class ContainerLauncher implements AutoCloseable {
   private List<String> removeWhere(java.util.function.Predicate<String> ownerMatches) {
     List<Container> containers;
     try {
-      containers = client.api().listContainersCmd().withShowAll(true)
-          .withLabelFilter(Map.of(MANAGED_LABEL, "true")).exec();
+      containers = bounded(() -> client.api().listContainersCmd().withShowAll(true)
+          .withLabelFilter(Map.of(MANAGED_LABEL, "true")).exec());
     } catch (RuntimeException e) {
       throw fail(Step.CLEANUP, "*", null, e);
     }

@@ -175,7 +175,7 @@ public final class RunningContainer implements AutoCloseable {
 
   private InspectContainerResponse inspect() {
     try {
-      return launcher.api().inspectContainerCmd(id).exec();
+      return launcher.bounded(() -> launcher.api().inspectContainerCmd(id).exec());
     } catch (RuntimeException e) {
       throw launcher.fail(Step.INSPECT, spec.image(), id, e);
     }
@@ -187,7 +187,8 @@ public final class RunningContainer implements AutoCloseable {
    */
   public void stop(Duration timeout) {
     try {
-      launcher.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+      launcher.bounded(launcher.endpoint().responseTimeout().plus(timeout),
+          () -> launcher.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
     } catch (NotModifiedException e) {
       // already stopped
     } catch (RuntimeException e) {
