@@ -72,6 +72,8 @@ public final class ContainerLauncher implements AutoCloseable {
   private final Map<String, String> labels;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
   private volatile CpuSet engineCpus;
+  /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
+  private volatile boolean createInDoubt;
 
   private ContainerLauncher(Builder b) {
     this.endpoint = b.endpoint;
@@ -214,6 +216,9 @@ public final class ContainerLauncher implements AutoCloseable {
         throw fail(Step.CREATE, spec.image(), null, again);
       }
     } catch (RuntimeException e) {
+      if (DaemonErrors.daemonMessage(e) == null) {
+        createInDoubt = true;
+      }
       throw fail(Step.CREATE, spec.image(), null, e);
     }
   }
@@ -453,11 +458,22 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /**
    * Removes every container this launcher created that is still on the engine, then closes its
-   * connections. Idempotent.
+   * connections. Idempotent. When a create's answer was lost (a timeout, a dropped connection), the
+   * engine may have made the container anyway: close then also looks for this launcher's label.
    */
   @Override
   public void close() {
     RuntimeException first = null;
+    if (createInDoubt) {
+      try {
+        bounded(() -> client.api().listContainersCmd().withShowAll(true)
+            .withLabelFilter(Map.of(LAUNCHER_LABEL, launcherId)).exec())
+            .forEach(c -> live.add(c.getId()));
+        createInDoubt = false;
+      } catch (RuntimeException e) {
+        first = e;
+      }
+    }
     for (String id : new ArrayList<>(live)) {
       try {
         removeContainer(id);
