@@ -83,6 +83,24 @@ final class CpuAccounting {
     return usages.stream().mapToLong(Usage::cpuNanos).sum();
   }
 
+  /** Removes the containers in parallel (each removal kills a busy loop and waits for it). */
+  static void removeAll(List<RunningContainer> containers) {
+    List<Thread> threads = new ArrayList<>();
+    for (RunningContainer c : containers) {
+      Thread t = new Thread(c::close, "remove-" + c.id().substring(0, 12));
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   static void close(DockerClient docker) {
     try {
       docker.close();

@@ -73,9 +73,7 @@ public final class CpuPinning {
           + " on cpuN: part of the container's CPU time spent on that CPU)");
       return 0;
     } finally {
-      for (RunningContainer c : busy) {
-        c.close();
-      }
+      CpuAccounting.removeAll(busy);
     }
   }
 }

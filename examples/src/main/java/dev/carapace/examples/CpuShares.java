@@ -87,9 +87,7 @@ public final class CpuShares {
       }
       return failures;
     } finally {
-      for (RunningContainer c : busy) {
-        c.close();
-      }
+      CpuAccounting.removeAll(busy);
     }
   }
 }
