@@ -160,6 +160,7 @@ public final class CentralLogging {
     DockerClient docker = DockerClients.connect(endpoint);
     try {
       for (String driver : List.of("json-file", "local")) {
+        // --- snippet: log-rotation
         SecureContainerSpec spec = SecureContainerSpec.builder()
             .image(image)
             .command("sh", "-c", "for i in $(seq 1 3000); do echo line_$i; done")
@@ -168,6 +169,7 @@ public final class CentralLogging {
                 .option("max-file", "3")                    // --log-opt max-file=3
                 .build())
             .build();
+        // --- end snippet
         try (RunningContainer c = launcher.launch(spec)) {
           c.awaitExit(Duration.ofSeconds(30));
           Map<String, String> recorded = docker.inspectContainerCmd(c.id()).exec().getHostConfig()
