@@ -303,6 +303,8 @@ public final class ContainerLauncher implements AutoCloseable {
     String detail = daemon != null ? null
         : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + endpoint + " failed: "
             + DaemonErrors.transportProblem(e)
+        : endpoint.isTls() && DaemonErrors.isConnectionDropped(e) ? "TLS connection to " + endpoint
+            + " was dropped by the peer (client certificate refused?): " + DaemonErrors.transportProblem(e)
         : "engine " + endpoint + " unreachable or not answering: " + DaemonErrors.transportProblem(e);
     return new LaunchException(step, image, id, detail, daemon, e);
   }

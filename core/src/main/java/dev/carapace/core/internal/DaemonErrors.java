@@ -56,6 +56,16 @@ public final class DaemonErrors {
     return false;
   }
 
+  /** Whether the peer reset or closed the connection (broken pipe, connection reset). */
+  public static boolean isConnectionDropped(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.net.SocketException || c instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the daemon said the image is missing. */
   public static boolean isNoSuchImage(Throwable t) {
     String m = daemonMessage(t);
