@@ -26,7 +26,8 @@
 #   dockerd-ca-bundle.pem  --tlscacert for dockerd: the tls-module CA and the openssl CA
 #   nginx/               nginx.conf, htpasswd, password (0600, user carapace), pid, logs
 #
-# nginx listeners (all 127.0.0.1; proxy_pass to unix:/var/run/docker.sock, as in the seed):
+# nginx listeners (all 127.0.0.1; proxy_pass to unix:/var/run/docker.sock, as in the seed;
+#   2383 is TLS with basic auth and no client certificate):
 #   2380  plain HTTP + auth_basic
 #   2381  TLS (tls-module server certificate) + ssl_verify_client on (tls-module CA) + auth_basic
 #   2382  as 2381, but its server certificate names only wrong.example
@@ -201,18 +202,21 @@ $(tls_server 2381 "$tb/pki/server-cert.pem" "$tb/pki/server-key.pem")
 
   # as 2381, but the server certificate names only wrong.example
 $(tls_server 2382 "$tb/wrong-name/server-cert.pem" "$tb/wrong-name/server-key.pem")
+
+  # TLS (server certificate only, no client certificate asked) and basic auth: the usual HTTPS proxy
+$(tls_server 2383 "$tb/pki/server-cert.pem" "$tb/pki/server-key.pem" off)
 }
 EOF
 }
 
-tls_server() { # PORT CERT KEY
+tls_server() { # PORT CERT KEY [VERIFY_CLIENT=on]
   cat <<EOF
   server {
     listen 127.0.0.1:$1 ssl;
     ssl_certificate $2;
     ssl_certificate_key $3;
     ssl_client_certificate $tb/pki/ca.pem;
-    ssl_verify_client on;
+    ssl_verify_client ${4:-on};
     ssl_protocols TLSv1.2 TLSv1.3;
     location / {
       auth_basic "Access restricted";
@@ -267,7 +271,7 @@ nginx_peer() {
   else
     rm -f "$n/nginx.pid"
     nginx -c "$n/nginx.conf"
-    log "nginx started on 127.0.0.1:2380 (http), :2381 (tls), :2382 (tls, wrong name)"
+    log "nginx started on 127.0.0.1:2380 (http), :2381 (tls), :2382 (tls, wrong name), :2383 (tls, no client cert)"
   fi
   local code
   for _ in $(seq 1 20); do

@@ -50,6 +50,25 @@ class BasicAuthEndpointIT {
   }
 
   @Test
+  void launchesThroughAnHttpsProxyThatAsksNoClientCertificate() {
+    // the usual HTTPS reverse proxy: the client checks the server, the proxy checks the password
+    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.NGINX_TLS_NO_CLIENT_CERT,
+        DockerTlsMaterial.loadTrustOnly(TestPeers.pki().resolve("ca.pem")))
+        .basicAuth(TestPeers.USER, TestPeers.password()));
+  }
+
+  @Test
+  void dockerdRefusesATrustOnlyClient() {
+    LaunchException e = TestPeers.refusedWithoutContainer(LaunchException.class,
+        () -> Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadTrustOnly(TestPeers.pki().resolve("ca.pem"))),
+        unixSocket);
+    String endpoint = "tcp://127.0.0.1:2376 (tls)";
+    assertTrue(e.getMessage().startsWith("create of carapace-test/busybox:1 failed: TLS handshake with " + endpoint)
+        || e.getMessage().startsWith("create of carapace-test/busybox:1 failed: TLS connection to " + endpoint
+            + " was dropped by the peer (client certificate refused?)"), e.getMessage());
+  }
+
+  @Test
   void refusesWrongPasswordWithoutShowingIt() {
     String wrong = "wrong-" + new String(TestPeers.password()).substring(0, 8) + "-pw";
     Endpoint endpoint = Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC).basicAuth(TestPeers.USER, wrong.toCharArray());

@@ -106,6 +106,28 @@ public final class DockerTlsMaterial {
   }
 
   /**
+   * Loads only CA certificates to trust, for a TLS peer that authenticates the server but asks no
+   * client certificate (an HTTPS reverse proxy with basic auth in front of the engine). The client
+   * presents no certificate; the server's certificate must still chain to {@code caFile} and name
+   * the dialled host. A {@code dockerd --tlsverify} refuses such a client.
+   *
+   * @throws TlsMaterialException if {@code caFile} is missing, unreadable, holds no certificate, or
+   *     an RSA key under 2048 bits
+   */
+  public static DockerTlsMaterial loadTrustOnly(Path caFile) {
+    List<X509Certificate> cas = Pem.readCertificates(caFile);
+    for (X509Certificate ca : cas) {
+      Checks.rsaKeySize(ca, caFile);
+    }
+    return new DockerTlsMaterial(Role.CLIENT, caFile, cas, List.of(), null);
+  }
+
+  /** Whether this material presents a certificate (false for {@link #loadTrustOnly(Path)}). */
+  public boolean hasCertificate() {
+    return !certificateChain.isEmpty();
+  }
+
+  /**
    * Loads and checks server material from {@code directory}: {@code ca.pem} (the CA that signs
    * client certificates), {@code server-cert.pem} and an unencrypted {@code server-key.pem}, as
    * written by {@link DockerPki}.
@@ -196,8 +218,15 @@ public final class DockerTlsMaterial {
     return certificateChain;
   }
 
-  /** Returns this side's (leaf) certificate. */
+  /**
+   * Returns this side's (leaf) certificate.
+   *
+   * @throws IllegalStateException for trust-only material, which has none
+   */
   public X509Certificate certificate() {
+    if (certificateChain.isEmpty()) {
+      throw new IllegalStateException("trust-only material has no certificate: " + certificateFile);
+    }
     return certificateChain.get(0);
   }
 
@@ -244,6 +273,10 @@ public final class DockerTlsMaterial {
   /** Describes the role, certificate file, subject and validity; never key material. */
   @Override
   public String toString() {
+    if (certificateChain.isEmpty()) {
+      return "DockerTlsMaterial{role=CLIENT, trustOnly=" + certificateFile
+          + ", caCertificates=" + caCertificates.size() + "}";
+    }
     X509Certificate leaf = certificate();
     return "DockerTlsMaterial{role=" + role + ", certificate=" + certificateFile
         + ", subject=" + Checks.subject(leaf)
@@ -327,13 +360,16 @@ public final class DockerTlsMaterial {
         char[] password = new char[0];
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("identity", material.privateKey, password,
-            material.certificateChain.toArray(new X509Certificate[0]));
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
-        keyManagers.init(keys, password);
+        KeyManagerFactory keyManagers = null;
+        if (material.privateKey != null) {
+          keys.setKeyEntry("identity", material.privateKey, password,
+              material.certificateChain.toArray(new X509Certificate[0]));
+          keyManagers = KeyManagerFactory.getInstance("PKIX");
+          keyManagers.init(keys, password);
+        }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), new TrustManager[] {trustManager},
-            new SecureRandom());
+        context.init(keyManagers == null ? null : keyManagers.getKeyManagers(),
+            new TrustManager[] {trustManager}, new SecureRandom());
         return new RestrictedSslContext(context, PROTOCOLS, !client);
       } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException("SSLContext could not be built: " + e, e);

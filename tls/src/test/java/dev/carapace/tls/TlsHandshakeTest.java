@@ -87,6 +87,29 @@ class TlsHandshakeTest {
   }
 
   @Test
+  void trustOnlyMaterialPresentsNoCertificateButStillChecksTheServer() throws Exception {
+    Path caFile = temp.resolve("ca.pem");
+    Pem.writeCertificate(caFile, ca.certificate());
+    DockerTlsMaterial trustOnly = DockerTlsMaterial.loadTrustOnly(caFile);
+    assertEquals(false, trustOnly.hasCertificate());
+    assertEquals("DockerTlsMaterial{role=CLIENT, trustOnly=" + caFile + ", caCertificates=1}", trustOnly.toString());
+    assertEquals("trust-only material has no certificate: " + caFile,
+        assertThrows(IllegalStateException.class, trustOnly::certificate).getMessage());
+    // a server that needs a client certificate refuses it
+    try (TlsTestServer server = new TlsTestServer(serverMaterial.serverSslContext())) {
+      assertThrows(IOException.class, () -> server.exchange(trustOnly.sslContext("127.0.0.1"), "ping"));
+      assertEquals("Empty client certificate chain", server.serverFailure().getMessage());
+    }
+    // and the hostname is still verified
+    try (TlsTestServer server = new TlsTestServer(otherServer().serverSslContext())) {
+      IOException e = assertThrows(IOException.class,
+          () -> server.exchange(trustOnly.sslContext("127.0.0.1"), "ping"));
+      assertTrue(String.valueOf(rootCause(e).getMessage()).contains("server certificate does not match host 127.0.0.1"),
+          String.valueOf(rootCause(e).getMessage()));
+    }
+  }
+
+  @Test
   void clientDoesNotOfferACertificateFromAnotherCaAndTheServerRejectsIt() throws Exception {
     HeldCertificate otherCa = Fixtures.ca("other-ca");
     HeldCertificate foreign = Fixtures.client(otherCa);

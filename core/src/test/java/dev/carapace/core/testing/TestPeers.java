@@ -42,6 +42,8 @@ public final class TestPeers {
   public static final int NGINX_TLS = 2381;
   /** nginx: as {@link #NGINX_TLS}, with a server certificate naming only {@code wrong.example}. */
   public static final int NGINX_WRONG_NAME = 2382;
+  /** nginx: TLS with the tls-module server certificate, no client certificate asked, basic auth. */
+  public static final int NGINX_TLS_NO_CLIENT_CERT = 2383;
   /** The basic-auth user in the testbed's htpasswd file. */
   public static final String USER = "carapace";
   /** Client folders signed by the openssl CA, one per key encoding. */
