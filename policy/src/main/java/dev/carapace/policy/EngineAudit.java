@@ -95,23 +95,37 @@ public final class EngineAudit implements AutoCloseable {
   }
 
   private ContainerView inspect(String containerId, EngineSecurity security) {
+    return InspectParser.parse(get(inspectPath(containerId), false)).withEngineSecurity(security);
+  }
+
+  private static String inspectPath(String containerId) {
     if (!containerId.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
       throw new IllegalArgumentException("container id must be an id or name: " + containerId);
     }
-    return InspectParser.parse(get("/containers/" + containerId + "/json")).withEngineSecurity(security);
+    return "/containers/" + containerId + "/json";
   }
 
-  /** Audits every running container. */
+  /**
+   * Audits every running container. A container removed between the listing and its inspection is
+   * left out of the report.
+   */
   public PolicyReport audit(Policy policy) {
-    return audit(policy, containerIds(false, Map.of()));
+    return auditListed(policy, containerIds(false, Map.of()));
   }
 
-  /** Audits the running containers carrying every label in {@code labels}. */
+  /**
+   * Audits the running containers carrying every label in {@code labels}. A container removed
+   * between the listing and its inspection is left out of the report.
+   */
   public PolicyReport audit(Policy policy, Map<String, String> labels) {
-    return audit(policy, containerIds(false, labels));
+    return auditListed(policy, containerIds(false, labels));
   }
 
-  /** Audits the given containers, in order, into one report. */
+  /**
+   * Audits the given containers, in order, into one report.
+   *
+   * @throws CarapaceException when one of them does not exist (HTTP 404)
+   */
   public PolicyReport audit(Policy policy, List<String> containerIds) {
     EngineSecurity security = engineSecurity();
     List<ContainerView> views = new ArrayList<>(containerIds.size());
@@ -121,7 +135,24 @@ public final class EngineAudit implements AutoCloseable {
     return policy.evaluate(views);
   }
 
+  private PolicyReport auditListed(Policy policy, List<String> listed) {
+    EngineSecurity security = engineSecurity();
+    List<ContainerView> views = new ArrayList<>(listed.size());
+    for (String id : listed) {
+      JsonNode inspected = get(inspectPath(id), true);
+      if (inspected != null) {
+        views.add(InspectParser.parse(inspected).withEngineSecurity(security));
+      }
+    }
+    return policy.evaluate(views);
+  }
+
   private JsonNode get(String path) {
+    return get(path, false);
+  }
+
+  /** The JSON answer to {@code GET path}; null on HTTP 404 when {@code absentIsNull}. */
+  private JsonNode get(String path, boolean absentIsNull) {
     DockerHttpClient.Request request = DockerHttpClient.Request.builder()
         .method(DockerHttpClient.Request.Method.GET).path(path).build();
     try (DockerHttpClient.Response response = http.execute(request)) {
@@ -130,6 +161,9 @@ public final class EngineAudit implements AutoCloseable {
         body = in.readAllBytes();
       }
       int status = response.getStatusCode();
+      if (status == 404 && absentIsNull) {
+        return null;
+      }
       if (status == 401 || status == 403) {
         // a proxy's HTML page says nothing more; never echo credentials
         throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP " + status

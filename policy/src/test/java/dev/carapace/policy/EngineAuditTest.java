@@ -1,0 +1,98 @@
+package dev.carapace.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.CarapaceException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** EngineAudit over a scripted transport: what it asks and how it reads the answers. */
+class EngineAuditTest {
+  static final String WEAK = "84936354cb86de9627a3df0d57eb069b9aacb48a904093119a34035becb0ca98";
+  static final String GONE = "0123456789ab";
+
+  /** Answers /info, a listing of the weak fixture and a container removed since, and their inspects. */
+  static final class Scripted implements DockerHttpClient {
+    final List<String> paths = new ArrayList<>();
+    final String weakJson;
+
+    Scripted() throws Exception {
+      weakJson = InspectParsingTest.fixture("weak.json");
+    }
+
+    @Override
+    public Response execute(Request request) {
+      paths.add(request.path());
+      String p = request.path();
+      if (p.equals("/info")) {
+        return answer(200, "{\"SecurityOptions\":[\"name=seccomp,profile=default\"]}");
+      }
+      if (p.startsWith("/containers/json")) {
+        return answer(200, "[{\"Id\":\"" + WEAK + "\"},{\"Id\":\"" + GONE + "\"}]");
+      }
+      if (p.equals("/containers/" + WEAK + "/json")) {
+        return answer(200, weakJson);
+      }
+      return answer(404, "{\"message\":\"No such container: " + GONE + "\"}");
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "scripted engine";
+    }
+  }
+
+  static DockerHttpClient.Response answer(int status, String body) {
+    return new DockerHttpClient.Response() {
+      @Override
+      public int getStatusCode() {
+        return status;
+      }
+
+      @Override
+      public Map<String, List<String>> getHeaders() {
+        return Map.of();
+      }
+
+      @Override
+      public InputStream getBody() {
+        return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  void aListedContainerRemovedBeforeItsInspectionIsLeftOut() throws Exception {
+    Scripted http = new Scripted();
+    try (EngineAudit audit = EngineAudit.of(http)) {
+      PolicyReport report = audit.audit(Profiles.cisDocker());
+      assertEquals(List.of("carapace-policy-fixture-weak"),
+          report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
+      assertEquals(List.of("/containers/json?all=false", "/info", "/containers/" + WEAK + "/json",
+          "/containers/" + GONE + "/json"), http.paths);
+    }
+  }
+
+  @Test
+  void aNamedContainerThatDoesNotExistIsAnError() throws Exception {
+    try (EngineAudit audit = EngineAudit.of(new Scripted())) {
+      CarapaceException e = assertThrows(CarapaceException.class,
+          () -> audit.audit(Profiles.cisDocker(), List.of(GONE)));
+      assertEquals("audit GET /containers/" + GONE + "/json failed on scripted engine: HTTP 404"
+          + " {\"message\":\"No such container: " + GONE + "\"}", e.getMessage());
+    }
+  }
+}
