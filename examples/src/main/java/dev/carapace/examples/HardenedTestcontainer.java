@@ -10,7 +10,6 @@ import dev.carapace.policy.PolicyCheck;
 import dev.carapace.policy.Profiles;
 import java.io.PrintStream;
 import java.util.Arrays;
-import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.PullPolicy;
 import org.testcontainers.utility.DockerImageName;
@@ -51,29 +50,33 @@ public final class HardenedTestcontainer {
         new GenericContainer<>(DockerImageName.parse(image))
             .withImagePullPolicy(PullPolicy.defaultPolicy())   // local image, no pull
             .withCommand("sleep", "60"))) {
-      container.start();
-      ExecResult exec = container.execInContainer("cat", "/proc/self/status");
-      ProcStatus status = ProcStatus.parse(exec.getStdout());
-      // --- end snippet
-      InspectContainerResponse inspect = container.getDockerClient()
-          .inspectContainerCmd(container.getContainerId()).exec();
-      HostConfig hc = inspect.getHostConfig();
-      out.println("Testcontainers container " + container.getContainerId().substring(0, 12) + " ("
-          + image + "), hardened by Carapace");
-      out.println("  CapEff          " + status.effectiveHex() + " " + status.effective());
-      out.println("  NoNewPrivs      " + (status.noNewPrivs() ? 1 : 0));
-      out.println("  Seccomp         " + status.seccompMode());
-      out.println("  uid             " + status.uid());
-      out.println("  CapDrop         " + Arrays.toString(hc.getCapDrop()));
-      out.println("  SecurityOpt     " + hc.getSecurityOpts());
-      out.println("  PidsLimit       " + hc.getPidsLimit());
-      out.println("  Memory          " + hc.getMemory());
-      out.println("  ReadonlyRootfs  " + hc.getReadonlyRootfs());
-      out.println("  Privileged      " + hc.getPrivileged());
-      out.println("  NetworkMode     " + hc.getNetworkMode());
-      out.println("  label           " + CarapaceHardening.HARDENED_LABEL + "="
-          + inspect.getConfig().getLabels().get(CarapaceHardening.HARDENED_LABEL));
+      container.start();                                    // refused before create if the policy says so
+      ProcStatus status = ProcStatus.parse(container.execInContainer("cat", "/proc/self/status").getStdout());
+      report(container, image, status, out);                // CapEff 0000000000000000, NoNewPrivs 1...
     }
+    // --- end snippet
     return 0;
+  }
+
+  /** Prints what the kernel enforces (from inside) and what the engine recorded (inspect). */
+  private static void report(GenericContainer<?> container, String image, ProcStatus status, PrintStream out) {
+    InspectContainerResponse inspect = container.getDockerClient()
+        .inspectContainerCmd(container.getContainerId()).exec();
+    HostConfig hc = inspect.getHostConfig();
+    out.println("Testcontainers container " + container.getContainerId().substring(0, 12) + " ("
+        + image + "), hardened by Carapace");
+    out.println("  CapEff          " + status.effectiveHex() + " " + status.effective());
+    out.println("  NoNewPrivs      " + (status.noNewPrivs() ? 1 : 0));
+    out.println("  Seccomp         " + status.seccompMode());
+    out.println("  uid             " + status.uid());
+    out.println("  CapDrop         " + Arrays.toString(hc.getCapDrop()));
+    out.println("  SecurityOpt     " + hc.getSecurityOpts());
+    out.println("  PidsLimit       " + hc.getPidsLimit());
+    out.println("  Memory          " + hc.getMemory());
+    out.println("  ReadonlyRootfs  " + hc.getReadonlyRootfs());
+    out.println("  Privileged      " + hc.getPrivileged());
+    out.println("  NetworkMode     " + hc.getNetworkMode());
+    out.println("  label           " + CarapaceHardening.HARDENED_LABEL + "="
+        + inspect.getConfig().getLabels().get(CarapaceHardening.HARDENED_LABEL));
   }
 }
