@@ -165,9 +165,17 @@ public final class SpecTranslator {
     return out;
   }
 
-  /** Known drivers go through docker-java's own type, others by name (see {@link RawLogConfig}). */
+  /**
+   * Known drivers go through docker-java's own type (so any docker-java client can send them),
+   * others by name (see {@link RawLogConfig}, which needs Carapace's own ObjectMapper).
+   */
   static LogConfig logConfig(dev.carapace.core.LogConfig l) {
     Map<String, String> options = l.options().isEmpty() ? null : new LinkedHashMap<>(l.options());
+    for (LogConfig.LoggingType type : LogConfig.LoggingType.values()) {
+      if (type.getType().equals(l.driver())) {
+        return new LogConfig(type, options);
+      }
+    }
     return new RawLogConfig(l.driver(), options);
   }
 
