@@ -42,10 +42,17 @@ class PolicyEnforcementIT {
             .build()) {
       SecureContainerSpec shadow = hardened().command("cat", "/etc/shadow")
           .addMounts(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
-      List<String> before = PolicyTesting.allContainerIds(docker);
+      long since = System.currentTimeMillis() / 1000 - 1;
       PolicyViolationException e = assertThrows(PolicyViolationException.class,
           () -> launcher.run(shadow, Duration.ofSeconds(20)));
-      assertEquals(before, PolicyTesting.allContainerIds(docker));
+      // no container of this run was ever created (other tests may use the engine meanwhile)
+      assertEquals(List.of(), PolicyTesting.containerEvents(PolicyTesting.TEST_LABEL, run, since));
+      // and the events query sees this run's containers when there are some
+      try (ContainerLauncher plain = ContainerLauncher.connect(TestEngine.endpoint())) {
+        assertEquals(0, plain.run(hardened().command("true").build(), Duration.ofSeconds(20)).exitCode());
+      }
+      List<String> seen = PolicyTesting.containerEvents(PolicyTesting.TEST_LABEL, run, since);
+      assertTrue(seen.contains("create") && seen.contains("destroy"), seen.toString());
       assertEquals(List.of("host-path-volumes", "sensitive-mounts"), e.report().violatedRuleIds());
       assertTrue(e.getMessage().contains(
           "[CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)"),
