@@ -172,7 +172,7 @@ public final class SpecTranslator {
   static LogConfig logConfig(dev.carapace.core.LogConfig l) {
     Map<String, String> options = l.options().isEmpty() ? null : new LinkedHashMap<>(l.options());
     for (LogConfig.LoggingType type : LogConfig.LoggingType.values()) {
-      if (type.getType().equals(l.driver())) {
+      if (type != LogConfig.LoggingType.DEFAULT && type.getType().equals(l.driver())) {
         return new LogConfig(type, options);
       }
     }
