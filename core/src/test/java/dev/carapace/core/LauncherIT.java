@@ -137,6 +137,68 @@ class LauncherIT {
   }
 
   @Test
+  void initRunsAsPidOneAndUlimitsReachTheKernel() {
+    String out = out(busybox("sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline; echo; ulimit -n")
+        .init(true).addUlimits(Ulimit.parse("nofile=100:200")).build());
+    assertTrue(out.startsWith("/sbin/docker-init -- sh -c"), out);
+    assertTrue(out.endsWith("\n100"), out);
+  }
+
+  @Test
+  void readOnlyBindMountIsReadableButNotWritable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("config"), "from-the-host");
+    RunResult r = launcher.run(busybox("sh", "-c", "cat /config/config && echo x > /config/new")
+        .addMounts(Mount.bind(dir.toString(), ContainerPath.of("/config")).asReadOnly()).build(), T);
+    assertEquals("from-the-host", r.stdout().trim());
+    assertNotEquals(0, r.exitCode());
+    assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+    assertFalse(java.nio.file.Files.exists(dir.resolve("new")));
+  }
+
+  @Test
+  void portPublishedOnLoopbackServesHttp() throws Exception {
+    try (RunningContainer c = launcher.launch(busybox("httpd", "-f", "-p", "80", "-h", "/www")
+        .network("bridge").addPorts(new PortBinding("127.0.0.1", 0, 80, "tcp")).build())) {
+      InspectContainerResponse r = docker.inspectContainerCmd(c.id()).exec();
+      com.github.dockerjava.api.model.Ports.Binding b = r.getNetworkSettings().getPorts().getBindings()
+          .get(com.github.dockerjava.api.model.ExposedPort.tcp(80))[0];
+      assertEquals("127.0.0.1", b.getHostIp());
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String body = "";
+      for (int i = 0; i < 50 && !body.contains("hello"); i++) {
+        try {
+          body = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + b.getHostPortSpec() + "/")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertEquals("hello-from-carapace\n", body);
+    }
+  }
+
+  @Test
+  void specHealthCheckStopSignalAndRestartPolicyAreRecordedAndRun() throws InterruptedException {
+    try (RunningContainer c = launcher.launch(busybox("sleep", "30")
+        .healthCheck(HealthCheck.exec("true").interval(Duration.ofMillis(200)).retries(1))
+        .stopSignal("SIGINT").stopTimeout(Duration.ofSeconds(3))
+        .restartPolicy(RestartPolicy.onFailure(2)).build())) {
+      InspectContainerResponse r = docker.inspectContainerCmd(c.id()).exec();
+      assertEquals("SIGINT", r.getConfig().getStopSignal());
+      assertEquals("on-failure", r.getHostConfig().getRestartPolicy().getName());
+      assertEquals(2, r.getHostConfig().getRestartPolicy().getMaximumRetryCount());
+      String status = "";
+      for (int i = 0; i < 50 && !status.equals("healthy"); i++) {
+        Thread.sleep(100);
+        status = c.healthStatus().orElse("");
+      }
+      assertEquals("healthy", status);
+    }
+  }
+
+  @Test
   void unlimitedPidsIsVerifiedAndReachesTheCgroup() {
     // the engine records -1 as null: the verifier must read that as "no limit"
     assertEquals("max", out(busybox("cat", "/sys/fs/cgroup/pids/pids.max").pidsLimit(-1).build()));
