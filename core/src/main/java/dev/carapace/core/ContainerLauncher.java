@@ -305,7 +305,9 @@ public final class ContainerLauncher implements AutoCloseable {
             + DaemonErrors.transportProblem(e)
         : endpoint.isTls() && DaemonErrors.isConnectionDropped(e) ? "TLS connection to " + endpoint
             + " was dropped by the peer (client certificate refused?): " + DaemonErrors.transportProblem(e)
-        : "engine " + endpoint + " unreachable or not answering: " + DaemonErrors.transportProblem(e);
+        : DaemonErrors.isTransportFailure(e) ? "engine " + endpoint + " unreachable or not answering: "
+            + DaemonErrors.transportProblem(e)
+        : "unexpected failure talking to " + endpoint + ": " + DaemonErrors.transportProblem(e);
     return new LaunchException(step, image, id, detail, daemon, e);
   }
 

@@ -186,7 +186,8 @@ class LauncherIT {
         .stopSignal("SIGINT").stopTimeout(Duration.ofSeconds(3))
         .restartPolicy(RestartPolicy.onFailure(2)).build())) {
       InspectContainerResponse r = docker.inspectContainerCmd(c.id()).exec();
-      assertEquals("SIGINT", r.getConfig().getStopSignal());
+      assertEquals("SIGINT", rawInspect(c.id()).at("/Config/StopSignal").asText());
+      assertEquals(3, rawInspect(c.id()).at("/Config/StopTimeout").asInt());
       assertEquals("on-failure", r.getHostConfig().getRestartPolicy().getName());
       assertEquals(2, r.getHostConfig().getRestartPolicy().getMaximumRetryCount());
       String status = "";
@@ -195,6 +196,19 @@ class LauncherIT {
         status = c.healthStatus().orElse("");
       }
       assertEquals("healthy", status);
+    }
+  }
+
+  /** The container's inspect JSON as the engine sent it (docker-java's model lacks some fields). */
+  private static com.fasterxml.jackson.databind.JsonNode rawInspect(String id) {
+    try (com.github.dockerjava.transport.DockerHttpClient http = DockerClients.httpClient(TestEngine.endpoint());
+        com.github.dockerjava.transport.DockerHttpClient.Response response = http.execute(
+            com.github.dockerjava.transport.DockerHttpClient.Request.builder()
+                .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
+                .path("/containers/" + id + "/json").build())) {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.getBody());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
     }
   }
 

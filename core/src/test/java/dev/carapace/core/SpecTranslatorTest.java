@@ -92,6 +92,9 @@ class SpecTranslatorTest {
     JsonNode json = MAPPER.valueToTree(hc);
     assertEquals("127.0.0.1", json.at("/PortBindings/80~1tcp/0/HostIp").asText());
     assertEquals("8080", json.at("/PortBindings/80~1tcp/0/HostPort").asText());
+    JsonNode any = MAPPER.valueToTree(hc(spec().network("bridge").addPorts(new PortBinding("127.0.0.1", 0, 80, "tcp"))));
+    assertEquals("127.0.0.1", any.at("/PortBindings/80~1tcp/0/HostIp").asText());
+    assertEquals("", any.at("/PortBindings/80~1tcp/0/HostPort").asText(""), "port 0: the engine picks");
   }
 
   @Test

@@ -66,6 +66,16 @@ public final class DaemonErrors {
     return false;
   }
 
+  /** Whether the failure came from the connection (an I/O error somewhere in its causes). */
+  public static boolean isTransportFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the daemon said the image is missing. */
   public static boolean isNoSuchImage(Throwable t) {
     String m = daemonMessage(t);

@@ -137,8 +137,7 @@ public final class SpecTranslator {
     if (!spec.ports().isEmpty()) {
       Ports ports = hc.getPortBindings() == null ? new Ports() : hc.getPortBindings();
       for (dev.carapace.core.PortBinding p : spec.ports()) {
-        ports.bind(exposedPort(p), Ports.Binding.bindIpAndPort(p.hostIp(),
-            p.hostPort() == 0 ? null : p.hostPort()));
+        ports.bind(exposedPort(p), binding(p));
       }
       hc.withPortBindings(ports);
     }
@@ -179,6 +178,11 @@ public final class SpecTranslator {
     return new RawLogConfig(l.driver(), options);
   }
 
+  /** The host side of a published port; port 0 lets the engine pick one. */
+  static Ports.Binding binding(dev.carapace.core.PortBinding p) {
+    return new Ports.Binding(p.hostIp(), p.hostPort() == 0 ? null : Integer.toString(p.hostPort()));
+  }
+
   static ExposedPort exposedPort(dev.carapace.core.PortBinding p) {
     return new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
   }
@@ -210,7 +214,6 @@ public final class SpecTranslator {
 
   /** docker-java's PortBinding for a spec port, for callers that merge. */
   static PortBinding portBinding(dev.carapace.core.PortBinding p) {
-    return new PortBinding(Ports.Binding.bindIpAndPort(p.hostIp(), p.hostPort() == 0 ? null : p.hostPort()),
-        exposedPort(p));
+    return new PortBinding(binding(p), exposedPort(p));
   }
 }
