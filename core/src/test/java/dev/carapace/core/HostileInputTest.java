@@ -117,6 +117,51 @@ class HostileInputTest {
         Endpoint::parse);
   }
 
+  private static final List<String> FLAGS = List.of("--cap-drop", "--cap-add", "-c", "--cpu-shares",
+      "--cpuset-cpus", "--cpus", "-m", "--memory", "--memory-swap", "--pids-limit", "--ulimit", "--security-opt",
+      "-v", "--mount", "--tmpfs", "--read-only", "--log-driver", "--log-opt", "-e", "-u", "-w", "--name", "-h",
+      "--label", "--network", "-p", "--restart", "--health-cmd", "--health-interval", "--init", "--stop-signal",
+      "--stop-timeout", "--entrypoint", "-it", "--rm", "--privileged", "--pid", "-d", "--");
+  private static final List<String> VALUES = List.of("ALL", "NET_RAW", "512", "0-1", "1.5", "64m", "nofile=1:2",
+      "label:type:x", "seccomp=unconfined", "no-new-privileges=false", "/a:/b:ro", "type=bind,source=/a,target=/b",
+      "/tmp:size=1m", "syslog", "tag=x", "A=B", "1000:1000", "/w", "n1", "bridge", "127.0.0.1:80:80", "8080:80",
+      "on-failure:3", "true", "1s", "SIGTERM", "busybox", "sh", "-c", "echo hi", "", "=", ":", "\"", "'");
+
+  @Test
+  void dockerRunArgumentLists() {
+    Random r = new Random(15);
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (int i = 0; i < N; i++) {
+        List<String> argv = new java.util.ArrayList<>();
+        if (r.nextBoolean()) {
+          argv.add("docker");
+          argv.add("run");
+        }
+        int n = r.nextInt(12);
+        for (int k = 0; k < n; k++) {
+          String token = r.nextInt(3) == 0 ? VALUES.get(r.nextInt(VALUES.size())) : FLAGS.get(r.nextInt(FLAGS.size()));
+          if (r.nextInt(8) == 0 && token.startsWith("--")) {
+            token = token + "=" + VALUES.get(r.nextInt(VALUES.size()));
+          }
+          if (r.nextInt(15) == 0) {
+            token = random(r, List.of(token));
+          }
+          argv.add(token);
+        }
+        try {
+          DockerRunCommand.parse(argv);
+          DockerRunCommand.parse(String.join(" ", argv));
+        } catch (IllegalArgumentException expected) {
+          if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
+            fail("DockerRunCommand: IllegalArgumentException without a message for " + argv);
+          }
+        } catch (RuntimeException | Error e) {
+          fail("DockerRunCommand: " + e.getClass().getName() + " for " + argv, e);
+        }
+      }
+    });
+  }
+
   @Test
   void wholeSpecs() {
     fuzz("SecureContainerSpec", 14, List.of("busybox", "1000:1000", "root", "bridge", "SIGTERM"),
