@@ -282,6 +282,7 @@ public final class BenchMain {
     int[] threads = {1, CONCURRENCY, 1, CONCURRENCY};
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
     double[][] rate = new double[4][ROUNDS];
+    double[][] cpu = new double[4][ROUNDS];
     int[] failures = new int[4];
     try {
       for (int i = 0; i < 4; i++) { // warm-up: one small batch each
@@ -290,9 +291,11 @@ public final class BenchMain {
       for (int round = 0; round < ROUNDS; round++) {
         for (int k = 0; k < 4; k++) {
           int i = (k + round) % 4;
+          long cpu0 = OS.getProcessCpuTime();
           long t0 = System.nanoTime();
           int failed = batch(pool, ops[i], BATCH, threads[i]);
           double s = (System.nanoTime() - t0) / 1e9;
+          cpu[i][round] = (OS.getProcessCpuTime() - cpu0) / 1e6 / Math.max(1, BATCH - failed);
           failures[i] += failed;
           rate[i][round] = (BATCH - failed) / s;
           System.out.printf("throughput round %d %s: %.2f/s%n", round, names[i], rate[i][round]);
@@ -305,14 +308,15 @@ public final class BenchMain {
         .append(" concurrent\n\nLaunches per second over a batch (create, inspect, start, wait, remove; "
             + "Carapace through one shared launcher, raw docker-java through one shared client), median over ")
         .append(ROUNDS).append(" rounds.\n\n| contender | launches/s (median) | min | max | speed-up vs sequential "
-            + "| failed |\n|---|---|---|---|---|---|\n");
+            + "| client CPU ms per launch (mean) | failed |\n|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < 4; i++) {
       List<Double> r = valid(rate[i]);
       double seq = Stats.median(valid(rate[i - i % 2]));
       md.append("| ").append(names[i]).append(" | ").append(String.format("%.2f", Stats.median(r)))
           .append(" | ").append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ")
-          .append(Stats.ratio(Stats.median(r) / seq)).append(" | ").append(failures[i]).append(" |\n");
+          .append(Stats.ratio(Stats.median(r) / seq)).append(" | ").append(Stats.ms(mean(valid(cpu[i]))))
+          .append(" | ").append(failures[i]).append(" |\n");
     }
     List<Double> r8 = pairedRatios(rate[1], rate[3]);
     double ratio = Stats.median(r8);
