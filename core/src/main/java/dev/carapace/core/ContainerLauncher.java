@@ -71,7 +71,6 @@ public final class ContainerLauncher implements AutoCloseable {
   private final String launcherId = UUID.randomUUID().toString();
   private final Map<String, String> labels;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
-  private volatile CpuSet engineCpus;
   /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
   private volatile boolean createInDoubt;
 
@@ -183,7 +182,6 @@ public final class ContainerLauncher implements AutoCloseable {
       LOG.warn("DEBUG logging of com.github.dockerjava.core.command prints create commands with their env"
           + " values: raise that logger to INFO where env holds secrets");
     }
-    spec.cpusetCpus().ifPresent(c -> checkCpus(spec.image(), c));
     if (pullPolicy == PullPolicy.ALWAYS) {
       pull(spec.image());
     }
@@ -216,8 +214,15 @@ public final class ContainerLauncher implements AutoCloseable {
         throw fail(Step.CREATE, spec.image(), null, again);
       }
     } catch (RuntimeException e) {
-      if (DaemonErrors.daemonMessage(e) == null) {
+      String daemon = DaemonErrors.daemonMessage(e);
+      if (daemon == null) {
         createInDoubt = true;
+      } else if (daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
+        // the engine checks the cpuset at create: no extra round trip to ask it for its CPUs first
+        int at = daemon.indexOf("available: ");
+        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
+            + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
+            daemon, e);
       }
       throw fail(Step.CREATE, spec.image(), null, e);
     }
@@ -262,24 +267,6 @@ public final class ContainerLauncher implements AutoCloseable {
       bounded(() -> client.api().startContainerCmd(id).exec());
     } catch (RuntimeException e) {
       throw fail(Step.START, spec.image(), id, e);
-    }
-  }
-
-  private void checkCpus(String image, CpuSet asked) {
-    CpuSet available = engineCpus;
-    if (available == null) {
-      try {
-        Integer n = bounded(() -> client.api().infoCmd().exec()).getNCPU();
-        available = n == null || n < 1 ? null : CpuSet.parse(n == 1 ? "0" : "0-" + (n - 1));
-      } catch (RuntimeException e) {
-        throw fail(Step.CONNECT, image, null, e);
-      }
-      engineCpus = available;
-    }
-    if (available != null && !asked.isSubsetOf(available)) {
-      throw new LaunchException(Step.CREATE, image, null,
-          "cpusetCpus must be within the engine's CPUs: " + asked + " (engine has " + available + ")",
-          null, null);
     }
   }
 

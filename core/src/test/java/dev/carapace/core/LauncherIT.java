@@ -324,12 +324,15 @@ class LauncherIT {
   }
 
   @Test
-  void cpusetBeyondEngineCpusIsRefusedBeforeCreate() {
+  void cpusetBeyondEngineCpusIsRefusedAtCreate() {
     LaunchException e = assertThrows(LaunchException.class,
         () -> launcher.run(busybox("true").cpusetCpus(CpuSet.of(5)).build(), T));
     int n = Runtime.getRuntime().availableProcessors();
+    String cpus = n == 1 ? "0" : "0-" + (n - 1);
     assertEquals("create of carapace-test/busybox:1 failed: cpusetCpus must be within the engine's CPUs: 5"
-        + " (engine has " + (n == 1 ? "0" : "0-" + (n - 1)) + ")", e.getMessage());
+        + " (engine has " + cpus + "): daemon said: Requested CPUs are not available - requested 5, available: "
+        + cpus, e.getMessage());
+    assertTrue(e.containerId().isEmpty());
   }
 
   @Test
