@@ -71,9 +71,7 @@ public final class Policy {
       List<Violation> violations = new ArrayList<>();
       List<Note> notes = new ArrayList<>();
       for (Rule r : rules) {
-        Rule.Outcome o = r.evaluate(c);
-        violations.addAll(o.violations());
-        notes.addAll(o.notes());
+        r.evaluateInto(c, violations, notes);
       }
       results.add(new PolicyReport.ContainerResult(c.name(), c.image(), c.origin(), violations, notes));
     }

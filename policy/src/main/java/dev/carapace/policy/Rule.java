@@ -104,6 +104,12 @@ public final class Rule {
     Objects.requireNonNull(container, "container");
     List<Violation> violations = new ArrayList<>(2);
     List<Note> notes = new ArrayList<>(1);
+    evaluateInto(container, violations, notes);
+    return new Outcome(List.copyOf(violations), List.copyOf(notes));
+  }
+
+  /** Adds what {@code container} breaks to the caller's lists: no per-rule lists on the hot path. */
+  void evaluateInto(ContainerView container, List<Violation> violations, List<Note> notes) {
     check.check(container, new Findings() {
       @Override
       public void violation(String attribute, String problem, String value) {
@@ -120,7 +126,6 @@ public final class Rule {
         notes.add(new Note(Rule.this, container.name(), reason));
       }
     });
-    return new Outcome(List.copyOf(violations), List.copyOf(notes));
   }
 
   /** What one rule found in one container. */

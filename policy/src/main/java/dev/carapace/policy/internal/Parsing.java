@@ -163,12 +163,12 @@ public final class Parsing {
   public static Set<Capability> capabilities(List<String> raw) {
     EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
     for (String r : raw) {
-      String n = capabilityName(r);
-      if (n.equals("ALL")) {
+      String t = r.trim();
+      if (t.equalsIgnoreCase("ALL") || t.equalsIgnoreCase("CAP_ALL")) {
         continue;
       }
       try {
-        caps.add(Capability.parse(n));
+        caps.add(Capability.parse(t));
       } catch (IllegalArgumentException e) {
         // an engine refuses unknown names at create; nothing to count
       }
@@ -178,7 +178,13 @@ public final class Parsing {
 
   /** Whether the raw list names ALL. */
   public static boolean namesAll(List<String> raw) {
-    return raw.stream().anyMatch(r -> capabilityName(r).equals("ALL"));
+    for (int i = 0; i < raw.size(); i++) {
+      String r = raw.get(i).trim();
+      if (r.equalsIgnoreCase("ALL") || r.equalsIgnoreCase("CAP_ALL")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The capabilities the container's processes get, as the engine computes them. */
