@@ -2,7 +2,6 @@ package dev.carapace.core;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.LaunchException.Step;
@@ -215,9 +214,10 @@ public final class ContainerLauncher implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       String daemon = DaemonErrors.daemonMessage(e);
-      if (daemon == null) {
+      if (daemon == null && !DaemonErrors.neverSent(e)) {
         createInDoubt = true;
-      } else if (daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
+      } else if (daemon != null && daemon.startsWith("Requested CPUs are not available")
+          && spec.cpusetCpus().isPresent()) {
         // the engine checks the cpuset at create: no extra round trip to ask it for its CPUs first
         int at = daemon.indexOf("available: ");
         throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
@@ -250,9 +250,9 @@ public final class ContainerLauncher implements AutoCloseable {
   }
 
   private void verify(SecureContainerSpec spec, String id) {
-    InspectContainerResponse inspect;
+    com.fasterxml.jackson.databind.JsonNode inspect;
     try {
-      inspect = bounded(() -> client.api().inspectContainerCmd(id).exec());
+      inspect = bounded(() -> client.inspectRaw(id));
     } catch (RuntimeException e) {
       throw fail(Step.VERIFY, spec.image(), id, e);
     }
@@ -275,12 +275,11 @@ public final class ContainerLauncher implements AutoCloseable {
     if (e instanceof LaunchException) {
       return (LaunchException) e;
     }
-    if (e instanceof com.github.dockerjava.api.exception.UnauthorizedException
-        || (e instanceof com.github.dockerjava.api.exception.DockerException
-            && ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus() == 403
-            && endpoint.username().isPresent())) {
-      return new EngineAuthenticationException(step, image, endpoint.toString(),
-          ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus(), e);
+    if (e instanceof com.github.dockerjava.api.exception.DockerException) {
+      int status = ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus();
+      if (status == 401 || (status == 403 && endpoint.username().isPresent())) {
+        return new EngineAuthenticationException(step, image, endpoint.toString(), status, e);
+      }
     }
     if (e instanceof dev.carapace.core.internal.Deadline.Exceeded) {
       return new LaunchException(step, image, id, "engine " + endpoint + " unreachable or not answering: "

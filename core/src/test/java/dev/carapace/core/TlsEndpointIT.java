@@ -170,7 +170,8 @@ class TlsEndpointIT {
     assertTrue(message.equals(prefix + "TLS handshake with " + endpoint
             + " failed: SSLHandshakeException: Received fatal alert: bad_certificate")
         || message.equals(dropped + "Broken pipe")
-        || message.equals(dropped + "Connection reset"),
+        || message.equals(dropped + "Connection reset")
+        || message.equals(dropped + "Connection reset by peer"),
         message);
   }
 

@@ -76,6 +76,20 @@ public final class DaemonErrors {
     return false;
   }
 
+  /**
+   * Whether the request surely never reached the engine: the connection or the TLS handshake failed
+   * (connection refused, unknown host, a refused certificate).
+   */
+  public static boolean neverSent(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+          || c instanceof javax.net.ssl.SSLHandshakeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the daemon said the image is missing. */
   public static boolean isNoSuchImage(Throwable t) {
     String m = daemonMessage(t);

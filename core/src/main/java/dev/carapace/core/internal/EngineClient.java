@@ -28,10 +28,12 @@ public final class EngineClient implements AutoCloseable {
 
   private final DockerClient api;
   private final DockerClient streaming;
+  private final DockerHttpClient apiHttp;
 
-  private EngineClient(DockerClient api, DockerClient streaming) {
+  private EngineClient(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp) {
     this.api = api;
     this.streaming = streaming;
+    this.apiHttp = apiHttp;
   }
 
   /**
@@ -41,9 +43,9 @@ public final class EngineClient implements AutoCloseable {
    */
   public static EngineClient open(Endpoint endpoint, String authorization) {
     Config config = new Config(endpoint.uri());
-    return new EngineClient(
-        DockerClientImpl.getInstance(config, http(endpoint, endpoint.responseTimeout(), 32, authorization)),
-        DockerClientImpl.getInstance(config, http(endpoint, null, 64, authorization)));
+    DockerHttpClient apiHttp = http(endpoint, endpoint.responseTimeout(), 32, authorization);
+    return new EngineClient(DockerClientImpl.getInstance(config, apiHttp),
+        DockerClientImpl.getInstance(config, http(endpoint, null, 64, authorization)), apiHttp);
   }
 
   /** A single docker-java client for callers who want one (no streaming split). */
@@ -91,6 +93,28 @@ public final class EngineClient implements AutoCloseable {
     @Override
     public String toString() {
       return "BasicAuthHttpClient{" + delegate + "}";
+    }
+  }
+
+  /**
+   * The container's inspect JSON as the engine sent it, read as a tree (docker-java's full model is
+   * slow to load in a fresh JVM and lacks fields). Same pool, same timeout as {@link #api()}.
+   *
+   * @throws com.github.dockerjava.api.exception.DockerException with the engine's message when it
+   *     answers other than 200
+   */
+  public com.fasterxml.jackson.databind.JsonNode inspectRaw(String id) {
+    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET).path("/containers/" + id + "/json").build();
+    try (DockerHttpClient.Response response = apiHttp.execute(request)) {
+      if (response.getStatusCode() != 200) {
+        String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        throw new com.github.dockerjava.api.exception.DockerException(
+            "Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
+      }
+      return MAPPER.readTree(response.getBody());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

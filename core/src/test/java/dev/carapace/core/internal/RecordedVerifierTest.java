@@ -1,0 +1,41 @@
+package dev.carapace.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.SecureContainerSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The verifier on inspect JSON shaped as engine 20.10 records it. */
+class RecordedVerifierTest {
+  private static final SecureContainerSpec SPEC = SecureContainerSpec.builder().image("busybox")
+      .addCapAdd("NET_RAW").cpusetCpus(CpuSet.parse("0,1")).cpuShares(512).user("1000").build();
+
+  private static List<String> verify(String hostConfig, String config) throws Exception {
+    return RecordedVerifier.mismatches(SPEC, new ObjectMapper().readTree(
+        "{\"HostConfig\":" + hostConfig + ",\"Config\":" + config + "}"));
+  }
+
+  @Test
+  void acceptsWhatTheEngineRecordsInItsOwnSpelling() throws Exception {
+    assertEquals(List.of(), verify("{\"CapDrop\":[\"ALL\"],\"CapAdd\":[\"CAP_NET_RAW\"],"
+        + "\"SecurityOpt\":[\"no-new-privileges:true\"],\"CpusetCpus\":\"0-1\",\"CpuShares\":512,"
+        + "\"PidsLimit\":1024,\"ReadonlyRootfs\":false,\"NetworkMode\":\"none\",\"Privileged\":false}",
+        "{\"User\":\"1000\"}"));
+  }
+
+  @Test
+  void reportsEveryDroppedField() throws Exception {
+    assertEquals(List.of("CapDrop recorded [], asked [ALL]", "CapAdd recorded [], asked [NET_RAW]",
+        "Privileged recorded true, asked false",
+        "SecurityOpt recorded [], asked to include [no-new-privileges]",
+        "CpusetCpus recorded null, asked 0-1", "CpuShares recorded 0, asked 512",
+        "PidsLimit recorded -1, asked 1024", "NetworkMode recorded default, asked none",
+        "Config.User recorded , asked 1000"),
+        verify("{\"CapDrop\":null,\"CapAdd\":null,\"SecurityOpt\":null,\"CpusetCpus\":\"\",\"CpuShares\":0,"
+            + "\"PidsLimit\":null,\"ReadonlyRootfs\":false,\"NetworkMode\":\"default\",\"Privileged\":true}",
+            "{\"User\":\"\"}"));
+  }
+}
