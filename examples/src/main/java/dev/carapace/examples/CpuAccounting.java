@@ -78,11 +78,6 @@ final class CpuAccounting {
     }
   }
 
-  /** The sum of the usages' CPU time. */
-  static long totalCpu(List<Usage> usages) {
-    return usages.stream().mapToLong(Usage::cpuNanos).sum();
-  }
-
   /** Removes the containers in parallel (each removal kills a busy loop and waits for it). */
   static void removeAll(List<RunningContainer> containers) {
     List<Thread> threads = new ArrayList<>();

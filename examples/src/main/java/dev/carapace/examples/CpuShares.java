@@ -68,18 +68,19 @@ public final class CpuShares {
         // --- end snippet
       }
       List<CpuAccounting.Usage> usage = CpuAccounting.measure(endpoint, busy, window);
-      long total = CpuAccounting.totalCpu(usage);
+      // each container's own rate (its samples are read at slightly different times), then fractions
+      double total = usage.stream().mapToDouble(CpuAccounting.Usage::cores).sum();
       int weightSum = 0;
       for (int s : shares) {
         weightSum += s;
       }
       out.printf("%nshares %d/%d/%d over %.1f s (the three used %.0f%% of core 0)%n", shares[0], shares[1],
-          shares[2], usage.get(0).wallNanos() / 1e9, 100.0 * total / usage.get(0).wallNanos());
+          shares[2], usage.get(0).wallNanos() / 1e9, 100.0 * total);
       out.println("container  shares  seed       kernel   measured  within");
       int failures = 0;
       for (int i = 0; i < shares.length; i++) {
         double predicted = 100.0 * shares[i] / weightSum;
-        double measured = 100.0 * usage.get(i).cpuNanos() / total;
+        double measured = 100.0 * usage.get(i).cores() / total;
         boolean ok = Math.abs(measured - predicted) <= TOLERANCE_POINTS;
         failures += ok ? 0 : 1;
         out.printf("%-9s  %6d  %-9s  %6.1f%%  %7.1f%%  %s%n", (char) ('A' + i), shares[i], seed[i], predicted,
