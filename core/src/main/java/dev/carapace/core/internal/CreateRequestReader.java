@@ -16,7 +16,6 @@ import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.SelinuxLabel;
 import dev.carapace.core.Ulimit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -183,36 +182,14 @@ public final class CreateRequestReader {
   }
 
   private static void securityOpts(List<String> problems, SecureContainerSpec.Builder b, List<String> opts) {
-    boolean noNewPrivileges = false;
-    List<String> labels = new ArrayList<>();
-    for (String opt : opts == null ? List.<String>of() : opts) {
-      String lower = opt.toLowerCase(Locale.ROOT);
-      if (lower.equals("no-new-privileges") || lower.equals("no-new-privileges:true")
-          || lower.equals("no-new-privileges=true")) {
-        noNewPrivileges = true;
-      } else if (lower.equals("no-new-privileges:false") || lower.equals("no-new-privileges=false")) {
-        noNewPrivileges = false;
-      } else if (opt.startsWith("seccomp=") || opt.startsWith("seccomp:")) {
-        String value = opt.substring("seccomp=".length());
-        if (value.equals("unconfined")) {
-          b.seccomp(Seccomp.unconfined());
-        } else if (value.startsWith("{")) {
-          attempt(problems, () -> b.seccomp(Seccomp.profileJson(value)));
-        } else {
-          problems.add("securityOpt seccomp must be unconfined or an inline JSON profile: " + opt);
-        }
-      } else if (opt.startsWith("label=") || opt.startsWith("label:")) {
-        labels.add(opt);
-      } else if (opt.startsWith("apparmor=") || opt.startsWith("apparmor:")) {
-        b.apparmorProfile(opt.substring("apparmor=".length()));
-      } else {
-        problems.add("securityOpt cannot be expressed by a SecureContainerSpec: " + opt);
+    b.noNewPrivileges(false);  // as the engine: only an explicit option sets it
+    attempt(problems, () -> SecurityOptions.apply("securityOpt", opts == null ? List.of() : opts, b, value -> {
+      if (!value.startsWith("{")) {
+        throw new IllegalArgumentException("securityOpt seccomp must be unconfined or an inline JSON profile: "
+            + "seccomp=" + value);
       }
-    }
-    b.noNewPrivileges(noNewPrivileges);
-    if (!labels.isEmpty()) {
-      attempt(problems, () -> b.selinuxLabel(SelinuxLabel.parse(labels.toArray(new String[0]))));
-    }
+      return Seccomp.profileJson(value);
+    }));
   }
 
   private static void mounts(List<String> problems, SecureContainerSpec.Builder b, HostConfig hc) {

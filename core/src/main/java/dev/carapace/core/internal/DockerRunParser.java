@@ -12,7 +12,6 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.SelinuxLabel;
 import dev.carapace.core.Ulimit;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -90,7 +89,7 @@ public final class DockerRunParser {
   private final Map<String, Ulimit> ulimits = new LinkedHashMap<>();
   private final List<Mount> mounts = new ArrayList<>();
   private final List<PortBinding> ports = new ArrayList<>();
-  private final List<String> selinuxOptions = new ArrayList<>();
+  private final List<String> securityOptions = new ArrayList<>();
   private String network;
   private String logDriver;
   private final Map<String, String> logOptions = new LinkedHashMap<>();
@@ -209,7 +208,7 @@ public final class DockerRunParser {
     return new IllegalArgumentException("docker run flag is not supported: " + flag + " (" + why + ")");
   }
 
-  private static String bool(String flag, String value) {
+  static String bool(String flag, String value) {
     if (value == null) {
       return "true";
     }
@@ -302,7 +301,7 @@ public final class DockerRunParser {
         ulimits.put(u.name(), u); // Docker keeps the last of a name
         break;
       case "--security-opt":
-        securityOpt(spelled, value);
+        securityOptions.add(value);
         break;
       case "--volume":
         mounts.add(volume(spelled, value));
@@ -420,49 +419,8 @@ public final class DockerRunParser {
     }
   }
 
-  private void securityOpt(String flag, String opt) {
-    String key;
-    String value;
-    int eq = opt.indexOf('=');
-    int colon = opt.indexOf(':');
-    if (eq >= 0) {
-      key = opt.substring(0, eq);
-      value = opt.substring(eq + 1);
-    } else if (opt.equals("no-new-privileges")) {
-      key = opt;
-      value = null;
-    } else if (colon >= 0) {
-      key = opt.substring(0, colon); // the old spelling, label:type:x
-      value = opt.substring(colon + 1);
-    } else {
-      throw new IllegalArgumentException(flag + " must be KEY=VALUE or no-new-privileges: " + opt);
-    }
-    switch (key) {
-      case "no-new-privileges":
-        builder.noNewPrivileges(Boolean.parseBoolean(bool(flag + " no-new-privileges", value)));
-        break;
-      case "seccomp":
-        builder.seccomp(seccomp(flag, value));
-        break;
-      case "apparmor":
-        builder.apparmorProfile(value);
-        break;
-      case "label":
-        selinuxOptions.add("label=" + value);
-        break;
-      default:
-        throw new IllegalArgumentException(flag + " option is not supported: " + key
-            + " (Carapace models no-new-privileges, seccomp, apparmor and label)");
-    }
-  }
-
+  /** A seccomp value on the command line names a profile file (or is our renderer's placeholder). */
   private static Seccomp seccomp(String flag, String value) {
-    if (value.equals("unconfined")) {
-      return Seccomp.unconfined();
-    }
-    if (value.equals("builtin")) {
-      return Seccomp.engineDefault();
-    }
     if (value.startsWith("<")) {
       throw new IllegalArgumentException(flag + " seccomp is a placeholder for an inline profile: " + value
           + " (save the profile's JSON to a file and give its path)");
@@ -735,10 +693,7 @@ public final class DockerRunParser {
       builder.network(network);
       builder.hostNetworkAllowed(network.equals("host")); // asked for on the command line
     }
-    if (!selinuxOptions.isEmpty()) {
-      builder.selinuxLabel(checked("--security-opt",
-          () -> SelinuxLabel.parse(selinuxOptions.toArray(new String[0]))));
-    }
+    SecurityOptions.apply("--security-opt", securityOptions, builder, v -> seccomp("--security-opt", v));
     if (logDriver != null) {
       String driver = logDriver;
       checked("--log-driver", () -> new LogConfig(driver, Map.of()));

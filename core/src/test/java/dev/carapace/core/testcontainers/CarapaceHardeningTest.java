@@ -162,7 +162,8 @@ class CarapaceHardeningTest {
     LaunchException e = assertThrows(LaunchException.class, () -> CarapaceHardening.defaults().accept(cmd));
     assertEquals("create of carapace-test/busybox:1 failed: the Testcontainers request cannot be judged:"
         + " pid mode host shares the host's namespace: host (a SecureContainerSpec never does);"
-        + " securityOpt cannot be expressed by a SecureContainerSpec: systempaths=unconfined", e.getMessage());
+        + " securityOpt option is not supported: systempaths (Carapace models no-new-privileges, seccomp, apparmor"
+        + " and label)", e.getMessage());
     assertEquals(LaunchException.Step.CREATE, e.step());
   }
 

@@ -1,0 +1,73 @@
+package dev.carapace.core.internal;
+
+import dev.carapace.core.Seccomp;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SelinuxLabel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads {@code --security-opt} values into a spec, in both spellings ({@code KEY=VALUE} and the old
+ * {@code KEY:VALUE}): no-new-privileges, seccomp, apparmor and the SELinux label parts. Shared by the
+ * {@code docker run} parser and the reader of Testcontainers' create requests, which differ only in
+ * what a seccomp value names (a file on the command line, inline JSON in the API).
+ */
+final class SecurityOptions {
+  private SecurityOptions() {}
+
+  /**
+   * Applies {@code opts} to {@code b}; the caller sets the defaults first.
+   *
+   * @param attribute how errors name the source: {@code --security-opt}, {@code securityOpt}
+   * @param seccomp turns a value after {@code seccomp=} (other than unconfined and builtin) into a profile
+   * @throws IllegalArgumentException {@code <attribute> <rule>: <value>} for the first bad option
+   */
+  static void apply(String attribute, List<String> opts, SecureContainerSpec.Builder b,
+      Function<String, Seccomp> seccomp) {
+    List<String> labels = new ArrayList<>();
+    for (String opt : opts) {
+      String key;
+      String value;
+      int eq = opt.indexOf('=');
+      int colon = opt.indexOf(':');
+      if (eq >= 0 && (colon < 0 || eq < colon)) {
+        key = opt.substring(0, eq);
+        value = opt.substring(eq + 1);
+      } else if (opt.equals("no-new-privileges")) {
+        key = opt;
+        value = null;
+      } else if (colon >= 0) {
+        key = opt.substring(0, colon); // the old spelling, label:type:x
+        value = opt.substring(colon + 1);
+      } else {
+        throw new IllegalArgumentException(attribute + " must be KEY=VALUE or no-new-privileges: " + opt);
+      }
+      switch (key) {
+        case "no-new-privileges":
+          b.noNewPrivileges(Boolean.parseBoolean(DockerRunParser.bool(attribute + " no-new-privileges", value)));
+          break;
+        case "seccomp":
+          b.seccomp(value.equals("unconfined") ? Seccomp.unconfined()
+              : value.equals("builtin") ? Seccomp.engineDefault() : seccomp.apply(value));
+          break;
+        case "apparmor":
+          b.apparmorProfile(value);
+          break;
+        case "label":
+          labels.add("label=" + value);
+          break;
+        default:
+          throw new IllegalArgumentException(attribute + " option is not supported: " + key
+              + " (Carapace models no-new-privileges, seccomp, apparmor and label)");
+      }
+    }
+    if (!labels.isEmpty()) {
+      try {
+        b.selinuxLabel(SelinuxLabel.parse(labels.toArray(new String[0])));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(attribute + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
