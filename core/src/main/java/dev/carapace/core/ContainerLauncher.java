@@ -332,10 +332,6 @@ public final class ContainerLauncher implements AutoCloseable {
     return dev.carapace.core.internal.Deadline.call(timeout, call);
   }
 
-  void bounded(Runnable call) {
-    dev.carapace.core.internal.Deadline.run(endpoint.responseTimeout(), call);
-  }
-
   Endpoint endpoint() {
     return endpoint;
   }

@@ -91,22 +91,8 @@ public final class RunningContainer implements AutoCloseable {
         }
       }
     };
-    try {
-      launcher.client().streaming().logContainerCmd(id).withStdOut(true).withStdErr(true)
-          .withFollowStream(false).exec(cb);
-      if (!cb.awaitCompletion(launcher.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        cb.close();
-        throw new LaunchException(Step.LOGS, spec.image(), id,
-            "logs not read within " + launcher.streamTimeout(), null, null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LaunchException(Step.LOGS, spec.image(), id, "interrupted", null, e);
-    } catch (java.io.IOException e) {
-      throw new LaunchException(Step.LOGS, spec.image(), id, "closing the log stream", null, e);
-    } catch (RuntimeException e) {
-      throw launcher.fail(Step.LOGS, spec.image(), id, e);
-    }
+    awaitStream(Step.LOGS, "log", cb, () -> launcher.client().streaming().logContainerCmd(id)
+        .withStdOut(true).withStdErr(true).withFollowStream(false).exec(cb));
     synchronized (cb) {
       return new ContainerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -121,27 +107,17 @@ public final class RunningContainer implements AutoCloseable {
         first.compareAndSet(null, s);
       }
     };
-    try {
-      launcher.client().streaming().statsCmd(id).withNoStream(true).exec(cb);
-      if (!cb.awaitCompletion(launcher.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        cb.close();
-        throw new LaunchException(Step.STATS, spec.image(), id,
-            "stats not read within " + launcher.streamTimeout(), null, null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LaunchException(Step.STATS, spec.image(), id, "interrupted", null, e);
-    } catch (java.io.IOException e) {
-      throw new LaunchException(Step.STATS, spec.image(), id, "closing the stats stream", null, e);
-    } catch (RuntimeException e) {
-      throw launcher.fail(Step.STATS, spec.image(), id, e);
-    }
+    awaitStream(Step.STATS, "stats", cb, () -> launcher.client().streaming().statsCmd(id)
+        .withNoStream(true).exec(cb));
     Statistics s = first.get();
     if (s == null) {
       throw new LaunchException(Step.STATS, spec.image(), id, "the engine sent no sample", null, null);
     }
-    long cpu = s.getCpuStats() != null && s.getCpuStats().getCpuUsage() != null
-        ? orZero(s.getCpuStats().getCpuUsage().getTotalUsage()) : 0;
+    com.github.dockerjava.api.model.CpuUsageConfig usage =
+        s.getCpuStats() == null ? null : s.getCpuStats().getCpuUsage();
+    long cpu = usage == null ? 0 : orZero(usage.getTotalUsage());
+    java.util.List<Long> perCpu = usage == null || usage.getPercpuUsage() == null ? java.util.List.of()
+        : usage.getPercpuUsage().stream().map(RunningContainer::orZero).toList();
     long system = s.getCpuStats() != null ? orZero(s.getCpuStats().getSystemCpuUsage()) : 0;
     long online = s.getCpuStats() != null ? orZero(s.getCpuStats().getOnlineCpus()) : 0;
     long mem = s.getMemoryStats() != null ? orZero(s.getMemoryStats().getUsage()) : 0;
@@ -153,7 +129,29 @@ public final class RunningContainer implements AutoCloseable {
     } catch (java.time.format.DateTimeParseException e) {
       read = Instant.now();
     }
-    return new ContainerStats(read, cpu, system, online, mem, limit, pids);
+    return new ContainerStats(read, cpu, perCpu, system, online, mem, limit, pids);
+  }
+
+  /**
+   * Starts a finite stream ({@code start} hands {@code cb} to docker-java) and waits for its end,
+   * at most the launcher's stream timeout.
+   */
+  private void awaitStream(Step step, String what, ResultCallback.Adapter<?> cb, Runnable start) {
+    try {
+      start.run();
+      if (!cb.awaitCompletion(launcher.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        cb.close();
+        throw new LaunchException(step, spec.image(), id,
+            what + " not read within " + launcher.streamTimeout(), null, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException(step, spec.image(), id, "interrupted", null, e);
+    } catch (java.io.IOException e) {
+      throw new LaunchException(step, spec.image(), id, "closing the " + what + " stream", null, e);
+    } catch (RuntimeException e) {
+      throw launcher.fail(step, spec.image(), id, e);
+    }
   }
 
   private static long orZero(Long v) {

@@ -288,6 +288,8 @@ class LauncherIT {
       assertTrue(s.memoryUsageBytes() > 0, s.toString());
       assertEquals(32L << 20, s.memoryLimitBytes());
       assertTrue(s.pids() >= 1, s.toString());
+      assertEquals(Runtime.getRuntime().availableProcessors(), s.perCpuNanos().size(), s.toString());
+      assertEquals(s.cpuTotalNanos(), s.perCpuNanos().stream().mapToLong(Long::longValue).sum(), s.toString());
       c.stop(Duration.ofSeconds(1));
       OptionalInt exit = c.awaitExit(T);
       assertTrue(exit.isPresent());

@@ -33,12 +33,12 @@ public final class CpuPinning {
     String image = args.length > 0 ? args[0] : "carapace-test/busybox:1";
     Duration window = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 4);
     try (ContainerLauncher launcher = ContainerLauncher.connect(Endpoint.fromEnvironment())) {
-      System.exit(run(launcher, Endpoint.fromEnvironment(), image, window, System.out));
+      System.exit(run(launcher, image, window, System.out));
     }
   }
 
   /** Runs the three containers, measures them over {@code window}, prints the table; returns 0. */
-  public static int run(ContainerLauncher launcher, Endpoint endpoint, String image, Duration window,
+  public static int run(ContainerLauncher launcher, String image, Duration window,
       PrintStream out) {
     String[] names = {"A", "B", "C"};
     String[] cpus = {"0", "0", "1"};
@@ -56,7 +56,7 @@ public final class CpuPinning {
         busy.add(launcher.launch(spec));
         // --- end snippet
       }
-      List<CpuAccounting.Usage> usage = CpuAccounting.measure(endpoint, busy, window);
+      List<CpuAccounting.Usage> usage = CpuAccounting.measure(busy, window);
       long core0 = usage.get(0).cpuNanos() + usage.get(1).cpuNanos();
       out.printf("CPU pinning, measured over %.1f s from the cgroup CPU accounting%n",
           usage.get(0).wallNanos() / 1e9);

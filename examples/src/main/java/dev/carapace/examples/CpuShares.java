@@ -34,24 +34,24 @@ public final class CpuShares {
     String image = args.length > 0 ? args[0] : "carapace-test/busybox:1";
     Duration window = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 4);
     try (ContainerLauncher launcher = ContainerLauncher.connect(Endpoint.fromEnvironment())) {
-      System.exit(run(launcher, Endpoint.fromEnvironment(), image, window, System.out));
+      System.exit(run(launcher, image, window, System.out));
     }
   }
 
   /** Measures both rounds and prints their tables; returns 0 when every row is within tolerance. */
-  public static int run(ContainerLauncher launcher, Endpoint endpoint, String image, Duration window,
+  public static int run(ContainerLauncher launcher, String image, Duration window,
       PrintStream out) {
     out.printf("CPU shares on one core, fractions of the three containers' CPU time, tolerance ±%.0f points%n",
         TOLERANCE_POINTS);
-    int failures = round(launcher, endpoint, image, window, new int[] {512, 512, 1024},
+    int failures = round(launcher, image, window, new int[] {512, 512, 1024},
         new String[] {"1/4", "1/4", "1/2"}, out);
-    failures += round(launcher, endpoint, image, window, new int[] {10, 100, 1000},
+    failures += round(launcher, image, window, new int[] {10, 100, 1000},
         new String[] {"under 1%", "under 10%", "under 90%"}, out);
     out.println(failures == 0 ? "all rows within tolerance" : failures + " rows out of tolerance");
     return failures == 0 ? 0 : 1;
   }
 
-  private static int round(ContainerLauncher launcher, Endpoint endpoint, String image, Duration window, int[] shares,
+  private static int round(ContainerLauncher launcher, String image, Duration window, int[] shares,
       String[] seed, PrintStream out) {
     List<RunningContainer> busy = new ArrayList<>();
     try {
@@ -67,7 +67,7 @@ public final class CpuShares {
         busy.add(launcher.launch(spec));
         // --- end snippet
       }
-      List<CpuAccounting.Usage> usage = CpuAccounting.measure(endpoint, busy, window);
+      List<CpuAccounting.Usage> usage = CpuAccounting.measure(busy, window);
       // each container's own rate (its samples are read at slightly different times), then fractions
       double total = usage.stream().mapToDouble(CpuAccounting.Usage::cores).sum();
       int weightSum = 0;

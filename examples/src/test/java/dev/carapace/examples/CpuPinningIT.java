@@ -30,7 +30,7 @@ class CpuPinningIT {
     String launcherId;
     try (ContainerLauncher launcher = TestEngine.launcher()) {
       launcherId = launcher.id();
-      assertEquals(0, CpuPinning.run(launcher, TestEngine.endpoint(), TestEngine.BUSYBOX, Duration.ofSeconds(4),
+      assertEquals(0, CpuPinning.run(launcher, TestEngine.BUSYBOX, Duration.ofSeconds(4),
           new PrintStream(buf, true, StandardCharsets.UTF_8)));
     }
     String out = buf.toString(StandardCharsets.UTF_8);

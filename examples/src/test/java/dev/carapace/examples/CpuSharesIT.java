@@ -26,7 +26,7 @@ class CpuSharesIT {
     int code;
     try (ContainerLauncher launcher = TestEngine.launcher()) {
       launcherId = launcher.id();
-      code = CpuShares.run(launcher, TestEngine.endpoint(), TestEngine.BUSYBOX, Duration.ofSeconds(4),
+      code = CpuShares.run(launcher, TestEngine.BUSYBOX, Duration.ofSeconds(4),
           new PrintStream(buf, true, StandardCharsets.UTF_8));
     }
     String out = buf.toString(StandardCharsets.UTF_8);

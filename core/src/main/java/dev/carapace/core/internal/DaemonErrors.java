@@ -46,34 +46,32 @@ public final class DaemonErrors {
     return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
   }
 
-  /** Whether the failure is a TLS handshake or certificate problem. */
-  public static boolean isTlsFailure(Throwable t) {
+  /** Whether {@code t} or one of its causes is an instance of one of {@code types}. */
+  @SafeVarargs
+  static boolean causedBy(Throwable t, Class<? extends Throwable>... types) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
-        return true;
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(c)) {
+          return true;
+        }
       }
     }
     return false;
+  }
+
+  /** Whether the failure is a TLS handshake or certificate problem. */
+  public static boolean isTlsFailure(Throwable t) {
+    return causedBy(t, javax.net.ssl.SSLException.class, java.security.cert.CertificateException.class);
   }
 
   /** Whether the peer reset or closed the connection (broken pipe, connection reset). */
   public static boolean isConnectionDropped(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.SocketException || c instanceof org.apache.hc.core5.http.NoHttpResponseException) {
-        return true;
-      }
-    }
-    return false;
+    return causedBy(t, java.net.SocketException.class, org.apache.hc.core5.http.NoHttpResponseException.class);
   }
 
   /** Whether the failure came from the connection (an I/O error somewhere in its causes). */
   public static boolean isTransportFailure(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.io.IOException || c instanceof java.io.UncheckedIOException) {
-        return true;
-      }
-    }
-    return false;
+    return causedBy(t, java.io.IOException.class, java.io.UncheckedIOException.class);
   }
 
   /**
@@ -81,13 +79,8 @@ public final class DaemonErrors {
    * (connection refused, unknown host, a refused certificate).
    */
   public static boolean neverSent(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
-          || c instanceof javax.net.ssl.SSLHandshakeException) {
-        return true;
-      }
-    }
-    return false;
+    return causedBy(t, java.net.ConnectException.class, java.net.UnknownHostException.class,
+        javax.net.ssl.SSLHandshakeException.class);
   }
 
   /** Whether the daemon said the image is missing. */

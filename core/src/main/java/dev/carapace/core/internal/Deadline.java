@@ -80,12 +80,4 @@ public final class Deadline {
     }
     return result;
   }
-
-  /** {@link #call} for calls without a result. */
-  public static void run(Duration timeout, Runnable call) {
-    call(timeout, () -> {
-      call.run();
-      return null;
-    });
-  }
 }

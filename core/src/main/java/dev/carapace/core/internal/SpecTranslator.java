@@ -9,7 +9,6 @@ import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
-import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Ulimit;
@@ -210,10 +209,5 @@ public final class SpecTranslator {
 
   private static long nanos(Duration d) {
     return d.toNanos();
-  }
-
-  /** docker-java's PortBinding for a spec port, for callers that merge. */
-  static PortBinding portBinding(dev.carapace.core.PortBinding p) {
-    return new PortBinding(binding(p), exposedPort(p));
   }
 }
