@@ -192,7 +192,7 @@ public final class CentralLogging {
         }
       }
     } finally {
-      CpuAccounting.close(docker);
+      ExampleClients.close(docker);
     }
     return problems;
   }

@@ -110,7 +110,7 @@ public final class Monitor {
       throw new UncheckedIOException("writing " + csv, e);
     } finally {
       streams.values().forEach(Stream::close);
-      CpuAccounting.close(docker);
+      ExampleClients.close(docker);
     }
   }
 
