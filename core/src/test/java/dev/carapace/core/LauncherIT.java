@@ -201,15 +201,7 @@ class LauncherIT {
 
   /** The container's inspect JSON as the engine sent it (docker-java's model lacks some fields). */
   private static com.fasterxml.jackson.databind.JsonNode rawInspect(String id) {
-    try (com.github.dockerjava.transport.DockerHttpClient http = DockerClients.httpClient(TestEngine.endpoint());
-        com.github.dockerjava.transport.DockerHttpClient.Response response = http.execute(
-            com.github.dockerjava.transport.DockerHttpClient.Request.builder()
-                .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
-                .path("/containers/" + id + "/json").build())) {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.getBody());
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
-    }
+    return TestEngine.getJson("/containers/" + id + "/json").get(0);
   }
 
   @Test

@@ -3,52 +3,22 @@ package dev.carapace.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.DockerClients;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.testing.TestEngine;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class PolicyEnforceIT {
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * The engine's events ({@code GET /events}) for containers of launcher {@code launcherId} between
-   * {@code since} and now, as {@code "Action"} strings.
-   */
+  /** The engine's container events of launcher {@code launcherId} since {@code since}, as actions. */
   static List<String> eventsOfLauncher(String launcherId, long since) {
-    String filters = "{\"type\":[\"container\"],\"label\":[\"" + ContainerLauncher.LAUNCHER_LABEL + "="
-        + launcherId + "\"]}";
-    long until = System.currentTimeMillis() / 1000 + 1;
-    String path = "/events?since=" + since + "&until=" + until + "&filters="
-        + URLEncoder.encode(filters, StandardCharsets.UTF_8);
-    List<String> actions = new ArrayList<>();
-    try (DockerHttpClient http = DockerClients.httpClient(TestEngine.endpoint());
-        DockerHttpClient.Response response = http.execute(DockerHttpClient.Request.builder()
-            .method(DockerHttpClient.Request.Method.GET).path(path).build());
-        InputStream body = response.getBody()) {
-      assertEquals(200, response.getStatusCode());
-      // a stream of JSON objects, ending at `until`
-      JSON.createParser(body).readValuesAs(JsonNode.class).forEachRemaining(e -> actions.add(e.path("Action").asText()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return actions;
+    return TestEngine.containerEvents(ContainerLauncher.LAUNCHER_LABEL, launcherId, since);
   }
 
   @Test

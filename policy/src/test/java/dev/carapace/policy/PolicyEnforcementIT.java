@@ -46,12 +46,12 @@ class PolicyEnforcementIT {
       PolicyViolationException e = assertThrows(PolicyViolationException.class,
           () -> launcher.run(shadow, Duration.ofSeconds(20)));
       // no container of this run was ever created (other tests may use the engine meanwhile)
-      assertEquals(List.of(), PolicyTesting.containerEvents(PolicyTesting.TEST_LABEL, run, since));
+      assertEquals(List.of(), TestEngine.containerEvents(PolicyTesting.TEST_LABEL, run, since));
       // and the events query sees this run's containers when there are some
       try (ContainerLauncher plain = ContainerLauncher.connect(TestEngine.endpoint())) {
         assertEquals(0, plain.run(hardened().command("true").build(), Duration.ofSeconds(20)).exitCode());
       }
-      List<String> seen = PolicyTesting.containerEvents(PolicyTesting.TEST_LABEL, run, since);
+      List<String> seen = TestEngine.containerEvents(PolicyTesting.TEST_LABEL, run, since);
       assertTrue(seen.contains("create") && seen.contains("destroy"), seen.toString());
       assertEquals(List.of("host-path-volumes", "sensitive-mounts"), e.report().violatedRuleIds());
       assertTrue(e.getMessage().contains(

@@ -1,8 +1,19 @@
 package dev.carapace.core.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.SecureContainerSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place integration tests find the engine and the test images. The images are built by
@@ -30,5 +41,37 @@ public final class TestEngine {
   /** A default (hardened) spec of the root busybox image running {@code argv}. */
   public static SecureContainerSpec.Builder busybox(String... argv) {
     return SecureContainerSpec.builder().image(BUSYBOX).command(argv);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@code GET path} on the engine, its JSON values in order (one, or a stream such as {@code /events}). */
+  public static List<JsonNode> getJson(String path) {
+    List<JsonNode> values = new ArrayList<>();
+    try (DockerHttpClient http = DockerClients.httpClient(endpoint());
+        DockerHttpClient.Response response = http.execute(DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET).path(path).build());
+        InputStream body = response.getBody()) {
+      if (response.getStatusCode() != 200) {
+        throw new IllegalStateException("GET " + path + ": HTTP " + response.getStatusCode());
+      }
+      JSON.createParser(body).readValuesAs(JsonNode.class).forEachRemaining(values::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return values;
+  }
+
+  /**
+   * The actions ({@code create}, {@code start}, ...) of the engine's container events since
+   * {@code sinceEpochSecond} whose container carries label {@code key=value} ({@code GET /events}).
+   * Unlike a before/after listing, this sees a container that was created and already removed, and
+   * ignores what other processes do on the same engine.
+   */
+  public static List<String> containerEvents(String key, String value, long sinceEpochSecond) {
+    String filters = "{\"type\":[\"container\"],\"label\":[" + JSON.valueToTree(key + "=" + value) + "]}";
+    String path = "/events?since=" + sinceEpochSecond + "&until=" + (System.currentTimeMillis() / 1000 + 1)
+        + "&filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8);
+    return getJson(path).stream().map(e -> e.path("Action").asText()).toList();
   }
 }
