@@ -40,7 +40,7 @@ final class Hardened {
         .cpusetCpus(CpuSet.parse("0"))
         .pidsLimit(64)
         .memoryLimit(MemorySize.ofMebibytes(64))
-        .putLabels(LABEL, who)
+        .putLabel(LABEL, who)
         .build();
   }
 

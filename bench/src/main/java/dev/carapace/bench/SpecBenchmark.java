@@ -61,7 +61,7 @@ public class SpecBenchmark {
         .cpusetCpus(CpuSet.parse(cpus))
         .pidsLimit(64)
         .memoryLimit(MemorySize.ofMebibytes(memoryMib))
-        .putLabels(Hardened.LABEL, "jmh")
+        .putLabel(Hardened.LABEL, "jmh")
         .build();
   }
 

@@ -60,7 +60,7 @@ public enum Capability {
     if (n.equals("ALL")) {
       throw new IllegalArgumentException(
           "capability ALL is not a single capability: " + name
-              + " (use dropAllCapabilities(true) or addCapAdd for each capability)");
+              + " (every capability is dropped by default: addCapability each one the workload needs)");
     }
     for (Capability c : VALUES) {
       if (c.name().equals(n)) {

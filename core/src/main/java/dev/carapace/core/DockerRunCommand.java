@@ -21,16 +21,16 @@ import java.util.Objects;
  *
  * <p>A parsed spec describes what Docker would run, <b>not</b> Carapace's hardened defaults: where
  * the line is silent, Docker's defaults apply. So a line without {@code --cap-drop} keeps Docker's
- * 14 default capabilities ({@code dropAllCapabilities(false)}, empty {@code capDrop}); without
- * {@code --security-opt no-new-privileges}, {@code noNewPrivileges(false)}; without
- * {@code --network}, network {@code bridge}; without {@code --pids-limit}, {@code pidsLimit(-1)}. Judge
+ * 14 default capabilities ({@code keepDockerDefaultCapabilities()}); without
+ * {@code --security-opt no-new-privileges}, {@code allowPrivilegeEscalation()}; without
+ * {@code --network}, {@code NetworkMode.bridge()}; without {@code --pids-limit}, {@code unlimitedPids()}. Judge
  * the result with the policy module; the parser only checks that the line is consistent.
  *
  * <p>Accepted, with or without a leading {@code docker run} or {@code docker container run} (and a
  * leading {@code $} prompt in a string): every flag the spec models, in the CLI's spellings
  * ({@code --flag=value}, {@code --flag value}, repeated flags, short flags and clusters such as
  * {@code -it}, {@code -m64m}, {@code -e K=V}). {@code --cap-drop ALL} is
- * {@code dropAllCapabilities(true)}; {@code --security-opt} takes {@code no-new-privileges[=|:true|false]},
+ * Carapace's own default; {@code --security-opt} takes {@code no-new-privileges[=|:true|false]},
  * {@code seccomp=unconfined}, {@code seccomp=/path/profile.json} (read now), {@code apparmor=X},
  * {@code label=...} and the old {@code label:type:x}; {@code -v SOURCE:TARGET[:ro|rw]} is a bind
  * mount when the source is absolute, a named volume otherwise; {@code --mount} takes {@code type},
@@ -70,8 +70,8 @@ import java.util.Objects;
  *       Docker runs the same argv;
  *   <li>an exec-form health check becomes {@code --health-cmd} of its shell-quoted words, the CLI
  *       having only the shell form;
- *   <li>a stop timeout is written in whole seconds, rounded up; {@code hostNetworkAllowed} shows
- *       only as {@code --network host}.
+ *   <li>a stop timeout is written in whole seconds, rounded up; {@code allowHostNetwork()} shows
+ *       as {@code --network host}.
  * </ul>
  *
  * <p>For every spec that avoids those corners, {@code parse(renderWithSecrets(spec))} equals

@@ -9,15 +9,49 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * PortBinding.localhost(8080, 80);                    // -p 127.0.0.1:8080:80
- * new PortBinding("0.0.0.0", 8080, 80, "tcp");        // every interface, on purpose
+ * new PortBinding("0.0.0.0", 8080, 80, Protocol.TCP);        // every interface, on purpose
  * }</pre>
  *
  * @param hostIp an IPv4 or IPv6 literal; {@code 0.0.0.0} or {@code ::} for every interface
  * @param hostPort 1-65535, or 0 for a port the engine picks
  * @param containerPort 1-65535
- * @param protocol {@code tcp}, {@code udp} or {@code sctp}
+ * @param protocol TCP, UDP or SCTP
  */
-public record PortBinding(String hostIp, int hostPort, int containerPort, String protocol) {
+public record PortBinding(String hostIp, int hostPort, int containerPort, Protocol protocol) {
+  /** The transport protocol of a published port. */
+  public enum Protocol {
+    TCP, UDP, SCTP;
+
+    /** The lower-case name Docker uses: {@code tcp}, {@code udp}, {@code sctp}. */
+    public String dockerName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The protocol named {@code name} as Docker writes it ({@code tcp}, {@code udp}, {@code sctp}).
+     *
+     * @throws IllegalArgumentException naming the value when it is none of these
+     */
+    public static Protocol parse(String name) {
+      Objects.requireNonNull(name, "port protocol");
+      switch (name) {
+        case "tcp":
+          return TCP;
+        case "udp":
+          return UDP;
+        case "sctp":
+          return SCTP;
+        default:
+          throw new IllegalArgumentException("port protocol must be tcp, udp or sctp: " + name);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return dockerName();
+    }
+  }
+
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -38,14 +72,11 @@ public record PortBinding(String hostIp, int hostPort, int containerPort, String
     if (containerPort < 1 || containerPort > 65535) {
       throw new IllegalArgumentException("port container port must be between 1 and 65535: " + containerPort);
     }
-    if (!(protocol.equals("tcp") || protocol.equals("udp") || protocol.equals("sctp"))) {
-      throw new IllegalArgumentException("port protocol must be tcp, udp or sctp: " + protocol);
-    }
   }
 
   /** TCP on 127.0.0.1: reachable from this host only. */
   public static PortBinding localhost(int hostPort, int containerPort) {
-    return new PortBinding("127.0.0.1", hostPort, containerPort, "tcp");
+    return new PortBinding("127.0.0.1", hostPort, containerPort, Protocol.TCP);
   }
 
   /** Whether the port is published on every interface ({@code 0.0.0.0} or {@code ::}). */

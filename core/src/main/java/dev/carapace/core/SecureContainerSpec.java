@@ -2,6 +2,7 @@ package dev.carapace.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -25,12 +26,12 @@ import org.immutables.value.Value;
  * SecureContainerSpec spec = SecureContainerSpec.builder()
  *     .image("busybox:1.36")
  *     .command(List.of("sh", "-c", "chown 1000 /data"))
- *     .addCapAdd(Capability.CHOWN)                 // drop ALL, then add back what it needs
+ *     .addCapability(Capability.CHOWN)             // drop ALL, then add back what it needs
  *     .cpusetCpus(CpuSet.parse("0"))
  *     .cpuShares(512)
  *     .memoryLimit(MemorySize.ofMebibytes(64))
  *     .readOnlyRootFilesystem(true)
- *     .addMounts(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
+ *     .addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
  *     .build();
  * }</pre>
  *
@@ -39,6 +40,15 @@ import org.immutables.value.Value;
  * know the log driver) happen at launch.
  */
 @Value.Immutable
+@Value.Style( // the package's style, with the generated builder made by constructor for ours to wrap
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    overshadowImplementation = true,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    builder = "new",
+    redactedMask = "****",
+    jdkOnly = true,
+    validationMethod = Value.Style.ValidationMethod.NONE,
+    defaults = @Value.Immutable(copy = false))
 public abstract class SecureContainerSpec {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
   private static final Pattern HOSTNAME =
@@ -47,7 +57,6 @@ public abstract class SecureContainerSpec {
   private static final Pattern ENV_KEY = Pattern.compile("[^=\\x00]+");
   private static final Pattern SIGNAL = Pattern.compile("(SIG)?[A-Z0-9+-]+|[0-9]+");
   private static final Pattern IMAGE = Pattern.compile("[^\\s]+");
-  private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.:-]*");
   /** Label keys under this prefix are Carapace's own. */
   public static final String RESERVED_LABEL_PREFIX = "dev.carapace.";
 
@@ -55,51 +64,501 @@ public abstract class SecureContainerSpec {
 
   /** A new builder, with every secure default in place. */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(new ImmutableSecureContainerSpec.Builder());
   }
 
   /** A builder holding this spec's values, to derive a changed copy. */
   public Builder toBuilder() {
-    return new Builder().from(this);
+    return new Builder(new ImmutableSecureContainerSpec.Builder().from(this));
   }
 
   /**
-   * Builds a {@link SecureContainerSpec}. Setters are bare nouns ({@code user("1000:1000")}),
-   * collections take {@code addX}, {@code addAllX}, {@code putX}.
+   * Builds a {@link SecureContainerSpec}, starting from the secure defaults. Single values are set
+   * with bare nouns ({@code user("1000:1000")}), collection elements with singular adders
+   * ({@code addMount}, {@code putLabel}); each loosening is its own argument-free call
+   * ({@link #keepDockerDefaultCapabilities()}, {@link #allowPrivilegeEscalation()},
+   * {@link #allowHostNetwork()}, {@link #unlimitedPids()}).
+   *
+   * <p>Every method refuses {@code null} with a {@link NullPointerException} naming the attribute.
+   * Values are checked by their own types when made ({@link CpuSet#parse}, {@link MemorySize}...);
+   * {@link #build()} checks the whole spec and reports every problem at once.
    */
-  public static final class Builder extends ImmutableSecureContainerSpec.Builder {
-    Builder() {}
+  public static final class Builder {
+    private final ImmutableSecureContainerSpec.Builder b;
+
+    private Builder(ImmutableSecureContainerSpec.Builder b) {
+      this.b = b;
+    }
 
     /**
-     * Adds capabilities by name, in any spelling ({@code "NET_RAW"}, {@code "cap_chown"}), as
-     * {@code --cap-add}.
+     * The image to run ({@code docker run IMAGE}): a reference such as {@code busybox:1.36} or an
+     * image id. Required.
      */
-    public Builder addCapAdd(String... names) {
-      for (String n : names) {
-        addCapAdd(Capability.parse(n));
+    public Builder image(String image) {
+      b.image(nonNull(image, "image"));
+      return this;
+    }
+
+    /** The command, as words ({@code docker run IMAGE CMD...}). If unset, the image's {@code CMD}. */
+    public Builder command(String... argv) {
+      return command(List.of(nonNullElements(argv, "command")));
+    }
+
+    /** The command, as words ({@code docker run IMAGE CMD...}). If unset, the image's {@code CMD}. */
+    public Builder command(List<String> argv) {
+      b.command(List.copyOf(nonNullElements(argv, "command")));
+      return this;
+    }
+
+    /** The entrypoint ({@code --entrypoint}), as words. If unset, the image's {@code ENTRYPOINT}. */
+    public Builder entrypoint(String... argv) {
+      return entrypoint(List.of(nonNullElements(argv, "entrypoint")));
+    }
+
+    /** The entrypoint ({@code --entrypoint}), as words. If unset, the image's {@code ENTRYPOINT}. */
+    public Builder entrypoint(List<String> argv) {
+      b.entrypoint(List.copyOf(nonNullElements(argv, "entrypoint")));
+      return this;
+    }
+
+    /**
+     * Sets environment variable {@code name} ({@code -e NAME=VALUE}). The value never appears in
+     * {@code toString}, logs or error messages. If unset, only the image's variables.
+     */
+    public Builder putEnv(String name, String value) {
+      nonNull(name, "env name");
+      if (value == null) {
+        throw new NullPointerException("env value must not be null: " + name);
+      }
+      b.putEnv(name, value);
+      return this;
+    }
+
+    /** Replaces the environment with {@code env}, checked as {@link #putEnv(String, String)} does. */
+    public Builder env(Map<String, String> env) {
+      nonNull(env, "env");
+      b.env(Map.of());
+      return putAllEnv(env);
+    }
+
+    /** Sets every variable of {@code env} as {@link #putEnv(String, String)} does. */
+    public Builder putAllEnv(Map<String, String> env) {
+      nonNull(env, "env").forEach(this::putEnv);
+      return this;
+    }
+
+    /** The working directory ({@code -w}). If unset, the image's {@code WORKDIR}. */
+    public Builder workingDir(ContainerPath dir) {
+      b.workingDir(nonNull(dir, "workingDir"));
+      return this;
+    }
+
+    /**
+     * The user and optional group ({@code -u 1000:1000}, {@code -u app}). If unset, the image's
+     * {@code USER}, which is often root: the policy module flags that.
+     */
+    public Builder user(String user) {
+      b.user(nonNull(user, "user"));
+      return this;
+    }
+
+    /** Sets label {@code key} ({@code --label KEY=VALUE}); keys under {@code dev.carapace.} are reserved. */
+    public Builder putLabel(String key, String value) {
+      nonNull(key, "label key");
+      if (value == null) {
+        throw new NullPointerException("label value must not be null: " + key);
+      }
+      b.putLabels(key, value);
+      return this;
+    }
+
+    /** Replaces the labels with {@code labels}, checked as {@link #putLabel(String, String)} does. */
+    public Builder labels(Map<String, String> labels) {
+      nonNull(labels, "labels");
+      b.labels(Map.of());
+      return putAllLabels(labels);
+    }
+
+    /** Sets every label of {@code labels} as {@link #putLabel(String, String)} does. */
+    public Builder putAllLabels(Map<String, String> labels) {
+      nonNull(labels, "labels").forEach(this::putLabel);
+      return this;
+    }
+
+    /** The container's name ({@code --name}). If unset, the engine picks one. */
+    public Builder name(String name) {
+      b.name(nonNull(name, "name"));
+      return this;
+    }
+
+    /** The hostname ({@code --hostname}). If unset, the engine uses the container id. */
+    public Builder hostname(String hostname) {
+      b.hostname(nonNull(hostname, "hostname"));
+      return this;
+    }
+
+    /**
+     * Adds capabilities back after every capability was dropped ({@code --cap-add}). Each is a
+     * privilege: add only what the workload needs. If unset, the container has none.
+     */
+    public Builder addCapability(Capability... capabilities) {
+      for (Capability c : nonNullElements(capabilities, "capability")) {
+        b.addAddedCapabilities(c);
       }
       return this;
     }
 
-    /** Drops capabilities by name, in any spelling, as {@code --cap-drop}; see {@link #capDrop()}. */
-    public Builder addCapDrop(String... names) {
-      for (String n : names) {
-        addCapDrop(Capability.parse(n));
+    /**
+     * Adds capabilities by name, in any spelling ({@code "NET_RAW"}, {@code "cap_chown"}), as
+     * {@code --cap-add}; see {@link #addCapability(Capability...)}.
+     *
+     * @throws IllegalArgumentException naming the first name that is not a capability
+     */
+    public Builder addCapability(String... names) {
+      for (String n : nonNullElements(names, "capability")) {
+        b.addAddedCapabilities(Capability.parse(n));
+      }
+      return this;
+    }
+
+    /** Adds every capability of {@code capabilities}, as {@link #addCapability(Capability...)}. */
+    public Builder addAllCapabilities(Collection<Capability> capabilities) {
+      return addCapability(nonNull(capabilities, "capabilities").toArray(new Capability[0]));
+    }
+
+    /** Replaces the added capabilities with {@code capabilities}; see {@link #addCapability(Capability...)}. */
+    public Builder addedCapabilities(Collection<Capability> capabilities) {
+      b.addedCapabilities(List.copyOf(nonNullElements(new ArrayList<>(nonNull(capabilities, "capabilities")),
+          "capabilities")));
+      return this;
+    }
+
+    /**
+     * Drops every capability ({@code --cap-drop ALL}), the default: undoes
+     * {@link #keepDockerDefaultCapabilities()} and forgets capabilities dropped by name. Added
+     * capabilities stay.
+     */
+    public Builder dropAllCapabilities() {
+      b.dropAllCapabilities(true);
+      b.droppedCapabilities(List.of());
+      return this;
+    }
+
+    /**
+     * <b>Warning: keeps Docker's 14 default capabilities</b> (CHOWN, DAC_OVERRIDE, FOWNER, SETUID,
+     * NET_RAW...) instead of {@code --cap-drop ALL}. Take some away with
+     * {@link #dropCapability(Capability...)}. If not called, every capability is dropped.
+     */
+    public Builder keepDockerDefaultCapabilities() {
+      b.dropAllCapabilities(false);
+      return this;
+    }
+
+    /**
+     * Drops capabilities from Docker's defaults ({@code --cap-drop X}); only after
+     * {@link #keepDockerDefaultCapabilities()}, since by default all are dropped.
+     */
+    public Builder dropCapability(Capability... capabilities) {
+      for (Capability c : nonNullElements(capabilities, "capability")) {
+        b.addDroppedCapabilities(c);
+      }
+      return this;
+    }
+
+    /**
+     * Drops capabilities by name, in any spelling, as {@code --cap-drop}; see
+     * {@link #dropCapability(Capability...)}.
+     *
+     * @throws IllegalArgumentException naming the first name that is not a capability
+     */
+    public Builder dropCapability(String... names) {
+      for (String n : nonNullElements(names, "capability")) {
+        b.addDroppedCapabilities(Capability.parse(n));
       }
       return this;
     }
 
     /**
      * <b>Warning: lets processes gain privileges</b> through setuid binaries and file capabilities:
-     * removes {@code --security-opt no-new-privileges}. Same as {@code noNewPrivileges(false)}.
+     * removes {@code --security-opt no-new-privileges}. If not called, no-new-privileges is set.
      */
     public Builder allowPrivilegeEscalation() {
-      return noNewPrivileges(false);
+      b.noNewPrivileges(false);
+      return this;
     }
 
-    /** Sets the command from words ({@code docker run IMAGE CMD...}). */
-    public Builder command(String... argv) {
-      return command(List.of(argv));
+    /**
+     * The seccomp filter ({@code --security-opt seccomp=...}). If unset,
+     * {@link Seccomp#engineDefault()}. <b>{@link Seccomp#unconfined()} turns filtering off.</b>
+     */
+    public Builder seccomp(Seccomp seccomp) {
+      b.seccomp(nonNull(seccomp, "seccomp"));
+      return this;
+    }
+
+    /** The SELinux label ({@code --security-opt label=...}). If unset, the engine's default. */
+    public Builder selinuxLabel(SelinuxLabel label) {
+      b.selinuxLabel(nonNull(label, "selinuxLabel"));
+      return this;
+    }
+
+    /**
+     * The AppArmor profile ({@code --security-opt apparmor=NAME}). If unset, the engine's default
+     * ({@code docker-default} where AppArmor runs). <b>{@code unconfined} turns AppArmor off.</b>
+     */
+    public Builder apparmorProfile(String profile) {
+      b.apparmorProfile(nonNull(profile, "apparmorProfile"));
+      return this;
+    }
+
+    /**
+     * The CPUs the container may run on ({@code --cpuset-cpus}). If unset, all. The engine checks
+     * the CPUs exist at create; Carapace words its refusal.
+     */
+    public Builder cpusetCpus(CpuSet cpus) {
+      b.cpusetCpus(nonNull(cpus, "cpusetCpus"));
+      return this;
+    }
+
+    /**
+     * The relative CPU weight ({@code -c}, {@code --cpu-shares}), 2 to 262144. If unset, 1024. It
+     * only matters when CPUs are contended: 512 against 1024 gets a third of a shared core.
+     */
+    public Builder cpuShares(int shares) {
+      b.cpuShares(shares);
+      return this;
+    }
+
+    /** CPU time per period in microseconds ({@code --cpu-quota}), at least 1000. If unset, no quota. */
+    public Builder cpuQuota(long micros) {
+      b.cpuQuota(micros);
+      return this;
+    }
+
+    /** The CFS period in microseconds ({@code --cpu-period}), 1000 to 1000000. If unset, 100000. */
+    public Builder cpuPeriod(long micros) {
+      b.cpuPeriod(micros);
+      return this;
+    }
+
+    /**
+     * CPUs in billionths ({@code --cpus 1.5} is 1500000000); excludes quota and period. If unset,
+     * no limit.
+     */
+    public Builder nanoCpus(long nanoCpus) {
+      b.nanoCpus(nanoCpus);
+      return this;
+    }
+
+    /** The memory limit ({@code -m}), at least 6 MiB. If unset, none: the policy module flags that. */
+    public Builder memoryLimit(MemorySize limit) {
+      b.memoryLimit(nonNull(limit, "memoryLimit"));
+      return this;
+    }
+
+    /**
+     * Memory plus swap ({@code --memory-swap}), at least the memory limit, which it needs. If unset,
+     * the engine allows as much swap again as memory.
+     */
+    public Builder memorySwap(MemorySize memoryPlusSwap) {
+      b.memorySwap(nonNull(memoryPlusSwap, "memorySwap"));
+      return this;
+    }
+
+    /**
+     * The most processes and threads ({@code --pids-limit}), at least 1. If unset, 1024, a fork
+     * bomb's end (CIS 5.28).
+     */
+    public Builder pidsLimit(long limit) {
+      b.pidsLimit(limit);
+      return this;
+    }
+
+    /**
+     * <b>Warning: removes the process limit</b> ({@code --pids-limit -1}): a fork bomb can exhaust
+     * the host's process table. If not called, 1024.
+     */
+    public Builder unlimitedPids() {
+      b.pidsLimit(OptionalLong.empty());
+      return this;
+    }
+
+    /** Adds resource limits ({@code --ulimit nofile=1024:2048}). If unset, the engine's defaults. */
+    public Builder addUlimit(Ulimit... ulimits) {
+      for (Ulimit u : nonNullElements(ulimits, "ulimit")) {
+        b.addUlimits(u);
+      }
+      return this;
+    }
+
+    /** Replaces the resource limits with {@code ulimits}. */
+    public Builder ulimits(Collection<Ulimit> ulimits) {
+      b.ulimits(List.copyOf(nonNullElements(new ArrayList<>(nonNull(ulimits, "ulimits")), "ulimits")));
+      return this;
+    }
+
+    /** Adds every limit of {@code ulimits}, as {@link #addUlimit(Ulimit...)}. */
+    public Builder addAllUlimits(Collection<Ulimit> ulimits) {
+      nonNull(ulimits, "ulimits").forEach(this::addUlimit);
+      return this;
+    }
+
+    /**
+     * The log driver and its options ({@code --log-driver}, {@code --log-opt}). If unset, the
+     * engine's default driver.
+     */
+    public Builder logConfig(LogConfig config) {
+      b.logConfig(nonNull(config, "logConfig"));
+      return this;
+    }
+
+    /**
+     * Whether the root filesystem is read-only ({@code --read-only}). If unset, {@code false}. Add
+     * {@link Mount#tmpfs} mounts for scratch space.
+     */
+    public Builder readOnlyRootFilesystem(boolean readOnly) {
+      b.readOnlyRootFilesystem(readOnly);
+      return this;
+    }
+
+    /** Adds bind mounts, volumes or tmpfs ({@code -v}, {@code --mount}, {@code --tmpfs}). If unset, none. */
+    public Builder addMount(Mount... mounts) {
+      for (Mount m : nonNullElements(mounts, "mount")) {
+        b.addMounts(m);
+      }
+      return this;
+    }
+
+    /** Replaces the mounts with {@code mounts}. */
+    public Builder mounts(Collection<Mount> mounts) {
+      b.mounts(List.copyOf(nonNullElements(new ArrayList<>(nonNull(mounts, "mounts")), "mounts")));
+      return this;
+    }
+
+    /** Adds every mount of {@code mounts}, as {@link #addMount(Mount...)}. */
+    public Builder addAllMounts(Collection<Mount> mounts) {
+      nonNull(mounts, "mounts").forEach(this::addMount);
+      return this;
+    }
+
+    /**
+     * The network ({@code --network}). If unset, {@link NetworkMode#none()}: no interface but
+     * loopback (CIS 5.30, least privilege). For the host's network, see {@link #allowHostNetwork()}.
+     *
+     * @throws IllegalArgumentException for the host network, which has its own call
+     */
+    public Builder network(NetworkMode network) {
+      if (nonNull(network, "network").kind() == NetworkMode.Kind.HOST) {
+        throw new IllegalArgumentException(
+            "network host must be asked for explicitly: host (call allowHostNetwork())");
+      }
+      b.network(network);
+      return this;
+    }
+
+    /**
+     * <b>Warning: shares the host's network namespace</b> ({@code --network host}): the container
+     * sees and can bind every host interface, with no network isolation. If not called, the network
+     * is {@link NetworkMode#none()} or the one set with {@link #network(NetworkMode)}.
+     */
+    public Builder allowHostNetwork() {
+      b.network(NetworkMode.host());
+      return this;
+    }
+
+    /**
+     * Publishes ports ({@code -p 127.0.0.1:8080:80}); each names its host IP. Needs a network of
+     * its own ({@link NetworkMode#bridge()} or a named one). If unset, none.
+     */
+    public Builder addPort(PortBinding... ports) {
+      for (PortBinding p : nonNullElements(ports, "port")) {
+        b.addPorts(p);
+      }
+      return this;
+    }
+
+    /** Replaces the published ports with {@code ports}; an empty list publishes none. */
+    public Builder ports(Collection<PortBinding> ports) {
+      b.ports(List.copyOf(nonNullElements(new ArrayList<>(nonNull(ports, "ports")), "ports")));
+      return this;
+    }
+
+    /** Publishes every port of {@code ports}, as {@link #addPort(PortBinding...)}. */
+    public Builder addAllPorts(Collection<PortBinding> ports) {
+      nonNull(ports, "ports").forEach(this::addPort);
+      return this;
+    }
+
+    /** The restart policy ({@code --restart}). If unset, {@code no}. */
+    public Builder restartPolicy(RestartPolicy policy) {
+      b.restartPolicy(nonNull(policy, "restartPolicy"));
+      return this;
+    }
+
+    /** The health check ({@code --health-cmd}...). If unset, the image's {@code HEALTHCHECK}. */
+    public Builder healthCheck(HealthCheck check) {
+      b.healthCheck(nonNull(check, "healthCheck"));
+      return this;
+    }
+
+    /**
+     * Whether to run an init process as PID 1 ({@code --init}) that reaps zombies and forwards
+     * signals. If unset, {@code false}.
+     */
+    public Builder init(boolean init) {
+      b.init(init);
+      return this;
+    }
+
+    /** The signal that stops the container ({@code --stop-signal}). If unset, the image's or SIGTERM. */
+    public Builder stopSignal(String signal) {
+      b.stopSignal(nonNull(signal, "stopSignal"));
+      return this;
+    }
+
+    /**
+     * How long to wait after the stop signal before SIGKILL ({@code --stop-timeout}), in whole
+     * seconds. If unset, 10 s.
+     */
+    public Builder stopTimeout(Duration timeout) {
+      b.stopTimeout(nonNull(timeout, "stopTimeout"));
+      return this;
+    }
+
+    /**
+     * Checks the whole spec and builds it.
+     *
+     * @throws InvalidSpecException listing every problem found, one per line
+     */
+    public SecureContainerSpec build() {
+      return b.build();
+    }
+
+    private static <T> T nonNull(T value, String attribute) {
+      if (value == null) {
+        throw new NullPointerException(attribute + " must not be null");
+      }
+      return value;
+    }
+
+    private static <T> T[] nonNullElements(T[] values, String attribute) {
+      nonNull(values, attribute);
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] == null) {
+          throw new NullPointerException(attribute + " must not contain null: at index " + i);
+        }
+      }
+      return values;
+    }
+
+    private static <T> List<T> nonNullElements(List<T> values, String attribute) {
+      nonNull(values, attribute);
+      for (int i = 0; i < values.size(); i++) {
+        if (values.get(i) == null) {
+          throw new NullPointerException(attribute + " must not contain null: at index " + i);
+        }
+      }
+      return values;
     }
   }
 
@@ -138,23 +597,19 @@ public abstract class SecureContainerSpec {
   public abstract Optional<String> hostname();
 
   /**
-   * Whether to drop every capability before adding {@link #capAdd()} back ({@code --cap-drop ALL}).
-   * Default {@code true}: the seed's first way. <b>Set {@code false} only to start from Docker's 14
-   * default capabilities</b> and take some away with {@link #capDrop()}, the seed's second way.
+   * Whether every capability is dropped before {@link #addedCapabilities()} are added back
+   * ({@code --cap-drop ALL}). {@code true} unless {@link Builder#keepDockerDefaultCapabilities()}.
    */
   @Value.Default
   public boolean dropAllCapabilities() {
     return true;
   }
 
-  /** Capabilities to add ({@code --cap-add}). Each is a privilege: add only what the workload needs. */
-  public abstract Set<Capability> capAdd();
+  /** Capabilities added ({@code --cap-add}). */
+  public abstract Set<Capability> addedCapabilities();
 
-  /**
-   * Capabilities to drop from Docker's defaults ({@code --cap-drop X}); only with
-   * {@code dropAllCapabilities(false)}, since ALL already drops them.
-   */
-  public abstract Set<Capability> capDrop();
+  /** Capabilities dropped from Docker's defaults ({@code --cap-drop X}), when those are kept. */
+  public abstract Set<Capability> droppedCapabilities();
 
   /**
    * Whether processes are barred from gaining privileges ({@code --security-opt no-new-privileges}).
@@ -208,12 +663,12 @@ public abstract class SecureContainerSpec {
   public abstract Optional<MemorySize> memorySwap();
 
   /**
-   * The most processes and threads ({@code --pids-limit}). Default 1024, a fork bomb's end
-   * (CIS 5.28). <b>{@code -1} removes the limit.</b>
+   * The most processes and threads ({@code --pids-limit}); 1024 unless set, empty after
+   * {@link Builder#unlimitedPids()}.
    */
   @Value.Default
-  public long pidsLimit() {
-    return 1024;
+  public OptionalLong pidsLimit() {
+    return OptionalLong.of(1024);
   }
 
   /** Resource limits ({@code --ulimit}). */
@@ -232,19 +687,12 @@ public abstract class SecureContainerSpec {
   public abstract List<Mount> mounts();
 
   /**
-   * The network ({@code --network}). Default {@code none}: no interface but loopback (CIS 5.30,
-   * least privilege). Use {@code bridge} or a named network to talk to the world. <b>{@code host}
-   * shares the host's network stack and needs {@link #hostNetworkAllowed()}.</b>
+   * The network ({@code --network}); {@link NetworkMode#none()} unless set, host only after
+   * {@link Builder#allowHostNetwork()}.
    */
   @Value.Default
-  public String network() {
-    return "none";
-  }
-
-  /** <b>Warning: allows {@code network("host")}</b>, which shares the host's network namespace. Default false. */
-  @Value.Default
-  public boolean hostNetworkAllowed() {
-    return false;
+  public NetworkMode network() {
+    return NetworkMode.none();
   }
 
   /** Published ports ({@code -p}); each names its host IP. Need a network other than none and host. */
@@ -273,9 +721,9 @@ public abstract class SecureContainerSpec {
     EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
     if (!dropAllCapabilities()) {
       caps.addAll(Capability.dockerDefaults());
-      caps.removeAll(capDrop());
+      caps.removeAll(droppedCapabilities());
     }
-    caps.addAll(capAdd());
+    caps.addAll(addedCapabilities());
     return caps;
   }
 
@@ -332,14 +780,14 @@ public abstract class SecureContainerSpec {
       }
     });
     Set<Capability> both = EnumSet.noneOf(Capability.class);
-    both.addAll(capAdd());
-    both.retainAll(capDrop());
+    both.addAll(addedCapabilities());
+    both.retainAll(droppedCapabilities());
     if (!both.isEmpty()) {
-      problems.add("capAdd and capDrop must not share capabilities: " + both);
+      problems.add("capabilities must not be both added and dropped: " + both);
     }
-    if (dropAllCapabilities() && !capDrop().isEmpty()) {
-      problems.add("capDrop is redundant when dropAllCapabilities is true: " + capDrop()
-          + " (call dropAllCapabilities(false) to drop a named list from Docker's defaults)");
+    if (dropAllCapabilities() && !droppedCapabilities().isEmpty()) {
+      problems.add("dropped capabilities need keepDockerDefaultCapabilities(), since all are dropped: "
+          + droppedCapabilities());
     }
     apparmorProfile().ifPresent(p -> {
       if (!p.matches("[a-zA-Z0-9_./-]+")) {
@@ -383,9 +831,11 @@ public abstract class SecureContainerSpec {
         problems.add("memorySwap must be at least memoryLimit: " + s + " < " + memoryLimit().get());
       }
     });
-    if (pidsLimit() == 0 || pidsLimit() < -1) {
-      problems.add("pidsLimit must be positive, or -1 for no limit: " + pidsLimit());
-    }
+    pidsLimit().ifPresent(p -> {
+      if (p < 1) {
+        problems.add("pidsLimit must be at least 1: " + p + " (call unlimitedPids() for no limit)");
+      }
+    });
     Set<String> ulimitNames = new HashSet<>();
     for (Ulimit u : ulimits()) {
       if (!ulimitNames.add(u.name())) {
@@ -401,21 +851,13 @@ public abstract class SecureContainerSpec {
         problems.add("mount target must not be the root: /");
       }
     }
-    if (network() == null || !NETWORK.matcher(network()).matches()) {
-      problems.add("network must be none, bridge, host, container:NAME or a network name: " + network());
-    } else {
-      if (network().equals("host") && !hostNetworkAllowed()) {
-        problems.add("network host shares the host's network namespace: host"
-            + " (call hostNetworkAllowed(true) to accept that)");
-      }
-      if (!ports().isEmpty() && (network().equals("none") || network().equals("host")
-          || network().startsWith("container:"))) {
-        problems.add("ports require a network of their own: network is " + network()
-            + " (call network(\"bridge\"))");
-      }
-      if (hostname().isPresent() && (network().equals("host") || network().startsWith("container:"))) {
-        problems.add("hostname conflicts with network " + network() + ": " + hostname().get());
-      }
+    NetworkMode.Kind net = network().kind();
+    if (!ports().isEmpty() && !network().hasOwnInterfaces()) {
+      problems.add("ports require a network of their own: network is " + network()
+          + " (call network(NetworkMode.bridge()))");
+    }
+    if (hostname().isPresent() && (net == NetworkMode.Kind.HOST || net == NetworkMode.Kind.CONTAINER)) {
+      problems.add("hostname conflicts with network " + network() + ": " + hostname().get());
     }
     Set<String> published = new HashSet<>();
     for (PortBinding p : ports()) {

@@ -101,27 +101,31 @@ class DockerRunCommandRoundTripTest {
       b.user(pick(r, List.of("1000", "1000:1000", "app", "app:staff", "www-data$", "0:0")));
     }
     for (int i = r.nextInt(3); i > 0; i--) {
-      b.putLabels(key(r), nasty(r, 0, 8));
+      b.putLabel(key(r), nasty(r, 0, 8));
     }
     if (r.nextBoolean()) {
       b.name("c" + alnum(r, 1, 10));
     }
     boolean dropAll = r.nextBoolean();
-    b.dropAllCapabilities(dropAll);
+    if (!dropAll) {
+      b.keepDockerDefaultCapabilities();
+    }
     Set<Capability> add = new HashSet<>();
     for (int i = r.nextInt(4); i > 0; i--) {
       add.add(pick(r, List.of(Capability.values())));
     }
-    b.addAllCapAdd(add);
+    b.addAllCapabilities(add);
     if (!dropAll) {
       for (int i = r.nextInt(5); i > 0; i--) {
         Capability c = pick(r, List.of(Capability.values()));
         if (!add.contains(c)) {
-          b.addCapDrop(c);
+          b.dropCapability(c);
         }
       }
     }
-    b.noNewPrivileges(r.nextBoolean());
+    if (r.nextBoolean()) {
+      b.allowPrivilegeEscalation();
+    }
     switch (r.nextInt(4)) {
       case 0: b.seccomp(Seccomp.unconfined()); break;
       case 1: b.seccomp(pick(r, PROFILES)); break;
@@ -156,13 +160,18 @@ class DockerRunCommandRoundTripTest {
         b.memorySwap(MemorySize.ofBytes(limit + (r.nextBoolean() ? 0 : (long) (r.nextDouble() * (8L << 30)))));
       }
     }
-    b.pidsLimit(pick(r, List.of(-1L, 1L, 1024L, 1L + r.nextInt(1_000_000))));
+    long pids = pick(r, List.of(-1L, 1L, 1024L, 1L + r.nextInt(1_000_000)));
+    if (pids < 0) {
+      b.unlimitedPids();
+    } else {
+      b.pidsLimit(pids);
+    }
     List<String> names = new ArrayList<>(new TreeSet<>(Ulimit.NAMES));
     for (int i = r.nextInt(3); i > 0; i--) {
       String name = names.remove(r.nextInt(names.size()));
       long hard = r.nextInt(5) == 0 ? -1 : r.nextInt(1 << 20);
       long soft = hard == -1 ? (r.nextBoolean() ? -1 : r.nextInt(1000)) : r.nextInt((int) hard + 1);
-      b.addUlimits(new Ulimit(name, soft, hard));
+      b.addUlimit(new Ulimit(name, soft, hard));
     }
     if (r.nextBoolean()) {
       b.logConfig(logConfig(r));
@@ -181,11 +190,14 @@ class DockerRunCommandRoundTripTest {
         case 2: m = Mount.tmpfs(target); break;
         default: m = Mount.tmpfs(target, MemorySize.ofBytes(1 + (long) (r.nextDouble() * (1L << 32)))); break;
       }
-      b.addMounts(r.nextBoolean() ? m.asReadOnly() : m);
+      b.addMount(r.nextBoolean() ? m.asReadOnly() : m);
     }
     String network = pick(r, List.of("none", "bridge", "host", "container:db", "app_net.1", "bridge"));
-    b.network(network);
-    b.hostNetworkAllowed(network.equals("host"));
+    if (network.equals("host")) {
+      b.allowHostNetwork();
+    } else {
+      b.network(NetworkMode.parse(network));
+    }
     boolean own = !(network.equals("host") || network.startsWith("container:"));
     if (own && r.nextBoolean()) {
       b.hostname(pick(r, List.of("web", "a-1.example.org", "x" + alnum(r, 0, 20))));
@@ -194,9 +206,9 @@ class DockerRunCommandRoundTripTest {
       Set<String> published = new HashSet<>();
       for (int i = r.nextInt(4); i > 0; i--) {
         PortBinding p = new PortBinding(pick(r, IPS), r.nextInt(6) == 0 ? 0 : 1 + r.nextInt(65535),
-            1 + r.nextInt(65535), pick(r, List.of("tcp", "udp", "sctp")));
+            1 + r.nextInt(65535), pick(r, List.of(PortBinding.Protocol.values())));
         if (p.hostPort() == 0 || published.add(p.hostIp() + ":" + p.hostPort() + "/" + p.protocol())) {
-          b.addPorts(p);
+          b.addPort(p);
         }
       }
     }
@@ -305,8 +317,8 @@ class DockerRunCommandRoundTripTest {
       count(seen, "name", s.name().isPresent());
       count(seen, "hostname", s.hostname().isPresent());
       count(seen, "dropAll", s.dropAllCapabilities());
-      count(seen, "capAdd", !s.capAdd().isEmpty());
-      count(seen, "capDrop", !s.capDrop().isEmpty());
+      count(seen, "capAdd", !s.addedCapabilities().isEmpty());
+      count(seen, "capDrop", !s.droppedCapabilities().isEmpty());
       count(seen, "noNewPrivileges", s.noNewPrivileges());
       count(seen, "seccompProfile", s.seccomp().kind() == Seccomp.Kind.PROFILE);
       count(seen, "seccompUnconfined", s.seccomp().kind() == Seccomp.Kind.UNCONFINED);
@@ -319,14 +331,14 @@ class DockerRunCommandRoundTripTest {
       count(seen, "cpuPeriod", s.cpuPeriod().isPresent());
       count(seen, "memory", s.memoryLimit().isPresent());
       count(seen, "swap", s.memorySwap().isPresent());
-      count(seen, "pidsUnlimited", s.pidsLimit() == -1);
+      count(seen, "pidsUnlimited", s.pidsLimit().isEmpty());
       count(seen, "ulimits", !s.ulimits().isEmpty());
       count(seen, "log", s.logConfig().isPresent());
       count(seen, "readOnly", s.readOnlyRootFilesystem());
       count(seen, "bind", s.mounts().stream().anyMatch(m -> m.type() == Mount.Type.BIND));
       count(seen, "volume", s.mounts().stream().anyMatch(m -> m.type() == Mount.Type.VOLUME));
       count(seen, "tmpfs", s.mounts().stream().anyMatch(m -> m.type() == Mount.Type.TMPFS));
-      count(seen, "hostNetwork", s.hostNetworkAllowed());
+      count(seen, "hostNetwork", s.network().kind() == NetworkMode.Kind.HOST);
       count(seen, "ports", !s.ports().isEmpty());
       count(seen, "restart", s.restartPolicy().isPresent());
       count(seen, "health", s.healthCheck().isPresent());

@@ -43,7 +43,7 @@ class DockerRunCommandSeedTest {
   void capDropOfEveryDockerDefault() {
     SecureContainerSpec spec = DockerRunCommand.parse(CAP_DROP_LIST);
     assertFalse(spec.dropAllCapabilities());
-    assertEquals(Capability.dockerDefaults(), spec.capDrop());
+    assertEquals(Capability.dockerDefaults(), spec.droppedCapabilities());
     assertEquals(EnumSet.noneOf(Capability.class), spec.effectiveCapabilities());
     assertEquals("debian", spec.image());
     assertEquals(List.of("/bin/bash"), spec.command());
@@ -59,7 +59,7 @@ class DockerRunCommandSeedTest {
     SecureContainerSpec spec = DockerRunCommand.parse(
         "$ docker run -d --name docker-authenticate -p 0.0.0.0:2375:2375 \\\n"
             + "-v /var/run:/var/run dockerinpractice/docker-authenticate");
-    assertEquals(List.of(new PortBinding("0.0.0.0", 2375, 2375, "tcp")), spec.ports());
+    assertEquals(List.of(new PortBinding("0.0.0.0", 2375, 2375, PortBinding.Protocol.TCP)), spec.ports());
     assertEquals(List.of(Mount.bind("/var/run", ContainerPath.of("/var/run"))), spec.mounts());
     assertEquals(Optional.of("docker-authenticate"), spec.name());
   }

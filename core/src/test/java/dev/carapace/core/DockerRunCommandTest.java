@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +36,11 @@ class DockerRunCommandTest {
     assertEquals("busybox:1.36", spec.image());
     assertEquals(List.of(), spec.command());
     assertFalse(spec.dropAllCapabilities());
-    assertEquals(Set.of(), spec.capDrop());
+    assertEquals(Set.of(), spec.droppedCapabilities());
     assertEquals(Capability.dockerDefaults(), spec.effectiveCapabilities());
     assertFalse(spec.noNewPrivileges());
-    assertEquals("bridge", spec.network());
-    assertEquals(-1, spec.pidsLimit());
+    assertEquals(NetworkMode.bridge(), spec.network());
+    assertEquals(OptionalLong.empty(), spec.pidsLimit());
     assertEquals(Seccomp.engineDefault(), spec.seccomp());
     assertFalse(spec.readOnlyRootFilesystem());
   }
@@ -64,15 +65,15 @@ class DockerRunCommandTest {
     SecureContainerSpec spec = parse("docker run --cap-drop=CHOWN --cap-drop net_raw --cap-drop cap_kill"
         + " --cap-add=SYS_NICE busybox");
     assertFalse(spec.dropAllCapabilities());
-    assertEquals(Set.of(Capability.CHOWN, Capability.NET_RAW, Capability.KILL), spec.capDrop());
-    assertEquals(Set.of(Capability.SYS_NICE), spec.capAdd());
+    assertEquals(Set.of(Capability.CHOWN, Capability.NET_RAW, Capability.KILL), spec.droppedCapabilities());
+    assertEquals(Set.of(Capability.SYS_NICE), spec.addedCapabilities());
   }
 
   @Test
   void readsCapDropAllAsDropAllCapabilities() {
     SecureContainerSpec spec = parse("docker run --cap-drop ALL --cap-drop CHOWN --cap-add CHOWN busybox");
     assertTrue(spec.dropAllCapabilities());
-    assertEquals(Set.of(), spec.capDrop());
+    assertEquals(Set.of(), spec.droppedCapabilities());
     assertEquals(Set.of(Capability.CHOWN), spec.effectiveCapabilities());
     assertTrue(parse("docker run --cap-drop=all busybox").dropAllCapabilities());
   }
@@ -130,14 +131,14 @@ class DockerRunCommandTest {
     assertEquals(1_500_000_000L, spec.nanoCpus().getAsLong());
     assertEquals(MemorySize.ofMebibytes(64), spec.memoryLimit().get());
     assertEquals(MemorySize.ofMebibytes(128), spec.memorySwap().get());
-    assertEquals(100, spec.pidsLimit());
+    assertEquals(OptionalLong.of(100), spec.pidsLimit());
     SecureContainerSpec quota = parse("docker run --cpu-shares=10 --cpu-quota 50000 --cpu-period=100000"
         + " --memory 1g --pids-limit 0 busybox");
     assertEquals(10, quota.cpuShares().getAsInt());
     assertEquals(50000, quota.cpuQuota().getAsLong());
     assertEquals(100000, quota.cpuPeriod().getAsLong());
     assertEquals(MemorySize.ofGibibytes(1), quota.memoryLimit().get());
-    assertEquals(-1, quota.pidsLimit(), "Docker reads --pids-limit 0 as no limit");
+    assertEquals(OptionalLong.empty(), quota.pidsLimit(), "Docker reads --pids-limit 0 as no limit");
   }
 
   @Test
@@ -256,10 +257,10 @@ class DockerRunCommandTest {
     SecureContainerSpec spec = parse("docker run -p 127.0.0.1:12375:12375 --publish=0.0.0.0:53:53/udp"
         + " -p [::1]:8443:443 -p 127.0.0.1::9000/sctp busybox");
     assertEquals(List.of(
-        new PortBinding("127.0.0.1", 12375, 12375, "tcp"),
-        new PortBinding("0.0.0.0", 53, 53, "udp"),
-        new PortBinding("::1", 8443, 443, "tcp"),
-        new PortBinding("127.0.0.1", 0, 9000, "sctp")), spec.ports());
+        new PortBinding("127.0.0.1", 12375, 12375, PortBinding.Protocol.TCP),
+        new PortBinding("0.0.0.0", 53, 53, PortBinding.Protocol.UDP),
+        new PortBinding("::1", 8443, 443, PortBinding.Protocol.TCP),
+        new PortBinding("127.0.0.1", 0, 9000, PortBinding.Protocol.SCTP)), spec.ports());
   }
 
   @Test
@@ -291,11 +292,9 @@ class DockerRunCommandTest {
     assertEquals(Optional.of("web-1"), spec.name());
     assertEquals(Optional.of("web"), spec.hostname());
     assertEquals(Map.of("tier", "front", "solo", ""), spec.labels());
-    assertEquals("appnet", spec.network());
-    assertFalse(spec.hostNetworkAllowed());
+    assertEquals(NetworkMode.named("appnet"), spec.network());
     SecureContainerSpec host = parse("docker run --network host busybox");
-    assertEquals("host", host.network());
-    assertTrue(host.hostNetworkAllowed(), "the line asked for the host network");
+    assertEquals(NetworkMode.Kind.HOST, host.network().kind(), "the line asked for the host network");
   }
 
   @Test
@@ -438,21 +437,21 @@ class DockerRunCommandTest {
         .image("nginx:1.27")
         .command("nginx", "-g", "daemon off;")
         .name("web").hostname("web").user("101:101").workingDir(ContainerPath.of("/srv"))
-        .putLabels("tier", "front")
-        .dropAllCapabilities(false).addCapDrop("NET_RAW", "MKNOD").addCapAdd("SYS_NICE")
+        .putLabel("tier", "front")
+        .keepDockerDefaultCapabilities().dropCapability("NET_RAW", "MKNOD").addCapability("SYS_NICE")
         .seccomp(Seccomp.profile(profile))
         .selinuxLabel(SelinuxLabel.type("svirt_apache_t"))
         .apparmorProfile("docker-default")
         .readOnlyRootFilesystem(true)
-        .network("bridge")
-        .addPorts(PortBinding.localhost(8080, 80), new PortBinding("::", 8443, 443, "tcp"))
-        .addMounts(Mount.bind("/srv/a,b", ContainerPath.of("/conf")).asReadOnly(),
+        .network(NetworkMode.bridge())
+        .addPort(PortBinding.localhost(8080, 80), new PortBinding("::", 8443, 443, PortBinding.Protocol.TCP))
+        .addMount(Mount.bind("/srv/a,b", ContainerPath.of("/conf")).asReadOnly(),
             Mount.volume("cache", ContainerPath.of("/cache")),
             Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(64)))
         .cpusetCpus(CpuSet.parse("0,2")).cpuShares(512).nanoCpus(250_000_000L)
         .memoryLimit(MemorySize.ofMebibytes(64)).memorySwap(MemorySize.ofMebibytes(128))
-        .pidsLimit(-1)
-        .addUlimits(new Ulimit("nofile", 1024, 2048))
+        .unlimitedPids()
+        .addUlimit(new Ulimit("nofile", 1024, 2048))
         .logConfig(LogConfig.syslog("udp://127.0.0.1:514"))
         .restartPolicy(RestartPolicy.onFailure(3))
         .healthCheck(HealthCheck.shell("curl -f http://127.0.0.1/").interval(Duration.ofSeconds(90)))

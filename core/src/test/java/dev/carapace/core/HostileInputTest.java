@@ -165,7 +165,7 @@ class HostileInputTest {
   @Test
   void wholeSpecs() {
     fuzz("SecureContainerSpec", 14, List.of("busybox", "1000:1000", "root", "bridge", "SIGTERM"),
-        v -> SecureContainerSpec.builder().image(v).user(v).network(v).stopSignal(v).name(v).hostname(v)
-            .apparmorProfile(v).putLabels(v, v).putEnv(v, v).build());
+        v -> SecureContainerSpec.builder().image(v).user(v).network(NetworkMode.parse(v)).stopSignal(v).name(v).hostname(v)
+            .apparmorProfile(v).putLabel(v, v).putEnv(v, v).build());
   }
 }

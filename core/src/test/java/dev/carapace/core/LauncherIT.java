@@ -83,20 +83,20 @@ class LauncherIT {
 
   @Test
   void dockerDefaultsWithoutDropAllShowTheFourteenCapabilities() {
-    ProcStatus s = status(busybox("cat", "/proc/self/status").dropAllCapabilities(false).build());
+    ProcStatus s = status(busybox("cat", "/proc/self/status").keepDockerDefaultCapabilities().build());
     assertEquals("00000000a80425fb", s.effectiveHex());
     assertEquals(Capability.dockerDefaults(), s.effective());
   }
 
   @Test
   void seedsCapDropListRemovesEachNamedCapability() {
-    SecureContainerSpec spec = busybox("cat", "/proc/self/status").dropAllCapabilities(false)
-        .addCapDrop("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "KILL", "MKNOD", "NET_RAW", "SETGID",
+    SecureContainerSpec spec = busybox("cat", "/proc/self/status").keepDockerDefaultCapabilities()
+        .dropCapability("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "KILL", "MKNOD", "NET_RAW", "SETGID",
             "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "AUDIT_WRITE")
         .build();
     assertEquals("0000000000000000", status(spec).effectiveHex());
-    SecureContainerSpec netRawOnly = busybox("cat", "/proc/self/status").dropAllCapabilities(false)
-        .addCapDrop("net_raw").build();
+    SecureContainerSpec netRawOnly = busybox("cat", "/proc/self/status").keepDockerDefaultCapabilities()
+        .dropCapability("net_raw").build();
     ProcStatus s = status(netRawOnly);
     assertEquals("00000000a80405fb", s.effectiveHex());
     assertFalse(s.effective().contains(Capability.NET_RAW));
@@ -105,7 +105,7 @@ class LauncherIT {
   @Test
   void dropAllThenAddBackGivesExactlyThoseCapabilities() {
     ProcStatus s = status(busybox("cat", "/proc/self/status")
-        .addCapAdd("CHOWN", "cap_sys_chroot", "NET_RAW").build());
+        .addCapability("CHOWN", "cap_sys_chroot", "NET_RAW").build());
     assertEquals(EnumSet.of(Capability.CHOWN, Capability.SYS_CHROOT, Capability.NET_RAW), s.effective());
     assertEquals(String.format("%016x", 1L | 1L << 13 | 1L << 18), s.effectiveHex());
   }
@@ -116,7 +116,7 @@ class LauncherIT {
     RunResult denied = launcher.run(without, T);
     assertNotEquals(0, denied.exitCode());
     assertTrue(denied.stderr().contains("Operation not permitted"), denied.stderr());
-    RunResult allowed = launcher.run(without.toBuilder().addCapAdd(Capability.CHOWN).build(), T);
+    RunResult allowed = launcher.run(without.toBuilder().addCapability(Capability.CHOWN).build(), T);
     assertEquals(0, allowed.exitCode(), allowed.stderr());
   }
 
@@ -139,7 +139,7 @@ class LauncherIT {
   @Test
   void initRunsAsPidOneAndUlimitsReachTheKernel() {
     String out = out(busybox("sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline; echo; ulimit -n")
-        .init(true).addUlimits(Ulimit.parse("nofile=100:200")).build());
+        .init(true).addUlimit(Ulimit.parse("nofile=100:200")).build());
     assertTrue(out.startsWith("/sbin/docker-init -- sh -c"), out);
     assertTrue(out.endsWith("\n100"), out);
   }
@@ -149,7 +149,7 @@ class LauncherIT {
       throws Exception {
     java.nio.file.Files.writeString(dir.resolve("config"), "from-the-host");
     RunResult r = launcher.run(busybox("sh", "-c", "cat /config/config && echo x > /config/new")
-        .addMounts(Mount.bind(dir.toString(), ContainerPath.of("/config")).asReadOnly()).build(), T);
+        .addMount(Mount.bind(dir.toString(), ContainerPath.of("/config")).asReadOnly()).build(), T);
     assertEquals("from-the-host", r.stdout().trim());
     assertNotEquals(0, r.exitCode());
     assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
@@ -159,7 +159,7 @@ class LauncherIT {
   @Test
   void portPublishedOnLoopbackServesHttp() throws Exception {
     try (RunningContainer c = launcher.launch(busybox("httpd", "-f", "-p", "80", "-h", "/www")
-        .network("bridge").addPorts(new PortBinding("127.0.0.1", 0, 80, "tcp")).build())) {
+        .network(NetworkMode.bridge()).addPort(new PortBinding("127.0.0.1", 0, 80, PortBinding.Protocol.TCP)).build())) {
       InspectContainerResponse r = docker.inspectContainerCmd(c.id()).exec();
       com.github.dockerjava.api.model.Ports.Binding b = r.getNetworkSettings().getPorts().getBindings()
           .get(com.github.dockerjava.api.model.ExposedPort.tcp(80))[0];
@@ -207,7 +207,7 @@ class LauncherIT {
   @Test
   void unlimitedPidsIsVerifiedAndReachesTheCgroup() {
     // the engine records -1 as null: the verifier must read that as "no limit"
-    assertEquals("max", out(busybox("cat", "/sys/fs/cgroup/pids/pids.max").pidsLimit(-1).build()));
+    assertEquals("max", out(busybox("cat", "/sys/fs/cgroup/pids/pids.max").unlimitedPids().build()));
   }
 
   @Test
@@ -215,7 +215,7 @@ class LauncherIT {
     RunResult r = launcher.run(busybox("sh", "-c",
         "echo x > /tmp/ok && cat /tmp/ok && echo y > /data/no")
         .readOnlyRootFilesystem(true)
-        .addMounts(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(8)))
+        .addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(8)))
         .build(), T);
     assertEquals("x", r.stdout().trim());
     assertNotEquals(0, r.exitCode());
@@ -332,7 +332,7 @@ class LauncherIT {
   @Test
   void capabilityUnknownToThisEngineIsTheDaemonsRefusal() {
     LaunchException e = assertThrows(LaunchException.class,
-        () -> launcher.run(busybox("true").addCapAdd(Capability.BPF).build(), T));
+        () -> launcher.run(busybox("true").addCapability(Capability.BPF).build(), T));
     assertEquals(LaunchException.Step.CREATE, e.step());
     assertTrue(e.daemonMessage().orElse("").contains("CAP_BPF") || e.daemonMessage().orElse("").contains("BPF"),
         e.getMessage());

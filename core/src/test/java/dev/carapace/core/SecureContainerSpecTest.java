@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +20,11 @@ class SecureContainerSpecTest {
   void defaultsAreHardened() {
     SecureContainerSpec s = spec().build();
     assertTrue(s.dropAllCapabilities());
-    assertTrue(s.capAdd().isEmpty());
+    assertTrue(s.addedCapabilities().isEmpty());
     assertTrue(s.noNewPrivileges());
     assertEquals(Seccomp.engineDefault(), s.seccomp());
-    assertEquals("none", s.network());
-    assertEquals(1024, s.pidsLimit());
-    assertFalse(s.hostNetworkAllowed());
+    assertEquals(NetworkMode.none(), s.network());
+    assertEquals(OptionalLong.of(1024), s.pidsLimit());
     assertEquals(List.of("no-new-privileges"), s.securityOpts());
     assertTrue(s.effectiveCapabilities().isEmpty());
   }
@@ -34,11 +34,11 @@ class SecureContainerSpecTest {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> spec()
         .memoryLimit(MemorySize.ofMebibytes(64))
         .memorySwap(MemorySize.ofMebibytes(32))
-        .addPorts(PortBinding.localhost(8080, 80))
+        .addPort(PortBinding.localhost(8080, 80))
         .build());
     assertEquals("Invalid SecureContainerSpec (2 problems):\n"
         + "  - memorySwap must be at least memoryLimit: 32MiB < 64MiB\n"
-        + "  - ports require a network of their own: network is none (call network(\"bridge\"))",
+        + "  - ports require a network of their own: network is none (call network(NetworkMode.bridge()))",
         e.getMessage());
     assertEquals(2, e.problems().size());
   }
@@ -59,30 +59,27 @@ class SecureContainerSpecTest {
     assertProblem("cpuPeriod must be between 1000 and 1000000 microseconds: 999", spec().cpuPeriod(999));
     assertProblem("nanoCpus excludes cpuQuota and cpuPeriod: 1000000000 with quota OptionalLong[50000] and"
         + " period OptionalLong.empty", spec().nanoCpus(1_000_000_000L).cpuQuota(50_000));
-    assertProblem("pidsLimit must be positive, or -1 for no limit: 0", spec().pidsLimit(0));
-    assertProblem("capAdd and capDrop must not share capabilities: [CHOWN]",
-        spec().dropAllCapabilities(false).addCapAdd(Capability.CHOWN).addCapDrop(Capability.CHOWN));
-    assertProblem("capDrop is redundant when dropAllCapabilities is true: [NET_RAW] (call"
-        + " dropAllCapabilities(false) to drop a named list from Docker's defaults)",
-        spec().addCapDrop("NET_RAW"));
-    assertProblem("network host shares the host's network namespace: host (call hostNetworkAllowed(true)"
-        + " to accept that)", spec().network("host"));
+    assertProblem("pidsLimit must be at least 1: 0 (call unlimitedPids() for no limit)", spec().pidsLimit(0));
+    assertProblem("capabilities must not be both added and dropped: [CHOWN]",
+        spec().keepDockerDefaultCapabilities().addCapability(Capability.CHOWN).dropCapability(Capability.CHOWN));
+    assertProblem("dropped capabilities need keepDockerDefaultCapabilities(), since all are dropped: [NET_RAW]",
+        spec().dropCapability("NET_RAW"));
     assertProblem("user must be name or uid, optionally :group or :gid: 1000:1000:1", spec().user("1000:1000:1"));
     assertProblem("label key must not start with dev.carapace. (reserved for Carapace): dev.carapace.managed",
-        spec().putLabels("dev.carapace.managed", "false"));
+        spec().putLabel("dev.carapace.managed", "false"));
     assertProblem("mount targets must be unique: /tmp", spec()
-        .addMounts(Mount.tmpfs(ContainerPath.of("/tmp")), Mount.volume("v", ContainerPath.of("/tmp"))));
+        .addMount(Mount.tmpfs(ContainerPath.of("/tmp")), Mount.volume("v", ContainerPath.of("/tmp"))));
     assertProblem("stopSignal must be a signal name or number like SIGTERM: kill me", spec().stopSignal("kill me"));
     assertProblem("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: -x", spec().name("-x"));
     assertProblem("hostname must be an RFC 1123 host name: a_b", spec().hostname("a_b"));
     assertProblem("image must be a reference without blanks: \"busy box\"", spec().image("busy box"));
     assertProblem("ulimits must not repeat a name: nofile", spec()
-        .addUlimits(new Ulimit("nofile", 10, 10), new Ulimit("nofile", 20, 20)));
+        .addUlimit(new Ulimit("nofile", 10, 10), new Ulimit("nofile", 20, 20)));
     assertProblem("stopTimeout must be between 0 and 2147483647 seconds: PT-1S",
         spec().stopTimeout(Duration.ofSeconds(-1)));
     assertProblem("stopTimeout must be whole seconds (the engine takes seconds): PT1.5S",
         spec().stopTimeout(Duration.ofMillis(1500)));
-    assertProblem("label key must not contain '=': a=b", spec().putLabels("a=b", "c"));
+    assertProblem("label key must not contain '=': a=b", spec().putLabel("a=b", "c"));
   }
 
   private static void assertProblem(String expected, SecureContainerSpec.Builder b) {
@@ -103,10 +100,10 @@ class SecureContainerSpecTest {
 
   @Test
   void seedsTwoCapabilityWays() {
-    SecureContainerSpec addBack = spec().addCapAdd("chown", "CAP_SYS_CHROOT", "NET_RAW").build();
+    SecureContainerSpec addBack = spec().addCapability("chown", "CAP_SYS_CHROOT", "NET_RAW").build();
     assertEquals(java.util.EnumSet.of(Capability.CHOWN, Capability.SYS_CHROOT, Capability.NET_RAW),
         addBack.effectiveCapabilities());
-    SecureContainerSpec dropList = spec().dropAllCapabilities(false).addCapDrop("NET_RAW", "mknod").build();
+    SecureContainerSpec dropList = spec().keepDockerDefaultCapabilities().dropCapability("NET_RAW", "mknod").build();
     assertEquals(12, dropList.effectiveCapabilities().size());
     assertFalse(dropList.effectiveCapabilities().contains(Capability.MKNOD));
   }
@@ -114,7 +111,7 @@ class SecureContainerSpecTest {
   @Test
   void loosenersAreExplicit() {
     SecureContainerSpec s = spec().allowPrivilegeEscalation().seccomp(Seccomp.unconfined())
-        .network("host").hostNetworkAllowed(true).build();
+        .allowHostNetwork().build();
     assertEquals(List.of("seccomp=unconfined"), s.securityOpts());
   }
 

@@ -45,11 +45,11 @@ class SpecTranslatorTest {
 
   @Test
   void resourcesAndSecurityOptionsMapOneToOne() {
-    HostConfig hc = hc(spec().addCapAdd("NET_RAW").cpusetCpus(CpuSet.parse("0,1")).cpuShares(512)
+    HostConfig hc = hc(spec().addCapability("NET_RAW").cpusetCpus(CpuSet.parse("0,1")).cpuShares(512)
         .memoryLimit(MemorySize.ofMebibytes(64)).memorySwap(MemorySize.ofMebibytes(128)).pidsLimit(50)
         .cpuQuota(50_000).cpuPeriod(100_000).readOnlyRootFilesystem(true)
         .selinuxLabel(SelinuxLabel.type("docker_apache_t")).apparmorProfile("docker-default")
-        .addUlimits(Ulimit.parse("nofile=100:200")).restartPolicy(RestartPolicy.onFailure(5)).init(true));
+        .addUlimit(Ulimit.parse("nofile=100:200")).restartPolicy(RestartPolicy.onFailure(5)).init(true));
     assertArrayEquals(new Capability[] {Capability.NET_RAW}, hc.getCapAdd());
     assertEquals("0-1", hc.getCpusetCpus());
     assertEquals(512, hc.getCpuShares());
@@ -69,13 +69,13 @@ class SpecTranslatorTest {
 
   @Test
   void namedDropListKeepsTheOtherDefaults() {
-    HostConfig hc = hc(spec().dropAllCapabilities(false).addCapDrop("NET_RAW", "MKNOD"));
+    HostConfig hc = hc(spec().keepDockerDefaultCapabilities().dropCapability("NET_RAW", "MKNOD"));
     assertArrayEquals(new Capability[] {Capability.NET_RAW, Capability.MKNOD}, hc.getCapDrop());
   }
 
   @Test
   void mountsAreBindAndVolumeMountsAndTmpfsIsNoexec() {
-    HostConfig hc = hc(spec().addMounts(Mount.bind("/srv/conf", ContainerPath.of("/conf")).asReadOnly(),
+    HostConfig hc = hc(spec().addMount(Mount.bind("/srv/conf", ContainerPath.of("/conf")).asReadOnly(),
         Mount.volume("cache", ContainerPath.of("/cache")),
         Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16))));
     assertEquals(MountType.BIND, hc.getMounts().get(0).getType());
@@ -88,11 +88,11 @@ class SpecTranslatorTest {
 
   @Test
   void portsBindTheExplicitHostIp() throws Exception {
-    HostConfig hc = hc(spec().network("bridge").addPorts(PortBinding.localhost(8080, 80)));
+    HostConfig hc = hc(spec().network(NetworkMode.bridge()).addPort(PortBinding.localhost(8080, 80)));
     JsonNode json = MAPPER.valueToTree(hc);
     assertEquals("127.0.0.1", json.at("/PortBindings/80~1tcp/0/HostIp").asText());
     assertEquals("8080", json.at("/PortBindings/80~1tcp/0/HostPort").asText());
-    JsonNode any = MAPPER.valueToTree(hc(spec().network("bridge").addPorts(new PortBinding("127.0.0.1", 0, 80, "tcp"))));
+    JsonNode any = MAPPER.valueToTree(hc(spec().network(NetworkMode.bridge()).addPort(new PortBinding("127.0.0.1", 0, 80, PortBinding.Protocol.TCP))));
     assertEquals("127.0.0.1", any.at("/PortBindings/80~1tcp/0/HostIp").asText());
     assertEquals("", any.at("/PortBindings/80~1tcp/0/HostPort").asText(""), "port 0: the engine picks");
   }

@@ -29,8 +29,8 @@ class ValueTypesTest {
     assertEquals(0xa80425fbL, Capability.dockerDefaults().stream().mapToLong(Capability::mask).sum());
     assertEquals(Capability.dockerDefaults(), Capability.fromMask(0xa80425fbL));
     assertIae("capability is not a Linux capability: NET_ADMINS", () -> Capability.parse("NET_ADMINS"));
-    assertIae("capability ALL is not a single capability: all (use dropAllCapabilities(true) or addCapAdd"
-        + " for each capability)", () -> Capability.parse("all"));
+    assertIae("capability ALL is not a single capability: all (every capability is dropped by default:"
+        + " addCapability each one the workload needs)", () -> Capability.parse("all"));
   }
 
   @Test
@@ -88,13 +88,13 @@ class ValueTypesTest {
   @Test
   void portBindingsNeedAnExplicitHostIp() {
     assertEquals("127.0.0.1:8080:80/tcp", PortBinding.localhost(8080, 80).toString());
-    assertEquals("[::]:8080:80/udp", new PortBinding("::", 8080, 80, "udp").toString());
-    assertTrue(new PortBinding("::", 8080, 80, "udp").allInterfaces());
+    assertEquals("[::]:8080:80/udp", new PortBinding("::", 8080, 80, PortBinding.Protocol.UDP).toString());
+    assertTrue(new PortBinding("::", 8080, 80, PortBinding.Protocol.UDP).allInterfaces());
     assertIae("port host ip must be explicit: \"\" (use 127.0.0.1, or 0.0.0.0 to publish on every interface)",
-        () -> new PortBinding("", 8080, 80, "tcp"));
-    assertIae("port host ip must be an IP address literal: localhost", () -> new PortBinding("localhost", 1, 1, "tcp"));
+        () -> new PortBinding("", 8080, 80, PortBinding.Protocol.TCP));
+    assertIae("port host ip must be an IP address literal: localhost", () -> new PortBinding("localhost", 1, 1, PortBinding.Protocol.TCP));
     assertIae("port container port must be between 1 and 65535: 0", () -> PortBinding.localhost(1, 0));
-    assertIae("port protocol must be tcp, udp or sctp: icmp", () -> new PortBinding("127.0.0.1", 1, 1, "icmp"));
+    assertIae("port protocol must be tcp, udp or sctp: icmp", () -> PortBinding.Protocol.parse("icmp"));
   }
 
   @Test

@@ -36,7 +36,7 @@ public final class DockerRunInOut {
     String line = DockerRunCommand.renderLine(seed);                  // back to a docker run line
     // --- end snippet
     ProcStatus status = ProcStatus.parse(result.stdout());
-    out.println("parsed:   " + seed.capDrop().size() + " capabilities dropped, no-new-privileges "
+    out.println("parsed:   " + seed.droppedCapabilities().size() + " capabilities dropped, no-new-privileges "
         + seed.noNewPrivileges() + ", network " + seed.network());
     out.println("CapEff:   " + status.effectiveHex() + " " + status.effective());
     out.println("rendered: " + line);

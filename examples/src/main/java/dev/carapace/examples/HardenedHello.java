@@ -47,7 +47,7 @@ public final class HardenedHello {
         .command("sh", "-c", PROBE)
         .user("1000:1000")                                  // -u 1000:1000
         .readOnlyRootFilesystem(true)                       // --read-only
-        .addMounts(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
+        .addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
         .cpusetCpus(CpuSet.parse("0"))                      // --cpuset-cpus 0
         .cpuShares(512)                                     // -c 512
         .memoryLimit(MemorySize.ofMebibytes(64))            // -m 64m

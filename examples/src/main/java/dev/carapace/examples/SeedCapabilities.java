@@ -49,15 +49,15 @@ public final class SeedCapabilities {
   public static int run(ContainerLauncher launcher, String image, PrintStream out) {
     Map<String, SecureContainerSpec> specs = new LinkedHashMap<>();
     specs.put("docker defaults", SecureContainerSpec.builder().image(image).command("sh", "-c", PROBE)
-        .dropAllCapabilities(false).build());
+        .keepDockerDefaultCapabilities().build());
 
     // --- snippet: seed-capabilities
     // The seed's way: start from Docker's 14 defaults and drop them by name.
     SecureContainerSpec seedDrops = SecureContainerSpec.builder()
         .image(image)
         .command("sh", "-c", PROBE)
-        .dropAllCapabilities(false)                         // no --cap-drop ALL
-        .addCapDrop("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "KILL", "MKNOD",
+        .keepDockerDefaultCapabilities()                         // no --cap-drop ALL
+        .dropCapability("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "KILL", "MKNOD",
             "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE",
             "SYS_CHROOT", "AUDIT_WRITE")                    // --cap-drop=CHOWN --cap-drop=...
         .build();
@@ -68,7 +68,7 @@ public final class SeedCapabilities {
         .command("sh", "-c", PROBE)
         .build();                                           // --cap-drop ALL
     SecureContainerSpec chownOnly = dropAll.toBuilder()
-        .addCapAdd(Capability.CHOWN)                        // --cap-add CHOWN
+        .addCapability(Capability.CHOWN)                        // --cap-add CHOWN
         .build();
     // --- end snippet
     specs.put("seed: 14 --cap-drop", seedDrops);

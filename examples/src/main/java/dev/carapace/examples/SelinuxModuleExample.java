@@ -1,5 +1,6 @@
 package dev.carapace.examples;
 
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.Capability;
 import dev.carapace.core.DockerRunCommand;
 import dev.carapace.core.PortBinding;
@@ -40,11 +41,11 @@ public final class SelinuxModuleExample {
     // --- snippet: selinux-module
     SecureContainerSpec apache = SecureContainerSpec.builder()
         .image("httpd:2.4")
-        .addCapAdd(Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.KILL,   // the seed's list
+        .addCapability(Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.KILL,   // the seed's list
             Capability.SETGID, Capability.SETUID, Capability.NET_BIND_SERVICE,
             Capability.SYS_CHROOT, Capability.SYS_NICE, Capability.SYS_TTY_CONFIG)
-        .network("bridge")
-        .addPorts(PortBinding.localhost(8080, 80))                  // -p 127.0.0.1:8080:80
+        .network(NetworkMode.bridge())
+        .addPort(PortBinding.localhost(8080, 80))                  // -p 127.0.0.1:8080:80
         .build();
     SelinuxModule module = SelinuxModule.of("docker_apache", apache);
     String debian = module.debianSource();        // container_domain_template(docker_apache)

@@ -67,7 +67,7 @@ class PolicyAuditIT {
         SecureContainerSpec hardened = SecureContainerSpec.builder()
             .image(TestEngine.BUSYBOX_USER)   // USER 1000:1000 and a HEALTHCHECK
             .name(hardenedName)
-            .putLabels(LABEL, run)
+            .putLabel(LABEL, run)
             .command("sleep", "60")
             .memoryLimit(MemorySize.ofMebibytes(64))
             .cpuShares(512)

@@ -179,7 +179,7 @@ public final class CapabilityMinimiser {
     }
 
     SecureContainerSpec spec(Set<Capability> caps) {
-      return spec.toBuilder().dropAllCapabilities(true).capDrop(Set.of()).capAdd(caps).build();
+      return spec.toBuilder().dropAllCapabilities().addedCapabilities(caps).build();
     }
 
     boolean works(Set<Capability> caps) {

@@ -98,10 +98,10 @@ public abstract class ContainerView {
   }
 
   /** {@code --cap-add} as written ({@code NET_ADMIN}, {@code CAP_NET_ADMIN}, {@code ALL}). */
-  public abstract List<String> capAdd();
+  public abstract List<String> addedCapabilities();
 
   /** {@code --cap-drop} as written ({@code ALL}, {@code NET_RAW}...). */
-  public abstract List<String> capDrop();
+  public abstract List<String> droppedCapabilities();
 
   /** {@code --security-opt} values as sent ({@code no-new-privileges}, {@code seccomp=...}). */
   public abstract List<String> securityOpts();

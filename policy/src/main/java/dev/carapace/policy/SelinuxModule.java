@@ -1,6 +1,7 @@
 package dev.carapace.policy;
 
 import dev.carapace.core.Capability;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
@@ -59,7 +60,7 @@ public final class SelinuxModule {
     this.image = spec.image();
     this.capabilities = spec.effectiveCapabilities();
     this.ports = List.copyOf(spec.ports());
-    this.network = !spec.network().equals("none");
+    this.network = spec.network().kind() != NetworkMode.Kind.NONE;
   }
 
   /**
@@ -139,9 +140,9 @@ public final class SelinuxModule {
       String portType = PORT_TYPES.get(p.containerPort());
       String iface = portType != null ? "bind_" + portType
           : p.containerPort() < 1024 ? "bind_all_reserved_ports" : "bind_all_unreserved_ports";
-      if (p.protocol().equals("tcp")) {
+      if (p.protocol() == PortBinding.Protocol.TCP) {
         tcp.add(iface);
-      } else if (p.protocol().equals("udp")) {
+      } else if (p.protocol() == PortBinding.Protocol.UDP) {
         udp.add(iface);
       }
     }

@@ -20,6 +20,8 @@
     overshadowImplementation = true,
     builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
     jdkOnly = true,
+    depluralize = true,
+    depluralizeDictionary = {"capability:capabilities"},
     validationMethod = Value.Style.ValidationMethod.NONE,
     defaults = @Value.Immutable(copy = false))
 package dev.carapace.policy;

@@ -12,6 +12,7 @@ import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
 import dev.carapace.policy.internal.BuiltinRules;
@@ -35,8 +36,24 @@ class BuiltinRulesTest {
         .healthCheck(HealthCheck.shell("true"));
   }
 
+  /** {@link #hardened()} without one of its settings: memoryLimit, cpuShares or healthCheck. */
+  static SecureContainerSpec.Builder hardenedWithout(String attribute) {
+    SecureContainerSpec.Builder b = SecureContainerSpec.builder().image(IMAGE).user("1000:1000")
+        .readOnlyRootFilesystem(true);
+    if (!attribute.equals("memoryLimit")) {
+      b.memoryLimit(MemorySize.ofMebibytes(64));
+    }
+    if (!attribute.equals("cpuShares")) {
+      b.cpuShares(512);
+    }
+    if (!attribute.equals("healthCheck")) {
+      b.healthCheck(HealthCheck.shell("true"));
+    }
+    return b;
+  }
+
   static ContainerView.Builder view() {
-    return ContainerView.builder().image("img").user("1000").addCapDrop("ALL")
+    return ContainerView.builder().image("img").user("1000").addDroppedCapability("ALL")
         .addSecurityOpts("no-new-privileges").networkMode("none").memory(64 << 20).cpuShares(512)
         .pidsLimit(100).readOnlyRootfs(true).healthcheck(List.of("CMD", "true"));
   }
@@ -112,7 +129,7 @@ class BuiltinRulesTest {
   void healthcheck() {
     Rule r = BuiltinRules.HEALTHCHECK;
     passes(r, hardened().build());
-    SecureContainerSpec unset = hardened().healthCheck(Optional.empty()).build();
+    SecureContainerSpec unset = hardenedWithout("healthCheck").build();
     fails(r, unset, "healthcheck must be known to be set: unset (the image's HEALTHCHECK, not inspected)");
     passes(r, ContainerView.of(unset, new ImageFacts(IMAGE, "1000", Optional.of(List.of("CMD", "true")))));
     fails(r, ContainerView.of(unset, new ImageFacts(IMAGE, "1000", Optional.empty())),
@@ -213,15 +230,15 @@ class BuiltinRulesTest {
   void capabilities() {
     Rule r = BuiltinRules.CAPABILITIES;
     passes(r, hardened().build());
-    passes(r, hardened().addCapAdd(Capability.CHOWN).build());
-    passes(r, hardened().dropAllCapabilities(false).addCapDrop(Capability.NET_RAW).build());
-    fails(r, hardened().addCapAdd(Capability.SYS_ADMIN, Capability.NET_ADMIN).build(),
+    passes(r, hardened().addCapability(Capability.CHOWN).build());
+    passes(r, hardened().keepDockerDefaultCapabilities().dropCapability(Capability.NET_RAW).build());
+    fails(r, hardened().addCapability(Capability.SYS_ADMIN, Capability.NET_ADMIN).build(),
         "capAdd must not add capabilities beyond Docker's defaults: [NET_ADMIN, SYS_ADMIN]");
-    fails(r, hardened().dropAllCapabilities(false).build(),
+    fails(r, hardened().keepDockerDefaultCapabilities().build(),
         "capDrop must drop the capabilities the workload does not need: none dropped (Docker's 14 defaults kept)");
-    fails(r, view().capDrop(List.of("ALL")).addCapAdd("all").build(),
+    fails(r, view().droppedCapabilities(List.of("ALL")).addAddedCapability("all").build(),
         "capAdd must not add capabilities beyond Docker's defaults: ALL");
-    fails(r, view().capDrop(List.of()).addCapAdd("cap_sys_admin").build(),
+    fails(r, view().droppedCapabilities(List.of()).addAddedCapability("cap_sys_admin").build(),
         "capAdd must not add capabilities beyond Docker's defaults: [SYS_ADMIN]",
         "capDrop must drop the capabilities the workload does not need: none dropped (Docker's 14 defaults kept)");
   }
@@ -229,21 +246,21 @@ class BuiltinRulesTest {
   @Test
   void baselineCapabilities() {
     Rule r = BuiltinRules.BASELINE_CAPS;
-    passes(r, hardened().addCapAdd(Capability.CHOWN, Capability.SYS_CHROOT).build());
-    passes(r, hardened().dropAllCapabilities(false).build());
-    fails(r, hardened().addCapAdd(Capability.NET_RAW).build(),
+    passes(r, hardened().addCapability(Capability.CHOWN, Capability.SYS_CHROOT).build());
+    passes(r, hardened().keepDockerDefaultCapabilities().build());
+    fails(r, hardened().addCapability(Capability.NET_RAW).build(),
         "capAdd must add only capabilities the baseline allows: [NET_RAW]");
-    fails(r, view().addCapAdd("ALL").build(), "capAdd must add only capabilities the baseline allows: ALL");
+    fails(r, view().addAddedCapability("ALL").build(), "capAdd must add only capabilities the baseline allows: ALL");
   }
 
   @Test
   void restrictedCapabilities() {
     Rule r = BuiltinRules.RESTRICTED_CAPS;
     passes(r, hardened().build());
-    passes(r, hardened().addCapAdd(Capability.NET_BIND_SERVICE).build());
-    fails(r, hardened().addCapAdd(Capability.CHOWN, Capability.NET_BIND_SERVICE).build(),
+    passes(r, hardened().addCapability(Capability.NET_BIND_SERVICE).build());
+    fails(r, hardened().addCapability(Capability.CHOWN, Capability.NET_BIND_SERVICE).build(),
         "capAdd must add only NET_BIND_SERVICE: [CHOWN]");
-    fails(r, hardened().dropAllCapabilities(false).addCapDrop(Capability.NET_RAW).build(),
+    fails(r, hardened().keepDockerDefaultCapabilities().dropCapability(Capability.NET_RAW).build(),
         "capDrop must include ALL: [NET_RAW]");
   }
 
@@ -258,7 +275,7 @@ class BuiltinRulesTest {
 
   static SecureContainerSpec bind(String source, boolean readOnly) {
     Mount m = Mount.bind(source, ContainerPath.of("/mnt/x"));
-    return hardened().addMounts(readOnly ? m.asReadOnly() : m).build();
+    return hardened().addMount(readOnly ? m.asReadOnly() : m).build();
   }
 
   @Test
@@ -267,7 +284,7 @@ class BuiltinRulesTest {
     passes(r, bind("/srv/app", false));
     passes(r, bind("/home/app/data", false));
     passes(r, bind("/var/lib/app", false));
-    passes(r, hardened().addMounts(Mount.volume("data", ContainerPath.of("/data"))).build());
+    passes(r, hardened().addMount(Mount.volume("data", ContainerPath.of("/data"))).build());
     for (String p : List.of("/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr", "/bin", "/sbin",
         "/run", "/var/run", "/var/lib/docker", "/etc/ssl/private", "/var/run/docker.sock",
         "/run/containerd/containerd.sock")) {
@@ -283,14 +300,14 @@ class BuiltinRulesTest {
     // the spec's Mount already normalises // and trailing slashes, and refuses ..
     fails(r, bind("//etc//shadow/", true), "mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)");
     // views from inspect or hand-built keep the raw text: canonicalised here
-    fails(r, view().addMounts(MountView.bind("/srv/../etc/shadow", "/s").asReadOnly()).build(),
+    fails(r, view().addMount(MountView.bind("/srv/../etc/shadow", "/s").asReadOnly()).build(),
         "mounts[0].source must not be a sensitive host path: /srv/../etc/shadow (canonical /etc/shadow) (read-only)");
-    fails(r, view().addMounts(MountView.bind("/srv/app/../../sbin/", "/sbin")).build(),
+    fails(r, view().addMount(MountView.bind("/srv/app/../../sbin/", "/sbin")).build(),
         "mounts[0].source must not be a sensitive host path: /srv/app/../../sbin/ (canonical /sbin)");
-    fails(r, view().addMounts(MountView.bind("/../../..", "/host")).build(),
+    fails(r, view().addMount(MountView.bind("/../../..", "/host")).build(),
         "mounts[0].source must not be a sensitive host path: /../../.. (canonical /)");
-    passes(r, view().addMounts(MountView.bind("/etc-backup/../srv", "/s")).build());
-    passes(r, view().addMounts(MountView.bind("/etcetera", "/s")).build());
+    passes(r, view().addMount(MountView.bind("/etc-backup/../srv", "/s")).build());
+    passes(r, view().addMount(MountView.bind("/etcetera", "/s")).build());
   }
 
   @Test
@@ -308,15 +325,15 @@ class BuiltinRulesTest {
   @Test
   void mountPropagation() {
     Rule r = BuiltinRules.MOUNT_PROPAGATION;
-    passes(r, view().addMounts(new MountView("bind", "/srv", "/srv", false, "rprivate")).build());
-    fails(r, view().addMounts(new MountView("bind", "/srv", "/srv", false, "rshared")).build(),
+    passes(r, view().addMount(new MountView("bind", "/srv", "/srv", false, "rprivate")).build());
+    fails(r, view().addMount(new MountView("bind", "/srv", "/srv", false, "rshared")).build(),
         "mounts[0].propagation must not be shared: rshared (/srv)");
   }
 
   @Test
   void hostPathVolumes() {
     Rule r = BuiltinRules.HOST_PATH_VOLUMES;
-    passes(r, hardened().addMounts(Mount.volume("data", ContainerPath.of("/data")),
+    passes(r, hardened().addMount(Mount.volume("data", ContainerPath.of("/data")),
         Mount.tmpfs(ContainerPath.of("/tmp"))).build());
     fails(r, bind("/srv/app", true), "mounts[0] must be a volume or tmpfs, not bind: /srv/app:/mnt/x:ro");
   }
@@ -325,8 +342,8 @@ class BuiltinRulesTest {
 
   @Test
   void hostNamespaces() {
-    passes(BuiltinRules.HOST_NETWORK, hardened().network("bridge").build());
-    fails(BuiltinRules.HOST_NETWORK, hardened().network("host").hostNetworkAllowed(true).build(),
+    passes(BuiltinRules.HOST_NETWORK, hardened().network(NetworkMode.bridge()).build());
+    fails(BuiltinRules.HOST_NETWORK, hardened().allowHostNetwork().build(),
         "networkMode must not be host: host");
     passes(BuiltinRules.HOST_PID, view().pidMode("container:abc").build());
     fails(BuiltinRules.HOST_PID, view().pidMode("host").build(), "pidMode must not be host: host");
@@ -342,8 +359,8 @@ class BuiltinRulesTest {
   void defaultBridge() {
     Rule r = BuiltinRules.DEFAULT_BRIDGE;
     passes(r, hardened().build());
-    passes(r, hardened().network("appnet").build());
-    fails(r, hardened().network("bridge").build(), "networkMode must not be the default bridge docker0: bridge");
+    passes(r, hardened().network(NetworkMode.named("appnet")).build());
+    fails(r, hardened().network(NetworkMode.bridge()).build(), "networkMode must not be the default bridge docker0: bridge");
     fails(r, view().networkMode("default").build(), "networkMode must not be the default bridge docker0: default");
   }
 
@@ -356,7 +373,7 @@ class BuiltinRulesTest {
   }
 
   static SecureContainerSpec port(PortBinding p) {
-    return hardened().network("appnet").addPorts(p).build();
+    return hardened().network(NetworkMode.named("appnet")).addPort(p).build();
   }
 
   @Test
@@ -372,14 +389,14 @@ class BuiltinRulesTest {
   void portsAllInterfaces() {
     Rule r = BuiltinRules.PORTS_ALL_INTERFACES;
     passes(r, port(PortBinding.localhost(8080, 80)));
-    passes(r, port(new PortBinding("192.168.1.5", 8080, 80, "tcp")));
-    fails(r, port(new PortBinding("0.0.0.0", 8080, 80, "tcp")),
+    passes(r, port(new PortBinding("192.168.1.5", 8080, 80, PortBinding.Protocol.TCP)));
+    fails(r, port(new PortBinding("0.0.0.0", 8080, 80, PortBinding.Protocol.TCP)),
         "ports[0].hostIp must name an interface, not every interface: 0.0.0.0 (0.0.0.0:8080:80/tcp)");
-    fails(r, port(new PortBinding("::", 8080, 80, "tcp")),
+    fails(r, port(new PortBinding("::", 8080, 80, PortBinding.Protocol.TCP)),
         "ports[0].hostIp must name an interface, not every interface: :: ([::]:8080:80/tcp)");
-    fails(r, view().addPorts(new PortView("", 8080, 80, "tcp")).build(),
+    fails(r, view().addPort(new PortView("", 8080, 80, "tcp")).build(),
         "ports[0].hostIp must name an interface, not every interface: \"\" (:8080:80/tcp)");
-    fails(r, view().addPorts(new PortView("0:0:0:0:0:0:0:0", 8080, 80, "udp")).build(),
+    fails(r, view().addPort(new PortView("0:0:0:0:0:0:0:0", 8080, 80, "udp")).build(),
         "ports[0].hostIp must name an interface, not every interface: 0:0:0:0:0:0:0:0 ([0:0:0:0:0:0:0:0]:8080:80/udp)");
   }
 
@@ -387,10 +404,10 @@ class BuiltinRulesTest {
   void hostPorts() {
     Rule r = BuiltinRules.HOST_PORTS;
     passes(r, port(PortBinding.localhost(8080, 80)));
-    passes(r, port(new PortBinding("::1", 8080, 80, "tcp")));
-    fails(r, port(new PortBinding("192.168.1.5", 8080, 80, "tcp")),
+    passes(r, port(new PortBinding("::1", 8080, 80, PortBinding.Protocol.TCP)));
+    fails(r, port(new PortBinding("192.168.1.5", 8080, 80, PortBinding.Protocol.TCP)),
         "ports[0].hostIp must be a loopback address: 192.168.1.5 (192.168.1.5:8080:80/tcp)");
-    fails(r, view().addPorts(new PortView("", 8080, 80, "tcp")).build(),
+    fails(r, view().addPort(new PortView("", 8080, 80, "tcp")).build(),
         "ports[0].hostIp must be a loopback address: \"\" (:8080:80/tcp)");
   }
 
@@ -407,8 +424,8 @@ class BuiltinRulesTest {
   @Test
   void sysctls() {
     Rule r = BuiltinRules.SYSCTLS;
-    passes(r, view().putSysctls("net.ipv4.ping_group_range", "0 2147483647").build());
-    fails(r, view().putSysctls("kernel.msgmax", "65536").putSysctls("net.ipv4.tcp_syncookies", "1").build(),
+    passes(r, view().putSysctl("net.ipv4.ping_group_range", "0 2147483647").build());
+    fails(r, view().putSysctl("kernel.msgmax", "65536").putSysctl("net.ipv4.tcp_syncookies", "1").build(),
         "sysctls must be in the safe set: kernel.msgmax=65536");
   }
 
@@ -418,18 +435,18 @@ class BuiltinRulesTest {
   void memoryLimit() {
     Rule r = BuiltinRules.MEMORY_LIMIT;
     passes(r, hardened().build());
-    fails(r, hardened().memoryLimit(Optional.empty()).build(), "memory must be limited: unlimited");
+    fails(r, hardenedWithout("memoryLimit").build(), "memory must be limited: unlimited");
   }
 
   @Test
   void cpuLimitCountsAQuotaAloneAsALimit() {
     Rule r = BuiltinRules.CPU_LIMIT;
-    SecureContainerSpec.Builder none = hardened().cpuShares(java.util.OptionalInt.empty());
+    SecureContainerSpec.Builder none = hardenedWithout("cpuShares");
     passes(r, hardened().build());
     passes(r, none.cpuQuota(50_000).build());
-    passes(r, hardened().cpuShares(java.util.OptionalInt.empty()).nanoCpus(500_000_000L).build());
-    passes(r, hardened().cpuShares(java.util.OptionalInt.empty()).cpusetCpus(CpuSet.of(0)).build());
-    fails(r, hardened().cpuShares(java.util.OptionalInt.empty()).build(),
+    passes(r, hardenedWithout("cpuShares").nanoCpus(500_000_000L).build());
+    passes(r, hardenedWithout("cpuShares").cpusetCpus(CpuSet.of(0)).build());
+    fails(r, hardenedWithout("cpuShares").build(),
         "cpu must be limited or weighted: no cpu shares, quota, cpus or cpuset");
     fails(r, hardened().cpuShares(1024).build(),
         "cpu must be limited or weighted: cpu shares 1024 (the default), no quota, cpus or cpuset");
@@ -439,7 +456,7 @@ class BuiltinRulesTest {
   void pidsLimit() {
     Rule r = BuiltinRules.PIDS_LIMIT;
     passes(r, hardened().build());
-    fails(r, hardened().pidsLimit(-1).build(), "pidsLimit must be set: -1 (unlimited)");
+    fails(r, hardened().unlimitedPids().build(), "pidsLimit must be set: -1 (unlimited)");
     fails(r, view().pidsLimit(0).build(), "pidsLimit must be set: unlimited");
   }
 

@@ -21,7 +21,7 @@ class CapabilityMinimiserIT {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   SecureContainerSpec workload(String script) {
-    return SecureContainerSpec.builder().image(TestEngine.BUSYBOX).putLabels(PolicyTesting.TEST_LABEL, run)
+    return SecureContainerSpec.builder().image(TestEngine.BUSYBOX).putLabel(PolicyTesting.TEST_LABEL, run)
         .command("sh", "-c", script).build();
   }
 
@@ -64,7 +64,7 @@ class CapabilityMinimiserIT {
   void healthTestFindsNoCapabilityForTheHealthcheckedImage() {
     try (ContainerLauncher launcher = ContainerLauncher.connect(TestEngine.endpoint())) {
       SecureContainerSpec spec = SecureContainerSpec.builder().image(TestEngine.BUSYBOX_USER)
-          .putLabels(PolicyTesting.TEST_LABEL, run).command("sleep", "30").build();
+          .putLabel(PolicyTesting.TEST_LABEL, run).command("sleep", "30").build();
       CapabilityMinimiser.Result r = CapabilityMinimiser.builder().build()
           .minimise(spec, CapabilityMinimiser.becomesHealthy(launcher, TIMEOUT));
       print("healthy", r);

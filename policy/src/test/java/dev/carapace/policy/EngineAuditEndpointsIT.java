@@ -30,7 +30,7 @@ class EngineAuditEndpointsIT {
   void auditsOneContainerThrough(Endpoint endpoint) {
     try (ContainerLauncher launcher = TestEngine.launcher();
         RunningContainer c = launcher.launch(TestEngine.busybox("sleep", "30")
-            .putLabels(PolicyTesting.TEST_LABEL, run).build());
+            .putLabel(PolicyTesting.TEST_LABEL, run).build());
         EngineAudit audit = EngineAudit.connect(endpoint)) {
       PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(PolicyTesting.TEST_LABEL, run));
       assertEquals(1, report.containers().size(), report::toText);

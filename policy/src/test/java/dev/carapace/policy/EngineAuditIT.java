@@ -49,7 +49,7 @@ class EngineAuditIT {
         SecureContainerSpec hardenedSpec = SecureContainerSpec.builder()
             .image(TestEngine.BUSYBOX_USER)
             .name("carapace-policy-hardened-" + run.substring(0, 8))
-            .putLabels(PolicyTesting.TEST_LABEL, run)
+            .putLabel(PolicyTesting.TEST_LABEL, run)
             .command("sleep", "60")
             .memoryLimit(MemorySize.ofMebibytes(64))
             .cpuShares(512)

@@ -27,8 +27,8 @@ class InspectParsingTest {
     assertEquals("carapace-test/busybox:1", v.image());
     assertEquals(ContainerView.Origin.ENGINE, v.origin());
     assertEquals(Optional.of("0:0"), v.user());
-    assertEquals(List.of("CAP_SYS_ADMIN"), v.capAdd());
-    assertEquals(List.of(), v.capDrop());
+    assertEquals(List.of("CAP_SYS_ADMIN"), v.addedCapabilities());
+    assertEquals(List.of(), v.droppedCapabilities());
     assertEquals("host", v.pidMode());
     assertEquals(Optional.of(""), v.apparmorProfile());
     assertEquals(Optional.of(List.of()), v.maskedPaths());

@@ -28,7 +28,7 @@ class PolicyEnforcementIT {
   SecureContainerSpec.Builder hardened() {
     return SecureContainerSpec.builder()
         .image(TestEngine.BUSYBOX_USER)
-        .putLabels(PolicyTesting.TEST_LABEL, run)
+        .putLabel(PolicyTesting.TEST_LABEL, run)
         .memoryLimit(MemorySize.ofMebibytes(64))
         .cpuShares(512)
         .readOnlyRootFilesystem(true);
@@ -41,7 +41,7 @@ class PolicyEnforcementIT {
             .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).build())
             .build()) {
       SecureContainerSpec shadow = hardened().command("cat", "/etc/shadow")
-          .addMounts(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
+          .addMount(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
       long since = System.currentTimeMillis() / 1000 - 1;
       PolicyViolationException e = assertThrows(PolicyViolationException.class,
           () -> launcher.run(shadow, Duration.ofSeconds(20)));

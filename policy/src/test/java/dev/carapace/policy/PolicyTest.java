@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.Mount;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -30,7 +31,7 @@ class PolicyTest {
 
   static SecureContainerSpec shadow() {
     return BuiltinRulesTest.hardened()
-        .addMounts(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
+        .addMount(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
   }
 
   @Test
@@ -55,7 +56,7 @@ class PolicyTest {
         .addRule(NO_LATEST)
         .build();
     assertEquals(32, mine.rules().size());
-    PolicyReport r = mine.evaluate(BuiltinRulesTest.hardened().image("busybox:latest").network("bridge").build());
+    PolicyReport r = mine.evaluate(BuiltinRulesTest.hardened().image("busybox:latest").network(NetworkMode.bridge()).build());
     assertEquals(List.of("image must not be :latest: busybox:latest"),
         r.violations().stream().map(Violation::message).collect(Collectors.toList()));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.PortBinding;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,9 +43,9 @@ class SelinuxModuleIT {
   @Test
   void aModuleWithCapability2UdpAndNoCapabilitiesCompiles(@TempDir Path dir) throws Exception {
     SecureContainerSpec dns = SecureContainerSpec.builder().image("x")
-        .addCapAdd(Capability.NET_RAW, Capability.SYSLOG, Capability.SETUID)
-        .network("appnet")
-        .addPorts(PortBinding.localhost(8053, 53), new PortBinding("127.0.0.1", 5353, 53, "udp"),
+        .addCapability(Capability.NET_RAW, Capability.SYSLOG, Capability.SETUID)
+        .network(NetworkMode.named("appnet"))
+        .addPort(PortBinding.localhost(8053, 53), new PortBinding("127.0.0.1", 5353, 53, PortBinding.Protocol.UDP),
             PortBinding.localhost(9000, 9000), PortBinding.localhost(7000, 700))
         .build();
     compile(dir, SelinuxModule.of("carapace_dns", dns));

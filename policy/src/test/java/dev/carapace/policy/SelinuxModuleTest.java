@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.PortBinding;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,11 @@ class SelinuxModuleTest {
   static SecureContainerSpec apache() {
     return SecureContainerSpec.builder()
         .image("httpd:2.4")
-        .addCapAdd(Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.KILL, Capability.SETGID,
+        .addCapability(Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.KILL, Capability.SETGID,
             Capability.SETUID, Capability.NET_BIND_SERVICE, Capability.SYS_CHROOT, Capability.SYS_NICE,
             Capability.SYS_TTY_CONFIG)
-        .network("bridge")
-        .addPorts(PortBinding.localhost(8080, 80))
+        .network(NetworkMode.bridge())
+        .addPort(PortBinding.localhost(8080, 80))
         .build();
   }
 
@@ -53,9 +54,9 @@ class SelinuxModuleTest {
   @Test
   void portsMapToTheirPortTypesAndCapability2IsSeparate() {
     SecureContainerSpec spec = SecureContainerSpec.builder().image("x")
-        .addCapAdd(Capability.NET_RAW, Capability.SYSLOG)
-        .network("appnet")
-        .addPorts(PortBinding.localhost(8053, 53), new PortBinding("127.0.0.1", 5353, 53, "udp"),
+        .addCapability(Capability.NET_RAW, Capability.SYSLOG)
+        .network(NetworkMode.named("appnet"))
+        .addPort(PortBinding.localhost(8053, 53), new PortBinding("127.0.0.1", 5353, 53, PortBinding.Protocol.UDP),
             PortBinding.localhost(9000, 9000), PortBinding.localhost(7000, 700))
         .build();
     String te = SelinuxModule.of("dns", spec).debianSource();

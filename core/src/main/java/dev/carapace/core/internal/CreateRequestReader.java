@@ -12,6 +12,7 @@ import dev.carapace.core.ContainerPath;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.Seccomp;
@@ -86,7 +87,7 @@ public final class CreateRequestReader {
     if (cmd.getLabels() != null) {
       cmd.getLabels().forEach((k, v) -> {
         if (!k.startsWith(SecureContainerSpec.RESERVED_LABEL_PREFIX)) {
-          b.putLabels(k, v == null ? "" : v);
+          b.putLabel(k, v == null ? "" : v);
         }
       });
     }
@@ -122,10 +123,14 @@ public final class CreateRequestReader {
         b.memorySwap(MemorySize.ofBytes(hc.getMemorySwap()));
       }
     }
-    b.pidsLimit(positive(hc.getPidsLimit()) ? hc.getPidsLimit() : -1);
+    if (positive(hc.getPidsLimit())) {
+      b.pidsLimit(hc.getPidsLimit());
+    } else {
+      b.unlimitedPids();
+    }
     if (hc.getUlimits() != null) {
       for (com.github.dockerjava.api.model.Ulimit u : hc.getUlimits()) {
-        attempt(problems, () -> b.addUlimits(new Ulimit(u.getName(), u.getSoftLong(), u.getHardLong())));
+        attempt(problems, () -> b.addUlimit(new Ulimit(u.getName(), u.getSoftLong(), u.getHardLong())));
       }
     }
     if (hc.getLogConfig() != null && RawLogConfig.driverOf(hc.getLogConfig()) != null) {
@@ -136,12 +141,15 @@ public final class CreateRequestReader {
     b.readOnlyRootFilesystem(Boolean.TRUE.equals(hc.getReadonlyRootfs()));
     mounts(problems, b, hc);
 
-    String network = notBlank(hc.getNetworkMode()) && !hc.getNetworkMode().equals("default")
-        ? hc.getNetworkMode() : "bridge";
-    b.network(network);
-    if (network.equals("host")) {
-      b.hostNetworkAllowed(true); // allowed here so that the checks, not the reader, judge it
-    }
+    String network = notBlank(hc.getNetworkMode()) ? hc.getNetworkMode() : "bridge";
+    attempt(problems, () -> {
+      NetworkMode mode = NetworkMode.parse(network);
+      if (mode.kind() == NetworkMode.Kind.HOST) {
+        b.allowHostNetwork(); // allowed here so that the checks, not the reader, judge it
+      } else {
+        b.network(mode);
+      }
+    });
     ports(problems, b, cmd, hc);
     if (Boolean.TRUE.equals(hc.getInit())) {
       b.init(true);
@@ -160,13 +168,15 @@ public final class CreateRequestReader {
       add.remove("ALL");
     }
     boolean dropAll = drop.remove("ALL");
-    b.dropAllCapabilities(dropAll);
+    if (!dropAll) {
+      b.keepDockerDefaultCapabilities();
+    }
     for (String n : add) {
-      attempt(problems, () -> b.addCapAdd(Capability.parse(n)));
+      attempt(problems, () -> b.addCapability(Capability.parse(n)));
     }
     if (!dropAll) {
       for (String n : drop) {
-        attempt(problems, () -> b.addCapDrop(Capability.parse(n)));
+        attempt(problems, () -> b.dropCapability(Capability.parse(n)));
       }
     }
   }
@@ -182,14 +192,18 @@ public final class CreateRequestReader {
   }
 
   private static void securityOpts(List<String> problems, SecureContainerSpec.Builder b, List<String> opts) {
-    b.noNewPrivileges(false);  // as the engine: only an explicit option sets it
-    attempt(problems, () -> SecurityOptions.apply("securityOpt", opts == null ? List.of() : opts, b, value -> {
-      if (!value.startsWith("{")) {
-        throw new IllegalArgumentException("securityOpt seccomp must be unconfined or an inline JSON profile: "
-            + "seccomp=" + value);
+    attempt(problems, () -> {
+      boolean noNewPrivileges = SecurityOptions.apply("securityOpt", opts == null ? List.of() : opts, b, value -> {
+        if (!value.startsWith("{")) {
+          throw new IllegalArgumentException("securityOpt seccomp must be unconfined or an inline JSON profile: "
+              + "seccomp=" + value);
+        }
+        return Seccomp.profileJson(value);
+      });
+      if (!noNewPrivileges) {
+        b.allowPrivilegeEscalation(); // as the engine: only an explicit option sets it
       }
-      return Seccomp.profileJson(value);
-    }));
+    });
   }
 
   private static void mounts(List<String> problems, SecureContainerSpec.Builder b, HostConfig hc) {
@@ -201,7 +215,7 @@ public final class CreateRequestReader {
         attempt(problems, () -> {
           Mount m = source.startsWith("/") ? Mount.bind(source, ContainerPath.of(target))
               : Mount.volume(source, ContainerPath.of(target));
-          b.addMounts(ro ? m.asReadOnly() : m);
+          b.addMount(ro ? m.asReadOnly() : m);
         });
       }
     }
@@ -225,7 +239,7 @@ public final class CreateRequestReader {
               throw new IllegalArgumentException("mount type cannot be expressed by a SecureContainerSpec: "
                   + type + " at " + m.getTarget());
           }
-          b.addMounts(ro ? mount.asReadOnly() : mount);
+          b.addMount(ro ? mount.asReadOnly() : mount);
         });
       }
     }
@@ -242,7 +256,7 @@ public final class CreateRequestReader {
             }
           }
           Mount m = new Mount(Mount.Type.TMPFS, "", ContainerPath.of(t.getKey()), ro, size);
-          b.addMounts(m);
+          b.addMount(m);
         });
       }
     }
@@ -290,7 +304,8 @@ public final class CreateRequestReader {
     } else {
       throw new IllegalArgumentException("port host port must be one number, not a range: " + spec);
     }
-    return new PortBinding(ip, hostPort, exposed.getPort(), exposed.getProtocol().toString());
+    return new PortBinding(ip, hostPort, exposed.getPort(),
+        PortBinding.Protocol.parse(exposed.getProtocol().toString()));
   }
 
   private static void hostNamespace(List<String> problems, String what, String mode) {

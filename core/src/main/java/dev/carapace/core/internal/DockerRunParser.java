@@ -7,6 +7,7 @@ import dev.carapace.core.HealthCheck;
 import dev.carapace.core.InvalidSpecException;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
@@ -76,11 +77,10 @@ public final class DockerRunParser {
       Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
 
   private final Map<String, String> environment;
+  // docker run's own defaults: Docker's capabilities, privilege escalation, the bridge, no pids limit
   private final SecureContainerSpec.Builder builder = SecureContainerSpec.builder()
-      .dropAllCapabilities(false)
-      .noNewPrivileges(false)
-      .network("bridge")
-      .pidsLimit(-1);
+      .network(NetworkMode.bridge())
+      .unlimitedPids();
   private boolean dropAll;
   private final Set<Capability> capAdd = EnumSet.noneOf(Capability.class);
   private final Set<Capability> capDrop = EnumSet.noneOf(Capability.class);
@@ -294,7 +294,11 @@ public final class DockerRunParser {
         break;
       case "--pids-limit":
         long pids = whole(spelled, value);
-        builder.pidsLimit(pids == 0 ? -1 : pids); // Docker reads 0 as no limit
+        if (pids <= 0) {
+          builder.unlimitedPids(); // Docker reads 0 and -1 as no limit
+        } else {
+          builder.pidsLimit(pids);
+        }
         break;
       case "--ulimit":
         Ulimit u = checked(spelled, () -> Ulimit.parse(value));
@@ -631,7 +635,7 @@ public final class DockerRunParser {
     int hostPort = hc[0].isEmpty() ? 0 : wholeInt(flag + " host port", hc[0]);
     int containerPort = wholeInt(flag + " container port", hc[1]);
     String proto = protocol;
-    return checked(flag, () -> new PortBinding(ip, hostPort, containerPort, proto));
+    return checked(flag, () -> new PortBinding(ip, hostPort, containerPort, PortBinding.Protocol.parse(proto)));
   }
 
   /** Parses Go's {@code time.ParseDuration} syntax: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}. */
@@ -679,21 +683,28 @@ public final class DockerRunParser {
   }
 
   private SecureContainerSpec finish() {
-    builder.dropAllCapabilities(dropAll);
     if (!dropAll) {
-      builder.addAllCapDrop(capDrop); // with ALL, named drops are already dropped
+      builder.keepDockerDefaultCapabilities();
+      builder.dropCapability(capDrop.toArray(new Capability[0])); // with ALL, named drops are already dropped
     }
-    builder.addAllCapAdd(capAdd);
+    builder.addAllCapabilities(capAdd);
     builder.putAllEnv(env);
     builder.putAllLabels(labels);
     builder.addAllUlimits(ulimits.values());
     builder.addAllMounts(mounts);
     builder.addAllPorts(ports);
     if (network != null) {
-      builder.network(network);
-      builder.hostNetworkAllowed(network.equals("host")); // asked for on the command line
+      String value = network;
+      NetworkMode mode = checked("--network", () -> NetworkMode.parse(value));
+      if (mode.kind() == NetworkMode.Kind.HOST) {
+        builder.allowHostNetwork(); // asked for on the command line
+      } else {
+        builder.network(mode);
+      }
     }
-    SecurityOptions.apply("--security-opt", securityOptions, builder, v -> seccomp("--security-opt", v));
+    if (!SecurityOptions.apply("--security-opt", securityOptions, builder, v -> seccomp("--security-opt", v))) {
+      builder.allowPrivilegeEscalation(); // docker run's default
+    }
     if (logDriver != null) {
       String driver = logDriver;
       checked("--log-driver", () -> new LogConfig(driver, Map.of()));
@@ -702,7 +713,10 @@ public final class DockerRunParser {
       throw new IllegalArgumentException("--log-opt needs --log-driver: " + logOptions.keySet()
           + " (Carapace does not guess the engine's default driver)");
     }
-    builder.healthCheck(Optional.ofNullable(healthCheck()));
+    HealthCheck health = healthCheck();
+    if (health != null) {
+      builder.healthCheck(health);
+    }
     return builder.build();
   }
 

@@ -54,11 +54,11 @@ public final class DockerRunRenderer {
     if (s.dropAllCapabilities()) {
       flag("--cap-drop", "ALL");
     } else {
-      for (Capability c : sorted(s.capDrop())) {
+      for (Capability c : sorted(s.droppedCapabilities())) {
         flag("--cap-drop", c.name());
       }
     }
-    for (Capability c : sorted(s.capAdd())) {
+    for (Capability c : sorted(s.addedCapabilities())) {
       flag("--cap-add", c.name());
     }
     if (s.noNewPrivileges()) {
@@ -70,7 +70,7 @@ public final class DockerRunRenderer {
     if (s.readOnlyRootFilesystem()) {
       out.add("--read-only");
     }
-    flag("--network", s.network());
+    flag("--network", s.network().toString());
     for (PortBinding p : s.ports()) {
       flag("-p", p.toString());
     }
@@ -84,7 +84,7 @@ public final class DockerRunRenderer {
     s.cpuPeriod().ifPresent(v -> flag("--cpu-period", Long.toString(v)));
     s.memoryLimit().ifPresent(v -> flag("--memory", v.toDockerString()));
     s.memorySwap().ifPresent(v -> flag("--memory-swap", v.toDockerString()));
-    flag("--pids-limit", Long.toString(s.pidsLimit()));
+    flag("--pids-limit", Long.toString(s.pidsLimit().orElse(-1)));
     for (Ulimit u : s.ulimits()) {
       flag("--ulimit", u.toString());
     }

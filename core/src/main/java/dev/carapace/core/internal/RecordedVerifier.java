@@ -31,11 +31,11 @@ public final class RecordedVerifier {
     if (spec.dropAllCapabilities()) {
       askedDrop.add("ALL");
     } else {
-      spec.capDrop().forEach(c -> askedDrop.add(c.name()));
+      spec.droppedCapabilities().forEach(c -> askedDrop.add(c.name()));
     }
     compare(out, "CapDrop", capNames(hc.path("CapDrop")), askedDrop);
     Set<String> askedAdd = new TreeSet<>();
-    spec.capAdd().forEach(c -> askedAdd.add(c.name()));
+    spec.addedCapabilities().forEach(c -> askedAdd.add(c.name()));
     compare(out, "CapAdd", capNames(hc.path("CapAdd")), askedAdd);
     if (hc.path("Privileged").asBoolean(false)) {
       out.add("Privileged recorded true, asked false");
@@ -68,9 +68,9 @@ public final class RecordedVerifier {
     spec.memorySwap().ifPresent(m -> compare(out, "MemorySwap", number(hc, "MemorySwap"), m.bytes()));
     // the engine records "no limit" (-1) as null or 0
     Long pids = number(hc, "PidsLimit");
-    compare(out, "PidsLimit", pids == null || pids <= 0 ? Long.valueOf(-1) : pids, spec.pidsLimit());
+    compare(out, "PidsLimit", pids == null || pids <= 0 ? Long.valueOf(-1) : pids, spec.pidsLimit().orElse(-1));
     compare(out, "ReadonlyRootfs", hc.path("ReadonlyRootfs").asBoolean(false), spec.readOnlyRootFilesystem());
-    compare(out, "NetworkMode", text(hc, "NetworkMode"), spec.network());
+    compare(out, "NetworkMode", text(hc, "NetworkMode"), spec.network().toString());
     spec.logConfig().ifPresent(l -> {
       JsonNode recorded = hc.path("LogConfig");
       compare(out, "LogConfig.Type", text(recorded, "Type"), l.driver());

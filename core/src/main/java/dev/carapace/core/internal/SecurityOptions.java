@@ -17,15 +17,18 @@ final class SecurityOptions {
   private SecurityOptions() {}
 
   /**
-   * Applies {@code opts} to {@code b}; the caller sets the defaults first.
+   * Applies {@code opts} to {@code b}, but for no-new-privileges, which a builder only loosens: the
+   * caller calls {@code allowPrivilegeEscalation()} when this returns {@code false}.
    *
    * @param attribute how errors name the source: {@code --security-opt}, {@code securityOpt}
    * @param seccomp turns a value after {@code seccomp=} (other than unconfined and builtin) into a profile
+   * @return whether the options ask for no-new-privileges (the last one that names it wins)
    * @throws IllegalArgumentException {@code <attribute> <rule>: <value>} for the first bad option
    */
-  static void apply(String attribute, List<String> opts, SecureContainerSpec.Builder b,
+  static boolean apply(String attribute, List<String> opts, SecureContainerSpec.Builder b,
       Function<String, Seccomp> seccomp) {
     List<String> labels = new ArrayList<>();
+    boolean noNewPrivileges = false;
     for (String opt : opts) {
       String key;
       String value;
@@ -45,7 +48,7 @@ final class SecurityOptions {
       }
       switch (key) {
         case "no-new-privileges":
-          b.noNewPrivileges(Boolean.parseBoolean(DockerRunParser.bool(attribute + " no-new-privileges", value)));
+          noNewPrivileges = Boolean.parseBoolean(DockerRunParser.bool(attribute + " no-new-privileges", value));
           break;
         case "seccomp":
           b.seccomp(value.equals("unconfined") ? Seccomp.unconfined()
@@ -69,5 +72,6 @@ final class SecurityOptions {
         throw new IllegalArgumentException(attribute + ": " + e.getMessage(), e);
       }
     }
+    return noNewPrivileges;
   }
 }

@@ -72,11 +72,11 @@ public final class SpecTranslator {
     hc.withPrivileged(false);
     if (spec.dropAllCapabilities()) {
       hc.withCapDrop(Capability.ALL);
-    } else if (!spec.capDrop().isEmpty()) {
-      hc.withCapDrop(capabilities(spec.capDrop()));
+    } else if (!spec.droppedCapabilities().isEmpty()) {
+      hc.withCapDrop(capabilities(spec.droppedCapabilities()));
     }
-    if (!spec.capAdd().isEmpty()) {
-      hc.withCapAdd(capabilities(spec.capAdd()));
+    if (!spec.addedCapabilities().isEmpty()) {
+      hc.withCapAdd(capabilities(spec.addedCapabilities()));
     }
     List<String> securityOpts = new ArrayList<>();
     if (hc.getSecurityOpts() != null) {
@@ -97,7 +97,7 @@ public final class SpecTranslator {
     spec.nanoCpus().ifPresent(hc::withNanoCPUs);
     spec.memoryLimit().ifPresent(m -> hc.withMemory(m.bytes()));
     spec.memorySwap().ifPresent(m -> hc.withMemorySwap(m.bytes()));
-    hc.withPidsLimit(spec.pidsLimit());
+    hc.withPidsLimit(spec.pidsLimit().orElse(-1));
     if (!spec.ulimits().isEmpty()) {
       List<Ulimit> ulimits = new ArrayList<>();
       for (dev.carapace.core.Ulimit u : spec.ulimits()) {
@@ -132,7 +132,7 @@ public final class SpecTranslator {
     if (!tmpfs.isEmpty()) {
       hc.withTmpFs(tmpfs);
     }
-    hc.withNetworkMode(spec.network());
+    hc.withNetworkMode(spec.network().toString());
     if (!spec.ports().isEmpty()) {
       Ports ports = hc.getPortBindings() == null ? new Ports() : hc.getPortBindings();
       for (dev.carapace.core.PortBinding p : spec.ports()) {
@@ -183,16 +183,16 @@ public final class SpecTranslator {
   }
 
   static ExposedPort exposedPort(dev.carapace.core.PortBinding p) {
-    return new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+    return new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol().dockerName()));
   }
 
   static RestartPolicy restartPolicy(dev.carapace.core.RestartPolicy r) {
-    switch (r.name()) {
-      case "always":
+    switch (r.kind()) {
+      case ALWAYS:
         return RestartPolicy.alwaysRestart();
-      case "unless-stopped":
+      case UNLESS_STOPPED:
         return RestartPolicy.unlessStoppedRestart();
-      case "on-failure":
+      case ON_FAILURE:
         return RestartPolicy.onFailureRestart(r.maxRetries());
       default:
         return RestartPolicy.noRestart();

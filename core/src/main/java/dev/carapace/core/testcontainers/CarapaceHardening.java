@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import dev.carapace.core.LaunchCheck;
 import dev.carapace.core.LaunchException;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.internal.CreateRequestReader;
 import dev.carapace.core.internal.RawLogConfig;
@@ -150,9 +151,14 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
 
   private void harden(CreateContainerCmd cmd) {
     HostConfig hc = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
+    // ports, restart policy and (unless the profile names one) the network are Testcontainers' own
     String network = hc.getNetworkMode();
-    SpecTranslator.applyTo(applicable(profile), hc);
-    if (profile.network().equals("none")) {
+    com.github.dockerjava.api.model.Ports ports = hc.getPortBindings();
+    com.github.dockerjava.api.model.RestartPolicy restart = hc.getRestartPolicy();
+    SpecTranslator.applyTo(profile, hc);
+    hc.withPortBindings(ports);
+    hc.withRestartPolicy(restart);
+    if (profile.network().kind() == NetworkMode.Kind.NONE) {
       hc.withNetworkMode(network);
     }
     if (hc.getSecurityOpts() != null) {
@@ -170,15 +176,6 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
     labels.putAll(profile.labels());
     labels.put(HARDENED_LABEL, "true");
     cmd.withLabels(labels);
-  }
-
-  /** The profile without what belongs to Testcontainers. */
-  private static SecureContainerSpec applicable(SecureContainerSpec profile) {
-    SecureContainerSpec.Builder b = profile.toBuilder().ports(List.of()).restartPolicy(Optional.empty());
-    if (profile.network().equals("none")) {
-      b.network("bridge"); // restored to Testcontainers' own after translation
-    }
-    return b.build();
   }
 
   /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The verifier on inspect JSON shaped as engine 20.10 records it. */
 class RecordedVerifierTest {
   private static final SecureContainerSpec SPEC = SecureContainerSpec.builder().image("busybox")
-      .addCapAdd("NET_RAW").cpusetCpus(CpuSet.parse("0,1")).cpuShares(512).user("1000").build();
+      .addCapability("NET_RAW").cpusetCpus(CpuSet.parse("0,1")).cpuShares(512).user("1000").build();
 
   private static List<String> verify(String hostConfig, String config) throws Exception {
     return RecordedVerifier.mismatches(SPEC, new ObjectMapper().readTree(

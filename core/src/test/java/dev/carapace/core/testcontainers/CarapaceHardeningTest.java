@@ -24,6 +24,7 @@ import dev.carapace.core.LaunchException;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,18 +87,18 @@ class CarapaceHardeningTest {
 
     CreateContainerCmd other = testcontainersRequest();
     other.getHostConfig().withNetworkMode("tc-net");
-    CarapaceHardening.of(SecureContainerSpec.builder().image(IMAGE).network("bridge").build()).accept(other);
+    CarapaceHardening.of(SecureContainerSpec.builder().image(IMAGE).network(NetworkMode.bridge()).build()).accept(other);
     assertEquals("bridge", other.getHostConfig().getNetworkMode());
   }
 
   @Test
   void appliesUserLabelsResourcesMountsAndLogDriverButNotTheProfilesImageOrCommand() {
     SecureContainerSpec profile = SecureContainerSpec.builder().image("ignored:1").command("ignored")
-        .user("1000:1000").putLabels("tier", "test").putEnv("IGNORED", "x")
+        .user("1000:1000").putLabel("tier", "test").putEnv("IGNORED", "x")
         .memoryLimit(MemorySize.ofMebibytes(64)).cpuShares(512).readOnlyRootFilesystem(true)
-        .addMounts(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
+        .addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
         .logConfig(LogConfig.jsonFile(MemorySize.ofMebibytes(1), 2))
-        .addCapAdd("NET_RAW").build();
+        .addCapability("NET_RAW").build();
     CreateContainerCmd cmd = testcontainersRequest();
     CarapaceHardening.of(profile).accept(cmd);
     HostConfig hc = cmd.getHostConfig();
@@ -119,7 +120,7 @@ class CarapaceHardeningTest {
   @Test
   void appliedTwiceGivesTheSameRequest() {
     SecureContainerSpec profile = SecureContainerSpec.builder().image(IMAGE)
-        .addMounts(Mount.volume("cache", ContainerPath.of("/cache"))).build();
+        .addMount(Mount.volume("cache", ContainerPath.of("/cache"))).build();
     CreateContainerCmd cmd = testcontainersRequest();
     CarapaceHardening.of(profile).accept(cmd);
     String once = cmd.getHostConfig().toString();
@@ -138,11 +139,11 @@ class CarapaceHardeningTest {
     assertEquals(Map.of("MODE", "test"), s.env());
     assertEquals(List.of(Mount.bind("/srv/config", ContainerPath.of("/config")).asReadOnly()), s.mounts());
     assertEquals("[0.0.0.0::8080/tcp]", s.ports().toString());
-    assertEquals("bridge", s.network());
+    assertEquals(NetworkMode.bridge(), s.network());
     assertTrue(s.dropAllCapabilities());
     assertTrue(s.effectiveCapabilities().isEmpty());
     assertTrue(s.noNewPrivileges());
-    assertEquals(1024, s.pidsLimit());
+    assertEquals(java.util.OptionalLong.of(1024), s.pidsLimit());
     assertEquals(Map.of("team", "payments"), s.labels(), "Carapace's own label is not the user's");
   }
 

@@ -273,17 +273,17 @@ public final class BuiltinRules {
         if (c.privileged()) {
           return; // the privileged rule reports it
         }
-        if (Parsing.namesAll(c.capAdd())) {
+        if (Parsing.namesAll(c.addedCapabilities())) {
           f.violation("capAdd", "must not add capabilities beyond Docker's defaults", "ALL");
         } else {
           Set<Capability> extra = EnumSet.noneOf(Capability.class);
-          extra.addAll(Parsing.capabilities(c.capAdd()));
+          extra.addAll(Parsing.capabilities(c.addedCapabilities()));
           extra.removeAll(Capability.dockerDefaults());
           if (!extra.isEmpty()) {
             f.violation("capAdd", "must not add capabilities beyond Docker's defaults", sorted(extra));
           }
         }
-        if (c.capDrop().isEmpty()) {
+        if (c.droppedCapabilities().isEmpty()) {
           f.violation("capDrop", "must drop the capabilities the workload does not need",
               "none dropped (Docker's 14 defaults kept)");
         }
@@ -296,12 +296,12 @@ public final class BuiltinRules {
       .addStandard(BASELINE + "Capabilities")
       .remedy("add only " + sorted(BASELINE_CAPABILITIES) + " (NET_RAW is not among them)")
       .check((c, f) -> {
-        if (Parsing.namesAll(c.capAdd())) {
+        if (Parsing.namesAll(c.addedCapabilities())) {
           f.violation("capAdd", "must add only capabilities the baseline allows", "ALL");
           return;
         }
         Set<Capability> extra = EnumSet.noneOf(Capability.class);
-        extra.addAll(Parsing.capabilities(c.capAdd()));
+        extra.addAll(Parsing.capabilities(c.addedCapabilities()));
         extra.removeAll(BASELINE_CAPABILITIES);
         if (!extra.isEmpty()) {
           f.violation("capAdd", "must add only capabilities the baseline allows", sorted(extra));
@@ -315,15 +315,15 @@ public final class BuiltinRules {
       .addStandard(RESTRICTED + "Capabilities")
       .remedy("keep dropAllCapabilities(true) (--cap-drop ALL) and add at most NET_BIND_SERVICE")
       .check((c, f) -> {
-        if (!Parsing.namesAll(c.capDrop())) {
-          f.violation("capDrop", "must include ALL", c.capDrop().toString());
+        if (!Parsing.namesAll(c.droppedCapabilities())) {
+          f.violation("capDrop", "must include ALL", c.droppedCapabilities().toString());
         }
-        if (Parsing.namesAll(c.capAdd())) {
+        if (Parsing.namesAll(c.addedCapabilities())) {
           f.violation("capAdd", "must add only NET_BIND_SERVICE", "ALL");
           return;
         }
         Set<Capability> extra = EnumSet.noneOf(Capability.class);
-        extra.addAll(Parsing.capabilities(c.capAdd()));
+        extra.addAll(Parsing.capabilities(c.addedCapabilities()));
         extra.remove(Capability.NET_BIND_SERVICE);
         if (!extra.isEmpty()) {
           f.violation("capAdd", "must add only NET_BIND_SERVICE", sorted(extra));

@@ -51,8 +51,8 @@ public final class InspectParser {
         .origin(ContainerView.Origin.ENGINE)
         .user(config.path("User").asText(""))
         .privileged(host.path("Privileged").asBoolean(false))
-        .addAllCapAdd(strings(host.path("CapAdd")))
-        .addAllCapDrop(strings(host.path("CapDrop")))
+        .addAllAddedCapabilities(strings(host.path("CapAdd")))
+        .addAllDroppedCapabilities(strings(host.path("CapDrop")))
         .addAllSecurityOpts(strings(host.path("SecurityOpt")))
         .networkMode(host.path("NetworkMode").asText("default"))
         .pidMode(host.path("PidMode").asText(""))
@@ -90,23 +90,23 @@ public final class InspectParser {
           + d.path("CgroupPermissions").asText(""));
     }
     for (JsonNode u : host.path("Ulimits")) {
-      b.addUlimits(u.path("Name").asText("") + "=" + u.path("Soft").asLong() + ":" + u.path("Hard").asLong());
+      b.addUlimit(u.path("Name").asText("") + "=" + u.path("Soft").asLong() + ":" + u.path("Hard").asLong());
     }
     for (JsonNode m : root.path("Mounts")) {
       String type = m.path("Type").asText("bind");
       String source = type.equals("volume") ? m.path("Name").asText("") : m.path("Source").asText("");
-      b.addMounts(new MountView(type, source, m.path("Destination").asText(""),
+      b.addMount(new MountView(type, source, m.path("Destination").asText(""),
           !m.path("RW").asBoolean(true), m.path("Propagation").asText("")));
     }
     for (Map.Entry<String, String> t : stringMap(host.path("Tmpfs")).entrySet()) {
-      b.addMounts(new MountView("tmpfs", "", t.getKey(), t.getValue().matches("(^|.*,)ro(,.*|$)"), ""));
+      b.addMount(new MountView("tmpfs", "", t.getKey(), t.getValue().matches("(^|.*,)ro(,.*|$)"), ""));
     }
     for (Map.Entry<String, JsonNode> e : host.path("PortBindings").properties()) {
       String[] portProto = e.getKey().split("/", 2);
       int containerPort = parseInt(portProto[0]);
       String proto = portProto.length > 1 ? portProto[1] : "tcp";
       for (JsonNode binding : e.getValue()) {
-        b.addPorts(new PortView(binding.path("HostIp").asText(""), parseInt(binding.path("HostPort").asText("0")),
+        b.addPort(new PortView(binding.path("HostIp").asText(""), parseInt(binding.path("HostPort").asText("0")),
             containerPort, proto));
       }
     }

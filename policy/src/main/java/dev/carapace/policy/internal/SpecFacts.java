@@ -25,37 +25,37 @@ public final class SpecFacts {
         .user(spec.user())
         .imageFacts(image)
         .securityOpts(spec.securityOpts())
-        .networkMode(spec.network())
+        .networkMode(spec.network().toString())
         .memory(spec.memoryLimit().map(MemorySize::bytes).orElse(0L))
         .cpuShares(spec.cpuShares().orElse(0))
         .cpuQuota(spec.cpuQuota().orElse(0))
         .cpuPeriod(spec.cpuPeriod().orElse(0))
         .nanoCpus(spec.nanoCpus().orElse(0))
         .cpusetCpus(spec.cpusetCpus().map(Object::toString).orElse(""))
-        .pidsLimit(spec.pidsLimit())
+        .pidsLimit(spec.pidsLimit().orElse(-1))
         .readOnlyRootfs(spec.readOnlyRootFilesystem())
         .apparmorProfile(spec.apparmorProfile())
         .healthcheck(spec.healthCheck().map(HealthCheck::test));
-    for (Capability c : spec.capAdd()) {
-      b.addCapAdd(c.name());
+    for (Capability c : spec.addedCapabilities()) {
+      b.addAddedCapability(c.name());
     }
     if (spec.dropAllCapabilities()) {
-      b.addCapDrop("ALL");
+      b.addDroppedCapability("ALL");
     } else {
-      for (Capability c : spec.capDrop()) {
-        b.addCapDrop(c.name());
+      for (Capability c : spec.droppedCapabilities()) {
+        b.addDroppedCapability(c.name());
       }
     }
     for (Mount m : spec.mounts()) {
-      b.addMounts(new MountView(m.type().dockerName(), m.source(), m.target().toString(), m.readOnly(), ""));
+      b.addMount(new MountView(m.type().dockerName(), m.source(), m.target().toString(), m.readOnly(), ""));
     }
     for (PortBinding p : spec.ports()) {
-      b.addPorts(new PortView(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol()));
+      b.addPort(new PortView(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol().dockerName()));
     }
-    spec.restartPolicy().ifPresent(r -> b.restartPolicy(r.name()).restartMaxRetries(r.maxRetries()));
+    spec.restartPolicy().ifPresent(r -> b.restartPolicy(r.kind().dockerName()).restartMaxRetries(r.maxRetries()));
     spec.logConfig().ifPresent(l -> b.logDriver(l.driver()).putAllLogOptions(l.options()));
     for (Ulimit u : spec.ulimits()) {
-      b.addUlimits(u.toString());
+      b.addUlimit(u.toString());
     }
     return b.build();
   }
