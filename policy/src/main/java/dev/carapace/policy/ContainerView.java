@@ -1,8 +1,6 @@
 package dev.carapace.policy;
 
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.policy.internal.InspectParser;
-import dev.carapace.policy.internal.SpecFacts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -6,7 +6,6 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.CarapaceException;
 import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
-import dev.carapace.policy.internal.InspectParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -17,7 +17,7 @@ import java.util.Optional;
  * Policy mine = Policy.builder("acme")
  *     .addProfile(Profiles.podSecurityRestricted())
  *     .addProfile(Profiles.cisDocker())
- *     .removeRule("cis-5.29-default-bridge")   // we publish through docker0 on purpose
+ *     .removeRule("default-bridge")   // we publish through docker0 on purpose
  *     .addRule(noLatest)
  *     .build();
  * PolicyReport report = mine.evaluate(spec);

@@ -1,6 +1,5 @@
 package dev.carapace.policy;
 
-import dev.carapace.policy.internal.ReportRenderer;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -87,11 +86,11 @@ public final class PolicyReport {
    * A readable report:
    *
    * <pre>
-   * Policy carapace-default: 1 container, 34 rules, 1 violation, 0 notes
-   * container app (carapace-test/busybox:1, spec): 1 violation
-   *   [CRITICAL] cis-5.5-sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)
-   *       standards: CIS Docker 1.6 5.5; Docker in Practice
-   *       remedy: ...
+   * Policy cis-docker-1.6: 1 container, 25 rules, 1 violation, 0 notes
+   * container app (carapace-test/busybox:1) [spec]: 1 violation
+   *   [CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)
+   *       standards: CIS Docker 1.6 5.5; Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow
+   *       remedy: mount only the application's own host folders, or use a named volume; ...
    * </pre>
    */
   public String toText() {

@@ -7,7 +7,7 @@ import dev.carapace.core.CarapaceException;
  * container exists; holds the full report.
  *
  * <pre>
- * policy carapace-default refused carapace-test/busybox:1 (1 violation):
+ * policy cis-docker-1.6 refused carapace-test/busybox:1 (1 violation):
  *   [CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)
  *       remedy: ...
  * </pre>

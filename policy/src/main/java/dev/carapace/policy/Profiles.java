@@ -1,6 +1,5 @@
 package dev.carapace.policy;
 
-import dev.carapace.policy.internal.BuiltinRules;
 import java.util.List;
 import java.util.Set;
 

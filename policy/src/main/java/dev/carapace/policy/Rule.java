@@ -75,7 +75,7 @@ public final class Rule {
     void note(String reason);
   }
 
-  /** The unique id, e.g. {@code cis-5.5-sensitive-mounts}. */
+  /** The unique id, e.g. {@code sensitive-mounts}. */
   public String id() {
     return id;
   }

@@ -15,7 +15,6 @@ import dev.carapace.core.Seccomp;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
-import dev.carapace.policy.internal.BuiltinRules;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;

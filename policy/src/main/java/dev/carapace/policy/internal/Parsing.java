@@ -6,7 +6,6 @@ import dev.carapace.core.Capability;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,7 +34,7 @@ public final class Parsing {
    * Splits a security option into key and value at the first {@code =} (or {@code :}, the old
    * spelling); the value is null for a bare key.
    */
-  static String[] keyValue(String opt) {
+  public static String[] keyValue(String opt) {
     int eq = opt.indexOf('=');
     int colon = opt.indexOf(':');
     int at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
@@ -132,7 +131,7 @@ public final class Parsing {
   }
 
   /** The user part of {@code user[:group]}, trimmed. */
-  public static String userPart(String user) {
+  private static String userPart(String user) {
     String u = user.trim();
     int colon = u.indexOf(':');
     return colon < 0 ? u : u.substring(0, colon).trim();
@@ -151,12 +150,6 @@ public final class Parsing {
       return u.chars().allMatch(c -> c == '0');
     }
     return false;
-  }
-
-  /** A capability name as Docker spells it: upper case, no {@code CAP_} prefix. */
-  public static String capabilityName(String raw) {
-    String n = raw.trim().toUpperCase(Locale.ROOT);
-    return n.startsWith("CAP_") ? n.substring(4) : n;
   }
 
   /** Parses names leniently; {@code ALL} and unknown names are skipped. */
@@ -185,21 +178,6 @@ public final class Parsing {
       }
     }
     return false;
-  }
-
-  /** The capabilities the container's processes get, as the engine computes them. */
-  public static Set<Capability> effectiveCapabilities(boolean privileged, List<String> capAdd,
-      List<String> capDrop) {
-    if (privileged || namesAll(capAdd)) {
-      return EnumSet.allOf(Capability.class);
-    }
-    EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
-    if (!namesAll(capDrop)) {
-      caps.addAll(Capability.dockerDefaults());
-      caps.removeAll(capabilities(capDrop));
-    }
-    caps.addAll(capabilities(capAdd));
-    return caps;
   }
 
   /**

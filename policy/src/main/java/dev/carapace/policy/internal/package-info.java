@@ -1,5 +1,10 @@
 /**
- * Not API: the policy module's parsers, renderers and built-in rule definitions. Reach the rules
- * through {@link dev.carapace.policy.Profiles}; these types may change in any release.
+ * Not API: helpers that read Docker's raw values (security options, capability names, host IPs,
+ * host paths) the way the engine does. They may change in any release.
+ *
+ * <p>Nothing here uses a type of {@code dev.carapace.policy}: that package depends on this one,
+ * never the reverse, so the two form no cycle. Code that needs the public types (the built-in
+ * rules, the spec and inspect readers, the report renderer) lives in {@code dev.carapace.policy}
+ * as package-private classes. {@code InternalPackageTest} fails if a reference comes back.
  */
 package dev.carapace.policy.internal;

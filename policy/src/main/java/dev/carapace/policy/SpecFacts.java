@@ -1,4 +1,4 @@
-package dev.carapace.policy.internal;
+package dev.carapace.policy;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.HealthCheck;
@@ -7,17 +7,13 @@ import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.Ulimit;
-import dev.carapace.policy.ContainerView;
-import dev.carapace.policy.ImageFacts;
-import dev.carapace.policy.MountView;
-import dev.carapace.policy.PortView;
 import java.util.Optional;
 
-/** Builds a {@link ContainerView} from a spec, in the terms the engine will record. Not API. */
-public final class SpecFacts {
+/** Builds a {@link ContainerView} from a spec, in the terms the engine will record. */
+final class SpecFacts {
   private SpecFacts() {}
 
-  public static ContainerView view(SecureContainerSpec spec, Optional<ImageFacts> image) {
+  static ContainerView view(SecureContainerSpec spec, Optional<ImageFacts> image) {
     ContainerView.Builder b = ContainerView.builder()
         .name(spec.name().orElse(spec.image()))
         .image(spec.image())

@@ -1,4 +1,4 @@
-package dev.carapace.policy.internal;
+package dev.carapace.policy;
 
 import static dev.carapace.policy.Severity.CRITICAL;
 import static dev.carapace.policy.Severity.HIGH;
@@ -6,10 +6,8 @@ import static dev.carapace.policy.Severity.LOW;
 import static dev.carapace.policy.Severity.MEDIUM;
 
 import dev.carapace.core.Capability;
-import dev.carapace.policy.ContainerView;
-import dev.carapace.policy.MountView;
-import dev.carapace.policy.PortView;
-import dev.carapace.policy.Rule;
+import dev.carapace.policy.internal.HostPaths;
+import dev.carapace.policy.internal.Parsing;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,26 +16,26 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The built-in rules, each written once and shared by the profiles that cite it. Not API. */
-public final class BuiltinRules {
-  static final String CIS = "CIS Docker 1.6 ";
-  static final String BASELINE = "PSS baseline: ";
-  static final String RESTRICTED = "PSS restricted: ";
+/** The built-in rules, each written once and shared by the profiles that cite it. */
+final class BuiltinRules {
+  private static final String CIS = "CIS Docker 1.6 ";
+  private static final String BASELINE = "PSS baseline: ";
+  private static final String RESTRICTED = "PSS restricted: ";
 
   /** Capabilities PSS baseline lets a container add (Docker's defaults without NET_RAW). */
-  public static final Set<Capability> BASELINE_CAPABILITIES = EnumSet.of(Capability.AUDIT_WRITE,
+  private static final Set<Capability> BASELINE_CAPABILITIES = EnumSet.of(Capability.AUDIT_WRITE,
       Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.FOWNER, Capability.FSETID, Capability.KILL,
       Capability.MKNOD, Capability.NET_BIND_SERVICE, Capability.SETFCAP, Capability.SETGID,
       Capability.SETPCAP, Capability.SETUID, Capability.SYS_CHROOT);
 
   /** Sysctls PSS baseline allows: namespaced, isolated from other containers. */
-  public static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced",
+  private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced",
       "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
       "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
       "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
 
   /** SELinux types PSS baseline allows. */
-  public static final Set<String> BASELINE_SELINUX_TYPES =
+  private static final Set<String> BASELINE_SELINUX_TYPES =
       Set.of("container_t", "container_init_t", "container_kvm_t", "container_engine_t");
 
   private BuiltinRules() {}
@@ -69,7 +67,7 @@ public final class BuiltinRules {
     return true;
   }
 
-  public static final Rule NON_ROOT_USER = Rule.builder("non-root-user")
+  static final Rule NON_ROOT_USER = Rule.builder("non-root-user")
       .title("Containers run as a non-root user")
       .severity(HIGH)
       .addStandard(CIS + "4.1")
@@ -97,7 +95,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule HEALTHCHECK = Rule.builder("healthcheck")
+  static final Rule HEALTHCHECK = Rule.builder("healthcheck")
       .title("Container health is checked at runtime")
       .severity(LOW)
       .addStandard(CIS + "4.6")
@@ -131,7 +129,7 @@ public final class BuiltinRules {
 
   // ---------------------------------------------------------------- LSMs
 
-  public static final Rule APPARMOR = Rule.builder("apparmor")
+  static final Rule APPARMOR = Rule.builder("apparmor")
       .title("An AppArmor profile confines the container, where the host runs AppArmor")
       .severity(MEDIUM)
       .addStandard(CIS + "5.1")
@@ -158,7 +156,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule SELINUX_ENABLED = Rule.builder("selinux")
+  static final Rule SELINUX_ENABLED = Rule.builder("selinux")
       .title("SELinux separation is not disabled, where the engine runs SELinux")
       .severity(MEDIUM)
       .addStandard(CIS + "5.2")
@@ -179,7 +177,7 @@ public final class BuiltinRules {
       .build();
 
   /** The PSS baseline SELinux rule, allowing {@code extraTypes} as well as the container types. */
-  public static Rule selinuxType(Set<String> extraTypes) {
+  static Rule selinuxType(Set<String> extraTypes) {
     Set<String> allowed = new TreeSet<>(BASELINE_SELINUX_TYPES);
     allowed.addAll(extraTypes);
     String list = String.join(", ", allowed);
@@ -213,9 +211,9 @@ public final class BuiltinRules {
         .build();
   }
 
-  public static final Rule SELINUX_TYPE = selinuxType(Set.of());
+  static final Rule SELINUX_TYPE = selinuxType(Set.of());
 
-  public static final Rule SECCOMP = Rule.builder("seccomp")
+  static final Rule SECCOMP = Rule.builder("seccomp")
       .title("A seccomp filter is applied: the engine's default or a restricting profile")
       .severity(HIGH)
       .addStandard(CIS + "5.21")
@@ -242,7 +240,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule NO_NEW_PRIVILEGES = Rule.builder("no-new-privileges")
+  static final Rule NO_NEW_PRIVILEGES = Rule.builder("no-new-privileges")
       .title("Processes cannot gain privileges (no-new-privileges)")
       .severity(HIGH)
       .addStandard(CIS + "5.25")
@@ -263,7 +261,7 @@ public final class BuiltinRules {
 
   // ---------------------------------------------------------------- capabilities
 
-  public static final Rule CAPABILITIES = Rule.builder("capabilities")
+  static final Rule CAPABILITIES = Rule.builder("capabilities")
       .title("Capabilities are restricted to what the workload needs")
       .severity(MEDIUM)
       .addStandard(CIS + "5.3")
@@ -290,7 +288,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule BASELINE_CAPS = Rule.builder("baseline-capabilities")
+  static final Rule BASELINE_CAPS = Rule.builder("baseline-capabilities")
       .title("Only the baseline's capabilities are added")
       .severity(HIGH)
       .addStandard(BASELINE + "Capabilities")
@@ -309,7 +307,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule RESTRICTED_CAPS = Rule.builder("restricted-capabilities")
+  static final Rule RESTRICTED_CAPS = Rule.builder("restricted-capabilities")
       .title("All capabilities are dropped; only NET_BIND_SERVICE may be added")
       .severity(MEDIUM)
       .addStandard(RESTRICTED + "Capabilities")
@@ -331,7 +329,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule PRIVILEGED = Rule.builder("privileged")
+  static final Rule PRIVILEGED = Rule.builder("privileged")
       .title("Containers are not privileged")
       .severity(CRITICAL)
       .addStandard(CIS + "5.4")
@@ -371,7 +369,7 @@ public final class BuiltinRules {
     }
   }
 
-  public static final Rule SENSITIVE_MOUNTS = Rule.builder("sensitive-mounts")
+  static final Rule SENSITIVE_MOUNTS = Rule.builder("sensitive-mounts")
       .title("Sensitive host paths are not mounted, read-only or not")
       .severity(CRITICAL)
       .addStandard(CIS + "5.5")
@@ -394,7 +392,7 @@ public final class BuiltinRules {
       }))
       .build();
 
-  public static final Rule DOCKER_SOCKET = Rule.builder("docker-socket")
+  static final Rule DOCKER_SOCKET = Rule.builder("docker-socket")
       .title("The engine's API socket is not mounted")
       .severity(CRITICAL)
       .addStandard(CIS + "5.31")
@@ -416,7 +414,7 @@ public final class BuiltinRules {
       }))
       .build();
 
-  public static final Rule MOUNT_PROPAGATION = Rule.builder("mount-propagation")
+  static final Rule MOUNT_PROPAGATION = Rule.builder("mount-propagation")
       .title("Mount propagation is not shared")
       .severity(MEDIUM)
       .addStandard(CIS + "5.19")
@@ -432,7 +430,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule HOST_PATH_VOLUMES = Rule.builder("host-path-volumes")
+  static final Rule HOST_PATH_VOLUMES = Rule.builder("host-path-volumes")
       .title("No host paths are mounted; only volumes and tmpfs")
       .severity(MEDIUM)
       .addStandard(BASELINE + "HostPath Volumes")
@@ -451,7 +449,7 @@ public final class BuiltinRules {
   // ---------------------------------------------------------------- namespaces, network, devices
 
   private static Rule hostNamespace(String id, String what, String attribute, java.util.function.Function<ContainerView, String> mode,
-      dev.carapace.policy.Severity severity, String cis, String pss, String flag) {
+      Severity severity, String cis, String pss, String flag) {
     Rule.Builder b = Rule.builder(id)
         .title("The host's " + what + " namespace is not shared")
         .severity(severity)
@@ -468,7 +466,7 @@ public final class BuiltinRules {
         .build();
   }
 
-  public static final Rule HOST_NETWORK = Rule.builder("host-network")
+  static final Rule HOST_NETWORK = Rule.builder("host-network")
       .title("The host's network namespace is not shared")
       .severity(HIGH)
       .addStandard(CIS + "5.9")
@@ -481,16 +479,16 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule HOST_PID = hostNamespace("host-pid", "process", "pidMode", ContainerView::pidMode,
+  static final Rule HOST_PID = hostNamespace("host-pid", "process", "pidMode", ContainerView::pidMode,
       HIGH, "5.15", "Host Namespaces", "--pid");
-  public static final Rule HOST_IPC = hostNamespace("host-ipc", "IPC", "ipcMode", ContainerView::ipcMode,
+  static final Rule HOST_IPC = hostNamespace("host-ipc", "IPC", "ipcMode", ContainerView::ipcMode,
       HIGH, "5.16", "Host Namespaces", "--ipc");
-  public static final Rule HOST_UTS = hostNamespace("host-uts", "UTS", "utsMode", ContainerView::utsMode,
+  static final Rule HOST_UTS = hostNamespace("host-uts", "UTS", "utsMode", ContainerView::utsMode,
       MEDIUM, "5.20", null, "--uts");
-  public static final Rule HOST_USERNS = hostNamespace("host-userns", "user", "usernsMode",
+  static final Rule HOST_USERNS = hostNamespace("host-userns", "user", "usernsMode",
       ContainerView::usernsMode, HIGH, "5.30", null, "--userns");
 
-  public static final Rule DEFAULT_BRIDGE = Rule.builder("default-bridge")
+  static final Rule DEFAULT_BRIDGE = Rule.builder("default-bridge")
       .title("The default bridge docker0 is not used")
       .severity(LOW)
       .addStandard(CIS + "5.29")
@@ -502,7 +500,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule HOST_DEVICES = Rule.builder("host-devices")
+  static final Rule HOST_DEVICES = Rule.builder("host-devices")
       .title("Host devices are not exposed")
       .severity(HIGH)
       .addStandard(CIS + "5.17")
@@ -514,7 +512,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule PRIVILEGED_PORTS = Rule.builder("privileged-ports")
+  static final Rule PRIVILEGED_PORTS = Rule.builder("privileged-ports")
       .title("Privileged host ports (below 1024) are not mapped")
       .severity(LOW)
       .addStandard(CIS + "5.7")
@@ -529,7 +527,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule PORTS_ALL_INTERFACES = Rule.builder("ports-all-interfaces")
+  static final Rule PORTS_ALL_INTERFACES = Rule.builder("ports-all-interfaces")
       .title("Published ports are bound to a specific host interface")
       .severity(MEDIUM)
       .addStandard(CIS + "5.13")
@@ -545,7 +543,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule HOST_PORTS = Rule.builder("host-ports")
+  static final Rule HOST_PORTS = Rule.builder("host-ports")
       .title("Ports are published on loopback only")
       .severity(MEDIUM)
       .addStandard(BASELINE + "Host Ports")
@@ -560,7 +558,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule PROC_MOUNT = Rule.builder("proc-mount")
+  static final Rule PROC_MOUNT = Rule.builder("proc-mount")
       .title("The engine's masked and read-only /proc and /sys paths stay in place")
       .severity(HIGH)
       .addStandard(BASELINE + "/proc Mount Type")
@@ -575,7 +573,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule SYSCTLS = Rule.builder("sysctls")
+  static final Rule SYSCTLS = Rule.builder("sysctls")
       .title("Only namespaced, safe sysctls are set")
       .severity(MEDIUM)
       .addStandard(BASELINE + "Sysctls")
@@ -591,7 +589,7 @@ public final class BuiltinRules {
 
   // ---------------------------------------------------------------- resources and lifecycle
 
-  public static final Rule MEMORY_LIMIT = Rule.builder("memory-limit")
+  static final Rule MEMORY_LIMIT = Rule.builder("memory-limit")
       .title("Memory is limited")
       .severity(MEDIUM)
       .addStandard(CIS + "5.10")
@@ -603,7 +601,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule CPU_LIMIT = Rule.builder("cpu-limit")
+  static final Rule CPU_LIMIT = Rule.builder("cpu-limit")
       .title("CPU use is limited or weighted")
       .severity(LOW)
       .addStandard(CIS + "5.11")
@@ -618,7 +616,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule PIDS_LIMIT = Rule.builder("pids-limit")
+  static final Rule PIDS_LIMIT = Rule.builder("pids-limit")
       .title("The number of processes is limited")
       .severity(MEDIUM)
       .addStandard(CIS + "5.28")
@@ -630,7 +628,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule READ_ONLY_ROOTFS = Rule.builder("read-only-rootfs")
+  static final Rule READ_ONLY_ROOTFS = Rule.builder("read-only-rootfs")
       .title("The root filesystem is read-only")
       .severity(MEDIUM)
       .addStandard(CIS + "5.12")
@@ -642,7 +640,7 @@ public final class BuiltinRules {
       })
       .build();
 
-  public static final Rule RESTART_POLICY = Rule.builder("restart-policy")
+  static final Rule RESTART_POLICY = Rule.builder("restart-policy")
       .title("A restarting container restarts on failure, at most 5 times")
       .severity(LOW)
       .addStandard(CIS + "5.14")

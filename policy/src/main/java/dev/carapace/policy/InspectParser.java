@@ -1,24 +1,21 @@
-package dev.carapace.policy.internal;
+package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.carapace.policy.ContainerView;
-import dev.carapace.policy.MountView;
-import dev.carapace.policy.PortView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Builds a {@link ContainerView} from a container's raw inspect JSON, including what docker-java's
- * model lacks ({@code AppArmorProfile}, {@code MaskedPaths}, {@code ReadonlyPaths}). Not API.
+ * model lacks ({@code AppArmorProfile}, {@code MaskedPaths}, {@code ReadonlyPaths}).
  */
-public final class InspectParser {
+final class InspectParser {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private InspectParser() {}
 
-  public static ContainerView parse(String json) {
+  static ContainerView parse(String json) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -28,7 +25,7 @@ public final class InspectParser {
     return parse(root);
   }
 
-  public static ContainerView parse(JsonNode root) {
+  static ContainerView parse(JsonNode root) {
     if (root == null || !root.isObject() || !root.has("HostConfig") || !root.has("Config")) {
       throw new IllegalArgumentException(
           "inspect json must be a container's inspect object with Config and HostConfig: "

@@ -1,17 +1,14 @@
-package dev.carapace.policy.internal;
+package dev.carapace.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.carapace.policy.Note;
-import dev.carapace.policy.PolicyReport;
-import dev.carapace.policy.Violation;
 import java.util.Locale;
 
-/** Renders a {@link PolicyReport} as text and JSON. Not API. */
-public final class ReportRenderer {
+/** Renders a {@link PolicyReport} as text and JSON. */
+final class ReportRenderer {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ReportRenderer() {}
@@ -20,13 +17,13 @@ public final class ReportRenderer {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
-  public static String summary(PolicyReport r) {
+  static String summary(PolicyReport r) {
     return "Policy " + r.policy() + ": " + count(r.containers().size(), "container") + ", "
         + count(r.rules().size(), "rule") + ", " + count(r.violations().size(), "violation") + ", "
         + count(r.notes().size(), "note");
   }
 
-  public static String text(PolicyReport r) {
+  static String text(PolicyReport r) {
     StringBuilder sb = new StringBuilder(summary(r));
     for (PolicyReport.ContainerResult c : r.containers()) {
       sb.append("\ncontainer ").append(c.name());
@@ -48,7 +45,7 @@ public final class ReportRenderer {
     return sb.toString();
   }
 
-  public static String json(PolicyReport r) {
+  static String json(PolicyReport r) {
     ObjectNode root = JSON.createObjectNode();
     root.put("policy", r.policy());
     root.put("passed", r.passed());
