@@ -16,7 +16,6 @@ import org.immutables.value.Value;
  * ContainerView before = ContainerView.of(spec);                       // before launch
  * ContainerView before2 = ContainerView.of(spec, ImageFacts.inspect(docker, spec.image()));
  * ContainerView running = ContainerView.fromInspectJson(json);          // GET /containers/{id}/json
- * ContainerView custom = ContainerView.builder().name("web").image("nginx").user("0").build();
  * }</pre>
  *
  * <p>Empty strings and zeros mean what they mean in inspect output: unset, engine default, no limit.
@@ -34,7 +33,7 @@ public abstract class ContainerView {
   }
 
   /** A new, empty builder: the facts of {@code docker run IMAGE} with no flags. */
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
@@ -61,8 +60,11 @@ public abstract class ContainerView {
     return InspectParser.parse(json);
   }
 
-  /** Builds a {@link ContainerView}; every attribute but {@link #image()} has Docker's default. */
-  public static final class Builder extends ImmutableContainerView.Builder {
+  /**
+   * Builds a {@link ContainerView}; every attribute but {@link #image()} has Docker's default. Not
+   * API: views come from a spec or from inspect JSON.
+   */
+  static final class Builder extends ImmutableContainerView.Builder {
     Builder() {}
   }
 
