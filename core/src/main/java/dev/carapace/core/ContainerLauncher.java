@@ -1,25 +1,20 @@
 package dev.carapace.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.LaunchException.Step;
-import dev.carapace.core.internal.DaemonErrors;
-import dev.carapace.core.internal.EngineClient;
+import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.RecordedVerifier;
-import dev.carapace.core.internal.SpecTranslator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,49 +33,36 @@ import org.slf4j.LoggerFactory;
  * (a mismatch removes it and throws {@link RecordedMismatchException}), then starts it. Any failure
  * after create removes the container before the exception reaches the caller.
  *
- * <p>Every container carries the labels {@value #MANAGED_LABEL}, {@value #OWNER_LABEL} (this process)
- * and {@value #LAUNCHER_LABEL}; {@link #close()} removes this launcher's containers still present, and
- * {@link #cleanupLeftovers()} removes those of processes that died without closing.
+ * <p>Every container carries the {@link OwnerLabels}: {@value OwnerLabels#MANAGED},
+ * {@value OwnerLabels#OWNER} (this process) and {@value OwnerLabels#LAUNCHER} ({@link #id()});
+ * {@link #close()} removes this launcher's containers still present, and {@link #cleanupLeftovers()}
+ * removes those of processes that died without closing.
+ *
+ * <p>The launcher opens its own connections to an {@link Endpoint}, or uses the docker-java client
+ * the application already has ({@link Builder#dockerClient}), which it then never closes.
  *
  * <p>Thread-safe: one launcher serves many threads over a pool of connections.
  */
 public final class ContainerLauncher implements AutoCloseable {
-  /** Set to {@code true} on every container Carapace creates. */
-  public static final String MANAGED_LABEL = "dev.carapace.managed";
-  /** {@code <pid>@<host>@<process start millis>} of the creating JVM. */
-  public static final String OWNER_LABEL = "dev.carapace.owner";
-  /** The creating launcher's random id. */
-  public static final String LAUNCHER_LABEL = "dev.carapace.launcher";
-
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
   /** docker-java logs every command with its fields, env values included, at this logger's DEBUG. */
   private static final Logger DOCKER_JAVA_COMMANDS =
       LoggerFactory.getLogger("com.github.dockerjava.core.command.AbstrDockerCmd");
-  private static final java.util.concurrent.atomic.AtomicBoolean WARNED_DEBUG =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private static final String HOST = lookUpHostName();
-  private static final String OWNER = ownerId();
+  private static final AtomicBoolean WARNED_DEBUG = new AtomicBoolean();
 
-  private final Endpoint endpoint;
-  private final EngineClient client;
-  private final boolean ownsClient;
+  private final EngineSession session;
   private final List<LaunchCheck> checks;
   private final PullPolicy pullPolicy;
-  private final Duration streamTimeout;
   private final String launcherId = UUID.randomUUID().toString();
-  private final Map<String, String> labels;
-  private final Set<String> live = ConcurrentHashMap.newKeySet();
-  /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
-  private volatile boolean createInDoubt;
+  private final Map<String, String> labels = OwnerLabels.of(launcherId);
 
   private ContainerLauncher(Builder b) {
-    this.endpoint = b.endpoint;
-    this.client = EngineClient.open(b.endpoint, b.endpoint.authorizationHeader());
-    this.ownsClient = true;
+    Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, launcherId);
+    this.session = b.dockerClient != null
+        ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
+        : EngineSession.open(b.endpoint, b.endpoint.authorizationHeader(), b.streamTimeout, own);
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
-    this.streamTimeout = b.streamTimeout;
-    this.labels = Map.of(MANAGED_LABEL, "true", OWNER_LABEL, OWNER, LAUNCHER_LABEL, launcherId);
   }
 
   /** A launcher for {@code endpoint} with the defaults: no checks, {@link PullPolicy#IF_MISSING}. */
@@ -95,16 +77,62 @@ public final class ContainerLauncher implements AutoCloseable {
   /** Configures a launcher. */
   public static final class Builder {
     private Endpoint endpoint;
+    private DockerClient dockerClient;
     private final List<LaunchCheck> checks = new ArrayList<>();
     private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
     private Duration streamTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
-    /** The engine to use. If unset, {@link Endpoint#fromEnvironment()}. */
+    /**
+     * The engine to use; the launcher opens its own connections to it and closes them in
+     * {@link ContainerLauncher#close()}. If unset (and no {@link #dockerClient} is set),
+     * {@link Endpoint#fromEnvironment()}.
+     *
+     * @throws IllegalStateException when {@link #dockerClient} is already set
+     */
     public Builder endpoint(Endpoint endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (dockerClient != null) {
+        throw exclusive();
+      }
+      this.endpoint = endpoint;
       return this;
+    }
+
+    /**
+     * Uses the docker-java client the application already has, instead of opening connections to an
+     * {@link #endpoint}. <b>The launcher never closes {@code client}</b>: {@link ContainerLauncher#close()}
+     * removes the launcher's containers through it and leaves it open; close it yourself, after the
+     * launcher.
+     *
+     * <p>Every call goes through {@code client} as it is configured (its transport, TLS, API version,
+     * registry credentials for pulls), the waits, logs and stats included. Carapace still bounds each
+     * ordinary call by 60 s, {@link Endpoint#responseTimeout()}'s default (docker-java's unix-socket
+     * transport ignores a response timeout), and each stream by {@link #streamTimeout}.
+     *
+     * <p>The launch's verification reads the container's inspect JSON through the client's own
+     * transport when docker-java exposes it ({@code DockerClientImpl#getHttpClient()}, as for any client
+     * made by {@code DockerClientImpl.getInstance(config, httpClient)}); from any other client (a
+     * delegate, such as a test framework's), it reads docker-java's inspect model written back to JSON,
+     * which carries every field verified. A log driver docker-java's {@code LogConfig} enum does not
+     * know (a plugin) is written by the client's own ObjectMapper, which drops its name: the
+     * verification then refuses the container.
+     *
+     * @throws IllegalStateException when {@link #endpoint} is already set
+     */
+    public Builder dockerClient(DockerClient client) {
+      Objects.requireNonNull(client, "dockerClient");
+      if (endpoint != null) {
+        throw exclusive();
+      }
+      this.dockerClient = client;
+      return this;
+    }
+
+    private static IllegalStateException exclusive() {
+      return new IllegalStateException("endpoint and dockerClient are exclusive: both set (call endpoint(..) for"
+          + " a launcher with its own connections, or dockerClient(..) to reuse yours, not both)");
     }
 
     /** Judges every spec before launch (the policy module's enforcement plugs in here). */
@@ -119,7 +147,7 @@ public final class ContainerLauncher implements AutoCloseable {
       return this;
     }
 
-    /** How long a log or stats read may take. If unset, 60 s. */
+    /** How long a pull, a log read or a stats read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("stream timeout must be positive: " + timeout);
@@ -129,7 +157,7 @@ public final class ContainerLauncher implements AutoCloseable {
     }
 
     public ContainerLauncher build() {
-      if (endpoint == null) {
+      if (endpoint == null && dockerClient == null) {
         endpoint = Endpoint.fromEnvironment();
       }
       return new ContainerLauncher(this);
@@ -171,6 +199,26 @@ public final class ContainerLauncher implements AutoCloseable {
     for (LaunchCheck check : checks) {
       check.check(spec);
     }
+    warnAboutLoosening(spec);
+    if (pullPolicy == PullPolicy.ALWAYS) {
+      session.pull(spec.image());
+    }
+    String id = create(spec);
+    try {
+      verify(spec, id);
+      session.call(Step.START, spec.image(), id, () -> session.api().startContainerCmd(id).exec());
+    } catch (RuntimeException | Error e) {
+      try {
+        session.remove(id);
+      } catch (RuntimeException removal) {
+        e.addSuppressed(removal);
+      }
+      throw e;
+    }
+    return new RunningContainer(session, id, spec);
+  }
+
+  private static void warnAboutLoosening(SecureContainerSpec spec) {
     if (spec.seccomp().kind() == Seccomp.Kind.UNCONFINED) {
       LOG.warn("launching {} with seccomp=unconfined: no system call filter", spec.image());
     }
@@ -181,167 +229,33 @@ public final class ContainerLauncher implements AutoCloseable {
       LOG.warn("DEBUG logging of com.github.dockerjava.core.command prints create commands with their env"
           + " values: raise that logger to INFO where env holds secrets");
     }
-    if (pullPolicy == PullPolicy.ALWAYS) {
-      pull(spec.image());
-    }
-    String id = create(spec);
-    try {
-      verify(spec, id);
-      start(spec, id);
-    } catch (RuntimeException | Error e) {
-      removeAfterFailure(id, e);
-      throw e;
-    }
-    return new RunningContainer(this, id, spec);
   }
 
+  /** Creates the container, pulling its image first when the engine lacks it and the policy allows. */
   private String create(SecureContainerSpec spec) {
     try {
-      return createOnce(spec);
-    } catch (NotFoundException e) {
-      if (!DaemonErrors.isNoSuchImage(e)) {
-        throw fail(Step.CREATE, spec.image(), null, e);
-      }
+      return session.create(spec, labels);
+    } catch (ImageNotFoundException e) {
       if (pullPolicy == PullPolicy.NEVER) {
         throw new ImageNotFoundException(Step.CREATE, spec.image(),
-            "image is not on the engine and the pull policy is never", DaemonErrors.daemonMessage(e), e);
+            "image is not on the engine and the pull policy is never", e.daemonMessage().orElse(null), e.getCause());
       }
-      pull(spec.image());
-      try {
-        return createOnce(spec);
-      } catch (RuntimeException again) {
-        throw fail(Step.CREATE, spec.image(), null, again);
-      }
-    } catch (RuntimeException e) {
-      String daemon = DaemonErrors.daemonMessage(e);
-      if (daemon == null && !DaemonErrors.neverSent(e)) {
-        createInDoubt = true;
-      } else if (daemon != null && daemon.startsWith("Requested CPUs are not available")
-          && spec.cpusetCpus().isPresent()) {
-        // the engine checks the cpuset at create: no extra round trip to ask it for its CPUs first
-        int at = daemon.indexOf("available: ");
-        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
-            + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
-            daemon, e);
-      }
-      throw fail(Step.CREATE, spec.image(), null, e);
     }
-  }
-
-  private String createOnce(SecureContainerSpec spec) {
-    CreateContainerResponse r = bounded(() -> SpecTranslator.apply(spec,
-        client.api().createContainerCmd(spec.image()), labels).exec());
-    live.add(r.getId());
-    return r.getId();
-  }
-
-  private void pull(String image) {
-    try {
-      client.streaming().pullImageCmd(image).start().awaitCompletion(streamTimeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LaunchException(Step.PULL, image, null, "interrupted", null, e);
-    } catch (RuntimeException e) {
-      throw new ImageNotFoundException(Step.PULL, image, "image is not on the engine and could not be pulled",
-          DaemonErrors.daemonMessage(e) != null ? DaemonErrors.daemonMessage(e)
-              : DaemonErrors.transportProblem(e), e);
-    }
+    session.pull(spec.image());
+    return session.create(spec, labels);
   }
 
   private void verify(SecureContainerSpec spec, String id) {
-    com.fasterxml.jackson.databind.JsonNode inspect;
+    JsonNode recorded;
     try {
-      inspect = bounded(() -> client.inspectRaw(id));
+      recorded = session.inspectRaw(id);
     } catch (RuntimeException e) {
-      throw fail(Step.VERIFY, spec.image(), id, e);
+      throw session.fail(Step.VERIFY, spec.image(), id, e);
     }
-    List<String> mismatches = RecordedVerifier.mismatches(spec, inspect);
+    List<String> mismatches = RecordedVerifier.mismatches(spec, recorded);
     if (!mismatches.isEmpty()) {
       throw new RecordedMismatchException(spec.image(), id, mismatches);
     }
-  }
-
-  private void start(SecureContainerSpec spec, String id) {
-    try {
-      bounded(() -> client.api().startContainerCmd(id).exec());
-    } catch (RuntimeException e) {
-      throw fail(Step.START, spec.image(), id, e);
-    }
-  }
-
-  /** Turns a docker-java failure into a {@link LaunchException} for {@code step}. */
-  LaunchException fail(Step step, String image, String id, RuntimeException e) {
-    if (e instanceof LaunchException) {
-      return (LaunchException) e;
-    }
-    if (e instanceof com.github.dockerjava.api.exception.DockerException) {
-      int status = ((com.github.dockerjava.api.exception.DockerException) e).getHttpStatus();
-      if (status == 401 || (status == 403 && endpoint.username().isPresent())) {
-        return new EngineAuthenticationException(step, image, endpoint.toString(), status, e);
-      }
-    }
-    if (e instanceof dev.carapace.core.internal.Deadline.Exceeded) {
-      return new LaunchException(step, image, id, "engine " + endpoint + " unreachable or not answering: "
-          + e.getMessage(), null, e);
-    }
-    String daemon = DaemonErrors.daemonMessage(e);
-    String detail = daemon != null ? null
-        : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + endpoint + " failed: "
-            + DaemonErrors.transportProblem(e)
-        : endpoint.isTls() && DaemonErrors.isConnectionDropped(e) ? "TLS connection to " + endpoint
-            + " was dropped by the peer (client certificate refused?): " + DaemonErrors.transportProblem(e)
-        : DaemonErrors.isTransportFailure(e) ? "engine " + endpoint + " unreachable or not answering: "
-            + DaemonErrors.transportProblem(e)
-        : "unexpected failure talking to " + endpoint + ": " + DaemonErrors.transportProblem(e);
-    return new LaunchException(step, image, id, detail, daemon, e);
-  }
-
-  private void removeAfterFailure(String id, Throwable failure) {
-    try {
-      removeContainer(id);
-    } catch (RuntimeException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  /** Force-removes container {@code id} with its anonymous volumes; an absent container is fine. */
-  void removeContainer(String id) {
-    try {
-      bounded(() -> client.api().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
-    } catch (NotFoundException e) {
-      // already gone
-    } catch (com.github.dockerjava.api.exception.ConflictException e) {
-      // removal already in progress
-      if (!String.valueOf(DaemonErrors.daemonMessage(e)).contains("already in progress")) {
-        throw e;
-      }
-    }
-    live.remove(id);
-  }
-
-  /**
-   * Runs an ordinary API call within the endpoint's response timeout, even on transports that ignore
-   * it (docker-java's unix socket).
-   */
-  <T> T bounded(java.util.function.Supplier<T> call) {
-    return bounded(endpoint.responseTimeout(), call);
-  }
-
-  <T> T bounded(Duration timeout, java.util.function.Supplier<T> call) {
-    return dev.carapace.core.internal.Deadline.call(timeout, call);
-  }
-
-  Endpoint endpoint() {
-    return endpoint;
-  }
-
-  EngineClient client() {
-    return client;
-  }
-
-  Duration streamTimeout() {
-    return streamTimeout;
   }
 
   /**
@@ -352,7 +266,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * @return the ids removed
    */
   public List<String> cleanupLeftovers() {
-    return removeWhere(owner -> isDeadLocalOwner(owner));
+    return removeWhere(OwnerLabels::isDeadLocalOwner);
   }
 
   /**
@@ -365,120 +279,43 @@ public final class ContainerLauncher implements AutoCloseable {
     return removeWhere(owner -> true);
   }
 
-  private List<String> removeWhere(java.util.function.Predicate<String> ownerMatches) {
+  private List<String> removeWhere(Predicate<String> ownerMatches) {
     List<Container> containers;
     try {
-      containers = bounded(() -> client.api().listContainersCmd().withShowAll(true)
-          .withLabelFilter(Map.of(MANAGED_LABEL, "true")).exec());
+      containers = session.list(Map.of(OwnerLabels.MANAGED, "true"));
     } catch (RuntimeException e) {
-      throw fail(Step.CLEANUP, "*", null, e);
+      throw session.fail(Step.CLEANUP, "*", null, e);
     }
     List<String> removed = new ArrayList<>();
     for (Container c : containers) {
-      String owner = c.getLabels() == null ? null : c.getLabels().get(OWNER_LABEL);
+      String owner = c.getLabels() == null ? null : c.getLabels().get(OwnerLabels.OWNER);
       if (owner != null && ownerMatches.test(owner)) {
         try {
-          removeContainer(c.getId());
-          removed.add(c.getId());
+          session.remove(c.getId());
         } catch (RuntimeException e) {
-          throw fail(Step.CLEANUP, c.getImage(), c.getId(), e);
+          throw session.fail(Step.CLEANUP, c.getImage(), c.getId(), e);
         }
+        removed.add(c.getId());
       }
     }
     return removed;
   }
 
-  static boolean isDeadLocalOwner(String owner) {
-    String[] parts = owner.split("@");
-    if (parts.length != 3 || !parts[1].equals(hostName())) {
-      return false;
-    }
-    long pid;
-    long start;
-    try {
-      pid = Long.parseLong(parts[0]);
-      start = Long.parseLong(parts[2]);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    Optional<ProcessHandle> p = ProcessHandle.of(pid);
-    if (p.isEmpty() || !p.get().isAlive()) {
-      return true;
-    }
-    Optional<java.time.Instant> started = p.get().info().startInstant();
-    return started.isPresent() && Math.abs(started.get().toEpochMilli() - start) > 2000;
-  }
-
-  private static String ownerId() {
-    ProcessHandle self = ProcessHandle.current();
-    long start = self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-    return self.pid() + "@" + hostName() + "@" + start;
-  }
-
-  static String hostName() {
-    return HOST;
-  }
-
-  /** The kernel's host name, without a DNS lookup (which can stall a cold start). */
-  private static String lookUpHostName() {
-    try {
-      String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!name.isEmpty()) {
-        return name;
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      // not Linux: ask the JDK
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      String env = System.getenv("HOSTNAME");
-      return env == null ? "localhost" : env;
-    }
-  }
-
-  /** This launcher's id, the value of {@value #LAUNCHER_LABEL} on its containers. */
+  /** This launcher's id, the value of {@value OwnerLabels#LAUNCHER} on its containers. */
   public String id() {
     return launcherId;
   }
 
   /**
    * Removes every container this launcher created that is still on the engine, then closes its
-   * connections. Idempotent. When a create's answer was lost (a timeout, a dropped connection), the
-   * engine may have made the container anyway: close then also looks for this launcher's label.
+   * connections (never a caller's {@link Builder#dockerClient}). Idempotent. When a create's answer was
+   * lost (a timeout, a dropped connection), the engine may have made the container anyway: close then
+   * also looks for this launcher's label.
+   *
+   * @throws LaunchException step {@code remove}, when a container could not be removed
    */
   @Override
   public void close() {
-    RuntimeException first = null;
-    if (createInDoubt) {
-      try {
-        bounded(() -> client.api().listContainersCmd().withShowAll(true)
-            .withLabelFilter(Map.of(LAUNCHER_LABEL, launcherId)).exec())
-            .forEach(c -> live.add(c.getId()));
-        createInDoubt = false;
-      } catch (RuntimeException e) {
-        first = e;
-      }
-    }
-    for (String id : new ArrayList<>(live)) {
-      try {
-        removeContainer(id);
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        }
-      }
-    }
-    if (ownsClient) {
-      client.close();
-    }
-    if (first != null) {
-      throw fail(Step.REMOVE, "*", null, first);
-    }
-  }
-
-  /** For {@link RunningContainer}: the docker-java client bounded by the response timeout. */
-  DockerClient api() {
-    return client.api();
+    session.close();
   }
 }

@@ -1,7 +1,7 @@
 package dev.carapace.core;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.carapace.core.internal.EngineClient;
+import dev.carapace.core.internal.EngineClients;
 
 /**
  * A plain docker-java {@link DockerClient} for an {@link Endpoint}, for callers (and the policy
@@ -13,7 +13,7 @@ public final class DockerClients {
 
   /** A client to {@code endpoint}, each response bounded by the endpoint's response timeout. */
   public static DockerClient connect(Endpoint endpoint) {
-    return EngineClient.single(endpoint, endpoint.authorizationHeader());
+    return EngineClients.single(endpoint, endpoint.authorizationHeader());
   }
 
   /**
@@ -21,6 +21,6 @@ public final class DockerClients {
    * for reading what docker-java's models lack (the raw inspect JSON). Close it when done.
    */
   public static com.github.dockerjava.transport.DockerHttpClient httpClient(Endpoint endpoint) {
-    return EngineClient.http(endpoint, endpoint.responseTimeout(), 8, endpoint.authorizationHeader());
+    return EngineClients.http(endpoint, endpoint.responseTimeout(), 8, endpoint.authorizationHeader());
   }
 }

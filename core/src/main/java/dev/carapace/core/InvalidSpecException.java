@@ -4,12 +4,14 @@ import java.util.List;
 
 /**
  * A {@link SecureContainerSpec} that cannot be launched. Holds every problem found, each as
- * {@code <attribute> <rule>: <value>}, so one build shows them all:
+ * {@code <attribute> <rule>: <value>}, so one build shows them all. The message is a header line
+ * counting the problems ({@code 1 problem}, {@code 2 problems}), then one line per problem, indented
+ * by two spaces and a dash:
  *
  * <pre>
  * Invalid SecureContainerSpec (2 problems):
  *   - memorySwap must be at least memoryLimit: 32MiB &lt; 64MiB
- *   - ports require a network: network is none (call network("bridge"))
+ *   - ports require a network of their own: network is none (call network("bridge"))
  * </pre>
  */
 public final class InvalidSpecException extends IllegalArgumentException {

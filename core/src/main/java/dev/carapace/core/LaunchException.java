@@ -17,7 +17,7 @@ public class LaunchException extends CarapaceException {
 
   /** The step of a container's life that failed. */
   public enum Step {
-    CONNECT, PULL, CREATE, VERIFY, START, WAIT, LOGS, STATS, INSPECT, STOP, REMOVE, CLEANUP;
+    PULL, CREATE, VERIFY, START, WAIT, LOGS, STATS, INSPECT, STOP, REMOVE, CLEANUP;
 
     @Override
     public String toString() {

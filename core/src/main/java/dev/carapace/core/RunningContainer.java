@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StreamType;
 import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.internal.EngineSession;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,15 +30,20 @@ import java.util.concurrent.atomic.AtomicReference;
  *   c.stop(Duration.ofSeconds(5));
  * }
  * }</pre>
+ *
+ * <p>Every call goes through the launcher's engine session, within its deadlines: the response
+ * timeout for inspect, stop and remove, the stream timeout for logs and stats, the caller's own
+ * timeout for {@link #awaitExit}. Closing the launcher removes the containers whose handles were not
+ * closed.
  */
 public final class RunningContainer implements AutoCloseable {
-  private final ContainerLauncher launcher;
+  private final EngineSession session;
   private final String id;
   private final SecureContainerSpec spec;
   private final AtomicBoolean removed = new AtomicBoolean();
 
-  RunningContainer(ContainerLauncher launcher, String id, SecureContainerSpec spec) {
-    this.launcher = launcher;
+  RunningContainer(EngineSession session, String id, SecureContainerSpec spec) {
+    this.session = session;
     this.id = id;
     this.spec = spec;
   }
@@ -58,7 +64,7 @@ public final class RunningContainer implements AutoCloseable {
    * @return its exit code, or empty when it still runs after {@code timeout}
    */
   public OptionalInt awaitExit(Duration timeout) {
-    try (WaitContainerResultCallback cb = launcher.client().streaming().waitContainerCmd(id)
+    try (WaitContainerResultCallback cb = session.streaming().waitContainerCmd(id)
         .exec(new WaitContainerResultCallback())) {
       Integer code = cb.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return code == null ? OptionalInt.empty() : OptionalInt.of(code);
@@ -67,11 +73,11 @@ public final class RunningContainer implements AutoCloseable {
       if (String.valueOf(e.getMessage()).contains("timeout")) {
         return OptionalInt.empty();
       }
-      throw launcher.fail(Step.WAIT, spec.image(), id, e);
+      throw session.fail(Step.WAIT, spec.image(), id, e);
     } catch (java.io.IOException e) {
       throw new LaunchException(Step.WAIT, spec.image(), id, "closing the wait stream", null, e);
     } catch (RuntimeException e) {
-      throw launcher.fail(Step.WAIT, spec.image(), id, e);
+      throw session.fail(Step.WAIT, spec.image(), id, e);
     }
   }
 
@@ -91,7 +97,7 @@ public final class RunningContainer implements AutoCloseable {
         }
       }
     };
-    awaitStream(Step.LOGS, "log", cb, () -> launcher.client().streaming().logContainerCmd(id)
+    awaitStream(Step.LOGS, "log", cb, () -> session.streaming().logContainerCmd(id)
         .withStdOut(true).withStdErr(true).withFollowStream(false).exec(cb));
     synchronized (cb) {
       return new ContainerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -107,7 +113,7 @@ public final class RunningContainer implements AutoCloseable {
         first.compareAndSet(null, s);
       }
     };
-    awaitStream(Step.STATS, "stats", cb, () -> launcher.client().streaming().statsCmd(id)
+    awaitStream(Step.STATS, "stats", cb, () -> session.streaming().statsCmd(id)
         .withNoStream(true).exec(cb));
     Statistics s = first.get();
     if (s == null) {
@@ -139,10 +145,10 @@ public final class RunningContainer implements AutoCloseable {
   private void awaitStream(Step step, String what, ResultCallback.Adapter<?> cb, Runnable start) {
     try {
       start.run();
-      if (!cb.awaitCompletion(launcher.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!cb.awaitCompletion(session.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         cb.close();
         throw new LaunchException(step, spec.image(), id,
-            what + " not read within " + launcher.streamTimeout(), null, null);
+            what + " not read within " + session.streamTimeout(), null, null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -150,7 +156,7 @@ public final class RunningContainer implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new LaunchException(step, spec.image(), id, "closing the " + what + " stream", null, e);
     } catch (RuntimeException e) {
-      throw launcher.fail(step, spec.image(), id, e);
+      throw session.fail(step, spec.image(), id, e);
     }
   }
 
@@ -172,11 +178,7 @@ public final class RunningContainer implements AutoCloseable {
   }
 
   private InspectContainerResponse inspect() {
-    try {
-      return launcher.bounded(() -> launcher.api().inspectContainerCmd(id).exec());
-    } catch (RuntimeException e) {
-      throw launcher.fail(Step.INSPECT, spec.image(), id, e);
-    }
+    return session.call(Step.INSPECT, spec.image(), id, () -> session.api().inspectContainerCmd(id).exec());
   }
 
   /**
@@ -185,12 +187,12 @@ public final class RunningContainer implements AutoCloseable {
    */
   public void stop(Duration timeout) {
     try {
-      launcher.bounded(launcher.endpoint().responseTimeout().plus(timeout),
-          () -> launcher.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
+      session.bounded(session.responseTimeout().plus(timeout),
+          () -> session.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
     } catch (NotModifiedException e) {
       // already stopped
     } catch (RuntimeException e) {
-      throw launcher.fail(Step.STOP, spec.image(), id, e);
+      throw session.fail(Step.STOP, spec.image(), id, e);
     }
   }
 
@@ -198,10 +200,10 @@ public final class RunningContainer implements AutoCloseable {
   public void remove() {
     if (removed.compareAndSet(false, true)) {
       try {
-        launcher.removeContainer(id);
+        session.remove(id);
       } catch (RuntimeException e) {
         removed.set(false);
-        throw launcher.fail(Step.REMOVE, spec.image(), id, e);
+        throw session.fail(Step.REMOVE, spec.image(), id, e);
       }
     }
   }

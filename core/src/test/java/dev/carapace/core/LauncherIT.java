@@ -52,7 +52,7 @@ class LauncherIT {
 
   private static List<String> ours() {
     return docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcher.id())).exec()
+        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcher.id())).exec()
         .stream().map(Container::getId).toList();
   }
 
@@ -373,10 +373,10 @@ class LauncherIT {
 
   @Test
   void cleanupLeftoversRemovesContainersOfDeadProcessesOnly() {
-    String host = ContainerLauncher.hostName();
+    String host = OwnerLabels.hostName();
     String dead = docker.createContainerCmd(BUSYBOX).withCmd("true")
-        .withLabels(Map.of(ContainerLauncher.MANAGED_LABEL, "true",
-            ContainerLauncher.OWNER_LABEL, "2147483646@" + host + "@1"))
+        .withLabels(Map.of(OwnerLabels.MANAGED, "true",
+            OwnerLabels.OWNER, "2147483646@" + host + "@1"))
         .exec().getId();
     try (RunningContainer mine = launcher.launch(busybox("sleep", "30").build())) {
       List<String> removed = launcher.cleanupLeftovers();

@@ -51,7 +51,7 @@ class LoadAndFaultIT {
 
   private static List<Container> managed() {
     return docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.MANAGED_LABEL, "true")).exec();
+        .withLabelFilter(Map.of(OwnerLabels.MANAGED, "true")).exec();
   }
 
   private static long openSockets() throws IOException {
@@ -111,7 +111,7 @@ class LoadAndFaultIT {
     assertEquals(200, ok + failures.size());
     assertTrue(failures.isEmpty(), "every launch succeeded on a healthy engine: " + failures);
     assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcherId)).exec());
+        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId)).exec());
     for (int i = 0; i < 50 && (openSockets() > socketsBefore || dockerJavaThreads() > threadsBefore); i++) {
       Thread.sleep(100);
     }
@@ -140,7 +140,7 @@ class LoadAndFaultIT {
       // the engine may have created the container before it froze: close() looks for it by label
     }
     assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcherId)).exec());
+        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId)).exec());
   }
 
   @Test
@@ -167,7 +167,7 @@ class LoadAndFaultIT {
       // the stopped container is still on the engine: close() removes it
     }
     assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcherId)).exec());
+        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId)).exec());
   }
 
   @Test
@@ -197,7 +197,7 @@ class LoadAndFaultIT {
   }
 
   private static long ownedBy(long pid) {
-    return managed().stream().filter(c -> c.getLabels().getOrDefault(ContainerLauncher.OWNER_LABEL, "")
+    return managed().stream().filter(c -> c.getLabels().getOrDefault(OwnerLabels.OWNER, "")
         .startsWith(pid + "@")).count();
   }
 

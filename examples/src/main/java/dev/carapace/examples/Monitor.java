@@ -6,9 +6,9 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
-import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
+import dev.carapace.core.OwnerLabels;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 
 /**
  * A small cAdvisor for Carapace: a live view of the CPU and memory of every running container
- * Carapace launched on the engine (label {@value ContainerLauncher#MANAGED_LABEL}{@code =true}),
+ * Carapace launched on the engine (label {@value OwnerLabels#MANAGED}{@code =true}),
  * refreshed every second, with every sample optionally exported to a CSV file. Containers started
  * while it runs join the view; those that stop leave it.
  *
@@ -75,7 +75,7 @@ public final class Monitor {
       for (long tick = 1; tick <= Math.max(1, duration.toSeconds()); tick++) {
         // --- snippet: monitor
         List<Container> running = docker.listContainersCmd()
-            .withLabelFilter(Map.of(ContainerLauncher.MANAGED_LABEL, "true"))   // Carapace's own
+            .withLabelFilter(Map.of(OwnerLabels.MANAGED, "true"))   // Carapace's own
             .exec();
         // --- end snippet
         Set<String> ids = running.stream().map(Container::getId).collect(Collectors.toSet());

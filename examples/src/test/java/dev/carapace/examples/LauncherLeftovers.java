@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.DockerClients;
+import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.testing.TestEngine;
 import java.io.IOException;
 import java.util.List;
@@ -18,7 +18,7 @@ final class LauncherLeftovers {
   static void assertNoneLeft(String launcherId) throws IOException {
     try (DockerClient docker = DockerClients.connect(TestEngine.endpoint())) {
       List<Container> left = docker.listContainersCmd().withShowAll(true)
-          .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcherId)).exec();
+          .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId)).exec();
       assertEquals(List.of(), left.stream().map(Container::getId).toList(),
           "containers left by launcher " + launcherId);
     }

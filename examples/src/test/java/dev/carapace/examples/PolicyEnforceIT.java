@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.testing.TestEngine;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class PolicyEnforceIT {
   /** The engine's container events of launcher {@code launcherId} since {@code since}, as actions. */
   static List<String> eventsOfLauncher(String launcherId, long since) {
-    return TestEngine.containerEvents(ContainerLauncher.LAUNCHER_LABEL, launcherId, since);
+    return TestEngine.containerEvents(OwnerLabels.LAUNCHER, launcherId, since);
   }
 
   @Test

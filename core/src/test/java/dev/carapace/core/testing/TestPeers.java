@@ -9,6 +9,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
+import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.ProcStatus;
 import dev.carapace.core.RunResult;
 import java.io.IOException;
@@ -172,16 +173,16 @@ public final class TestPeers {
   public static int ownContainers(DockerClient unixSocket) {
     String prefix = ProcessHandle.current().pid() + "@";
     return (int) unixSocket.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.MANAGED_LABEL, "true")).exec().stream()
+        .withLabelFilter(Map.of(OwnerLabels.MANAGED, "true")).exec().stream()
         .filter(c -> c.getLabels() != null
-            && String.valueOf(c.getLabels().get(ContainerLauncher.OWNER_LABEL)).startsWith(prefix))
+            && String.valueOf(c.getLabels().get(OwnerLabels.OWNER)).startsWith(prefix))
         .count();
   }
 
   /** Counts the containers created by the launcher with id {@code launcherId}. */
   public static int containersOf(DockerClient unixSocket, String launcherId) {
     return unixSocket.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerLauncher.LAUNCHER_LABEL, launcherId)).exec().size();
+        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId)).exec().size();
   }
 
   /** dockerd's log as setup.sh writes it ({@code -Dcarapace.dockerd.log}, default /var/log/dockerd.log). */

@@ -15,43 +15,28 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Builds docker-java clients for an {@link Endpoint} without {@code DefaultDockerClientConfig}, which
- * reads files and system properties at every start (about 400 ms of a cold start).
+ * Builds docker-java clients and transports for an {@link Endpoint} without
+ * {@code DefaultDockerClientConfig}, which reads files and system properties at every start (about
+ * 400 ms of a cold start). Builds only: {@link EngineSession} holds and uses what is built here.
  *
- * <p>Two clients share nothing but the endpoint: {@link #api()} bounds every response by the
- * endpoint's response timeout; {@link #streaming()} has no response timeout, for waits, logs and
- * stats, which the launcher bounds itself.
+ * <p>Every client built here uses {@link #MAPPER}, docker-java's ObjectMapper plus
+ * {@link RawLogConfig#MODULE}, so log drivers docker-java's enum does not know are carried by name.
  */
-public final class EngineClient implements AutoCloseable {
-  private static final ObjectMapper MAPPER =
+public final class EngineClients {
+  /** docker-java's ObjectMapper, able to write and read any log driver by name. */
+  static final ObjectMapper MAPPER =
       DockerClientConfig.getDefaultObjectMapper().copy().registerModule(RawLogConfig.MODULE);
 
-  private final DockerClient api;
-  private final DockerClient streaming;
-  private final DockerHttpClient apiHttp;
+  private EngineClients() {}
 
-  private EngineClient(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp) {
-    this.api = api;
-    this.streaming = streaming;
-    this.apiHttp = apiHttp;
+  /** A docker-java client over {@code http}, speaking to {@code endpoint} in the engine's own API version. */
+  public static DockerClient client(Endpoint endpoint, DockerHttpClient http) {
+    return DockerClientImpl.getInstance(new Config(endpoint.uri()), http);
   }
 
-  /**
-   * Opens both clients; no request is sent yet.
-   *
-   * @param authorization the {@code Authorization} header to send on every request, or null
-   */
-  public static EngineClient open(Endpoint endpoint, String authorization) {
-    Config config = new Config(endpoint.uri());
-    DockerHttpClient apiHttp = http(endpoint, endpoint.responseTimeout(), 32, authorization);
-    return new EngineClient(DockerClientImpl.getInstance(config, apiHttp),
-        DockerClientImpl.getInstance(config, http(endpoint, null, 64, authorization)), apiHttp);
-  }
-
-  /** A single docker-java client for callers who want one (no streaming split). */
+  /** A single docker-java client, each response bounded by the endpoint's response timeout. */
   public static DockerClient single(Endpoint endpoint, String authorization) {
-    return DockerClientImpl.getInstance(new Config(endpoint.uri()),
-        http(endpoint, endpoint.responseTimeout(), 32, authorization));
+    return client(endpoint, http(endpoint, endpoint.responseTimeout(), 32, authorization));
   }
 
   /** The HTTP transport for {@code endpoint}, with TLS and the {@code Authorization} header if given. */
@@ -93,52 +78,6 @@ public final class EngineClient implements AutoCloseable {
     @Override
     public String toString() {
       return "BasicAuthHttpClient{" + delegate + "}";
-    }
-  }
-
-  /**
-   * The container's inspect JSON as the engine sent it, read as a tree (docker-java's full model is
-   * slow to load in a fresh JVM and lacks fields). Same pool, same timeout as {@link #api()}.
-   *
-   * @throws com.github.dockerjava.api.exception.DockerException with the engine's message when it
-   *     answers other than 200
-   */
-  public com.fasterxml.jackson.databind.JsonNode inspectRaw(String id) {
-    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-        .method(DockerHttpClient.Request.Method.GET).path("/containers/" + id + "/json").build();
-    try (DockerHttpClient.Response response = apiHttp.execute(request)) {
-      if (response.getStatusCode() != 200) {
-        String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        throw new com.github.dockerjava.api.exception.DockerException(
-            "Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
-      }
-      return MAPPER.readTree(response.getBody());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** Bounded by the endpoint's response timeout. */
-  public DockerClient api() {
-    return api;
-  }
-
-  /** Unbounded responses, for wait, logs and stats. */
-  public DockerClient streaming() {
-    return streaming;
-  }
-
-  @Override
-  public void close() {
-    closeQuietly(api);
-    closeQuietly(streaming);
-  }
-
-  private static void closeQuietly(DockerClient client) {
-    try {
-      client.close();
-    } catch (IOException e) {
-      // closing a connection pool: nothing to recover
     }
   }
 

@@ -1,0 +1,352 @@
+package dev.carapace.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.Endpoint;
+import dev.carapace.core.EngineAuthenticationException;
+import dev.carapace.core.ImageNotFoundException;
+import dev.carapace.core.LaunchException;
+import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.SecureContainerSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One conversation with one Docker Engine: the docker-java client, the deadline of every call, the
+ * wording of every failure, and the containers created and not yet removed. A launcher orchestrates;
+ * everything it asks of the engine goes through its session, and so does everything a
+ * {@link dev.carapace.core.RunningContainer} asks.
+ *
+ * <pre>{@code
+ * try (EngineSession session = EngineSession.open(endpoint, auth, Duration.ofSeconds(60), ownLabels)) {
+ *   String id = session.create(spec, labels);          // tracked from here on
+ *   session.call(Step.START, spec.image(), id, () -> session.api().startContainerCmd(id).exec());
+ * }                                                     // removes what is still tracked
+ * }</pre>
+ *
+ * <p><b>Clients.</b> A session {@linkplain #open opened} on an {@link Endpoint} owns two docker-java
+ * clients on two connection pools: one whose every response is bounded by the endpoint's response
+ * timeout, one without, for the waits, logs and stats that legitimately take long. A session that
+ * {@linkplain #reuse reuses} a caller's client sends everything through that one client and never
+ * closes it.
+ *
+ * <p><b>Deadlines.</b> Every ordinary call runs under a {@link Deadline} of the response timeout,
+ * because docker-java's unix-socket transport ignores the HTTP client's own timeout; a stream is
+ * bounded by the stream timeout instead.
+ *
+ * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into a {@link LaunchException} naming
+ * the step, the image and the engine, with the daemon's own words when it answered.
+ *
+ * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
+ * {@link #remove} succeeds; {@link #close()} removes those still tracked. A create whose answer was
+ * lost (a timeout, a dropped connection) may have made a container anyway: close then also lists the
+ * engine's containers carrying the session's own labels.
+ */
+public final class EngineSession implements AutoCloseable {
+  /** The response timeout with a caller's client, as {@link Endpoint}'s default. */
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final String CALLERS_CLIENT = "(caller's docker-java client)";
+
+  private final DockerClient api;
+  private final DockerClient streaming;
+  /** The transport under {@link #api}, for the raw inspect JSON; null when it cannot be reached. */
+  private final DockerHttpClient apiHttp;
+  /** Whether this session opened its clients, and so closes them; never a caller's. */
+  private final boolean ownsClients;
+  private final String engine;
+  private final boolean tls;
+  private final boolean basicAuth;
+  private final Duration responseTimeout;
+  private final Duration streamTimeout;
+  private final Map<String, String> ownLabels;
+  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
+  private volatile boolean createInDoubt;
+
+  private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp, boolean ownsClients,
+      String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
+      Map<String, String> ownLabels) {
+    this.api = api;
+    this.streaming = streaming;
+    this.apiHttp = apiHttp;
+    this.ownsClients = ownsClients;
+    this.engine = engine;
+    this.tls = tls;
+    this.basicAuth = basicAuth;
+    this.responseTimeout = responseTimeout;
+    this.streamTimeout = streamTimeout;
+    this.ownLabels = Map.copyOf(ownLabels);
+  }
+
+  /**
+   * Opens both clients to {@code endpoint}; no request is sent yet. The session owns them and closes
+   * them in {@link #close()}.
+   *
+   * @param authorization the {@code Authorization} header to send on every request, or null
+   * @param ownLabels labels every container created through this session carries, and only those:
+   *     how {@link #close()} finds a container whose create answer was lost
+   */
+  public static EngineSession open(Endpoint endpoint, String authorization, Duration streamTimeout,
+      Map<String, String> ownLabels) {
+    DockerHttpClient apiHttp = EngineClients.http(endpoint, endpoint.responseTimeout(), 32, authorization);
+    DockerClient api = EngineClients.client(endpoint, apiHttp);
+    DockerClient streaming = EngineClients.client(endpoint, EngineClients.http(endpoint, null, 64, authorization));
+    return new EngineSession(api, streaming, apiHttp, true, endpoint.toString(), endpoint.isTls(),
+        authorization != null, endpoint.responseTimeout(), streamTimeout, ownLabels);
+  }
+
+  /**
+   * A session on the caller's own {@code client}, used as it is configured (its transport, API
+   * version, registry credentials) for every call, streams included. {@link #close()} never closes
+   * it. The raw inspect JSON is read through the client's transport when docker-java exposes it
+   * ({@link DockerClientImpl#getHttpClient()}); from any other client, it is docker-java's inspect
+   * model written back to JSON, which carries every field the verifier reads.
+   */
+  public static EngineSession reuse(DockerClient client, Duration responseTimeout, Duration streamTimeout,
+      Map<String, String> ownLabels) {
+    Objects.requireNonNull(client, "dockerClient");
+    DockerHttpClient http = client instanceof DockerClientImpl ? ((DockerClientImpl) client).getHttpClient() : null;
+    return new EngineSession(client, client, http, false, CALLERS_CLIENT, false, false, responseTimeout,
+        streamTimeout, ownLabels);
+  }
+
+  /** For ordinary calls; run them through {@link #bounded} or {@link #call}. */
+  public DockerClient api() {
+    return api;
+  }
+
+  /** For waits, logs and stats, which callers bound by {@link #streamTimeout()} themselves. */
+  public DockerClient streaming() {
+    return streaming;
+  }
+
+  /** The deadline of every ordinary call. */
+  public Duration responseTimeout() {
+    return responseTimeout;
+  }
+
+  /** How long a log or stats read, or a pull, may take. */
+  public Duration streamTimeout() {
+    return streamTimeout;
+  }
+
+  /** Runs {@code call} within the response timeout, whatever the transport does. */
+  public <T> T bounded(Supplier<T> call) {
+    return Deadline.call(responseTimeout, call);
+  }
+
+  /** Runs {@code call} within {@code timeout}, whatever the transport does. */
+  public <T> T bounded(Duration timeout, Supplier<T> call) {
+    return Deadline.call(timeout, call);
+  }
+
+  /**
+   * Runs {@code call} within the response timeout and turns its failure into a
+   * {@link LaunchException} for {@code step}.
+   */
+  public <T> T call(Step step, String image, String containerId, Supplier<T> call) {
+    try {
+      return bounded(call);
+    } catch (RuntimeException e) {
+      throw fail(step, image, containerId, e);
+    }
+  }
+
+  /**
+   * Creates the container {@code spec} describes, with {@code labels}; it is tracked from here on.
+   *
+   * @throws ImageNotFoundException when the engine does not have the image
+   * @throws LaunchException for any other failure, step {@code create}
+   */
+  public String create(SecureContainerSpec spec, Map<String, String> labels) {
+    String id;
+    try {
+      id = bounded(() -> SpecTranslator.apply(spec, api.createContainerCmd(spec.image()), labels).exec()).getId();
+    } catch (RuntimeException e) {
+      String daemon = DaemonErrors.daemonMessage(e);
+      if (daemon == null && !DaemonErrors.neverSent(e)) {
+        createInDoubt = true;
+      }
+      if (e instanceof NotFoundException && DaemonErrors.isNoSuchImage(e)) {
+        throw new ImageNotFoundException(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
+      }
+      if (daemon != null && daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
+        // the engine checks the cpuset at create: no extra round trip to ask it for its CPUs first
+        int at = daemon.indexOf("available: ");
+        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
+            + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
+            daemon, e);
+      }
+      throw fail(Step.CREATE, spec.image(), null, e);
+    }
+    live.add(id);
+    return id;
+  }
+
+  /**
+   * Pulls {@code image}, waiting at most the stream timeout.
+   *
+   * @throws ImageNotFoundException when the pull fails or does not end in time, step {@code pull}
+   */
+  public void pull(String image) {
+    PullImageResultCallback cb = new PullImageResultCallback();
+    try {
+      streaming.pullImageCmd(image).exec(cb);
+      if (!cb.awaitCompletion(streamTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        cb.close();
+        throw new ImageNotFoundException(Step.PULL, image, "image not pulled within " + streamTimeout, null, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException(Step.PULL, image, null, "interrupted", null, e);
+    } catch (IOException e) {
+      throw new LaunchException(Step.PULL, image, null, "closing the pull stream", null, e);
+    } catch (LaunchException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      String daemon = DaemonErrors.daemonMessage(e);
+      throw new ImageNotFoundException(Step.PULL, image, "image is not on the engine and could not be pulled",
+          daemon != null ? daemon : DaemonErrors.transportProblem(e), e);
+    }
+  }
+
+  /**
+   * The container's inspect JSON as the engine recorded it, read as a tree (docker-java's full model
+   * is slow to load in a fresh JVM and lacks fields), within the response timeout.
+   *
+   * @throws DockerException with the engine's message when it answers other than 200
+   */
+  public JsonNode inspectRaw(String id) {
+    if (apiHttp == null) {
+      // a caller's client whose transport docker-java does not expose: its model, written back
+      return bounded(() -> EngineClients.MAPPER.valueToTree(api.inspectContainerCmd(id).exec()));
+    }
+    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET).path("/containers/" + id + "/json").build();
+    return bounded(() -> {
+      try (DockerHttpClient.Response response = apiHttp.execute(request)) {
+        if (response.getStatusCode() != 200) {
+          String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+          throw new DockerException("Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
+        }
+        return EngineClients.MAPPER.readTree(response.getBody());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** The engine's containers, running or not, carrying every label of {@code labels}. */
+  public List<Container> list(Map<String, String> labels) {
+    return bounded(() -> api.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+  }
+
+  /**
+   * Force-removes container {@code id} with its anonymous volumes and stops tracking it; an absent
+   * container, or one whose removal is already under way, is fine.
+   *
+   * @throws RuntimeException docker-java's failure; map it with {@link #fail}
+   */
+  public void remove(String id) {
+    try {
+      bounded(() -> api.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (ConflictException e) {
+      if (!String.valueOf(DaemonErrors.daemonMessage(e)).contains("already in progress")) {
+        throw e;
+      }
+    }
+    live.remove(id);
+  }
+
+  /** Turns a docker-java failure into a {@link LaunchException} for {@code step}; one passes through. */
+  public LaunchException fail(Step step, String image, String containerId, RuntimeException e) {
+    if (e instanceof LaunchException) {
+      return (LaunchException) e;
+    }
+    if (e instanceof DockerException) {
+      int status = ((DockerException) e).getHttpStatus();
+      if (status == 401 || (status == 403 && basicAuth)) {
+        return new EngineAuthenticationException(step, image, engine, status, e);
+      }
+    }
+    if (e instanceof Deadline.Exceeded) {
+      return new LaunchException(step, image, containerId, "engine " + engine + " unreachable or not answering: "
+          + e.getMessage(), null, e);
+    }
+    String daemon = DaemonErrors.daemonMessage(e);
+    String detail = daemon != null ? null
+        : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + engine + " failed: "
+            + DaemonErrors.transportProblem(e)
+        : tls && DaemonErrors.isConnectionDropped(e) ? "TLS connection to " + engine
+            + " was dropped by the peer (client certificate refused?): " + DaemonErrors.transportProblem(e)
+        : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
+            + DaemonErrors.transportProblem(e)
+        : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
+    return new LaunchException(step, image, containerId, detail, daemon, e);
+  }
+
+  /**
+   * Removes every container still tracked (and, after a create in doubt, every one carrying the
+   * session's own labels), then closes the clients the session opened; a caller's client stays open.
+   * Idempotent.
+   *
+   * @throws LaunchException step {@code remove}, for the first removal that failed; the others were
+   *     still tried and the clients closed
+   */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    if (createInDoubt) {
+      try {
+        list(ownLabels).forEach(c -> live.add(c.getId()));
+        createInDoubt = false;
+      } catch (RuntimeException e) {
+        first = e;
+      }
+    }
+    for (String id : new ArrayList<>(live)) {
+      try {
+        remove(id);
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (ownsClients) {
+      closeQuietly(api);
+      closeQuietly(streaming);
+    }
+    if (first != null) {
+      throw fail(Step.REMOVE, "*", null, first);
+    }
+  }
+
+  private static void closeQuietly(DockerClient client) {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing a connection pool: nothing to recover
+    }
+  }
+}
