@@ -1,4 +1,4 @@
-package dev.carapace.core.testcontainers;
+package dev.carapace.testcontainers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.carapace.core.testcontainers;
+package dev.carapace.testcontainers;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import java.util.Locale;
@@ -9,9 +9,10 @@ import org.testcontainers.core.CreateContainerCmdModifier;
 /**
  * Hardens every container a test suite starts through Testcontainers, on explicit opt-in. Testcontainers
  * (2.0) loads this class through {@link java.util.ServiceLoader} for every {@code GenericContainer}
- * (carapace-core's jar lists it in {@code META-INF/services/org.testcontainers.core.CreateContainerCmdModifier});
- * it does nothing unless the system property {@value #PROPERTY} or the environment variable
- * {@value #ENVIRONMENT_VARIABLE} is {@code true}.
+ * (carapace-testcontainers' jar lists it in
+ * {@code META-INF/services/org.testcontainers.core.CreateContainerCmdModifier}); it does nothing unless
+ * the system property {@value #PROPERTY} or the environment variable {@value #ENVIRONMENT_VARIABLE} is
+ * {@code true}.
  *
  * <pre>{@code
  * // in the build: failsafe <systemPropertyVariables><carapace.testcontainers.harden>true</...>

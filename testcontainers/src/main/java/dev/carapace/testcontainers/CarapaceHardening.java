@@ -1,4 +1,4 @@
-package dev.carapace.core.testcontainers;
+package dev.carapace.testcontainers;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.HostConfig;
