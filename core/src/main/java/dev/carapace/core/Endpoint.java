@@ -38,6 +38,10 @@ import javax.net.ssl.SSLContext;
  * so a hung daemon never hangs the caller.
  */
 public final class Endpoint {
+  static {
+    dev.carapace.core.internal.EndpointAccess.install(Endpoint::authorizationHeader);
+  }
+
   /** The engine's usual socket, {@code unix:///var/run/docker.sock}. */
   public static final URI DEFAULT_UNIX_SOCKET = URI.create("unix:///var/run/docker.sock");
 

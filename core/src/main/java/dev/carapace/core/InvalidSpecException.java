@@ -11,7 +11,7 @@ import java.util.List;
  * <pre>
  * Invalid SecureContainerSpec (2 problems):
  *   - memorySwap must be at least memoryLimit: 32MiB &lt; 64MiB
- *   - ports require a network of their own: network is none (call network("bridge"))
+ *   - ports require a network of their own: network is none (call network(NetworkMode.bridge()))
  * </pre>
  */
 public final class InvalidSpecException extends IllegalArgumentException {

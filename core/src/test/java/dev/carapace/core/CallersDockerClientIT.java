@@ -90,7 +90,7 @@ class CallersDockerClientIT {
     SecureContainerSpec asked = busybox("sleep", "30")
         .memoryLimit(MemorySize.ofMebibytes(64)).memorySwap(MemorySize.ofMebibytes(128))
         .cpuShares(512).cpuQuota(50_000).cpuPeriod(100_000).cpusetCpus(CpuSet.of(0)).pidsLimit(64)
-        .readOnlyRootFilesystem(true).user("1000:1000").addCapAdd(Capability.CHOWN)
+        .readOnlyRootFilesystem(true).user("1000:1000").addCapability(Capability.CHOWN)
         .logConfig(LogConfig.jsonFile(MemorySize.ofMebibytes(1), 2))
         .build();
     try (ContainerLauncher launcher = ContainerLauncher.builder().dockerClient(delegate).build();
@@ -105,11 +105,11 @@ class CallersDockerClientIT {
       SecureContainerSpec quota = busybox("true")
           .memoryLimit(MemorySize.ofMebibytes(32)).memorySwap(MemorySize.ofMebibytes(48))
           .cpuShares(256).cpuQuota(20_000).cpuPeriod(50_000).cpusetCpus(CpuSet.of(1)).pidsLimit(32)
-          .user("2000").addCapAdd(Capability.NET_RAW).network("bridge")
+          .user("2000").addCapability(Capability.NET_RAW).network(NetworkMode.bridge())
           .logConfig(LogConfig.syslog("udp://127.0.0.1:5514"))
           .build();
-      SecureContainerSpec nano = busybox("true").nanoCpus(500_000_000L).dropAllCapabilities(false)
-          .addCapDrop(Capability.MKNOD).allowPrivilegeEscalation().build();
+      SecureContainerSpec nano = busybox("true").nanoCpus(500_000_000L).keepDockerDefaultCapabilities()
+          .dropCapability(Capability.MKNOD).allowPrivilegeEscalation().build();
       for (SecureContainerSpec other : List.of(quota, nano)) {
         List<String> expected = RecordedVerifier.mismatches(other, fromTransport);
         assertEquals(expected, RecordedVerifier.mismatches(other, fromModel));

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -2,7 +2,6 @@ package dev.carapace.examples;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.RunResult;
@@ -157,7 +156,7 @@ public final class CentralLogging {
   public static int rotation(ContainerLauncher launcher, Endpoint endpoint, String image, PrintStream out) {
     int problems = 0;
     out.println("Log rotation: 3000 lines, max-size=16k, max-file=3");
-    DockerClient docker = DockerClients.connect(endpoint);
+    DockerClient docker = ExampleClients.connect(endpoint);
     try {
       for (String driver : List.of("json-file", "local")) {
         // --- snippet: log-rotation

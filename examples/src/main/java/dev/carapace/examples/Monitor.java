@@ -6,7 +6,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
-import dev.carapace.core.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.OwnerLabels;
 import java.io.BufferedWriter;
@@ -64,7 +63,7 @@ public final class Monitor {
    * @return 0
    */
   public static int run(Endpoint endpoint, Duration duration, Path csv, boolean clearScreen, PrintStream out) {
-    DockerClient docker = DockerClients.connect(endpoint);
+    DockerClient docker = ExampleClients.connect(endpoint);
     Map<String, Stream> streams = new HashMap<>();
     try (BufferedWriter writer = csv == null ? null : Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
       if (writer != null) {

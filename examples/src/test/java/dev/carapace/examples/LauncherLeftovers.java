@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.DockerClients;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.testing.TestEngine;
 import java.io.IOException;
@@ -16,7 +15,7 @@ final class LauncherLeftovers {
   private LauncherLeftovers() {}
 
   static void assertNoneLeft(String launcherId) throws IOException {
-    try (DockerClient docker = DockerClients.connect(TestEngine.endpoint())) {
+    try (DockerClient docker = ExampleClients.connect(TestEngine.endpoint())) {
       List<Container> left = docker.listContainersCmd().withShowAll(true)
           .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId)).exec();
       assertEquals(List.of(), left.stream().map(Container::getId).toList(),

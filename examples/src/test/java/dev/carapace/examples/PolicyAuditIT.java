@@ -9,7 +9,6 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.DockerClients;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
@@ -50,7 +49,7 @@ class PolicyAuditIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String weakName = "carapace-example-weak-" + run;
     String hardenedName = "carapace-example-hardened-" + run;
-    try (DockerClient docker = DockerClients.connect(TestEngine.endpoint());
+    try (DockerClient docker = ExampleClients.connect(TestEngine.endpoint());
         ContainerLauncher launcher = TestEngine.launcher()) {
       // weak as `docker run --cap-add SYS_ADMIN --security-opt seccomp=unconfined -u 0 -v /etc:/host-etc:ro`
       String weak = docker.createContainerCmd(TestEngine.BUSYBOX)

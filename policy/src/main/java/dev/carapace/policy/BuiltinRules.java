@@ -265,8 +265,8 @@ final class BuiltinRules {
       .title("Capabilities are restricted to what the workload needs")
       .severity(MEDIUM)
       .addStandard(CIS + "5.3")
-      .remedy("drop all and add back what the workload needs: the default dropAllCapabilities(true) with"
-          + " addCapAdd(..) (--cap-drop ALL --cap-add X); CapabilityMinimiser finds the set")
+      .remedy("drop all and add back what the workload needs: the default --cap-drop ALL with"
+          + " addCapability(..) (--cap-add X); CapabilityMinimiser finds the set")
       .check((c, f) -> {
         if (c.privileged()) {
           return; // the privileged rule reports it

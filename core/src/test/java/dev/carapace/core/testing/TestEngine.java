@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.DockerClients;
+import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.SecureContainerSpec;
 import java.io.IOException;

@@ -1,11 +1,11 @@
-package dev.carapace.core;
+package dev.carapace.core.internal;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.carapace.core.internal.EngineClients;
+import dev.carapace.core.Endpoint;
 
 /**
- * A plain docker-java {@link DockerClient} for an {@link Endpoint}, for callers (and the policy
- * module's audit) who want docker-java itself. Built without {@code DefaultDockerClientConfig}, so it
+ * A plain docker-java {@link DockerClient} for an {@link Endpoint}, for Carapace's own modules (the
+ * policy module's audit) and tests. Not API: public signatures never hand out docker-java types. Built without {@code DefaultDockerClientConfig}, so it
  * starts fast and reads no files. Close it when done.
  */
 public final class DockerClients {
@@ -13,7 +13,7 @@ public final class DockerClients {
 
   /** A client to {@code endpoint}, each response bounded by the endpoint's response timeout. */
   public static DockerClient connect(Endpoint endpoint) {
-    return EngineClients.single(endpoint, endpoint.authorizationHeader());
+    return EngineClients.single(endpoint, EndpointAccess.authorizationHeader(endpoint));
   }
 
   /**
@@ -21,6 +21,6 @@ public final class DockerClients {
    * for reading what docker-java's models lack (the raw inspect JSON). Close it when done.
    */
   public static com.github.dockerjava.transport.DockerHttpClient httpClient(Endpoint endpoint) {
-    return EngineClients.http(endpoint, endpoint.responseTimeout(), 8, endpoint.authorizationHeader());
+    return EngineClients.http(endpoint, endpoint.responseTimeout(), 8, EndpointAccess.authorizationHeader(endpoint));
   }
 }
