@@ -19,13 +19,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,43 +38,183 @@ import java.util.regex.Pattern;
  * would do with it. See {@code dev.carapace.core.DockerRunCommand} for the contract.
  */
 public final class DockerRunParser {
-  /** Long flag name to whether it takes a value. Aliases map to the same handling in {@link #apply}. */
-  private static final Map<String, Boolean> LONG = new LinkedHashMap<>();
-  private static final Map<Character, String> SHORT = Map.ofEntries(
-      Map.entry('c', "--cpu-shares"), Map.entry('d', "--detach"), Map.entry('e', "--env"),
-      Map.entry('h', "--hostname"), Map.entry('i', "--interactive"), Map.entry('l', "--label"),
-      Map.entry('m', "--memory"), Map.entry('p', "--publish"), Map.entry('t', "--tty"),
-      Map.entry('u', "--user"), Map.entry('v', "--volume"), Map.entry('w', "--workdir"));
-  /** Why some well-known flags are refused; other unknown flags get a generic reason. */
-  private static final Map<String, String> REFUSED = Map.ofEntries(
-      Map.entry("--privileged", "Carapace never runs privileged containers"),
-      Map.entry("--pid", "Carapace gives every container its own namespaces"),
-      Map.entry("--ipc", "Carapace gives every container its own namespaces"),
-      Map.entry("--uts", "Carapace gives every container its own namespaces"),
-      Map.entry("--userns", "Carapace gives every container its own namespaces"),
-      Map.entry("--cgroupns", "Carapace gives every container its own namespaces"),
-      Map.entry("--device", "Carapace does not pass host devices into containers"),
-      Map.entry("--device-cgroup-rule", "Carapace does not pass host devices into containers"),
-      Map.entry("--gpus", "Carapace does not pass host devices into containers"),
-      Map.entry("-P", "publish each port with -p IP:HOST:CONTAINER"),
-      Map.entry("--publish-all", "publish each port with -p IP:HOST:CONTAINER"),
-      Map.entry("--env-file", "write each variable as -e KEY=VALUE"),
-      Map.entry("--label-file", "write each label as --label KEY=VALUE"),
-      Map.entry("--volumes-from", "name each mount with -v or --mount"),
-      Map.entry("--link", "legacy links are not modelled; use a user-defined --network"));
+  /**
+   * Every {@code docker run} flag the parser knows, each declared once: its long name, its short letter or
+   * other spelling if any, whether it takes a value, and what it does, or why Carapace refuses it. The
+   * lookup tables are derived from these rows, and {@link DockerRunRenderer} writes only flags from here,
+   * so adding a flag is adding a row. Flags not listed are refused as settings Carapace does not have.
+   */
+  enum Flag {
+    // how the container runs and when it is removed is the launcher's business
+    DETACH("--detach", 'd', ignored()),
+    INTERACTIVE("--interactive", 'i', ignored()),
+    TTY("--tty", 't', ignored()),
+    RM("--rm", ignored()),
 
-  static {
-    for (String f : List.of("--cap-add", "--cap-drop", "--cpu-shares", "--cpuset-cpus", "--cpus",
-        "--cpu-quota", "--cpu-period", "--memory", "--memory-swap", "--pids-limit", "--ulimit",
-        "--security-opt", "--volume", "--mount", "--tmpfs", "--log-driver", "--log-opt", "--env",
-        "--user", "--workdir", "--name", "--hostname", "--label", "--network", "--net", "--publish",
-        "--restart", "--health-cmd", "--health-interval", "--health-timeout", "--health-retries",
-        "--health-start-period", "--stop-signal", "--stop-timeout", "--entrypoint")) {
-      LONG.put(f, true);
+    NAME("--name", valued((p, s, v) -> p.builder.name(v))),
+    HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v))),
+    USER("--user", 'u', valued((p, s, v) -> p.builder.user(v))),
+    WORKDIR("--workdir", 'w', valued((p, s, v) -> p.builder.workingDir(checked(s, () -> ContainerPath.of(v))))),
+    ENV("--env", 'e', valued(DockerRunParser::env)),
+    ENV_FILE("--env-file", refuse("write each variable as -e KEY=VALUE")),
+    LABEL("--label", 'l', valued(DockerRunParser::label)),
+    LABEL_FILE("--label-file", refuse("write each label as --label KEY=VALUE")),
+    ENTRYPOINT("--entrypoint", valued(DockerRunParser::entrypoint)),
+
+    CAP_ADD("--cap-add", valued(DockerRunParser::capAdd)),
+    CAP_DROP("--cap-drop", valued(DockerRunParser::capDrop)),
+    SECURITY_OPT("--security-opt", valued((p, s, v) -> p.securityOptions.add(v))),
+    READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on))),
+    PRIVILEGED("--privileged", refuse("Carapace never runs privileged containers")),
+    PID("--pid", refuse(OWN_NAMESPACES)),
+    IPC("--ipc", refuse(OWN_NAMESPACES)),
+    UTS("--uts", refuse(OWN_NAMESPACES)),
+    USERNS("--userns", refuse(OWN_NAMESPACES)),
+    CGROUPNS("--cgroupns", refuse(OWN_NAMESPACES)),
+    DEVICE("--device", refuse(NO_DEVICES)),
+    DEVICE_CGROUP_RULE("--device-cgroup-rule", refuse(NO_DEVICES)),
+    GPUS("--gpus", refuse(NO_DEVICES)),
+
+    NETWORK("--network", "--net", valued(DockerRunParser::network)),
+    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(port(s, v)))),
+    PUBLISH_ALL("--publish-all", 'P', refuse("publish each port with -p IP:HOST:CONTAINER")),
+    LINK("--link", refuse("legacy links are not modelled; use a user-defined --network")),
+
+    VOLUME("--volume", 'v', valued((p, s, v) -> p.mounts.add(volume(s, v)))),
+    MOUNT("--mount", valued((p, s, v) -> p.mounts.add(mount(s, v)))),
+    TMPFS("--tmpfs", valued((p, s, v) -> p.mounts.add(tmpfs(s, v)))),
+    VOLUMES_FROM("--volumes-from", refuse("name each mount with -v or --mount")),
+
+    CPUSET_CPUS("--cpuset-cpus", valued((p, s, v) -> p.builder.cpusetCpus(checked(s, () -> CpuSet.parse(v))))),
+    CPU_SHARES("--cpu-shares", 'c', valued((p, s, v) -> p.builder.cpuShares(wholeInt(s, v)))),
+    CPUS("--cpus", valued((p, s, v) -> p.builder.nanoCpus(nanoCpus(s, v)))),
+    CPU_QUOTA("--cpu-quota", valued((p, s, v) -> p.builder.cpuQuota(whole(s, v)))),
+    CPU_PERIOD("--cpu-period", valued((p, s, v) -> p.builder.cpuPeriod(whole(s, v)))),
+    MEMORY("--memory", 'm', valued((p, s, v) -> p.builder.memoryLimit(checked(s, () -> MemorySize.parse(v))))),
+    MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap)),
+    PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit)),
+    ULIMIT("--ulimit", valued(DockerRunParser::ulimit)),
+
+    LOG_DRIVER("--log-driver", valued((p, s, v) -> p.logDriver = v)),
+    LOG_OPT("--log-opt", valued(DockerRunParser::logOption)),
+    RESTART("--restart", valued((p, s, v) -> p.builder.restartPolicy(checked(s, () -> RestartPolicy.parse(v))))),
+    HEALTH_CMD("--health-cmd", valued((p, s, v) -> p.healthCmd = v)),
+    HEALTH_INTERVAL("--health-interval", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::interval))),
+    HEALTH_TIMEOUT("--health-timeout", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::timeout))),
+    HEALTH_START_PERIOD("--health-start-period",
+        valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::startPeriod))),
+    HEALTH_RETRIES("--health-retries", valued(DockerRunParser::healthRetries)),
+    INIT("--init", toggle((p, on) -> p.builder.init(on))),
+    STOP_SIGNAL("--stop-signal", valued((p, s, v) -> p.builder.stopSignal(v))),
+    STOP_TIMEOUT("--stop-timeout", valued((p, s, v) -> p.builder.stopTimeout(Duration.ofSeconds(wholeInt(s, v)))));
+
+    private static final Map<String, Flag> BY_SPELLING = new HashMap<>();
+
+    static {
+      for (Flag f : values()) {
+        for (String spelled : f.spellings()) {
+          Flag clash = BY_SPELLING.put(spelled, f);
+          if (clash != null) {
+            throw new IllegalStateException("docker run flag is declared twice: " + spelled
+                + " (" + clash + ", " + f + ")");
+          }
+        }
+      }
     }
-    for (String f : List.of("--read-only", "--init", "--detach", "--interactive", "--tty", "--rm")) {
-      LONG.put(f, false);
+
+    private final String longName;
+    private final char shortName; // 0 when there is none
+    private final String alias; // null when there is none
+    private final Action action;
+
+    Flag(String longName, Action action) {
+      this(longName, (char) 0, null, action);
     }
+
+    Flag(String longName, char shortName, Action action) {
+      this(longName, shortName, null, action);
+    }
+
+    Flag(String longName, String alias, Action action) {
+      this(longName, (char) 0, alias, action);
+    }
+
+    Flag(String longName, char shortName, String alias, Action action) {
+      this.longName = longName;
+      this.shortName = shortName;
+      this.alias = alias;
+      this.action = action;
+    }
+
+    /** As written in full, as in {@code --env}. */
+    String longName() {
+      return longName;
+    }
+
+    /** As written with its letter, as in {@code -e}. */
+    String shortSpelling() {
+      if (shortName == 0) {
+        throw new IllegalStateException("docker run flag has no short spelling: " + longName);
+      }
+      return "-" + shortName;
+    }
+
+    /** Every way to write it: the long name, the other long spelling, the letter. */
+    List<String> spellings() {
+      List<String> all = new ArrayList<>(List.of(longName));
+      if (alias != null) {
+        all.add(alias);
+      }
+      if (shortName != 0) {
+        all.add(shortSpelling());
+      }
+      return all;
+    }
+
+    /** Whether the flag is followed by a value ({@code --name web}) rather than standing alone ({@code --init}). */
+    boolean takesValue() {
+      return action.takesValue();
+    }
+
+    /** Why Carapace refuses the flag; empty when it is supported. */
+    Optional<String> refusal() {
+      return Optional.ofNullable(action.refusal());
+    }
+
+    /** The row written as {@code spelled} (a long name, the other spelling or {@code -x}); empty if none. */
+    static Optional<Flag> of(String spelled) {
+      return Optional.ofNullable(BY_SPELLING.get(spelled));
+    }
+  }
+
+  private static final String OWN_NAMESPACES = "Carapace gives every container its own namespaces";
+  private static final String NO_DEVICES = "Carapace does not pass host devices into containers";
+
+  /** What a flag does with its value; {@code spelled} is the flag as written ({@code -e}, {@code --net}). */
+  @FunctionalInterface
+  interface Handler {
+    void apply(DockerRunParser parser, String spelled, String value);
+  }
+
+  /** A flag's kind: one that takes a value, one that stands alone, or one Carapace refuses, and why. */
+  private record Action(boolean takesValue, Handler handler, String refusal) {}
+
+  private static Action valued(Handler handler) {
+    return new Action(true, handler, null);
+  }
+
+  /** A flag that stands alone and means true, or takes {@code =false}, {@code =0}... attached to it. */
+  private static Action toggle(BiConsumer<DockerRunParser, Boolean> handler) {
+    return new Action(false, (p, s, v) -> handler.accept(p, Boolean.parseBoolean(v)), null);
+  }
+
+  /** A flag that stands alone and has no effect on the spec. */
+  private static Action ignored() {
+    return new Action(false, (p, s, v) -> { }, null);
+  }
+
+  private static Action refuse(String why) {
+    return new Action(false, null, why);
   }
 
   private static final Pattern GO_DURATION_PART =
@@ -94,7 +238,10 @@ public final class DockerRunParser {
   private String logDriver;
   private final Map<String, String> logOptions = new LinkedHashMap<>();
   private String healthCmd;
-  private final Map<String, String> healthTimings = new LinkedHashMap<>();
+  /** Health timings as written, read only once {@code --health-cmd} is known to be there. */
+  private final Map<String, HealthTiming> healthTimings = new LinkedHashMap<>();
+
+  private record HealthTiming(String value, UnaryOperator<HealthCheck> apply) {}
 
   private DockerRunParser(Map<String, String> environment) {
     this.environment = environment;
@@ -121,19 +268,16 @@ public final class DockerRunParser {
       }
       if (w.startsWith("--")) {
         int eq = w.indexOf('=');
-        String flag = eq > 0 ? w.substring(0, eq) : w;
-        Boolean takesValue = LONG.get(flag);
-        if (takesValue == null) {
-          throw refused(flag);
-        }
+        String spelled = eq > 0 ? w.substring(0, eq) : w;
+        Flag flag = supported(spelled);
         String value = eq > 0 ? w.substring(eq + 1) : null;
-        if (value == null && takesValue) {
+        if (value == null && flag.takesValue()) {
           if (i + 1 >= n) {
-            throw new IllegalArgumentException("docker run flag needs a value: " + flag);
+            throw new IllegalArgumentException("docker run flag needs a value: " + spelled);
           }
           value = argv.get(++i);
         }
-        apply(flag, flag, takesValue ? value : bool(flag, value));
+        flag.action.handler().apply(this, spelled, flag.takesValue() ? value : bool(spelled, value));
         i++;
       } else if (w.startsWith("-") && w.length() > 1) {
         i = applyShortCluster(argv, i) + 1;
@@ -175,37 +319,40 @@ public final class DockerRunParser {
     String w = argv.get(i);
     for (int k = 1; k < w.length(); k++) {
       String spelled = "-" + w.charAt(k);
-      String flag = SHORT.get(w.charAt(k));
-      if (flag == null) {
-        throw refused(spelled);
-      }
+      Flag flag = supported(spelled);
+      Handler handler = flag.action.handler();
       String rest = w.substring(k + 1);
       boolean attached = rest.startsWith("=");
       if (attached) {
         rest = rest.substring(1);
       }
-      if (LONG.get(flag)) {
+      if (flag.takesValue()) {
         if (rest.isEmpty() && !attached) {
           if (i + 1 >= argv.size()) {
             throw new IllegalArgumentException("docker run flag needs a value: " + spelled);
           }
           rest = argv.get(++i);
         }
-        apply(flag, spelled, rest);
+        handler.apply(this, spelled, rest);
         return i;
       }
       if (attached) {
-        apply(flag, spelled, bool(spelled, rest));
+        handler.apply(this, spelled, bool(spelled, rest));
         return i;
       }
-      apply(flag, spelled, "true");
+      handler.apply(this, spelled, "true");
     }
     return i;
   }
 
-  private static IllegalArgumentException refused(String flag) {
-    String why = REFUSED.getOrDefault(flag, "SecureContainerSpec has no such setting");
-    return new IllegalArgumentException("docker run flag is not supported: " + flag + " (" + why + ")");
+  /** The row written as {@code spelled}, unless there is none or Carapace refuses it. */
+  private static Flag supported(String spelled) {
+    Flag flag = Flag.of(spelled).orElse(null);
+    String why = flag == null ? "SecureContainerSpec has no such setting" : flag.action.refusal();
+    if (why != null) {
+      throw new IllegalArgumentException("docker run flag is not supported: " + spelled + " (" + why + ")");
+    }
+    return flag;
   }
 
   static String bool(String flag, String value) {
@@ -249,143 +396,84 @@ public final class DockerRunParser {
     return (int) v;
   }
 
-  private void apply(String flag, String spelled, String value) {
-    switch (flag) {
-      case "--detach": case "--interactive": case "--tty": case "--rm":
-        break; // the launcher decides how the container runs and when it is removed
-      case "--cap-add":
-        if (value.trim().equalsIgnoreCase("ALL")) {
-          throw new IllegalArgumentException(spelled
-              + " ALL is not supported: Carapace never grants every capability (add each one the workload needs)");
-        }
-        capAdd.add(checked(spelled, () -> Capability.parse(value)));
-        break;
-      case "--cap-drop":
-        if (value.trim().equalsIgnoreCase("ALL")) {
-          dropAll = true;
-        } else {
-          capDrop.add(checked(spelled, () -> Capability.parse(value)));
-        }
-        break;
-      case "--cpu-shares":
-        builder.cpuShares(wholeInt(spelled, value));
-        break;
-      case "--cpuset-cpus":
-        builder.cpusetCpus(checked(spelled, () -> CpuSet.parse(value)));
-        break;
-      case "--cpus":
-        builder.nanoCpus(nanoCpus(spelled, value));
-        break;
-      case "--cpu-quota":
-        builder.cpuQuota(whole(spelled, value));
-        break;
-      case "--cpu-period":
-        builder.cpuPeriod(whole(spelled, value));
-        break;
-      case "--memory":
-        builder.memoryLimit(checked(spelled, () -> MemorySize.parse(value)));
-        break;
-      case "--memory-swap":
-        if (value.equals("-1")) {
-          throw new IllegalArgumentException(spelled
-              + " unlimited is not supported: -1 (give a size of at least the memory limit)");
-        }
-        builder.memorySwap(checked(spelled, () -> MemorySize.parse(value)));
-        break;
-      case "--pids-limit":
-        long pids = whole(spelled, value);
-        if (pids <= 0) {
-          builder.unlimitedPids(); // Docker reads 0 and -1 as no limit
-        } else {
-          builder.pidsLimit(pids);
-        }
-        break;
-      case "--ulimit":
-        Ulimit u = checked(spelled, () -> Ulimit.parse(value));
-        ulimits.put(u.name(), u); // Docker keeps the last of a name
-        break;
-      case "--security-opt":
-        securityOptions.add(value);
-        break;
-      case "--volume":
-        mounts.add(volume(spelled, value));
-        break;
-      case "--mount":
-        mounts.add(mount(spelled, value));
-        break;
-      case "--tmpfs":
-        mounts.add(tmpfs(spelled, value));
-        break;
-      case "--read-only":
-        builder.readOnlyRootFilesystem(Boolean.parseBoolean(value));
-        break;
-      case "--log-driver":
-        logDriver = value;
-        break;
-      case "--log-opt":
-        int eq = value.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException(spelled + " must be KEY=VALUE: " + value);
-        }
-        logOptions.put(value.substring(0, eq), value.substring(eq + 1));
-        break;
-      case "--env":
-        env(spelled, value);
-        break;
-      case "--user":
-        builder.user(value);
-        break;
-      case "--workdir":
-        builder.workingDir(checked(spelled, () -> ContainerPath.of(value)));
-        break;
-      case "--name":
-        builder.name(value);
-        break;
-      case "--hostname":
-        builder.hostname(value);
-        break;
-      case "--label":
-        int leq = value.indexOf('=');
-        labels.put(leq < 0 ? value : value.substring(0, leq), leq < 0 ? "" : value.substring(leq + 1));
-        break;
-      case "--network": case "--net":
-        if (network != null && !network.equals(value)) {
-          throw new IllegalArgumentException(spelled + " must name one network: " + network + " and " + value);
-        }
-        network = value;
-        break;
-      case "--publish":
-        ports.add(port(spelled, value));
-        break;
-      case "--restart":
-        builder.restartPolicy(checked(spelled, () -> RestartPolicy.parse(value)));
-        break;
-      case "--health-cmd":
-        healthCmd = value;
-        break;
-      case "--health-interval": case "--health-timeout": case "--health-retries":
-      case "--health-start-period":
-        healthTimings.put(flag, value);
-        break;
-      case "--init":
-        builder.init(Boolean.parseBoolean(value));
-        break;
-      case "--stop-signal":
-        builder.stopSignal(value);
-        break;
-      case "--stop-timeout":
-        builder.stopTimeout(Duration.ofSeconds(wholeInt(spelled, value)));
-        break;
-      case "--entrypoint":
-        if (value.isEmpty()) {
-          throw new IllegalArgumentException(spelled
-              + " must not be empty: \"\" (clearing the image's ENTRYPOINT is not supported)");
-        }
-        builder.entrypoint(List.of(value)); // the CLI takes one word, never split
-        break;
-      default:
-        throw new AssertionError(flag);
+  private void capAdd(String flag, String value) {
+    if (value.trim().equalsIgnoreCase("ALL")) {
+      throw new IllegalArgumentException(flag
+          + " ALL is not supported: Carapace never grants every capability (add each one the workload needs)");
     }
+    capAdd.add(checked(flag, () -> Capability.parse(value)));
+  }
+
+  private void capDrop(String flag, String value) {
+    if (value.trim().equalsIgnoreCase("ALL")) {
+      dropAll = true;
+    } else {
+      capDrop.add(checked(flag, () -> Capability.parse(value)));
+    }
+  }
+
+  private void memorySwap(String flag, String value) {
+    if (value.equals("-1")) {
+      throw new IllegalArgumentException(flag
+          + " unlimited is not supported: -1 (give a size of at least the memory limit)");
+    }
+    builder.memorySwap(checked(flag, () -> MemorySize.parse(value)));
+  }
+
+  private void pidsLimit(String flag, String value) {
+    long pids = whole(flag, value);
+    if (pids <= 0) {
+      builder.unlimitedPids(); // Docker reads 0 and -1 as no limit
+    } else {
+      builder.pidsLimit(pids);
+    }
+  }
+
+  private void ulimit(String flag, String value) {
+    Ulimit u = checked(flag, () -> Ulimit.parse(value));
+    ulimits.put(u.name(), u); // Docker keeps the last of a name
+  }
+
+  private void logOption(String flag, String value) {
+    int eq = value.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException(flag + " must be KEY=VALUE: " + value);
+    }
+    logOptions.put(value.substring(0, eq), value.substring(eq + 1));
+  }
+
+  private void label(String flag, String value) {
+    int eq = value.indexOf('=');
+    labels.put(eq < 0 ? value : value.substring(0, eq), eq < 0 ? "" : value.substring(eq + 1));
+  }
+
+  private void network(String flag, String value) {
+    if (network != null && !network.equals(value)) {
+      throw new IllegalArgumentException(flag + " must name one network: " + network + " and " + value);
+    }
+    network = value;
+  }
+
+  private void entrypoint(String flag, String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(flag
+          + " must not be empty: \"\" (clearing the image's ENTRYPOINT is not supported)");
+    }
+    builder.entrypoint(List.of(value)); // the CLI takes one word, never split
+  }
+
+  private void healthDuration(String flag, String value, BiFunction<HealthCheck, Duration, HealthCheck> set) {
+    healthTimings.put(flag, new HealthTiming(value, hc -> {
+      Duration d = goDuration(flag, value);
+      return checked(flag, () -> set.apply(hc, d));
+    }));
+  }
+
+  private void healthRetries(String flag, String value) {
+    healthTimings.put(flag, new HealthTiming(value, hc -> {
+      int retries = wholeInt(flag, value);
+      return checked(flag, () -> hc.retries(retries));
+    }));
   }
 
   private static long nanoCpus(String flag, String value) {
@@ -695,23 +783,24 @@ public final class DockerRunParser {
     builder.addAllPorts(ports);
     if (network != null) {
       String value = network;
-      NetworkMode mode = checked("--network", () -> NetworkMode.parse(value));
+      NetworkMode mode = checked(Flag.NETWORK.longName(), () -> NetworkMode.parse(value));
       if (mode.kind() == NetworkMode.Kind.HOST) {
         builder.allowHostNetwork(); // asked for on the command line
       } else {
         builder.network(mode);
       }
     }
-    if (!SecurityOptions.apply("--security-opt", securityOptions, builder, v -> seccomp("--security-opt", v))) {
+    String securityOpt = Flag.SECURITY_OPT.longName();
+    if (!SecurityOptions.apply(securityOpt, securityOptions, builder, v -> seccomp(securityOpt, v))) {
       builder.allowPrivilegeEscalation(); // docker run's default
     }
     if (logDriver != null) {
       String driver = logDriver;
-      checked("--log-driver", () -> new LogConfig(driver, Map.of()));
-      builder.logConfig(checked("--log-opt", () -> new LogConfig(driver, logOptions)));
+      checked(Flag.LOG_DRIVER.longName(), () -> new LogConfig(driver, Map.of()));
+      builder.logConfig(checked(Flag.LOG_OPT.longName(), () -> new LogConfig(driver, logOptions)));
     } else if (!logOptions.isEmpty()) {
-      throw new IllegalArgumentException("--log-opt needs --log-driver: " + logOptions.keySet()
-          + " (Carapace does not guess the engine's default driver)");
+      throw new IllegalArgumentException(Flag.LOG_OPT.longName() + " needs " + Flag.LOG_DRIVER.longName() + ": "
+          + logOptions.keySet() + " (Carapace does not guess the engine's default driver)");
     }
     HealthCheck health = healthCheck();
     if (health != null) {
@@ -721,37 +810,18 @@ public final class DockerRunParser {
   }
 
   private HealthCheck healthCheck() {
+    String healthCmdFlag = Flag.HEALTH_CMD.longName();
     if (healthCmd == null) {
       if (!healthTimings.isEmpty()) {
-        String flag = healthTimings.keySet().iterator().next();
-        throw new IllegalArgumentException(flag + " needs --health-cmd: " + healthTimings.get(flag)
-            + " (changing only the timings of the image's HEALTHCHECK is not supported)");
+        Map.Entry<String, HealthTiming> first = healthTimings.entrySet().iterator().next();
+        throw new IllegalArgumentException(first.getKey() + " needs " + healthCmdFlag + ": "
+            + first.getValue().value() + " (changing only the timings of the image's HEALTHCHECK is not supported)");
       }
       return null;
     }
-    HealthCheck hc = checked("--health-cmd", () -> HealthCheck.shell(healthCmd));
-    for (Map.Entry<String, String> e : healthTimings.entrySet()) {
-      String flag = e.getKey();
-      String v = e.getValue();
-      HealthCheck current = hc;
-      switch (flag) {
-        case "--health-interval":
-          Duration interval = goDuration(flag, v);
-          hc = checked(flag, () -> current.interval(interval));
-          break;
-        case "--health-timeout":
-          Duration timeout = goDuration(flag, v);
-          hc = checked(flag, () -> current.timeout(timeout));
-          break;
-        case "--health-start-period":
-          Duration startPeriod = goDuration(flag, v);
-          hc = checked(flag, () -> current.startPeriod(startPeriod));
-          break;
-        default:
-          int retries = wholeInt(flag, v);
-          hc = checked(flag, () -> current.retries(retries));
-          break;
-      }
+    HealthCheck hc = checked(healthCmdFlag, () -> HealthCheck.shell(healthCmd));
+    for (HealthTiming timing : healthTimings.values()) {
+      hc = timing.apply().apply(hc);
     }
     return hc;
   }

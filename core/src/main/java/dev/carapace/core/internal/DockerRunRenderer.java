@@ -7,6 +7,7 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.Ulimit;
+import dev.carapace.core.internal.DockerRunParser.Flag;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,7 +22,8 @@ import java.util.Set;
 
 /**
  * Writes a {@link SecureContainerSpec} as the {@code docker run} argument list that means the same.
- * See {@code dev.carapace.core.DockerRunCommand} for the contract.
+ * See {@code dev.carapace.core.DockerRunCommand} for the contract. Every flag it writes is a row of
+ * {@link DockerRunParser.Flag}, the table the parser reads.
  */
 public final class DockerRunRenderer {
   private final List<String> out = new ArrayList<>();
@@ -33,77 +35,86 @@ public final class DockerRunRenderer {
     return new DockerRunRenderer().write(spec, withSecrets);
   }
 
-  private void flag(String flag, String value) {
-    out.add(flag);
+  private void flag(Flag flag, String value) {
+    out.add(flag.longName());
     out.add(value);
+  }
+
+  private void shortFlag(Flag flag, String value) {
+    out.add(flag.shortSpelling());
+    out.add(value);
+  }
+
+  private void toggle(Flag flag) {
+    out.add(flag.longName());
   }
 
   private List<String> write(SecureContainerSpec s, boolean withSecrets) {
     out.add("docker");
     out.add("run");
-    s.name().ifPresent(v -> flag("--name", v));
-    s.hostname().ifPresent(v -> flag("--hostname", v));
-    s.user().ifPresent(v -> flag("--user", v));
-    s.workingDir().ifPresent(v -> flag("--workdir", v.toString()));
+    s.name().ifPresent(v -> flag(Flag.NAME, v));
+    s.hostname().ifPresent(v -> flag(Flag.HOSTNAME, v));
+    s.user().ifPresent(v -> flag(Flag.USER, v));
+    s.workingDir().ifPresent(v -> flag(Flag.WORKDIR, v.toString()));
     for (Map.Entry<String, String> e : s.env().entrySet()) {
-      flag("-e", withSecrets ? e.getKey() + "=" + e.getValue() : e.getKey());
+      shortFlag(Flag.ENV, withSecrets ? e.getKey() + "=" + e.getValue() : e.getKey());
     }
     for (Map.Entry<String, String> e : s.labels().entrySet()) {
-      flag("--label", e.getKey() + "=" + e.getValue());
+      flag(Flag.LABEL, e.getKey() + "=" + e.getValue());
     }
     if (s.dropAllCapabilities()) {
-      flag("--cap-drop", "ALL");
+      flag(Flag.CAP_DROP, "ALL");
     } else {
       for (Capability c : sorted(s.droppedCapabilities())) {
-        flag("--cap-drop", c.name());
+        flag(Flag.CAP_DROP, c.name());
       }
     }
     for (Capability c : sorted(s.addedCapabilities())) {
-      flag("--cap-add", c.name());
+      flag(Flag.CAP_ADD, c.name());
     }
     if (s.noNewPrivileges()) {
-      flag("--security-opt", "no-new-privileges");
+      flag(Flag.SECURITY_OPT, "no-new-privileges");
     }
     seccomp(s.seccomp());
-    s.selinuxLabel().ifPresent(l -> l.securityOpts().forEach(o -> flag("--security-opt", o)));
-    s.apparmorProfile().ifPresent(p -> flag("--security-opt", "apparmor=" + p));
+    s.selinuxLabel().ifPresent(l -> l.securityOpts().forEach(o -> flag(Flag.SECURITY_OPT, o)));
+    s.apparmorProfile().ifPresent(p -> flag(Flag.SECURITY_OPT, "apparmor=" + p));
     if (s.readOnlyRootFilesystem()) {
-      out.add("--read-only");
+      toggle(Flag.READ_ONLY);
     }
-    flag("--network", s.network().toString());
+    flag(Flag.NETWORK, s.network().toString());
     for (PortBinding p : s.ports()) {
-      flag("-p", p.toString());
+      shortFlag(Flag.PUBLISH, p.toString());
     }
     for (Mount m : s.mounts()) {
       mount(m);
     }
-    s.cpusetCpus().ifPresent(v -> flag("--cpuset-cpus", v.toString()));
-    s.cpuShares().ifPresent(v -> flag("--cpu-shares", Integer.toString(v)));
-    s.nanoCpus().ifPresent(v -> flag("--cpus", BigDecimal.valueOf(v, 9).stripTrailingZeros().toPlainString()));
-    s.cpuQuota().ifPresent(v -> flag("--cpu-quota", Long.toString(v)));
-    s.cpuPeriod().ifPresent(v -> flag("--cpu-period", Long.toString(v)));
-    s.memoryLimit().ifPresent(v -> flag("--memory", v.toDockerString()));
-    s.memorySwap().ifPresent(v -> flag("--memory-swap", v.toDockerString()));
-    flag("--pids-limit", Long.toString(s.pidsLimit().orElse(-1)));
+    s.cpusetCpus().ifPresent(v -> flag(Flag.CPUSET_CPUS, v.toString()));
+    s.cpuShares().ifPresent(v -> flag(Flag.CPU_SHARES, Integer.toString(v)));
+    s.nanoCpus().ifPresent(v -> flag(Flag.CPUS, BigDecimal.valueOf(v, 9).stripTrailingZeros().toPlainString()));
+    s.cpuQuota().ifPresent(v -> flag(Flag.CPU_QUOTA, Long.toString(v)));
+    s.cpuPeriod().ifPresent(v -> flag(Flag.CPU_PERIOD, Long.toString(v)));
+    s.memoryLimit().ifPresent(v -> flag(Flag.MEMORY, v.toDockerString()));
+    s.memorySwap().ifPresent(v -> flag(Flag.MEMORY_SWAP, v.toDockerString()));
+    flag(Flag.PIDS_LIMIT, Long.toString(s.pidsLimit().orElse(-1)));
     for (Ulimit u : s.ulimits()) {
-      flag("--ulimit", u.toString());
+      flag(Flag.ULIMIT, u.toString());
     }
     s.logConfig().ifPresent(l -> {
-      flag("--log-driver", l.driver());
-      l.options().forEach((k, v) -> flag("--log-opt", k + "=" + v));
+      flag(Flag.LOG_DRIVER, l.driver());
+      l.options().forEach((k, v) -> flag(Flag.LOG_OPT, k + "=" + v));
     });
-    s.restartPolicy().ifPresent(r -> flag("--restart", r.toString()));
+    s.restartPolicy().ifPresent(r -> flag(Flag.RESTART, r.toString()));
     s.healthCheck().ifPresent(this::health);
     if (s.init()) {
-      out.add("--init");
+      toggle(Flag.INIT);
     }
-    s.stopSignal().ifPresent(v -> flag("--stop-signal", v));
-    s.stopTimeout().ifPresent(t -> flag("--stop-timeout",
+    s.stopSignal().ifPresent(v -> flag(Flag.STOP_SIGNAL, v));
+    s.stopTimeout().ifPresent(t -> flag(Flag.STOP_TIMEOUT,
         Long.toString(t.getSeconds() + (t.getNano() > 0 ? 1 : 0))));
     List<String> entrypoint = s.entrypoint();
     if (!entrypoint.isEmpty()) {
       // the CLI takes one word; the rest lead the command, which runs the same argv
-      flag("--entrypoint", entrypoint.get(0));
+      flag(Flag.ENTRYPOINT, entrypoint.get(0));
     }
     if (s.image().startsWith("-")) {
       out.add("--");
@@ -125,12 +136,12 @@ public final class DockerRunRenderer {
   private void seccomp(Seccomp seccomp) {
     switch (seccomp.kind()) {
       case UNCONFINED:
-        flag("--security-opt", "seccomp=unconfined");
+        flag(Flag.SECURITY_OPT, "seccomp=unconfined");
         break;
       case PROFILE:
         // The CLI takes a file and sends its JSON inline; a profile read from a file names that
         // file, one given as JSON text gets a placeholder the parser refuses with a remedy.
-        flag("--security-opt", "seccomp=" + seccomp.source().map(Object::toString)
+        flag(Flag.SECURITY_OPT, "seccomp=" + seccomp.source().map(Object::toString)
             .orElseGet(() -> placeholder(seccomp)));
         break;
       default:
@@ -152,16 +163,16 @@ public final class DockerRunRenderer {
     switch (m.type()) {
       case BIND:
         // --mount, not -v: the engine refuses a missing host path instead of creating it, as Carapace does
-        flag("--mount", "type=bind," + csvField("source=" + m.source()) + ","
+        flag(Flag.MOUNT, "type=bind," + csvField("source=" + m.source()) + ","
             + csvField("target=" + m.target()) + (m.readOnly() ? ",readonly" : ""));
         break;
       case VOLUME:
-        flag("-v", m.source() + ":" + m.target() + (m.readOnly() ? ":ro" : ""));
+        shortFlag(Flag.VOLUME, m.source() + ":" + m.target() + (m.readOnly() ? ":ro" : ""));
         break;
       default:
         String opts = (m.readOnly() ? "ro" : "")
             + m.size().map(s -> (m.readOnly() ? "," : "") + "size=" + s.toDockerString()).orElse("");
-        flag("--tmpfs", m.target() + (opts.isEmpty() ? "" : ":" + opts));
+        flag(Flag.TMPFS, m.target() + (opts.isEmpty() ? "" : ":" + opts));
         break;
     }
   }
@@ -178,11 +189,11 @@ public final class DockerRunRenderer {
     // CMD-SHELL is the CLI's only form; an exec test becomes the shell command of its quoted words
     String cmd = test.get(0).equals("CMD-SHELL") ? test.get(1)
         : ShellWords.join(test.subList(1, test.size()));
-    flag("--health-cmd", cmd);
-    flag("--health-interval", goDuration(h.interval()));
-    flag("--health-timeout", goDuration(h.timeout()));
-    flag("--health-start-period", goDuration(h.startPeriod()));
-    flag("--health-retries", Integer.toString(h.retries()));
+    flag(Flag.HEALTH_CMD, cmd);
+    flag(Flag.HEALTH_INTERVAL, goDuration(h.interval()));
+    flag(Flag.HEALTH_TIMEOUT, goDuration(h.timeout()));
+    flag(Flag.HEALTH_START_PERIOD, goDuration(h.startPeriod()));
+    flag(Flag.HEALTH_RETRIES, Integer.toString(h.retries()));
   }
 
   /** Go's duration syntax, exact: {@code 1h2m3.5s}, {@code 0.25s}, {@code 0s}. */
