@@ -257,12 +257,12 @@ public abstract class ContainerView {
   public abstract Optional<EngineSecurity> engineSecurity();
 
   /** A copy that knows what the engine's host enforces. */
-  public ContainerView withEngineSecurity(EngineSecurity security) {
+  public ContainerView knowingEngine(EngineSecurity security) {
     return builder().from(this).engineSecurity(security).build();
   }
 
   /** A copy that knows the image's configuration. */
-  public ContainerView withImageFacts(ImageFacts facts) {
+  public ContainerView knowingImage(ImageFacts facts) {
     return builder().from(this).imageFacts(facts).build();
   }
 }

@@ -94,7 +94,7 @@ public final class EngineAudit implements AutoCloseable {
   }
 
   private ContainerView inspect(String containerId, EngineSecurity security) {
-    return InspectParser.parse(get(inspectPath(containerId), false)).withEngineSecurity(security);
+    return InspectParser.parse(get(inspectPath(containerId), false)).knowingEngine(security);
   }
 
   private static String inspectPath(String containerId) {
@@ -140,7 +140,7 @@ public final class EngineAudit implements AutoCloseable {
     for (String id : listed) {
       JsonNode inspected = get(inspectPath(id), true);
       if (inspected != null) {
-        views.add(InspectParser.parse(inspected).withEngineSecurity(security));
+        views.add(InspectParser.parse(inspected).knowingEngine(security));
       }
     }
     return policy.evaluate(views);

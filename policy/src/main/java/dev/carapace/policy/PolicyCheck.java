@@ -123,11 +123,11 @@ public final class PolicyCheck implements LaunchCheck {
         facts = Optional.empty(); // not pulled yet: the rules say the image's settings are unknown
       }
       if (facts.isPresent()) {
-        view = view.withImageFacts(facts.get());
+        view = view.knowingImage(facts.get());
       }
     }
     if (engineSecurity != null) {
-      view = view.withEngineSecurity(engineSecurity);
+      view = view.knowingEngine(engineSecurity);
     }
     return view;
   }

@@ -158,7 +158,7 @@ class BuiltinRulesTest {
   @Test
   void apparmorOnAHostWithoutAppArmorIsANoteNotAViolation() {
     EngineSecurity none = EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default"));
-    Rule.Outcome o = BuiltinRules.APPARMOR.evaluate(ContainerView.of(hardened().build()).withEngineSecurity(none));
+    Rule.Outcome o = BuiltinRules.APPARMOR.evaluate(ContainerView.of(hardened().build()).knowingEngine(none));
     assertEquals(List.of(), o.violations());
     assertEquals(List.of("AppArmor is not enabled on the engine's host (docker info SecurityOptions lists no"
         + " name=apparmor): no profile can confine the container, so this rule cannot be satisfied here;"

@@ -51,7 +51,7 @@ class InspectParsingTest {
   @Test
   void weakContainerBreaksTheseRulesOfTheDefaultProfile() throws IOException {
     ContainerView v = ContainerView.fromInspectJson(fixture("weak.json"))
-        .withEngineSecurity(EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default")));
+        .knowingEngine(EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default")));
     PolicyReport report = Profiles.carapaceDefault().evaluate(v);
     assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "host-ports", "proc-mount",
         "seccomp", "sysctls", "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck",

@@ -68,7 +68,7 @@ class PolicyEnforcementIT {
       EngineSecurity host = EngineSecurity.inspect(docker);
       SecureContainerSpec spec = hardened().command("true").build();
       // the image sets USER 1000:1000 and a HEALTHCHECK: read from the engine, not repeated in the spec
-      ContainerView view = ContainerView.of(spec, ImageFacts.inspect(docker, spec.image())).withEngineSecurity(host);
+      ContainerView view = ContainerView.of(spec, ImageFacts.inspect(docker, spec.image())).knowingEngine(host);
       PolicyReport report = Profiles.carapaceDefault().evaluate(view);
       assertEquals(List.of(), report.violations(), report::toText);
       assertEquals(List.of(
