@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <ol>
  *   <li>Docker's defaults minus the seed's fourteen {@code --cap-drop} flags
- *       ({@code dropAllCapabilities(false)} plus {@code addCapDrop}), which leaves nothing, since the
+ *       ({@code keepDockerDefaultCapabilities()} plus {@code dropCapability}), which leaves nothing, since the
  *       fourteen are exactly Docker's defaults;
  *   <li>{@code --cap-drop ALL} (Carapace's default) and then adding back only what the workload
  *       needs: {@code chown} fails without {@code CHOWN} and works with it.
