@@ -1,11 +1,7 @@
 package dev.carapace.examples;
 
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.ContainerPath;
-import dev.carapace.core.CpuSet;
 import dev.carapace.core.Endpoint;
-import dev.carapace.core.MemorySize;
-import dev.carapace.core.Mount;
 import dev.carapace.core.ProcStatus;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.SecureContainerSpec;
@@ -13,54 +9,51 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The main example: launch a container with Carapace's defaults plus limits, and print what the
- * kernel enforces on it, read from inside: capabilities (CapEff decoded to names), NoNewPrivs, the
- * seccomp mode, the cgroup limits, the uid and the read-only root.
+ * The main example, step 1 of the README: a container with Carapace's defaults and an unprivileged
+ * user, and what the kernel enforces on it, read from inside: the capability sets (decoded to names),
+ * NoNewPrivs, the seccomp mode, the uid, the pids limit and the network interfaces.
  *
- * <p>Run: {@code mvn -q -pl examples exec:java} (after {@code testbed/setup.sh} and an install).
- * The image defaults to the testbed's {@code carapace-test/busybox:1}; pass another as the first
- * argument.
+ * <p>Run: {@code mvn -B -ntp -q -pl examples exec:java} (after {@code testbed/setup.sh} and an
+ * install). The engine is the one of {@code DOCKER_HOST}, or the unix socket. The image defaults to the
+ * testbed's {@code carapace-test/busybox:1}; pass another as the first argument. Exit code 0 when the
+ * container ran and exited 0.
  */
 public final class HardenedHello {
-  /** Reads the kernel's view from inside the container, one {@code key=value} block per file. */
-  static final String PROBE = "cat /proc/self/status; echo '--cgroup'; "
-      + "echo cpuset=$(cat /sys/fs/cgroup/cpuset/cpuset.cpus); "
-      + "echo shares=$(cat /sys/fs/cgroup/cpu/cpu.shares); "
-      + "echo memory=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); "
+  /** Prints the kernel's view from inside: {@code /proc/self/status}, then {@code key=value} lines. */
+  static final String PROBE = "cat /proc/self/status; echo '--more'; "
       + "echo pids=$(cat /sys/fs/cgroup/pids/pids.max); "
-      + "if touch /probe 2>/dev/null; then echo rootfs=writable; else echo rootfs=read-only; fi";
+      + "echo network=$(ls /sys/class/net)";
 
   private HardenedHello() {}
 
   public static void main(String[] args) {
     String image = args.length > 0 ? args[0] : "carapace-test/busybox:1";
-    try (ContainerLauncher launcher = ContainerLauncher.connect(Endpoint.fromEnvironment())) {
-      System.exit(run(launcher, image, System.out));
-    }
+    System.exit(run(Endpoint.fromEnvironment(), image, System.out));
   }
 
-  /** Launches the hardened container and prints the report to {@code out}; returns the exit code. */
-  public static int run(ContainerLauncher launcher, String image, PrintStream out) {
-    // --- snippet: hardened-hello
-    SecureContainerSpec spec = SecureContainerSpec.builder()
-        .image(image)
-        .command("sh", "-c", PROBE)
-        .user("1000:1000")                                  // -u 1000:1000
-        .readOnlyRootFilesystem(true)                       // --read-only
-        .addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
-        .cpusetCpus(CpuSet.parse("0"))                      // --cpuset-cpus 0
-        .cpuShares(512)                                     // -c 512
-        .memoryLimit(MemorySize.ofMebibytes(64))            // -m 64m
-        .pidsLimit(64)                                      // --pids-limit 64
-        .build();                                           // + cap-drop ALL, no-new-privileges, network none
-    RunResult result = launcher.run(spec, Duration.ofSeconds(30));
+  /** Launches the hardened container on {@code endpoint} and prints the report; returns the exit code. */
+  public static int run(Endpoint endpoint, String image, PrintStream out) {
+    // --- snippet: hardened-run
+    try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {   // main: Endpoint.fromEnvironment()
+      SecureContainerSpec spec = SecureContainerSpec.builder()
+          .image(image)
+          .command("sh", "-c", PROBE)               // cat /proc/self/status, pids.max, network interfaces
+          .user("1000:1000")                        // -u 1000:1000
+          .build();                                 // + --cap-drop ALL, no-new-privileges, --network none, --pids-limit 1024
+      RunResult result = launcher.run(spec, Duration.ofSeconds(30));   // create, verify, start, wait, logs, remove
+      ProcStatus status = ProcStatus.parse(result.stdout());          // CapEff, CapBnd, NoNewPrivs, Seccomp, Uid
+      return report(result, status, image, out);
+    }
     // --- end snippet
+  }
+
+  /** Prints what the container saw, aligned; returns the container's exit code (1 if not 0). */
+  private static int report(RunResult result, ProcStatus status, String image, PrintStream out) {
     if (result.exitCode() != 0) {
       out.println("container failed with exit code " + result.exitCode() + ": " + result.stderr());
       return 1;
     }
-    String[] parts = result.stdout().split("--cgroup\n", 2);
-    ProcStatus status = ProcStatus.parse(parts[0]);
+    String[] parts = result.stdout().split("--more\n", 2);
     out.println("Carapace hardened container " + result.containerId().substring(0, 12) + " (" + image + ")");
     out.println("  CapEff      " + status.effectiveHex() + " " + status.effective());
     out.println("  CapBnd      " + status.bounding());
@@ -73,7 +66,6 @@ public final class HardenedHello {
         out.printf("  %-11s %s%n", line.substring(0, eq), line.substring(eq + 1));
       }
     }
-    out.println("  (spec: " + String.join(" ", spec.securityOpts()) + ", network " + spec.network() + ")");
     return 0;
   }
 

@@ -245,7 +245,7 @@ final class BuiltinRules {
       .severity(HIGH)
       .addStandard(CIS + "5.25")
       .addStandard(RESTRICTED + "Privilege Escalation")
-      .remedy("keep noNewPrivileges (the default; --security-opt no-new-privileges)")
+      .remedy("keep no-new-privileges (the default; do not call allowPrivilegeEscalation())")
       .check((c, f) -> {
         if (!Parsing.noNewPrivileges(c.securityOpts())) {
           String found = "not set";
@@ -311,7 +311,7 @@ final class BuiltinRules {
       .title("All capabilities are dropped; only NET_BIND_SERVICE may be added")
       .severity(MEDIUM)
       .addStandard(RESTRICTED + "Capabilities")
-      .remedy("keep dropAllCapabilities(true) (--cap-drop ALL) and add at most NET_BIND_SERVICE")
+      .remedy("keep --cap-drop ALL (the default; do not call keepDockerDefaultCapabilities()) and add at most NET_BIND_SERVICE")
       .check((c, f) -> {
         if (!Parsing.namesAll(c.droppedCapabilities())) {
           f.violation("capDrop", "must include ALL", c.droppedCapabilities().toString());
@@ -471,7 +471,7 @@ final class BuiltinRules {
       .severity(HIGH)
       .addStandard(CIS + "5.9")
       .addStandard(BASELINE + "Host Namespaces")
-      .remedy("use network(\"none\") (the default) or a user-defined network, never --network host")
+      .remedy("keep NetworkMode.none() (the default) or use NetworkMode.named(..), never allowHostNetwork()")
       .check((c, f) -> {
         if (c.networkMode().equals("host")) {
           f.violation("networkMode", "must not be host", "host");
@@ -492,7 +492,7 @@ final class BuiltinRules {
       .title("The default bridge docker0 is not used")
       .severity(LOW)
       .addStandard(CIS + "5.29")
-      .remedy("use network(\"none\") (the default) or a user-defined network (docker network create)")
+      .remedy("keep NetworkMode.none() (the default) or use NetworkMode.named(..) (docker network create)")
       .check((c, f) -> {
         if (c.networkMode().equals("bridge") || c.networkMode().equals("default")) {
           f.violation("networkMode", "must not be the default bridge docker0", c.networkMode());
@@ -620,7 +620,7 @@ final class BuiltinRules {
       .title("The number of processes is limited")
       .severity(MEDIUM)
       .addStandard(CIS + "5.28")
-      .remedy("keep pidsLimit (default 1024; --pids-limit)")
+      .remedy("keep a pids limit (default 1024; do not call unlimitedPids())")
       .check((c, f) -> {
         if (c.pidsLimit() <= 0) {
           f.violation("pidsLimit", "must be set", c.pidsLimit() == -1 ? "-1 (unlimited)" : "unlimited");
