@@ -8,7 +8,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-mvn -B -q -ntp -Dstyle.color=never -pl core -am install -DskipTests
+mvn -B -q -ntp -Dstyle.color=never -pl bom,core -am install -DskipTests
 mvn -B -q -ntp -Dstyle.color=never -f bench/pom.xml compile exec:java \
   -Dexec.mainClass=dev.carapace.bench.TlsBench -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="--out $repo/bench/results/tls.md --command 'bench/run-tls.sh${*:+ $*}' ${1:+--rounds $1} ${2:+--calls $2}"
