@@ -47,6 +47,9 @@ import org.immutables.value.Value;
     builder = "new",
     redactedMask = "****",
     jdkOnly = true,
+    // no annotation taken from the class path (Guava brings errorprone's, which the module does not
+    // read); Override is a placeholder, as an empty list allows all
+    allowedClasspathAnnotations = {Override.class},
     validationMethod = Value.Style.ValidationMethod.NONE,
     defaults = @Value.Immutable(copy = false))
 public abstract class SecureContainerSpec {

@@ -11,6 +11,9 @@
     builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
     redactedMask = "****",
     jdkOnly = true,
+    // no annotation taken from the class path (Guava brings errorprone's, which the module does not
+    // read); Override is a placeholder, as an empty list allows all
+    allowedClasspathAnnotations = {Override.class},
     validationMethod = Value.Style.ValidationMethod.NONE,
     defaults = @Value.Immutable(copy = false))
 package dev.carapace.core;

@@ -20,6 +20,9 @@
     overshadowImplementation = true,
     builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
     jdkOnly = true,
+    // no annotation taken from the class path (Guava brings errorprone's, which the module does not
+    // read); Override is a placeholder, as an empty list allows all
+    allowedClasspathAnnotations = {Override.class},
     depluralize = true,
     depluralizeDictionary = {"capability:capabilities"},
     validationMethod = Value.Style.ValidationMethod.NONE,

@@ -1,0 +1,39 @@
+/**
+ * Carapace core: {@code SecureContainerSpec} and the launcher that runs it on a Docker Engine. Only
+ * {@code dev.carapace.core} is exported; {@code dev.carapace.core.internal} is exported to the
+ * Testcontainers glue alone.
+ *
+ * <p>docker-java's jars are automatic modules: they read every module, but the module system does not
+ * resolve the named modules they need. So the named modules docker-java loads at run time are required
+ * here too, even where Carapace's own code does not import them, and a program on the module path
+ * starts with no {@code --add-modules} (examples' {@code ModulePathConsumerIT} runs one).
+ */
+module dev.carapace.core {
+  exports dev.carapace.core;
+  exports dev.carapace.core.internal to dev.carapace.testcontainers;
+
+  // in public signatures: Endpoint.tls(.., DockerTlsMaterial); DockerClients.connect(..) returns a DockerClient
+  requires transitive dev.carapace.tls;
+  requires transitive com.github.dockerjava.api;
+
+  // imported by Carapace
+  requires com.github.dockerjava.core;
+  requires com.github.dockerjava.transport;
+  requires com.github.dockerjava.transport.httpclient5;
+  requires org.apache.httpcomponents.core5.httpcore5; // DaemonErrors: NoHttpResponseException
+  requires com.fasterxml.jackson.core;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+
+  // not imported by Carapace, loaded by docker-java-core: without them a launch fails with
+  // NoClassDefFoundError (Guava, commons-lang3 on every request; commons-compress and commons-io
+  // when a DockerClient copies files)
+  requires com.google.common;
+  requires org.apache.commons.lang3;
+  requires org.apache.commons.io;
+  requires org.apache.commons.compress;
+
+  requires static org.immutables.value;
+  // only for dev.carapace.core.testcontainers (never exported), until it moves to its own module
+  requires static testcontainers;
+}

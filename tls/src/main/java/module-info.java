@@ -1,0 +1,11 @@
+/**
+ * Carapace TLS: the PEM files of a TLS-protected Docker Engine, generated, read and checked. Only
+ * {@code dev.carapace.tls} is exported; BouncyCastle never shows in its signatures, so it is a
+ * plain {@code requires}.
+ */
+module dev.carapace.tls {
+  exports dev.carapace.tls;
+
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.provider;
+}
