@@ -1,7 +1,7 @@
 /**
  * Carapace core: {@code SecureContainerSpec} and the launcher that runs it on a Docker Engine. Only
  * {@code dev.carapace.core} is exported; {@code dev.carapace.core.internal} is exported to the
- * Testcontainers glue alone.
+ * policy and Testcontainers modules alone.
  *
  * <p>docker-java's jars are automatic modules: they read every module, but the module system does not
  * resolve the named modules they need. So the named modules docker-java loads at run time are required
@@ -10,7 +10,7 @@
  */
 module dev.carapace.core {
   exports dev.carapace.core;
-  exports dev.carapace.core.internal to dev.carapace.testcontainers;
+  exports dev.carapace.core.internal to dev.carapace.policy, dev.carapace.testcontainers;
 
   // in public signatures: Endpoint.tls(.., DockerTlsMaterial); DockerClients.connect(..) returns a DockerClient
   requires transitive dev.carapace.tls;
@@ -34,6 +34,4 @@ module dev.carapace.core {
   requires org.apache.commons.compress;
 
   requires static org.immutables.value;
-  // only for dev.carapace.core.testcontainers (never exported), until it moves to its own module
-  requires static testcontainers;
 }

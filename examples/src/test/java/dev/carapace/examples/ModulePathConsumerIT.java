@@ -57,14 +57,13 @@ class ModulePathConsumerIT {
   private static final String MAIN = String.join("\n",
       "package consumer;",
       "",
-      "import com.github.dockerjava.api.DockerClient;",
       "import dev.carapace.core.ContainerLauncher;",
-      "import dev.carapace.core.DockerClients;",
       "import dev.carapace.core.Endpoint;",
       "import dev.carapace.core.LogConfig;",
       "import dev.carapace.core.MemorySize;",
       "import dev.carapace.core.RunResult;",
       "import dev.carapace.core.SecureContainerSpec;",
+      "import dev.carapace.policy.EngineAudit;",
       "import dev.carapace.policy.PolicyReport;",
       "import dev.carapace.policy.Profiles;",
       "import java.time.Duration;",
@@ -84,8 +83,8 @@ class ModulePathConsumerIT {
       "    PolicyReport report = Profiles.carapaceDefault().evaluate(spec);",
       "    System.out.println(\"policy \" + report.policy() + \": \" + report.violations().size()",
       "        + \" violations \" + report.violatedRuleIds() + \", json \" + report.toJson().length() + \" chars\");",
-      "    try (DockerClient docker = DockerClients.connect(Endpoint.fromEnvironment())) {",
-      "      System.out.println(\"engine api \" + docker.versionCmd().exec().getApiVersion());",
+      "    try (EngineAudit audit = EngineAudit.connect(Endpoint.fromEnvironment())) {",
+      "      System.out.println(\"engine seccomp \" + audit.engineSecurity().seccomp());",
       "    }",
       "    try (ContainerLauncher launcher = ContainerLauncher.connect(Endpoint.fromEnvironment())) {",
       "      System.out.println(\"launcher \" + launcher.id());",
@@ -157,8 +156,8 @@ class ModulePathConsumerIT {
     assertEquals("policy " + expected.policy() + ": " + expected.violations().size() + " violations "
         + expected.violatedRuleIds() + ", json " + expected.toJson().length() + " chars",
         lines.get(0), shown);
-    // docker-java's DockerClient, read through core's requires transitive, and its runtime
-    assertTrue(lines.get(1).matches("engine api 1\\.\\d+"), shown);
+    // policy's engine audit, through core's internals exported to policy only, and docker-java's runtime
+    assertEquals("engine seccomp true", lines.get(1), shown);
     assertTrue(lines.contains("CapEff:\t0000000000000000"), "the container's CapEff" + shown);
     assertFalse(err.contains("SLF4J"), "no SLF4J warning" + shown);
     assertFalse(err.contains("Exception") || err.contains("\tat "),

@@ -1,0 +1,18 @@
+/**
+ * Carapace for Testcontainers: {@link dev.carapace.testcontainers.CarapaceHardening} hardens a
+ * Testcontainers container with a {@code SecureContainerSpec} profile, and
+ * {@link dev.carapace.testcontainers.SuiteHardening} does it suite-wide as Testcontainers'
+ * {@code CreateContainerCmdModifier} service.
+ */
+module dev.carapace.testcontainers {
+  exports dev.carapace.testcontainers;
+
+  requires transitive dev.carapace.core;
+  // Testcontainers 2.0 names no module: this is its file-name module
+  requires transitive testcontainers;
+
+  requires static org.immutables.value;
+
+  provides org.testcontainers.core.CreateContainerCmdModifier
+      with dev.carapace.testcontainers.SuiteHardening;
+}
