@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.carapace.core.internal.ValueStyle;
 import org.immutables.value.Value;
 
 /**
@@ -40,18 +41,7 @@ import org.immutables.value.Value;
  * know the log driver) happen at launch.
  */
 @Value.Immutable
-@Value.Style( // the package's style, with the generated builder made by constructor for ours to wrap
-    visibility = Value.Style.ImplementationVisibility.PACKAGE,
-    overshadowImplementation = true,
-    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
-    builder = "new",
-    redactedMask = "****",
-    jdkOnly = true,
-    // no annotation taken from the class path (Guava brings errorprone's, which the module does not
-    // read); Override is a placeholder, as an empty list allows all
-    allowedClasspathAnnotations = {Override.class},
-    validationMethod = Value.Style.ValidationMethod.NONE,
-    defaults = @Value.Immutable(copy = false))
+@ValueStyle.WrappedBuilder
 public abstract class SecureContainerSpec {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
   private static final Pattern HOSTNAME =

@@ -222,6 +222,8 @@ class ModulePathConsumerIT {
       String messages = diagnostics.getDiagnostics().stream().map(d -> d.toString())
           .collect(Collectors.joining("\n"));
       assertTrue(ok, "the consumer does not compile:\n" + messages);
+      // nothing of Immutables (a compile-only dependency) may reach a user's javac as a warning
+      assertEquals("", messages, "the consumer compiles without a warning");
     }
     return classes;
   }

@@ -15,18 +15,7 @@
  *
  * <p>Types under {@code dev.carapace.policy.internal} are not API: they may change in any release.
  */
-@Value.Style(
-    visibility = Value.Style.ImplementationVisibility.PACKAGE,
-    overshadowImplementation = true,
-    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
-    jdkOnly = true,
-    // no annotation taken from the class path (Guava brings errorprone's, which the module does not
-    // read); Override is a placeholder, as an empty list allows all
-    allowedClasspathAnnotations = {Override.class},
-    depluralize = true,
-    depluralizeDictionary = {"capability:capabilities"},
-    validationMethod = Value.Style.ValidationMethod.NONE,
-    defaults = @Value.Immutable(copy = false))
+@ValueStyle
 package dev.carapace.policy;
 
-import org.immutables.value.Value;
+import dev.carapace.policy.internal.ValueStyle;
