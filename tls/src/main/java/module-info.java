@@ -8,4 +8,5 @@ module dev.carapace.tls {
 
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;
+  requires org.slf4j;
 }

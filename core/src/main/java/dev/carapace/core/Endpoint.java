@@ -2,6 +2,7 @@ package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.internal.BoundedFiles;
 import dev.carapace.tls.DockerTlsMaterial;
 import java.io.IOException;
 import java.net.URI;
@@ -150,7 +151,9 @@ public final class Endpoint {
    *   <li>else the default unix socket.
    * </ol>
    *
-   * @throws IllegalArgumentException for malformed values or unknown contexts
+   * @throws IllegalArgumentException for malformed values or unknown contexts, or a
+   *     {@code config.json} or {@code meta.json} that is not a regular file (a FIFO, a device) or is
+   *     over 1 MiB
    * @throws dev.carapace.tls.TlsMaterialException for missing or bad TLS files
    */
   public static Endpoint fromEnvironment(Map<String, String> env, Path home) {
@@ -181,13 +184,18 @@ public final class Endpoint {
    * The docker context {@code name} stored under {@code dockerConfig} ({@code ~/.docker}):
    * {@code contexts/meta/<sha256(name)>/meta.json} for the host, and
    * {@code contexts/tls/<sha256(name)>/docker/} for its TLS material, when present.
+   *
+   * @throws IllegalArgumentException for an unknown context, a {@code meta.json} that is not a
+   *     regular file (a FIFO, a device) or is over 1 MiB, or a context Carapace refuses
    */
   public static Endpoint context(Path dockerConfig, String name) {
     String id = sha256(name);
     Path meta = dockerConfig.resolve("contexts").resolve("meta").resolve(id).resolve("meta.json");
     JsonNode docker;
     try {
-      docker = new ObjectMapper().readTree(Files.readString(meta)).path("Endpoints").path("docker");
+      byte[] json = BoundedFiles.readRegularFile(meta, "docker context meta.json",
+          BoundedFiles.MAX_JSON_BYTES);
+      docker = new ObjectMapper().readTree(json).path("Endpoints").path("docker");
     } catch (IOException e) {
       throw new IllegalArgumentException("docker context must exist: " + name + " (no readable " + meta + ")");
     }
@@ -209,11 +217,12 @@ public final class Endpoint {
 
   private static Optional<String> currentContext(Path config) {
     Path file = config.resolve("config.json");
-    if (!Files.isRegularFile(file)) {
+    if (Files.notExists(file)) {
       return Optional.empty();
     }
     try {
-      return nonEmpty(new ObjectMapper().readTree(Files.readString(file)).path("currentContext").asText(""));
+      byte[] json = BoundedFiles.readRegularFile(file, "docker config", BoundedFiles.MAX_JSON_BYTES);
+      return nonEmpty(new ObjectMapper().readTree(json).path("currentContext").asText(""));
     } catch (IOException e) {
       throw new IllegalArgumentException("docker config must be readable JSON: " + file);
     }

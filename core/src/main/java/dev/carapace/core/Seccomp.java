@@ -2,8 +2,10 @@ package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.internal.BoundedFiles;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,14 +63,19 @@ public final class Seccomp {
   }
 
   /**
-   * A profile read from {@code file} now, checked, and sent inline.
+   * A profile read from {@code file} now, checked, and sent inline. The file must be a regular file
+   * (a symbolic link to one is followed) of at most 1 MiB, UTF-8; {@code /dev/zero}, a FIFO, a
+   * directory or a socket is refused before it is opened.
    *
-   * @throws IllegalArgumentException naming the file when unreadable or not a profile
+   * @throws IllegalArgumentException naming the file when missing, unreadable, not a regular file,
+   *     over 1 MiB or not a profile
    */
   public static Seccomp profile(Path file) {
     String text;
     try {
-      text = Files.readString(file);
+      byte[] bytes =
+          BoundedFiles.readRegularFile(file, "seccomp profile", BoundedFiles.MAX_JSON_BYTES);
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (IOException e) {
       throw new IllegalArgumentException("seccomp profile must be a readable file: " + file
           + " (" + e.getClass().getSimpleName() + ")", e);

@@ -247,6 +247,97 @@ class TlsEndpointIT {
     assertTrue(e.getMessage().contains(dir.resolve("key.pem").toString()), e.getMessage());
   }
 
+  // ---- what the tls module refuses at load, dockerd refuses in the handshake -------------------
+
+  /**
+   * A folder in the DOCKER_CERT_PATH layout trusting the testbed CA (pathlen 0), whose client
+   * certificate is issued by an intermediate the testbed CA issued.
+   */
+  private static Path clientUnderIntermediate(Path dir) throws IOException {
+    X509Certificate caCert = Pem.readCertificate(TestPeers.pki().resolve("ca.pem"));
+    PrivateKey caKey = Pem.readPrivateKey(TestPeers.pki().resolve("ca-key.pem"));
+    HeldCertificate intermediate = HeldCertificate.builder().commonName("intermediate-ca")
+        .certificateAuthority(0).signedBy(HeldCertificate.of(caCert, caKey)).build();
+    HeldCertificate client = HeldCertificate.builder().commonName("client-under-intermediate")
+        .clientAuth().signedBy(intermediate).build();
+    Files.copy(TestPeers.pki().resolve("ca.pem"), dir.resolve("ca.pem"));
+    Pem.writeCertificates(dir.resolve("cert.pem"), List.of(client.certificate(), intermediate.certificate()));
+    client.writePrivateKey(dir.resolve("key.pem"));
+    return dir;
+  }
+
+  @Test
+  void refusesAnIntermediateUnderThePathLenZeroCaBeforeDialling(@TempDir Path dir) throws Exception {
+    clientUnderIntermediate(dir);
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    assertEquals("ca path length must allow the intermediates below it: pathlen 0 (certificate "
+        + dir.resolve("ca.pem") + ", subject CN=docker-ca; below it in " + dir.resolve("cert.pem")
+        + ": 1 intermediate [CN=intermediate-ca]; Go crypto/x509 (dockerd, the docker CLI) refuses the chain:"
+        + " too many intermediates for path length constraint; reissue CN=docker-ca with pathlen 1 or more,"
+        + " or have it sign the leaf directly)", e.getMessage());
+  }
+
+  @Test
+  void daemonRefusesAnIntermediateUnderThePathLenZeroCa(@TempDir Path dir) throws Exception {
+    clientUnderIntermediate(dir);
+    SSLContext context = TestPeers.rawSslContext(Pem.readCertificates(dir.resolve("ca.pem")),
+        Pem.readPrivateKey(dir.resolve("key.pem")), Pem.readCertificates(dir.resolve("cert.pem")));
+    assertDaemonRefusesHandshake(context,
+        "tls: failed to verify client certificate: x509: too many intermediates for path length constraint");
+  }
+
+  /** Has openssl make key.pem with {@code genkey} and the testbed CA certify it, optionally with SHA-1. */
+  private static Path opensslClient(Path dir, String name, String digest, String... genkey) throws Exception {
+    openssl(dir, genkey);
+    Files.writeString(dir.resolve("client.cnf"), "extendedKeyUsage = clientAuth\nbasicConstraints = critical, CA:FALSE\n");
+    openssl(dir, "req", "-new", "-key", "key.pem", "-subj", "/CN=" + name, "-out", "client.csr");
+    openssl(dir, "x509", "-req", "-" + digest, "-in", "client.csr", "-CA", TestPeers.pki().resolve("ca.pem").toString(),
+        "-CAkey", TestPeers.pki().resolve("ca-key.pem").toString(), "-set_serial", "4711", "-days", "1",
+        "-extfile", "client.cnf", "-out", "cert.pem");
+    Files.copy(TestPeers.pki().resolve("ca.pem"), dir.resolve("ca.pem"));
+    return dir;
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/openssl"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, process.exitValue(), () -> "openssl " + String.join(" ", args) + ":\n" + output);
+  }
+
+  @Test
+  void refusesAnRsaPssKeyBeforeDiallingAndDockerdCannotUseIt(@TempDir Path dir) throws Exception {
+    opensslClient(dir, "rsa-pss-client", "sha256", "genpkey", "-algorithm", "RSA-PSS", "-pkeyopt",
+        "rsa_keygen_bits:2048", "-out", "key.pem");
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    assertEquals("certificate key type must be RSA, EC P-256, P-384 or P-521, or Ed25519: RSASSA-PSS 2048"
+        + " (certificate " + dir.resolve("cert.pem") + ", subject CN=rsa-pss-client; Java "
+        + Runtime.version().feature() + " can use RSA-PSS keys in TLS, but dockerd and the docker CLI (Go"
+        + " crypto/tls) cannot: they offer no rsa_pss_pss signature scheme, so the certificate is never sent;"
+        + " make an EC P-256 key (openssl ecparam -name prime256v1 -genkey -noout) or an RSA key (openssl"
+        + " genpkey -algorithm RSA) and have it certified)", e.getMessage());
+    // the key and certificate do match and Java would send them: dockerd never gets a certificate
+    SSLContext context = TestPeers.rawSslContext(Pem.readCertificates(dir.resolve("ca.pem")),
+        Pem.readPrivateKey(dir.resolve("key.pem")), Pem.readCertificates(dir.resolve("cert.pem")));
+    assertDaemonRefusesHandshake(context, "tls: client didn't provide a certificate");
+  }
+
+  @Test
+  void refusesASha1SignedCertificateBeforeDiallingAndDockerdRefusesItToo(@TempDir Path dir) throws Exception {
+    opensslClient(dir, "sha1-client", "sha1", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "key.pem");
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    assertEquals("certificate signature algorithm must not be SHA-1 or MD5: SHA1withECDSA (certificate "
+        + dir.resolve("cert.pem") + ", subject CN=sha1-client, signed by CN=docker-ca; Go crypto/x509 (dockerd,"
+        + " the docker CLI) refuses it; reissue it signed with SHA-256)", e.getMessage());
+    SSLContext context = TestPeers.rawSslContext(Pem.readCertificates(dir.resolve("ca.pem")),
+        Pem.readPrivateKey(dir.resolve("key.pem")), Pem.readCertificates(dir.resolve("cert.pem")));
+    assertDaemonRefusesHandshake(context, "tls: failed to verify client certificate: x509: certificate signed by"
+        + " unknown authority (possibly because of \"x509: cannot verify signature: insecure algorithm ECDSA-SHA1");
+  }
+
   /**
    * Handshakes with dockerd and sends a ping, expecting a failure, and finds dockerd's reason for
    * exactly this connection (by its client port) in the daemon's log. What the client sees depends

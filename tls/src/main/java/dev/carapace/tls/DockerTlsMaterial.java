@@ -34,6 +34,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * clientAuth (client) or serverAuth (server) extended key usage, and that no RSA key is under 2048
  * bits.
  *
+ * <p>It also checks what the peer (dockerd and the docker CLI, with Go's {@code crypto/tls} and
+ * {@code crypto/x509}) would refuse only during the handshake, and says the real cause: a key type
+ * or curve one end cannot use (RSA-PSS keys, secp256k1, Ed448: only RSA, EC P-256, P-384, P-521
+ * and Ed25519 work on both ends), a leaf that is itself a CA, an issuer that is not a CA or lacks
+ * {@code keyCertSign}, a path length constraint the intermediates exceed, an issuer whose extended
+ * key usages exclude the leaf's purpose, a SHA-1 or MD5 signature, and a chain file written root
+ * first. A private key file that group or others may read loads with a warning.
+ *
  * <p>The {@link SSLContext} built from it enables only TLS 1.3 and 1.2, trusts only the given CAs
  * (never the JDK's default trust store), presents this side's certificate, and, for a client,
  * verifies in its trust manager that the server certificate names the dialled host, so an HTTP
@@ -187,12 +195,15 @@ public final class DockerTlsMaterial {
     for (X509Certificate ca : cas) {
       Checks.rsaKeySize(ca, caFile);
     }
+    Checks.chainOrder(chain, certificateFile, key);
     X509Certificate leaf = chain.get(0);
     Checks.rsaKeySize(leaf, certificateFile);
+    Checks.keyType(leaf, certificateFile);
+    Checks.notCa(leaf, certificateFile, role == Role.CLIENT ? "client" : "server");
     Checks.validity(leaf, certificateFile, now);
     Checks.extendedKeyUsage(leaf, certificateFile, role.extendedKeyUsage);
     Checks.keyMatches(leaf, certificateFile, key, keyFile);
-    Checks.issuedBy(chain, certificateFile, cas, caFile, now);
+    Checks.issuedBy(chain, certificateFile, cas, caFile, now, role.extendedKeyUsage);
     return new DockerTlsMaterial(role, certificateFile, cas, chain, key);
   }
 

@@ -2,6 +2,7 @@ package dev.carapace.tls;
 
 import dev.carapace.tls.internal.CertificateSigner;
 import dev.carapace.tls.internal.CertificateTemplate;
+import dev.carapace.tls.internal.KeyTypes;
 import dev.carapace.tls.internal.SubjectAltNames;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -64,11 +65,20 @@ public final class HeldCertificate {
    * Holds an existing certificate and its private key, for example a CA read with {@link Pem}
    * to sign new certificates.
    *
-   * @throws IllegalArgumentException if {@code privateKey} does not belong to {@code certificate}
+   * @throws IllegalArgumentException if {@code privateKey} does not belong to {@code certificate},
+   *     or the certificate's key is one this JDK cannot sign with (an EC key on a curve other than
+   *     P-256, P-384 and P-521)
    */
   public static HeldCertificate of(X509Certificate certificate, PrivateKey privateKey) {
     Objects.requireNonNull(certificate, "certificate");
     Objects.requireNonNull(privateKey, "privateKey");
+    if (!KeyTypes.jdkCanSign(certificate.getPublicKey())) {
+      throw new IllegalArgumentException(
+          "certificate key must be one this JDK can sign with: "
+              + KeyTypes.describe(certificate.getPublicKey()) + " ("
+              + certificate.getSubjectX500Principal().getName()
+              + "; " + KeyTypes.JAVA + " signs with EC keys on P-256, P-384 and P-521 only)");
+    }
     if (!CertificateSigner.keysMatch(certificate.getPublicKey(), privateKey)) {
       throw new IllegalArgumentException(
           "privateKey must match the certificate's public key: "

@@ -1,6 +1,10 @@
 package dev.carapace.tls;
 
+import dev.carapace.tls.internal.BoundedFiles;
+import dev.carapace.tls.internal.BoundedFiles.FileTooLargeException;
+import dev.carapace.tls.internal.BoundedFiles.NotRegularFileException;
 import dev.carapace.tls.internal.KeyDecodingException;
+import dev.carapace.tls.internal.PemBlocks;
 import dev.carapace.tls.internal.PemCodec;
 import dev.carapace.tls.internal.SecureFiles;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -18,6 +23,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the PEM files of a Docker TLS setup: certificates (one or a bundle of several)
@@ -31,6 +38,14 @@ import java.util.Set;
  * PKCS#8 keys; a key file is created owner-only ({@code rw-------}) in the very call that creates
  * it, never {@code chmod}ed afterwards, and an existing file is never overwritten.
  *
+ * <p>A file is read only if it is a regular file (a symbolic link to one is followed) of at most
+ * 1 MiB: a path to {@code /dev/zero}, a FIFO, a directory or a socket is refused before it is
+ * opened. PEM is read exactly as {@code openssl x509 -in} and {@code openssl pkey -in} read it: a
+ * UTF-8 byte order mark and text before the BEGIN line are skipped, white space inside base64 lines
+ * (indented lines) is ignored, and a BEGIN or END line that does not start in the first column is
+ * not one. Reading a private key file that group or others may access logs a warning (SLF4J, logger
+ * {@code dev.carapace.tls.Pem}) naming the file and {@code chmod 600}.
+ *
  * <p>Every failure is a {@link TlsMaterialException} naming the file and what was wrong; no
  * message contains key material or the passphrase.
  *
@@ -41,14 +56,19 @@ import java.util.Set;
  * }</pre>
  */
 public final class Pem {
+  /** The largest PEM file read: a CA bundle of a few hundred certificates fits. */
+  static final int MAX_PEM_BYTES = 1 << 20;
+  private static final String MAX_PEM_SIZE = "1 MiB";
+  private static final Logger LOG = LoggerFactory.getLogger(Pem.class);
+
   private Pem() {}
 
   /**
    * Returns every certificate in {@code file}, in file order: a single certificate, a chain, or a
    * CA bundle. Blocks other than certificates (keys, {@code EC PARAMETERS}) are skipped.
    *
-   * @throws TlsMaterialException if the file is missing, unreadable, not PEM, or holds no
-   *     certificate
+   * @throws TlsMaterialException if the file is missing, unreadable, not a regular file, over
+   *     1 MiB, not PEM, or holds no certificate
    */
   public static List<X509Certificate> readCertificates(Path file) {
     String text = readText(file, "certificate file");
@@ -78,8 +98,8 @@ public final class Pem {
   /**
    * Returns the unencrypted private key in {@code file}.
    *
-   * @throws TlsMaterialException if the file is missing, unreadable, holds no supported private
-   *     key, or the key is encrypted
+   * @throws TlsMaterialException if the file is missing, unreadable, not a regular file, over
+   *     1 MiB, holds no supported private key, or the key is encrypted
    */
   public static PrivateKey readPrivateKey(Path file) {
     return readPrivateKey(file, null);
@@ -92,13 +112,15 @@ public final class Pem {
    *
    * @param passphrase the passphrase of an encrypted key, or {@code null}; ignored when the key
    *     is not encrypted
-   * @throws TlsMaterialException if the file is missing, unreadable, holds no supported private
-   *     key, or cannot be decrypted with {@code passphrase}
+   * @throws TlsMaterialException if the file is missing, unreadable, not a regular file, over
+   *     1 MiB, holds no supported private key, or cannot be decrypted with {@code passphrase}
    */
   public static PrivateKey readPrivateKey(Path file, char[] passphrase) {
     String text = readText(file, "private key file");
     try {
-      return PemCodec.privateKey(text, passphrase);
+      PrivateKey key = PemCodec.privateKey(text, passphrase);
+      warnIfNotOwnerOnly(file);
+      return key;
     } catch (KeyDecodingException e) {
       throw new TlsMaterialException(keyMessage(e, file), e.getCause());
     }
@@ -180,17 +202,40 @@ public final class Pem {
 
   static String readText(Path file, String what) {
     Objects.requireNonNull(file, "file");
-    if (Files.isDirectory(file)) {
-      throw new TlsMaterialException(what + " is a directory: " + file);
-    }
     try {
-      return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+      byte[] bytes = BoundedFiles.readRegularFile(file, MAX_PEM_BYTES);
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    } catch (NotRegularFileException e) {
+      throw new TlsMaterialException(e.isDirectory() ? what + " is a directory: " + file
+          : what + " must be a regular file: " + file + " (" + e.kind() + ")", e);
+    } catch (FileTooLargeException e) {
+      throw new TlsMaterialException(what + " must be at most " + MAX_PEM_SIZE + ": " + file + " ("
+          + e.size() + " bytes; a PEM certificate, chain or key takes a few kilobytes)", e);
     } catch (NoSuchFileException e) {
       throw new TlsMaterialException(what + " does not exist: " + file, e);
     } catch (AccessDeniedException e) {
       throw new TlsMaterialException(what + " is not readable: " + file, e);
     } catch (IOException e) {
       throw new TlsMaterialException(what + " could not be read: " + file + " (" + e + ")", e);
+    }
+  }
+
+  /**
+   * Logs a warning when group or others have any permission on the key file (what {@code ssh}
+   * refuses outright). Says nothing on a file system without POSIX permissions.
+   */
+  private static void warnIfNotOwnerOnly(Path file) {
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(file);
+    } catch (IOException | UnsupportedOperationException e) {
+      return;
+    }
+    boolean shared = permissions.stream().anyMatch(p -> p != PosixFilePermission.OWNER_READ
+        && p != PosixFilePermission.OWNER_WRITE && p != PosixFilePermission.OWNER_EXECUTE);
+    if (shared) {
+      LOG.warn("private key file should be readable by its owner only: {} (permissions {}; run"
+          + " chmod 600 {})", file, PosixFilePermissions.toString(permissions), file);
     }
   }
 
@@ -216,7 +261,11 @@ public final class Pem {
   private static String found(String text) {
     try {
       List<String> types = PemCodec.types(text);
-      return types.isEmpty() ? " (no PEM block)" : " (found " + types + ")";
+      if (types.isEmpty()) {
+        String hint = PemBlocks.hint(text);
+        return hint.isEmpty() ? " (no PEM block)" : " (no PEM block; " + hint + ")";
+      }
+      return " (found " + types + ")";
     } catch (IOException e) {
       return "";
     }

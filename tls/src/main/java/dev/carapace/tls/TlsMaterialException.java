@@ -1,9 +1,10 @@
 package dev.carapace.tls;
 
 /**
- * TLS material could not be read, written or trusted: a PEM file is missing, unreadable or
- * malformed, a key cannot be decrypted, or a certificate fails one of the checks made before any
- * connection (validity dates, key match, issuer, extended key usage, key size).
+ * TLS material could not be read, written or trusted: a PEM file is missing, unreadable, not a
+ * regular file, too large or malformed, a key cannot be decrypted, or a certificate fails one of
+ * the checks made before any connection (validity dates, key match, issuer, extended key usage, key
+ * size and type, the chain's order, basic constraints, path length and key usages).
  *
  * <p>The message always names the file and what was wrong, in the form {@code <attribute>
  * <rule>: <actual value>}, and never contains key material or a passphrase. This exception is

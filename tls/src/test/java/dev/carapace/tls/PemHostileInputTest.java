@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,9 @@ class PemHostileInputTest {
   @Test
   void certificateAndKeyReadersFailOnlyWithTheirOwnException() throws Exception {
     List<String> seeds = seeds();
-    Path file = dir.resolve("fuzz.pem");
+    // owner-only, as a key file should be: a readable one would log a warning per read key
+    Path file = Files.createFile(dir.resolve("fuzz.pem"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
       Random r = new Random(42);
       for (int i = 0; i < N; i++) {

@@ -9,6 +9,10 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -159,22 +163,37 @@ public final class CertificateSigner {
     }
   }
 
-  /** Returns whether {@code privateKey} is the private half of {@code publicKey}. */
+  /**
+   * Returns whether {@code privateKey} is the private half of {@code publicKey}, by signing a random
+   * challenge and verifying it. Also false when this JDK cannot sign with the key (an EC key on a
+   * curve SunEC no longer supports): check {@link KeyTypes#jdkCanSign} first to tell the two apart.
+   */
   public static boolean keysMatch(PublicKey publicKey, PrivateKey privateKey) {
     try {
-      String algorithm = signatureAlgorithm(privateKey);
       byte[] challenge = new byte[32];
       new SecureRandom().nextBytes(challenge);
-      Signature sign = Signature.getInstance(algorithm);
+      Signature sign = challengeSignature(privateKey);
       sign.initSign(privateKey);
       sign.update(challenge);
       byte[] signature = sign.sign();
-      Signature verify = Signature.getInstance(algorithm);
+      Signature verify = challengeSignature(privateKey);
       verify.initVerify(publicKey);
       verify.update(challenge);
       return verify.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       return false; // e.g. an RSA private key against an EC certificate
     }
+  }
+
+  private static Signature challengeSignature(PrivateKey key) throws GeneralSecurityException {
+    if (!"RSASSA-PSS".equals(key.getAlgorithm())) {
+      return Signature.getInstance(signatureAlgorithm(key));
+    }
+    // an RSA-PSS key may restrict its parameters (openssl genpkey -pkeyopt rsa_pss_keygen_md:...)
+    Signature signature = Signature.getInstance("RSASSA-PSS");
+    AlgorithmParameterSpec restricted = ((RSAKey) key).getParams();
+    signature.setParameter(restricted instanceof PSSParameterSpec pss ? pss
+        : new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+    return signature;
   }
 }

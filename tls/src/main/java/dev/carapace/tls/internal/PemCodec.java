@@ -35,7 +35,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
@@ -48,6 +47,9 @@ import org.bouncycastle.util.io.pem.PemWriter;
 public final class PemCodec {
   private static final List<String> KEY_TYPES =
       List.of("PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY");
+  /** What {@code openssl x509 -in} reads: PEM_STRING_X509, PEM_STRING_X509_OLD, PEM_STRING_X509_TRUSTED. */
+  private static final List<String> CERTIFICATE_TYPES =
+      List.of("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE");
   private static final List<String> JDK_CURVES = List.of("secp256r1", "secp384r1", "secp521r1");
   private static final Map<String, String> KEY_ALGORITHMS =
       Map.of(
@@ -76,15 +78,16 @@ public final class PemCodec {
   }
 
   /**
-   * Returns every {@code CERTIFICATE} (and {@code TRUSTED CERTIFICATE}) block in {@code text}, in
-   * order; other blocks are skipped.
+   * Returns every {@code CERTIFICATE} (and {@code X509 CERTIFICATE}, {@code TRUSTED CERTIFICATE})
+   * block in {@code text}, in order; other blocks are skipped. Blocks are read as openssl reads them
+   * (see {@link PemBlocks}).
    */
   public static List<X509Certificate> certificates(String text)
       throws IOException, CertificateException {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     List<X509Certificate> certificates = new ArrayList<>();
     for (PemObject block : blocks(text)) {
-      if (block.getType().equals("CERTIFICATE") || block.getType().equals("TRUSTED CERTIFICATE")) {
+      if (CERTIFICATE_TYPES.contains(block.getType())) {
         certificates.add(
             (X509Certificate)
                 factory.generateCertificate(new ByteArrayInputStream(block.getContent())));
@@ -104,7 +107,7 @@ public final class PemCodec {
     try {
       blocks = blocks(text);
     } catch (IOException e) {
-      throw new KeyDecodingException(Reason.MALFORMED, "not valid PEM", null);
+      throw new KeyDecodingException(Reason.MALFORMED, "not valid PEM: " + e.getMessage(), null);
     }
     List<String> seen = new ArrayList<>();
     for (PemObject block : blocks) {
@@ -117,7 +120,9 @@ public final class PemCodec {
       }
       seen.add(type);
     }
-    throw new KeyDecodingException(Reason.NO_KEY, seen.isEmpty() ? "" : "found " + seen, null);
+    String hint = seen.isEmpty() ? PemBlocks.hint(text) : "";
+    throw new KeyDecodingException(Reason.NO_KEY,
+        !seen.isEmpty() ? "found " + seen : hint.isEmpty() ? "" : "no PEM block; " + hint, null);
   }
 
   private static PrivateKeyInfo privateKeyInfo(PemObject block, char[] passphrase)
@@ -213,16 +218,7 @@ public final class PemCodec {
   }
 
   private static List<PemObject> blocks(String text) throws IOException {
-    List<PemObject> blocks = new ArrayList<>();
-    try (PemReader reader = new PemReader(new StringReader(text))) {
-      PemObject block;
-      while ((block = reader.readPemObject()) != null) {
-        blocks.add(block);
-      }
-    } catch (RuntimeException e) {
-      throw new IOException("malformed PEM data", e);
-    }
-    return blocks;
+    return PemBlocks.read(text);
   }
 
   private static String reencode(PemObject block) throws IOException {

@@ -1,6 +1,8 @@
 /**
- * Implementation details of {@code dev.carapace.tls}: BouncyCastle glue, PEM decoding, hostname
- * matching and the protocol-restricting {@link javax.net.ssl.SSLContext} wrapper.
+ * Implementation details of {@code dev.carapace.tls}: BouncyCastle glue, bounded reading of
+ * regular files, PEM decoding as openssl does it, which key types both ends of a Docker TLS
+ * connection can use, hostname matching and the protocol-restricting
+ * {@link javax.net.ssl.SSLContext} wrapper.
  *
  * <p><b>Not an API.</b> Nothing in this package is covered by compatibility promises, and no type
  * from it appears in a public signature of {@code dev.carapace.tls}. The module's
