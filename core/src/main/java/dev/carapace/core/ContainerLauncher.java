@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>A launch checks the spec with every {@link LaunchCheck} before any call reaches the daemon. When
  * the spec names a {@link ContainerRuntime}, it refuses one the engine does not list, naming those it
  * does, before anything is created (the engine is asked once per launcher, {@code GET /info}: a
- * runtime registered later needs a new launcher). It then creates the container, inspects it to verify the daemon recorded the hardening and limits asked for
- * (a mismatch removes it and throws {@link RecordedMismatchException}), then starts it. Any failure
- * after create removes the container before the exception reaches the caller.
+ * runtime registered later needs a new launcher). It then creates the container, inspects it to
+ * verify the daemon recorded the hardening and limits asked for (a mismatch removes it and throws
+ * {@link RecordedMismatchException}), then starts it. Any failure after create removes the container
+ * before the exception reaches the caller.
  *
  * <p>Every container carries the {@link OwnerLabels}: {@value OwnerLabels#MANAGED},
  * {@value OwnerLabels#OWNER} (this process) and {@value OwnerLabels#LAUNCHER} ({@link #id()});

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * The OCI runtime that runs a container's processes, as {@code docker run --runtime}.
  *
  * <pre>{@code
- * ContainerRuntime.engineDefault();    // no --runtime: the engine's default, runc unless configured (Carapace's default)
- * ContainerRuntime.gvisor();           // --runtime runsc: gVisor's user-space kernel between the workload and the host
- * ContainerRuntime.named("kata");      // --runtime kata: any runtime the engine lists in docker info
+ * ContainerRuntime.engineDefault();   // no --runtime: the engine's default, runc unless configured
+ * ContainerRuntime.gvisor();          // --runtime runsc: gVisor's kernel between the workload and the host
+ * ContainerRuntime.named("kata");     // --runtime kata: any runtime the engine lists in docker info
  * }</pre>
  *
  * <p>A runtime other than the engine's default is a name the engine must know: it lists them in

@@ -38,9 +38,10 @@ import java.util.Objects;
  * value takes it from the environment given to {@link #parse(List, Map)} (and is refused without
  * one); {@code --entrypoint} is one word, as in the CLI; {@code --runtime X} is
  * {@code ContainerRuntime.parse(X)}, and {@code --label dev.carapace.untrusted=true} is the spec's
- * {@code untrusted()} mark (other labels under {@code dev.carapace.} are refused, as the spec refuses them); {@code --pids-limit 0} reads as {@code -1},
- * as Docker reads it; of repeated single-valued flags the last wins. {@code -d}, {@code -i}, {@code -t},
- * {@code --detach}, {@code --interactive}, {@code --tty} and {@code --rm} are accepted and ignored:
+ * {@code untrusted()} mark (other labels under {@code dev.carapace.} are refused, as the spec refuses
+ * them); {@code --pids-limit 0} reads as {@code -1}, as Docker reads it; of repeated single-valued
+ * flags the last wins. {@code -d}, {@code -i}, {@code -t}, {@code --detach}, {@code --interactive},
+ * {@code --tty} and {@code --rm} are accepted and ignored:
  * the launcher decides how the container is attached and when it is removed.
  *
  * <p>Refused with an {@link IllegalArgumentException} naming the flag: every flag the spec does not

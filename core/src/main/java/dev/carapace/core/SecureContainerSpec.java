@@ -35,6 +35,10 @@ import org.immutables.value.Value;
  *     .build();
  * }</pre>
  *
+ * <p>For code nobody trusts, {@link Builder#untrusted()} marks the workload, and
+ * {@code runtime(ContainerRuntime.gvisor())} ({@code --runtime runsc}) puts gVisor's user-space kernel
+ * between it and the host's; see {@link ContainerRuntime} for what changes inside the sandbox.
+ *
  * <p>{@link Builder#build()} checks the whole spec and throws one {@link InvalidSpecException} that
  * lists every problem. Checks that need the engine (is the image there, does it have CPU 5, does it
  * know the log driver) happen at launch.

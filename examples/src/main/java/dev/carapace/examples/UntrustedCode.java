@@ -27,10 +27,10 @@ import java.util.Map;
  * user, the capabilities, the memory it is given, the network, the read-only root; then the
  * snippet's own output, and what the policy says of the spec.
  *
- * <p>Run: {@code mvn -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.UntrustedCode
- * -Dexec.args="'echo hello from \$(uname -r)'"} (after {@code testbed/setup.sh}, which installs
- * {@code runsc} and registers it with the engine, and an install). The snippet is a shell script;
- * the image is the testbed's {@code carapace-test/busybox:1}.
+ * <p>Run: {@code mvn -B -ntp -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.UntrustedCode}
+ * (after {@code testbed/setup.sh}, which installs {@code runsc} and registers it with the engine), and
+ * add {@code -Dexec.args="'nc 127.0.0.1 2376'"} to run a snippet of your own: a shell script, run
+ * by busybox's {@code sh} in the testbed's {@code carapace-test/busybox:1}.
  */
 public final class UntrustedCode {
   /** What the sandbox shows, one {@code key=value} line each, before the snippet runs. */
