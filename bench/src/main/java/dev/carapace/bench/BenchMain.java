@@ -408,31 +408,23 @@ public final class BenchMain {
     } finally {
       pool.shutdownNow();
     }
-    md.append("
-## gVisor vs runc: the same hardened container
-
-Carapace `launch` + `awaitExit` + `close` "
+    md.append("\n## gVisor vs runc: the same hardened container\n\nCarapace `launch` + `awaitExit` + `close` "
             + "(create, inspect, start, wait, remove) of the container above through one launcher, on the engine's "
             + "default runtime and with `runtime(ContainerRuntime.gvisor())` (`--runtime runsc`, registered with "
             + "`--network=none`). Latency: ").append(ITERATIONS).append(" sequential rounds after ").append(WARMUP)
         .append(" warm-up rounds, the two alternating who goes first; ratio: the median over rounds of gVisor / runc "
             + "in the same round. Throughput: ").append(ROUNDS).append(" rounds of ").append(BATCH).append(" launches, ")
-        .append(CONCURRENCY).append(" at a time.
-
-| runtime | latency median ms | p25 | p75 | min | failed "
-            + "| 8-way launches/s (median) | min | max | failed |
-|---|---|---|---|---|---|---|---|---|---|
-");
+        .append(CONCURRENCY).append(" at a time.\n\n| runtime | latency median ms | p25 | p75 | min | failed "
+            + "| 8-way launches/s (median) | min | max | failed |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < 2; i++) {
       List<Double> w = valid(wall[i]);
       List<Double> r = valid(rate[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
           .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
           .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(failed[i]).append(" | ")
-          .append(String.format("%.2f", Stats.median(r))).append(" | ").append(String.format("%.2f", Stats.percentile(r, 0)))
-          .append(" | ").append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ").append(batchFailed[i])
-          .append(" |
-");
+          .append(String.format("%.2f", Stats.median(r))).append(" | ")
+          .append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
+          .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ").append(batchFailed[i]).append(" |\n");
     }
     List<Double> latency = pairedRatios(wall[1], wall[0]);
     double[] latencyCi = Stats.medianCi(latency);
@@ -441,18 +433,14 @@ Carapace `launch` + `awaitExit` + `close` "
     List<Double> throughput = pairedRatios(rate[1], rate[0]);
     double[] throughputCi = Stats.medianCi(throughput);
     String latencyText = "latency gVisor / runc " + Stats.ratio(Stats.median(latency)) + " (95% "
-        + Stats.ratio(latencyCi[0]) + "–" + Stats.ratio(latencyCi[1]) + "), " + String.format("%+.1f", Stats.median(added))
-        + " ms per launch (95% " + String.format("%+.1f", addedCi[0]) + " to " + String.format("%+.1f", addedCi[1]) + ")";
+        + Stats.ratio(latencyCi[0]) + "–" + Stats.ratio(latencyCi[1]) + "), "
+        + String.format("%+.1f", Stats.median(added)) + " ms per launch (95% " + String.format("%+.1f", addedCi[0])
+        + " to " + String.format("%+.1f", addedCi[1]) + ")";
     String throughputText = "8-way throughput gVisor / runc " + Stats.ratio(Stats.median(throughput)) + " (95% "
         + Stats.ratio(throughputCi[0]) + "–" + Stats.ratio(throughputCi[1]) + "; per round "
         + throughput.stream().map(Stats::ratio).toList() + ")";
-    md.append("
-").append(latencyText.substring(0, 1).toUpperCase()).append(latencyText.substring(1))
-        .append(".
-
-").append(throughputText.substring(0, 1).toUpperCase()).append(throughputText.substring(1))
-        .append(".
-");
+    md.append("\nL").append(latencyText.substring(1)).append(".\n\n8").append(throughputText.substring(1))
+        .append(".\n");
     targets.add(new String[] {"gVisor vs runc for the same hardened container (issue 13: a ratio, no target)",
         latencyText + "; " + throughputText, "measured"});
   }
