@@ -191,6 +191,18 @@ class GvisorIT {
   }
 
   @Test
+  void theSpecsSeccompFilterIsRecordedButNotAppliedInsideTheSandbox() {
+    Seccomp denyMkdir = Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
+        + "[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+    RunResult runc = launcher.run(busybox("mkdir", "/tmp/d").seccomp(denyMkdir).build(), T);
+    assertNotEquals(0, runc.exitCode());
+    assertEquals("mkdir: can't create directory '/tmp/d': Operation not permitted", runc.stderr().trim());
+    // this runsc is registered without --oci-seccomp: the filter is recorded, the Sentry does not apply it
+    RunResult sandboxed = launcher.run(gvisor("mkdir", "/tmp/d").seccomp(denyMkdir).build(), T);
+    assertEquals(0, sandboxed.exitCode(), sandboxed.stderr());
+  }
+
+  @Test
   void capabilitiesStillApplyAllDroppedThenAddedBack() {
     ProcStatus none = ProcStatus.parse(out(gvisor("cat", "/proc/self/status").build()));
     assertEquals("0000000000000000", none.effectiveHex());
