@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Carapace testbed: make this Debian machine (as root) ready for the build and the integration tests.
-# Installs Docker Engine and busybox-static, starts dockerd if it is not answering, and builds the
-# local test images (there is no registry). Idempotent: a second run changes nothing and takes seconds.
+# Installs Docker Engine, gVisor's runsc and busybox-static, registers runsc with the engine, starts
+# dockerd if it is not answering, and builds the local test images (there is no registry).
+# Idempotent: a second run changes nothing and takes seconds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 log() { printf '[testbed] %s\n' "$*"; }
@@ -15,6 +16,8 @@ command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v mvn >/dev/null 2>&1 || need_pkgs+=(maven)
 command -v javac >/dev/null 2>&1 || need_pkgs+=(openjdk-17-jdk-headless)
 [ -f /usr/share/selinux/devel/Makefile ] || need_pkgs+=(selinux-policy-dev)
+[ -x /usr/bin/runsc ] || need_pkgs+=(runsc)
+command -v jq >/dev/null 2>&1 || need_pkgs+=(jq)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,6 +36,25 @@ tb=${CARAPACE_TESTBED_DIR:-/var/lib/carapace-testbed}
 "$here/peers.sh" pki
 dockerd_flags=(-H unix:///var/run/docker.sock -H tcp://127.0.0.1:2376 --tlsverify
   --tlscacert "$tb/dockerd-ca-bundle.pem" --tlscert "$tb/pki/server-cert.pem" --tlskey "$tb/pki/server-key.pem")
+# gVisor (TESTBED.md "Sandboxed runtime"): runsc is registered in /etc/docker/daemon.json, with only
+# the keys no dockerd flag sets (the flags above set -H and --tls*; a key set both ways stops dockerd).
+# Written before dockerd starts on a fresh machine; a running dockerd reloads it on SIGHUP, no restart.
+# runsc runs with --network=none: otherwise it refuses to start in the root network namespace.
+daemon_json=/etc/docker/daemon.json
+runsc_entry='{"path": "/usr/bin/runsc", "runtimeArgs": ["--network=none"]}'
+if [ -f "$daemon_json" ] && jq -e --argjson want "$runsc_entry" '.runtimes.runsc == $want' "$daemon_json" >/dev/null 2>&1; then
+  log "$daemon_json registers runsc"
+else
+  mkdir -p /etc/docker
+  current='{}'
+  if [ -s "$daemon_json" ]; then
+    current=$(jq -e . "$daemon_json") || { log "$daemon_json is not JSON; fix or remove it"; exit 1; }
+  fi
+  printf '%s' "$current" | jq --argjson want "$runsc_entry" '.runtimes.runsc = $want' > "$daemon_json.tmp"
+  mv "$daemon_json.tmp" "$daemon_json"
+  log "registered runsc in $daemon_json"
+fi
+runsc_listed() { "$DOCKER" info --format '{{json .Runtimes}}' 2>/dev/null | jq -e 'has("runsc")' >/dev/null; }
 tls_answers() { # both CAs of the bundle are trusted, and the server certificate is the current one
   local client
   for client in "$tb/pki" "$tb/clients/pkcs8"; do
@@ -62,6 +84,16 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
 fi
 tls_answers || { log "dockerd does not answer on tcp://127.0.0.1:2376 with TLS; see /var/log/dockerd.log"; exit 1; }
 log "dockerd answers: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), unix socket and TLS on 127.0.0.1:2376"
+if ! runsc_listed; then
+  pid=$(cat /var/run/docker.pid 2>/dev/null || pgrep -x dockerd || true)
+  [ -n "$pid" ] || { log "dockerd answers but its pid is unknown: cannot reload $daemon_json"; exit 1; }
+  log "reloading dockerd (pid $pid, SIGHUP) to read runsc from $daemon_json"
+  kill -HUP "$pid"
+  for _ in $(seq 1 40); do runsc_listed && break; sleep 0.25; done
+  runsc_listed || { log "dockerd does not list runsc after reload; see /var/log/dockerd.log"; tail -5 /var/log/dockerd.log; exit 1; }
+  tls_answers || { log "dockerd stopped answering with TLS after reload; see /var/log/dockerd.log"; exit 1; }
+fi
+log "dockerd runtimes: $("$DOCKER" info --format '{{json .Runtimes}}' | jq -r 'keys | join(", ")')"
 
 # Test images, pinned by name here and in dev.carapace.core.testing.TestImages.
 bb_sum=$(sha256sum /bin/busybox | cut -c1-16)

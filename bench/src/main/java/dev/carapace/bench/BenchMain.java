@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.RemoveContainerCmd;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Version;
 import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.policy.Profiles;
@@ -39,7 +40,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code bench/run.sh}; tune with system properties {@code bench.iterations} (latency rounds, 30),
  * {@code bench.warmup} (3), {@code bench.batch} (launches per throughput batch, 16),
  * {@code bench.rounds} (throughput rounds, 5), {@code bench.cold} (cold-start repetitions, 7),
- * {@code bench.sections} (comma list of roundtrips,latency,throughput,cold,jmh; default all).
+ * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,cold,jmh; default all).
  */
 public final class BenchMain {
   private static final Path SOCKET = Path.of("/var/run/docker.sock");
@@ -50,7 +51,7 @@ public final class BenchMain {
   private static final int COLD = Integer.getInteger("bench.cold", 7);
   private static final int CONCURRENCY = 8;
   private static final Set<String> SECTIONS = new LinkedHashSet<>(Arrays.asList(
-      System.getProperty("bench.sections", "roundtrips,latency,throughput,cold,jmh").split(",")));
+      System.getProperty("bench.sections", "roundtrips,latency,throughput,gvisor,cold,jmh").split(",")));
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -113,6 +114,9 @@ public final class BenchMain {
     }
     if (SECTIONS.contains("throughput")) {
       throughput();
+    }
+    if (SECTIONS.contains("gvisor")) {
+      gvisor();
     }
     if (SECTIONS.contains("cold")) {
       coldStart();
@@ -355,6 +359,90 @@ public final class BenchMain {
       }
     }
     return failed.get();
+  }
+
+  // ---------------------------------------------------------------- gVisor vs runc
+
+  /**
+   * The same hardened container through the same launcher, on the engine's default runtime (runc)
+   * and on gVisor ({@code --runtime runsc}): sequential latency, paired by round, and 8-way
+   * throughput, rounds alternating.
+   */
+  private void gvisor() throws Exception {
+    SecureContainerSpec runc = Hardened.spec("gvisor-runc");
+    SecureContainerSpec runsc = Hardened.spec("gvisor-runsc").toBuilder().runtime(ContainerRuntime.gvisor()).build();
+    String[] names = {"runc (the engine's default)", "gVisor (`--runtime runsc`)"};
+    Op[] ops = {() -> Launches.carapaceLaunch(launcher, runc), () -> Launches.carapaceLaunch(launcher, runsc)};
+    double[][] wall = new double[2][ITERATIONS];
+    int[] failed = new int[2];
+    for (int round = -WARMUP; round < ITERATIONS; round++) {
+      for (int k = 0; k < 2; k++) {
+        int i = Math.floorMod(k + round, 2);
+        long t0 = System.nanoTime();
+        boolean ok = attempt(names[i], ops[i]);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (round >= 0) {
+          wall[i][round] = ok ? ms : Double.NaN;
+          failed[i] += ok ? 0 : 1;
+        }
+      }
+      System.out.printf("gvisor latency round %d done%n", round);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+    double[][] rate = new double[2][ROUNDS];
+    int[] batchFailed = new int[2];
+    try {
+      for (int i = 0; i < 2; i++) { // warm-up: one small batch each
+        batch(pool, ops[i], CONCURRENCY, CONCURRENCY);
+      }
+      for (int round = 0; round < ROUNDS; round++) {
+        for (int k = 0; k < 2; k++) {
+          int i = (k + round) % 2;
+          long t0 = System.nanoTime();
+          int f = batch(pool, ops[i], BATCH, CONCURRENCY);
+          rate[i][round] = (BATCH - f) / ((System.nanoTime() - t0) / 1e9);
+          batchFailed[i] += f;
+          System.out.printf("gvisor throughput round %d %s: %.2f/s%n", round, names[i], rate[i][round]);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    md.append("\n## gVisor vs runc: the same hardened container\n\nCarapace `launch` + `awaitExit` + `close` "
+            + "(create, inspect, start, wait, remove) of the container above through one launcher, on the engine's "
+            + "default runtime and with `runtime(ContainerRuntime.gvisor())` (`--runtime runsc`, registered with "
+            + "`--network=none`). Latency: ").append(ITERATIONS).append(" sequential rounds after ").append(WARMUP)
+        .append(" warm-up rounds, the two alternating who goes first; ratio: the median over rounds of gVisor / runc "
+            + "in the same round. Throughput: ").append(ROUNDS).append(" rounds of ").append(BATCH).append(" launches, ")
+        .append(CONCURRENCY).append(" at a time.\n\n| runtime | latency median ms | p25 | p75 | min | failed "
+            + "| 8-way launches/s (median) | min | max | failed |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < 2; i++) {
+      List<Double> w = valid(wall[i]);
+      List<Double> r = valid(rate[i]);
+      md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
+          .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
+          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(failed[i]).append(" | ")
+          .append(String.format("%.2f", Stats.median(r))).append(" | ")
+          .append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
+          .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ").append(batchFailed[i]).append(" |\n");
+    }
+    List<Double> latency = pairedRatios(wall[1], wall[0]);
+    double[] latencyCi = Stats.medianCi(latency);
+    List<Double> added = pairedDiffs(wall[1], wall[0]);
+    double[] addedCi = Stats.medianCi(added);
+    List<Double> throughput = pairedRatios(rate[1], rate[0]);
+    double[] throughputCi = Stats.medianCi(throughput);
+    String latencyText = "latency gVisor / runc " + Stats.ratio(Stats.median(latency)) + " (95% "
+        + Stats.ratio(latencyCi[0]) + "–" + Stats.ratio(latencyCi[1]) + "), "
+        + String.format("%+.1f", Stats.median(added)) + " ms per launch (95% " + String.format("%+.1f", addedCi[0])
+        + " to " + String.format("%+.1f", addedCi[1]) + ")";
+    String throughputText = "8-way throughput gVisor / runc " + Stats.ratio(Stats.median(throughput)) + " (95% "
+        + Stats.ratio(throughputCi[0]) + "–" + Stats.ratio(throughputCi[1]) + "; per round "
+        + throughput.stream().map(Stats::ratio).toList() + ")";
+    md.append("\nL").append(latencyText.substring(1)).append(".\n\n8").append(throughputText.substring(1))
+        .append(".\n");
+    targets.add(new String[] {"gVisor vs runc for the same hardened container (issue 13: a ratio, no target)",
+        latencyText + "; " + throughputText, "measured"});
   }
 
   // ---------------------------------------------------------------- cold start

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -28,10 +29,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>A launch checks the spec with every {@link LaunchCheck} before any call reaches the daemon,
- * creates the container, inspects it to verify the daemon recorded the hardening and limits asked for
- * (a mismatch removes it and throws {@link RecordedMismatchException}), then starts it. Any failure
- * after create removes the container before the exception reaches the caller.
+ * <p>A launch checks the spec with every {@link LaunchCheck} before any call reaches the daemon. When
+ * the spec names a {@link ContainerRuntime}, it refuses one the engine does not list, naming those it
+ * does, before anything is created (the engine is asked once per launcher, {@code GET /info}: a
+ * runtime registered later needs a new launcher). It then creates the container, inspects it to
+ * verify the daemon recorded the hardening and limits asked for (a mismatch removes it and throws
+ * {@link RecordedMismatchException}), then starts it. Any failure after create removes the container
+ * before the exception reaches the caller.
  *
  * <p>Every container carries the {@link OwnerLabels}: {@value OwnerLabels#MANAGED},
  * {@value OwnerLabels#OWNER} (this process) and {@value OwnerLabels#LAUNCHER} ({@link #id()});
@@ -200,6 +204,7 @@ public final class ContainerLauncher implements AutoCloseable {
       check.check(spec);
     }
     warnAboutLoosening(spec);
+    spec.runtime().name().ifPresent(runtime -> requireListedRuntime(spec, runtime));
     if (pullPolicy == PullPolicy.ALWAYS) {
       session.pull(spec.image());
     }
@@ -228,6 +233,16 @@ public final class ContainerLauncher implements AutoCloseable {
     if (!spec.env().isEmpty() && DOCKER_JAVA_COMMANDS.isDebugEnabled() && WARNED_DEBUG.compareAndSet(false, true)) {
       LOG.warn("DEBUG logging of com.github.dockerjava.core.command prints create commands with their env"
           + " values: raise that logger to INFO where env holds secrets");
+    }
+  }
+
+  /** Refuses, before create, a runtime the engine does not list; asks the engine once per launcher. */
+  private void requireListedRuntime(SecureContainerSpec spec, String runtime) {
+    Set<String> listed = session.runtimes(Step.CREATE, spec.image());
+    if (!listed.contains(runtime)) {
+      throw new LaunchException(Step.CREATE, spec.image(), null, "runtime must be one the engine lists: " + runtime
+          + " (engine lists " + (listed.isEmpty() ? "none" : String.join(", ", listed))
+          + "; register it under \"runtimes\" in the engine's daemon.json and reload dockerd)", null, null);
     }
   }
 

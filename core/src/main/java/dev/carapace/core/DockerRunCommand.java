@@ -36,9 +36,12 @@ import java.util.Objects;
  * mount when the source is absolute, a named volume otherwise; {@code --mount} takes {@code type},
  * {@code source}, {@code target}, {@code readonly} and {@code tmpfs-size}; {@code -e KEY} without a
  * value takes it from the environment given to {@link #parse(List, Map)} (and is refused without
- * one); {@code --entrypoint} is one word, as in the CLI; {@code --pids-limit 0} reads as {@code -1},
- * as Docker reads it; of repeated single-valued flags the last wins. {@code -d}, {@code -i}, {@code -t},
- * {@code --detach}, {@code --interactive}, {@code --tty} and {@code --rm} are accepted and ignored:
+ * one); {@code --entrypoint} is one word, as in the CLI; {@code --runtime X} is
+ * {@code ContainerRuntime.parse(X)}, and {@code --label dev.carapace.untrusted=true} is the spec's
+ * {@code untrusted()} mark (other labels under {@code dev.carapace.} are refused, as the spec refuses
+ * them); {@code --pids-limit 0} reads as {@code -1}, as Docker reads it; of repeated single-valued
+ * flags the last wins. {@code -d}, {@code -i}, {@code -t}, {@code --detach}, {@code --interactive},
+ * {@code --tty} and {@code --rm} are accepted and ignored:
  * the launcher decides how the container is attached and when it is removed.
  *
  * <p>Refused with an {@link IllegalArgumentException} naming the flag: every flag the spec does not
@@ -71,7 +74,9 @@ import java.util.Objects;
  *   <li>an exec-form health check becomes {@code --health-cmd} of its shell-quoted words, the CLI
  *       having only the shell form;
  *   <li>a stop timeout is written in whole seconds, rounded up; {@code allowHostNetwork()} shows
- *       as {@code --network host}.
+ *       as {@code --network host};
+ *   <li>{@code untrusted()} shows as the label it puts on the container,
+ *       {@code --label dev.carapace.untrusted=true}.
  * </ul>
  *
  * <p>For every spec that avoids those corners, {@code parse(renderWithSecrets(spec))} equals

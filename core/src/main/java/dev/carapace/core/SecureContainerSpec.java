@@ -36,6 +36,10 @@ import org.immutables.value.Value;
  *     .build();
  * }</pre>
  *
+ * <p>For code nobody trusts, {@link Builder#untrusted()} marks the workload, and
+ * {@code runtime(ContainerRuntime.gvisor())} ({@code --runtime runsc}) puts gVisor's user-space kernel
+ * between it and the host's; see {@link ContainerRuntime} for what changes inside the sandbox.
+ *
  * <p>{@link Builder#build()} checks the whole spec and throws one {@link InvalidSpecException} that
  * lists every problem. Checks that need the engine (is the image there, does it have CPU 5, does it
  * know the log driver) happen at launch.
@@ -52,6 +56,11 @@ public abstract class SecureContainerSpec {
   private static final Pattern IMAGE = Pattern.compile("[^\\s]+");
   /** Label keys under this prefix are Carapace's own. */
   public static final String RESERVED_LABEL_PREFIX = "dev.carapace.";
+  /**
+   * The label, {@code true}, on the container of a spec marked {@link Builder#untrusted()}: how the
+   * policy, and anyone listing the engine's containers, tells untrusted code from the rest.
+   */
+  public static final String UNTRUSTED_LABEL = RESERVED_LABEL_PREFIX + "untrusted";
 
   SecureContainerSpec() {}
 
@@ -519,6 +528,30 @@ public abstract class SecureContainerSpec {
     }
 
     /**
+     * The OCI runtime ({@code --runtime runsc}). If unset, {@link ContainerRuntime#engineDefault()}
+     * (runc, unless the engine is configured otherwise). {@link ContainerRuntime#gvisor()} runs the
+     * workload on gVisor's user-space kernel and needs {@link NetworkMode#none()}; the launcher refuses
+     * a runtime the engine does not list.
+     */
+    public Builder runtime(ContainerRuntime runtime) {
+      b.runtime(nonNull(runtime, "runtime"));
+      return this;
+    }
+
+    /**
+     * Marks the workload as untrusted code (user submissions, plugins, CI jobs from forks): its
+     * container carries the label {@value SecureContainerSpec#UNTRUSTED_LABEL}{@code =true}
+     * ({@code --label dev.carapace.untrusted=true}), which the policy module's
+     * {@code untrusted-sandboxed} rule reads, before launch and on the running container, to require a
+     * sandboxed runtime such as {@link ContainerRuntime#gvisor()}. The mark changes nothing else. If
+     * not called, the workload is not marked.
+     */
+    public Builder untrusted() {
+      b.untrusted(true);
+      return this;
+    }
+
+    /**
      * Checks the whole spec and builds it.
      *
      * @throws InvalidSpecException listing every problem found, one per line
@@ -709,6 +742,24 @@ public abstract class SecureContainerSpec {
   /** How long to wait after the stop signal before SIGKILL ({@code --stop-timeout}); if unset, 10 s. */
   public abstract Optional<Duration> stopTimeout();
 
+  /**
+   * The OCI runtime ({@code --runtime}); {@link ContainerRuntime#engineDefault()} unless set. Under
+   * {@link ContainerRuntime#gvisor()} the network must be {@link NetworkMode#none()}.
+   */
+  @Value.Default
+  public ContainerRuntime runtime() {
+    return ContainerRuntime.engineDefault();
+  }
+
+  /**
+   * Whether the workload is marked untrusted ({@code --label dev.carapace.untrusted=true}); see
+   * {@link Builder#untrusted()}. Default {@code false}.
+   */
+  @Value.Default
+  public boolean untrusted() {
+    return false;
+  }
+
   /** The capabilities the container's processes end up with, before the user's own limits. */
   public Set<Capability> effectiveCapabilities() {
     EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
@@ -851,6 +902,10 @@ public abstract class SecureContainerSpec {
     }
     if (hostname().isPresent() && (net == NetworkMode.Kind.HOST || net == NetworkMode.Kind.CONTAINER)) {
       problems.add("hostname conflicts with network " + network() + ": " + hostname().get());
+    }
+    if (runtime().isGvisor() && net != NetworkMode.Kind.NONE) {
+      problems.add("network must be none under gVisor: " + network() + " (runsc runs with --network=none,"
+          + " so the sandbox would have only loopback whatever the engine attaches; keep NetworkMode.none())");
     }
     Set<String> published = new HashSet<>();
     for (PortBinding p : ports()) {

@@ -212,6 +212,17 @@ class DockerRunCommandRoundTripTest {
         }
       }
     }
+    // gVisor only with network none (runsc runs with --network=none); other runtimes with any network
+    List<ContainerRuntime> runtimes = new ArrayList<>(List.of(ContainerRuntime.engineDefault(),
+        ContainerRuntime.engineDefault(), ContainerRuntime.named("kata"), ContainerRuntime.named("runc"),
+        ContainerRuntime.named("io.containerd.kata.v2"), ContainerRuntime.named("c" + alnum(r, 0, 6))));
+    if (network.equals("none")) {
+      runtimes.addAll(List.of(ContainerRuntime.gvisor(), ContainerRuntime.gvisor(), ContainerRuntime.gvisor()));
+    }
+    b.runtime(pick(r, runtimes));
+    if (r.nextInt(3) == 0) {
+      b.untrusted();
+    }
     if (r.nextBoolean()) {
       b.restartPolicy(pick(r, List.of(RestartPolicy.no(), RestartPolicy.always(), RestartPolicy.unlessStopped(),
           RestartPolicy.onFailure(0), RestartPolicy.onFailure(1 + r.nextInt(20)))));
@@ -345,13 +356,16 @@ class DockerRunCommandRoundTripTest {
       count(seen, "init", s.init());
       count(seen, "stopSignal", s.stopSignal().isPresent());
       count(seen, "stopTimeout", s.stopTimeout().isPresent());
+      count(seen, "runtimeNamed", !s.runtime().isEngineDefault() && !s.runtime().isGvisor());
+      count(seen, "runtimeGvisor", s.runtime().isGvisor());
+      count(seen, "untrusted", s.untrusted());
     }
     seen.forEach((attribute, count) -> {
       if (count < 50) {
         fail("generator rarely sets " + attribute + ": " + count + " of 2000");
       }
     });
-    assertEquals(36, seen.size());
+    assertEquals(39, seen.size());
   }
 
   private static void count(Map<String, Integer> seen, String attribute, boolean set) {

@@ -409,6 +409,37 @@ class DockerRunCommandTest {
   }
 
   @Test
+  void readsTheRuntimeAndTheUntrustedMark() {
+    SecureContainerSpec spec = parse("docker run --runtime runsc --network none --label dev.carapace.untrusted=true"
+        + " --label tier=front busybox true");
+    assertEquals(ContainerRuntime.gvisor(), spec.runtime());
+    assertTrue(spec.untrusted());
+    assertEquals(Map.of("tier", "front"), spec.labels());
+    assertEquals(ContainerRuntime.named("kata"), parse("docker run --runtime=kata busybox").runtime());
+    assertEquals(ContainerRuntime.named("runc"), parse("docker run --runtime runc busybox").runtime());
+    assertEquals(ContainerRuntime.engineDefault(), parse("docker run busybox").runtime());
+    assertFalse(parse("docker run busybox").untrusted());
+  }
+
+  @Test
+  void refusesWhatTheRuntimeAndTheUntrustedMarkCannotMean() {
+    assertRefused("docker run --runtime 'run sc' busybox",
+        "--runtime: runtime name must match [a-zA-Z0-9][a-zA-Z0-9_.+-]*: \"run sc\"");
+    assertRefused("docker run --label dev.carapace.untrusted=false busybox",
+        "--label dev.carapace.untrusted must be true: \"false\" (leave the label out for a workload not marked untrusted)");
+    assertRefused("docker run -l dev.carapace.untrusted busybox",
+        "-l dev.carapace.untrusted must be true: \"\" (leave the label out for a workload not marked untrusted)");
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> parse("docker run --runtime runsc busybox true"));
+    assertEquals(List.of("network must be none under gVisor: bridge (runsc runs with --network=none, so the sandbox"
+        + " would have only loopback whatever the engine attaches; keep NetworkMode.none())"), e.problems());
+    InvalidSpecException reserved = assertThrows(InvalidSpecException.class,
+        () -> parse("docker run --label dev.carapace.managed=true busybox"));
+    assertEquals(List.of("label key must not start with dev.carapace. (reserved for Carapace): dev.carapace.managed"),
+        reserved.problems());
+  }
+
+  @Test
   void rendersCarapaceDefaultsExplicitly() {
     SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox:1.36").command("echo", "hi").build();
     assertEquals("docker run --cap-drop ALL --security-opt no-new-privileges --network none --pids-limit 1024"
@@ -443,6 +474,8 @@ class DockerRunCommandTest {
         .selinuxLabel(SelinuxLabel.type("svirt_apache_t"))
         .apparmorProfile("docker-default")
         .readOnlyRootFilesystem(true)
+        .runtime(ContainerRuntime.named("kata"))
+        .untrusted()
         .network(NetworkMode.bridge())
         .addPort(PortBinding.localhost(8080, 80), new PortBinding("::", 8443, 443, PortBinding.Protocol.TCP))
         .addMount(Mount.bind("/srv/a,b", ContainerPath.of("/conf")).asReadOnly(),
@@ -459,9 +492,10 @@ class DockerRunCommandTest {
         .entrypoint(List.of("/docker-entrypoint.sh"))
         .build();
     assertEquals("docker run --name web --hostname web --user 101:101 --workdir /srv --label tier=front"
+        + " --label dev.carapace.untrusted=true"
         + " --cap-drop NET_RAW --cap-drop MKNOD --cap-add SYS_NICE --security-opt no-new-privileges"
         + " --security-opt seccomp=" + profile
-        + " --security-opt label=type:svirt_apache_t --security-opt apparmor=docker-default --read-only"
+        + " --security-opt label=type:svirt_apache_t --security-opt apparmor=docker-default --runtime kata --read-only"
         + " --network bridge -p 127.0.0.1:8080:80/tcp -p '[::]:8443:443/tcp'"
         + " --mount 'type=bind,\"source=/srv/a,b\",target=/conf,readonly' -v cache:/cache --tmpfs /tmp:size=64m"
         + " --cpuset-cpus 0,2 --cpu-shares 512 --cpus 0.25 --memory 64m --memory-swap 128m --pids-limit -1"

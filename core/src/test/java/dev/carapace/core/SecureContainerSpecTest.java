@@ -126,6 +126,44 @@ class SecureContainerSpecTest {
   }
 
   @Test
+  void runtimeDefaultsToTheEnginesAndUntrustedToUnmarked() {
+    SecureContainerSpec s = spec().build();
+    assertEquals(ContainerRuntime.engineDefault(), s.runtime());
+    assertFalse(s.untrusted());
+    SecureContainerSpec sandboxed = spec().runtime(ContainerRuntime.gvisor()).untrusted().build();
+    assertEquals(ContainerRuntime.gvisor(), sandboxed.runtime());
+    assertTrue(sandboxed.untrusted());
+    assertTrue(sandboxed.labels().isEmpty(), "the mark is no label of the spec's own: " + sandboxed.labels());
+    assertEquals(sandboxed, sandboxed.toBuilder().build());
+  }
+
+  @Test
+  void gvisorRefusesEveryNetworkButNone() {
+    String reason = " (runsc runs with --network=none, so the sandbox would have only loopback whatever the"
+        + " engine attaches; keep NetworkMode.none())";
+    assertProblem("network must be none under gVisor: bridge" + reason,
+        spec().runtime(ContainerRuntime.gvisor()).network(NetworkMode.bridge()));
+    assertProblem("network must be none under gVisor: backend" + reason,
+        spec().network(NetworkMode.named("backend")).runtime(ContainerRuntime.named("runsc")));
+    assertProblem("network must be none under gVisor: container:db" + reason,
+        spec().runtime(ContainerRuntime.gvisor()).network(NetworkMode.container("db")));
+    assertProblem("network must be none under gVisor: host" + reason,
+        spec().runtime(ContainerRuntime.gvisor()).allowHostNetwork());
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> spec().runtime(ContainerRuntime.gvisor())
+        .network(NetworkMode.bridge()).addPort(PortBinding.localhost(8080, 80)).build());
+    assertEquals(List.of("network must be none under gVisor: bridge" + reason), e.problems());
+    // other runtimes keep their networks: only gVisor is registered with --network=none
+    assertEquals(NetworkMode.bridge(), spec().runtime(ContainerRuntime.named("kata")).network(NetworkMode.bridge())
+        .build().network());
+  }
+
+  @Test
+  void newBuilderCallsRefuseNull() {
+    NullPointerException e = assertThrows(NullPointerException.class, () -> spec().runtime(null));
+    assertEquals("runtime must not be null", e.getMessage());
+  }
+
+  @Test
   void toBuilderCopies() {
     SecureContainerSpec s = spec().user("1000").cpuShares(512).build();
     SecureContainerSpec t = s.toBuilder().cpuShares(1024).build();

@@ -41,6 +41,18 @@ class SpecTranslatorTest {
     assertEquals(1024L, hc.getPidsLimit());
     assertEquals(false, hc.getPrivileged());
     assertEquals(false, hc.getReadonlyRootfs());
+    assertNull(hc.getRuntime(), "the engine's default runtime is not named");
+  }
+
+  @Test
+  void runtimeIsSentByNameAndUntrustedAsItsLabel() {
+    assertEquals("runsc", hc(spec().runtime(ContainerRuntime.gvisor())).getRuntime());
+    assertEquals("kata", hc(spec().runtime(ContainerRuntime.named("kata"))).getRuntime());
+    assertEquals("runsc", MAPPER.valueToTree(hc(spec().runtime(ContainerRuntime.gvisor()))).at("/Runtime").asText(),
+        "docker-java writes it as HostConfig.Runtime");
+    assertEquals(Map.of("tier", "front"), SpecTranslator.labels(spec().putLabel("tier", "front").build()));
+    assertEquals(Map.of("tier", "front", "dev.carapace.untrusted", "true"),
+        SpecTranslator.labels(spec().putLabel("tier", "front").untrusted().build()));
   }
 
   @Test

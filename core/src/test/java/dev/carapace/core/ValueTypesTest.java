@@ -173,6 +173,32 @@ class ValueTypesTest {
   }
 
   @Test
+  void containerRuntimeNamesGvisorAndChecksNames() {
+    assertTrue(ContainerRuntime.engineDefault().isEngineDefault());
+    assertEquals(java.util.Optional.empty(), ContainerRuntime.engineDefault().name());
+    assertEquals("default", ContainerRuntime.engineDefault().toString());
+    assertEquals(java.util.Optional.of("runsc"), ContainerRuntime.gvisor().name());
+    assertEquals(ContainerRuntime.gvisor(), ContainerRuntime.named("runsc"));
+    assertEquals(ContainerRuntime.gvisor(), ContainerRuntime.parse("runsc"));
+    assertTrue(ContainerRuntime.parse("runsc").isGvisor());
+    assertEquals("kata", ContainerRuntime.named("kata").toString());
+    assertEquals(ContainerRuntime.named("io.containerd.kata.v2"), ContainerRuntime.parse("io.containerd.kata.v2"));
+    assertFalse(ContainerRuntime.named("runc").isEngineDefault(), "runc by name is not the engine's default");
+    assertFalse(ContainerRuntime.named("runc").isGvisor());
+    for (String sandboxed : List.of("runsc", "io.containerd.runsc.v1", "kata", "kata-qemu", "io.containerd.kata.v2")) {
+      assertTrue(ContainerRuntime.named(sandboxed).isSandboxed(), sandboxed);
+    }
+    for (String shared : List.of("runc", "crun", "io.containerd.runc.v2", "youki")) {
+      assertFalse(ContainerRuntime.named(shared).isSandboxed(), shared);
+    }
+    assertFalse(ContainerRuntime.engineDefault().isSandboxed());
+    assertIae("runtime name must match [a-zA-Z0-9][a-zA-Z0-9_.+-]*: \"\"", () -> ContainerRuntime.parse(""));
+    assertIae("runtime name must match [a-zA-Z0-9][a-zA-Z0-9_.+-]*: \"run sc\"", () -> ContainerRuntime.named("run sc"));
+    assertIae("runtime name must match [a-zA-Z0-9][a-zA-Z0-9_.+-]*: \"-x\"", () -> ContainerRuntime.named("-x"));
+    assertThrows(NullPointerException.class, () -> ContainerRuntime.named(null));
+  }
+
+  @Test
   void procStatusDecodesTheKernelsMasks() {
     ProcStatus s = ProcStatus.parse("Name:\tcat\nUid:\t1000\t1000\t1000\t1000\nCapPrm:\t0000000000000000\n"
         + "CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n");

@@ -94,7 +94,7 @@ class PolicyAuditIT {
 
           assertEquals(List.of(), ruleIds(out, hardenedName), out);
           assertTrue(out.contains("\ncontainer " + hardenedName + " (" + TestEngine.BUSYBOX_USER
-              + ") [engine]: passed\n"), out);
+              + ") [engine, runtime runc]: passed\n"), out);
         }
       } finally {
         docker.removeContainerCmd(weak).withForce(true).exec();

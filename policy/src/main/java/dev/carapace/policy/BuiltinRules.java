@@ -6,6 +6,7 @@ import static dev.carapace.policy.Severity.LOW;
 import static dev.carapace.policy.Severity.MEDIUM;
 
 import dev.carapace.core.Capability;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.policy.internal.HostPaths;
 import dev.carapace.policy.internal.Parsing;
 import java.util.ArrayList;
@@ -236,6 +237,10 @@ final class BuiltinRules {
         if (c.engineSecurity().isPresent() && !c.engineSecurity().get().seccomp()) {
           f.note("seccomp is not enabled in the engine (docker info SecurityOptions lists no name=seccomp):"
               + " no filter applies, so this rule cannot be satisfied here");
+        }
+        if (c.runtime().equals(ContainerRuntime.GVISOR_NAME)) {
+          f.note("under gVisor (runsc) the filter is recorded but applied inside the sandbox only when runsc"
+              + " runs with --oci-seccomp; gVisor's own filter confines the sandbox's calls to the host kernel");
         }
       })
       .build();
@@ -586,6 +591,42 @@ final class BuiltinRules {
         }
       })
       .build();
+
+  // ---------------------------------------------------------------- untrusted code
+
+  /**
+   * Untrusted workloads (marked {@code untrusted()}, label {@code dev.carapace.untrusted=true}) run in
+   * a sandboxed runtime: one {@link ContainerRuntime#isSandboxedName} knows, or one of
+   * {@code extraRuntimes}.
+   */
+  static Rule untrustedSandboxed(Set<String> extraRuntimes) {
+    Set<String> extra = new TreeSet<>(extraRuntimes);
+    for (String name : extra) {
+      ContainerRuntime.named(name); // checks the name
+    }
+    return Rule.builder("untrusted-sandboxed")
+        .title("Untrusted workloads run in a sandboxed runtime (gVisor, Kata Containers), not on the host's kernel")
+        .severity(HIGH)
+        .addStandard("NIST SP 800-190 4.5.2 (shared kernel)")
+        .remedy("run it under gVisor: runtime(ContainerRuntime.gvisor()) (--runtime runsc), or another sandboxed"
+            + " runtime the engine lists" + (extra.isEmpty() ? "" : " (here also " + String.join(", ", extra) + ")")
+            + "; to allow a reviewed one use Profiles.sandboxedRuntimesAllowing(\"NAME\")")
+        .check((c, f) -> {
+          if (!c.untrusted()) {
+            return;
+          }
+          String runtime = c.runtime();
+          if (runtime.isEmpty()) {
+            f.violation("runtime", "must be sandboxed for untrusted code", "\"\" (the engine's default, runc unless"
+                + " configured otherwise)");
+          } else if (!ContainerRuntime.isSandboxedName(runtime) && !extra.contains(runtime)) {
+            f.violation("runtime", "must be sandboxed for untrusted code", runtime);
+          }
+        })
+        .build();
+  }
+
+  static final Rule UNTRUSTED_SANDBOXED = untrustedSandboxed(Set.of());
 
   // ---------------------------------------------------------------- resources and lifecycle
 

@@ -253,6 +253,25 @@ public abstract class ContainerView {
     return "";
   }
 
+  /**
+   * The OCI runtime ({@code --runtime}, {@code HostConfig.Runtime}): {@code runsc} for gVisor,
+   * {@code runc}...; empty for a spec that leaves it to the engine's default (the engine records its
+   * default by name).
+   */
+  @Value.Default
+  public String runtime() {
+    return "";
+  }
+
+  /**
+   * Whether the workload is marked untrusted: the spec's {@code untrusted()}, or the label
+   * {@code dev.carapace.untrusted=true} on a container.
+   */
+  @Value.Default
+  public boolean untrusted() {
+    return false;
+  }
+
   /** What the engine's host enforces (AppArmor, SELinux, seccomp), when known. */
   public abstract Optional<EngineSecurity> engineSecurity();
 

@@ -22,7 +22,8 @@ import java.util.Objects;
  * {@code AppArmorProfile}, {@code MaskedPaths} and {@code ReadonlyPaths}, which docker-java's model
  * lacks) and judges it with the same rules as a spec before launch, plus those only a running
  * container can break (privileged, host namespaces, devices, the engine's socket). One report
- * covers every container, and notes the rules the engine's host cannot enforce.
+ * covers every container, names each one's runtime ({@code HostConfig.Runtime}: {@code runc},
+ * {@code runsc} for gVisor), and notes the rules the engine's host cannot enforce.
  *
  * <pre>{@code
  * try (EngineAudit audit = EngineAudit.connect(Endpoint.fromEnvironment())) {

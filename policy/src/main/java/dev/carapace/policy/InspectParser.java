@@ -2,6 +2,7 @@ package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.SecureContainerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,9 @@ final class InspectParser {
         .putAllLogOptions(stringMap(host.path("LogConfig").path("Config")))
         .apparmorProfile(root.path("AppArmorProfile").asText(""))
         .putAllSysctls(stringMap(host.path("Sysctls")))
-        .cgroupParent(host.path("CgroupParent").asText(""));
+        .cgroupParent(host.path("CgroupParent").asText(""))
+        .runtime(host.path("Runtime").asText(""))
+        .untrusted(config.path("Labels").path(SecureContainerSpec.UNTRUSTED_LABEL).asText("").equals("true"));
     if (host.path("MaskedPaths").isArray()) {
       b.maskedPaths(strings(host.path("MaskedPaths")));
     }

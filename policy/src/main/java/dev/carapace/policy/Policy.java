@@ -73,7 +73,7 @@ public final class Policy {
       for (Rule r : rules) {
         r.evaluateInto(c, violations, notes);
       }
-      results.add(new PolicyReport.ContainerResult(c.name(), c.image(), c.origin(), violations, notes));
+      results.add(new PolicyReport.ContainerResult(c.name(), c.image(), c.origin(), violations, notes, c.runtime()));
     }
     return new PolicyReport(name, rules, results);
   }

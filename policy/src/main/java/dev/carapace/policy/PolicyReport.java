@@ -34,12 +34,21 @@ public final class PolicyReport {
    * @param origin a spec before launch, or a container on an engine
    * @param violations rules broken
    * @param notes rules the host cannot enforce, or could not judge
+   * @param runtime the OCI runtime ({@code runc}, {@code runsc} for gVisor), as the engine recorded it
+   *     or the spec names it; empty for a spec that leaves it to the engine's default
    */
   public record ContainerResult(String name, String image, ContainerView.Origin origin,
-      List<Violation> violations, List<Note> notes) {
+      List<Violation> violations, List<Note> notes, String runtime) {
     public ContainerResult {
       violations = List.copyOf(violations);
       notes = List.copyOf(notes);
+      java.util.Objects.requireNonNull(runtime, "runtime");
+    }
+
+    /** A result whose runtime is the engine's default, not named. */
+    public ContainerResult(String name, String image, ContainerView.Origin origin, List<Violation> violations,
+        List<Note> notes) {
+      this(name, image, origin, violations, notes, "");
     }
 
     public boolean passed() {
@@ -92,12 +101,18 @@ public final class PolicyReport {
    *       standards: CIS Docker 1.6 5.5; Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow
    *       remedy: mount only the application's own host folders, or use a named volume; ...
    * </pre>
+   *
+   * <p>A container's line names its runtime when known: always for a container on an engine
+   * ({@code [engine, runtime runc]}), for a spec when it names one ({@code [spec, runtime runsc]}).
    */
   public String toText() {
     return ReportRenderer.text(this);
   }
 
-  /** The report as a JSON object: policy, summary counts, and per container its violations and notes. */
+  /**
+   * The report as a JSON object: policy, summary counts, and per container its origin, runtime
+   * ({@code ""} for a spec's engine default), violations and notes.
+   */
   public String toJson() {
     return ReportRenderer.json(this);
   }

@@ -19,7 +19,9 @@ import java.util.Set;
  *       {@code systempaths=unconfined}; {@code allowPrivilegeEscalation} onto
  *       {@code no-new-privileges}; {@code runAsNonRoot} onto the user. HostProcess (Windows) has no
  *       Docker counterpart.
- *   <li>{@link #carapaceDefault()}: restricted plus CIS, what Carapace's hardened defaults aim at.
+ *   <li>{@link #carapaceDefault()}: restricted plus CIS, what Carapace's hardened defaults aim at, plus
+ *       {@code untrusted-sandboxed}: a workload marked untrusted ({@code SecureContainerSpec.Builder#untrusted()},
+ *       label {@code dev.carapace.untrusted=true}) must run in a sandboxed runtime such as gVisor.
  * </ul>
  */
 public final class Profiles {
@@ -76,6 +78,7 @@ public final class Profiles {
   private static final Policy DEFAULT = Policy.builder("carapace-default")
       .addProfile(RESTRICTED)
       .addProfile(CIS)
+      .addRule(BuiltinRules.UNTRUSTED_SANDBOXED)
       .build();
 
   private Profiles() {}
@@ -95,7 +98,7 @@ public final class Profiles {
     return RESTRICTED;
   }
 
-  /** Carapace's default: restricted plus CIS. */
+  /** Carapace's default: restricted plus CIS, plus {@code untrusted-sandboxed}. */
   public static Policy carapaceDefault() {
     return DEFAULT;
   }
@@ -103,6 +106,19 @@ public final class Profiles {
   /** The four built-in profiles. */
   public static List<Policy> all() {
     return List.of(CIS, BASELINE, RESTRICTED, DEFAULT);
+  }
+
+  /**
+   * The {@code untrusted-sandboxed} rule allowing the runtimes {@code names} besides those
+   * {@code ContainerRuntime.isSandboxedName} knows (gVisor's {@code runsc}, Kata Containers' {@code kata*}),
+   * for a sandbox the engine registers under its own name: {@code Policy.builder("mine")
+   * .addProfile(carapaceDefault()).removeRule("untrusted-sandboxed")
+   * .addRule(Profiles.sandboxedRuntimesAllowing("gvisor-kvm")).build()}.
+   *
+   * @throws IllegalArgumentException naming a name that is not a runtime name
+   */
+  public static Rule sandboxedRuntimesAllowing(String... names) {
+    return BuiltinRules.untrustedSandboxed(Set.of(names));
   }
 
   /**

@@ -30,7 +30,8 @@ final class ReportRenderer {
       if (!c.name().equals(c.image())) {
         sb.append(" (").append(c.image()).append(')');
       }
-      sb.append(" [").append(c.origin().name().toLowerCase(Locale.ROOT)).append("]: ")
+      sb.append(" [").append(c.origin().name().toLowerCase(Locale.ROOT))
+          .append(c.runtime().isEmpty() ? "" : ", runtime " + c.runtime()).append("]: ")
           .append(c.passed() ? "passed" : count(c.violations().size(), "violation"));
       for (Violation v : c.violations()) {
         sb.append("\n  [").append(v.severity()).append("] ").append(v.ruleId()).append(": ")
@@ -60,6 +61,7 @@ final class ReportRenderer {
       cn.put("name", c.name());
       cn.put("image", c.image());
       cn.put("origin", c.origin().name().toLowerCase(Locale.ROOT));
+      cn.put("runtime", c.runtime());
       cn.put("passed", c.passed());
       ArrayNode vs = cn.putArray("violations");
       for (Violation v : c.violations()) {

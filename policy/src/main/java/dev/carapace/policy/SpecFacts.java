@@ -31,7 +31,9 @@ final class SpecFacts {
         .pidsLimit(spec.pidsLimit().orElse(-1))
         .readOnlyRootfs(spec.readOnlyRootFilesystem())
         .apparmorProfile(spec.apparmorProfile())
-        .healthcheck(spec.healthCheck().map(HealthCheck::test));
+        .healthcheck(spec.healthCheck().map(HealthCheck::test))
+        .runtime(spec.runtime().name().orElse(""))
+        .untrusted(spec.untrusted());
     for (Capability c : spec.addedCapabilities()) {
       b.addAddedCapability(c.name());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.MemorySize;
@@ -464,6 +465,54 @@ class BuiltinRulesTest {
     Rule r = BuiltinRules.READ_ONLY_ROOTFS;
     passes(r, hardened().build());
     fails(r, hardened().readOnlyRootFilesystem(false).build(), "readOnlyRootfs must be true: false");
+  }
+
+  // ------------------------------------------------------------------ untrusted code
+
+  @Test
+  void untrustedSandboxed() {
+    Rule r = BuiltinRules.UNTRUSTED_SANDBOXED;
+    passes(r, hardened().build());
+    passes(r, hardened().runtime(ContainerRuntime.named("runc")).build());
+    passes(r, hardened().untrusted().runtime(ContainerRuntime.gvisor()).build());
+    passes(r, hardened().untrusted().runtime(ContainerRuntime.named("kata")).build());
+    passes(r, view().untrusted(true).runtime("io.containerd.runsc.v1").build());
+    fails(r, hardened().untrusted().build(),
+        "runtime must be sandboxed for untrusted code: \"\" (the engine's default, runc unless configured otherwise)");
+    fails(r, hardened().untrusted().runtime(ContainerRuntime.named("runc")).build(),
+        "runtime must be sandboxed for untrusted code: runc");
+    fails(r, view().untrusted(true).runtime("runc").build(), "runtime must be sandboxed for untrusted code: runc");
+    passes(r, view().runtime("runc").build());
+    Violation v = r.evaluate(ContainerView.of(hardened().untrusted().build())).violations().get(0);
+    assertEquals(Severity.HIGH, v.severity());
+    assertEquals("run it under gVisor: runtime(ContainerRuntime.gvisor()) (--runtime runsc), or another sandboxed"
+        + " runtime the engine lists; to allow a reviewed one use Profiles.sandboxedRuntimesAllowing(\"NAME\")",
+        v.remedy());
+    assertTrue(Profiles.carapaceDefault().rule("untrusted-sandboxed").isPresent());
+    assertTrue(Profiles.cisDocker().rule("untrusted-sandboxed").isEmpty());
+  }
+
+  @Test
+  void untrustedSandboxedAllowsAReviewedRuntimeByName() {
+    Rule r = Profiles.sandboxedRuntimesAllowing("gvisor-kvm");
+    passes(r, hardened().untrusted().runtime(ContainerRuntime.named("gvisor-kvm")).build());
+    passes(r, hardened().untrusted().runtime(ContainerRuntime.gvisor()).build());
+    fails(r, hardened().untrusted().runtime(ContainerRuntime.named("crun")).build(),
+        "runtime must be sandboxed for untrusted code: crun");
+    assertTrue(r.remedy().contains(" (here also gvisor-kvm);"), r.remedy());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Profiles.sandboxedRuntimesAllowing("no way"));
+    assertEquals("runtime name must match [a-zA-Z0-9][a-zA-Z0-9_.+-]*: \"no way\"", e.getMessage());
+  }
+
+  @Test
+  void seccompUnderGvisorIsNotedAsNotAppliedInsideWithoutOciSeccomp() {
+    Rule.Outcome o = BuiltinRules.SECCOMP.evaluate(ContainerView.of(hardened().runtime(ContainerRuntime.gvisor()).build()));
+    assertEquals(List.of(), o.violations());
+    assertEquals(List.of("under gVisor (runsc) the filter is recorded but applied inside the sandbox only when runsc"
+        + " runs with --oci-seccomp; gVisor's own filter confines the sandbox's calls to the host kernel"),
+        o.notes().stream().map(Note::reason).collect(Collectors.toList()));
+    assertEquals(List.of(), BuiltinRules.SECCOMP.evaluate(ContainerView.of(hardened().build())).notes());
   }
 
   @Test

@@ -42,6 +42,20 @@ class InspectParsingTest {
   }
 
   @Test
+  void readsTheRuntimeAndTheUntrustedLabel() throws IOException {
+    ContainerView weak = ContainerView.fromInspectJson(fixture("weak.json"));
+    assertEquals("runc", weak.runtime());
+    assertEquals(false, weak.untrusted());
+    String json = fixture("weak.json").replace("\"Runtime\": \"runc\"", "\"Runtime\": \"runsc\"")
+        .replace("\"Labels\": {", "\"Labels\": {\"dev.carapace.untrusted\": \"true\",");
+    ContainerView sandboxed = ContainerView.fromInspectJson(json);
+    assertEquals("runsc", sandboxed.runtime());
+    assertEquals(true, sandboxed.untrusted());
+    assertEquals(false, ContainerView.fromInspectJson(json.replace("\"dev.carapace.untrusted\": \"true\"",
+        "\"dev.carapace.untrusted\": \"false\"")).untrusted());
+  }
+
+  @Test
   void refusesWhatIsNotAContainer() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ContainerView.fromInspectJson("[]"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.Mount;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
@@ -40,8 +41,8 @@ class PolicyTest {
     assertEquals(12, Profiles.podSecurityBaseline().rules().size());
     assertEquals(15, Profiles.podSecurityRestricted().rules().size());
     // restricted and CIS share host-network, host-pid, host-ipc, privileged, apparmor, seccomp,
-    // no-new-privileges and non-root-user
-    assertEquals(32, Profiles.carapaceDefault().rules().size());
+    // no-new-privileges and non-root-user; and adds untrusted-sandboxed
+    assertEquals(33, Profiles.carapaceDefault().rules().size());
     assertSame(Profiles.cisDocker().rule("host-pid").get(), Profiles.podSecurityBaseline().rule("host-pid").get());
     assertEquals(List.of("CIS Docker 1.6 5.15", "PSS baseline: Host Namespaces"),
         Profiles.carapaceDefault().rule("host-pid").get().standards());
@@ -85,7 +86,7 @@ class PolicyTest {
   void reportRendersAsText() {
     PolicyReport r = Profiles.carapaceDefault().evaluate(shadow());
     assertFalse(r.passed());
-    assertEquals("Policy carapace-default: 1 container, 32 rules, 2 violations, 0 notes\n"
+    assertEquals("Policy carapace-default: 1 container, 33 rules, 2 violations, 0 notes\n"
         + "container carapace-test/busybox-user:1 [spec]: 2 violations\n"
         + "  [MEDIUM] host-path-volumes: mounts[0] must be a volume or tmpfs, not bind: /etc/shadow:/etc/shadow:ro\n"
         + "      standards: PSS baseline: HostPath Volumes; PSS restricted: Volume Types\n"
@@ -94,6 +95,26 @@ class PolicyTest {
         + "      standards: CIS Docker 1.6 5.5; Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow\n"
         + "      remedy: mount only the application's own host folders, or use a named volume; read-only does not"
         + " help (a container that reads /etc/shadow has the password hashes)", r.toText());
+  }
+
+  @Test
+  void reportNamesTheRuntimeWhenKnown() throws Exception {
+    PolicyReport r = Profiles.carapaceDefault().evaluate(List.of(
+        ContainerView.of(BuiltinRulesTest.hardened().name("plain").build()),
+        ContainerView.of(BuiltinRulesTest.hardened().name("sandboxed").untrusted().runtime(ContainerRuntime.gvisor()).build()),
+        ContainerView.of(BuiltinRulesTest.hardened().name("exposed").untrusted().build())));
+    assertEquals(List.of("", "runsc", ""), r.containers().stream().map(PolicyReport.ContainerResult::runtime)
+        .collect(Collectors.toList()));
+    String text = r.toText();
+    assertTrue(text.contains("\ncontainer plain (carapace-test/busybox-user:1) [spec]: passed\n"), text);
+    assertTrue(text.contains("\ncontainer sandboxed (carapace-test/busybox-user:1) [spec, runtime runsc]: passed\n"), text);
+    assertTrue(text.contains("\ncontainer exposed (carapace-test/busybox-user:1) [spec]: 1 violation\n"
+        + "  [HIGH] untrusted-sandboxed: runtime must be sandboxed for untrusted code: \"\" (the engine's default,"
+        + " runc unless configured otherwise)\n      standards: NIST SP 800-190 4.5.2 (shared kernel)\n"), text);
+    JsonNode json = new ObjectMapper().readTree(r.toJson());
+    assertEquals("runsc", json.path("containers").path(1).path("runtime").asText());
+    assertEquals("", json.path("containers").path(0).path("runtime").asText());
+    assertEquals("", new PolicyReport.ContainerResult("n", "i", ContainerView.Origin.SPEC, List.of(), List.of()).runtime());
   }
 
   @Test

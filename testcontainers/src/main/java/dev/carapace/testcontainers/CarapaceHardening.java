@@ -173,7 +173,7 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
     cmd.withHostConfig(hc);
     profile.user().ifPresent(cmd::withUser);
     Map<String, String> labels = cmd.getLabels() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(cmd.getLabels());
-    labels.putAll(profile.labels());
+    labels.putAll(SpecTranslator.labels(profile)); // with dev.carapace.untrusted when the profile is marked
     labels.put(HARDENED_LABEL, "true");
     cmd.withLabels(labels);
   }

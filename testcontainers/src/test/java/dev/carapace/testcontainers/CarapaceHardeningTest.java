@@ -20,6 +20,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
@@ -145,6 +146,26 @@ class CarapaceHardeningTest {
     assertTrue(s.noNewPrivileges());
     assertEquals(java.util.OptionalLong.of(1024), s.pidsLimit());
     assertEquals(Map.of("team", "payments"), s.labels(), "Carapace's own label is not the user's");
+  }
+
+  @Test
+  void aGvisorProfileSendsTheRuntimeAndTheUntrustedLabelAndTheChecksSeeBoth() {
+    SecureContainerSpec profile = SecureContainerSpec.builder().image(IMAGE)
+        .runtime(ContainerRuntime.gvisor()).untrusted().build();
+    List<SecureContainerSpec> seen = new ArrayList<>();
+    CreateContainerCmd cmd = testcontainersRequest();
+    cmd.getHostConfig().withNetworkMode("none").withPortBindings(new Ports()); // gVisor: loopback only
+    cmd.withExposedPorts(List.of());
+    CarapaceHardening.builder().profile(profile).addCheck(seen::add).build().accept(cmd);
+    assertEquals("runsc", cmd.getHostConfig().getRuntime());
+    assertEquals("true", cmd.getLabels().get(SecureContainerSpec.UNTRUSTED_LABEL));
+    assertEquals(ContainerRuntime.gvisor(), seen.get(0).runtime());
+    assertTrue(seen.get(0).untrusted());
+    assertEquals(Map.of("team", "payments"), seen.get(0).labels());
+    // Testcontainers' own bridge under gVisor is refused with the spec's reason
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> CarapaceHardening.of(profile).accept(testcontainersRequest()));
+    assertTrue(e.getMessage().contains("network must be none under gVisor: bridge"), e.getMessage());
   }
 
   @Test

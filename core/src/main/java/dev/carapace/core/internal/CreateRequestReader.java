@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
@@ -86,7 +87,9 @@ public final class CreateRequestReader {
     }
     if (cmd.getLabels() != null) {
       cmd.getLabels().forEach((k, v) -> {
-        if (!k.startsWith(SecureContainerSpec.RESERVED_LABEL_PREFIX)) {
+        if (k.equals(SecureContainerSpec.UNTRUSTED_LABEL) && "true".equals(v)) {
+          b.untrusted();
+        } else if (!k.startsWith(SecureContainerSpec.RESERVED_LABEL_PREFIX)) {
           b.putLabel(k, v == null ? "" : v);
         }
       });
@@ -98,6 +101,9 @@ public final class CreateRequestReader {
       b.hostname(cmd.getHostName());
     }
 
+    if (notBlank(hc.getRuntime())) {
+      attempt(problems, () -> b.runtime(ContainerRuntime.parse(hc.getRuntime())));
+    }
     capabilities(problems, b, hc);
     securityOpts(problems, b, hc.getSecurityOpts());
 

@@ -2,6 +2,7 @@ package dev.carapace.core.internal;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.InvalidSpecException;
@@ -65,6 +66,7 @@ public final class DockerRunParser {
     CAP_DROP("--cap-drop", valued(DockerRunParser::capDrop)),
     SECURITY_OPT("--security-opt", valued((p, s, v) -> p.securityOptions.add(v))),
     READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on))),
+    RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))))),
     PRIVILEGED("--privileged", refuse("Carapace never runs privileged containers")),
     PID("--pid", refuse(OWN_NAMESPACES)),
     IPC("--ipc", refuse(OWN_NAMESPACES)),
@@ -444,7 +446,17 @@ public final class DockerRunParser {
 
   private void label(String flag, String value) {
     int eq = value.indexOf('=');
-    labels.put(eq < 0 ? value : value.substring(0, eq), eq < 0 ? "" : value.substring(eq + 1));
+    String key = eq < 0 ? value : value.substring(0, eq);
+    String v = eq < 0 ? "" : value.substring(eq + 1);
+    if (key.equals(SecureContainerSpec.UNTRUSTED_LABEL)) {
+      if (!v.equals("true")) {
+        throw new IllegalArgumentException(flag + " " + key + " must be true: \"" + v
+            + "\" (leave the label out for a workload not marked untrusted)");
+      }
+      builder.untrusted(); // the label a spec marked untrusted() carries
+      return;
+    }
+    labels.put(key, v);
   }
 
   private void network(String flag, String value) {

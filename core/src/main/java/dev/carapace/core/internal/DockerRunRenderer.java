@@ -59,7 +59,7 @@ public final class DockerRunRenderer {
     for (Map.Entry<String, String> e : s.env().entrySet()) {
       shortFlag(Flag.ENV, withSecrets ? e.getKey() + "=" + e.getValue() : e.getKey());
     }
-    for (Map.Entry<String, String> e : s.labels().entrySet()) {
+    for (Map.Entry<String, String> e : SpecTranslator.labels(s).entrySet()) {
       flag(Flag.LABEL, e.getKey() + "=" + e.getValue());
     }
     if (s.dropAllCapabilities()) {
@@ -78,6 +78,7 @@ public final class DockerRunRenderer {
     seccomp(s.seccomp());
     s.selinuxLabel().ifPresent(l -> l.securityOpts().forEach(o -> flag(Flag.SECURITY_OPT, o)));
     s.apparmorProfile().ifPresent(p -> flag(Flag.SECURITY_OPT, "apparmor=" + p));
+    s.runtime().name().ifPresent(v -> flag(Flag.RUNTIME, v));
     if (s.readOnlyRootFilesystem()) {
       toggle(Flag.READ_ONLY);
     }

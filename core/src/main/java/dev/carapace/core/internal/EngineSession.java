@@ -20,10 +20,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -80,6 +82,8 @@ public final class EngineSession implements AutoCloseable {
   private final Set<String> live = ConcurrentHashMap.newKeySet();
   /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
   private volatile boolean createInDoubt;
+  /** The runtimes the engine lists ({@code GET /info}), asked once, when a spec first names one. */
+  private volatile Set<String> runtimes;
 
   private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp, boolean ownsClients,
       String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
@@ -199,6 +203,27 @@ public final class EngineSession implements AutoCloseable {
     }
     live.add(id);
     return id;
+  }
+
+  /**
+   * The names of the runtimes the engine lists ({@code GET /info}, {@code Runtimes}), sorted; asked
+   * the first time only, then remembered for the session's life.
+   *
+   * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
+   */
+  public Set<String> runtimes(Step step, String image) {
+    Set<String> known = runtimes;
+    if (known == null) {
+      synchronized (this) {
+        known = runtimes;
+        if (known == null) {
+          Map<String, ?> listed = call(step, image, null, () -> api.infoCmd().exec().getRuntimes());
+          known = Collections.unmodifiableSet(new TreeSet<>(listed == null ? Set.of() : listed.keySet()));
+          runtimes = known;
+        }
+      }
+    }
+    return known;
   }
 
   /**

@@ -78,6 +78,12 @@ public final class RecordedVerifier {
           text(recorded.path("Config"), k), v));
     });
     spec.user().ifPresent(u -> compare(out, "Config.User", text(inspect.path("Config"), "User"), u));
+    // the engine records its default runtime by name (runc): only a runtime asked by name is compared
+    spec.runtime().name().ifPresent(r -> compare(out, "Runtime", text(hc, "Runtime"), r));
+    if (spec.untrusted()) {
+      compare(out, "Config.Labels[" + SecureContainerSpec.UNTRUSTED_LABEL + "]",
+          text(inspect.path("Config").path("Labels"), SecureContainerSpec.UNTRUSTED_LABEL), "true");
+    }
     return out;
   }
 

@@ -45,7 +45,7 @@ public final class SpecTranslator {
     }
     spec.workingDir().ifPresent(w -> cmd.withWorkingDir(w.toString()));
     spec.user().ifPresent(cmd::withUser);
-    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+    Map<String, String> labels = labels(spec);
     labels.putAll(extraLabels);
     cmd.withLabels(labels);
     spec.name().ifPresent(cmd::withName);
@@ -70,6 +70,7 @@ public final class SpecTranslator {
    */
   public static HostConfig applyTo(SecureContainerSpec spec, HostConfig hc) {
     hc.withPrivileged(false);
+    spec.runtime().name().ifPresent(hc::withRuntime);
     if (spec.dropAllCapabilities()) {
       hc.withCapDrop(Capability.ALL);
     } else if (!spec.droppedCapabilities().isEmpty()) {
@@ -145,6 +146,15 @@ public final class SpecTranslator {
       hc.withInit(true);
     }
     return hc;
+  }
+
+  /** The spec's labels, with Carapace's own the spec implies ({@code dev.carapace.untrusted=true}). */
+  public static Map<String, String> labels(SecureContainerSpec spec) {
+    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+    if (spec.untrusted()) {
+      labels.put(SecureContainerSpec.UNTRUSTED_LABEL, "true");
+    }
+    return labels;
   }
 
   /** tmpfs options as {@code --tmpfs} sends them: never exec, suid or devices. */

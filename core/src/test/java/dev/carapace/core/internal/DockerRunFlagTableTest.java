@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.LogConfig;
@@ -112,6 +113,7 @@ class DockerRunFlagTableTest {
         .keepDockerDefaultCapabilities().dropCapability("NET_RAW").addCapability("SYS_NICE")
         .seccomp(Seccomp.unconfined()).selinuxLabel(SelinuxLabel.type("svirt_apache_t"))
         .apparmorProfile("docker-default").readOnlyRootFilesystem(true)
+        .runtime(ContainerRuntime.named("kata")).untrusted()
         .network(NetworkMode.bridge()).addPort(PortBinding.localhost(8080, 80))
         .addMount(Mount.bind("/srv/a", ContainerPath.of("/conf")).asReadOnly(),
             Mount.volume("cache", ContainerPath.of("/cache")),

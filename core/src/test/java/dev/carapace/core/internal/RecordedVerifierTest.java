@@ -3,6 +3,7 @@ package dev.carapace.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.SecureContainerSpec;
 import java.util.List;
@@ -24,6 +25,23 @@ class RecordedVerifierTest {
         + "\"SecurityOpt\":[\"no-new-privileges:true\"],\"CpusetCpus\":\"0-1\",\"CpuShares\":512,"
         + "\"PidsLimit\":1024,\"ReadonlyRootfs\":false,\"NetworkMode\":\"none\",\"Privileged\":false}",
         "{\"User\":\"1000\"}"));
+  }
+
+  @Test
+  void comparesTheRuntimeAskedByNameAndTheUntrustedLabel() throws Exception {
+    SecureContainerSpec sandboxed = SPEC.toBuilder().runtime(ContainerRuntime.gvisor()).untrusted().build();
+    String hostConfig = "{\"CapDrop\":[\"ALL\"],\"CapAdd\":[\"CAP_NET_RAW\"],"
+        + "\"SecurityOpt\":[\"no-new-privileges\"],\"CpusetCpus\":\"0-1\",\"CpuShares\":512,"
+        + "\"PidsLimit\":1024,\"NetworkMode\":\"none\",\"Runtime\":\"%s\"}";
+    ObjectMapper json = new ObjectMapper();
+    assertEquals(List.of(), RecordedVerifier.mismatches(sandboxed, json.readTree("{\"HostConfig\":"
+        + String.format(hostConfig, "runsc") + ",\"Config\":{\"User\":\"1000\",\"Labels\":{\"dev.carapace.untrusted\":\"true\"}}}")));
+    assertEquals(List.of("Runtime recorded runc, asked runsc", "Config.Labels[dev.carapace.untrusted] recorded null, asked true"),
+        RecordedVerifier.mismatches(sandboxed, json.readTree("{\"HostConfig\":" + String.format(hostConfig, "runc")
+            + ",\"Config\":{\"User\":\"1000\",\"Labels\":{}}}")));
+    // the engine records its default by name: a spec that names none accepts whatever it is
+    assertEquals(List.of(), RecordedVerifier.mismatches(SPEC, json.readTree("{\"HostConfig\":"
+        + String.format(hostConfig, "runc") + ",\"Config\":{\"User\":\"1000\"}}")));
   }
 
   @Test

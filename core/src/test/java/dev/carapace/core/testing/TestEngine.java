@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.SecureContainerSpec;
@@ -14,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * The one place integration tests find the engine and the test images. The images are built by
@@ -41,6 +43,32 @@ public final class TestEngine {
   /** A default (hardened) spec of the root busybox image running {@code argv}. */
   public static SecureContainerSpec.Builder busybox(String... argv) {
     return SecureContainerSpec.builder().image(BUSYBOX).command(argv);
+  }
+
+  /**
+   * A default (hardened) spec of the root busybox image running {@code argv} under gVisor; fails the
+   * test, never skips, when the engine does not list {@code runsc}.
+   */
+  public static SecureContainerSpec.Builder gvisor(String... argv) {
+    requireGvisor();
+    return busybox(argv).runtime(ContainerRuntime.gvisor());
+  }
+
+  /** The runtimes the engine lists ({@code GET /info}'s {@code Runtimes}), sorted. */
+  public static List<String> runtimes() {
+    List<String> names = new ArrayList<>();
+    getJson("/info").get(0).path("Runtimes").fieldNames().forEachRemaining(names::add);
+    names.sort(null);
+    return names;
+  }
+
+  /** Fails the test, never skips, when the engine does not list gVisor's {@code runsc}. */
+  public static void requireGvisor() {
+    List<String> runtimes = runtimes();
+    if (!runtimes.contains(ContainerRuntime.GVISOR_NAME)) {
+      Assertions.fail("engine lists no runsc runtime: " + runtimes
+          + " (run testbed/setup.sh as root: it installs runsc and registers it in /etc/docker/daemon.json)");
+    }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
