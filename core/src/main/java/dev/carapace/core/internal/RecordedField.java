@@ -36,59 +36,6 @@ import java.util.regex.Pattern;
  * compared but never printed.
  */
 public enum RecordedField {
-  /** The image reference, as asked ({@code Config.Image}; the top-level {@code Image} is its id). */
-  IMAGE("Config.Image", "Image", carries("image"), (s, r, out) ->
-      out.compare("Config.Image", text(r.path("Config"), "Image"), s.image())),
-  /**
-   * The command. When unset, the image's {@code CMD}; unless an entrypoint is set, which makes the
-   * engine take no {@code CMD} from the image.
-   */
-  CMD("Config.Cmd", "Cmd", carries("command"), (s, r, out) -> {
-    if (!s.command().isEmpty() || !s.entrypoint().isEmpty()) {
-      out.compare("Config.Cmd", strings(r.path("Config").path("Cmd")), s.command());
-    }
-  }),
-  /** The entrypoint; when unset, the image's. */
-  ENTRYPOINT("Config.Entrypoint", "Entrypoint", carries("entrypoint"), (s, r, out) -> {
-    if (!s.entrypoint().isEmpty()) {
-      out.compare("Config.Entrypoint", strings(r.path("Config").path("Entrypoint")), s.entrypoint());
-    }
-  }),
-  /** Each asked variable, by value; the image's own are tolerated. Values are never printed. */
-  ENV("Config.Env", "Env", carries("env"), (s, r, out) -> {
-    Map<String, String> recorded = new LinkedHashMap<>();
-    for (String e : strings(r.path("Config").path("Env"))) {
-      int eq = e.indexOf('=');
-      recorded.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? null : e.substring(eq + 1));
-    }
-    s.env().forEach((k, v) -> {
-      if (!recorded.containsKey(k)) {
-        out.add("Config.Env[" + k + "] recorded nothing, asked a value");
-      } else if (!v.equals(recorded.get(k))) {
-        out.add("Config.Env[" + k + "] recorded a different value");
-      }
-    });
-  }),
-  /** The working directory; when unset, the image's. */
-  WORKING_DIR("Config.WorkingDir", "WorkingDir", carries("workingDir"), (s, r, out) ->
-      s.workingDir().ifPresent(w -> out.compare("Config.WorkingDir", text(r.path("Config"), "WorkingDir"),
-          w.toString()))),
-  /** The user; when unset, the image's. */
-  USER("Config.User", "User", carries("user"), (s, r, out) ->
-      s.user().ifPresent(u -> out.compare("Config.User", text(r.path("Config"), "User"), u))),
-  /** Each asked label; the image's and Carapace's own are tolerated. */
-  LABELS("Config.Labels", "Labels", carries("labels"), (s, r, out) -> {
-    JsonNode recorded = r.path("Config").path("Labels");
-    s.labels().forEach((k, v) -> out.compare("Config.Labels[" + k + "]", text(recorded, k), v));
-  }),
-  /** The name, recorded with a leading {@code /}; when unset, the engine picks one. */
-  NAME("Name", "?name", carries("name"), (s, r, out) -> s.name().ifPresent(n -> {
-    String recorded = text(r, "Name");
-    out.compare("Name", recorded != null && recorded.startsWith("/") ? recorded.substring(1) : recorded, n);
-  })),
-  /** The hostname; when unset, the engine uses the container id. */
-  HOSTNAME("Config.Hostname", "Hostname", carries("hostname"), (s, r, out) ->
-      s.hostname().ifPresent(h -> out.compare("Config.Hostname", text(r.path("Config"), "Hostname"), h))),
   /** {@code ALL}, or the capabilities dropped from Docker's defaults; with or without {@code CAP_}. */
   CAP_DROP("HostConfig.CapDrop", "HostConfig.CapDrop", carries("dropAllCapabilities", "droppedCapabilities"),
       (s, r, out) -> {
@@ -157,6 +104,21 @@ public enum RecordedField {
     Long pids = number(hc(r), "PidsLimit");
     out.compare("PidsLimit", pids == null || pids <= 0 ? Long.valueOf(-1) : pids, s.pidsLimit().orElse(-1));
   }),
+  READONLY_ROOTFS("HostConfig.ReadonlyRootfs", "HostConfig.ReadonlyRootfs", carries("readOnlyRootFilesystem"),
+      (s, r, out) -> out.compare("ReadonlyRootfs", hc(r).path("ReadonlyRootfs").asBoolean(false),
+          s.readOnlyRootFilesystem())),
+  NETWORK_MODE("HostConfig.NetworkMode", "HostConfig.NetworkMode", carries("network"), (s, r, out) ->
+      out.compare("NetworkMode", text(hc(r), "NetworkMode"), s.network().toString())),
+  /** The driver and each asked option; when unset, the engine's default (it may add its own options). */
+  LOG_CONFIG("HostConfig.LogConfig", "HostConfig.LogConfig", carries("logConfig"), (s, r, out) ->
+      s.logConfig().ifPresent(l -> {
+        JsonNode recorded = hc(r).path("LogConfig");
+        out.compare("LogConfig.Type", text(recorded, "Type"), l.driver());
+        l.options().forEach((k, v) -> out.compare("LogConfig.Config[" + k + "]", text(recorded.path("Config"), k), v));
+      })),
+  /** The user; when unset, the image's. */
+  USER("Config.User", "User", carries("user"), (s, r, out) ->
+      s.user().ifPresent(u -> out.compare("Config.User", text(r.path("Config"), "User"), u))),
   /** Exactly the asked limits, by name, {@code soft:hard}. */
   ULIMITS("HostConfig.Ulimits", "HostConfig.Ulimits", carries("ulimits"), (s, r, out) -> {
     Map<String, String> recorded = new TreeMap<>();
@@ -169,16 +131,6 @@ public enum RecordedField {
     }
     compareMaps(out, "Ulimits", recorded, asked);
   }),
-  /** The driver and each asked option; when unset, the engine's default (it may add its own options). */
-  LOG_CONFIG("HostConfig.LogConfig", "HostConfig.LogConfig", carries("logConfig"), (s, r, out) ->
-      s.logConfig().ifPresent(l -> {
-        JsonNode recorded = hc(r).path("LogConfig");
-        out.compare("LogConfig.Type", text(recorded, "Type"), l.driver());
-        l.options().forEach((k, v) -> out.compare("LogConfig.Config[" + k + "]", text(recorded.path("Config"), k), v));
-      })),
-  READONLY_ROOTFS("HostConfig.ReadonlyRootfs", "HostConfig.ReadonlyRootfs", carries("readOnlyRootFilesystem"),
-      (s, r, out) -> out.compare("ReadonlyRootfs", hc(r).path("ReadonlyRootfs").asBoolean(false),
-          s.readOnlyRootFilesystem())),
   /** Bind mounts and volumes, by target: exactly the asked ones, each with its type, source and read-only flag. */
   MOUNTS("HostConfig.Mounts", "HostConfig.Mounts", carries("mounts"), (s, r, out) -> {
     Map<String, JsonNode> recorded = new TreeMap<>();
@@ -230,8 +182,6 @@ public enum RecordedField {
       }
     }
   }),
-  NETWORK_MODE("HostConfig.NetworkMode", "HostConfig.NetworkMode", carries("network"), (s, r, out) ->
-      out.compare("NetworkMode", text(hc(r), "NetworkMode"), s.network().toString())),
   /**
    * Published ports, by container port: exactly the asked host IPs and ports (an unpicked host port
    * recorded as {@code ""}, IPv6 in any spelling).
@@ -277,6 +227,8 @@ public enum RecordedField {
     String recorded = (name.isEmpty() ? "no" : name) + (count != 0 ? ":" + count : "");
     out.compare("RestartPolicy", recorded, s.restartPolicy().map(Object::toString).orElse("no"));
   }),
+  INIT("HostConfig.Init", "HostConfig.Init", carries("init"), (s, r, out) ->
+      out.compare("Init", hc(r).path("Init").asBoolean(false), s.init())),
   /** The test and its timings in nanoseconds (0 recorded as absent); when unset, the image's. */
   HEALTHCHECK("Config.Healthcheck", "Healthcheck", carries("healthCheck"), (s, r, out) ->
       s.healthCheck().ifPresent(h -> {
@@ -287,15 +239,63 @@ public enum RecordedField {
         out.compare("Config.Healthcheck.StartPeriod", rec.path("StartPeriod").asLong(0), h.startPeriod().toNanos());
         out.compare("Config.Healthcheck.Retries", rec.path("Retries").asLong(0), (long) h.retries());
       })),
-  INIT("HostConfig.Init", "HostConfig.Init", carries("init"), (s, r, out) ->
-      out.compare("Init", hc(r).path("Init").asBoolean(false), s.init())),
   /** The signal; when unset, the image's or the engine's SIGTERM. */
   STOP_SIGNAL("Config.StopSignal", "StopSignal", carries("stopSignal"), (s, r, out) ->
       s.stopSignal().ifPresent(v -> out.compare("Config.StopSignal", text(r.path("Config"), "StopSignal"), v))),
   /** Whole seconds; when unset, recorded as {@code null} (the engine's 10 s). */
   STOP_TIMEOUT("Config.StopTimeout", "StopTimeout", carries("stopTimeout"), (s, r, out) ->
       s.stopTimeout().ifPresent(t -> out.compare("Config.StopTimeout", number(r.path("Config"), "StopTimeout"),
-          t.getSeconds())));
+          t.getSeconds()))),
+  /** The image reference, as asked ({@code Config.Image}; the top-level {@code Image} is its id). */
+  IMAGE("Config.Image", "Image", carries("image"), (s, r, out) ->
+      out.compare("Config.Image", text(r.path("Config"), "Image"), s.image())),
+  /**
+   * The command. When unset, the image's {@code CMD}; unless an entrypoint is set, which makes the
+   * engine take no {@code CMD} from the image.
+   */
+  CMD("Config.Cmd", "Cmd", carries("command"), (s, r, out) -> {
+    if (!s.command().isEmpty() || !s.entrypoint().isEmpty()) {
+      out.compare("Config.Cmd", strings(r.path("Config").path("Cmd")), s.command());
+    }
+  }),
+  /** The entrypoint; when unset, the image's. */
+  ENTRYPOINT("Config.Entrypoint", "Entrypoint", carries("entrypoint"), (s, r, out) -> {
+    if (!s.entrypoint().isEmpty()) {
+      out.compare("Config.Entrypoint", strings(r.path("Config").path("Entrypoint")), s.entrypoint());
+    }
+  }),
+  /** Each asked variable, by value; the image's own are tolerated. Values are never printed. */
+  ENV("Config.Env", "Env", carries("env"), (s, r, out) -> {
+    Map<String, String> recorded = new LinkedHashMap<>();
+    for (String e : strings(r.path("Config").path("Env"))) {
+      int eq = e.indexOf('=');
+      recorded.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? null : e.substring(eq + 1));
+    }
+    s.env().forEach((k, v) -> {
+      if (!recorded.containsKey(k)) {
+        out.add("Config.Env[" + k + "] recorded nothing, asked a value");
+      } else if (!v.equals(recorded.get(k))) {
+        out.add("Config.Env[" + k + "] recorded a different value");
+      }
+    });
+  }),
+  /** The working directory; when unset, the image's. */
+  WORKING_DIR("Config.WorkingDir", "WorkingDir", carries("workingDir"), (s, r, out) ->
+      s.workingDir().ifPresent(w -> out.compare("Config.WorkingDir", text(r.path("Config"), "WorkingDir"),
+          w.toString()))),
+  /** Each asked label; the image's and Carapace's own are tolerated. */
+  LABELS("Config.Labels", "Labels", carries("labels"), (s, r, out) -> {
+    JsonNode recorded = r.path("Config").path("Labels");
+    s.labels().forEach((k, v) -> out.compare("Config.Labels[" + k + "]", text(recorded, k), v));
+  }),
+  /** The name, recorded with a leading {@code /}; when unset, the engine picks one. */
+  NAME("Name", "?name", carries("name"), (s, r, out) -> s.name().ifPresent(n -> {
+    String recorded = text(r, "Name");
+    out.compare("Name", recorded != null && recorded.startsWith("/") ? recorded.substring(1) : recorded, n);
+  })),
+  /** The hostname; when unset, the engine uses the container id. */
+  HOSTNAME("Config.Hostname", "Hostname", carries("hostname"), (s, r, out) ->
+      s.hostname().ifPresent(h -> out.compare("Config.Hostname", text(r.path("Config"), "Hostname"), h)));
 
   /** How a row reads its field back from the inspect JSON and reports each difference. */
   @FunctionalInterface

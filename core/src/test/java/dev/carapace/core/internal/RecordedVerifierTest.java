@@ -23,7 +23,7 @@ class RecordedVerifierTest {
     assertEquals(List.of(), verify("{\"CapDrop\":[\"ALL\"],\"CapAdd\":[\"CAP_NET_RAW\"],"
         + "\"SecurityOpt\":[\"no-new-privileges:true\"],\"CpusetCpus\":\"0-1\",\"CpuShares\":512,"
         + "\"PidsLimit\":1024,\"ReadonlyRootfs\":false,\"NetworkMode\":\"none\",\"Privileged\":false}",
-        "{\"User\":\"1000\"}"));
+        "{\"User\":\"1000\",\"Image\":\"busybox\"}"));
   }
 
   @Test
@@ -36,6 +36,6 @@ class RecordedVerifierTest {
         "Config.User recorded , asked 1000"),
         verify("{\"CapDrop\":null,\"CapAdd\":null,\"SecurityOpt\":null,\"CpusetCpus\":\"\",\"CpuShares\":0,"
             + "\"PidsLimit\":null,\"ReadonlyRootfs\":false,\"NetworkMode\":\"default\",\"Privileged\":true}",
-            "{\"User\":\"\"}"));
+            "{\"User\":\"\",\"Image\":\"busybox\"}"));
   }
 }
