@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.RecordedVerifier;
 import dev.carapace.core.testing.RewritingProxy;
 import dev.carapace.core.testing.TestEngine;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordedFieldsIT {
   private static final Path SOCKET = Path.of("/var/run/docker.sock");
+  private static final Duration T = Duration.ofSeconds(30);
 
   @TempDir
   Path dir;
@@ -52,7 +60,7 @@ class RecordedFieldsIT {
   }
 
   @Test
-  void everyFieldAskedIsReadBackFromTheEngine() {
+  void everyFieldAskedIsReadBackFromTheEngine() throws Exception {
     List<SecureContainerSpec> specs = List.of(everyField().build(),
         // left to the image or the engine: command, entrypoint, health check, stop signal and timeout
         busybox().unlimitedPids().stopTimeout(Duration.ZERO).build(),
@@ -60,14 +68,31 @@ class RecordedFieldsIT {
         busybox().entrypoint("/bin/true").keepDockerDefaultCapabilities().dropCapability(Capability.MKNOD)
             .allowPrivilegeEscalation().nanoCpus(500_000_000L).restartPolicy(RestartPolicy.unlessStopped()).build());
     try (ContainerLauncher launcher = TestEngine.launcher();
-        EngineSession raw = EngineSession.open(TestEngine.endpoint(), null, Duration.ofSeconds(30), Map.of())) {
+        EngineSession raw = EngineSession.open(TestEngine.endpoint(), null, T, Map.of());
+        DockerClient callers = DockerClientImpl.getInstance(DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost("unix://" + SOCKET).build(),
+            new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix://" + SOCKET)).build())) {
       for (SecureContainerSpec spec : specs) {
-        try (RunningContainer c = launcher.launch(spec)) {   // verified: a mismatch would throw
-          JsonNode recorded = raw.inspectRaw(c.id());
-          assertEquals(List.of(), RecordedVerifier.mismatches(spec, recorded));
+        try (RunningContainer c = launcher.launch(spec);   // verified: a mismatch would throw
+            EngineSession model = EngineSession.reuse(hidingItsTransport(callers), T, T, Map.of())) {
+          assertEquals(List.of(), RecordedVerifier.mismatches(spec, raw.inspectRaw(c.id())));
+          // a caller's client that exposes no transport: docker-java's model, written back, carries every field
+          assertEquals(List.of(), RecordedVerifier.mismatches(spec, model.inspectRaw(c.id())));
         }
       }
     }
+  }
+
+  /** A client that is not a {@code DockerClientImpl}: docker-java exposes no transport, as in CallersDockerClientIT. */
+  private static DockerClient hidingItsTransport(DockerClient real) {
+    return (DockerClient) Proxy.newProxyInstance(DockerClient.class.getClassLoader(),
+        new Class<?>[] {DockerClient.class}, (proxy, method, args) -> {
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   private static void rewriteFirstPortBinding(ObjectNode create, String field, String value) {

@@ -75,10 +75,8 @@ public enum RecordedField {
             out.add("SecurityOpt recorded " + abbreviate(recorded) + ", asked to include " + abbreviate(List.of(asked)));
           }
         }
-        for (String o : recorded) {
-          if (!askedNormal.contains(normalizeOpt(o))) {
-            out.add("SecurityOpt recorded " + abbreviate(recorded) + ", asked without " + abbreviate(List.of(o)));
-          }
+        if (!askedNormal.containsAll(recordedNormal)) {
+          out.add("SecurityOpt recorded " + abbreviate(recorded) + ", asked " + abbreviate(s.securityOpts()));
         }
       }),
   /** The CPUs, in any spelling ({@code 0-1} is {@code 0,1}); none when unset. */
