@@ -117,10 +117,11 @@ class CallersDockerClientIT {
       }
       assertEquals(List.of("CapAdd", "CpusetCpus", "CpuShares", "CpuQuota", "CpuPeriod", "Memory", "MemorySwap",
           "PidsLimit", "ReadonlyRootfs", "NetworkMode", "LogConfig.Type", "LogConfig.Config[syslog-address]",
-          "Config.User"), fields(RecordedVerifier.mismatches(quota, fromModel)));
+          "Config.User", "Config.Cmd"), fields(RecordedVerifier.mismatches(quota, fromModel)));
       assertEquals(List.of("CapDrop recorded [ALL], asked [MKNOD]", "CapAdd recorded [CHOWN], asked []",
-          "CpusetCpus recorded 0, asked null", "NanoCpus recorded 0, asked 500000000",
-          "PidsLimit recorded 64, asked 1024", "ReadonlyRootfs recorded true, asked false"), RecordedVerifier.mismatches(nano, fromModel));
+          "SecurityOpt recorded [no-new-privileges], asked []", "CpusetCpus recorded 0, asked null", "NanoCpus recorded 0, asked 500000000",
+          "PidsLimit recorded 64, asked 1024", "ReadonlyRootfs recorded true, asked false",
+          "Config.Cmd recorded [sleep, 30], asked [true]"), RecordedVerifier.mismatches(nano, fromModel));
     }
     callers.pingCmd().exec();
   }

@@ -24,7 +24,7 @@ class RecordedVerifierTest {
     assertEquals(List.of(), verify("{\"CapDrop\":[\"ALL\"],\"CapAdd\":[\"CAP_NET_RAW\"],"
         + "\"SecurityOpt\":[\"no-new-privileges:true\"],\"CpusetCpus\":\"0-1\",\"CpuShares\":512,"
         + "\"PidsLimit\":1024,\"ReadonlyRootfs\":false,\"NetworkMode\":\"none\",\"Privileged\":false}",
-        "{\"User\":\"1000\"}"));
+        "{\"User\":\"1000\",\"Image\":\"busybox\"}"));
   }
 
   @Test
@@ -35,13 +35,13 @@ class RecordedVerifierTest {
         + "\"PidsLimit\":1024,\"NetworkMode\":\"none\",\"Runtime\":\"%s\"}";
     ObjectMapper json = new ObjectMapper();
     assertEquals(List.of(), RecordedVerifier.mismatches(sandboxed, json.readTree("{\"HostConfig\":"
-        + String.format(hostConfig, "runsc") + ",\"Config\":{\"User\":\"1000\",\"Labels\":{\"dev.carapace.untrusted\":\"true\"}}}")));
+        + String.format(hostConfig, "runsc") + ",\"Config\":{\"User\":\"1000\",\"Image\":\"busybox\",\"Labels\":{\"dev.carapace.untrusted\":\"true\"}}}")));
     assertEquals(List.of("Runtime recorded runc, asked runsc", "Config.Labels[dev.carapace.untrusted] recorded null, asked true"),
         RecordedVerifier.mismatches(sandboxed, json.readTree("{\"HostConfig\":" + String.format(hostConfig, "runc")
-            + ",\"Config\":{\"User\":\"1000\",\"Labels\":{}}}")));
+            + ",\"Config\":{\"User\":\"1000\",\"Image\":\"busybox\",\"Labels\":{}}}")));
     // the engine records its default by name: a spec that names none accepts whatever it is
     assertEquals(List.of(), RecordedVerifier.mismatches(SPEC, json.readTree("{\"HostConfig\":"
-        + String.format(hostConfig, "runc") + ",\"Config\":{\"User\":\"1000\"}}")));
+        + String.format(hostConfig, "runc") + ",\"Config\":{\"User\":\"1000\",\"Image\":\"busybox\"}}")));
   }
 
   @Test
@@ -54,6 +54,6 @@ class RecordedVerifierTest {
         "Config.User recorded , asked 1000"),
         verify("{\"CapDrop\":null,\"CapAdd\":null,\"SecurityOpt\":null,\"CpusetCpus\":\"\",\"CpuShares\":0,"
             + "\"PidsLimit\":null,\"ReadonlyRootfs\":false,\"NetworkMode\":\"default\",\"Privileged\":true}",
-            "{\"User\":\"\"}"));
+            "{\"User\":\"\",\"Image\":\"busybox\"}"));
   }
 }

@@ -1,0 +1,165 @@
+package dev.carapace.core.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A real man in the middle: an HTTP proxy on 127.0.0.1 that forwards every request to the engine's
+ * unix socket, and rewrites the JSON body of each {@code POST /containers/create} on the way. One
+ * request per connection ({@code Connection: close} is forced), so each answer is pumped back to its
+ * end without parsing it.
+ */
+public final class RewritingProxy implements AutoCloseable {
+  private static final Pattern CREATE = Pattern.compile("POST (/v[0-9.]+)?/containers/create(\\?.*)? HTTP/1\\.1");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ServerSocket server;
+  private final Path engine;
+  private final Consumer<ObjectNode> rewrite;
+  private final AtomicInteger rewritten = new AtomicInteger();
+  private final Thread acceptor;
+
+  /** Listens on an ephemeral loopback port; {@code rewrite} changes each create body in place. */
+  public RewritingProxy(Path engineSocket, Consumer<ObjectNode> rewrite) throws IOException {
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.engine = engineSocket;
+    this.rewrite = rewrite;
+    this.acceptor = new Thread(this::acceptLoop, "rewriting-proxy");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** How many create requests were rewritten. */
+  public int rewritten() {
+    return rewritten.get();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Thread t = new Thread(() -> serve(client), "rewriting-proxy-conn");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return;   // closed
+      }
+    }
+  }
+
+  private void serve(Socket client) {
+    try (client; SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(engine))) {
+      InputStream in = client.getInputStream();
+      String head = readHead(in);
+      if (head == null) {
+        return;
+      }
+      String[] lines = head.split("\r\n");
+      long length = 0;
+      boolean chunked = false;
+      StringBuilder headers = new StringBuilder(lines[0]).append("\r\n");
+      for (int i = 1; i < lines.length; i++) {
+        String lower = lines[i].toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(lines[i].substring(15).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        } else if (!lower.startsWith("connection:")) {
+          headers.append(lines[i]).append("\r\n");
+        }
+      }
+      byte[] body = chunked ? readChunked(in) : in.readNBytes((int) length);
+      if (CREATE.matcher(lines[0]).matches()) {
+        ObjectNode json = (ObjectNode) JSON.readTree(body);
+        rewrite.accept(json);
+        body = JSON.writeValueAsBytes(json);
+        rewritten.incrementAndGet();
+      }
+      if (body.length > 0 || lines[0].startsWith("POST") || lines[0].startsWith("PUT")) {
+        headers.append("Content-Length: ").append(body.length).append("\r\n");
+      }
+      headers.append("Connection: close\r\n\r\n");
+      OutputStream up = Channels.newOutputStream(upstream);
+      up.write(headers.toString().getBytes(StandardCharsets.ISO_8859_1));
+      up.write(body);
+      up.flush();
+      Channels.newInputStream(upstream).transferTo(client.getOutputStream());
+    } catch (IOException e) {
+      // the client or the engine hung up: the connection ends, as it would through any proxy
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    int b;
+    while ((b = in.read()) >= 0) {
+      head.write(b);
+      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : (b == '\r' ? 1 : 0);
+      if (matched == 4) {
+        String s = head.toString(StandardCharsets.ISO_8859_1);
+        return s.substring(0, s.length() - 4);
+      }
+    }
+    return null;
+  }
+
+  private static byte[] readChunked(InputStream in) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    while (true) {
+      String sizeLine = readLine(in);
+      int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+      if (size == 0) {
+        while (!readLine(in).isEmpty()) {
+          // trailers
+        }
+        return body.toByteArray();
+      }
+      body.write(in.readNBytes(size));
+      readLine(in);
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      if (b != '\r') {
+        sb.append((char) b);
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+
+  /** For a test's message: where it listens. */
+  @Override
+  public String toString() {
+    return "proxy on " + new InetSocketAddress(InetAddress.getLoopbackAddress(), port()) + " to " + engine;
+  }
+}
