@@ -72,6 +72,9 @@ public record LogConfig(String driver, Map<String, String> options) {
       case "max-file":
         int n;
         try {
+          if (!value.matches("[+-]?[0-9]+")) { // Integer.parseInt also takes other scripts' digits
+            throw new NumberFormatException(value);
+          }
           n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("log option max-file must be a whole number: " + value);
