@@ -54,7 +54,7 @@ public record PortBinding(String hostIp, int hostPort, int containerPort, Protoc
 
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-  private static final Pattern HEX_GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
+  private static final Pattern HEX_GROUP = Pattern.compile("0*[0-9a-fA-F]{1,4}");
 
   public PortBinding {
     Objects.requireNonNull(hostIp, "port host ip");
@@ -76,7 +76,7 @@ public record PortBinding(String hostIp, int hostPort, int containerPort, Protoc
 
   /**
    * Whether {@code s} is an IPv6 literal as Go's {@code net.ParseIP} reads it (Docker's check): eight
-   * groups of 1 to 4 hex digits, the last two possibly written as IPv4, or fewer around one {@code ::}
+   * groups of hex digits up to ffff (leading zeros allowed), the last two possibly written as IPv4, or fewer around one {@code ::}
    * standing for at least one zero group. No zone, no brackets.
    */
   private static boolean isIpv6(String s) {

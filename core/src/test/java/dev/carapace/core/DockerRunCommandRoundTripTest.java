@@ -86,7 +86,7 @@ class DockerRunCommandRoundTripTest {
   private static SecureContainerSpec generate(Random r) {
     SecureContainerSpec.Builder b = SecureContainerSpec.builder();
     b.image(pick(r, List.of("busybox:1.36", "debian", "ghcr.io/acme/app@sha256:" + "0123abcd".repeat(8),
-        "localhost:5000/x", "[::1]:5000/a/b:c", "docker", "run", "a__b--c.d/e_f:" + alnum(r, 1, 8),
+        "localhost:5000/x", "[::1]:5000/a/b:c", "docker", "run", "a__b--c/d.e_f:" + alnum(r, 1, 8),
         "a".repeat(64).replace('a', 'f'), alnum(r, 1, 8).toLowerCase(java.util.Locale.ROOT))));
     b.command(words(r, r.nextInt(4)));
     if (r.nextInt(4) == 0) {

@@ -101,7 +101,7 @@ class DockerRunCommandSeedTest {
     String seed = "    docker run -d -v /tmp/syslogdev/log:/dev/log ubuntu logger hi_$d"
         + "      # mount /tmp/syslogdev/log 到 /dev/log";
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DockerRunCommand.parse(seed));
-    assertEquals("command line must not need shell expansion: $d at offset 64 (the line is not expanded by a shell:"
+    assertEquals("command line must not need shell expansion: $d at offset 66 (the line is not expanded by a shell:"
         + " pass the value itself, or single-quote it to mean it literally)", e.getMessage());
     SecureContainerSpec spec = DockerRunCommand.parse(seed.replace("hi_$d", "hi_3"));   // as the loop expands it
     assertEquals(List.of(Mount.bind("/tmp/syslogdev/log", ContainerPath.of("/dev/log"))), spec.mounts());

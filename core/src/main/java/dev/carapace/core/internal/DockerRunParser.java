@@ -54,7 +54,7 @@ public final class DockerRunParser {
     NAME("--name", valued((p, s, v) -> p.builder.name(v))),
     HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v))),
     USER("--user", 'u', valued((p, s, v) -> p.builder.user(v))),
-    WORKDIR("--workdir", 'w', valued((p, s, v) -> p.builder.workingDir(checked(s, () -> ContainerPath.of(expanded(s, v)))))),
+    WORKDIR("--workdir", 'w', valued(DockerRunParser::workdir)),
     ENV("--env", 'e', valued(DockerRunParser::env)),
     ENV_FILE("--env-file", refuse("write each variable as -e KEY=VALUE")),
     LABEL("--label", 'l', valued(DockerRunParser::label)),
@@ -449,6 +449,11 @@ public final class DockerRunParser {
     if (shares != 0) {
       builder.cpuShares(shares);
     }
+  }
+
+  private void workdir(String flag, String value) {
+    expanded(flag, value);
+    builder.workingDir(checked(flag, () -> ContainerPath.of(value)));
   }
 
   /** {@code --cpus 0} is Docker's "unset": no limit. */
@@ -859,7 +864,7 @@ public final class DockerRunParser {
     Matcher m = GO_DURATION_PART.matcher(s);
     BigDecimal nanos = BigDecimal.ZERO;
     int at = 0;
-    while (at < s.length() && m.find(at) && m.start() == at) {
+    while (at < s.length() && m.region(at, s.length()).lookingAt()) { // find(at) would rescan: quadratic
       String number = m.group(1);
       if (number.isEmpty() || number.equals(".")) {
         break;
