@@ -127,6 +127,12 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
    */
   @Override
   public void accept(CreateContainerCmd cmd) {
+    // hardening resets Privileged to false: refuse it first rather than turn it off silently
+    if (cmd.getHostConfig() != null && Boolean.TRUE.equals(cmd.getHostConfig().getPrivileged())) {
+      throw new LaunchException(LaunchException.Step.CREATE, cmd.getImage(), null,
+          "privileged must not be set on a hardened container: true (remove withPrivilegedMode(true);"
+              + " add only the capabilities the container needs to the profile)", null, null);
+    }
     harden(cmd);
     SecureContainerSpec effective = effectiveSpec(cmd);
     for (LaunchCheck check : checks) {

@@ -59,6 +59,20 @@ class CarapaceHardeningTest {
   }
 
   @Test
+  void refusesPrivilegedModeInsteadOfTurningItOff() {
+    for (CarapaceHardening hardening : List.of(CarapaceHardening.defaults(), CarapaceHardening.of(
+        SecureContainerSpec.builder().image(IMAGE).keepDockerDefaultCapabilities().build()))) {
+      CreateContainerCmd cmd = testcontainersRequest();
+      cmd.getHostConfig().withPrivileged(true);
+      LaunchException e = assertThrows(LaunchException.class, () -> hardening.accept(cmd));
+      assertEquals(LaunchException.Step.CREATE, e.step());
+      assertTrue(e.getMessage().contains("privileged must not be set on a hardened container: true (remove"
+          + " withPrivilegedMode(true); add only the capabilities the container needs to the profile)"), e.getMessage());
+      assertEquals(Boolean.TRUE, cmd.getHostConfig().getPrivileged(), "refused, not rewritten");
+    }
+  }
+
+  @Test
   void mergesDefaultsIntoTestcontainersHostConfig() {
     CreateContainerCmd cmd = testcontainersRequest();
     CarapaceHardening.defaults().accept(cmd);
