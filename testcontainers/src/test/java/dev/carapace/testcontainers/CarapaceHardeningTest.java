@@ -183,14 +183,6 @@ class CarapaceHardeningTest {
   }
 
   @Test
-  void privilegedSetEarlierIsTurnedOff() {
-    CreateContainerCmd cmd = testcontainersRequest();
-    cmd.getHostConfig().withPrivileged(true);
-    CarapaceHardening.defaults().accept(cmd);
-    assertEquals(Boolean.FALSE, cmd.getHostConfig().getPrivileged());
-  }
-
-  @Test
   void suiteHardeningDoesNothingWithoutOptIn() {
     CreateContainerCmd cmd = testcontainersRequest();
     new SuiteHardening().modify(cmd);
