@@ -66,6 +66,7 @@ public final class Seccomp {
    * @throws IllegalArgumentException naming the file when unreadable or not a profile
    */
   public static Seccomp profile(Path file) {
+    Objects.requireNonNull(file, "seccomp profile file must not be null");
     String text;
     try {
       text = Files.readString(file);

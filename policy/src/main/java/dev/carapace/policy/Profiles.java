@@ -1,5 +1,6 @@
 package dev.carapace.policy;
 
+import java.util.Objects;
 import java.util.List;
 import java.util.Set;
 
@@ -112,6 +113,7 @@ public final class Profiles {
    * .addRule(Profiles.selinuxTypeAllowing("web_t")).build()}.
    */
   public static Rule selinuxTypeAllowing(String... types) {
+    Objects.requireNonNull(types, "selinux types must not be null");
     return BuiltinRules.selinuxType(Set.of(types));
   }
 }
