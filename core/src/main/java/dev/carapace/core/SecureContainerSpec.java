@@ -91,7 +91,8 @@ public abstract class SecureContainerSpec {
 
     /**
      * The image to run ({@code docker run IMAGE}): a reference such as {@code busybox:1.36} or an
-     * image id. Required.
+     * image id. Required. Checked by {@link #build()} against Docker's reference grammar: repository
+     * names are lower case.
      */
     public Builder image(String image) {
       b.image(nonNull(image, "image"));
@@ -328,7 +329,10 @@ public abstract class SecureContainerSpec {
       return this;
     }
 
-    /** CPU time per period in microseconds ({@code --cpu-quota}), at least 1000. If unset, no quota. */
+    /**
+     * CPU time per period in microseconds ({@code --cpu-quota}), 1000 to 2^44 - 1 (the kernel's limit).
+     * If unset, no quota.
+     */
     public Builder cpuQuota(long micros) {
       b.cpuQuota(micros);
       return this;
@@ -365,8 +369,8 @@ public abstract class SecureContainerSpec {
     }
 
     /**
-     * The most processes and threads ({@code --pids-limit}), at least 1. If unset, 1024, a fork
-     * bomb's end (CIS 5.28).
+     * The most processes and threads ({@code --pids-limit}), 1 to 4194304 (the kernel's PID_MAX_LIMIT).
+     * If unset, 1024, a fork bomb's end (CIS 5.28).
      */
     public Builder pidsLimit(long limit) {
       b.pidsLimit(limit);
@@ -509,7 +513,11 @@ public abstract class SecureContainerSpec {
       return this;
     }
 
-    /** The signal that stops the container ({@code --stop-signal}). If unset, the image's or SIGTERM. */
+    /**
+     * The signal that stops the container ({@code --stop-signal}): a Linux signal name in any case, with
+     * or without {@code SIG} ({@code SIGTERM}, {@code sigquit}, {@code RTMIN+3}), or a number from 1 to
+     * 64, as the engine reads it. If unset, the image's or SIGTERM.
+     */
     public Builder stopSignal(String signal) {
       b.stopSignal(nonNull(signal, "stopSignal"));
       return this;
