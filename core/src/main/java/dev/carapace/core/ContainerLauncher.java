@@ -14,7 +14,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +50,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerLauncher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
-  /** docker-java logs every command with its fields, env values included, at this logger's DEBUG. */
-  private static final Logger DOCKER_JAVA_COMMANDS =
-      LoggerFactory.getLogger("com.github.dockerjava.core.command.AbstrDockerCmd");
-  private static final AtomicBoolean WARNED_DEBUG = new AtomicBoolean();
+  /**
+   * The loggers on the request path that print secrets at DEBUG, each with what it prints. Carapace
+   * cannot stop a third-party logger from printing; it warns once per JVM for each one found at DEBUG.
+   * docker-java logs every command with its fields, env values included; Apache HttpClient 5's wire
+   * logger prints every byte sent and read (create bodies with env values, inspect responses with them,
+   * the Authorization header), and its headers logger every header. httpclient5's other loggers print
+   * request lines and connection events, no bodies or headers.
+   */
+  static final Map<String, String> SECRET_PRINTING_LOGGERS = Map.of(
+      "com.github.dockerjava.core.command.AbstrDockerCmd",
+      "DEBUG logging of com.github.dockerjava.core.command prints create commands with their env values:"
+          + " raise that logger to INFO where env holds secrets",
+      "org.apache.hc.client5.http.wire",
+      "DEBUG logging of org.apache.hc.client5.http.wire prints every byte exchanged with the engine, env values"
+          + " and the Authorization header included: raise that logger to INFO where env or credentials are secrets",
+      "org.apache.hc.client5.http.headers",
+      "DEBUG logging of org.apache.hc.client5.http.headers prints every request header, the basic-auth"
+          + " Authorization header included: raise that logger to INFO where credentials are secrets");
+  private static final Set<String> WARNED_DEBUG = ConcurrentHashMap.newKeySet();
 
   private final EngineSession session;
   private final List<LaunchCheck> checks;
@@ -61,6 +77,7 @@ public final class ContainerLauncher implements AutoCloseable {
   private final Map<String, String> labels = OwnerLabels.of(launcherId);
 
   private ContainerLauncher(Builder b) {
+    warnAboutSecretPrintingLoggers(); // before the first request: the Authorization header goes on each
     Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, launcherId);
     this.session = b.dockerClient != null
         ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
@@ -230,9 +247,15 @@ public final class ContainerLauncher implements AutoCloseable {
     if (!spec.noNewPrivileges()) {
       LOG.warn("launching {} without no-new-privileges: processes may gain privileges", spec.image());
     }
-    if (!spec.env().isEmpty() && DOCKER_JAVA_COMMANDS.isDebugEnabled() && WARNED_DEBUG.compareAndSet(false, true)) {
-      LOG.warn("DEBUG logging of com.github.dockerjava.core.command prints create commands with their env"
-          + " values: raise that logger to INFO where env holds secrets");
+    warnAboutSecretPrintingLoggers();
+  }
+
+  /** Warns once per JVM for each logger of {@link #SECRET_PRINTING_LOGGERS} found at DEBUG. */
+  private static void warnAboutSecretPrintingLoggers() {
+    for (Map.Entry<String, String> l : new java.util.TreeMap<>(SECRET_PRINTING_LOGGERS).entrySet()) {
+      if (LoggerFactory.getLogger(l.getKey()).isDebugEnabled() && WARNED_DEBUG.add(l.getKey())) {
+        LOG.warn(l.getValue());
+      }
     }
   }
 

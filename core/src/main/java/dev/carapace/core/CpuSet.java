@@ -89,6 +89,7 @@ public final class CpuSet {
 
   /** A set of the given CPU numbers. */
   public static CpuSet of(int... cpus) {
+    Objects.requireNonNull(cpus, "cpuset must not be null");
     if (cpus.length == 0) {
       throw new IllegalArgumentException("cpuset must not be empty: []");
     }

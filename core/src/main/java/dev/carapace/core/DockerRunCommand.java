@@ -105,11 +105,13 @@ public final class DockerRunCommand {
 
   /** Parses {@code docker run} arguments, one word a string, as a program receives them. */
   public static SecureContainerSpec parse(List<String> argv) {
+    nonNullWords(argv);
     return DockerRunParser.parse(List.copyOf(argv), null);
   }
 
   /** Parses {@code docker run} arguments, taking {@code -e KEY}'s value from {@code environment}. */
   public static SecureContainerSpec parse(List<String> argv, Map<String, String> environment) {
+    nonNullWords(argv);
     return DockerRunParser.parse(List.copyOf(argv), Objects.requireNonNull(environment, "environment"));
   }
 
@@ -120,6 +122,7 @@ public final class DockerRunCommand {
 
   /** The {@code docker run} arguments for {@code spec}, starting {@code docker run}; env values left out. */
   public static List<String> render(SecureContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec must not be null");
     return List.copyOf(DockerRunRenderer.render(spec, false));
   }
 
@@ -128,16 +131,28 @@ public final class DockerRunCommand {
    * them</b>. For handing the command to a shell or a program that runs it.
    */
   public static List<String> renderWithSecrets(SecureContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec must not be null");
     return List.copyOf(DockerRunRenderer.render(spec, true));
   }
 
   /** {@link #render} as one shell-quoted line, safe to log: env values left out. */
   public static String renderLine(SecureContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec must not be null");
     return ShellWords.join(DockerRunRenderer.render(spec, false));
   }
 
   /** {@link #renderWithSecrets} as one shell-quoted line: <b>holds every env value; never log it</b>. */
   public static String renderLineWithSecrets(SecureContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec must not be null");
     return ShellWords.join(DockerRunRenderer.render(spec, true));
+  }
+
+  private static void nonNullWords(List<String> argv) {
+    Objects.requireNonNull(argv, "docker run argument list must not be null");
+    for (int i = 0; i < argv.size(); i++) {
+      if (argv.get(i) == null) {
+        throw new NullPointerException("docker run argument list must not contain null: at index " + i);
+      }
+    }
   }
 }

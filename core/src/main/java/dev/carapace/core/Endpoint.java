@@ -73,6 +73,7 @@ public final class Endpoint {
 
   /** The engine's unix socket at {@code socket}, as {@code DOCKER_HOST=unix:///var/run/docker.sock}. */
   public static Endpoint unixSocket(Path socket) {
+    Objects.requireNonNull(socket, "unix socket path must not be null");
     if (!socket.isAbsolute()) {
       throw new IllegalArgumentException("unix socket path must be absolute: " + socket);
     }
@@ -157,6 +158,8 @@ public final class Endpoint {
    * @throws dev.carapace.tls.TlsMaterialException for missing or bad TLS files
    */
   public static Endpoint fromEnvironment(Map<String, String> env, Path home) {
+    Objects.requireNonNull(env, "environment must not be null");
+    Objects.requireNonNull(home, "home must not be null");
     Path config = nonEmpty(env.get("DOCKER_CONFIG")).map(Path::of).orElse(home.resolve(".docker"));
     Optional<String> host = nonEmpty(env.get("DOCKER_HOST"));
     if (host.isPresent()) {
@@ -189,6 +192,8 @@ public final class Endpoint {
    *     regular file (a FIFO, a device) or is over 1 MiB, or a context Carapace refuses
    */
   public static Endpoint context(Path dockerConfig, String name) {
+    Objects.requireNonNull(dockerConfig, "docker config directory must not be null");
+    Objects.requireNonNull(name, "context name must not be null");
     String id = sha256(name);
     Path meta = dockerConfig.resolve("contexts").resolve("meta").resolve(id).resolve("meta.json");
     JsonNode docker;

@@ -22,6 +22,7 @@ import java.util.Objects;
 public record HealthCheck(List<String> test, Duration interval, Duration timeout,
     Duration startPeriod, int retries) {
   public HealthCheck {
+    Objects.requireNonNull(test, "health test must not be null");
     test = List.copyOf(test);
     Objects.requireNonNull(interval, "health interval");
     Objects.requireNonNull(timeout, "health timeout");
@@ -52,6 +53,10 @@ public record HealthCheck(List<String> test, Duration interval, Duration timeout
 
   /** Runs {@code argv} directly (Docker's {@code CMD} form), with Docker's default timings. */
   public static HealthCheck exec(String... argv) {
+    Objects.requireNonNull(argv, "health command must not be null");
+    for (String w : argv) {
+      Objects.requireNonNull(w, "health command must not contain null");
+    }
     List<String> t = new java.util.ArrayList<>();
     t.add("CMD");
     t.addAll(List.of(argv));
@@ -60,6 +65,7 @@ public record HealthCheck(List<String> test, Duration interval, Duration timeout
 
   /** Runs {@code command} with {@code /bin/sh -c} (Docker's {@code CMD-SHELL} form, {@code --health-cmd}). */
   public static HealthCheck shell(String command) {
+    Objects.requireNonNull(command, "health command must not be null");
     return new HealthCheck(List.of("CMD-SHELL", command), Duration.ofSeconds(30),
         Duration.ofSeconds(30), Duration.ZERO, 3);
   }

@@ -72,6 +72,9 @@ public record LogConfig(String driver, Map<String, String> options) {
       case "max-file":
         int n;
         try {
+          if (!value.matches("[+-]?[0-9]+")) { // Integer.parseInt also takes other scripts' digits
+            throw new NumberFormatException(value);
+          }
           n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("log option max-file must be a whole number: " + value);
@@ -120,6 +123,7 @@ public record LogConfig(String driver, Map<String, String> options) {
 
   /** The json-file driver, rotating at {@code maxSize} and keeping {@code maxFiles} files. */
   public static LogConfig jsonFile(MemorySize maxSize, int maxFiles) {
+    Objects.requireNonNull(maxSize, "log option max-size must not be null");
     return builder("json-file").option("max-size", maxSize.toDockerString())
         .option("max-file", Integer.toString(maxFiles)).build();
   }
@@ -136,6 +140,7 @@ public record LogConfig(String driver, Map<String, String> options) {
 
   /** Starts a config for any driver, built-in or plugin. */
   public static Builder builder(String driver) {
+    Objects.requireNonNull(driver, "log driver must not be null");
     return new Builder(driver);
   }
 

@@ -1,6 +1,10 @@
 package dev.carapace.core;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An amount of memory in bytes, as taken by {@code docker run --memory}, {@code --memory-swap},
@@ -8,7 +12,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * MemorySize.ofMebibytes(64);
- * MemorySize.parse("64m");      // Docker's spelling: binary units, k m g t, optional b or ib
+ * MemorySize.parse("64m");      // Docker's spelling: binary units, k m g t p, optional i and b; 1.5g too
  * }</pre>
  */
 public final class MemorySize implements Comparable<MemorySize> {
@@ -16,6 +20,9 @@ public final class MemorySize implements Comparable<MemorySize> {
   private static final long MIB = KIB * 1024;
   private static final long GIB = MIB * 1024;
   private static final long TIB = GIB * 1024;
+
+  /** docker/go-units' sizeRegex; {@code [0-9]} rather than {@code \\d}, which in Go is ASCII only too. */
+  private static final Pattern SIZE = Pattern.compile("([0-9]+(\\.[0-9]+)*) ?([kKmMgGtTpP])?[iI]?[bB]?");
 
   private final long bytes;
 
@@ -54,43 +61,44 @@ public final class MemorySize implements Comparable<MemorySize> {
   }
 
   /**
-   * Parses Docker's memory syntax: a whole number with an optional binary unit {@code b k m g t},
-   * optionally followed by {@code b} or {@code ib}, any case ({@code 512}, {@code 64m}, {@code 64MiB},
-   * {@code 1g}, {@code 2GB}).
+   * Parses Docker's memory syntax ({@code RAMInBytes} of docker/go-units): a number, whole or with a
+   * fraction ({@code 1.5g}), an optional blank, an optional binary unit {@code k m g t p} in any case,
+   * optionally followed by {@code i} and {@code b} ({@code 512}, {@code 64m}, {@code 64MiB}, {@code 1.5g},
+   * {@code 2GB}). A fraction of a byte is dropped, as Docker does. Digits are ASCII only.
    *
    * @throws IllegalArgumentException naming the value
    */
   public static MemorySize parse(String text) {
     if (text == null) {
-      throw new NullPointerException("memory size");
+      throw new NullPointerException("memory size must not be null");
     }
-    String s = text.trim().toLowerCase(Locale.ROOT);
-    int i = 0;
-    while (i < s.length() && Character.isDigit(s.charAt(i))) {
-      i++;
+    Matcher m = SIZE.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("memory size must be a number with a unit like 64m or 1.5g: " + text);
     }
-    if (i == 0 || i > 19) {
-      throw new IllegalArgumentException("memory size must be a number with a unit like 64m: " + text);
-    }
-    long n;
-    try {
-      n = Long.parseLong(s.substring(0, i));
-    } catch (NumberFormatException e) {
+    if (m.group(1).length() > 40) {
       throw new IllegalArgumentException("memory size is too large: " + text);
     }
-    String unit = s.substring(i);
-    long mul;
-    switch (unit) {
-      case "": case "b": mul = 1; break;
-      case "k": case "kb": case "kib": mul = KIB; break;
-      case "m": case "mb": case "mib": mul = MIB; break;
-      case "g": case "gb": case "gib": mul = GIB; break;
-      case "t": case "tb": case "tib": mul = TIB; break;
-      default:
-        throw new IllegalArgumentException(
-            "memory size must be a number with a unit like 64m: " + text);
+    BigDecimal n;
+    try {
+      n = new BigDecimal(m.group(1));
+    } catch (NumberFormatException e) { // 1.2.3: Docker's grammar allows it, its ParseFloat does not
+      throw new IllegalArgumentException("memory size must be a number with a unit like 64m or 1.5g: " + text);
     }
-    return ofBytes(multiply(n, mul));
+    long mul;
+    switch (m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT)) {
+      case "k": mul = KIB; break;
+      case "m": mul = MIB; break;
+      case "g": mul = GIB; break;
+      case "t": mul = TIB; break;
+      case "p": mul = TIB * 1024; break;
+      default: mul = 1; break;
+    }
+    BigDecimal bytes = n.multiply(BigDecimal.valueOf(mul)).setScale(0, RoundingMode.DOWN);
+    if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw new IllegalArgumentException("memory size is too large: " + text);
+    }
+    return ofBytes(bytes.longValueExact());
   }
 
   public long bytes() {

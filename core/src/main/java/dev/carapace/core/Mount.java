@@ -77,11 +77,14 @@ public record Mount(Type type, String source, ContainerPath target, boolean read
 
   /** A tmpfs at {@code target} limited to {@code size}. */
   public static Mount tmpfs(ContainerPath target, MemorySize size) {
+    Objects.requireNonNull(target, "mount target must not be null");
+    Objects.requireNonNull(size, "tmpfs size must not be null");
     return new Mount(Type.TMPFS, "", target, false, Optional.of(size));
   }
 
   /** A tmpfs at {@code target} with the kernel's default size (half the RAM). */
   public static Mount tmpfs(ContainerPath target) {
+    Objects.requireNonNull(target, "mount target must not be null");
     return new Mount(Type.TMPFS, "", target, false, Optional.empty());
   }
 

@@ -1,5 +1,6 @@
 package dev.carapace.core;
 
+import java.util.Objects;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -27,6 +28,7 @@ public record ProcStatus(Set<Capability> effective, Set<Capability> permitted, S
 
   /** Parses the text of {@code /proc/self/status}. */
   public static ProcStatus parse(String status) {
+    Objects.requireNonNull(status, "proc status must not be null");
     long eff = -1;
     long prm = -1;
     long bnd = -1;

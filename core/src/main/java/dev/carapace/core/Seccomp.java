@@ -71,6 +71,7 @@ public final class Seccomp {
    *     over 1 MiB or not a profile
    */
   public static Seccomp profile(Path file) {
+    Objects.requireNonNull(file, "seccomp profile file must not be null");
     String text;
     try {
       byte[] bytes =

@@ -12,6 +12,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.carapace.core.internal.ImageReference;
+import dev.carapace.core.internal.Strings;
 import dev.carapace.core.internal.ValueStyle;
 import org.immutables.value.Value;
 
@@ -52,8 +54,12 @@ public abstract class SecureContainerSpec {
       Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
   private static final Pattern USER_PART = Pattern.compile("[0-9]+|[a-zA-Z_][a-zA-Z0-9_.-]*\\$?");
   private static final Pattern ENV_KEY = Pattern.compile("[^=\\x00]+");
-  private static final Pattern SIGNAL = Pattern.compile("(SIG)?[A-Z0-9+-]+|[0-9]+");
-  private static final Pattern IMAGE = Pattern.compile("[^\\s]+");
+  /** Linux signal names as the engine's {@code signal.ParseSignal} knows them, without SIG, upper case. */
+  private static final Set<String> SIGNALS = signalNames();
+  /** The kernel's PID_MAX_LIMIT: {@code pids.max} refuses more (measured: 4194305 fails at start). */
+  static final long MAX_PIDS = 4_194_304L;
+  /** The kernel's largest CFS quota, 2^44 - 1 microseconds (measured: one more fails at start). */
+  static final long MAX_CPU_QUOTA = (1L << 44) - 1;
   /** Label keys under this prefix are Carapace's own. */
   public static final String RESERVED_LABEL_PREFIX = "dev.carapace.";
   /**
@@ -94,7 +100,8 @@ public abstract class SecureContainerSpec {
 
     /**
      * The image to run ({@code docker run IMAGE}): a reference such as {@code busybox:1.36} or an
-     * image id. Required.
+     * image id. Required. Checked by {@link #build()} against Docker's reference grammar: repository
+     * names are lower case.
      */
     public Builder image(String image) {
       b.image(nonNull(image, "image"));
@@ -331,7 +338,10 @@ public abstract class SecureContainerSpec {
       return this;
     }
 
-    /** CPU time per period in microseconds ({@code --cpu-quota}), at least 1000. If unset, no quota. */
+    /**
+     * CPU time per period in microseconds ({@code --cpu-quota}), 1000 to 2^44 - 1 (the kernel's limit).
+     * If unset, no quota.
+     */
     public Builder cpuQuota(long micros) {
       b.cpuQuota(micros);
       return this;
@@ -368,8 +378,8 @@ public abstract class SecureContainerSpec {
     }
 
     /**
-     * The most processes and threads ({@code --pids-limit}), at least 1. If unset, 1024, a fork
-     * bomb's end (CIS 5.28).
+     * The most processes and threads ({@code --pids-limit}), 1 to 4194304 (the kernel's PID_MAX_LIMIT).
+     * If unset, 1024, a fork bomb's end (CIS 5.28).
      */
     public Builder pidsLimit(long limit) {
       b.pidsLimit(limit);
@@ -512,7 +522,11 @@ public abstract class SecureContainerSpec {
       return this;
     }
 
-    /** The signal that stops the container ({@code --stop-signal}). If unset, the image's or SIGTERM. */
+    /**
+     * The signal that stops the container ({@code --stop-signal}): a Linux signal name in any case, with
+     * or without {@code SIG} ({@code SIGTERM}, {@code sigquit}, {@code RTMIN+3}), or a number from 1 to
+     * 64, as the engine reads it. If unset, the image's or SIGTERM.
+     */
     public Builder stopSignal(String signal) {
       b.stopSignal(nonNull(signal, "stopSignal"));
       return this;
@@ -783,17 +797,42 @@ public abstract class SecureContainerSpec {
     return opts;
   }
 
+  private static Set<String> signalNames() {
+    Set<String> names = new HashSet<>(List.of("ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL",
+        "INT", "IO", "IOT", "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
+        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX"));
+    for (int i = 1; i <= 15; i++) {
+      names.add("RTMIN+" + i);
+      names.add("RTMAX-" + i);
+    }
+    return Set.copyOf(names);
+  }
+
+  /** As the engine's {@code signal.ParseSignal}: a number from 1 to 64, or a name in any case, SIG optional. */
+  private static boolean isSignal(String s) {
+    if (s.matches("[0-9]{1,2}")) {
+      int n = Integer.parseInt(s);
+      return n >= 1 && n <= 64;
+    }
+    String upper = s.toUpperCase(java.util.Locale.ROOT);
+    return s.chars().allMatch(c -> c < 0x80) && SIGNALS.contains(upper.startsWith("SIG") ? upper.substring(3) : upper);
+  }
+
   @Value.Check
   final void check() {
     List<String> problems = new ArrayList<>();
     if (image() == null) {
       problems.add("image is required: unset (call image(\"busybox:1.36\"))");
-    } else if (!IMAGE.matcher(image()).matches()) {
-      problems.add("image must be a reference without blanks: \"" + image() + "\"");
+    } else {
+      ImageReference.problem(image()).ifPresent(problems::add);
     }
-    for (String key : env().keySet()) {
+    for (Map.Entry<String, String> e : env().entrySet()) {
+      String key = e.getKey();
       if (!ENV_KEY.matcher(key).matches()) {
-        problems.add("env name must be non-empty without '=': \"" + key + "\"");
+        String shown = Strings.show(key);
+        problems.add("env name must be non-empty without '=': " + (shown.startsWith("\"") ? shown : "\"" + key + "\""));
+      } else if (e.getValue().indexOf('\0') >= 0) { // the kernel's environment is NUL-terminated strings
+        problems.add("env value must not contain NUL: in " + key + " (the value is not shown)");
       }
     }
     for (Map.Entry<String, String> e : labels().entrySet()) {
@@ -851,6 +890,9 @@ public abstract class SecureContainerSpec {
     cpuQuota().ifPresent(q -> {
       if (q < 1000) {
         problems.add("cpuQuota must be at least 1000 microseconds: " + q);
+      } else if (q > MAX_CPU_QUOTA) {
+        problems.add("cpuQuota must be at most " + MAX_CPU_QUOTA + " microseconds (2^44 - 1, the kernel's limit): "
+            + q);
       }
     });
     nanoCpus().ifPresent(n -> {
@@ -878,6 +920,9 @@ public abstract class SecureContainerSpec {
     pidsLimit().ifPresent(p -> {
       if (p < 1) {
         problems.add("pidsLimit must be at least 1: " + p + " (call unlimitedPids() for no limit)");
+      } else if (p > MAX_PIDS) {
+        problems.add("pidsLimit must be at most " + MAX_PIDS + " (the kernel's PID_MAX_LIMIT): " + p
+            + " (call unlimitedPids() for no limit)");
       }
     });
     Set<String> ulimitNames = new HashSet<>();
@@ -891,8 +936,12 @@ public abstract class SecureContainerSpec {
       if (!targets.add(m.target())) {
         problems.add("mount targets must be unique: " + m.target());
       }
-      if (m.target().toString().equals("/")) {
+      String target = m.target().toString();
+      if (target.equals("/")) {
         problems.add("mount target must not be the root: /");
+      } else if (target.equals("/proc") || target.startsWith("/proc/")) {
+        // runc refuses these at start: "cannot be mounted because it is inside /proc"
+        problems.add("mount target must not be /proc or inside it (the runtime refuses it at start): " + target);
       }
     }
     NetworkMode.Kind net = network().kind();
@@ -914,8 +963,8 @@ public abstract class SecureContainerSpec {
       }
     }
     stopSignal().ifPresent(s -> {
-      if (!SIGNAL.matcher(s).matches()) {
-        problems.add("stopSignal must be a signal name or number like SIGTERM: " + s);
+      if (!isSignal(s)) {
+        problems.add("stopSignal must be a signal name or number like SIGTERM: " + Strings.show(s));
       }
     });
     stopTimeout().ifPresent(t -> {

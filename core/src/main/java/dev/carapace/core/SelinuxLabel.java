@@ -57,6 +57,7 @@ public record SelinuxLabel(Optional<String> user, Optional<String> role, Optiona
 
   /** A label setting only the type, as the seed's {@code label:type:docker_apache_t}. */
   public static SelinuxLabel type(String type) {
+    Objects.requireNonNull(type, "selinux type must not be null");
     return new SelinuxLabel(Optional.empty(), Optional.empty(), Optional.of(type), Optional.empty(), false);
   }
 
@@ -77,6 +78,10 @@ public record SelinuxLabel(Optional<String> user, Optional<String> role, Optiona
    * {@code parse("label=user:u", "label=type:t")}.
    */
   public static SelinuxLabel parse(String... options) {
+    Objects.requireNonNull(options, "selinux label options must not be null");
+    for (String o : options) {
+      Objects.requireNonNull(o, "selinux label options must not contain null");
+    }
     String user = null;
     String role = null;
     String type = null;

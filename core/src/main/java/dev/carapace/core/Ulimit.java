@@ -21,6 +21,9 @@ public record Ulimit(String name, long soft, long hard) {
   public static final Set<String> NAMES = Set.of("core", "cpu", "data", "fsize", "locks", "memlock",
       "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
 
+  /** Go's {@code strconv.ParseInt} syntax, ASCII digits only (Java's parser also takes other scripts'). */
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+
   public Ulimit {
     Objects.requireNonNull(name, "ulimit name");
     if (!NAMES.contains(name)) {
@@ -47,12 +50,15 @@ public record Ulimit(String name, long soft, long hard) {
     String name = text.substring(0, eq);
     String limits = text.substring(eq + 1);
     int colon = limits.indexOf(':');
-    try {
-      long soft = Long.parseLong(colon < 0 ? limits : limits.substring(0, colon));
-      long hard = colon < 0 ? soft : Long.parseLong(limits.substring(colon + 1));
-      return new Ulimit(name, soft, hard);
-    } catch (NumberFormatException e) {
+    String softText = colon < 0 ? limits : limits.substring(0, colon);
+    String hardText = colon < 0 ? softText : limits.substring(colon + 1);
+    if (!NUMBER.matcher(softText).matches() || !NUMBER.matcher(hardText).matches()) {
       throw new IllegalArgumentException("ulimit must look like name=soft[:hard]: " + text);
+    }
+    try {
+      return new Ulimit(name, Long.parseLong(softText), Long.parseLong(hardText));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("ulimit limit is too large: " + text);
     }
   }
 

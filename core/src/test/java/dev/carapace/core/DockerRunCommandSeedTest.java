@@ -97,12 +97,15 @@ class DockerRunCommandSeedTest {
   }
 
   @Test
-  void loggerClientsNothingExpanded() {
-    SecureContainerSpec spec = DockerRunCommand.parse(
-        "    docker run -d -v /tmp/syslogdev/log:/dev/log ubuntu logger hi_$d"
-            + "      # mount /tmp/syslogdev/log 到 /dev/log");
+  void loggerClientsNeedTheirShellVariableExpandedFirst() {
+    String seed = "    docker run -d -v /tmp/syslogdev/log:/dev/log ubuntu logger hi_$d"
+        + "      # mount /tmp/syslogdev/log 到 /dev/log";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DockerRunCommand.parse(seed));
+    assertEquals("command line must not need shell expansion: $d at offset 66 (the line is not expanded by a shell:"
+        + " pass the value itself, or single-quote it to mean it literally)", e.getMessage());
+    SecureContainerSpec spec = DockerRunCommand.parse(seed.replace("hi_$d", "hi_3"));   // as the loop expands it
     assertEquals(List.of(Mount.bind("/tmp/syslogdev/log", ContainerPath.of("/dev/log"))), spec.mounts());
-    assertEquals(List.of("logger", "hi_$d"), spec.command());
+    assertEquals(List.of("logger", "hi_3"), spec.command());
   }
 
   @Test

@@ -162,6 +162,96 @@ class HostileInputTest {
     });
   }
 
+  /** Digits of ASCII and of other scripts (Arabic-Indic, Devanagari, fullwidth, mathematical bold). */
+  private static final String[] DIGIT_ZEROS = {"0", "\u0660", "\u0966", "\uff10", "\ud835\udfce"};
+
+  /**
+   * Numbers of every shape a parser may meet: signs, huge and tiny exponents ({@code 1e2147483647}),
+   * 20 to 5000 digits, fractions, {@code a/b}, hex and Go's underscores, in ASCII or another script's
+   * digits, with or without a unit.
+   */
+  private static String number(Random r) {
+    StringBuilder sb = new StringBuilder();
+    String zero = r.nextInt(4) == 0 ? DIGIT_ZEROS[r.nextInt(DIGIT_ZEROS.length)] : "0";
+    if (r.nextInt(4) == 0) {
+      sb.append("+-".charAt(r.nextInt(2)));
+    }
+    int digits = List.of(1, 3, 10, 19, 20, 40, 400, 5000).get(r.nextInt(8));
+    for (int i = 0; i < digits; i++) {
+      int d = r.nextInt(10);
+      sb.append(zero.length() == 1 ? String.valueOf((char) (zero.charAt(0) + d))
+          : new String(Character.toChars(zero.codePointAt(0) + d)));
+    }
+    switch (r.nextInt(8)) {
+      case 0: sb.append('.').append(r.nextInt(1000)); break;
+      case 1: sb.append(List.of("e", "E", "e-", "e+").get(r.nextInt(4)))
+          .append(List.of("2147483647", "2147483648", "-2147483648", "9999999999999", "308", "9").get(r.nextInt(6)));
+        break;
+      case 2: sb.append('/').append(List.of("0", "3", "1e9", "99999999999999999999").get(r.nextInt(4))); break;
+      case 3: sb.insert(0, "0x"); break;
+      case 4: sb.insert(1, '_'); break;
+      default: break;
+    }
+    if (r.nextBoolean()) {
+      sb.append(List.of("m", "g", "GiB", "s", "ms", "h", "p", "k", " ", "%").get(r.nextInt(10)));
+    }
+    return sb.toString();
+  }
+
+  private static final List<String> NUMERIC_FLAGS = List.of("--cpus", "-c", "--cpu-shares", "--cpu-quota",
+      "--cpu-period", "-m", "--memory-swap", "--pids-limit", "--stop-timeout", "--health-retries",
+      "--health-interval", "--health-timeout", "--cpuset-cpus");
+
+  @Test
+  void numbersOfEveryShapeGetOnlyTheLibrarysErrors() {
+    Random r = new Random(16);
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (int i = 0; i < N / 5; i++) {
+        String v = number(r);
+        String flag = NUMERIC_FLAGS.get(r.nextInt(NUMERIC_FLAGS.size()));
+        List<String> argv = new java.util.ArrayList<>(List.of("docker", "run", "-m", "64m", "--health-cmd", "true"));
+        switch (r.nextInt(6)) {
+          case 0: argv.addAll(List.of("--ulimit", "nofile=" + v + (r.nextBoolean() ? ":" + number(r) : ""))); break;
+          case 1: argv.addAll(List.of("--network", "bridge", "-p", "127.0.0.1:" + v + ":" + number(r))); break;
+          case 2: argv.addAll(List.of("--tmpfs", "/t:size=" + v)); break;
+          case 3: argv.addAll(List.of("--restart", "on-failure:" + v)); break;
+          default: argv.addAll(List.of(flag, v)); break;
+        }
+        argv.add("busybox");
+        try {
+          DockerRunCommand.parse(argv);
+        } catch (IllegalArgumentException expected) {
+          if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
+            fail("DockerRunCommand: IllegalArgumentException without a message for " + show(String.join(" ", argv)));
+          }
+        } catch (RuntimeException | Error e) {
+          fail("DockerRunCommand: " + e.getClass().getName() + " for " + show(String.join(" ", argv)), e);
+        }
+      }
+    });
+    List<String> seeds = List.of("1e2147483647", "9".repeat(30), "1.5", "\u0666\u0664", "-1", "64m");
+    fuzz("MemorySize.parse numbers", 17, seeds, MemorySize::parse);
+    fuzz("Ulimit.parse numbers", 18, seeds, v -> Ulimit.parse("nofile=" + v));
+    fuzz("CpuSet.parse numbers", 19, seeds, CpuSet::parse);
+    fuzz("RestartPolicy.parse numbers", 20, seeds, v -> RestartPolicy.parse("on-failure:" + v));
+    fuzz("LogConfig numbers", 21, seeds, v -> LogConfig.builder("json-file").option("max-size", v)
+        .option("max-file", v).build());
+    Random numbers = new Random(22);
+    for (int i = 0; i < 20_000; i++) {
+      String v = number(numbers);
+      for (java.util.function.Consumer<String> p : List.<java.util.function.Consumer<String>>of(MemorySize::parse,
+          CpuSet::parse, x -> Ulimit.parse("nofile=" + x), x -> RestartPolicy.parse("on-failure:" + x))) {
+        try {
+          p.accept(v);
+        } catch (IllegalArgumentException expected) {
+          // the library's own error
+        } catch (RuntimeException | Error e) {
+          fail(e.getClass().getName() + " for " + show(v), e);
+        }
+      }
+    }
+  }
+
   @Test
   void wholeSpecs() {
     fuzz("SecureContainerSpec", 14, List.of("busybox", "1000:1000", "root", "bridge", "SIGTERM"),

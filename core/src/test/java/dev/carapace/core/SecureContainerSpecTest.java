@@ -69,10 +69,11 @@ class SecureContainerSpecTest {
         spec().putLabel("dev.carapace.managed", "false"));
     assertProblem("mount targets must be unique: /tmp", spec()
         .addMount(Mount.tmpfs(ContainerPath.of("/tmp")), Mount.volume("v", ContainerPath.of("/tmp"))));
-    assertProblem("stopSignal must be a signal name or number like SIGTERM: kill me", spec().stopSignal("kill me"));
+    assertProblem("stopSignal must be a signal name or number like SIGTERM: \"kill me\"", spec().stopSignal("kill me"));
     assertProblem("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: -x", spec().name("-x"));
     assertProblem("hostname must be an RFC 1123 host name: a_b", spec().hostname("a_b"));
-    assertProblem("image must be a reference without blanks: \"busy box\"", spec().image("busy box"));
+    assertProblem("image must be a reference like busybox:1.36 or registry.example:5000/team/app:1.0@sha256:...: \"busy box\""
+        + " (a repository name is lower-case letters and digits, separated by / and single . _ __ or runs of -)", spec().image("busy box"));
     assertProblem("ulimits must not repeat a name: nofile", spec()
         .addUlimit(new Ulimit("nofile", 10, 10), new Ulimit("nofile", 20, 20)));
     assertProblem("stopTimeout must be between 0 and 2147483647 seconds: PT-1S",

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
+import dev.carapace.core.LaunchException;
 import dev.carapace.core.ProcStatus;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.testing.TestEngine;
@@ -158,6 +159,18 @@ class HardenedTestcontainerIT {
       assertTrue(violation.getMessage().contains("no-new-privileges"), violation.getMessage());
       assertTrue(violation.getMessage().contains("1000:1000") || violation.getMessage().contains("user"),
           violation.getMessage());
+    }
+    assertTrue(ours().isEmpty(), "nothing was created");
+  }
+
+  @Test
+  void privilegedModeIsRefusedAtCreateAndCreatesNothing() {
+    try (GenericContainer<?> c = CarapaceHardening.defaults().applyTo(busybox().withPrivilegedMode(true))) {
+      ContainerLaunchException e = assertThrows(ContainerLaunchException.class, c::start);
+      LaunchException refused = cause(e, LaunchException.class);
+      assertEquals(LaunchException.Step.CREATE, refused.step());
+      assertTrue(refused.getMessage().contains("privileged must not be set on a hardened container: true"),
+          refused.getMessage());
     }
     assertTrue(ours().isEmpty(), "nothing was created");
   }

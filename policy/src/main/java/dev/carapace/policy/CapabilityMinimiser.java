@@ -199,17 +199,25 @@ public final class CapabilityMinimiser {
 
   // ------------------------------------------------------------------ success tests
 
+  private static void trialArguments(ContainerLauncher launcher, Duration timeout) {
+    Objects.requireNonNull(launcher, "launcher must not be null");
+    Objects.requireNonNull(timeout, "timeout must not be null");
+  }
+
   /**
    * Runs the candidate to completion on {@code launcher} ({@link ContainerLauncher#run}); it works
    * when it exits with {@code exitCode} within {@code timeout}. A run that outlives the timeout
    * fails (the launcher removes it).
    */
   public static Trial exitsWith(ContainerLauncher launcher, Duration timeout, int exitCode) {
+    trialArguments(launcher, timeout);
     return candidate -> run(launcher, candidate, timeout).map(r -> r.exitCode() == exitCode).orElse(false);
   }
 
   /** Runs the candidate to completion; it works when it exits 0 and its stdout matches {@code pattern} somewhere. */
   public static Trial outputMatches(ContainerLauncher launcher, Duration timeout, Pattern pattern) {
+    trialArguments(launcher, timeout);
+    Objects.requireNonNull(pattern, "pattern must not be null");
     return candidate -> run(launcher, candidate, timeout)
         .map(r -> r.exitCode() == 0 && pattern.matcher(r.stdout()).find()).orElse(false);
   }
@@ -220,6 +228,7 @@ public final class CapabilityMinimiser {
    * timeout. The container is removed after each trial.
    */
   public static Trial becomesHealthy(ContainerLauncher launcher, Duration timeout) {
+    trialArguments(launcher, timeout);
     return candidate -> {
       try (RunningContainer c = launcher.launch(candidate)) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,6 @@
 package dev.carapace.policy;
 
+import java.util.Objects;
 import dev.carapace.core.SecureContainerSpec;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ public abstract class ContainerView {
 
   /** The facts of {@code spec}, without the image's configuration (user and health check unknown). */
   public static ContainerView of(SecureContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec must not be null");
     return SpecFacts.view(spec, Optional.empty());
   }
 
@@ -47,6 +49,8 @@ public abstract class ContainerView {
    * where the spec sets none, as the engine does at create.
    */
   public static ContainerView of(SecureContainerSpec spec, ImageFacts image) {
+    Objects.requireNonNull(spec, "spec must not be null");
+    Objects.requireNonNull(image, "image facts must not be null");
     return SpecFacts.view(spec, Optional.of(image));
   }
 

@@ -1,5 +1,6 @@
 package dev.carapace.policy;
 
+import java.util.Objects;
 import com.github.dockerjava.api.DockerClient;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ public record EngineSecurity(boolean apparmor, boolean selinux, boolean seccomp,
 
   /** Parses {@code docker info}'s {@code SecurityOptions}. */
   public static EngineSecurity fromSecurityOptions(List<String> options) {
+    Objects.requireNonNull(options, "security options must not be null");
     boolean apparmor = false;
     boolean selinux = false;
     boolean seccomp = false;
@@ -51,6 +53,7 @@ public record EngineSecurity(boolean apparmor, boolean selinux, boolean seccomp,
 
   /** Asks the engine ({@code GET /info}); read-only. */
   public static EngineSecurity inspect(DockerClient docker) {
+    Objects.requireNonNull(docker, "docker client must not be null");
     List<String> options = docker.infoCmd().exec().getSecurityOptions();
     return fromSecurityOptions(options == null ? List.of() : options);
   }

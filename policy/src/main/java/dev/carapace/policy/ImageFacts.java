@@ -34,6 +34,8 @@ public record ImageFacts(String image, String user, Optional<List<String>> healt
    * @throws com.github.dockerjava.api.exception.NotFoundException when the engine lacks the image
    */
   public static ImageFacts inspect(DockerClient docker, String image) {
+    Objects.requireNonNull(docker, "docker client must not be null");
+    Objects.requireNonNull(image, "image must not be null");
     InspectImageResponse r = docker.inspectImageCmd(image).exec();
     ContainerConfig c = r.getConfig();
     String user = c == null || c.getUser() == null ? "" : c.getUser();

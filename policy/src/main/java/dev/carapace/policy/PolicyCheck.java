@@ -25,6 +25,15 @@ import org.slf4j.LoggerFactory;
  * holding the full report; {@link Mode#WARN} logs the report (slf4j, WARN) and lets the launch go on;
  * {@link Mode#AUDIT} only records it ({@link #reports()}).
  *
+ * <p><b>Threshold.</b> By default every violation counts, whatever its severity: an enforcing check
+ * refuses a spec that breaks even a {@link Severity#LOW} rule. {@link #atLeast(Severity)} makes the check
+ * act only when some violation is at least that severe; the report, kept and thrown, still lists every
+ * violation:
+ *
+ * <pre>{@code
+ * PolicyCheck.enforce(Profiles.carapaceDefault()).atLeast(Severity.MEDIUM);  // LOW findings do not refuse
+ * }</pre>
+ *
  * <p>Without {@link Builder#inspectImagesWith(DockerClient)} the check makes no daemon call at all,
  * and rules that need the image's {@code USER} or {@code HEALTHCHECK} treat an unset one as unknown
  * (a violation asking to set it). With it, the check makes one read-only call,
@@ -49,6 +58,7 @@ public final class PolicyCheck implements LaunchCheck {
   private final Mode mode;
   private final DockerClient images;
   private final EngineSecurity engineSecurity;
+  private final Severity threshold;
   private final List<PolicyReport> reports = new ArrayList<>();
 
   private PolicyCheck(Builder b) {
@@ -56,6 +66,7 @@ public final class PolicyCheck implements LaunchCheck {
     this.mode = b.mode;
     this.images = b.images;
     this.engineSecurity = b.engineSecurity;
+    this.threshold = b.threshold;
   }
 
   /** Refuses violating specs. */
@@ -85,10 +96,28 @@ public final class PolicyCheck implements LaunchCheck {
     return mode;
   }
 
+  /** The least severity a violation must have for the check to act on it; {@link Severity#LOW} unless set. */
+  public Severity threshold() {
+    return threshold;
+  }
+
+  /**
+   * A check like this one (same policy, mode, image inspection and engine facts, with reports of its own)
+   * that acts only on violations of at least {@code severity}: with {@link Severity#MEDIUM}, a spec whose
+   * only violations are LOW launches, and its report is still kept.
+   */
+  public PolicyCheck atLeast(Severity severity) {
+    Builder b = builder(policy).mode(mode).atLeast(severity);
+    b.images = images;
+    b.engineSecurity = engineSecurity;
+    return b.build();
+  }
+
   /**
    * Judges {@code spec} and acts by the mode.
    *
-   * @throws PolicyViolationException in {@link Mode#ENFORCE} when a rule is broken
+   * @throws PolicyViolationException in {@link Mode#ENFORCE} when a rule of at least {@link #threshold()}
+   *     is broken
    */
   @Override
   public void check(SecureContainerSpec spec) {
@@ -99,7 +128,7 @@ public final class PolicyCheck implements LaunchCheck {
       }
       reports.add(report);
     }
-    if (report.passed()) {
+    if (report.violations().stream().noneMatch(v -> v.severity().compareTo(threshold) >= 0)) {
       return;
     }
     switch (mode) {
@@ -141,7 +170,7 @@ public final class PolicyCheck implements LaunchCheck {
 
   @Override
   public String toString() {
-    return "PolicyCheck " + mode + " " + policy.name();
+    return "PolicyCheck " + mode + " " + policy.name() + (threshold == Severity.LOW ? "" : " at least " + threshold);
   }
 
   /** Configures a {@link PolicyCheck}. */
@@ -150,6 +179,7 @@ public final class PolicyCheck implements LaunchCheck {
     private Mode mode = Mode.ENFORCE;
     private DockerClient images;
     private EngineSecurity engineSecurity;
+    private Severity threshold = Severity.LOW;
 
     private Builder(Policy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
@@ -158,6 +188,15 @@ public final class PolicyCheck implements LaunchCheck {
     /** What to do with a violating spec. If unset, {@link Mode#ENFORCE}. */
     public Builder mode(Mode value) {
       this.mode = Objects.requireNonNull(value, "mode");
+      return this;
+    }
+
+    /**
+     * Acts only on violations of at least {@code severity} (refuses, warns or, in audit mode, changes
+     * nothing); the report still lists every violation. If unset, {@link Severity#LOW}: every violation.
+     */
+    public Builder atLeast(Severity severity) {
+      this.threshold = Objects.requireNonNull(severity, "severity");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.carapace.policy;
 
+import java.util.Objects;
 import java.util.List;
 import java.util.Set;
 
@@ -118,6 +119,10 @@ public final class Profiles {
    * @throws IllegalArgumentException naming a name that is not a runtime name
    */
   public static Rule sandboxedRuntimesAllowing(String... names) {
+    Objects.requireNonNull(names, "sandboxed runtime names must not be null");
+    for (String n : names) {
+      Objects.requireNonNull(n, "sandboxed runtime name must not be null");
+    }
     return BuiltinRules.untrustedSandboxed(Set.of(names));
   }
 
@@ -128,6 +133,7 @@ public final class Profiles {
    * .addRule(Profiles.selinuxTypeAllowing("web_t")).build()}.
    */
   public static Rule selinuxTypeAllowing(String... types) {
+    Objects.requireNonNull(types, "selinux types must not be null");
     return BuiltinRules.selinuxType(Set.of(types));
   }
 }

@@ -28,12 +28,12 @@ import org.testcontainers.containers.GenericContainer;
  * <pre>{@code
  * CarapaceHardening hardening = CarapaceHardening.builder()
  *     .profile(SecureContainerSpec.builder().image("busybox:1.36")
- *         .memoryLimit(MemorySize.ofMebibytes(64)).user("1000:1000").build())
- *     .addCheck(PolicyCheck.enforce(Profiles.carapaceDefault()))
+ *         .memoryLimit(MemorySize.ofMebibytes(64)).user("1000:1000").readOnlyRootFilesystem(true).build())
+ *     .addCheck(PolicyCheck.enforce(Profiles.carapaceDefault()).atLeast(Severity.MEDIUM))  // LOW: reported only
  *     .build();
  * try (GenericContainer<?> c = hardening.applyTo(new GenericContainer<>(DockerImageName.parse("busybox:1.36"))
  *     .withCommand("sleep", "60"))) {
- *   c.start();      // cap-drop ALL, no-new-privileges, pids-limit 1024, 64 MiB, user 1000:1000
+ *   c.start();      // cap-drop ALL, no-new-privileges, pids-limit 1024, 64 MiB, user 1000:1000, --read-only
  * }
  * }</pre>
  *
@@ -127,6 +127,12 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
    */
   @Override
   public void accept(CreateContainerCmd cmd) {
+    // hardening resets Privileged to false: refuse it first rather than turn it off silently
+    if (cmd.getHostConfig() != null && Boolean.TRUE.equals(cmd.getHostConfig().getPrivileged())) {
+      throw new LaunchException(LaunchException.Step.CREATE, cmd.getImage(), null,
+          "privileged must not be set on a hardened container: true (remove withPrivilegedMode(true);"
+              + " add only the capabilities the container needs to the profile)", null, null);
+    }
     harden(cmd);
     SecureContainerSpec effective = effectiveSpec(cmd);
     for (LaunchCheck check : checks) {

@@ -60,6 +60,20 @@ class CarapaceHardeningTest {
   }
 
   @Test
+  void refusesPrivilegedModeInsteadOfTurningItOff() {
+    for (CarapaceHardening hardening : List.of(CarapaceHardening.defaults(), CarapaceHardening.of(
+        SecureContainerSpec.builder().image(IMAGE).keepDockerDefaultCapabilities().build()))) {
+      CreateContainerCmd cmd = testcontainersRequest();
+      cmd.getHostConfig().withPrivileged(true);
+      LaunchException e = assertThrows(LaunchException.class, () -> hardening.accept(cmd));
+      assertEquals(LaunchException.Step.CREATE, e.step());
+      assertTrue(e.getMessage().contains("privileged must not be set on a hardened container: true (remove"
+          + " withPrivilegedMode(true); add only the capabilities the container needs to the profile)"), e.getMessage());
+      assertEquals(Boolean.TRUE, cmd.getHostConfig().getPrivileged(), "refused, not rewritten");
+    }
+  }
+
+  @Test
   void mergesDefaultsIntoTestcontainersHostConfig() {
     CreateContainerCmd cmd = testcontainersRequest();
     CarapaceHardening.defaults().accept(cmd);
@@ -187,14 +201,6 @@ class CarapaceHardeningTest {
         + " securityOpt option is not supported: systempaths (Carapace models no-new-privileges, seccomp, apparmor"
         + " and label)", e.getMessage());
     assertEquals(LaunchException.Step.CREATE, e.step());
-  }
-
-  @Test
-  void privilegedSetEarlierIsTurnedOff() {
-    CreateContainerCmd cmd = testcontainersRequest();
-    cmd.getHostConfig().withPrivileged(true);
-    CarapaceHardening.defaults().accept(cmd);
-    assertEquals(Boolean.FALSE, cmd.getHostConfig().getPrivileged());
   }
 
   @Test

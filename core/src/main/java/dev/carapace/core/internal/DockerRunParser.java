@@ -55,7 +55,7 @@ public final class DockerRunParser {
     NAME("--name", valued((p, s, v) -> p.builder.name(v))),
     HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v))),
     USER("--user", 'u', valued((p, s, v) -> p.builder.user(v))),
-    WORKDIR("--workdir", 'w', valued((p, s, v) -> p.builder.workingDir(checked(s, () -> ContainerPath.of(v))))),
+    WORKDIR("--workdir", 'w', valued(DockerRunParser::workdir)),
     ENV("--env", 'e', valued(DockerRunParser::env)),
     ENV_FILE("--env-file", refuse("write each variable as -e KEY=VALUE")),
     LABEL("--label", 'l', valued(DockerRunParser::label)),
@@ -88,11 +88,11 @@ public final class DockerRunParser {
     VOLUMES_FROM("--volumes-from", refuse("name each mount with -v or --mount")),
 
     CPUSET_CPUS("--cpuset-cpus", valued((p, s, v) -> p.builder.cpusetCpus(checked(s, () -> CpuSet.parse(v))))),
-    CPU_SHARES("--cpu-shares", 'c', valued((p, s, v) -> p.builder.cpuShares(wholeInt(s, v)))),
-    CPUS("--cpus", valued((p, s, v) -> p.builder.nanoCpus(nanoCpus(s, v)))),
-    CPU_QUOTA("--cpu-quota", valued((p, s, v) -> p.builder.cpuQuota(whole(s, v)))),
-    CPU_PERIOD("--cpu-period", valued((p, s, v) -> p.builder.cpuPeriod(whole(s, v)))),
-    MEMORY("--memory", 'm', valued((p, s, v) -> p.builder.memoryLimit(checked(s, () -> MemorySize.parse(v))))),
+    CPU_SHARES("--cpu-shares", 'c', valued(DockerRunParser::cpuShares)),
+    CPUS("--cpus", valued(DockerRunParser::cpus)),
+    CPU_QUOTA("--cpu-quota", valued(DockerRunParser::cpuQuota)),
+    CPU_PERIOD("--cpu-period", valued(DockerRunParser::cpuPeriod)),
+    MEMORY("--memory", 'm', valued(DockerRunParser::memory)),
     MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap)),
     PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit)),
     ULIMIT("--ulimit", valued(DockerRunParser::ulimit)),
@@ -264,6 +264,7 @@ public final class DockerRunParser {
     String image = null;
     while (i < n) {
       String w = argv.get(i);
+      refuseLookalikes(w);
       if (w.equals("--")) {
         i++;
         break;
@@ -295,6 +296,54 @@ public final class DockerRunParser {
     builder.image(image);
     builder.command(argv.subList(i + 1, n));
     return finish();
+  }
+
+  /** Dashes that look like {@code -} but are not: hyphen, non-breaking hyphen, figure, en and em dash, minus... */
+  private static final String TYPOGRAPHIC_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d";
+
+  /**
+   * Refuses a word in flag or image position that starts with a typographic dash ({@code –rm}, as word
+   * processors write {@code --rm}) or holds a blank other than a space (a non-breaking space), naming it.
+   */
+  private static void refuseLookalikes(String w) {
+    if (!w.isEmpty() && TYPOGRAPHIC_DASHES.indexOf(w.charAt(0)) >= 0) {
+      int k = 0;
+      while (k < w.length() && (TYPOGRAPHIC_DASHES.indexOf(w.charAt(k)) >= 0 || w.charAt(k) == '-')) {
+        k++;
+      }
+      String name = w.substring(k).split("[=\\s\u00a0]", 2)[0];
+      String meant = (k == 1 && name.length() > 1 ? "--" : "-".repeat(Math.max(1, k))) + name;
+      throw new IllegalArgumentException("docker run flag must start with ASCII hyphens: " + Strings.show(w)
+          + " starts with " + String.format("U+%04X", (int) w.charAt(0)) + ", a typographic dash (write "
+          + meant + ")");
+    }
+    for (int k = 0; k < w.length(); k++) {
+      char c = w.charAt(k);
+      if (c != ' ' && Character.isSpaceChar(c) || c == '\u200b' || c == '\ufeff') {
+        throw new IllegalArgumentException("docker run word must not contain " + String.format("U+%04X", (int) c)
+            + (c == '\u00a0' ? " (a non-breaking space)" : " (a Unicode blank)") + ": " + Strings.show(w)
+            + " (retype it as a plain space between words)");
+      }
+    }
+  }
+
+  /**
+   * Refuses a path value that reads as a shell word left unexpanded: a part (between colons) starting
+   * with {@code $NAME}, {@code ${}, {@code $(} or {@code ~}, or holding {@code ${} ({@code $PWD/src:/src},
+   * {@code ~/src}, {@code ${HOME}/x}); returns {@code value} otherwise. A {@code $} further into a path
+   * is a legal file name character and stays.
+   */
+  static String expanded(String flag, String value) {
+    boolean shellWord = value.contains("${") || value.contains("$(");
+    for (String part : value.split(":", -1)) {
+      char next = part.length() > 1 ? part.charAt(1) : ' ';
+      shellWord |= part.startsWith("~") || part.startsWith("$") && (next == '_' || next < 0x80 && Character.isLetter(next));
+    }
+    if (shellWord) {
+      throw new IllegalArgumentException(flag + " must not hold an unexpanded shell word: " + value
+          + " (the line is not expanded by a shell: pass the value itself, such as an absolute path)");
+    }
+    return value;
   }
 
   private static int skipProgram(List<String> argv) {
@@ -382,11 +431,62 @@ public final class DockerRunParser {
     }
   }
 
+  /** Go's {@code strconv.ParseInt}: an optional sign and ASCII digits (Java's parser also takes other scripts'). */
+  private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
+
   private static long whole(String flag, String value) {
+    if (!WHOLE.matcher(value).matches()) {
+      throw new IllegalArgumentException(flag + " must be a whole number: " + Strings.show(value));
+    }
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " must be a whole number: " + value);
+      throw new IllegalArgumentException(flag + " is too large: " + value);
+    }
+  }
+
+  /** {@code --cpu-shares 0} is Docker's "unset": the engine's default weight, 1024. */
+  private void cpuShares(String flag, String value) {
+    int shares = wholeInt(flag, value);
+    if (shares != 0) {
+      builder.cpuShares(shares);
+    }
+  }
+
+  private void workdir(String flag, String value) {
+    expanded(flag, value);
+    builder.workingDir(checked(flag, () -> ContainerPath.of(value)));
+  }
+
+  /** {@code --cpus 0} is Docker's "unset": no limit. */
+  private void cpus(String flag, String value) {
+    long nanos = nanoCpus(flag, value);
+    if (nanos != 0) {
+      builder.nanoCpus(nanos);
+    }
+  }
+
+  /** {@code --cpu-period 0} is Docker's "unset": the kernel's 100000. */
+  private void cpuPeriod(String flag, String value) {
+    long period = whole(flag, value);
+    if (period != 0) {
+      builder.cpuPeriod(period);
+    }
+  }
+
+  /** {@code -m 0} is Docker's "unset": no limit. */
+  private void memory(String flag, String value) {
+    MemorySize limit = checked(flag, () -> MemorySize.parse(value));
+    if (limit.bytes() != 0) {
+      builder.memoryLimit(limit);
+    }
+  }
+
+  /** {@code --cpu-quota 0} is Docker's "unset" and any negative value the kernel's "no limit" (-1 by convention). */
+  private void cpuQuota(String flag, String value) {
+    long quota = whole(flag, value);
+    if (quota > 0) {
+      builder.cpuQuota(quota);
     }
   }
 
@@ -419,7 +519,10 @@ public final class DockerRunParser {
       throw new IllegalArgumentException(flag
           + " unlimited is not supported: -1 (give a size of at least the memory limit)");
     }
-    builder.memorySwap(checked(flag, () -> MemorySize.parse(value)));
+    MemorySize swap = checked(flag, () -> MemorySize.parse(value));
+    if (swap.bytes() != 0) { // Docker's "unset"
+      builder.memorySwap(swap);
+    }
   }
 
   private void pidsLimit(String flag, String value) {
@@ -488,14 +591,31 @@ public final class DockerRunParser {
     }));
   }
 
+  /**
+   * Docker's {@code --cpus}, read as Go's {@code big.Rat.SetString} reads it: a decimal number with an
+   * optional exponent ({@code 1.5}, {@code 15e-1}) or a fraction ({@code 3/2}), ASCII digits only.
+   */
+  private static final Pattern CPUS = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?");
+  private static final Pattern CPUS_FRACTION = Pattern.compile("[+-]?[0-9]{1,30}/[0-9]{1,30}");
+
   private static long nanoCpus(String flag, String value) {
-    BigDecimal cpus;
+    BigDecimal nanos;
     try {
-      cpus = new BigDecimal(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " must be a number of CPUs like 1.5: " + value);
+      if (CPUS_FRACTION.matcher(value).matches()) {
+        String[] nd = value.split("/");
+        BigDecimal den = new BigDecimal(nd[1]);
+        if (den.signum() == 0) {
+          throw new IllegalArgumentException(flag + " must not divide by zero: " + value);
+        }
+        nanos = new BigDecimal(nd[0]).movePointRight(9).divide(den, java.math.MathContext.DECIMAL128);
+      } else if (CPUS.matcher(value).matches() && value.length() <= 64) {
+        nanos = new BigDecimal(value).movePointRight(9);
+      } else {
+        throw new IllegalArgumentException(flag + " must be a number of CPUs like 1.5: " + Strings.show(value));
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a number of CPUs like 1.5: " + Strings.show(value));
     }
-    BigDecimal nanos = cpus.movePointRight(9);
     if (nanos.signum() < 0 || nanos.stripTrailingZeros().scale() > 0) {
       throw new IllegalArgumentException(flag + " must be a non-negative number with at most 9 decimals: " + value);
     }
@@ -512,10 +632,10 @@ public final class DockerRunParser {
       env.put(value.substring(0, eq), value.substring(eq + 1));
       return;
     }
-    if (environment == null) {
-      throw new IllegalArgumentException(flag + " needs KEY=VALUE: " + value
-          + " (Carapace does not read its own environment; write " + flag + " " + value
-          + "=VALUE or pass an environment to DockerRunCommand.parse)");
+    if (environment == null) { // the word may be a secret written without its KEY=: never shown
+      throw new IllegalArgumentException(flag + " needs KEY=VALUE: a word without '=' (not shown, as it may be a"
+          + " secret; Carapace does not read its own environment: write " + flag
+          + " NAME=VALUE, or pass an environment to DockerRunCommand.parse)");
     }
     String v = environment.get(value);
     if (v != null) {
@@ -534,6 +654,7 @@ public final class DockerRunParser {
 
   /** {@code -v SOURCE:TARGET[:ro|rw]}: a bind when the source is absolute, else a named volume. */
   private static Mount volume(String flag, String value) {
+    expanded(flag, value);
     String[] parts = value.split(":", -1);
     if (parts.length == 1) {
       throw new IllegalArgumentException(flag + " anonymous volumes are not supported: " + value
@@ -596,6 +717,8 @@ public final class DockerRunParser {
     if (target == null) {
       throw new IllegalArgumentException(flag + " needs a target: " + value);
     }
+    expanded(flag, source);
+    expanded(flag, target);
     String t = target;
     ContainerPath path = checked(flag, () -> ContainerPath.of(t));
     Mount m;
@@ -665,6 +788,7 @@ public final class DockerRunParser {
 
   /** {@code --tmpfs /tmp[:ro,size=64m]}. */
   private static Mount tmpfs(String flag, String value) {
+    expanded(flag, value);
     int colon = value.indexOf(':');
     String target = colon < 0 ? value : value.substring(0, colon);
     ContainerPath path = checked(flag, () -> ContainerPath.of(target));
@@ -752,7 +876,7 @@ public final class DockerRunParser {
     Matcher m = GO_DURATION_PART.matcher(s);
     BigDecimal nanos = BigDecimal.ZERO;
     int at = 0;
-    while (at < s.length() && m.find(at) && m.start() == at) {
+    while (at < s.length() && m.region(at, s.length()).lookingAt()) { // find(at) would rescan: quadratic
       String number = m.group(1);
       if (number.isEmpty() || number.equals(".")) {
         break;

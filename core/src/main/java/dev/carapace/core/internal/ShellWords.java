@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
  *
  * <p>Handled: blanks between words, {@code '...'} (literal), {@code "..."} (where a backslash escapes
  * {@code $ ` " \} and a newline), a backslash outside quotes, backslash-newline continuations, and
- * {@code #} comments at the start of a word. Nothing is expanded: {@code $HOME}, {@code ~} and
- * {@code *} stay as written. Unquoted operators ({@code ; & | < > ( ) `}) are refused, since they
- * would make more than one command.
+ * {@code #} comments at the start of a word. Nothing is expanded, so what a shell would expand is
+ * refused with that reason: {@code $HOME}, {@code ${HOME}}, {@code $(...)} outside single quotes and a
+ * word-initial {@code ~} ({@code *} stays as written). Unquoted operators ({@code ; & | < > ( ) `}) are
+ * refused, since they would make more than one command, and so are blanks other than space, tab and
+ * newline (a non-breaking space pasted from a document), named by code point.
  */
 public final class ShellWords {
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
@@ -72,6 +74,15 @@ public final class ShellWords {
           inWord = true;
           i += 2;
         }
+      } else if (c == '$' || c == '~' && !inWord) {
+        refuseExpansion(line, i);
+        word.append(c);
+        inWord = true;
+        i++;
+      } else if (c != ' ' && Character.isSpaceChar(c) || c == '\u200b' || c == '\ufeff') {
+        throw new IllegalArgumentException("command line must separate words with plain spaces: "
+            + String.format("U+%04X", (int) c) + (c == '\u00a0' ? " (a non-breaking space)" : " (a Unicode blank)")
+            + " at offset " + i + " (retype it as a space, or quote the word if it belongs to a value)");
       } else if (OPERATORS.indexOf(c) >= 0) {
         throw new IllegalArgumentException("command line must be a single command without shell operators: "
             + c + " at offset " + i + " (quote it, or pass the words as a list)");
@@ -107,11 +118,41 @@ public final class ShellWords {
           continue;
         }
       }
+      if (c == '$') {
+        refuseExpansion(line, i);
+      }
       word.append(c);
       i++;
     }
     throw new IllegalArgumentException(
         "command line quote must be closed: \" opened at offset " + open + " is not");
+  }
+
+  /**
+   * Refuses {@code $NAME}, {@code ${...}}, {@code $(...)} and a word-initial {@code ~} (at {@code at}): a
+   * shell would expand them before {@code docker run} saw the line, and Carapace runs no shell.
+   */
+  private static void refuseExpansion(String line, int at) {
+    char c = line.charAt(at);
+    char next = at + 1 < line.length() ? line.charAt(at + 1) : ' ';
+    boolean expands = c == '~' ? next == '/' || next == ':' || next == ' ' || next == '\t' || at + 1 == line.length()
+        || Character.isLetter(next) : next == '{' || next == '(' || next == '_' || next < 0x80 && Character.isLetter(next);
+    if (!expands) {
+      return;
+    }
+    int end = at + 1;
+    if (c == '$' && (next == '{' || next == '(')) {
+      int close = line.indexOf(next == '{' ? '}' : ')', at);
+      end = close < 0 ? line.length() : close + 1;
+    } else {
+      while (end < line.length() && (Character.isLetterOrDigit(line.charAt(end)) || line.charAt(end) == '_'
+          || c == '~' && line.charAt(end) != ' ' && line.charAt(end) != ':' && line.charAt(end) != '/')) {
+        end++;
+      }
+    }
+    throw new IllegalArgumentException("command line must not need shell expansion: " + line.substring(at, end)
+        + " at offset " + at + " (the line is not expanded by a shell: pass the value itself,"
+        + " or single-quote it to mean it literally)");
   }
 
   /** {@code word} as a shell reads it back: bare when safe, else in single quotes. */

@@ -125,7 +125,7 @@ class DockerRunFlagTableTest {
         .healthCheck(HealthCheck.shell("true")).init(true).stopSignal("SIGQUIT").stopTimeout(Duration.ofSeconds(5))
         .entrypoint(List.of("/docker-entrypoint.sh"))
         .build();
-    SecureContainerSpec rest = SecureContainerSpec.builder().image("-weird").command("x")
+    SecureContainerSpec rest = SecureContainerSpec.builder().image("weird").command("x")
         .cpuPeriod(100_000).cpuQuota(50_000)
         .build();
     Set<Flag> written = EnumSet.noneOf(Flag.class);

@@ -41,8 +41,9 @@ public final class SpecGenerator {
    */
   public static SecureContainerSpec generate(Random r, List<Seccomp> profiles) {
     SecureContainerSpec.Builder b = SecureContainerSpec.builder();
-    b.image(pick(r, List.of("busybox:1.36", "debian", "ghcr.io/acme/app@sha256:0123abcd", "localhost:5000/x",
-        "-weird", "docker", "run", nasty(r, 1, 8).replaceAll("\\s", "x"))));
+    b.image(pick(r, List.of("busybox:1.36", "debian", "ghcr.io/acme/app@sha256:" + "0123abcd".repeat(8),
+        "localhost:5000/x", "[::1]:5000/a/b:c", "docker", "run", "a__b--c/d.e_f:" + alnum(r, 1, 8),
+        "a".repeat(64).replace('a', 'f'), alnum(r, 1, 8).toLowerCase(java.util.Locale.ROOT))));
     b.command(words(r, r.nextInt(4)));
     if (r.nextInt(4) == 0) {
       b.entrypoint(List.of("x" + nasty(r, 0, 6)));
