@@ -5,6 +5,8 @@
  */
 module dev.carapace.tls {
   exports dev.carapace.tls;
+  // bounded reads of caller-given files, shared with core (not API)
+  exports dev.carapace.tls.internal to dev.carapace.core;
 
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;

@@ -1,11 +1,7 @@
 package dev.carapace.core.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Reads a whole file that a caller or the environment named (a seccomp profile, a docker context's
@@ -21,8 +17,6 @@ public final class BoundedFiles {
   /** The cap for JSON files: a seccomp profile (Docker's default is about 20 KiB) or a config. */
   public static final int MAX_JSON_BYTES = 1 << 20;
 
-  private static final int S_IFMT = 0170000;
-
   private BoundedFiles() {}
 
   /**
@@ -37,62 +31,15 @@ public final class BoundedFiles {
    */
   public static byte[] readRegularFile(Path file, String attribute, int maxBytes)
       throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-    if (!attributes.isRegularFile()) {
-      throw new IllegalArgumentException(
-          attribute + " must be a regular file: " + file + " (" + kind(file, attributes) + ")");
-    }
-    if (attributes.size() > maxBytes) {
-      throw tooLarge(file, attribute, maxBytes, attributes.size());
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      ByteArrayOutputStream out =
-          new ByteArrayOutputStream((int) Math.min(attributes.size(), maxBytes));
-      byte[] buffer = new byte[8192];
-      long total = 0;
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        total += n;
-        if (total > maxBytes) {
-          // grew since it was measured (or a /proc file that reports size 0)
-          throw tooLarge(file, attribute, maxBytes, total);
-        }
-        out.write(buffer, 0, n);
-      }
-      return out.toByteArray();
-    }
-  }
-
-  private static IllegalArgumentException tooLarge(Path file, String attribute, int maxBytes,
-      long size) {
-    String cap = maxBytes % (1 << 20) == 0 ? maxBytes / (1 << 20) + " MiB" : maxBytes + " bytes";
-    return new IllegalArgumentException(
-        attribute + " must be at most " + cap + ": " + file + " (" + size + " bytes)");
-  }
-
-  private static String kind(Path file, BasicFileAttributes attributes) {
-    String kind = attributes.isDirectory() ? "a directory" : "a special file";
     try {
-      Object mode = Files.getAttribute(file, "unix:mode");
-      if (mode instanceof Integer bits) {
-        switch (bits & S_IFMT) {
-          case 0010000 -> kind = "a FIFO";
-          case 0020000 -> kind = "a character device";
-          case 0060000 -> kind = "a block device";
-          case 0140000 -> kind = "a socket";
-          default -> { }
-        }
-      }
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      // no unix view on this platform: the generic description stays
+      return dev.carapace.tls.internal.BoundedFiles.readRegularFile(file, maxBytes);
+    } catch (dev.carapace.tls.internal.BoundedFiles.NotRegularFileException e) {
+      throw new IllegalArgumentException(
+          attribute + " must be a regular file: " + file + " (" + e.kind() + ")", e);
+    } catch (dev.carapace.tls.internal.BoundedFiles.FileTooLargeException e) {
+      String cap = maxBytes % (1 << 20) == 0 ? maxBytes / (1 << 20) + " MiB" : maxBytes + " bytes";
+      throw new IllegalArgumentException(
+          attribute + " must be at most " + cap + ": " + file + " (" + e.size() + " bytes)", e);
     }
-    if (Files.isSymbolicLink(file)) {
-      try {
-        return kind + ", through a symbolic link to " + file.toRealPath();
-      } catch (IOException e) {
-        return kind + ", through a symbolic link";
-      }
-    }
-    return kind;
   }
 }
