@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A launch checks the spec with every {@link LaunchCheck} before any call reaches the daemon. When
  * the spec names a {@link ContainerRuntime}, it refuses one the engine does not list, naming those it
- * does, before anything is created (the engine is asked once per launcher, {@code GET /info}: a
- * runtime registered later needs a new launcher). It then creates the container, inspects it to
+ * does, before anything is created; likewise a cpuset or a CPU count beyond the engine's CPUs (the
+ * engine is asked once per launcher, {@code GET /info}, and only for specs with a runtime, a cpuset or
+ * a CPU count: a runtime registered later needs a new launcher). It then creates the container, inspects it to
  * verify the daemon recorded the hardening and limits asked for (a mismatch removes it and throws
  * {@link RecordedMismatchException}), then starts it. Any failure after create removes the container
  * before the exception reaches the caller.
@@ -222,6 +223,9 @@ public final class ContainerLauncher implements AutoCloseable {
     }
     warnAboutLoosening(spec);
     spec.runtime().name().ifPresent(runtime -> requireListedRuntime(spec, runtime));
+    if (spec.cpusetCpus().isPresent() || spec.nanoCpus().isPresent()) {
+      requireEngineCpus(spec);
+    }
     if (pullPolicy == PullPolicy.ALWAYS) {
       session.pull(spec.image());
     }
@@ -257,6 +261,28 @@ public final class ContainerLauncher implements AutoCloseable {
         LOG.warn(l.getValue());
       }
     }
+  }
+
+  /**
+   * Refuses, before create, a cpuset or a CPU count beyond the engine's CPUs ({@code NCPU} of
+   * {@code GET /info}, asked once per launcher), as the engine would at create.
+   */
+  private void requireEngineCpus(SecureContainerSpec spec) {
+    int cpus = session.info(Step.CREATE, spec.image()).cpus();
+    String has = cpus == 1 ? "0" : "0-" + (cpus - 1);
+    spec.cpusetCpus().ifPresent(set -> {
+      if (set.highest() >= cpus) {
+        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
+            + set + " (engine has " + has + ")", null, null);
+      }
+    });
+    spec.nanoCpus().ifPresent(nano -> {
+      if (nano > cpus * 1_000_000_000L) {
+        throw new LaunchException(Step.CREATE, spec.image(), null, "nanoCpus must be at most the engine's CPUs: "
+            + nano + " (engine has " + cpus + (cpus == 1 ? " CPU" : " CPUs") + ", " + cpus * 1_000_000_000L + ")",
+            null, null);
+      }
+    });
   }
 
   /** Refuses, before create, a runtime the engine does not list; asks the engine once per launcher. */

@@ -321,8 +321,8 @@ public abstract class SecureContainerSpec {
     }
 
     /**
-     * The CPUs the container may run on ({@code --cpuset-cpus}). If unset, all. The engine checks
-     * the CPUs exist at create; Carapace words its refusal.
+     * The CPUs the container may run on ({@code --cpuset-cpus}). If unset, all. The launcher refuses
+     * CPUs beyond the engine's before create (the engine's {@code NCPU}, asked once per launcher).
      */
     public Builder cpusetCpus(CpuSet cpus) {
       b.cpusetCpus(nonNull(cpus, "cpusetCpus"));

@@ -319,15 +319,22 @@ class LauncherIT {
   }
 
   @Test
-  void cpusetBeyondEngineCpusIsRefusedAtCreate() {
-    LaunchException e = assertThrows(LaunchException.class,
-        () -> launcher.run(busybox("true").cpusetCpus(CpuSet.of(5)).build(), T));
+  void cpusBeyondTheEnginesAreRefusedBeforeCreate() {
     int n = Runtime.getRuntime().availableProcessors();
     String cpus = n == 1 ? "0" : "0-" + (n - 1);
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> launcher.run(busybox("true").cpusetCpus(CpuSet.of(5)).build(), T));
     assertEquals("create of carapace-test/busybox:1 failed: cpusetCpus must be within the engine's CPUs: 5"
-        + " (engine has " + cpus + "): daemon said: Requested CPUs are not available - requested 5, available: "
-        + cpus, e.getMessage());
+        + " (engine has " + cpus + ")", e.getMessage(), "the engine's own words are not needed: nothing was sent");
     assertTrue(e.containerId().isEmpty());
+    LaunchException nano = assertThrows(LaunchException.class,
+        () -> launcher.run(busybox("true").nanoCpus((n + 1) * 1_000_000_000L).build(), T));
+    assertEquals("create of carapace-test/busybox:1 failed: nanoCpus must be at most the engine's CPUs: "
+        + (n + 1) * 1_000_000_000L + " (engine has " + n + (n == 1 ? " CPU" : " CPUs") + ", " + n * 1_000_000_000L + ")",
+        nano.getMessage());
+    // the engine's CPUs themselves are accepted
+    assertEquals(0, launcher.run(busybox("true").cpusetCpus(CpuSet.of(n - 1)).nanoCpus(n * 1_000_000_000L).build(), T)
+        .exitCode());
   }
 
   @Test

@@ -82,8 +82,11 @@ public final class EngineSession implements AutoCloseable {
   private final Set<String> live = ConcurrentHashMap.newKeySet();
   /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
   private volatile boolean createInDoubt;
-  /** The runtimes the engine lists ({@code GET /info}), asked once, when a spec first names one. */
-  private volatile Set<String> runtimes;
+  /** What {@code GET /info} said (runtimes, CPUs), asked once, when a spec first needs it. */
+  private volatile EngineInfo info;
+
+  /** The facts of {@code GET /info} that launches are checked against. */
+  public record EngineInfo(Set<String> runtimes, int cpus) {}
 
   private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp, boolean ownsClients,
       String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
@@ -193,7 +196,7 @@ public final class EngineSession implements AutoCloseable {
         throw new ImageNotFoundException(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
       }
       if (daemon != null && daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
-        // the engine checks the cpuset at create: no extra round trip to ask it for its CPUs first
+        // the launcher checked the engine's CPU count; its cpuset may still be narrower
         int at = daemon.indexOf("available: ");
         throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
             + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
@@ -212,14 +215,28 @@ public final class EngineSession implements AutoCloseable {
    * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
    */
   public Set<String> runtimes(Step step, String image) {
-    Set<String> known = runtimes;
+    return info(step, image).runtimes();
+  }
+
+  /**
+   * The engine's runtimes and CPU count ({@code GET /info}); asked the first time only, then
+   * remembered for the session's life.
+   *
+   * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
+   */
+  public EngineInfo info(Step step, String image) {
+    EngineInfo known = info;
     if (known == null) {
       synchronized (this) {
-        known = runtimes;
+        known = info;
         if (known == null) {
-          Map<String, ?> listed = call(step, image, null, () -> api.infoCmd().exec().getRuntimes());
-          known = Collections.unmodifiableSet(new TreeSet<>(listed == null ? Set.of() : listed.keySet()));
-          runtimes = known;
+          com.github.dockerjava.api.model.Info answer = call(step, image, null, () -> api.infoCmd().exec());
+          Map<String, ?> listed = answer.getRuntimes();
+          Integer cpus = answer.getNCPU();
+          known = new EngineInfo(
+              Collections.unmodifiableSet(new TreeSet<>(listed == null ? Set.of() : listed.keySet())),
+              cpus == null ? Integer.MAX_VALUE : cpus);
+          info = known;
         }
       }
     }
