@@ -59,7 +59,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * the Authorization header), and its headers logger every header. httpclient5's other loggers print
    * request lines and connection events, no bodies or headers.
    */
-  static final Map<String, String> SECRET_PRINTING_LOGGERS = Map.of(
+  static final Map<String, String> SECRET_PRINTING_LOGGERS = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of(
       "com.github.dockerjava.core.command.AbstrDockerCmd",
       "DEBUG logging of com.github.dockerjava.core.command prints create commands with their env values:"
           + " raise that logger to INFO where env holds secrets",
@@ -68,7 +68,7 @@ public final class ContainerLauncher implements AutoCloseable {
           + " and the Authorization header included: raise that logger to INFO where env or credentials are secrets",
       "org.apache.hc.client5.http.headers",
       "DEBUG logging of org.apache.hc.client5.http.headers prints every request header, the basic-auth"
-          + " Authorization header included: raise that logger to INFO where credentials are secrets");
+          + " Authorization header included: raise that logger to INFO where credentials are secrets")));
   private static final Set<String> WARNED_DEBUG = ConcurrentHashMap.newKeySet();
 
   private final EngineSession session;
@@ -256,7 +256,7 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /** Warns once per JVM for each logger of {@link #SECRET_PRINTING_LOGGERS} found at DEBUG. */
   private static void warnAboutSecretPrintingLoggers() {
-    for (Map.Entry<String, String> l : new java.util.TreeMap<>(SECRET_PRINTING_LOGGERS).entrySet()) {
+    for (Map.Entry<String, String> l : SECRET_PRINTING_LOGGERS.entrySet()) { // sorted: warnings in a fixed order
       if (LoggerFactory.getLogger(l.getKey()).isDebugEnabled() && WARNED_DEBUG.add(l.getKey())) {
         LOG.warn(l.getValue());
       }

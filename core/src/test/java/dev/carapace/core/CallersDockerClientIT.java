@@ -10,10 +10,9 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.carapace.core.testing.TestEngine;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.RecordedVerifier;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,24 +68,9 @@ class CallersDockerClientIT {
     callers.pingCmd().exec();
   }
 
-  /**
-   * A client that is not a {@code DockerClientImpl} (as a test framework's delegating client), so
-   * docker-java exposes no transport: every call forwarded to the caller's client.
-   */
-  private static DockerClient hidingItsTransport(DockerClient real) {
-    return (DockerClient) Proxy.newProxyInstance(DockerClient.class.getClassLoader(),
-        new Class<?>[] {DockerClient.class}, (proxy, method, args) -> {
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-  }
-
   @Test
   void aClientWithoutAnExposedTransportIsVerifiedFromDockerJavasModel() {
-    DockerClient delegate = hidingItsTransport(callers);
+    DockerClient delegate = TestEngine.hidingItsTransport(callers);
     SecureContainerSpec asked = busybox("sleep", "30")
         .memoryLimit(MemorySize.ofMebibytes(64)).memorySwap(MemorySize.ofMebibytes(128))
         .cpuShares(512).cpuQuota(50_000).cpuPeriod(100_000).cpusetCpus(CpuSet.of(0)).pidsLimit(64)

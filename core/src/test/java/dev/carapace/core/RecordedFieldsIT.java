@@ -14,8 +14,6 @@ import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.RecordedVerifier;
 import dev.carapace.core.testing.RewritingProxy;
 import dev.carapace.core.testing.TestEngine;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -74,25 +72,13 @@ class RecordedFieldsIT {
             new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix://" + SOCKET)).build())) {
       for (SecureContainerSpec spec : specs) {
         try (RunningContainer c = launcher.launch(spec);   // verified: a mismatch would throw
-            EngineSession model = EngineSession.reuse(hidingItsTransport(callers), T, T, Map.of())) {
+            EngineSession model = EngineSession.reuse(TestEngine.hidingItsTransport(callers), T, T, Map.of())) {
           assertEquals(List.of(), RecordedVerifier.mismatches(spec, raw.inspectRaw(c.id())));
           // a caller's client that exposes no transport: docker-java's model, written back, carries every field
           assertEquals(List.of(), RecordedVerifier.mismatches(spec, model.inspectRaw(c.id())));
         }
       }
     }
-  }
-
-  /** A client that is not a {@code DockerClientImpl}: docker-java exposes no transport, as in CallersDockerClientIT. */
-  private static DockerClient hidingItsTransport(DockerClient real) {
-    return (DockerClient) Proxy.newProxyInstance(DockerClient.class.getClassLoader(),
-        new Class<?>[] {DockerClient.class}, (proxy, method, args) -> {
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
   }
 
   private static void rewriteFirstPortBinding(ObjectNode create, String field, String value) {

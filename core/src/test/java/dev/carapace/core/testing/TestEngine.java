@@ -102,4 +102,21 @@ public final class TestEngine {
         + "&filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8);
     return getJson(path).stream().map(e -> e.path("Action").asText()).toList();
   }
+
+  /**
+   * A client that forwards every call to {@code real} but is not a {@code DockerClientImpl} (as a test
+   * framework's delegating client would be), so docker-java exposes no transport for it.
+   */
+  public static com.github.dockerjava.api.DockerClient hidingItsTransport(
+      com.github.dockerjava.api.DockerClient real) {
+    return (com.github.dockerjava.api.DockerClient) java.lang.reflect.Proxy.newProxyInstance(
+        com.github.dockerjava.api.DockerClient.class.getClassLoader(),
+        new Class<?>[] {com.github.dockerjava.api.DockerClient.class}, (proxy, method, args) -> {
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
 }
