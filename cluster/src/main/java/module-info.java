@@ -1,0 +1,13 @@
+/**
+ * Carapace cluster: Docker Swarm services and Kubernetes workloads from a {@code SecureContainerSpec}.
+ * Only {@code dev.carapace.cluster} is exported.
+ */
+module dev.carapace.cluster {
+  exports dev.carapace.cluster;
+
+  requires transitive dev.carapace.core;
+  requires transitive dev.carapace.policy;
+  requires org.slf4j;
+
+  requires static org.immutables.value;
+}
