@@ -24,14 +24,14 @@ module dev.carapace.core {
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires org.apache.commons.compress; // SafeTar: the tar streams of copyInto and copyFrom
 
   // not imported by Carapace, loaded by docker-java-core: without them a launch fails with
-  // NoClassDefFoundError (Guava, commons-lang3 on every request; commons-compress and commons-io
-  // when a DockerClient copies files)
+  // NoClassDefFoundError (Guava, commons-lang3 on every request; commons-io when a DockerClient
+  // copies files)
   requires com.google.common;
   requires org.apache.commons.lang3;
   requires org.apache.commons.io;
-  requires org.apache.commons.compress;
 
   requires static org.immutables.value;
 }

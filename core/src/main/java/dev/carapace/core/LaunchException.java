@@ -17,7 +17,11 @@ public class LaunchException extends CarapaceException {
 
   /** The step of a container's life that failed. */
   public enum Step {
-    PULL, CREATE, VERIFY, START, WAIT, LOGS, STATS, INSPECT, STOP, REMOVE, CLEANUP;
+    PULL, CREATE, VERIFY, START, WAIT, LOGS, STATS, INSPECT, STOP, REMOVE, CLEANUP,
+    /** {@link RunningContainer#exec}. */
+    EXEC,
+    /** {@link RunningContainer#copyInto} and {@link RunningContainer#copyFrom}. */
+    COPY;
 
     @Override
     public String toString() {

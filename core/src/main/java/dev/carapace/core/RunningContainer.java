@@ -214,6 +214,90 @@ public final class RunningContainer implements AutoCloseable {
     remove();
   }
 
+  /**
+   * Runs {@code argv} in the container ({@code docker exec}) with {@link ExecSpec}'s defaults: the
+   * container's user, environment and working directory, the launcher's stream timeout, 1 MiB of each
+   * output kept. See {@link #exec(ExecSpec)}.
+   */
+  public ExecResult exec(String... argv) {
+    return exec(ExecSpec.of(argv));
+  }
+
+  /**
+   * Runs {@code exec} in the container and waits for its exit ({@code docker exec}). Never privileged:
+   * the command has the container's capabilities, seccomp profile and no-new-privileges; unless
+   * {@link ExecSpec#user()} says otherwise it runs as the container's user (the spec's, else the
+   * image's). Stdout and stderr are kept up to {@link ExecSpec#outputLimit()} each; the rest is read
+   * and dropped ({@link ExecResult#stdoutTruncated()}). Three requests: create, start, inspect.
+   *
+   * @throws LaunchException step {@code exec}, naming the container's state, when it is not running
+   *     (exited, paused, created)
+   * @throws ExecTimeoutException when the command runs longer than its timeout; it names the command
+   *     and what it wrote so far. The engine has no call to stop an exec'd process: it ends on its own
+   *     or with the container
+   */
+  public ExecResult exec(ExecSpec exec) {
+    java.util.Objects.requireNonNull(exec, "exec");
+    return dev.carapace.core.internal.ContainerExec.run(session, id, spec, exec);
+  }
+
+  /** {@link #copyInto(java.nio.file.Path, ContainerPath, CopyLimits)} with {@link CopyLimits#defaults()}. */
+  public void copyInto(java.nio.file.Path hostSource, ContainerPath target) {
+    copyInto(hostSource, target, CopyLimits.defaults());
+  }
+
+  /**
+   * Copies a host file or directory into the container, running or stopped ({@code docker cp SRC
+   * CONTAINER:DEST}): a file becomes the file {@code target}, a directory the directory {@code target}
+   * with the same tree (an existing one is merged into). {@code target}'s parent must exist. Entries are
+   * owned by root with the host's permissions minus setuid, setgid and sticky; symbolic links are copied
+   * as links, never followed ({@code hostSource} itself is followed). One request; the tar is produced as
+   * it is sent.
+   *
+   * <p>With {@code readOnlyRootFilesystem(true)}, only volumes and bind mounts are writable this way.
+   * A path under one of the spec's tmpfs mounts is refused: the engine's archive API cannot see a tmpfs.
+   *
+   * @throws IllegalArgumentException when the source does not exist, holds a FIFO, socket or device,
+   *     exceeds {@code limits} (nothing is sent), or {@code target} is {@code /} or under a tmpfs mount
+   * @throws LaunchException step {@code copy} when the engine refuses: a missing parent directory, a
+   *     read-only root filesystem or mount
+   */
+  public void copyInto(java.nio.file.Path hostSource, ContainerPath target, CopyLimits limits) {
+    java.util.Objects.requireNonNull(hostSource, "copy source");
+    java.util.Objects.requireNonNull(target, "copy target");
+    java.util.Objects.requireNonNull(limits, "copy limits");
+    dev.carapace.core.internal.ContainerFiles.copyInto(session, id, spec, hostSource, target, limits);
+  }
+
+  /** {@link #copyFrom(ContainerPath, java.nio.file.Path, CopyLimits)} with {@link CopyLimits#defaults()}. */
+  public void copyFrom(ContainerPath source, java.nio.file.Path hostTarget) {
+    copyFrom(source, hostTarget, CopyLimits.defaults());
+  }
+
+  /**
+   * Copies a file or directory out of the container, running or stopped ({@code docker cp
+   * CONTAINER:SRC DEST}), to {@code hostTarget}, which must not exist yet (its parent must): a file
+   * becomes the file {@code hostTarget}, a directory the directory {@code hostTarget}.
+   *
+   * <p>The container's content is not trusted. Entries with absolute names or {@code ..}, symbolic
+   * links that are absolute or lead outside {@code hostTarget} (a {@code source} that is itself such a
+   * link included), hard links to anything but a file copied before, devices and FIFOs are refused, and
+   * so is an archive beyond {@code limits}. Permissions lose setuid, setgid, sticky and world-write bits;
+   * owner and group are this process's. The archive is extracted beside {@code hostTarget} and moved
+   * into place only once all of it passed: on any failure nothing is left on the host.
+   *
+   * @throws IllegalArgumentException when {@code hostTarget} exists or its parent does not, or
+   *     {@code source} is {@code /} or under a tmpfs mount
+   * @throws LaunchException step {@code copy} when {@code source} does not exist, or the archive breaks
+   *     a rule or a limit (the message names the entry)
+   */
+  public void copyFrom(ContainerPath source, java.nio.file.Path hostTarget, CopyLimits limits) {
+    java.util.Objects.requireNonNull(source, "copy source");
+    java.util.Objects.requireNonNull(hostTarget, "copy target");
+    java.util.Objects.requireNonNull(limits, "copy limits");
+    dev.carapace.core.internal.ContainerFiles.copyFrom(session, id, spec, source, hostTarget, limits);
+  }
+
   @Override
   public String toString() {
     return "RunningContainer{" + id.substring(0, Math.min(12, id.length())) + " " + spec.image() + "}";
