@@ -127,7 +127,7 @@ public final class ExecSpec {
      */
     public Builder command(String... argv) {
       Objects.requireNonNull(argv, "exec command");
-      return command(List.of(argv.clone()));
+      return command(java.util.Arrays.asList(argv.clone()));
     }
 
     /** As {@link #command(String...)}. */

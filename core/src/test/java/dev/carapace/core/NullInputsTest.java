@@ -17,7 +17,7 @@ class NullInputsTest {
   @Test
   void everyPublicFactoryRefusesNullNamingTheAttribute() throws Exception {
     List<String> problems = NullInputs.problems("dev.carapace.core", SecureContainerSpec.class,
-        Set.of("RunResult", "ContainerLogs", "ContainerStats", "ProcStatus"));
+        Set.of("RunResult", "ContainerLogs", "ContainerStats", "ProcStatus", "ExecResult"));
     assertTrue(problems.isEmpty(), String.join("\n", problems));
   }
 }

@@ -297,9 +297,13 @@ public final class SafeTar {
         Files.createSymbolicLink(dest, dest.getFileSystem().getPath(target));
         links.add(dest);
       } else if (e.isLink()) {
-        String target = entryName(e.getLinkName(), rootName);
-        Path from = dir.resolve(target);
-        if (!from.normalize().startsWith(root) || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+        Path from = null;
+        try {
+          from = dir.resolve(entryName(e.getLinkName(), rootName));
+        } catch (Refused badName) {
+          // reported below, as any hard link that names no earlier file
+        }
+        if (from == null || !from.normalize().startsWith(root) || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
           throw new Refused("archive hard link must name a regular file extracted before it: " + e.getName()
               + " => " + printable(e.getLinkName()));
         }
