@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} removes this launcher's containers still present, and {@link #cleanupLeftovers()}
  * removes those of processes that died without closing.
  *
+ * <p>An image the engine lacks is pulled first ({@link PullPolicy}), with the credentials
+ * {@link RegistryCredentials} finds for its registry (by default those of the docker CLI's
+ * {@code config.json}); a registry that wants a login and gets none, or refuses the one sent, is a
+ * {@link RegistryAuthenticationException} naming the registry and the user, never the password.
+ *
  * <p>The launcher opens its own connections to an {@link Endpoint}, or uses the docker-java client
  * the application already has ({@link Builder#dockerClient}), which it then never closes.
  *
@@ -60,7 +65,9 @@ public final class ContainerLauncher implements AutoCloseable {
    * cannot stop a third-party logger from printing; it warns once per JVM for each one found at DEBUG.
    * docker-java logs every command with its fields, env values included; Apache HttpClient 5's wire
    * logger prints every byte sent and read (create bodies with env values, inspect responses with them,
-   * the Authorization header), and its headers logger every header. httpclient5's other loggers print
+   * the Authorization header), and its headers logger every header. Both print the
+   * {@code X-Registry-Auth} header of a pull with registry credentials, base64 of a JSON holding the
+   * password (docker-java's command logger does not log pulls). httpclient5's other loggers print
    * request lines and connection events, no bodies or headers.
    */
   static final Map<String, String> SECRET_PRINTING_LOGGERS = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of(

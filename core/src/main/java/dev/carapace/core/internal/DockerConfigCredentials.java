@@ -148,7 +148,7 @@ public final class DockerConfigCredentials {
     if (entry.path("auth").isTextual() && !entry.path("auth").asText().isEmpty()) {
       String decoded;
       try {
-        decoded = new String(Base64.getMimeDecoder().decode(entry.path("auth").asText().trim()), StandardCharsets.UTF_8);
+        decoded = new String(Base64.getDecoder().decode(entry.path("auth").asText().trim()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         throw new Unreadable("auth must be base64 of user:password: " + where + " (not base64)", null);
       }
@@ -181,7 +181,7 @@ public final class DockerConfigCredentials {
   private static Optional<RegistryAuth> fromHelper(String name, String namedBy, String key, String registry,
       List<Path> helperPath) {
     String program = "docker-credential-" + name;
-    String about = "credential helper " + program + " (" + namedBy + ") for registry " + registry;
+    String about = "credential helper " + program + " (" + namedBy + ")";
     if (!HELPER_NAME.matcher(name).matches()) {
       throw new Unreadable("credential helper name must be letters, digits, . _ and -: " + Strings.show(name)
           + " (" + namedBy + ")", null);

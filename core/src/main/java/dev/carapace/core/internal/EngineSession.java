@@ -287,18 +287,22 @@ public final class EngineSession implements AutoCloseable {
     } catch (LaunchException e) {
       throw e;
     } catch (RuntimeException e) {
-      if (cb.listenerFailure != null) {
-        throw listenerFailed(image, cb.listenerFailure);
-      }
-      String daemon = DaemonErrors.daemonMessage(e);
-      throw pullFailure(image, auth, searched, daemon != null ? daemon : DaemonErrors.transportProblem(e), e);
+      throw failed(image, auth, searched, cb, e);
     }
-    if (cb.listenerFailure != null) {
-      throw listenerFailed(image, cb.listenerFailure);
+    if (cb.failure != null) {
+      throw failed(image, auth, searched, cb, cb.failure);
     }
     if (cb.streamError != null) {
       throw pullFailure(image, auth, searched, cb.streamError, null);
     }
+  }
+
+  private LaunchException failed(String image, RegistryAuth auth, String searched, PullCallback cb, Throwable e) {
+    if (cb.listenerFailure != null) {
+      return listenerFailed(image, cb.listenerFailure);
+    }
+    String daemon = DaemonErrors.daemonMessage(e);
+    return pullFailure(image, auth, searched, daemon != null ? daemon : DaemonErrors.transportProblem(e), e);
   }
 
   private static LaunchException listenerFailed(String image, RuntimeException e) {
@@ -312,6 +316,7 @@ public final class EngineSession implements AutoCloseable {
     private final Consumer<PullProgress> listener;
     volatile String streamError;
     volatile RuntimeException listenerFailure;
+    volatile Throwable failure;
 
     PullCallback(String image, Consumer<PullProgress> listener) {
       this.image = image;
@@ -337,6 +342,22 @@ public final class EngineSession implements AutoCloseable {
       } catch (RuntimeException e) {
         listenerFailure = e;
         throw e; // docker-java ends the stream and reports it through onError
+      }
+    }
+
+    /**
+     * Keeps the failure for {@link #pull} to explain, and ends the wait; docker-java's own
+     * {@code onError} would also log it at ERROR with its stack trace, for a failure the caller gets.
+     */
+    @Override
+    public void onError(Throwable throwable) {
+      if (failure == null) {
+        failure = throwable;
+      }
+      try {
+        close();
+      } catch (IOException e) {
+        // closing the response stream: nothing to recover
       }
     }
   }
