@@ -36,12 +36,14 @@ public final class RegistryCredentials {
   private static final Pattern REGISTRY = Pattern.compile("(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
       + "(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?");
   private static final RegistryCredentials NONE = new RegistryCredentials(null, null, null, null, null, null, null);
+  /** The {@code configDir} of {@link #fromDockerConfig()}: {@code DOCKER_CONFIG} or {@code ~/.docker}, at each pull. */
+  private static final Path FROM_ENVIRONMENT = Path.of("$DOCKER_CONFIG or ~/.docker");
 
   // explicit
   private final String registry;
   private final String username;
   private final char[] password;
-  // docker config: dir null = DOCKER_CONFIG or ~/.docker at each pull; helperPath null = PATH
+  // docker config: dir FROM_ENVIRONMENT = DOCKER_CONFIG or ~/.docker at each pull; helperPath null = PATH
   private final Path configDir;
   private final List<Path> helperPath;
   // or
@@ -100,7 +102,7 @@ public final class RegistryCredentials {
    * for the registry, means an anonymous pull. The default of a launcher on an {@link Endpoint}.
    */
   public static RegistryCredentials fromDockerConfig() {
-    return NONE.configBased(null, null);
+    return NONE.configBased(FROM_ENVIRONMENT, null);
   }
 
   /**
@@ -113,7 +115,7 @@ public final class RegistryCredentials {
   }
 
   private RegistryCredentials configBased(Path dir, List<Path> path) {
-    return new RegistryCredentials(null, null, null, dir == null ? Path.of("") : dir, path, null, null);
+    return new RegistryCredentials(null, null, null, dir, path, null, null);
   }
 
   /**
@@ -156,7 +158,7 @@ public final class RegistryCredentials {
     }
     if (configDir != null) {
       java.util.Map<String, String> env = System.getenv();
-      Path dir = configDir.toString().isEmpty()
+      Path dir = configDir == FROM_ENVIRONMENT
           ? DockerConfigCredentials.defaultDir(env, Path.of(System.getProperty("user.home")))
           : configDir;
       return DockerConfigCredentials.lookup(dir, registry,
@@ -179,7 +181,7 @@ public final class RegistryCredentials {
       return registry + " as " + username;
     }
     if (configDir != null) {
-      return "docker config " + (configDir.toString().isEmpty() ? "$DOCKER_CONFIG or ~/.docker" : configDir)
+      return "docker config " + configDir
           + (helperPath == null ? "" : ", helpers in " + helperPath);
     }
     return "none";

@@ -117,6 +117,10 @@ class RegistryCredentialsTest {
     assertTrue(c.lookup("docker.io").isEmpty());
     assertEquals("RegistryCredentials{127.0.0.1:5443 as ci, or docker config " + dir + "}", c.toString());
     assertEquals("RegistryCredentials{none}", RegistryCredentials.none().toString());
+    assertEquals("RegistryCredentials{docker config $DOCKER_CONFIG or ~/.docker}",
+        RegistryCredentials.fromDockerConfig().toString());
+    assertEquals("RegistryCredentials{docker config $DOCKER_CONFIG or ~/.docker, helpers in [/opt/bin]}",
+        RegistryCredentials.fromDockerConfig().credentialHelperPath(List.of(Path.of("/opt/bin"))).toString());
     assertTrue(RegistryCredentials.none().lookup("docker.io").isEmpty());
   }
 
@@ -258,6 +262,17 @@ class RegistryCredentialsTest {
     config(dir, "{\"credHelpers\": {\"ghcr.io\": \"../../bin/sh\"}}");
     assertEquals("credential helper name must be letters, digits, . _ and -: ../../bin/sh (credHelpers in " + file
         + ")", assertThrows(DockerConfigCredentials.Unreadable.class, () -> c.lookup("ghcr.io")).getMessage());
+  }
+
+  @Test
+  void theBuilderRefusesNull() {
+    ContainerLauncher.Builder b = ContainerLauncher.builder();
+    assertEquals("registry credentials", assertThrows(NullPointerException.class, () -> b.registryCredentials(null))
+        .getMessage());
+    assertEquals("pull progress listener", assertThrows(NullPointerException.class, () -> b.pullProgress(null))
+        .getMessage());
+    assertEquals("other registry credentials", assertThrows(NullPointerException.class,
+        () -> RegistryCredentials.none().or(null)).getMessage());
   }
 
   @Test
