@@ -124,4 +124,5 @@ HEALTHCHECK --interval=1s --timeout=1s --retries=3 CMD [\"true\"]"
 if [ -f "$here/peers.sh" ]; then
   "$here/peers.sh"
 fi
+"$here/registry.sh" # Docker Registry v2 on 127.0.0.1:5443 (TLS, htpasswd) holding the test images
 log "ready"

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.internal.DockerConfigCredentials;
 import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.ImageReference;
+import dev.carapace.core.internal.RegistryAuth;
 import dev.carapace.core.internal.RecordedVerifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +16,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} removes this launcher's containers still present, and {@link #cleanupLeftovers()}
  * removes those of processes that died without closing.
  *
+ * <p>An image the engine lacks is pulled first ({@link PullPolicy}), with the credentials
+ * {@link RegistryCredentials} finds for its registry (by default those of the docker CLI's
+ * {@code config.json}); a registry that wants a login and gets none, or refuses the one sent, is a
+ * {@link RegistryAuthenticationException} naming the registry and the user, never the password.
+ *
  * <p>The launcher opens its own connections to an {@link Endpoint}, or uses the docker-java client
  * the application already has ({@link Builder#dockerClient}), which it then never closes.
  *
@@ -56,7 +65,9 @@ public final class ContainerLauncher implements AutoCloseable {
    * cannot stop a third-party logger from printing; it warns once per JVM for each one found at DEBUG.
    * docker-java logs every command with its fields, env values included; Apache HttpClient 5's wire
    * logger prints every byte sent and read (create bodies with env values, inspect responses with them,
-   * the Authorization header), and its headers logger every header. httpclient5's other loggers print
+   * the Authorization header), and its headers logger every header. Both print the
+   * {@code X-Registry-Auth} header of a pull with registry credentials, base64 of a JSON holding the
+   * password (docker-java's command logger does not log pulls). httpclient5's other loggers print
    * request lines and connection events, no bodies or headers.
    */
   static final Map<String, String> SECRET_PRINTING_LOGGERS = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of(
@@ -74,6 +85,9 @@ public final class ContainerLauncher implements AutoCloseable {
   private final EngineSession session;
   private final List<LaunchCheck> checks;
   private final PullPolicy pullPolicy;
+  /** Null: the caller's docker-java client pulls with its own configuration. */
+  private final RegistryCredentials registryCredentials;
+  private final Consumer<PullProgress> pullProgress;
   private final String launcherId = UUID.randomUUID().toString();
   private final Map<String, String> labels = OwnerLabels.of(launcherId);
 
@@ -85,6 +99,9 @@ public final class ContainerLauncher implements AutoCloseable {
         : EngineSession.open(b.endpoint, b.endpoint.authorizationHeader(), b.streamTimeout, own);
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
+    this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
+        : b.dockerClient != null ? null : RegistryCredentials.fromDockerConfig();
+    this.pullProgress = b.pullProgress;
   }
 
   /** A launcher for {@code endpoint} with the defaults: no checks, {@link PullPolicy#IF_MISSING}. */
@@ -103,6 +120,8 @@ public final class ContainerLauncher implements AutoCloseable {
     private final List<LaunchCheck> checks = new ArrayList<>();
     private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
     private Duration streamTimeout = Duration.ofSeconds(60);
+    private RegistryCredentials registryCredentials;
+    private Consumer<PullProgress> pullProgress;
 
     private Builder() {}
 
@@ -169,6 +188,29 @@ public final class ContainerLauncher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where pulls find the credentials of the image's registry, as {@code docker login} leaves them
+     * for {@code docker pull}; only that registry's credentials are sent, in the
+     * {@code X-Registry-Auth} header. If unset, {@link RegistryCredentials#fromDockerConfig()} for a
+     * launcher on an {@link #endpoint}, and the client's own configuration for a caller's
+     * {@link #dockerClient}. {@link RegistryCredentials#none()} pulls anonymously.
+     */
+    public Builder registryCredentials(RegistryCredentials credentials) {
+      this.registryCredentials = Objects.requireNonNull(credentials, "registry credentials");
+      return this;
+    }
+
+    /**
+     * Receives each progress message of every pull (layer, status, bytes done and total), on the
+     * thread reading the engine's answer, as {@code docker pull} prints them. A listener that throws
+     * abandons the pull: the launch fails with a {@link LaunchException} at step {@code pull} whose
+     * cause is the listener's exception. If unset, progress is not reported.
+     */
+    public Builder pullProgress(Consumer<PullProgress> listener) {
+      this.pullProgress = Objects.requireNonNull(listener, "pull progress listener");
+      return this;
+    }
+
     /** How long a pull, a log read or a stats read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
@@ -227,7 +269,7 @@ public final class ContainerLauncher implements AutoCloseable {
       requireEngineCpus(spec);
     }
     if (pullPolicy == PullPolicy.ALWAYS) {
-      session.pull(spec.image());
+      pullImage(spec.image());
     }
     String id = create(spec);
     try {
@@ -305,8 +347,50 @@ public final class ContainerLauncher implements AutoCloseable {
             "image is not on the engine and the pull policy is never", e.daemonMessage().orElse(null), e.getCause());
       }
     }
-    session.pull(spec.image());
+    pullImage(spec.image());
     return session.create(spec, labels);
+  }
+
+  /**
+   * Pulls {@code image} from its registry, as {@code docker pull}, with this launcher's
+   * {@linkplain Builder#registryCredentials registry credentials} and
+   * {@linkplain Builder#pullProgress progress listener}, whatever the pull policy; waits at most the
+   * {@linkplain Builder#streamTimeout stream timeout}.
+   *
+   * @throws IllegalArgumentException when {@code image} is not a valid image reference
+   * @throws RegistryAuthenticationException when the registry needs a login and no credentials were
+   *     found for it, refused those sent, or the credentials could not be read (a credential helper
+   *     absent or failing); the message names the registry and the user, never a password
+   * @throws ImageNotFoundException when the registry does not have the image, or the pull failed
+   */
+  public void pull(String image) {
+    Objects.requireNonNull(image, "image");
+    ImageReference.problem(image).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
+    pullImage(image);
+  }
+
+  private void pullImage(String image) {
+    String registry = ImageReference.registry(image);
+    RegistryAuth auth = null;
+    if (registryCredentials != null) {
+      Optional<RegistryAuth> found;
+      try {
+        found = registryCredentials.lookup(registry);
+      } catch (DockerConfigCredentials.Unreadable e) {
+        throw new RegistryAuthenticationException(Step.PULL, image, registry, null, "credentials for registry "
+            + registry + " could not be read: " + e.getMessage(), null, e);
+      }
+      auth = found.orElse(null);
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("pulling {} from {} {}", image, registry, registryCredentials == null
+          ? "with the docker-java client's own registry configuration"
+          : auth == null ? "anonymously (no credentials in " + registryCredentials + ")"
+          : "as " + auth.who() + " (credentials from " + auth.source() + ")");
+    }
+    session.pull(image, auth, registryCredentials == null ? null : registryCredentials.toString(), pullProgress);
   }
 
   private void verify(SecureContainerSpec spec, String id) {

@@ -92,4 +92,36 @@ public final class ImageReference {
     return Optional.of(rule + shown + " (a repository name is lower-case letters and digits, separated by"
         + " / and single . _ __ or runs of -)");
   }
+
+  /** Docker Hub's name in image references. */
+  public static final String DOCKER_HUB = "docker.io";
+  /** The key under which {@code docker login} stores Docker Hub's credentials in {@code config.json}. */
+  public static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+
+  /**
+   * The registry an image is pulled from, as docker reads the reference: the first path component
+   * when it holds a {@code .} or a {@code :} or is {@code localhost} ({@code 127.0.0.1:5443},
+   * {@code ghcr.io}), else {@value #DOCKER_HUB}; {@code index.docker.io} is Docker Hub too.
+   */
+  public static String registry(String image) {
+    String name = image;
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      name = name.substring(0, at);
+    }
+    int first = name.indexOf('/');
+    if (first < 0) {
+      return DOCKER_HUB;
+    }
+    String head = name.substring(0, first);
+    if (head.indexOf('.') < 0 && head.indexOf(':') < 0 && !head.equals("localhost")) {
+      return DOCKER_HUB;
+    }
+    return head.equals("index.docker.io") ? DOCKER_HUB : head;
+  }
+
+  /** The {@code config.json} key of {@code registry}: {@value #DOCKER_HUB_KEY} for Docker Hub, else itself. */
+  public static String configKey(String registry) {
+    return DOCKER_HUB.equals(registry) ? DOCKER_HUB_KEY : registry;
+  }
 }

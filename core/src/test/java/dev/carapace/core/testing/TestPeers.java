@@ -45,6 +45,12 @@ public final class TestPeers {
   public static final int NGINX_WRONG_NAME = 2382;
   /** nginx: TLS with the tls-module server certificate, no client certificate asked, basic auth. */
   public static final int NGINX_TLS_NO_CLIENT_CERT = 2383;
+  /** The Docker Registry v2 ({@code testbed/registry.sh}): TLS from its own CA, htpasswd basic auth. */
+  public static final int REGISTRY_PORT = 5443;
+  /** The registry as image references name it. */
+  public static final String REGISTRY = "127.0.0.1:" + REGISTRY_PORT;
+  /** The registry's test user. */
+  public static final String REGISTRY_USER = "carapace";
   /** The basic-auth user in the testbed's htpasswd file. */
   public static final String USER = "carapace";
   /** Client folders signed by the openssl CA, one per key encoding. */
@@ -86,6 +92,11 @@ public final class TestPeers {
   /** The basic-auth password of {@link #USER}. */
   public static char[] password() {
     return read(dir().resolve("nginx").resolve("password")).toCharArray();
+  }
+
+  /** The password of {@link #REGISTRY_USER} at the registry ({@code registry/password}). */
+  public static char[] registryPassword() {
+    return read(dir().resolve("registry").resolve("password")).toCharArray();
   }
 
   private static String read(Path file) {
