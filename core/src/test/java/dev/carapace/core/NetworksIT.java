@@ -200,6 +200,20 @@ class NetworksIT {
   }
 
   @Test
+  void anOverlappingSubnetIsRefusedNamingIt() {
+    String name = unique("carapace-it-overlap");
+    try (ContainerNetwork first = launcher.createNetwork(NetworkSpec.builder().name(unique("carapace-it-pool"))
+        .subnet("10.213.9.0/24").build())) {
+      LaunchException e = assertThrows(LaunchException.class,
+          () -> launcher.createNetwork(NetworkSpec.builder().name(name).subnet("10.213.9.0/25").build()));
+      assertEquals("create of network " + name + " failed: network subnet must not overlap the engine's other networks:"
+          + " 10.213.9.0/25 (pick a free one, or leave subnet unset): daemon said: Pool overlaps with other one on this"
+          + " address space", e.getMessage());
+      assertThrows(NotFoundException.class, () -> docker.inspectNetworkCmd().withNetworkId(name).exec());
+    }
+  }
+
+  @Test
   void anInvalidNameIsRefusedBeforeTheEngine() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.of("-backend"));
     assertEquals("network name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: -backend", e.getMessage());
