@@ -38,7 +38,12 @@ import org.slf4j.LoggerFactory;
  * a CPU count: a runtime registered later needs a new launcher). It then creates the container, inspects it to
  * verify the daemon recorded the hardening and limits asked for (a mismatch removes it and throws
  * {@link RecordedMismatchException}), then starts it. Any failure after create removes the container
- * before the exception reaches the caller.
+ * before the exception reaches the caller. A spec on a user-defined network ({@link NetworkMode#named})
+ * costs one more call before create, {@code GET /networks/NAME}: a network the engine lacks is refused
+ * then, naming it.
+ *
+ * <p>{@link #createNetwork(NetworkSpec)} creates such a network, internal by default, and returns its
+ * {@link ContainerNetwork} handle; removing it removes its containers first.
  *
  * <p>Every container carries the {@link OwnerLabels}: {@value OwnerLabels#MANAGED},
  * {@value OwnerLabels#OWNER} (this process) and {@value OwnerLabels#LAUNCHER} ({@link #id()});
