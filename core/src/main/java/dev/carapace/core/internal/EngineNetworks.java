@@ -124,7 +124,7 @@ public final class EngineNetworks {
     });
     Map<String, String> recordedLabels = recorded.getLabels() == null ? Map.of() : recorded.getLabels();
     Map<String, String> asked = new LinkedHashMap<>(spec.labels());
-    asked.putAll(labels);
+    asked.putAll(new java.util.TreeMap<>(labels)); // Carapace's in a fixed order, after the caller's
     asked.forEach((k, v) -> compare(out, "Labels[" + k + "]", recordedLabels.get(k), v));
     return out;
   }

@@ -36,7 +36,7 @@ class EngineNetworksTest {
     NetworkSpec spec = NetworkSpec.builder().name("backend").subnet("10.213.7.0/24").putLabel("team", "payments").build();
     assertEquals(List.of("Driver recorded overlay, asked bridge", "Internal recorded false, asked true",
         "IPAM.Config[0].Subnet recorded 172.30.0.0/16, asked 10.213.7.0/24", "Labels[team] recorded null, asked payments",
-        "Labels[dev.carapace.managed] recorded null, asked true", "Labels[dev.carapace.launcher] recorded null, asked L1"),
+        "Labels[dev.carapace.launcher] recorded null, asked L1", "Labels[dev.carapace.managed] recorded null, asked true"),
         EngineNetworks.mismatches(spec, OWN, recorded("{\"Name\":\"backend\",\"Driver\":\"overlay\",\"Internal\":false,"
             + "\"IPAM\":{\"Config\":[{\"Subnet\":\"172.30.0.0/16\"}]},\"Labels\":{}}")));
     assertEquals(List.of("Internal recorded true, asked false", "IPAM.Config[0].Subnet recorded null, asked 10.213.7.0/24"),
