@@ -5,6 +5,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.LaunchException.Step;
 import dev.carapace.core.internal.DockerConfigCredentials;
+import dev.carapace.core.internal.EngineNetworks;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.ImageReference;
 import dev.carapace.core.internal.RegistryAuth;
@@ -41,7 +42,12 @@ import org.slf4j.LoggerFactory;
  * a CPU count: a runtime registered later needs a new launcher). It then creates the container, inspects it to
  * verify the daemon recorded the hardening and limits asked for (a mismatch removes it and throws
  * {@link RecordedMismatchException}), then starts it. Any failure after create removes the container
- * before the exception reaches the caller.
+ * before the exception reaches the caller. A spec on a user-defined network ({@link NetworkMode#named})
+ * costs one more call before create, {@code GET /networks/NAME}: a network the engine lacks is refused
+ * then, naming it.
+ *
+ * <p>{@link #createNetwork(NetworkSpec)} creates such a network, internal by default, and returns its
+ * {@link ContainerNetwork} handle; removing it removes its containers first.
  *
  * <p>Every container carries the {@link OwnerLabels}: {@value OwnerLabels#MANAGED},
  * {@value OwnerLabels#OWNER} (this process) and {@value OwnerLabels#LAUNCHER} ({@link #id()});
@@ -83,6 +89,7 @@ public final class ContainerLauncher implements AutoCloseable {
   private static final Set<String> WARNED_DEBUG = ConcurrentHashMap.newKeySet();
 
   private final EngineSession session;
+  private final EngineNetworks networks;
   private final List<LaunchCheck> checks;
   private final PullPolicy pullPolicy;
   /** Null: the caller's docker-java client pulls with its own configuration. */
@@ -97,6 +104,7 @@ public final class ContainerLauncher implements AutoCloseable {
     this.session = b.dockerClient != null
         ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
         : EngineSession.open(b.endpoint, b.endpoint.authorizationHeader(), b.streamTimeout, own);
+    this.networks = new EngineNetworks(session, own);
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
@@ -268,6 +276,9 @@ public final class ContainerLauncher implements AutoCloseable {
     if (spec.cpusetCpus().isPresent() || spec.nanoCpus().isPresent()) {
       requireEngineCpus(spec);
     }
+    if (spec.network().kind() == NetworkMode.Kind.NAMED) {
+      networks.requireExists(spec.network().name(), spec.image());
+    }
     if (pullPolicy == PullPolicy.ALWAYS) {
       pullImage(spec.image());
     }
@@ -284,6 +295,25 @@ public final class ContainerLauncher implements AutoCloseable {
       throw e;
     }
     return new RunningContainer(session, id, spec);
+  }
+
+  /**
+   * Creates the user-defined network {@code spec} describes ({@code docker network create}), with
+   * this launcher's {@link OwnerLabels}, and verifies what the engine recorded (driver, internal,
+   * subnet, labels). Attach containers with {@code network(net.mode())}; close the handle to remove the
+   * network with its containers. A network made with {@link NetworkSpec.Builder#allowExternalAccess()}
+   * is logged at WARN.
+   *
+   * @throws LaunchException step {@code create} naming the network (a name already taken, a subnet
+   *     overlapping another network's); {@link RecordedMismatchException} when the engine recorded
+   *     something else (the network is then removed). Nothing is left on the engine.
+   */
+  public ContainerNetwork createNetwork(NetworkSpec spec) {
+    Objects.requireNonNull(spec, "network spec");
+    if (!spec.internal()) {
+      LOG.warn("creating network {} with external access: its containers can reach other hosts", spec.name());
+    }
+    return new ContainerNetwork(networks, networks.create(spec, labels), spec);
   }
 
   private static void warnAboutLoosening(SecureContainerSpec spec) {
@@ -409,19 +439,20 @@ public final class ContainerLauncher implements AutoCloseable {
   /**
    * Removes every Carapace container on the engine whose creating process has died on this host
    * (its pid is gone or now belongs to another process): the leftovers of a crash or {@code kill -9}.
-   * Containers of live processes and of other hosts are left alone.
+   * Containers of live processes and of other hosts are left alone. Then removes the networks such
+   * processes created, each after its containers, as {@link ContainerNetwork#remove()} does.
    *
-   * @return the ids removed
+   * @return the ids removed: the containers', then the networks'
    */
   public List<String> cleanupLeftovers() {
     return removeWhere(OwnerLabels::isDeadLocalOwner);
   }
 
   /**
-   * Removes every Carapace-managed container on the engine, whoever created it. For test suites and
-   * operators; running containers are killed.
+   * Removes every Carapace-managed container on the engine, whoever created it, then every
+   * Carapace-managed network. For test suites and operators; running containers are killed.
    *
-   * @return the ids removed
+   * @return the ids removed: the containers', then the networks'
    */
   public List<String> cleanupAll() {
     return removeWhere(owner -> true);
@@ -446,6 +477,26 @@ public final class ContainerLauncher implements AutoCloseable {
         removed.add(c.getId());
       }
     }
+    removed.addAll(removeNetworksWhere(ownerMatches));
+    return removed;
+  }
+
+  /** After their containers: the managed networks whose owner matches, each with what joined since. */
+  private List<String> removeNetworksWhere(Predicate<String> ownerMatches) {
+    List<com.github.dockerjava.api.model.Network> managed;
+    try {
+      managed = networks.list(Map.of(OwnerLabels.MANAGED, "true"));
+    } catch (RuntimeException e) {
+      throw session.fail(Step.CLEANUP, "networks", null, e);
+    }
+    List<String> removed = new ArrayList<>();
+    for (com.github.dockerjava.api.model.Network n : managed) {
+      String owner = n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.OWNER);
+      if (owner != null && ownerMatches.test(owner)) {
+        networks.remove(n.getId(), EngineNetworks.subject(n.getName()), Step.CLEANUP);
+        removed.add(n.getId());
+      }
+    }
     return removed;
   }
 
@@ -455,15 +506,33 @@ public final class ContainerLauncher implements AutoCloseable {
   }
 
   /**
-   * Removes every container this launcher created that is still on the engine, then closes its
-   * connections (never a caller's {@link Builder#dockerClient}). Idempotent. When a create's answer was
-   * lost (a timeout, a dropped connection), the engine may have made the container anyway: close then
-   * also looks for this launcher's label.
+   * Removes every network this launcher created that is still on the engine, each after its
+   * containers, and every container it created, then closes its connections (never a caller's
+   * {@link Builder#dockerClient}). Idempotent. When a create's answer was lost (a timeout, a dropped
+   * connection), the engine may have made the container or network anyway: close then also looks for
+   * this launcher's label.
    *
-   * @throws LaunchException step {@code remove}, when a container could not be removed
+   * @throws LaunchException step {@code remove}, when a container or network could not be removed
    */
   @Override
   public void close() {
-    session.close();
+    RuntimeException failed = null;
+    try {
+      networks.close();
+    } catch (RuntimeException e) {
+      failed = e;
+    }
+    try {
+      session.close();
+    } catch (RuntimeException e) {
+      if (failed == null) {
+        failed = e;
+      } else {
+        failed.addSuppressed(e);
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 }
