@@ -86,7 +86,7 @@ public final class SwarmDeployer implements AutoCloseable {
       JsonNode version = e.call(Step.VERSION, "*", GET, "/version", null);
       this.apiVersion = version.path("ApiVersion").asText();
       this.engineVersion = version.path("Version").asText();
-      this.api = SwarmApi.of(apiVersion);
+      this.api = b.pretendApi != null ? SwarmApi.of(b.pretendApi) : SwarmApi.of(apiVersion);
       e.useVersion(apiVersion);
     } catch (RuntimeException | Error failure) {
       session.close();
@@ -109,8 +109,18 @@ public final class SwarmDeployer implements AutoCloseable {
     private Endpoint endpoint;
     private DockerClient dockerClient;
     private Duration streamTimeout = Duration.ofSeconds(60);
+    private String pretendApi;
 
     private Builder() {}
+
+    /**
+     * Tests only: decides what a service carries as for an engine of {@code apiVersion}, while requests
+     * still go under the engine's own version; shows what an older engine drops silently.
+     */
+    Builder pretendApiVersion(String apiVersion) {
+      this.pretendApi = apiVersion;
+      return this;
+    }
 
     /**
      * The engine, a swarm manager; the deployer opens its own connections and closes them in
