@@ -217,10 +217,10 @@ public final class SwarmDeployer implements AutoCloseable {
   }
 
   /**
-   * The request body {@link #deploy} sends ({@code POST /services/create}), for review: a
-   * {@code ServiceSpec} as JSON text, env values included. Refuses as {@link #deploy} does.
+   * The request body {@link #deploy} sends ({@code POST /services/create}): a {@code ServiceSpec} as
+   * JSON text, <b>env values included</b> (so not public). Refuses as {@link #deploy} does.
    */
-  public String request(SecureContainerSpec spec, SwarmDeployment deployment) {
+  String request(SecureContainerSpec spec, SwarmDeployment deployment) {
     refuse(spec, deployment);
     return SwarmRequest.of(spec, deployment, api, labels).toString();
   }

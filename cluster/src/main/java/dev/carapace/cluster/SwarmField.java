@@ -61,7 +61,7 @@ enum SwarmField {
       s.workingDir().ifPresent(w -> r.container().put("Dir", w.toString())), core(RecordedField.WORKING_DIR)),
   USER("user", "`-u`", "`ContainerSpec.User`", null, never(), (s, api, r) ->
       s.user().ifPresent(u -> r.container().put("User", u)), core(RecordedField.USER)),
-  LABELS("labels", "`--label`", "`ContainerSpec.Labels` (the service's `Labels` too)", null, never(),
+  LABELS("labels", "`--label`", "`ContainerSpec.Labels`", null, never(),
       (s, api, r) -> { /* written with Carapace's own labels by SwarmRequest */ }, core(RecordedField.LABELS)),
   NAME("name", "`--name`", "the service's `Name` when the deployment names none (tasks are `NAME.SLOT.TASK`)", null,
       never(), (s, api, r) -> { /* the service's name: SwarmRequest */ }, (s, api, c, svc, out) -> { /* on the service */ }),

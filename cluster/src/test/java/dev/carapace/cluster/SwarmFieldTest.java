@@ -206,6 +206,34 @@ class SwarmFieldTest {
     }
   }
 
+  /**
+   * The README's field table (section "Beyond one engine") says, for each spec attribute, what the rows
+   * say: the columns spec field, docker run, Swarm 1.41 and Swarm 1.44+ are these rows, word for word;
+   * the Kubernetes column is its own target's.
+   */
+  @Test
+  void readmeFieldTableIsTheRows() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String header = "| spec field | docker run | Swarm 1.41 | Swarm 1.44+ | Kubernetes |";
+    int at = readme.indexOf(header);
+    assertTrue(at >= 0, "README has no field table starting " + header);
+    List<String> lines = readme.substring(at).lines().takeWhile(l -> l.startsWith("|")).skip(2)
+        .collect(Collectors.toList());
+    List<String> expected = new ArrayList<>();
+    List<String> actual = new ArrayList<>();
+    for (SwarmField f : SwarmField.values()) {
+      expected.add("| `" + f.attribute() + "` | " + f.dockerRun() + " | " + f.carriage(SwarmApi.V1_41) + " | "
+          + f.carriage(SwarmApi.V1_44) + " |");
+    }
+    for (String line : lines) {
+      String[] cells = line.split(" \\| ");
+      assertEquals(5, cells.length, "a row of five columns: " + line);
+      actual.add(String.join(" | ", List.of(cells).subList(0, 4)) + " |");
+    }
+    assertEquals(String.join("\n", expected), String.join("\n", actual),
+        "README field table differs from SwarmField (rows as expected first)");
+  }
+
   // ------------------------------------------------------------------ the swagger excerpt
 
   static JsonNode schema(String version) throws IOException {
