@@ -78,17 +78,23 @@ public final class SwarmService implements AutoCloseable {
    * Waits at most {@code timeout} until {@code replicas} tasks run, then verifies each running task
    * not verified before, and returns the running tasks.
    *
-   * @throws SwarmException step {@code wait} quoting the task's own state and error when one fails to
-   *     start or the time runs out; step {@code verify} when a task's container differs from the spec:
+   * @throws SwarmException step {@code wait} quoting the task's own state and error when one fails
+   *     during this wait (tasks that failed before it are history) or the time runs out; step {@code verify} when a task's container differs from the spec:
    *     the service is then removed
    */
   public List<SwarmTask> awaitRunning(int replicas, Duration timeout) {
     Instant end = Instant.now().plus(timeout);
+    Set<String> past = new java.util.HashSet<>();
+    for (SwarmTask t : tasks()) {
+      if (t.failed()) {
+        past.add(t.id());   // failed before this wait: Swarm replaced it, or the caller saw it already
+      }
+    }
     while (true) {
       List<SwarmTask> tasks = tasks();
       List<SwarmTask> running = new ArrayList<>();
       for (SwarmTask t : tasks) {
-        if (t.failed()) {
+        if (t.failed() && !past.contains(t.id())) {
           throw new SwarmException(Step.WAIT, name, "task " + name + "." + t.slot() + " (" + t.id() + ") "
               + t.state() + (t.error().isEmpty() ? "" : ": " + t.error()) + " (" + t.message() + ")", null, null);
         }
@@ -123,7 +129,7 @@ public final class SwarmService implements AutoCloseable {
     }
     List<String> mismatches;
     String containerId = null;
-    try {
+    {
       JsonNode recorded = engine.call(Step.VERIFY, name, GET, "/services/" + id, null);
       mismatches = new ArrayList<>(SwarmVerifier.service(sent, recorded.path("Spec")));
       JsonNode containers = engine.call(Step.VERIFY, name, GET, "/containers/json?all=1&" + SwarmEngine.filters(
@@ -136,8 +142,6 @@ public final class SwarmService implements AutoCloseable {
         JsonNode inspect = engine.call(Step.VERIFY, name, GET, "/containers/" + containerId + "/json", null);
         mismatches.addAll(SwarmVerifier.container(spec, api, inspect, recorded));
       }
-    } catch (RuntimeException e) {
-      throw e;
     }
     if (!mismatches.isEmpty()) {
       SwarmException failure = new SwarmException(Step.VERIFY, name, "task " + name + "." + task.slot()
