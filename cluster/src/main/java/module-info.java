@@ -7,6 +7,9 @@ module dev.carapace.cluster {
 
   requires transitive dev.carapace.core;
   requires transitive dev.carapace.policy;
+  requires com.github.dockerjava.core; // Swarm: the session's own transport, DockerClientImpl#getHttpClient
+  requires com.github.dockerjava.transport;
+  requires com.fasterxml.jackson.databind;
   requires org.slf4j;
 
   requires static org.immutables.value;

@@ -10,7 +10,7 @@
  */
 module dev.carapace.core {
   exports dev.carapace.core;
-  exports dev.carapace.core.internal to dev.carapace.policy, dev.carapace.testcontainers;
+  exports dev.carapace.core.internal to dev.carapace.policy, dev.carapace.testcontainers, dev.carapace.cluster;
 
   // in public signatures: Endpoint.tls(.., DockerTlsMaterial); DockerClients.connect(..) returns a DockerClient
   requires transitive dev.carapace.tls;

@@ -628,6 +628,22 @@ final class BuiltinRules {
 
   static final Rule UNTRUSTED_SANDBOXED = untrustedSandboxed(Set.of());
 
+  /**
+   * A field of the spec that the target it runs on (a Swarm service, a Kubernetes pod) cannot carry,
+   * and that the caller accepted to lose by name: the container runs without it.
+   */
+  static final Rule ACCEPTED_LOSS = Rule.builder("accepted-loss")
+      .title("Every field of the spec is carried by the target it runs on")
+      .severity(HIGH)
+      .remedy("remove the field from the spec, or run it where it is carried (a newer engine, docker run)")
+      .check((c, f) -> {
+        for (String loss : c.acceptedLosses()) {
+          int on = loss.indexOf(" on ");
+          f.violation(loss.substring(0, on), "is not carried (loss accepted)", loss.substring(on + 4));
+        }
+      })
+      .build();
+
   // ---------------------------------------------------------------- resources and lifecycle
 
   static final Rule MEMORY_LIMIT = Rule.builder("memory-limit")

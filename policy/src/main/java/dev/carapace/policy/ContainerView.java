@@ -279,6 +279,30 @@ public abstract class ContainerView {
   /** What the engine's host enforces (AppArmor, SELinux, seccomp), when known. */
   public abstract Optional<EngineSecurity> engineSecurity();
 
+  /**
+   * The fields of the spec that the target it runs on cannot carry and that the caller accepted to
+   * lose, each {@code <attribute> on <target>: <reason>}, for example {@code noNewPrivileges on swarm on
+   * API 1.41 (engine 20.10.24): swarm services have no no-new-privileges before API 1.44}; empty for a
+   * container run as asked. The rule {@code accepted-loss} reports each.
+   */
+  public abstract List<String> acceptedLosses();
+
+  /**
+   * A copy that records one accepted loss: {@code attribute} of the spec (its builder name, such as
+   * {@code cpusetCpus}) is not carried by {@code target} (such as {@code swarm on API 1.41}), for
+   * {@code reason}. The cluster module records each loss its caller accepted by name.
+   */
+  public ContainerView withAcceptedLoss(String attribute, String target, String reason) {
+    Objects.requireNonNull(attribute, "attribute must not be null");
+    Objects.requireNonNull(target, "target must not be null");
+    Objects.requireNonNull(reason, "reason must not be null");
+    if (attribute.isBlank() || target.isBlank() || reason.isBlank()) {
+      throw new IllegalArgumentException("accepted loss must name an attribute, a target and a reason: "
+          + attribute + ", " + target + ", " + reason);
+    }
+    return builder().from(this).addAcceptedLosses(attribute + " on " + target + ": " + reason).build();
+  }
+
   /** A copy that knows what the engine's host enforces. */
   public ContainerView knowingEngine(EngineSecurity security) {
     return builder().from(this).engineSecurity(security).build();

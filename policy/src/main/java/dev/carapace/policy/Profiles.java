@@ -22,7 +22,9 @@ import java.util.Set;
  *       Docker counterpart.
  *   <li>{@link #carapaceDefault()}: restricted plus CIS, what Carapace's hardened defaults aim at, plus
  *       {@code untrusted-sandboxed}: a workload marked untrusted ({@code SecureContainerSpec.Builder#untrusted()},
- *       label {@code dev.carapace.untrusted=true}) must run in a sandboxed runtime such as gVisor.
+ *       label {@code dev.carapace.untrusted=true}) must run in a sandboxed runtime such as gVisor; and
+ *       {@code accepted-loss}: a field of the spec that the cluster target it runs on cannot carry, lost
+ *       by the caller's explicit choice ({@link ContainerView#withAcceptedLoss}).
  * </ul>
  */
 public final class Profiles {
@@ -80,6 +82,7 @@ public final class Profiles {
       .addProfile(RESTRICTED)
       .addProfile(CIS)
       .addRule(BuiltinRules.UNTRUSTED_SANDBOXED)
+      .addRule(BuiltinRules.ACCEPTED_LOSS)
       .build();
 
   private Profiles() {}

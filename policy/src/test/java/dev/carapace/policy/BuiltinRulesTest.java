@@ -1,6 +1,7 @@
 package dev.carapace.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.Capability;
@@ -490,6 +491,28 @@ class BuiltinRulesTest {
         v.remedy());
     assertTrue(Profiles.carapaceDefault().rule("untrusted-sandboxed").isPresent());
     assertTrue(Profiles.cisDocker().rule("untrusted-sandboxed").isEmpty());
+  }
+
+  @Test
+  void acceptedLossReportsEachLossTheCallerAccepted() {
+    Rule r = Profiles.carapaceDefault().rule("accepted-loss").get();
+    passes(r, ContainerView.of(hardened().build()));
+    ContainerView lossy = ContainerView.of(hardened().build())
+        .withAcceptedLoss("noNewPrivileges", "swarm on API 1.41 (engine 20.10.24)",
+            "swarm services have no no-new-privileges before API 1.44")
+        .withAcceptedLoss("cpusetCpus", "swarm on API 1.41 (engine 20.10.24)", "swarm services have no cpuset");
+    assertEquals(List.of("noNewPrivileges is not carried (loss accepted): swarm on API 1.41 (engine 20.10.24):"
+        + " swarm services have no no-new-privileges before API 1.44",
+        "cpusetCpus is not carried (loss accepted): swarm on API 1.41 (engine 20.10.24): swarm services have no cpuset"),
+        r.evaluate(lossy).violations().stream().map(Violation::message).collect(Collectors.toList()));
+    assertEquals(Severity.HIGH, r.severity());
+    assertEquals(List.of("noNewPrivileges on swarm on API 1.41 (engine 20.10.24): swarm services have no"
+        + " no-new-privileges before API 1.44", "cpusetCpus on swarm on API 1.41 (engine 20.10.24): swarm services"
+        + " have no cpuset"), lossy.acceptedLosses());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ContainerView.of(hardened().build()).withAcceptedLoss("", "swarm", "why"));
+    assertEquals("accepted loss must name an attribute, a target and a reason: , swarm, why", e.getMessage());
+    assertTrue(Profiles.cisDocker().rule("accepted-loss").isEmpty());
   }
 
   @Test

@@ -41,8 +41,8 @@ class PolicyTest {
     assertEquals(12, Profiles.podSecurityBaseline().rules().size());
     assertEquals(15, Profiles.podSecurityRestricted().rules().size());
     // restricted and CIS share host-network, host-pid, host-ipc, privileged, apparmor, seccomp,
-    // no-new-privileges and non-root-user; and adds untrusted-sandboxed
-    assertEquals(33, Profiles.carapaceDefault().rules().size());
+    // no-new-privileges and non-root-user; and adds untrusted-sandboxed and accepted-loss
+    assertEquals(34, Profiles.carapaceDefault().rules().size());
     assertSame(Profiles.cisDocker().rule("host-pid").get(), Profiles.podSecurityBaseline().rule("host-pid").get());
     assertEquals(List.of("CIS Docker 1.6 5.15", "PSS baseline: Host Namespaces"),
         Profiles.carapaceDefault().rule("host-pid").get().standards());
@@ -86,7 +86,7 @@ class PolicyTest {
   void reportRendersAsText() {
     PolicyReport r = Profiles.carapaceDefault().evaluate(shadow());
     assertFalse(r.passed());
-    assertEquals("Policy carapace-default: 1 container, 33 rules, 2 violations, 0 notes\n"
+    assertEquals("Policy carapace-default: 1 container, 34 rules, 2 violations, 0 notes\n"
         + "container carapace-test/busybox-user:1 [spec]: 2 violations\n"
         + "  [MEDIUM] host-path-volumes: mounts[0] must be a volume or tmpfs, not bind: /etc/shadow:/etc/shadow:ro\n"
         + "      standards: PSS baseline: HostPath Volumes; PSS restricted: Volume Types\n"

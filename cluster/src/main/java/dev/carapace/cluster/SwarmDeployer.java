@@ -1,0 +1,410 @@
+package dev.carapace.cluster;
+
+import static com.github.dockerjava.transport.DockerHttpClient.Request.Method.DELETE;
+import static com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET;
+import static com.github.dockerjava.transport.DockerHttpClient.Request.Method.POST;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.cluster.SwarmException.Step;
+import dev.carapace.core.Endpoint;
+import dev.carapace.core.OwnerLabels;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.internal.EndpointAccess;
+import dev.carapace.core.internal.EngineSession;
+import dev.carapace.policy.ContainerView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link SecureContainerSpec}s as replicated Docker Swarm services, with the honesty of
+ * {@code ContainerLauncher}: a field the engine cannot carry is refused before any call, never dropped,
+ * and every running task's container is inspected and compared with the spec.
+ *
+ * <pre>{@code
+ * try (SwarmDeployer swarm = SwarmDeployer.connect(Endpoint.fromEnvironment())) {
+ *   SwarmService web = swarm.deploy(spec, SwarmDeployment.builder("web").replicas(3)
+ *       .acceptLoss("noNewPrivileges").build(), Duration.ofSeconds(60));
+ *   web.scale(1, Duration.ofSeconds(60));
+ *   web.remove();
+ * }
+ * }</pre>
+ *
+ * <p>The engine's API version ({@code GET /version}, asked once when the deployer is built) decides
+ * what a service carries: on 1.41 (engine 20.10) capabilities, user, read-only root, mounts, memory,
+ * CPUs, pids, ulimits, SELinux label, log driver, health check, init and stop settings; from 1.44 also
+ * no-new-privileges, the seccomp choice and AppArmor off. Cpuset, cpu shares, quota and period, swap,
+ * a host IP on a published port, {@code --network none} and a named runtime are never carried. A spec
+ * asking for what cannot be carried is refused with an {@link UncarriableSpecException} listing every
+ * such field, unless the deployment accepted each loss by name
+ * ({@link SwarmDeployment.Builder#acceptLoss}); accepted losses are logged as warnings and recorded in
+ * {@link #policyView}, where the policy rule {@code accepted-loss} reports them.
+ *
+ * <p>{@link #deploy} creates the service, waits until its replicas run, and verifies twice, because
+ * the engine drops unknown fields silently: the service as recorded holds every field sent, and each
+ * running task's container (found by its {@code com.docker.swarm.service.id} and
+ * {@code com.docker.swarm.task.id} labels) holds what the spec asked. A mismatch, a task that fails
+ * to start or a timeout removes the service and throws.
+ *
+ * <p>Every service, and every task's container, carries the {@link OwnerLabels}; {@link #close()}
+ * removes this deployer's services still present and {@link #cleanupLeftovers()} those of processes
+ * that died without closing. The engine must be a swarm manager ({@code docker swarm init}).
+ */
+public final class SwarmDeployer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SwarmDeployer.class);
+
+  private final SwarmEngine engine;
+  private final SwarmApi api;
+  private final String apiVersion;
+  private final String engineVersion;
+  private final String deployerId = UUID.randomUUID().toString();
+  private final Map<String, String> labels;
+  private final Set<String> live = ConcurrentHashMap.newKeySet();
+
+  private SwarmDeployer(Builder b) {
+    Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, deployerId);
+    this.labels = Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
+        OwnerLabels.LAUNCHER, deployerId);
+    EngineSession session = b.dockerClient != null
+        ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
+        : EngineSession.open(b.endpoint, EndpointAccess.authorizationHeader(b.endpoint), b.streamTimeout, own);
+    SwarmEngine e;
+    try {
+      e = new SwarmEngine(session);
+      JsonNode version = e.call(Step.VERSION, "*", GET, "/version", null);
+      this.apiVersion = version.path("ApiVersion").asText();
+      this.engineVersion = version.path("Version").asText();
+      this.api = b.pretendApi != null ? SwarmApi.of(b.pretendApi) : SwarmApi.of(apiVersion);
+      e.useVersion(apiVersion);
+    } catch (RuntimeException | Error failure) {
+      session.close();
+      throw failure;
+    }
+    this.engine = e;
+  }
+
+  /** A deployer for {@code endpoint}; asks the engine its API version. */
+  public static SwarmDeployer connect(Endpoint endpoint) {
+    return builder().endpoint(endpoint).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a deployer. */
+  public static final class Builder {
+    private Endpoint endpoint;
+    private DockerClient dockerClient;
+    private Duration streamTimeout = Duration.ofSeconds(60);
+    private String pretendApi;
+
+    private Builder() {}
+
+    /**
+     * Tests only: decides what a service carries as for an engine of {@code apiVersion}, while requests
+     * still go under the engine's own version; shows what an older engine drops silently.
+     */
+    Builder pretendApiVersion(String apiVersion) {
+      this.pretendApi = apiVersion;
+      return this;
+    }
+
+    /**
+     * The engine, a swarm manager; the deployer opens its own connections and closes them in
+     * {@link SwarmDeployer#close()}. If unset (and no {@link #dockerClient}), {@link Endpoint#fromEnvironment()}.
+     */
+    public Builder endpoint(Endpoint endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (dockerClient != null) {
+        throw exclusive();
+      }
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * Uses the docker-java client the application already has. <b>The deployer never closes it.</b>
+     * Swarm calls are sent as raw JSON through its transport, so it must expose one
+     * ({@code DockerClientImpl.getInstance(config, httpClient)}); each call is bounded by 60 s.
+     */
+    public Builder dockerClient(DockerClient client) {
+      Objects.requireNonNull(client, "dockerClient");
+      if (endpoint != null) {
+        throw exclusive();
+      }
+      this.dockerClient = client;
+      return this;
+    }
+
+    /** How long a log read may take. If unset, 60 s. */
+    public Builder streamTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stream timeout must be positive: " + timeout);
+      }
+      this.streamTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Connects and asks the engine its API version ({@code GET /version}).
+     *
+     * @throws SwarmException step {@code version} when the engine does not answer
+     * @throws IllegalArgumentException when the engine's API is older than 1.41
+     */
+    public SwarmDeployer build() {
+      if (endpoint == null && dockerClient == null) {
+        endpoint = Endpoint.fromEnvironment();
+      }
+      return new SwarmDeployer(this);
+    }
+
+    private static IllegalStateException exclusive() {
+      return new IllegalStateException("endpoint and dockerClient are exclusive: both set (call endpoint(..) for"
+          + " a deployer with its own connections, or dockerClient(..) to reuse yours, not both)");
+    }
+  }
+
+  /** The engine's API version, as {@code GET /version} said, e.g. {@code 1.41}. */
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  /** The target as losses name it: {@code swarm on API 1.41 (engine 20.10.24)}. */
+  public String target() {
+    return "swarm on API " + apiVersion + " (engine " + engineVersion + ")";
+  }
+
+  /** This deployer's id, the value of {@value OwnerLabels#LAUNCHER} on its services and containers. */
+  public String id() {
+    return deployerId;
+  }
+
+  /** Every field of {@code spec} this engine cannot carry as a service, in the spec's attribute order. */
+  public List<Loss> losses(SecureContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    List<Loss> out = new ArrayList<>();
+    SwarmField.losses(spec, api).forEach((f, reason) -> out.add(new Loss(f.attribute(), target(), reason)));
+    return out;
+  }
+
+  /**
+   * The policy module's view of {@code spec} deployed as {@code deployment} here: the spec's facts,
+   * with each loss the deployment accepted recorded, for the rule {@code accepted-loss}.
+   *
+   * <pre>{@code
+   * PolicyReport r = Profiles.carapaceDefault().evaluate(swarm.policyView(spec, deployment));
+   * }</pre>
+   */
+  public ContainerView policyView(SecureContainerSpec spec, SwarmDeployment deployment) {
+    ContainerView view = ContainerView.of(spec);
+    for (Loss loss : accepted(spec, deployment)) {
+      view = view.withAcceptedLoss(loss.attribute(), loss.target(), loss.reason());
+    }
+    return view;
+  }
+
+  /**
+   * The request body {@link #deploy} sends ({@code POST /services/create}): a {@code ServiceSpec} as
+   * JSON text, <b>env values included</b> (so not public). Refuses as {@link #deploy} does.
+   */
+  String request(SecureContainerSpec spec, SwarmDeployment deployment) {
+    refuse(spec, deployment);
+    return SwarmRequest.of(spec, deployment, api, labels).toString();
+  }
+
+  private List<Loss> accepted(SecureContainerSpec spec, SwarmDeployment deployment) {
+    List<Loss> out = new ArrayList<>();
+    for (Loss loss : losses(spec)) {
+      if (deployment.acceptedLosses().contains(loss.attribute())) {
+        out.add(loss);
+      }
+    }
+    return out;
+  }
+
+  /** Throws, before any call, for every loss not accepted; returns the accepted ones. */
+  private List<Loss> refuse(SecureContainerSpec spec, SwarmDeployment deployment) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(deployment, "deployment");
+    deployment.serviceName(spec);
+    deployment.restartCondition(spec);
+    List<Loss> refused = new ArrayList<>();
+    List<Loss> accepted = new ArrayList<>();
+    for (Loss loss : losses(spec)) {
+      (deployment.acceptedLosses().contains(loss.attribute()) ? accepted : refused).add(loss);
+    }
+    if (!refused.isEmpty()) {
+      throw new UncarriableSpecException(target(), refused);
+    }
+    return accepted;
+  }
+
+  /**
+   * Deploys {@code spec} as a replicated service, waits at most {@code timeout} until
+   * {@link SwarmDeployment#replicas()} tasks run, and verifies the service and each running task's
+   * container. Close or {@link SwarmService#remove()} the handle to remove the service.
+   *
+   * @throws UncarriableSpecException before any call, listing every field this engine cannot carry
+   *     whose loss the deployment did not accept
+   * @throws SwarmException naming the step; nothing is left on the engine
+   */
+  public SwarmService deploy(SecureContainerSpec spec, SwarmDeployment deployment, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    List<Loss> accepted = refuse(spec, deployment);
+    String name = deployment.serviceName(spec);
+    for (Loss loss : accepted) {
+      LOG.warn("deploying service {} without {} (loss accepted): {}: {}", name, loss.attribute(), loss.target(),
+          loss.reason());
+    }
+    ObjectNode body = SwarmRequest.of(spec, deployment, api, labels);
+    JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body);
+    String id = created.path("ID").asText();
+    live.add(id);
+    SwarmService service = new SwarmService(this, engine, api, spec, id, name, body);
+    try {
+      service.awaitRunning(deployment.replicas(), timeout);
+    } catch (RuntimeException | Error e) {
+      try {
+        service.remove();
+      } catch (RuntimeException removal) {
+        e.addSuppressed(removal);
+      }
+      throw e;
+    }
+    return service;
+  }
+
+  void forget(String serviceId) {
+    live.remove(serviceId);
+  }
+
+  /**
+   * Removes every Carapace service on the engine whose deploying process died on this host: the
+   * leftovers of a crash or {@code kill -9}. Services of live processes and other hosts stay.
+   *
+   * @return the names of the services removed
+   */
+  public List<String> cleanupLeftovers() {
+    return removeWhere(SwarmDeployer::isDeadLocalOwner);
+  }
+
+  /** Removes every Carapace service on the engine, whoever deployed it. For test suites and operators. */
+  public List<String> cleanupAll() {
+    return removeWhere(owner -> true);
+  }
+
+  private List<String> removeWhere(Predicate<String> ownerMatches) {
+    JsonNode services = engine.call(Step.CLEANUP, "*", GET,
+        "/services?" + SwarmEngine.filters("label", OwnerLabels.MANAGED + "=true"), null);
+    List<String> removed = new ArrayList<>();
+    for (JsonNode s : SwarmField.iterable(services)) {
+      String owner = s.path("Spec").path("Labels").path(OwnerLabels.OWNER).asText(null);
+      if (owner != null && ownerMatches.test(owner)) {
+        String name = s.path("Spec").path("Name").asText();
+        removeService(Step.CLEANUP, s.path("ID").asText(), name);
+        removed.add(name);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Removes the service, then waits (within the response timeout) until its task containers are gone,
+   * so that the engine is as before.
+   */
+  void removeService(Step step, String id, String name) {
+    try {
+      engine.call(step, name, DELETE, "/services/" + id, null);
+    } catch (SwarmException e) {
+      if (!e.daemonMessage().map(m -> m.contains("not found")).orElse(false)) {
+        throw e;
+      }
+    }
+    forget(id);
+    Instant end = Instant.now().plus(engine.session().responseTimeout());
+    String filter = "/containers/json?all=1&" + SwarmEngine.filters("label", "com.docker.swarm.service.id=" + id);
+    while (true) {
+      JsonNode left = engine.call(step, name, GET, filter, null);
+      if (left == null || left.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(end)) {
+        throw new SwarmException(step, name, left.size() + " task container(s) still present "
+            + engine.session().responseTimeout() + " after removal", null, null);
+      }
+      sleep(SwarmEngine.poll());
+    }
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Whether {@code owner}, a value of {@value OwnerLabels#OWNER} ({@code <pid>@<host>@<start millis>}),
+   * names a process of this host that is gone, as {@code ContainerLauncher.cleanupLeftovers()} judges.
+   */
+  static boolean isDeadLocalOwner(String owner) {
+    String[] parts = owner.split("@");
+    String host = OwnerLabels.currentOwner().split("@")[1];
+    if (parts.length != 3 || !parts[1].equals(host)) {
+      return false;
+    }
+    long pid;
+    long start;
+    try {
+      pid = Long.parseLong(parts[0]);
+      start = Long.parseLong(parts[2]);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+    if (p.isEmpty() || !p.get().isAlive()) {
+      return true;
+    }
+    Optional<Instant> started = p.get().info().startInstant();
+    return started.isPresent() && Math.abs(started.get().toEpochMilli() - start) > 2000;
+  }
+
+  /**
+   * Removes this deployer's services still on the engine, then closes its connections (never a
+   * caller's client). Idempotent.
+   *
+   * @throws SwarmException step {@code remove}, for the first service that could not be removed
+   */
+  @Override
+  public void close() {
+    SwarmException first = null;
+    for (String id : new ArrayList<>(live)) {
+      try {
+        removeService(Step.REMOVE, id, id);
+      } catch (SwarmException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    engine.session().close();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.carapace.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.internal.DaemonErrors;
+import dev.carapace.core.internal.Deadline;
+import dev.carapace.core.internal.EngineSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Raw Engine API calls for Swarm through the session's own transport (its TLS, credentials and
+ * pools), each within the session's deadline, every failure a {@link SwarmException} with the
+ * engine's own words.
+ */
+final class SwarmEngine {
+  private final EngineSession session;
+  private final DockerHttpClient api;
+  private final DockerHttpClient streaming;
+  private volatile String prefix = "";
+
+  SwarmEngine(EngineSession session) {
+    this.session = session;
+    this.api = transport(session.api());
+    this.streaming = transport(session.streaming());
+  }
+
+  private static DockerHttpClient transport(Object client) {
+    if (client instanceof DockerClientImpl) {
+      DockerHttpClient http = ((DockerClientImpl) client).getHttpClient();
+      if (http != null) {
+        return http;
+      }
+    }
+    throw new IllegalArgumentException("dockerClient must expose its transport for swarm calls: "
+        + client.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+  }
+
+  /** Sends every later request under {@code /v<version>}, the engine's own API version. */
+  void useVersion(String version) {
+    prefix = "/v" + version;
+  }
+
+  EngineSession session() {
+    return session;
+  }
+
+  /** A JSON answer, or null for 204; {@code body} is sent as JSON when not null. */
+  JsonNode call(SwarmException.Step step, String service, DockerHttpClient.Request.Method method, String path,
+      JsonNode body) {
+    try {
+      return session.bounded(() -> exchange(api, method, path, body));
+    } catch (SwarmException e) {
+      throw e;
+    } catch (EngineRefusal e) {
+      throw new SwarmException(step, service, null, e.message, e);
+    } catch (Deadline.Exceeded e) {
+      throw new SwarmException(step, service, "engine unreachable or not answering: " + e.getMessage(), null, e);
+    } catch (RuntimeException e) {
+      throw new SwarmException(step, service, "engine unreachable or not answering: "
+          + DaemonErrors.transportProblem(e), null, e);
+    }
+  }
+
+  /** A stream's raw bytes, within the stream timeout. */
+  byte[] stream(SwarmException.Step step, String service, String path) {
+    try {
+      return session.bounded(session.streamTimeout(), () -> {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET).path(prefix + path).build();
+        try (DockerHttpClient.Response response = streaming.execute(request)) {
+          byte[] bytes = readAll(response.getBody());
+          if (response.getStatusCode() / 100 != 2) {
+            throw new EngineRefusal(response.getStatusCode(), message(bytes));
+          }
+          return bytes;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (EngineRefusal e) {
+      throw new SwarmException(step, service, null, e.message, e);
+    } catch (RuntimeException e) {
+      throw new SwarmException(step, service, "engine unreachable or not answering: "
+          + DaemonErrors.transportProblem(e), null, e);
+    }
+  }
+
+  private JsonNode exchange(DockerHttpClient http, DockerHttpClient.Request.Method method, String path,
+      JsonNode body) {
+    DockerHttpClient.Request.Builder b = DockerHttpClient.Request.builder().method(method).path(prefix + path);
+    if (body != null) {
+      b.putHeader("Content-Type", "application/json")
+          .bodyBytes(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    try (DockerHttpClient.Response response = http.execute(b.build())) {
+      byte[] bytes = readAll(response.getBody());
+      int status = response.getStatusCode();
+      if (status / 100 != 2) {
+        throw new EngineRefusal(status, message(bytes));
+      }
+      return bytes.length == 0 ? null : SwarmRequest.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    if (in == null) {
+      return new byte[0];
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toByteArray();
+  }
+
+  private static String message(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).trim();
+    try {
+      JsonNode n = SwarmRequest.MAPPER.readTree(text);
+      if (n != null && n.hasNonNull("message")) {
+        return n.get("message").asText();
+      }
+    } catch (IOException | RuntimeException e) {
+      // not JSON: the text itself
+    }
+    return text;
+  }
+
+  static String filters(String key, String... values) {
+    com.fasterxml.jackson.databind.node.ObjectNode f = SwarmRequest.MAPPER.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode a = f.putArray(key);
+    for (String v : values) {
+      a.add(v);
+    }
+    return "filters=" + URLEncoder.encode(f.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** The engine answered other than 2xx. */
+  static final class EngineRefusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String message;
+
+    EngineRefusal(int status, String message) {
+      super("Status " + status + ": " + message);
+      this.status = status;
+      this.message = message;
+    }
+  }
+
+  static Duration poll() {
+    return Duration.ofMillis(100);
+  }
+}

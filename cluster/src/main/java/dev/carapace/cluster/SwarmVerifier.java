@@ -1,0 +1,106 @@
+package dev.carapace.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.internal.RecordedField;
+import dev.carapace.core.internal.RecordedVerifier;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks a deployed service twice, because the engine drops fields it does not know silently: the
+ * service as recorded must hold every field sent, and each running task's container, as inspected,
+ * must hold what the spec asked, row by row ({@link SwarmField}, reusing core's {@link RecordedField}
+ * checks where the container records a field as {@code docker run} does).
+ */
+final class SwarmVerifier {
+  /** Rows of core that no spec attribute loosens: never privileged, no binds. */
+  private static final Set<RecordedField> ALWAYS = EnumSet.of(RecordedField.PRIVILEGED, RecordedField.BINDS);
+
+  private SwarmVerifier() {}
+
+  /**
+   * Each field of {@code sent} that {@code recorded} (the service's {@code Spec} as the engine
+   * recorded it) lacks or holds otherwise; a false, zero or empty value sent may be absent.
+   */
+  static List<String> service(JsonNode sent, JsonNode recorded) {
+    List<String> out = new ArrayList<>();
+    compare("Spec", sent, recorded, out);
+    return out;
+  }
+
+  private static void compare(String path, JsonNode sent, JsonNode recorded, List<String> out) {
+    if (recorded == null || recorded.isMissingNode() || recorded.isNull()) {
+      if (!isZero(sent)) {
+        out.add(path + " recorded nothing, sent " + abbreviate(sent) + " (the engine dropped it)");
+      }
+      return;
+    }
+    if (sent.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = sent.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> e = it.next();
+        compare(path + "." + e.getKey(), e.getValue(), recorded.get(e.getKey()), out);
+      }
+    } else if (sent.isArray()) {
+      if (!recorded.isArray() || recorded.size() != sent.size()) {
+        out.add(path + " recorded " + abbreviate(recorded) + ", sent " + abbreviate(sent));
+        return;
+      }
+      for (int i = 0; i < sent.size(); i++) {
+        compare(path + "[" + i + "]", sent.get(i), recorded.get(i), out);
+      }
+    } else if (sent.isNumber() ? !recorded.isNumber() || sent.asLong() != recorded.asLong() : !sent.equals(recorded)) {
+      out.add(path + " recorded " + abbreviate(recorded) + ", sent " + abbreviate(sent));
+    }
+  }
+
+  private static boolean isZero(JsonNode n) {
+    return n.isBoolean() && !n.asBoolean() || n.isNumber() && n.asLong() == 0 || n.isTextual() && n.asText().isEmpty()
+        || n.isContainerNode() && n.isEmpty();
+  }
+
+  private static String abbreviate(JsonNode n) {
+    String s = n.toString();
+    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+  }
+
+  /**
+   * Each difference between a running task's container ({@code inspect}) and {@code spec}, for the
+   * fields {@code api} carries (a loss the caller accepted is not compared); empty when all match. Env
+   * values are never printed.
+   */
+  static List<String> container(SecureContainerSpec spec, SwarmApi api, JsonNode inspect, JsonNode service) {
+    List<String> out = new ArrayList<>();
+    Set<RecordedField> rows = EnumSet.copyOf(ALWAYS);
+    boolean securityCarried = false;
+    for (SwarmField f : SwarmField.values()) {
+      if (f.lossReason(spec, api) != null) {
+        continue;
+      }
+      if (f.reused() != null) {
+        rows.add(f.reused());
+      } else {
+        f.verify(spec, api, inspect, service, out::add);
+      }
+    }
+    for (RecordedVerifier.Mismatch m : RecordedVerifier.find(spec, inspect)) {
+      if (m.field() == null || rows.contains(m.field())) {
+        out.add(m.message());
+      }
+    }
+    Set<String> recorded = new TreeSet<>();
+    for (JsonNode o : SwarmField.iterable(inspect.path("HostConfig").path("SecurityOpt"))) {
+      recorded.add(SwarmField.normalizeOpt(o.asText()));
+    }
+    Set<String> asked = SwarmField.askedSecurityOpts(spec, api);
+    if (!recorded.equals(asked)) {
+      out.add("HostConfig.SecurityOpt recorded " + recorded + ", asked " + asked);
+    }
+    return out;
+  }
+}

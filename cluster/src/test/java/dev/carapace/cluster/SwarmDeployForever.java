@@ -1,0 +1,20 @@
+package dev.carapace.cluster;
+
+import dev.carapace.core.NetworkMode;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.TestEngine;
+import java.time.Duration;
+
+/** Run in a child JVM by {@link SwarmIT}: deploys a service, then waits to be killed, never closing. */
+public final class SwarmDeployForever {
+  private SwarmDeployForever() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    SwarmDeployer swarm = SwarmDeployer.connect(TestEngine.endpoint());
+    swarm.deploy(SecureContainerSpec.builder().image(TestEngine.BUSYBOX).command("sleep", "600")
+        .network(NetworkMode.bridge()).build(), SwarmDeployment.builder(args[0]).acceptLoss("noNewPrivileges").build(),
+        Duration.ofSeconds(120));
+    System.out.println("deployed");
+    Thread.sleep(600_000);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.carapace.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.SwarmSpec;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.Capability;
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.LogConfig;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.NetworkMode;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SelinuxLabel;
+import dev.carapace.core.Ulimit;
+import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.testing.TestEngine;
+import dev.carapace.policy.Profiles;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Swarm services on the real engine (API 1.41), in a single-node swarm this class creates and leaves
+ * ({@code docker_gwbridge} removed), so the engine ends as it began. It fails loudly when the engine is
+ * already in a swarm: that swarm is someone else's. What runs is read inside the task's container (its
+ * logs); the SELinux label is read as the engine recorded it, since this kernel has no SELinux.
+ */
+class SwarmIT {
+  private static final Duration T = Duration.ofSeconds(120);
+  private static DockerClient docker;
+  private static SwarmDeployer swarm;
+
+  @BeforeAll
+  static void createSwarm() {
+    docker = DockerClients.connect(TestEngine.endpoint());
+    String state = String.valueOf(docker.infoCmd().exec().getSwarm().getLocalNodeState());
+    if (!state.equalsIgnoreCase("inactive")) {
+      throw new IllegalStateException("the engine is already in a swarm (" + state + "): SwarmIT creates and leaves"
+          + " its own, and will not leave someone else's; run it on an engine outside any swarm");
+    }
+    docker.initializeSwarmCmd(new SwarmSpec()).withAdvertiseAddr("127.0.0.1").withListenAddr("127.0.0.1:2377").exec();
+    swarm = SwarmDeployer.connect(TestEngine.endpoint());
+  }
+
+  @AfterAll
+  static void leaveSwarm() throws IOException {
+    try {
+      if (swarm != null) {
+        swarm.close();
+      }
+    } finally {
+      docker.leaveSwarmCmd().withForceEnabled(true).exec();
+      for (int i = 0; i < 50 && !docker.listNetworksCmd().withNameFilter("docker_gwbridge").exec().isEmpty(); i++) {
+        try {
+          docker.removeNetworkCmd("docker_gwbridge").exec();
+        } catch (RuntimeException busy) {
+          sleep(200);
+        }
+      }
+      assertEquals(List.of(), docker.listNetworksCmd().withNameFilter("docker_gwbridge").exec().stream()
+          .map(n -> n.getName()).collect(Collectors.toList()));
+      docker.close();
+    }
+  }
+
+  private static SecureContainerSpec.Builder busybox(String script) {
+    return SecureContainerSpec.builder().image(TestEngine.BUSYBOX).command("sh", "-c", script)
+        .network(NetworkMode.bridge());
+  }
+
+  private static SwarmDeployment.Builder named(String name) {
+    return SwarmDeployment.builder(name).acceptLoss("noNewPrivileges");
+  }
+
+  /** The service's output once it printed {@code done}. */
+  private static String output(SwarmService s) {
+    for (int i = 0; i < 200; i++) {
+      String out = s.logs().stdout();
+      if (out.contains("done")) {
+        return out;
+      }
+      sleep(100);
+    }
+    throw new AssertionError("no 'done' in the logs of " + s + ": " + s.logs());
+  }
+
+  @Test
+  void aHardenedServiceRunsAsAskedInsideItsTask() {
+    String script = "grep CapEff /proc/self/status; id -u; touch /x 2>&1; cat /sys/fs/cgroup/pids/pids.max"
+        + " /sys/fs/cgroup/memory/memory.limit_in_bytes; ulimit -n; echo done; exec sleep 600";
+    SecureContainerSpec spec = busybox(script).user("1000:1000").readOnlyRootFilesystem(true).pidsLimit(64)
+        .memoryLimit(MemorySize.ofMebibytes(64)).addUlimit(new Ulimit("nofile", 100, 200))
+        .selinuxLabel(SelinuxLabel.type("container_t")).build();
+    try (SwarmService s = swarm.deploy(spec, named("carapace-hardened").build(), T)) {
+      String out = output(s);
+      assertEquals("CapEff:\t0000000000000000\n1000\ntouch: /x: Read-only file system\n64\n67108864\n100\ndone\n", out);
+      JsonNode inspect = TestEngine.getJson("/containers/" + s.tasks().get(0).containerId() + "/json").get(0);
+      assertEquals("[\"label=type:container_t\"]", inspect.path("HostConfig").path("SecurityOpt").toString(),
+          "recorded, though this kernel enforces no SELinux");
+      assertEquals("true", inspect.path("Config").path("Labels").path("dev.carapace.managed").asText());
+      assertEquals(swarm.id(), inspect.path("Config").path("Labels").path("dev.carapace.launcher").asText());
+    }
+  }
+
+  @Test
+  void anAddedBackCapabilityIsTheOnlyOneEffective() {
+    try (SwarmService s = swarm.deploy(busybox("grep CapEff /proc/self/status; echo done; exec sleep 600")
+        .user("0").addCapability(Capability.CHOWN).build(), named("carapace-chown").build(), T)) {
+      assertEquals("CapEff:\t0000000000000001\ndone\n", output(s));
+    }
+  }
+
+  @Test
+  void aServiceLogsToSyslog() throws Exception {
+    try (DatagramSocket listener = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(30_000);
+      SecureContainerSpec spec = busybox("echo hello-swarm-syslog; exec sleep 600")
+          .logConfig(LogConfig.builder("syslog").option("syslog-address", "udp://127.0.0.1:" + listener.getLocalPort())
+              .option("tag", "carapace-swarm").build()).build();
+      try (SwarmService s = swarm.deploy(spec, named("carapace-syslog").build(), T)) {
+        byte[] buf = new byte[4096];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        listener.receive(p);
+        String datagram = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+        assertTrue(datagram.contains("carapace-swarm") && datagram.contains("hello-swarm-syslog"), datagram);
+      }
+    }
+  }
+
+  @Test
+  void threeReplicasAreEachVerifiedThenScaleToOne() {
+    try (SwarmService s = swarm.deploy(busybox("exec sleep 600").build(), named("carapace-three").replicas(3).build(), T)) {
+      List<SwarmTask> running = s.tasks().stream().filter(SwarmTask::running).collect(Collectors.toList());
+      assertEquals(3, running.size());
+      assertEquals(3, running.stream().map(SwarmTask::containerId).distinct().count());
+      assertEquals(1, s.scale(1, T).size());
+      for (int i = 0; i < 300 && count("/containers/json?filters=", "{\"label\":[\"com.docker.swarm.service.id=" + s.id() + "\"]}") > 1; i++) {
+        sleep(100);
+      }
+      assertEquals(1, s.tasks().stream().filter(SwarmTask::running).count());
+    }
+  }
+
+  @Test
+  void aTaskThatCannotStartFailsWithItsOwnErrorAndLeavesNothing() {
+    SwarmException e = assertThrows(SwarmException.class, () -> swarm.deploy(SecureContainerSpec.builder()
+        .image("carapace-test/nope:1").network(NetworkMode.bridge()).build(), named("carapace-nope").build(), T));
+    assertTrue(e.getMessage().matches("wait of service carapace-nope failed: task carapace-nope\\.1 \\([a-z0-9]+\\)"
+        + " rejected: No such image: carapace-test/nope:1 \\(preparing\\)"), e.getMessage());
+    assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-nope\"]}"));
+  }
+
+  @Test
+  void fieldsTheEngineDropsSilentlyAreFoundAndTheServiceRemoved() {
+    try (SwarmDeployer newer = SwarmDeployer.builder().endpoint(TestEngine.endpoint()).pretendApiVersion("1.44").build()) {
+      SwarmException e = assertThrows(SwarmException.class, () -> newer.deploy(busybox("exec sleep 600").build(),
+          SwarmDeployment.builder("carapace-dropped").build(), T));
+      assertTrue(e.getMessage().matches("verify of service carapace-dropped failed: task carapace-dropped\\.1"
+          + " \\(container [0-9a-f]{12}\\) differs from the spec:"
+          + " Spec\\.TaskTemplate\\.ContainerSpec\\.Privileges\\.NoNewPrivileges recorded nothing, sent true"
+          + " \\(the engine dropped it\\);"
+          + " Spec\\.TaskTemplate\\.ContainerSpec\\.Privileges\\.Seccomp recorded nothing, sent"
+          + " \\{\"Mode\":\"default\"\\} \\(the engine dropped it\\);"
+          + " HostConfig\\.SecurityOpt recorded \\[\\], asked \\[no-new-privileges\\]"), e.getMessage());
+      assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-dropped\"]}"));
+      assertEquals(0, count("/containers/json?all=1&filters=",
+          "{\"label\":[\"com.docker.swarm.service.name=carapace-dropped\"]}"));
+    }
+  }
+
+  /** A DockerClient on the real engine that counts every request it sends. */
+  private static DockerClient counting(AtomicInteger calls) {
+    DockerHttpClient real = new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock"))
+        .build();
+    DockerHttpClient counted = new DockerHttpClient() {
+      @Override
+      public Response execute(Request request) {
+        calls.incrementAndGet();
+        return real.execute(request);
+      }
+
+      @Override
+      public void close() throws IOException {
+        real.close();
+      }
+    };
+    return DockerClientImpl.getInstance(DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost("unix:///var/run/docker.sock").build(), counted);
+  }
+
+  @Test
+  void cpusetAndNoNewPrivilegesAreRefusedBeforeAnyCall() throws IOException {
+    AtomicInteger calls = new AtomicInteger();
+    try (DockerClient client = counting(calls); SwarmDeployer counted = SwarmDeployer.builder().dockerClient(client).build()) {
+      assertEquals(1, calls.get(), "GET /version, once");
+      SecureContainerSpec spec = busybox("true").cpusetCpus(CpuSet.parse("0")).build();
+      UncarriableSpecException e = assertThrows(UncarriableSpecException.class,
+          () -> counted.deploy(spec, SwarmDeployment.builder("carapace-refused").build(), T));
+      assertEquals("2 field(s) of the spec cannot be carried by " + counted.target() + ": noNewPrivileges: swarm"
+          + " services have no no-new-privileges before API 1.44; cpusetCpus: swarm services have no cpuset: 0"
+          + " (remove them from the spec, or accept each loss by name)", e.getMessage());
+      assertTrue(counted.target().startsWith("swarm on API 1.41 (engine 20.10"), counted.target());
+      UncarriableSpecException one = assertThrows(UncarriableSpecException.class,
+          () -> counted.deploy(spec, SwarmDeployment.builder("carapace-refused").acceptLoss("noNewPrivileges").build(), T));
+      assertEquals(List.of("cpusetCpus"), one.losses().stream().map(Loss::attribute).collect(Collectors.toList()));
+      assertEquals(1, calls.get(), "no call for a refused spec");
+      // the accepted loss, reported by the policy module
+      assertEquals(List.of("noNewPrivileges is not carried (loss accepted): " + counted.target()
+          + ": swarm services have no no-new-privileges before API 1.44"), Profiles.carapaceDefault().evaluate(
+              counted.policyView(busybox("true").build(), named("x").build())).violations().stream()
+              .filter(v -> v.ruleId().equals("accepted-loss")).map(v -> v.message()).collect(Collectors.toList()));
+    }
+  }
+
+  @Test
+  void aCrashedDeployLeavesNothingAfterCleanup() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), SwarmDeployForever.class.getName(), "carapace-crash")
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+          StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      for (String line = lines.readLine(); line != null && !line.equals("deployed"); line = lines.readLine()) {
+        seen.append(line).append('\n');
+      }
+      assertTrue(child.isAlive(), "the child deployed and waits: " + seen);
+      assertEquals(0, swarm.cleanupLeftovers().size(), "the child is alive: its service stays");
+      child.destroyForcibly();
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(List.of("carapace-crash"), swarm.cleanupLeftovers());
+      assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-crash\"]}"));
+      assertEquals(0, count("/containers/json?all=1&filters=", "{\"label\":[\"com.docker.swarm.service.name=carapace-crash\"]}"));
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many objects the engine lists at {@code path} with {@code filter}. */
+  private static int count(String path, String filter) {
+    return TestEngine.getJson(path + java.net.URLEncoder.encode(filter, StandardCharsets.UTF_8)).get(0).size();
+  }
+}
