@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * One line a container wrote, without its line end ({@code \n}, or {@code \r\n}), and the stream it
- * came from. Read as UTF-8; a line the container left unfinished when its output ended is a line too.
+ * came from. Read as UTF-8; a line the container left unfinished when its output ended is a line too
+ * when the engine sends it.
  *
  * @param stream standard output or standard error
  * @param text the line's text

@@ -29,6 +29,9 @@ import java.util.function.Function;
  * line: engine 20.10 cuts such a follow short when the container exits, so the rest is then read
  * from the engine's log once more (one extra request).
  *
+ * <p>A last line the container left unfinished (no {@code \n}) is not sent by engine 20.10 on a
+ * followed log ({@code docker logs -f} shows the same); {@link RunningContainer#logs()} has it.
+ *
  * <p>The stream ends when the container's output ends (it exited) and every line was taken, or when it
  * is closed. One thread of docker-java reads it; {@link #close()} stops that thread and waits for its
  * end. Not for several readers at once.
