@@ -1,6 +1,7 @@
 package dev.carapace.core;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A wait on a running container ({@link RunningContainer#await}) cannot succeed: the container
@@ -46,8 +47,8 @@ public class WaitException extends CarapaceException {
   }
 
   /** The container's exit code, when it exited while awaited. */
-  public Optional<Integer> exitCode() {
-    return Optional.ofNullable(exitCode);
+  public OptionalInt exitCode() {
+    return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
   }
 
   /** {@code s} in double quotes, {@code "} and {@code \} escaped, control characters as {@code \n} or {@code \\uXXXX}. */

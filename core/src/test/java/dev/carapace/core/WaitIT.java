@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.carapace.core.testing.TestEngine;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,7 @@ class WaitIT {
       assertEquals(who(c) + " must be healthy within 1s: last health status unhealthy, last check exit code 1, "
           + "output \"not ready\"", e.getMessage());
       assertEquals(Duration.ofSeconds(1), e.timeout());
-      assertEquals(Optional.empty(), e.exitCode());
+      assertEquals(OptionalInt.empty(), e.exitCode());
     }
   }
 
@@ -101,7 +102,7 @@ class WaitIT {
       String status = c.healthStatus().orElseThrow();
       assertEquals(who(c) + " exited with code 3 before it was healthy: last health status " + status + ", "
           + "no check finished yet", e.getMessage());
-      assertEquals(Optional.of(3), e.exitCode());
+      assertEquals(OptionalInt.of(3), e.exitCode());
     }
   }
 
@@ -142,7 +143,7 @@ class WaitIT {
       WaitException e = atOnce(WaitException.class, () -> c.await(Wait.logLine(Pattern.compile("ready")), T));
       assertEquals(who(c) + " exited with code 4 before it printed a line matching \"ready\": last lines seen "
           + "[stdout \"starting\"]", e.getMessage());
-      assertEquals(Optional.of(4), e.exitCode());
+      assertEquals(OptionalInt.of(4), e.exitCode());
     }
   }
 
@@ -183,7 +184,7 @@ class WaitIT {
       // the last attempt met the engine's proxy, or (when the container had just exited) no proxy any more
       assertTrue(e.getMessage().equals(prefix + "connection closed at once (the engine's proxy found nothing "
           + "listening in the container)") || e.getMessage().equals(prefix + "Connection refused"), e.getMessage());
-      assertEquals(Optional.of(5), e.exitCode());
+      assertEquals(OptionalInt.of(5), e.exitCode());
     }
   }
 
