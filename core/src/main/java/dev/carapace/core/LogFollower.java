@@ -127,6 +127,7 @@ final class LogFollower implements ResultCallback<Frame> {
       closed = true;
     } catch (RuntimeException | Error e) {
       // the caller's consumer failed: stop following, and say why
+      closed = true;
       finish(e);
       closeStream();
     }
