@@ -8,6 +8,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -39,11 +41,12 @@ final class LogFollower implements ResultCallback<Frame> {
   /** Where the lines go. Both methods run on docker-java's reading thread. */
   interface Sink {
     /**
-     * One complete line; may block (back-pressure); an interrupt means the follow is being closed.
+     * The complete lines of one frame, in order; may block (back-pressure); an interrupt means the
+     * follow is being closed.
      *
      * @return whether the reading was held up (the reader lags behind)
      */
-    boolean line(LogLine line) throws InterruptedException;
+    boolean lines(List<LogLine> lines) throws InterruptedException;
 
     /** The output ended (the container stopped), or failed ({@code error} not null), or was closed. */
     void end(Throwable error);
@@ -109,19 +112,21 @@ final class LogFollower implements ResultCallback<Frame> {
     LogLine.Stream which = frame.getStreamType() == StreamType.STDERR ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
     ByteArrayOutputStream partial = which == LogLine.Stream.STDERR ? err : out;
     try {
+      List<LogLine> batch = new ArrayList<>();
       int from = 0;
       for (int i = 0; i < payload.length; i++) {
         if (payload[i] == '\n') {
           partial.write(payload, from, i - from);
-          emit(which, partial);
+          emit(which, partial, batch);
           from = i + 1;
         } else if (partial.size() + (i - from) >= MAX_LINE_BYTES) {
           partial.write(payload, from, i - from);
-          emit(which, partial);
+          emit(which, partial, batch);
           from = i;
         }
       }
       partial.write(payload, from, payload.length - from);
+      hand(batch);
     } catch (InterruptedException e) {
       // closing: docker-java interrupts this thread and closes the response
       closed = true;
@@ -133,7 +138,8 @@ final class LogFollower implements ResultCallback<Frame> {
     }
   }
 
-  private void emit(LogLine.Stream which, ByteArrayOutputStream partial) throws InterruptedException {
+  /** Cuts the line in {@code partial} into {@code batch}, unless a catch-up read skips it. */
+  private void emit(LogLine.Stream which, ByteArrayOutputStream partial, List<LogLine> batch) {
     byte[] bytes = partial.toByteArray();
     partial.reset();
     int length = bytes.length;
@@ -144,15 +150,19 @@ final class LogFollower implements ResultCallback<Frame> {
       skipOut--;
     } else if (which == LogLine.Stream.STDERR && skipErr > 0) {
       skipErr--;
-    } else if (!closed) {
-      if (sink.line(new LogLine(which, new String(bytes, 0, length, StandardCharsets.UTF_8)))) {
-        lagged = true;
-      }
+    } else {
+      batch.add(new LogLine(which, new String(bytes, 0, length, StandardCharsets.UTF_8)));
       if (which == LogLine.Stream.STDOUT) {
         emittedOut++;
       } else {
         emittedErr++;
       }
+    }
+  }
+
+  private void hand(List<LogLine> batch) throws InterruptedException {
+    if (!batch.isEmpty() && !closed && sink.lines(batch)) {
+      lagged = true;
     }
   }
 
@@ -182,12 +192,14 @@ final class LogFollower implements ResultCallback<Frame> {
       }
       if (!closed) {
         // what the container left unfinished is a line too
+        List<LogLine> batch = new ArrayList<>();
         if (out.size() > 0) {
-          emit(LogLine.Stream.STDOUT, out);
+          emit(LogLine.Stream.STDOUT, out, batch);
         }
         if (err.size() > 0) {
-          emit(LogLine.Stream.STDERR, err);
+          emit(LogLine.Stream.STDERR, err, batch);
         }
+        hand(batch);
       }
       finish(null);
     } catch (InterruptedException e) {

@@ -63,8 +63,8 @@ public final class LogStream implements AutoCloseable {
   LogFollower.Sink sink() {
     return new LogFollower.Sink() {
       @Override
-      public boolean line(LogLine line) throws InterruptedException {
-        return put(line);
+      public boolean lines(java.util.List<LogLine> batch) throws InterruptedException {
+        return put(batch);
       }
 
       @Override
@@ -85,19 +85,26 @@ public final class LogStream implements AutoCloseable {
     this.follower = follower;
   }
 
-  /** Adds {@code line}, waiting while the buffer is full; whether it had to wait. */
-  private boolean put(LogLine line) throws InterruptedException {
+  /**
+   * Adds {@code batch} in order, waiting while the buffer is full (the reader is woken once per
+   * batch, or when the buffer fills); whether it had to wait.
+   */
+  private boolean put(java.util.List<LogLine> batch) throws InterruptedException {
     lock.lock();
     try {
       boolean waited = false;
-      while (lines.size() >= capacity && !closed) {
-        waited = true;
-        notFull.await();
-      }
-      if (!closed) {
+      for (LogLine line : batch) {
+        while (lines.size() >= capacity && !closed) {
+          waited = true;
+          notEmpty.signal();
+          notFull.await();
+        }
+        if (closed) {
+          return waited;
+        }
         lines.add(line);
-        notEmpty.signal();
       }
+      notEmpty.signal();
       return waited;
     } finally {
       lock.unlock();

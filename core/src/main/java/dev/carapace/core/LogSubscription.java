@@ -44,10 +44,12 @@ public final class LogSubscription implements AutoCloseable {
   LogFollower.Sink sink(Consumer<LogLine> consumer) {
     return new LogFollower.Sink() {
       @Override
-      public boolean line(LogLine line) {
+      public boolean lines(java.util.List<LogLine> batch) {
         long t0 = System.nanoTime();
         try {
-          consumer.accept(line);
+          for (LogLine line : batch) {
+            consumer.accept(line);
+          }
         } catch (RuntimeException | Error e) {
           consumerError.compareAndSet(null, e);
           throw e;

@@ -16,8 +16,8 @@ class LogFollowerTest {
   private final List<Throwable> ends = new ArrayList<>();
   private final LogFollower follower = new LogFollower(new LogFollower.Sink() {
     @Override
-    public boolean line(LogLine line) {
-      lines.add(line);
+    public boolean lines(List<LogLine> batch) {
+      lines.addAll(batch);
       return false;
     }
 
