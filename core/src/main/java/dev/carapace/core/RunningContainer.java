@@ -298,6 +298,111 @@ public final class RunningContainer implements AutoCloseable {
     dev.carapace.core.internal.ContainerFiles.copyFrom(session, id, spec, source, hostTarget, limits);
   }
 
+  // ---------------------------------------------------------------- ports, log streams, waits
+
+  /**
+   * Every port the engine published for this container, as {@code docker port} lists them: the host
+   * address and port it bound for each {@link PortBinding} of the spec, the port it chose for a host
+   * port of 0 included. Empty when the spec publishes none, or the container is not running.
+   */
+  public java.util.List<PublishedPort> publishedPorts() {
+    return Ports.published(session.call(Step.INSPECT, spec.image(), id, () -> session.inspectRaw(id)));
+  }
+
+  /**
+   * Where the engine published {@code containerPort}/{@code protocol} (the IPv4 binding first when
+   * there are several).
+   *
+   * @throws IllegalArgumentException when the spec does not publish that port
+   * @throws IllegalStateException when the container is not running (a stopped container has no
+   *     published ports)
+   */
+  public PublishedPort publishedPort(int containerPort, PortBinding.Protocol protocol) {
+    java.util.Objects.requireNonNull(protocol, "protocol");
+    com.fasterxml.jackson.databind.JsonNode inspect =
+        session.call(Step.INSPECT, spec.image(), id, () -> session.inspectRaw(id));
+    return Ports.find(spec, Ports.published(inspect), inspect.path("State").path("Status").asText(),
+        containerPort, protocol);
+  }
+
+  /**
+   * The host port the engine bound for TCP {@code containerPort}, as {@link #publishedPort}: for
+   * {@code PortBinding.localhost(0, 80)}, {@code hostPort(80)} is the port it chose on 127.0.0.1.
+   *
+   * @throws IllegalArgumentException when the spec does not publish that port
+   * @throws IllegalStateException when the container is not running
+   */
+  public int hostPort(int containerPort) {
+    return publishedPort(containerPort, PortBinding.Protocol.TCP).hostPort();
+  }
+
+  /**
+   * Follows stdout and stderr line by line as they come ({@code docker logs --follow}), from the
+   * container's first line, into a {@link LogStream} the caller reads and closes; at most 1024 lines
+   * wait in it before reading from the engine pauses (back-pressure).
+   */
+  public LogStream streamLogs() {
+    LogStream stream = new LogStream(LogStream.DEFAULT_CAPACITY, this::logFailure);
+    LogFollower follower = new LogFollower(stream.sink(), this::catchUp);
+    stream.follower(follower);
+    startFollowing(follower);
+    return stream;
+  }
+
+  /**
+   * Follows stdout and stderr line by line as they come ({@code docker logs --follow}), from the
+   * container's first line, handing each to {@code consumer} on docker-java's reading thread; a slow
+   * consumer slows the reading (back-pressure). Close the returned subscription to stop.
+   */
+  public LogSubscription followLogs(java.util.function.Consumer<LogLine> consumer) {
+    java.util.Objects.requireNonNull(consumer, "consumer");
+    LogSubscription subscription = new LogSubscription(this::logFailure);
+    LogFollower follower = new LogFollower(subscription.sink(consumer), this::catchUp);
+    subscription.follower(follower);
+    startFollowing(follower);
+    return subscription;
+  }
+
+  private void startFollowing(LogFollower follower) {
+    try {
+      session.streaming().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+          .exec(follower);
+    } catch (RuntimeException e) {
+      follower.close();
+      throw session.fail(Step.LOGS, spec.image(), id, e);
+    }
+  }
+
+  /** The whole log, not followed, into {@code rest} (see {@link LogFollower}). */
+  private void catchUp(LogFollower rest) {
+    try {
+      session.streaming().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+          .exec(rest);
+    } catch (RuntimeException e) {
+      rest.onError(e);
+    }
+  }
+
+  private RuntimeException logFailure(Throwable t) {
+    return t instanceof RuntimeException ? session.fail(Step.LOGS, spec.image(), id, (RuntimeException) t)
+        : new LaunchException(Step.LOGS, spec.image(), id, "log stream broken: " + t, null, t);
+  }
+
+  /**
+   * Waits at most {@code timeout} for {@code wait}: healthy, a log line, a port that accepts, the exit.
+   *
+   * @throws WaitTimeoutException when {@code timeout} passed first, saying what the wait saw last
+   * @throws WaitException at once when the container exits first (naming its exit code) or the
+   *     condition cannot happen (no health check, a port not published on loopback)
+   * @throws IllegalArgumentException for a port the spec does not publish
+   * @throws LaunchException step {@code wait} when the engine does not answer
+   */
+  public void await(Wait wait, Duration timeout) {
+    java.util.Objects.requireNonNull(wait, "wait");
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    new Waiting(session, id, spec, this).await(wait, timeout);
+  }
+
   @Override
   public String toString() {
     return "RunningContainer{" + id.substring(0, Math.min(12, id.length())) + " " + spec.image() + "}";

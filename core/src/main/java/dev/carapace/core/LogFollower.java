@@ -1,0 +1,299 @@
+package dev.carapace.core;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * docker-java's callback for a followed log ({@code GET /containers/{id}/logs?follow=1}): cuts the
+ * frames into lines, per stream, and hands each line to a {@link Sink} on docker-java's reading
+ * thread ({@code docker-java-stream-*}). A sink that blocks blocks that thread, which then stops
+ * reading from the engine: that is the back-pressure. {@link #close()} ends the stream and waits
+ * for that thread to end.
+ *
+ * <p>docker-java cuts a frame into chunks of at most 1024 bytes and reuses the chunk's array, so a
+ * payload is copied into the line being built before {@link #onNext} returns; a line split across
+ * frames or chunks is joined here. A line longer than {@link #MAX_LINE_BYTES} is handed on in
+ * pieces of that size.
+ *
+ * <p><b>Catching up.</b> Engine 20.10 ends a followed log early when the container exits while the
+ * reader lags behind (the engine was blocked writing): measured with curl as with docker-java, the
+ * last part of the output never comes. So when the sink was held up at least once (a full buffer, a
+ * slow consumer) and the output ends, the whole log is read once more without following, and the
+ * lines beyond those already handed on (counted per stream) are handed on too. That read also brings
+ * an unfinished last line the follow did not send.
+ */
+final class LogFollower implements ResultCallback<Frame> {
+  /** The longest line kept whole; Docker's own json-file driver splits lines at 16 KiB. */
+  static final int MAX_LINE_BYTES = 1 << 20;
+  /** How long {@link #close()} waits for docker-java's thread to end. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  /** Where the lines go. Both methods run on docker-java's reading thread. */
+  interface Sink {
+    /**
+     * The complete lines of one frame, in order; may block (back-pressure); an interrupt means the
+     * follow is being closed.
+     *
+     * @return whether the reading was held up (the reader lags behind)
+     */
+    boolean lines(List<LogLine> lines) throws InterruptedException;
+
+    /** The output ended (the container stopped), or failed ({@code error} not null), or was closed. */
+    void end(Throwable error);
+  }
+
+  /** Starts a read of the whole log, not followed, into {@code catchUp}. */
+  interface CatchUp {
+    void start(LogFollower catchUp);
+  }
+
+  private final Sink sink;
+  /** Null for a catch-up read itself. */
+  private final CatchUp catchUp;
+  /** For a catch-up read: lines per stream to skip (already handed on). */
+  private long skipOut;
+  private long skipErr;
+  private long emittedOut;
+  private long emittedErr;
+  private volatile boolean lagged;
+  private LogFollower nested;
+  private volatile Throwable nestedError;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Object lock = new Object();
+  private Closeable stream;
+  private Thread reader;
+  private volatile boolean closed;
+  private boolean ended;
+
+  LogFollower(Sink sink, CatchUp catchUp) {
+    this.sink = sink;
+    this.catchUp = catchUp;
+  }
+
+  /** A catch-up read for {@code parent}: the same sink, skipping what {@code parent} handed on. */
+  private LogFollower(LogFollower parent) {
+    this.sink = parent.sink;
+    this.catchUp = null;
+    this.skipOut = parent.emittedOut;
+    this.skipErr = parent.emittedErr;
+  }
+
+  @Override
+  public void onStart(Closeable stream) {
+    boolean closeNow;
+    synchronized (lock) {
+      this.stream = stream;
+      this.reader = Thread.currentThread();
+      closeNow = closed;
+    }
+    if (closeNow) {
+      closeQuietly(stream);
+    }
+  }
+
+  @Override
+  public void onNext(Frame frame) {
+    byte[] payload = frame.getPayload();
+    if (closed || payload == null) {
+      return;
+    }
+    LogLine.Stream which = frame.getStreamType() == StreamType.STDERR ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
+    ByteArrayOutputStream partial = which == LogLine.Stream.STDERR ? err : out;
+    try {
+      List<LogLine> batch = new ArrayList<>();
+      int from = 0;
+      for (int i = 0; i < payload.length; i++) {
+        if (payload[i] == '\n') {
+          partial.write(payload, from, i - from);
+          emit(which, partial, batch);
+          from = i + 1;
+        } else if (partial.size() + (i - from) >= MAX_LINE_BYTES) {
+          partial.write(payload, from, i - from);
+          emit(which, partial, batch);
+          from = i;
+        }
+      }
+      partial.write(payload, from, payload.length - from);
+      hand(batch);
+    } catch (InterruptedException e) {
+      // closing: docker-java interrupts this thread and closes the response
+      closed = true;
+    } catch (RuntimeException | Error e) {
+      // the caller's consumer failed: stop following, and say why
+      closed = true;
+      finish(e);
+      closeStream();
+    }
+  }
+
+  /** Cuts the line in {@code partial} into {@code batch}, unless a catch-up read skips it. */
+  private void emit(LogLine.Stream which, ByteArrayOutputStream partial, List<LogLine> batch) {
+    byte[] bytes = partial.toByteArray();
+    partial.reset();
+    int length = bytes.length;
+    if (length > 0 && bytes[length - 1] == '\r') {
+      length--;
+    }
+    if (which == LogLine.Stream.STDOUT && skipOut > 0) {
+      skipOut--;
+    } else if (which == LogLine.Stream.STDERR && skipErr > 0) {
+      skipErr--;
+    } else {
+      batch.add(new LogLine(which, new String(bytes, 0, length, StandardCharsets.UTF_8)));
+      if (which == LogLine.Stream.STDOUT) {
+        emittedOut++;
+      } else {
+        emittedErr++;
+      }
+    }
+  }
+
+  private void hand(List<LogLine> batch) throws InterruptedException {
+    if (!batch.isEmpty() && !closed && sink.lines(batch)) {
+      lagged = true;
+    }
+  }
+
+  @Override
+  public void onError(Throwable throwable) {
+    finish(closed ? null : throwable);
+  }
+
+  @Override
+  public void onComplete() {
+    try {
+      if (!closed && lagged && catchUp != null) {
+        // the engine may have cut the follow short: read the rest from the whole log
+        out.reset();
+        err.reset();
+        LogFollower rest = new LogFollower(this);
+        synchronized (lock) {
+          nested = rest;
+        }
+        if (!closed) {
+          catchUp.start(rest);
+          rest.done.await();
+          rest.close();
+        }
+        finish(rest.nestedError);
+        return;
+      }
+      if (!closed) {
+        // what the container left unfinished is a line too
+        List<LogLine> batch = new ArrayList<>();
+        if (out.size() > 0) {
+          emit(LogLine.Stream.STDOUT, out, batch);
+        }
+        if (err.size() > 0) {
+          emit(LogLine.Stream.STDERR, err, batch);
+        }
+        hand(batch);
+      }
+      finish(null);
+    } catch (InterruptedException e) {
+      finish(null);
+    } catch (RuntimeException | Error e) {
+      finish(e);
+    }
+  }
+
+  private void finish(Throwable error) {
+    synchronized (lock) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+    }
+    try {
+      if (catchUp != null) {
+        sink.end(error);
+      } else {
+        nestedError = error;
+      }
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /** Whether the output ended, failed or was closed. */
+  boolean ended() {
+    return done.getCount() == 0;
+  }
+
+  /** Waits at most {@code timeout} for the output to end; whether it did. */
+  boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Stops following: closes the engine's response (docker-java also interrupts its reading thread),
+   * then waits for that thread to end, unless called on it. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    LogFollower rest;
+    synchronized (lock) {
+      rest = nested;
+    }
+    if (rest != null) {
+      rest.close();
+    }
+    Thread thread = closeStream();
+    boolean interrupted = false;
+    try {
+      if (thread != Thread.currentThread()) {
+        long end = System.nanoTime() + CLOSE_WAIT.toNanos();
+        done.await(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        thread = reader();
+        if (thread != null) {
+          thread.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+        }
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Thread reader() {
+    synchronized (lock) {
+      return reader;
+    }
+  }
+
+  private Thread closeStream() {
+    Closeable s;
+    Thread t;
+    synchronized (lock) {
+      s = stream;
+      t = reader;
+    }
+    if (s != null) {
+      closeQuietly(s);
+    }
+    return t;
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      // closing a response that is already broken: nothing to recover
+    }
+  }
+}

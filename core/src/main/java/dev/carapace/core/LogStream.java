@@ -1,0 +1,205 @@
+package dev.carapace.core;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A container's output followed line by line as it comes ({@code docker logs --follow}), pulled by the
+ * caller, who closes it. It starts with what the container printed before the stream was opened.
+ *
+ * <pre>{@code
+ * try (LogStream logs = container.streamLogs()) {
+ *   Optional<LogLine> line;
+ *   while ((line = logs.next(Duration.ofSeconds(5))).isPresent()) {
+ *     System.out.println(line.get());           // "stdout: ready" or "stderr: ..."
+ *   }
+ * }                                              // stops reading; no thread is left
+ * }</pre>
+ *
+ * <p><b>Back-pressure.</b> At most {@link #capacity()} lines wait to be taken. When they are all
+ * waiting, the stream stops reading from the engine until the caller takes one: a slow reader slows
+ * the reading, memory does not grow (the engine keeps the rest in its log, or the container's writes
+ * block, as with {@code docker logs -f | slow-program}). A reader that lagged behind still gets every
+ * line: engine 20.10 cuts such a follow short when the container exits, so the rest is then read
+ * from the engine's log once more (one extra request).
+ *
+ * <p>A last line the container left unfinished (no {@code \n}) is not sent by engine 20.10 on a
+ * followed log ({@code docker logs -f} shows the same); {@link RunningContainer#logs()} has it.
+ *
+ * <p>The stream ends when the container's output ends (it exited) and every line was taken, or when it
+ * is closed. One thread of docker-java reads it; {@link #close()} stops that thread and waits for its
+ * end. Not for several readers at once.
+ */
+public final class LogStream implements AutoCloseable {
+  /** The buffer of {@link RunningContainer#streamLogs()}. */
+  static final int DEFAULT_CAPACITY = 1024;
+
+  private final int capacity;
+  private final Function<Throwable, RuntimeException> failure;
+  private final ArrayDeque<LogLine> lines = new ArrayDeque<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private boolean ended;
+  private boolean closed;
+  private Throwable error;
+  private LogFollower follower;
+
+  LogStream(int capacity, Function<Throwable, RuntimeException> failure) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("log stream capacity must be at least 1: " + capacity);
+    }
+    this.capacity = capacity;
+    this.failure = failure;
+  }
+
+  /** The sink docker-java's thread writes into. */
+  LogFollower.Sink sink() {
+    return new LogFollower.Sink() {
+      @Override
+      public boolean lines(java.util.List<LogLine> batch) throws InterruptedException {
+        return put(batch);
+      }
+
+      @Override
+      public void end(Throwable cause) {
+        lock.lock();
+        try {
+          ended = true;
+          error = cause;
+          notEmpty.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    };
+  }
+
+  void follower(LogFollower follower) {
+    this.follower = follower;
+  }
+
+  /**
+   * Adds {@code batch} in order, waiting while the buffer is full (the reader is woken once per
+   * batch, or when the buffer fills); whether it had to wait.
+   */
+  private boolean put(java.util.List<LogLine> batch) throws InterruptedException {
+    lock.lock();
+    try {
+      boolean waited = false;
+      for (LogLine line : batch) {
+        while (lines.size() >= capacity && !closed) {
+          waited = true;
+          notEmpty.signal();
+          notFull.await();
+        }
+        if (closed) {
+          return waited;
+        }
+        lines.add(line);
+      }
+      notEmpty.signal();
+      return waited;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The next line, waiting at most {@code timeout} for it.
+   *
+   * @return the line, or empty when none came within {@code timeout} or the stream {@linkplain #ended()
+   *     ended}
+   * @throws LaunchException step {@code logs}, when the engine refused or broke the stream (a log
+   *     driver that keeps nothing readable, a lost connection)
+   */
+  public Optional<LogLine> next(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    long nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+    lock.lock();
+    try {
+      while (lines.isEmpty()) {
+        if (ended || closed) {
+          if (error != null && !closed) {
+            throw failure.apply(error);
+          }
+          return Optional.empty();
+        }
+        if (nanos <= 0) {
+          return Optional.empty();
+        }
+        nanos = notEmpty.awaitNanos(nanos);
+      }
+      LogLine line = lines.poll();
+      notFull.signal();
+      return Optional.of(line);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether no line will come any more: the container's output ended and every line was taken, or
+   * the stream was closed.
+   *
+   * @throws LaunchException step {@code logs}, when the engine refused or broke the stream
+   */
+  public boolean ended() {
+    lock.lock();
+    try {
+      if (closed) {
+        return true;
+      }
+      if (ended && lines.isEmpty() && error != null) {
+        throw failure.apply(error);
+      }
+      return ended && lines.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The lines read from the engine and not taken yet; never more than {@link #capacity()}. */
+  public int buffered() {
+    lock.lock();
+    try {
+      return lines.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many lines may wait to be taken before the stream stops reading from the engine. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /**
+   * Stops following: drops the lines not taken, closes the engine's response and waits for
+   * docker-java's reading thread to end. Idempotent; the container is not touched.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      lines.clear();
+      notFull.signalAll();
+      notEmpty.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (follower != null) {
+      follower.close();
+    }
+  }
+}

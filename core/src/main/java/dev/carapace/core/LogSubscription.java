@@ -1,0 +1,115 @@
+package dev.carapace.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A container's output followed as it comes, each line handed to the caller's consumer
+ * ({@link RunningContainer#followLogs}); close it to stop.
+ *
+ * <pre>{@code
+ * try (LogSubscription s = container.followLogs(line -> log.info("{}", line))) {
+ *   s.awaitEnd(Duration.ofMinutes(1));           // until the container exits, or a minute
+ * }                                              // stops reading; no thread is left
+ * }</pre>
+ *
+ * <p>The consumer runs on docker-java's reading thread, one line after the other, in the order the
+ * engine sends them. While it runs, nothing more is read from the engine: a slow consumer slows the
+ * reading and memory does not grow (back-pressure). A consumer that throws stops the following; its
+ * exception comes back from {@link #awaitEnd}. Closing waits for the reading thread to end. A
+ * consumer that held the reading up still gets every line: engine 20.10 cuts such a follow short
+ * when the container exits, so the rest is then read from the engine's log once more.
+ */
+public final class LogSubscription implements AutoCloseable {
+  private final AtomicReference<Throwable> consumerError = new AtomicReference<>();
+  private final AtomicReference<Throwable> engineError = new AtomicReference<>();
+  /**
+   * Consumers that took this long in all are taken to have held the reading up: the engine may then
+   * cut the follow short, and the rest is read again when the output ends.
+   */
+  static final Duration SLOW_CONSUMER = Duration.ofMillis(100);
+
+  private final Function<Throwable, RuntimeException> failure;
+  private LogFollower follower;
+  private long consumerNanos;
+
+  LogSubscription(Function<Throwable, RuntimeException> failure) {
+    this.failure = failure;
+  }
+
+  /** The sink docker-java's thread writes into: {@code consumer}, its exception kept. */
+  LogFollower.Sink sink(Consumer<LogLine> consumer) {
+    return new LogFollower.Sink() {
+      @Override
+      public boolean lines(java.util.List<LogLine> batch) {
+        long t0 = System.nanoTime();
+        try {
+          for (LogLine line : batch) {
+            consumer.accept(line);
+          }
+        } catch (RuntimeException | Error e) {
+          consumerError.compareAndSet(null, e);
+          throw e;
+        }
+        consumerNanos += System.nanoTime() - t0;
+        return consumerNanos > SLOW_CONSUMER.toNanos();
+      }
+
+      @Override
+      public void end(Throwable error) {
+        if (error != null && consumerError.get() != error) {
+          engineError.compareAndSet(null, error);
+        }
+      }
+    };
+  }
+
+  void follower(LogFollower follower) {
+    this.follower = follower;
+  }
+
+  /**
+   * Waits at most {@code timeout} for the output to end (the container exited, and every line was
+   * handed on).
+   *
+   * @return whether it ended within {@code timeout}
+   * @throws RuntimeException the consumer's own exception, when it threw one
+   * @throws LaunchException step {@code logs}, when the engine refused or broke the stream
+   */
+  public boolean awaitEnd(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    boolean ended;
+    try {
+      ended = follower.awaitEnd(timeout.isNegative() ? Duration.ZERO : timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    Throwable mine = consumerError.get();
+    if (mine instanceof RuntimeException) {
+      throw (RuntimeException) mine;
+    }
+    if (mine instanceof Error) {
+      throw (Error) mine;
+    }
+    Throwable engine = engineError.get();
+    if (ended && engine != null) {
+      throw failure.apply(engine);
+    }
+    return ended;
+  }
+
+  /** Whether the output ended, failed or was closed. */
+  public boolean ended() {
+    return follower.ended();
+  }
+
+  /** Stops following and waits for docker-java's reading thread to end. Idempotent. */
+  @Override
+  public void close() {
+    follower.close();
+  }
+}

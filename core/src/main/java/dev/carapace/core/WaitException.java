@@ -1,0 +1,85 @@
+package dev.carapace.core;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A wait on a running container ({@link RunningContainer#await}) cannot succeed: the container
+ * exited first (the message names its exit code), or what it waits for cannot happen (no health
+ * check, a port not published on loopback). Says what the wait saw last.
+ *
+ * <pre>
+ * container 0123456789ab (carapace-test/busybox:1) exited with code 3 before it was healthy: last health status starting, no check finished yet
+ * </pre>
+ */
+public class WaitException extends CarapaceException {
+  private static final long serialVersionUID = 1L;
+
+  private final String containerId;
+  private final String image;
+  private final String lastSeen;
+  private final Integer exitCode;
+
+  WaitException(String containerId, String image, String what, String lastSeen, Integer exitCode) {
+    super(prefix(containerId, image) + " " + what + (lastSeen == null ? "" : ": " + lastSeen), null);
+    this.containerId = containerId;
+    this.image = image;
+    this.lastSeen = lastSeen;
+    this.exitCode = exitCode;
+  }
+
+  static String prefix(String containerId, String image) {
+    return "container " + containerId.substring(0, Math.min(12, containerId.length())) + " (" + image + ")";
+  }
+
+  /** The container's full id. */
+  public String containerId() {
+    return containerId;
+  }
+
+  public String image() {
+    return image;
+  }
+
+  /** What the wait saw last (health status and check output, lines, connect error, state), as in the message. */
+  public Optional<String> lastSeen() {
+    return Optional.ofNullable(lastSeen);
+  }
+
+  /** The container's exit code, when it exited while awaited. */
+  public OptionalInt exitCode() {
+    return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
+  }
+
+  /** {@code s} in double quotes, {@code "} and {@code \} escaped, control characters as {@code \n} or {@code \\uXXXX}. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+    return sb.append('"').toString();
+  }
+}

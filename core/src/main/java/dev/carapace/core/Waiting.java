@@ -1,0 +1,241 @@
+package dev.carapace.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.PortBinding.Protocol;
+import dev.carapace.core.internal.EngineSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The waits of {@link RunningContainer#await}: each polls the engine's inspect (every
+ * {@link #POLL}) or follows the logs until its condition holds, the container exits, or the
+ * deadline passes, and keeps what it saw last for the message.
+ */
+final class Waiting {
+  static final Duration POLL = Duration.ofMillis(100);
+  /** How long a connection accepted by the engine's proxy is watched for an immediate close. */
+  static final Duration PROXY_CLOSE = Duration.ofMillis(250);
+  static final int LAST_LINES = 5;
+  static final int MAX_SHOWN = 200;
+
+  private final EngineSession session;
+  private final String id;
+  private final SecureContainerSpec spec;
+  private final RunningContainer container;
+
+  Waiting(EngineSession session, String id, SecureContainerSpec spec, RunningContainer container) {
+    this.session = session;
+    this.id = id;
+    this.spec = spec;
+    this.container = container;
+  }
+
+  void await(Wait wait, Duration timeout) {
+    long deadline = System.nanoTime() + (timeout.isNegative() ? 0 : timeout.toNanos());
+    switch (wait.kind()) {
+      case HEALTHY:
+        healthy(timeout, deadline);
+        break;
+      case LOG_LINE:
+        logLine(wait, timeout, deadline);
+        break;
+      case PORT:
+        port(wait.port(), timeout, deadline);
+        break;
+      default:
+        exited(timeout, deadline);
+    }
+  }
+
+  private JsonNode inspect() {
+    return session.call(Step.WAIT, spec.image(), id, () -> session.inspectRaw(id));
+  }
+
+  private static boolean running(JsonNode state) {
+    return state.path("Running").asBoolean(false);
+  }
+
+  private static int exitCode(JsonNode state) {
+    return state.path("ExitCode").asInt();
+  }
+
+  private void healthy(Duration timeout, long deadline) {
+    while (true) {
+      JsonNode state = inspect().path("State");
+      JsonNode health = state.path("Health");
+      if (health.isMissingNode() || health.isNull() || health.path("Status").asText("").equals("none")) {
+        throw new WaitException(id, spec.image(), "has no health check to wait for",
+            "none in the spec or the image (set SecureContainerSpec.Builder.healthCheck, or use an image with a "
+                + "HEALTHCHECK)", null);
+      }
+      String status = health.path("Status").asText("");
+      if (status.equals("healthy")) {
+        return;
+      }
+      String seen = "last health status " + status + ", " + lastCheck(health);
+      if (!running(state)) {
+        throw exitedWhile(state, "before it was healthy", seen);
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new WaitTimeoutException(id, spec.image(), "must be healthy within " + show(timeout), seen, timeout);
+      }
+      sleep(deadline);
+    }
+  }
+
+  private static String lastCheck(JsonNode health) {
+    JsonNode log = health.path("Log");
+    if (!log.isArray() || log.size() == 0) {
+      return "no check finished yet";
+    }
+    JsonNode last = log.get(log.size() - 1);
+    return "last check exit code " + last.path("ExitCode").asInt() + ", output "
+        + shown(last.path("Output").asText("").strip());
+  }
+
+  private void logLine(Wait wait, Duration timeout, long deadline) {
+    Deque<LogLine> last = new ArrayDeque<>();
+    try (LogStream logs = container.streamLogs()) {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        Optional<LogLine> line = logs.next(Duration.ofNanos(Math.max(0, Math.min(left, POLL.toNanos() * 5))));
+        if (line.isPresent()) {
+          if (wait.pattern().matcher(line.get().text()).find()) {
+            return;
+          }
+          last.addLast(line.get());
+          if (last.size() > LAST_LINES) {
+            last.removeFirst();
+          }
+          if (System.nanoTime() - deadline < 0) {
+            continue;
+          }
+        }
+        String seen = last.isEmpty() ? "no line seen" : "last lines seen " + last.stream()
+            .map(l -> l.stream() + " " + shown(l.text())).collect(Collectors.joining(", ", "[", "]"));
+        String regex = WaitException.quote(wait.pattern().pattern());
+        if (line.isEmpty() && logs.ended()) {
+          JsonNode state = inspect().path("State");
+          if (!running(state)) {
+            throw exitedWhile(state, "before it printed a line matching " + regex, seen);
+          }
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new WaitTimeoutException(id, spec.image(), "must print a line matching " + regex + " within "
+              + show(timeout), seen, timeout);
+        }
+        if (line.isEmpty() && logs.ended()) {
+          sleep(deadline); // the output ended, the container runs (restarting): nothing more to read
+        }
+      }
+    }
+  }
+
+  private void port(int containerPort, Duration timeout, long deadline) {
+    JsonNode inspect = inspect();
+    JsonNode state = inspect.path("State");
+    String what = "port " + containerPort + "/tcp";
+    if (!running(state)) {
+      throw exitedWhile(state, "before " + what + " accepted a connection", null);
+    }
+    PublishedPort published = Ports.find(spec, Ports.published(inspect), state.path("Status").asText(),
+        containerPort, Protocol.TCP);
+    InetSocketAddress address = Ports.loopback(published);
+    if (address == null) {
+      throw new WaitException(id, spec.image(), what + " must be published on loopback or every interface to be "
+          + "awaited", published.hostAddress() + " (waits connect to loopback only)", null);
+    }
+    String target = (published.hostAddress().contains(":") ? "[" + address.getAddress().getHostAddress() + "]"
+        : address.getAddress().getHostAddress()) + ":" + address.getPort();
+    while (true) {
+      String seen = "last attempt: " + attempt(address, deadline);
+      if (seen.equals("last attempt: accepted")) {
+        return;
+      }
+      state = inspect().path("State");
+      if (!running(state)) {
+        throw exitedWhile(state, "before " + what + " accepted a connection on " + target, seen);
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new WaitTimeoutException(id, spec.image(), what + " must accept a connection on " + target
+            + " within " + show(timeout), seen, timeout);
+      }
+      sleep(deadline);
+    }
+  }
+
+  /** One connection to {@code address}: {@code accepted}, or what went wrong. */
+  private static String attempt(InetSocketAddress address, long deadline) {
+    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    try (Socket socket = new Socket()) {
+      socket.connect(address, (int) Math.min(1000, Math.max(left, 100)));
+      socket.setSoTimeout((int) PROXY_CLOSE.toMillis());
+      try {
+        InputStream in = socket.getInputStream();
+        if (in.read() < 0) {
+          return "connection closed at once (the engine's proxy found nothing listening in the container)";
+        }
+      } catch (SocketTimeoutException e) {
+        // open and quiet: a server waiting for its client to speak
+      }
+      return "accepted";
+    } catch (IOException e) {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+  }
+
+  private void exited(Duration timeout, long deadline) {
+    while (true) {
+      JsonNode state = inspect().path("State");
+      if (!running(state)) {
+        return;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new WaitTimeoutException(id, spec.image(), "must exit within " + show(timeout),
+            "state " + state.path("Status").asText(), timeout);
+      }
+      sleep(deadline);
+    }
+  }
+
+  private WaitException exitedWhile(JsonNode state, String before, String seen) {
+    int code = exitCode(state);
+    return new WaitException(id, spec.image(), "exited with code " + code + " " + before, seen, code);
+  }
+
+  private void sleep(long deadline) {
+    long nanos = Math.min(POLL.toNanos(), Math.max(0, deadline - System.nanoTime()));
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException(Step.WAIT, spec.image(), id, "interrupted", null, e);
+    }
+  }
+
+  /** {@code 2s}, {@code 1.5s}, {@code 250ms}. */
+  static String show(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return "0s";
+    }
+    if (d.toMillis() < 1000) {
+      return d.toMillis() + "ms";
+    }
+    return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
+  }
+
+  /** {@code s} quoted, cut to {@link #MAX_SHOWN} characters. */
+  private static String shown(String s) {
+    return s.length() <= MAX_SHOWN ? WaitException.quote(s) : WaitException.quote(s.substring(0, MAX_SHOWN)) + "...";
+  }
+}

@@ -1,0 +1,105 @@
+package dev.carapace.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Cutting docker-java's frames into lines: no engine, the frames as docker-java hands them on. */
+class LogFollowerTest {
+  private final List<LogLine> lines = new ArrayList<>();
+  private final List<Throwable> ends = new ArrayList<>();
+  private final LogFollower follower = new LogFollower(new LogFollower.Sink() {
+    @Override
+    public boolean lines(List<LogLine> batch) {
+      lines.addAll(batch);
+      return false;
+    }
+
+    @Override
+    public void end(Throwable error) {
+      ends.add(error);
+    }
+  }, rest -> {
+    throw new AssertionError("no catch-up without a lagging reader");
+  });
+
+  private void frame(StreamType type, String text) {
+    follower.onNext(new Frame(type, text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static LogLine out(String text) {
+    return new LogLine(LogLine.Stream.STDOUT, text);
+  }
+
+  private static LogLine err(String text) {
+    return new LogLine(LogLine.Stream.STDERR, text);
+  }
+
+  @Test
+  void joinsALineSplitAcrossFramesAndKeepsTheStreamsApart() {
+    frame(StreamType.STDOUT, "hel");
+    frame(StreamType.STDERR, "warn");
+    frame(StreamType.STDOUT, "lo\nwor");
+    frame(StreamType.STDERR, "ing\r\n");
+    frame(StreamType.STDOUT, "ld\n\n");
+    assertEquals(List.of(out("hello"), err("warning"), out("world"), out("")), lines);
+  }
+
+  @Test
+  void anUnfinishedLastLineIsALineWhenTheOutputEnds() {
+    frame(StreamType.STDOUT, "a\nlast");
+    frame(StreamType.STDERR, "oops");
+    assertEquals(List.of(out("a")), lines);
+    follower.onComplete();
+    assertEquals(List.of(out("a"), out("last"), err("oops")), lines);
+    assertEquals(1, ends.size());
+    assertEquals(null, ends.get(0));
+    assertTrue(follower.ended());
+  }
+
+  @Test
+  void aMultiByteCharacterSplitAcrossFramesIsDecodedWhole() {
+    byte[] euro = "€\n".getBytes(StandardCharsets.UTF_8);
+    follower.onNext(new Frame(StreamType.STDOUT, new byte[] {euro[0]}));
+    follower.onNext(new Frame(StreamType.STDOUT, new byte[] {euro[1], euro[2], euro[3]}));
+    assertEquals(List.of(out("€")), lines);
+  }
+
+  @Test
+  void aLineLongerThanTheLimitIsHandedOnInPieces() {
+    int max = LogFollower.MAX_LINE_BYTES;
+    String chunk = "x".repeat(1024);
+    for (int i = 0; i < max / 1024 + 1; i++) {
+      frame(StreamType.STDOUT, chunk);
+    }
+    frame(StreamType.STDOUT, "\n");
+    assertEquals(2, lines.size());
+    assertEquals(max, lines.get(0).text().length());
+    assertEquals(1024, lines.get(1).text().length());
+  }
+
+  @Test
+  void aFailureEndsTheFollowWithIt() {
+    RuntimeException boom = new RuntimeException("connection reset");
+    follower.onError(boom);
+    assertEquals(List.of(boom), ends);
+    follower.onComplete();
+    assertEquals(1, ends.size(), "ends once");
+  }
+
+  @Test
+  void afterCloseNothingIsHandedOn() {
+    // as docker-java's: closing the response makes the reading thread's read fail
+    follower.onStart(() -> follower.onError(new java.io.IOException("stream closed")));
+    follower.close();
+    assertEquals(java.util.Collections.singletonList(null), ends, "a closed follow ends without error");
+    frame(StreamType.STDOUT, "late\n");
+    assertEquals(List.of(), lines);
+  }
+}
