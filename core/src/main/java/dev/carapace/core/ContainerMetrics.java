@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *     ContainerMetrics metrics = ContainerMetrics.of(launcher, Duration.ofSeconds(5))) {
  *   metrics.bindTo(registry);                      // e.g. a PrometheusMeterRegistry
  *   RunningContainer web = launcher.launch(spec);  // its meters appear within 5 s
+ *   metrics.refresh();                             // or at once
  * }
  * }</pre>
  *
@@ -119,7 +120,8 @@ public final class ContainerMetrics implements MeterBinder, AutoCloseable {
 
   /**
    * Registers the meters of the containers known so far in {@code registry}, and those of later ones
-   * as they are found; starts the background refresh (its first run at once) on the first call.
+   * as they are found; starts the background refresh on the first call. No call reaches the engine
+   * here: the first sample is taken one refresh interval later, or at once by {@link #refresh()}.
    *
    * @throws IllegalStateException after {@link #close()}
    */
@@ -142,7 +144,8 @@ public final class ContainerMetrics implements MeterBinder, AutoCloseable {
         thread.setDaemon(true);
         return thread;
       });
-      scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+      long every = refreshInterval.toMillis();
+      scheduler.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.MILLISECONDS);
     }
   }
 

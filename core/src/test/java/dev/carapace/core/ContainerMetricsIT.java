@@ -69,6 +69,7 @@ class ContainerMetricsIT {
       awaitLog(memory, "filled");
       awaitLog(pids, "started");
       metrics.bindTo(registry);
+      long sampledAt = System.nanoTime(); // the meters' sample is taken after this
       metrics.refresh();
 
       // tags: the engine's name, the spec's image, the short id
@@ -114,7 +115,6 @@ class ContainerMetricsIT {
 
       // CPU: the meter is the engine's total_usage in seconds; the engine read, taken after the
       // meter's sample, is ahead by at most the busy loop's 0.5 CPU times the time between, plus 0.3 s
-      long sampledAt = System.nanoTime();
       double cpu1 = counter(registry, "container.cpu.time", busy, null);
       Statistics b = engineStats(busy.id());
       double between = (System.nanoTime() - sampledAt) / 1e9;
@@ -195,6 +195,27 @@ class ContainerMetricsIT {
       }
       assertTrue(engineTx >= sent && engineTx - sent <= 64 * 1024, "engine " + engineTx + ", meter " + sent);
       assertTrue(engineRx >= received && engineRx - received <= 64 * 1024, "engine " + engineRx + ", meter " + received);
+    }
+  }
+
+  @Test
+  void aCallersClientWithoutAnExposedTransportGivesTheSameMeters() {
+    // docker-java's own stats --no-stream sample, written back to JSON: the pids limit comes from its raw values
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (ContainerLauncher launcher = ContainerLauncher.builder()
+            .dockerClient(TestEngine.hidingItsTransport(docker)).build();
+        ContainerMetrics metrics = ContainerMetrics.of(launcher, Duration.ofHours(1));
+        RunningContainer c = launcher.launch(busybox("sleep", "300").pidsLimit(48)
+            .memoryLimit(MemorySize.ofMebibytes(24)).build())) {
+      ContainerStats s = c.stats();
+      assertEquals(24 * MIB, s.memoryLimitBytes());
+      assertEquals(1, s.pids());
+      assertEquals(java.util.OptionalLong.of(48), s.pidsLimit());
+      metrics.bindTo(registry);
+      metrics.refresh();
+      assertEquals(24 * MIB, gauge(registry, "container.memory.limit", c), 0);
+      assertEquals(48, gauge(registry, "container.pids.limit", c), 0);
+      assertEquals(1, gauge(registry, "container.pids", c), 0);
     }
   }
 
