@@ -40,8 +40,6 @@ import java.util.Locale;
  * (and exports them through its HTTP API), so the CSV export is gone.
  */
 public final class Monitor implements AutoCloseable {
-  /** How often the containers are sampled; a Prometheus scraping every second sees every sample. */
-  public static final Duration REFRESH = Duration.ofSeconds(1);
   /** The image of the two containers. */
   static final String IMAGE = "carapace-test/busybox:1";
 
@@ -90,9 +88,10 @@ public final class Monitor implements AutoCloseable {
     try {
       // --- snippet: metrics
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      ContainerMetrics metrics = ContainerMetrics.of(launcher, REFRESH);
+      ContainerMetrics metrics = ContainerMetrics.of(launcher, Duration.ofSeconds(1));
       metrics.bindTo(registry);             // every running container of the launcher, sampled each second
-
+      // --- end snippet
+      // --- snippet: metrics-endpoint
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       server.createContext("/metrics", exchange -> {
         byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -91,13 +91,15 @@ class MonitorIT {
         JsonNode idleLimit = awaitResult(api, "container_memory_limit_bytes{container_name=\"" + idleName + "\"}");
         assertEquals(16L << 20, (long) Double.parseDouble(idleLimit.get(0).path("value").get(1).asText()));
 
-        // the busy loop's CPU counter increases: its rate over a few scrapes is some CPU, at most half a one
+        // the busy loop's CPU counter increases: its rate over ten seconds of scrapes is some CPU, about half
+        // a one at most (nanoCpus); Prometheus stamps each value with its scrape time, not the engine's read
+        // time, so up to a second of refresh jitter on a loaded machine shows in the window: 0.75 at most
         double first = value(awaitResult(api, "container_cpu_time_seconds_total{container_name=\"" + busyName + "\"}"));
-        Thread.sleep(4000);
+        Thread.sleep(8000);
         double later = value(awaitResult(api, "container_cpu_time_seconds_total{container_name=\"" + busyName + "\"}"));
         assertTrue(later > first, first + " then " + later);
-        JsonNode rate = awaitResult(api, "rate(container_cpu_time_seconds_total{container_name=\"" + busyName + "\"}[4s])");
-        assertTrue(value(rate) > 0 && value(rate) <= 0.6, "rate " + rate);
+        JsonNode rate = awaitResult(api, "rate(container_cpu_time_seconds_total{container_name=\"" + busyName + "\"}[10s])");
+        assertTrue(value(rate) > 0 && value(rate) <= 0.75, "rate " + rate);
 
         // one series per container of the launcher, each with its image
         JsonNode pids = awaitResult(api, "container_pids{container_image=\"" + Monitor.IMAGE + "\",container_name=~\"monitor-.*-"
