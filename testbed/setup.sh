@@ -126,4 +126,5 @@ if [ -f "$here/peers.sh" ]; then
 fi
 "$here/registry.sh" # Docker Registry v2 on 127.0.0.1:5443 (TLS, htpasswd) holding the test images
 "$here/outside-peer.sh"
+"$here/prometheus.sh"
 log "ready"

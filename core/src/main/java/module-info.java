@@ -34,4 +34,6 @@ module dev.carapace.core {
   requires org.apache.commons.io;
 
   requires static org.immutables.value;
+  // optional: only ContainerMetrics (a MeterBinder) uses it, and only a caller who has it calls that
+  requires static micrometer.core;
 }

@@ -500,6 +500,11 @@ public final class ContainerLauncher implements AutoCloseable {
     return removed;
   }
 
+  /** The engine session, for {@link ContainerMetrics}. */
+  EngineSession session() {
+    return session;
+  }
+
   /** This launcher's id, the value of {@value OwnerLabels#LAUNCHER} on its containers. */
   public String id() {
     return launcherId;

@@ -5,19 +5,17 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StreamType;
 import dev.carapace.core.LaunchException.Step;
 import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.EngineStats;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A container started by {@link ContainerLauncher#launch}: wait for it, read its logs and stats,
@@ -104,38 +102,16 @@ public final class RunningContainer implements AutoCloseable {
     }
   }
 
-  /** One sample of CPU and memory use ({@code docker stats --no-stream}). */
+  /**
+   * One sample of CPU, memory, pids, network and block I/O use, read at once from the cgroups
+   * ({@code docker stats --no-stream}'s numbers; the engine's one-shot read, API 1.41).
+   */
   public ContainerStats stats() {
-    AtomicReference<Statistics> first = new AtomicReference<>();
-    ResultCallback.Adapter<Statistics> cb = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Statistics s) {
-        first.compareAndSet(null, s);
-      }
-    };
-    awaitStream(Step.STATS, "stats", cb, () -> session.streaming().statsCmd(id)
-        .withNoStream(true).exec(cb));
-    Statistics s = first.get();
-    if (s == null) {
-      throw new LaunchException(Step.STATS, spec.image(), id, "the engine sent no sample", null, null);
-    }
-    com.github.dockerjava.api.model.CpuUsageConfig usage =
-        s.getCpuStats() == null ? null : s.getCpuStats().getCpuUsage();
-    long cpu = usage == null ? 0 : orZero(usage.getTotalUsage());
-    java.util.List<Long> perCpu = usage == null || usage.getPercpuUsage() == null ? java.util.List.of()
-        : usage.getPercpuUsage().stream().map(RunningContainer::orZero).toList();
-    long system = s.getCpuStats() != null ? orZero(s.getCpuStats().getSystemCpuUsage()) : 0;
-    long online = s.getCpuStats() != null ? orZero(s.getCpuStats().getOnlineCpus()) : 0;
-    long mem = s.getMemoryStats() != null ? orZero(s.getMemoryStats().getUsage()) : 0;
-    long limit = s.getMemoryStats() != null ? orZero(s.getMemoryStats().getLimit()) : 0;
-    long pids = s.getPidsStats() != null ? orZero(s.getPidsStats().getCurrent()) : 0;
-    Instant read;
     try {
-      read = s.getRead() == null ? Instant.now() : Instant.parse(s.getRead());
-    } catch (java.time.format.DateTimeParseException e) {
-      read = Instant.now();
+      return EngineStats.parse(session.statsRaw(id));
+    } catch (RuntimeException e) {
+      throw session.fail(Step.STATS, spec.image(), id, e);
     }
-    return new ContainerStats(read, cpu, perCpu, system, online, mem, limit, pids);
   }
 
   /**
@@ -158,10 +134,6 @@ public final class RunningContainer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw session.fail(step, spec.image(), id, e);
     }
-  }
-
-  private static long orZero(Long v) {
-    return v == null ? 0 : v;
   }
 
   /** The health status the engine reports ({@code starting}, {@code healthy}, {@code unhealthy}), if it has a check. */

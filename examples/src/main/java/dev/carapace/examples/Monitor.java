@@ -1,132 +1,155 @@
 package dev.carapace.examples;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.CpuStatsConfig;
-import com.github.dockerjava.api.model.MemoryStatsConfig;
-import com.github.dockerjava.api.model.Statistics;
+import com.sun.net.httpserver.HttpServer;
+import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ContainerMetrics;
 import dev.carapace.core.Endpoint;
-import dev.carapace.core.OwnerLabels;
-import java.io.BufferedWriter;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.RunningContainer;
+import dev.carapace.core.SecureContainerSpec;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
- * A small cAdvisor for Carapace: a live view of the CPU and memory of every running container
- * Carapace launched on the engine (label {@value OwnerLabels#MANAGED}{@code =true}),
- * refreshed every second, with every sample optionally exported to a CSV file. Containers started
- * while it runs join the view; those that stop leave it.
- *
- * <p>It keeps one {@code docker stats} stream open per container (the engine sends a sample a second)
- * and computes CPU % as {@code docker stats} does: the container's CPU time over the host's in the
- * sample's interval, times the host's CPUs, so 100% is one whole core. Memory is the usage less the
- * page cache, against the limit.
+ * A small cAdvisor for Carapace, the way Java applications are monitored today: the containers a
+ * launcher runs, as Micrometer meters ({@link ContainerMetrics}), served in Prometheus' text format
+ * at {@code http://127.0.0.1:PORT/metrics} for a Prometheus server to scrape. It runs two containers
+ * to watch: {@code monitor-busy-*}, a busy loop held to half a CPU with a 32 MiB memory limit, and
+ * {@code monitor-idle-*}, a {@code sleep} with 16 MiB; at the end it prints what the meters say of
+ * each, then removes them.
  *
  * <p>Run: {@code mvn -B -ntp -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.Monitor
- * -Dexec.args="30 /tmp/carapace-stats.csv"}. Arguments: seconds to run (default 10), the CSV file
- * (optional).
+ * -Dexec.args="60 9464"}, then {@code curl http://127.0.0.1:9464/metrics} or point a Prometheus at it
+ * (scrape_interval 1s). Arguments: seconds to run (default 10), the port (default 0: any free one).
+ *
+ * <p>The earlier version also exported a CSV file of every sample; Prometheus now keeps the series
+ * (and exports them through its HTTP API), so the CSV export is gone.
  */
-public final class Monitor {
-  /** The CSV file's first line. */
-  public static final String CSV_HEADER =
-      "time,container_id,name,image,cpu_percent,memory_bytes,memory_limit_bytes,pids";
+public final class Monitor implements AutoCloseable {
+  /** The image of the two containers. */
+  static final String IMAGE = "carapace-test/busybox:1";
 
-  private Monitor() {}
+  private final ContainerLauncher launcher;
+  private final PrometheusMeterRegistry registry;
+  private final ContainerMetrics metrics;
+  private final HttpServer server;
+  private final List<RunningContainer> containers = new ArrayList<>();
 
-  public static void main(String[] args) {
+  private Monitor(ContainerLauncher launcher, PrometheusMeterRegistry registry, ContainerMetrics metrics,
+      HttpServer server) {
+    this.launcher = launcher;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.server = server;
+  }
+
+  public static void main(String[] args) throws InterruptedException {
     Duration duration = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 10);
-    Path csv = args.length > 1 ? Path.of(args[1]) : null;
-    System.exit(run(Endpoint.fromEnvironment(), duration, csv, System.console() != null, System.out));
+    int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    System.exit(run(Endpoint.fromEnvironment(), duration, port, System.out));
   }
 
   /**
-   * Watches for {@code duration}, printing the view every second to {@code out} (clearing the
-   * terminal first when {@code clearScreen}) and appending each sample to {@code csv} when not null.
+   * Serves the metrics for {@code duration}, then prints each container's meters to {@code out}.
    *
    * @return 0
    */
-  public static int run(Endpoint endpoint, Duration duration, Path csv, boolean clearScreen, PrintStream out) {
-    DockerClient docker = ExampleClients.connect(endpoint);
-    Map<String, Stream> streams = new HashMap<>();
-    try (BufferedWriter writer = csv == null ? null : Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-      if (writer != null) {
-        writer.write(CSV_HEADER);
-        writer.newLine();
-      }
-      long start = System.nanoTime();
-      for (long tick = 1; tick <= Math.max(1, duration.toSeconds()); tick++) {
-        // --- snippet: monitor
-        List<Container> running = docker.listContainersCmd()
-            .withLabelFilter(Map.of(OwnerLabels.MANAGED, "true"))   // Carapace's own
-            .exec();
-        // --- end snippet
-        Set<String> ids = running.stream().map(Container::getId).collect(Collectors.toSet());
-        for (Container c : running) {
-          streams.computeIfAbsent(c.getId(), id -> new Stream(docker, c));
+  public static int run(Endpoint endpoint, Duration duration, int port, PrintStream out) throws InterruptedException {
+    try (Monitor monitor = start(endpoint, port)) {
+      out.println("serving " + monitor.metricsUri() + " for " + duration.toSeconds() + " s");
+      out.flush();
+      Thread.sleep(duration.toMillis());
+      monitor.print(out);
+    }
+    return 0;
+  }
+
+  /**
+   * Starts the launcher, the metrics endpoint on 127.0.0.1:{@code port} (0: a free port) and the two
+   * containers; {@link #close()} removes them and stops the endpoint.
+   */
+  public static Monitor start(Endpoint endpoint, int port) {
+    ContainerLauncher launcher = ContainerLauncher.connect(endpoint);
+    Monitor monitor = null;
+    try {
+      // --- snippet: metrics
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ContainerMetrics metrics = ContainerMetrics.of(launcher, Duration.ofSeconds(1));
+      metrics.bindTo(registry);             // every running container of the launcher, sampled each second
+      // --- end snippet
+      // --- snippet: metrics-endpoint
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      server.createContext("/metrics", exchange -> {
+        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(body);
         }
-        streams.keySet().removeIf(id -> {
-          boolean gone = !ids.contains(id);
-          if (gone) {
-            streams.get(id).close();
-          }
-          return gone;
-        });
-        sleepUntil(start + tick * 1_000_000_000L);
-        render(streams, clearScreen, out);
-        if (writer != null) {
-          for (Stream s : new TreeMap<>(streams).values()) {
-            Row r = s.row();
-            if (r != null && r.read().isAfter(s.exported)) {
-              s.exported = r.read();
-              writer.write(String.join(",", r.read().toString(), s.id, s.name, s.image,
-                  String.format(Locale.ROOT, "%.2f", r.cpuPercent()), Long.toString(r.memoryBytes()),
-                  Long.toString(r.memoryLimitBytes()), Long.toString(r.pids())));
-              writer.newLine();
-            }
-          }
-          writer.flush();
-        }
-      }
-      return 0;
+      });
+      server.start();
+      // --- end snippet
+      monitor = new Monitor(launcher, registry, metrics, server);
+      String tag = launcher.id().substring(0, 8);
+      monitor.containers.add(launcher.launch(SecureContainerSpec.builder().image(IMAGE)
+          .name("monitor-busy-" + tag).command("sh", "-c", "while :; do :; done")
+          .nanoCpus(500_000_000L).memoryLimit(MemorySize.ofMebibytes(32)).build()));
+      monitor.containers.add(launcher.launch(SecureContainerSpec.builder().image(IMAGE)
+          .name("monitor-idle-" + tag).command("sleep", "3600").memoryLimit(MemorySize.ofMebibytes(16)).build()));
+      metrics.refresh(); // their meters now, not at the next refresh
+      return monitor;
     } catch (IOException e) {
-      throw new UncheckedIOException("writing " + csv, e);
-    } finally {
-      streams.values().forEach(Stream::close);
-      ExampleClients.close(docker);
+      launcher.close();
+      throw new UncheckedIOException("serving metrics on 127.0.0.1:" + port, e);
+    } catch (RuntimeException e) {
+      if (monitor != null) {
+        monitor.close();
+      } else {
+        launcher.close();
+      }
+      throw e;
     }
   }
 
-  private static void render(Map<String, Stream> streams, boolean clearScreen, PrintStream out) {
-    if (clearScreen) {
-      out.print("\033[H\033[2J");
-    }
-    out.printf("%s  %d Carapace containers%n", LocalTime.now(ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS),
-        streams.size());
-    out.printf("%-12s  %-28s  %-26s  %7s  %-22s  %4s%n", "CONTAINER", "NAME", "IMAGE", "CPU %",
-        "MEM USAGE / LIMIT", "PIDS");
-    for (Stream s : new TreeMap<>(streams).values()) {
-      Row r = s.row();
-      out.printf("%-12s  %-28s  %-26s  %7s  %-22s  %4s%n", s.id.substring(0, 12), cut(s.name, 28), cut(s.image, 26),
-          r == null ? "--" : String.format(Locale.ROOT, "%.1f%%", r.cpuPercent()),
-          r == null ? "--" : human(r.memoryBytes()) + " / " + human(r.memoryLimitBytes()),
-          r == null ? "--" : Long.toString(r.pids()));
+  /** Where Prometheus scrapes. */
+  public URI metricsUri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
+  }
+
+  /** The containers watched: busy first, then idle. */
+  public List<RunningContainer> containers() {
+    return List.copyOf(containers);
+  }
+
+  /** One line per container: its name, then CPU seconds, memory against its limit and pids. */
+  public void print(PrintStream out) {
+    metrics.refresh();
+    for (RunningContainer c : containers) {
+      String name = c.spec().name().orElse(c.id());
+      FunctionCounter cpu = registry.find("container.cpu.time").tag("container.name", name).functionCounter();
+      Gauge memory = registry.find("container.memory.working.set").tag("container.name", name).gauge();
+      Gauge limit = registry.find("container.memory.limit").tag("container.name", name).gauge();
+      Gauge pids = registry.find("container.pids").tag("container.name", name).gauge();
+      if (cpu == null || memory == null || limit == null || pids == null) {
+        out.printf("%-22s  no meters (not running)%n", name);
+        continue;
+      }
+      out.printf(Locale.ROOT, "%-22s  cpu %7.2f s  memory %s / %s  pids %d%n", name, cpu.count(),
+          human((long) memory.value()), human((long) limit.value()), (long) pids.value());
     }
     out.flush();
   }
@@ -144,79 +167,12 @@ public final class Monitor {
         + units[u];
   }
 
-  private static String cut(String s, int n) {
-    return s.length() <= n ? s : s.substring(0, n - 1) + "~";
-  }
-
-  private static void sleepUntil(long nanoTime) {
-    long millis = (nanoTime - System.nanoTime()) / 1_000_000;
-    if (millis > 0) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-  }
-
-  /** One computed sample. */
-  record Row(Instant read, double cpuPercent, long memoryBytes, long memoryLimitBytes, long pids) {}
-
-  /** The engine's stats stream for one container, keeping the latest usable sample. */
-  private static final class Stream extends ResultCallback.Adapter<Statistics> {
-    final String id;
-    final String name;
-    final String image;
-    Instant exported = Instant.EPOCH;
-    private volatile Row latest;
-
-    Stream(DockerClient docker, Container c) {
-      this.id = c.getId();
-      this.name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
-      this.image = c.getImage();
-      docker.statsCmd(id).exec(this);
-    }
-
-    Row row() {
-      return latest;
-    }
-
-    @Override
-    public void onNext(Statistics s) {
-      CpuStatsConfig cpu = s.getCpuStats();
-      CpuStatsConfig pre = s.getPreCpuStats();
-      if (cpu == null || pre == null || cpu.getCpuUsage() == null || pre.getCpuUsage() == null
-          || pre.getSystemCpuUsage() == null || cpu.getSystemCpuUsage() == null || s.getRead() == null) {
-        return; // the first sample has nothing to compare with
-      }
-      long cpuDelta = cpu.getCpuUsage().getTotalUsage() - pre.getCpuUsage().getTotalUsage();
-      long systemDelta = cpu.getSystemCpuUsage() - pre.getSystemCpuUsage();
-      long online = cpu.getOnlineCpus() != null ? cpu.getOnlineCpus()
-          : cpu.getCpuUsage().getPercpuUsage() != null ? cpu.getCpuUsage().getPercpuUsage().size() : 1;
-      double percent = systemDelta > 0 && cpuDelta >= 0 ? 100.0 * cpuDelta / systemDelta * online : 0;
-      MemoryStatsConfig mem = s.getMemoryStats();
-      long usage = mem == null || mem.getUsage() == null ? 0 : mem.getUsage();
-      long cache = mem == null || mem.getStats() == null || mem.getStats().getCache() == null ? 0
-          : mem.getStats().getCache();
-      long limit = mem == null || mem.getLimit() == null ? 0 : mem.getLimit();
-      long pids = s.getPidsStats() == null || s.getPidsStats().getCurrent() == null ? 0
-          : s.getPidsStats().getCurrent();
-      latest = new Row(Instant.parse(s.getRead()), percent, Math.max(0, usage - cache), limit, pids);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      // the container went away between list and stats; the next list drops it
-    }
-
-    @Override
-    public void close() {
-      try {
-        super.close();
-      } catch (IOException e) {
-        // nothing to do: the stream is gone either way
-      }
-    }
+  /** Stops the endpoint and the meters, and removes the containers (closing the launcher). */
+  @Override
+  public void close() {
+    server.stop(0);
+    metrics.close();
+    registry.close();
+    launcher.close();
   }
 }
