@@ -124,4 +124,5 @@ HEALTHCHECK --interval=1s --timeout=1s --retries=3 CMD [\"true\"]"
 if [ -f "$here/peers.sh" ]; then
   "$here/peers.sh"
 fi
+"$here/podman.sh"
 log "ready"
