@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * One row per attribute of a {@code SecureContainerSpec}: how a Kubernetes workload carries it, or why
  * it cannot. Keyed by the spec's attribute names (its builder names, as in {@code InvalidSpecException}
  * messages); a unit test fails when a spec attribute has no row, so a new field cannot be forgotten by
- * the renderer. {@link KubernetesManifest} refuses a spec before rendering when a row finds a loss the
+ * the renderer. {@link KubernetesRenderer} refuses a spec before rendering when a row finds a loss the
  * caller did not accept, and the README's field table takes its Kubernetes column from
  * {@link #describe()}.
  */

@@ -71,7 +71,7 @@ public final class KubernetesWorkload<T extends HasMetadata> {
 
   /**
    * The spec's fields this workload does not carry, each accepted by name with
-   * {@link KubernetesManifest.Builder#acceptLoss(String)}; empty when everything was carried.
+   * {@link KubernetesRenderer.Builder#acceptLoss(String)}; empty when everything was carried.
    */
   public List<Loss> acceptedLosses() {
     return acceptedLosses;

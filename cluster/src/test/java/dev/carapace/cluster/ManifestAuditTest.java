@@ -15,11 +15,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ManifestAuditTest {
-  private static final String IMAGE = KubernetesManifestTest.IMAGE;
+  private static final String IMAGE = KubernetesRendererTest.IMAGE;
 
   @Test
   void theRenderedPodOfADefaultSpecPassesRestricted() {
-    KubernetesManifest m = KubernetesManifestTest.defaultManifest(SecureContainerSpec.builder().image(IMAGE).build());
+    KubernetesRenderer m = KubernetesRendererTest.defaultManifest(SecureContainerSpec.builder().image(IMAGE).build());
     for (String yaml : List.of(m.pod().yaml(), m.deployment().yaml(), m.job().yaml())) {
       PolicyReport report = ManifestAudit.judge(yaml, Profiles.podSecurityRestricted());
       assertEquals(List.of(), report.violations(), report.toText());
@@ -32,7 +32,7 @@ class ManifestAuditTest {
   void aRenderedSpecThatLoosensIsCaughtInItsManifest() {
     SecureContainerSpec spec = SecureContainerSpec.builder().image(IMAGE).user("0").allowPrivilegeEscalation()
         .keepDockerDefaultCapabilities().addCapability(Capability.SYS_ADMIN).build();
-    PolicyReport report = ManifestAudit.judge(KubernetesManifestTest.defaultManifest(spec).pod().yaml(),
+    PolicyReport report = ManifestAudit.judge(KubernetesRendererTest.defaultManifest(spec).pod().yaml(),
         Profiles.podSecurityRestricted());
     assertEquals(List.of("baseline-capabilities", "no-new-privileges", "non-root-user", "restricted-capabilities"),
         report.violatedRuleIds());

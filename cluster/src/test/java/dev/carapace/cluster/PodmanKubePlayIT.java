@@ -43,8 +43,8 @@ class PodmanKubePlayIT {
         .memoryLimit(MemorySize.ofMebibytes(64)).readOnlyRootFilesystem(true);
   }
 
-  private static KubernetesManifest manifest(SecureContainerSpec spec) {
-    return KubernetesManifest.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build();
+  private static KubernetesRenderer manifest(SecureContainerSpec spec) {
+    return KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build();
   }
 
   private static String exec(String container, String script) throws Exception {

@@ -31,12 +31,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KubernetesManifestTest {
+class KubernetesRendererTest {
   static final String IMAGE = "carapace-test/busybox:1";
 
   /** The default spec: what Kubernetes cannot carry of it is its pids limit and its --network none. */
-  static KubernetesManifest defaultManifest(SecureContainerSpec spec) {
-    return KubernetesManifest.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build();
+  static KubernetesRenderer defaultManifest(SecureContainerSpec spec) {
+    return KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build();
   }
 
   static SecureContainerSpec full() {
@@ -74,7 +74,7 @@ class KubernetesManifestTest {
 
   @Test
   void rendersTheDefaultSpecAsAPodDeploymentAndJob() throws Exception {
-    KubernetesManifest m = defaultManifest(SecureContainerSpec.builder().image(IMAGE).build());
+    KubernetesRenderer m = defaultManifest(SecureContainerSpec.builder().image(IMAGE).build());
     assertGolden("default-pod.yaml", m.pod().yaml());
     assertGolden("default-deployment.yaml", m.deployment().yaml());
     assertGolden("default-job.yaml", m.job().yaml());
@@ -83,8 +83,8 @@ class KubernetesManifestTest {
   @Test
   void rendersEveryCarriedField() throws Exception {
     SecureContainerSpec spec = full();
-    assertGolden("full-pod.yaml", KubernetesManifest.builder(spec).build().pod().yaml());
-    assertGolden("full-deployment.yaml", KubernetesManifest.builder(spec).replicas(3).build().deployment().yaml());
+    assertGolden("full-pod.yaml", KubernetesRenderer.builder(spec).build().pod().yaml());
+    assertGolden("full-deployment.yaml", KubernetesRenderer.builder(spec).replicas(3).build().deployment().yaml());
   }
 
   @Test
@@ -99,8 +99,8 @@ class KubernetesManifestTest {
     assertEquals(KubernetesWorkload.Kind.POD, pod.kind());
     KubernetesWorkload<Deployment> d = defaultManifest(full()).deployment();
     assertEquals(1, d.model().getSpec().getReplicas());
-    assertEquals("web", d.model().getSpec().getSelector().getMatchLabels().get(KubernetesManifest.NAME_LABEL));
-    KubernetesWorkload<Job> j = KubernetesManifest.builder(full().toBuilder().restartPolicy(RestartPolicy.onFailure(4))
+    assertEquals("web", d.model().getSpec().getSelector().getMatchLabels().get(KubernetesRenderer.NAME_LABEL));
+    KubernetesWorkload<Job> j = KubernetesRenderer.builder(full().toBuilder().restartPolicy(RestartPolicy.onFailure(4))
         .unlimitedPids().build()).build().job(); // toBuilder() forgets unlimitedPids(): its default comes back
     assertEquals(4, j.model().getSpec().getBackoffLimit());
     assertEquals("OnFailure", j.model().getSpec().getTemplate().getSpec().getRestartPolicy());
@@ -112,7 +112,7 @@ class KubernetesManifestTest {
         .cpusetCpus(CpuSet.parse("0")).addUlimit(Ulimit.parse("nofile=64:64"))
         .logConfig(LogConfig.syslog("udp://127.0.0.1:514")).stopSignal("SIGINT").build();
     UncarriableSpecException e = assertThrows(UncarriableSpecException.class,
-        () -> KubernetesManifest.builder(spec).build().pod());
+        () -> KubernetesRenderer.builder(spec).build().pod());
     assertEquals("7 field(s) of the spec cannot be carried by kubernetes Pod: "
         + "user: kubernetes needs a numeric runAsUser and runAsGroup: app (use user(\"1000:1000\")); "
         + "cpusetCpus: kubernetes has no per-pod cpuset: the kubelet's static CPU manager pins whole CPUs of Guaranteed pods; "
@@ -131,7 +131,7 @@ class KubernetesManifestTest {
   @Test
   void anAcceptedLossIsListedByTheWorkload() {
     SecureContainerSpec spec = SecureContainerSpec.builder().image(IMAGE).cpusetCpus(CpuSet.parse("0")).build();
-    KubernetesWorkload<Pod> pod = KubernetesManifest.builder(spec).acceptLoss("pidsLimit").acceptLoss("network")
+    KubernetesWorkload<Pod> pod = KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network")
         .acceptLoss("cpusetCpus").build().pod();
     assertEquals(List.of("cpusetCpus", "pidsLimit", "network"),
         pod.acceptedLosses().stream().map(Loss::attribute).toList());
@@ -140,13 +140,13 @@ class KubernetesManifestTest {
 
   @Test
   void restartPoliciesDependOnTheKind() {
-    KubernetesManifest always = defaultManifest(SecureContainerSpec.builder().image(IMAGE)
+    KubernetesRenderer always = defaultManifest(SecureContainerSpec.builder().image(IMAGE)
         .restartPolicy(RestartPolicy.always()).build());
     assertEquals("Always", always.pod().model().getSpec().getRestartPolicy());
     assertEquals("1 field(s) of the spec cannot be carried by kubernetes Job: restartPolicy: a job's pods restart"
         + " never or on failure: always (remove them from the spec, or accept each loss by name)",
         assertThrows(UncarriableSpecException.class, always::job).getMessage());
-    KubernetesManifest no = defaultManifest(SecureContainerSpec.builder().image(IMAGE)
+    KubernetesRenderer no = defaultManifest(SecureContainerSpec.builder().image(IMAGE)
         .restartPolicy(RestartPolicy.no()).build());
     assertEquals("1 field(s) of the spec cannot be carried by kubernetes Deployment: restartPolicy: a deployment's"
         + " pods always restart: no (remove them from the spec, or accept each loss by name)",
@@ -164,7 +164,7 @@ class KubernetesManifestTest {
     assertEquals("Localhost", pod.getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile().getType());
     assertEquals("web.json",
         pod.getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile().getLocalhostProfile());
-    KubernetesManifest inline = defaultManifest(SecureContainerSpec.builder().image(IMAGE)
+    KubernetesRenderer inline = defaultManifest(SecureContainerSpec.builder().image(IMAGE)
         .seccomp(Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}")).build());
     assertEquals(List.of("seccomp"), inline.losses(KubernetesWorkload.Kind.POD).stream().map(Loss::attribute)
         .filter(a -> a.equals("seccomp")).toList());
@@ -192,7 +192,7 @@ class KubernetesManifestTest {
     SecureContainerSpec spec = SecureContainerSpec.builder().image(IMAGE).cpuQuota(50_000).cpuPeriod(200_000).build();
     assertEquals(List.of("cpuPeriod"), defaultManifest(spec).losses(KubernetesWorkload.Kind.POD).stream()
         .map(Loss::attribute).filter(a -> a.startsWith("cpu")).toList());
-    Pod pod = KubernetesManifest.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").acceptLoss("cpuPeriod")
+    Pod pod = KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").acceptLoss("cpuPeriod")
         .build().pod().model();
     assertEquals("250m", pod.getSpec().getContainers().get(0).getResources().getLimits().get("cpu").toString());
   }
@@ -210,7 +210,7 @@ class KubernetesManifestTest {
     assertEquals("accepted loss must name a spec attribute: pids (one of " + java.util.Arrays.stream(
         KubernetesField.values()).map(KubernetesField::attribute).toList() + ")",
         assertThrows(IllegalArgumentException.class,
-            () -> KubernetesManifest.builder(SecureContainerSpec.builder().image(IMAGE).build()).acceptLoss("pids"))
+            () -> KubernetesRenderer.builder(SecureContainerSpec.builder().image(IMAGE).build()).acceptLoss("pids"))
             .getMessage());
   }
 }

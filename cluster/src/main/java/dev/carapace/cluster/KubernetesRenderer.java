@@ -51,11 +51,11 @@ import org.slf4j.LoggerFactory;
  * caller accepted by name ({@link KubernetesField} declares which, field by field).
  *
  * <pre>{@code
- * KubernetesManifest manifest = KubernetesManifest.builder(spec)
+ * KubernetesRenderer renderer = KubernetesRenderer.builder(spec)
  *     .acceptLoss("pidsLimit")   // the kubelet's podPidsLimit is per node
  *     .acceptLoss("network")     // a pod always joins the cluster network
  *     .build();
- * KubernetesWorkload<Pod> pod = manifest.pod();
+ * KubernetesWorkload<Pod> pod = renderer.pod();
  * System.out.println(pod.yaml());   // kubectl apply -f -, or podman kube play
  * }</pre>
  *
@@ -68,8 +68,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing here talks to a cluster: apply the YAML with your own tools.
  */
-public final class KubernetesManifest {
-  private static final Logger LOG = LoggerFactory.getLogger(KubernetesManifest.class);
+public final class KubernetesRenderer {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesRenderer.class);
   /** The label every rendered pod carries, as kubectl's recommended labels. */
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   /** The label naming the workload; a Deployment selects its pods by it. */
@@ -80,7 +80,7 @@ public final class KubernetesManifest {
   private final int replicas;
   private final String name;
 
-  private KubernetesManifest(Builder b) {
+  private KubernetesRenderer(Builder b) {
     this.spec = b.spec;
     this.accepted = Set.copyOf(b.accepted);
     this.replicas = b.replicas;
@@ -92,7 +92,7 @@ public final class KubernetesManifest {
     return new Builder(Objects.requireNonNull(spec, "spec must not be null"));
   }
 
-  /** Builds a {@link KubernetesManifest}: the spec, the losses accepted by name, the replicas of a Deployment. */
+  /** Builds a {@link KubernetesRenderer}: the spec, the losses accepted by name, the replicas of a Deployment. */
   public static final class Builder {
     private final SecureContainerSpec spec;
     private final Set<String> accepted = new LinkedHashSet<>();
@@ -122,7 +122,7 @@ public final class KubernetesManifest {
       return this;
     }
 
-    /** The replicas of a {@link KubernetesManifest#deployment()}, 0 or more. If unset, 1. */
+    /** The replicas of a {@link KubernetesRenderer#deployment()}, 0 or more. If unset, 1. */
     public Builder replicas(int replicas) {
       if (replicas < 0) {
         throw new IllegalArgumentException("replicas must be at least 0: " + replicas);
@@ -132,8 +132,8 @@ public final class KubernetesManifest {
     }
 
     /** The manifest; the spec is judged field by field when a workload is rendered. */
-    public KubernetesManifest build() {
-      return new KubernetesManifest(this);
+    public KubernetesRenderer build() {
+      return new KubernetesRenderer(this);
     }
   }
 
@@ -205,7 +205,7 @@ public final class KubernetesManifest {
 
   @Override
   public String toString() {
-    return "KubernetesManifest{" + name + ", accepting losses " + accepted + "}";
+    return "KubernetesRenderer{" + name + ", accepting losses " + accepted + "}";
   }
 
   private static String target(KubernetesWorkload.Kind kind) {
@@ -308,7 +308,7 @@ public final class KubernetesManifest {
       }
     }
     if (!lost("healthCheck", kind)) {
-      spec.healthCheck().flatMap(KubernetesManifest::probe).ifPresent(c::withReadinessProbe);
+      spec.healthCheck().flatMap(KubernetesRenderer::probe).ifPresent(c::withReadinessProbe);
     }
 
     PodSpecBuilder ps = new PodSpecBuilder().withContainers(c.build()).withVolumes(volumes);
