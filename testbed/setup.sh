@@ -127,4 +127,5 @@ fi
 "$here/registry.sh" # Docker Registry v2 on 127.0.0.1:5443 (TLS, htpasswd) holding the test images
 "$here/outside-peer.sh"
 "$here/prometheus.sh"
+"$here/podman.sh"
 log "ready"

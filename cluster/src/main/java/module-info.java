@@ -12,5 +12,13 @@ module dev.carapace.cluster {
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
 
+  // Kubernetes: fabric8's model objects are in public signatures (KubernetesWorkload.model()); its jars
+  // are automatic modules named after the files; YAML through Jackson
+  requires transitive kubernetes.model.core;
+  requires transitive kubernetes.model.apps;
+  requires transitive kubernetes.model.batch;
+  requires transitive kubernetes.model.common;
+  requires com.fasterxml.jackson.dataformat.yaml;
+
   requires static org.immutables.value;
 }

@@ -40,7 +40,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code bench/run.sh}; tune with system properties {@code bench.iterations} (latency rounds, 30),
  * {@code bench.warmup} (3), {@code bench.batch} (launches per throughput batch, 16),
  * {@code bench.rounds} (throughput rounds, 5), {@code bench.cold} (cold-start repetitions, 7),
- * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,logs; default all).
+ * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,logs,kube; default all).
  */
 public final class BenchMain {
   private static final Path SOCKET = Path.of("/var/run/docker.sock");
@@ -51,7 +51,7 @@ public final class BenchMain {
   private static final int COLD = Integer.getInteger("bench.cold", 7);
   private static final int CONCURRENCY = 8;
   private static final Set<String> SECTIONS = new LinkedHashSet<>(Arrays.asList(
-      System.getProperty("bench.sections", "roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,logs").split(",")));
+      System.getProperty("bench.sections", "roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,logs,kube").split(",")));
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -132,6 +132,9 @@ public final class BenchMain {
     }
     if (SECTIONS.contains("logs")) {
       LogFollowBench.run(launcher, raw, md, targets);
+    }
+    if (SECTIONS.contains("kube")) {
+      KubeBench.run(md);
     }
   }
 

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>It also enforces the boundary: no docker-java, BouncyCastle, Jackson or generated
  * {@code Immutable*} type in a public signature, except docker-java's {@code DockerClient} and
- * {@code DockerHttpClient} (a caller hands in its own client) and, in the Testcontainers module, the Testcontainers types it glues to.
+ * {@code DockerHttpClient} (a caller hands in its own client), in the Testcontainers module the Testcontainers types it glues to,
+ * and in the cluster module fabric8's Kubernetes model objects ({@code io.fabric8.kubernetes.api.model}), which it renders.
  */
 class ApiSurfaceTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -55,7 +56,7 @@ class ApiSurfaceTest {
 
   private static final Pattern FORBIDDEN = Pattern.compile(
       "\\b(com\\.github\\.dockerjava\\.[\\w.$]+|org\\.bouncycastle\\.[\\w.$]+|com\\.fasterxml\\.[\\w.$]+"
-          + "|org\\.testcontainers\\.[\\w.$]+|[\\w.$]*\\bImmutable[A-Z][\\w$]*)");
+          + "|org\\.testcontainers\\.[\\w.$]+|io\\.fabric8\\.[\\w.$]+|[\\w.$]*\\bImmutable[A-Z][\\w$]*)");
 
   @Test
   void publicApiMatchesTheCheckedInApiFiles() throws Exception {
@@ -92,6 +93,7 @@ class ApiSurfaceTest {
         continue;
       }
       boolean testcontainers = m.getKey().startsWith("testcontainers/");
+      boolean cluster = m.getKey().startsWith("cluster/");
       for (String line : dump(m.getValue()).split("\n")) {
         Matcher t = FORBIDDEN.matcher(line);
         while (t.find()) {
@@ -99,7 +101,8 @@ class ApiSurfaceTest {
           boolean allowed = type.equals("com.github.dockerjava.api.DockerClient")
               || type.equals("com.github.dockerjava.transport.DockerHttpClient")
               || (testcontainers && (type.startsWith("org.testcontainers.")
-                  || type.equals("com.github.dockerjava.api.command.CreateContainerCmd")));
+                  || type.equals("com.github.dockerjava.api.command.CreateContainerCmd")))
+              || (cluster && type.startsWith("io.fabric8.kubernetes.api.model."));
           if (!allowed) {
             problems.add(type + " in: " + line.strip());
           }

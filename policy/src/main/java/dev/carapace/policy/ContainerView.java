@@ -30,7 +30,14 @@ public abstract class ContainerView {
     /** A spec not yet launched: runtime-only settings (privileged, devices) cannot occur. */
     SPEC,
     /** A container's inspect data on an engine. */
-    ENGINE
+    ENGINE,
+    /**
+     * A container of a Kubernetes manifest (Pod YAML, or a workload's pod template), in the terms the
+     * kubelet would give the runtime: {@code hostNetwork} as {@code --network host}, a {@code hostPath}
+     * volume as a bind mount, no {@code seccompProfile} as {@code seccomp=unconfined} (the kubelet's
+     * default). The cluster module's {@code ManifestAudit} builds them.
+     */
+    MANIFEST
   }
 
   /** A new, empty builder: the facts of {@code docker run IMAGE} with no flags. */
@@ -62,6 +69,21 @@ public abstract class ContainerView {
    */
   public static ContainerView fromInspectJson(String json) {
     return InspectParser.parse(json);
+  }
+
+  /**
+   * The facts in inspect-shaped JSON, as {@link #fromInspectJson(String)} reads them, recorded as coming
+   * from {@code origin}: {@link Origin#MANIFEST} for a Kubernetes container translated into Docker's
+   * terms (the cluster module's {@code ManifestAudit} does), so rules judge what the manifest asks
+   * rather than what an engine recorded.
+   *
+   * @throws IllegalArgumentException when the text is not a container's inspect object
+   */
+  public static ContainerView fromInspectJson(String json, Origin origin) {
+    Objects.requireNonNull(json, "inspect json must not be null");
+    Objects.requireNonNull(origin, "origin must not be null");
+    ContainerView view = InspectParser.parse(json);
+    return origin == view.origin() ? view : builder().from(view).origin(origin).build();
   }
 
   /**

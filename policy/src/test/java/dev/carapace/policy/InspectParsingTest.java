@@ -86,4 +86,21 @@ class InspectParsingTest {
     return report.violations().stream().filter(x -> x.ruleId().equals(ruleId)).map(Violation::message)
         .collect(Collectors.toList());
   }
+
+  @Test
+  void aManifestsFactsKeepTheirOriginAndAnUnsetUserIsNotTheEnginesRoot() {
+    String json = "{\"Name\":\"web/app\",\"Config\":{\"Image\":\"busybox:1.36\",\"User\":\"\"},"
+        + "\"HostConfig\":{\"CapDrop\":[\"ALL\"],\"SecurityOpt\":[\"no-new-privileges\"]}}";
+    ContainerView manifest = ContainerView.fromInspectJson(json, ContainerView.Origin.MANIFEST);
+    assertEquals(ContainerView.Origin.MANIFEST, manifest.origin());
+    assertEquals(ContainerView.Origin.ENGINE, ContainerView.fromInspectJson(json).origin());
+    assertEquals("web/app", manifest.name());
+    // unset in a manifest means the image's USER, unknown here; on an engine it means root
+    assertEquals(List.of("user must be known not to be root: unset (the image's USER, not inspected)"),
+        Profiles.podSecurityRestricted().evaluate(manifest).violations().stream()
+            .filter(v -> v.ruleId().equals("non-root-user")).map(v -> v.attribute() + " " + v.problem() + ": " + v.value())
+            .toList());
+    assertEquals("origin must not be null",
+        assertThrows(NullPointerException.class, () -> ContainerView.fromInspectJson(json, null)).getMessage());
+  }
 }

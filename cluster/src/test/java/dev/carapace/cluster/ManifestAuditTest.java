@@ -1,0 +1,121 @@
+package dev.carapace.cluster;
+
+import static dev.carapace.cluster.Golden.assertGolden;
+import static dev.carapace.cluster.Golden.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.carapace.core.Capability;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.policy.ContainerView;
+import dev.carapace.policy.PolicyReport;
+import dev.carapace.policy.Profiles;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManifestAuditTest {
+  private static final String IMAGE = KubernetesRendererTest.IMAGE;
+
+  @Test
+  void theRenderedPodOfADefaultSpecPassesRestricted() {
+    KubernetesRenderer m = KubernetesRendererTest.defaultManifest(SecureContainerSpec.builder().image(IMAGE).build());
+    for (String yaml : List.of(m.pod().yaml(), m.deployment().yaml(), m.job().yaml())) {
+      PolicyReport report = ManifestAudit.judge(yaml, Profiles.podSecurityRestricted());
+      assertEquals(List.of(), report.violations(), report.toText());
+      assertEquals(ContainerView.Origin.MANIFEST, report.containers().get(0).origin());
+      assertEquals("busybox/busybox", report.containers().get(0).name());
+    }
+  }
+
+  @Test
+  void aRenderedSpecThatLoosensIsCaughtInItsManifest() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image(IMAGE).user("0").allowPrivilegeEscalation()
+        .keepDockerDefaultCapabilities().addCapability(Capability.SYS_ADMIN).build();
+    PolicyReport report = ManifestAudit.judge(KubernetesRendererTest.defaultManifest(spec).pod().yaml(),
+        Profiles.podSecurityRestricted());
+    assertEquals(List.of("baseline-capabilities", "no-new-privileges", "non-root-user", "restricted-capabilities"),
+        report.violatedRuleIds());
+  }
+
+  @Test
+  void aHandWrittenRestrictedDeploymentPasses() throws Exception {
+    PolicyReport report = ManifestAudit.judge(resource("handwritten-restricted.yaml"), Profiles.podSecurityRestricted());
+    assertEquals(List.of("shop/init:migrate", "shop/web", "shop/sidecar"),
+        report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
+    assertTrue(report.passed(), report.toText());
+  }
+
+  @Test
+  void aHandWrittenBadPodIsReportedContainerByContainer() throws Exception {
+    PolicyReport report = ManifestAudit.judge(resource("handwritten-bad.yaml"), Profiles.podSecurityRestricted());
+    assertGolden("handwritten-bad.restricted.txt", report.toText());
+    assertTrue(!report.passed());
+  }
+
+  @Test
+  void theContainerWinsOverThePod() {
+    String yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsUser: 1000, runAsGroup: 1000, seccompProfile: {type: RuntimeDefault}}
+          containers:
+            - name: a
+              image: x
+            - name: b
+              image: x
+              securityContext: {runAsUser: 0, seccompProfile: {type: Unconfined}}
+        """;
+    List<ContainerView> views = ManifestAudit.containers(yaml);
+    assertEquals(java.util.Optional.of("1000:1000"), views.get(0).user());
+    assertEquals(List.of(), views.get(0).securityOpts());
+    assertEquals(java.util.Optional.of("0:1000"), views.get(1).user());
+    assertEquals(List.of("seccomp=unconfined"), views.get(1).securityOpts());
+  }
+
+  @Test
+  void unreadableManifestsGetAClearError() {
+    assertEquals("manifest document 1 kind must be one of CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,"
+        + " ReplicationController, StatefulSet: Service",
+        assertThrows(InvalidManifestException.class,
+            () -> ManifestAudit.containers("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")).getMessage());
+    assertEquals("manifest document 2 kind must be set: no kind (one of CronJob, DaemonSet, Deployment, Job, Pod,"
+        + " ReplicaSet, ReplicationController, StatefulSet)",
+        assertThrows(InvalidManifestException.class, () -> ManifestAudit.containers(
+            "kind: Pod\nspec: {containers: [{name: a, image: x}]}\n---\nspec: {}\n")).getMessage());
+    String notYaml = assertThrows(InvalidManifestException.class,
+        () -> ManifestAudit.containers("kind: Pod\nspec: [unclosed\n")).getMessage();
+    assertTrue(notYaml.startsWith("manifest must be yaml: "), notYaml);
+    assertEquals("manifest document 1 (Pod p) must have containers: none",
+        assertThrows(InvalidManifestException.class,
+            () -> ManifestAudit.containers("kind: Pod\nmetadata: {name: p}\nspec: {}\n")).getMessage());
+    String wrongType = assertThrows(InvalidManifestException.class,
+        () -> ManifestAudit.containers("kind: Pod\nspec: {containers: {name: a}}\n")).getMessage();
+    assertTrue(wrongType.startsWith("manifest document 1 (Pod) must match the kubernetes model: "), wrongType);
+    assertEquals("manifest must hold a workload with containers: no document",
+        assertThrows(InvalidManifestException.class, () -> ManifestAudit.containers("")).getMessage());
+  }
+
+  @Test
+  void aCronJobsPodTemplateIsJudged() {
+    String yaml = """
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: nightly}
+        spec:
+          schedule: "0 3 * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - {name: backup, image: x, securityContext: {privileged: true}}
+        """;
+    PolicyReport report = ManifestAudit.judge(yaml, Profiles.podSecurityBaseline());
+    assertEquals("nightly/backup", report.containers().get(0).name());
+    assertEquals(List.of("privileged", "seccomp"), report.violatedRuleIds());
+  }
+}

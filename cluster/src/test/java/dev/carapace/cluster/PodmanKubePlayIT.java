@@ -1,0 +1,133 @@
+package dev.carapace.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.carapace.core.Capability;
+import dev.carapace.core.ContainerPath;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.Mount;
+import dev.carapace.core.ProcStatus;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.policy.Profiles;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rendered YAML, run for real by {@code podman kube play} (Debian's podman 4.3.1; no Kubernetes API
+ * server runs here), then read from inside as the core ITs read a launched container: CapEff, NoNewPrivs,
+ * Seccomp, uid, the memory limit (cgroup v2's memory.max, or v1's memory.limit_in_bytes as on this host),
+ * the read-only root. Every pod is taken down with {@code podman kube down},
+ * and the last test checks that none is left.
+ *
+ * <p>podman reads seccomp from the deprecated annotations, not from {@code seccompProfile}; with no
+ * annotation it applies its default filter, so {@code Seccomp: 2} inside shows podman's filter, as
+ * RuntimeDefault would on a kubelet. podman 4.3.1 does not play kind Job ("YAML document does not contain
+ * any supported kube kind"): the Job's test plays the Pod the Job controller would make of its template. It
+ * mounts an {@code emptyDir} of medium Memory as a directory on disk, not a tmpfs.
+ */
+class PodmanKubePlayIT {
+  private static final String PREFIX = "carapace-kube-" + UUID.randomUUID().toString().substring(0, 8);
+  private static final String READ = "grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp|Uid):' /proc/self/status; echo uid=$(id -u);"
+      + " echo memory.max=$(cat /sys/fs/cgroup/memory.max 2>/dev/null"
+      + " || cat /sys/fs/cgroup/memory/memory.limit_in_bytes); touch /probe 2>&1 || true";
+
+  private static SecureContainerSpec.Builder sleeping(String name, String image) {
+    return SecureContainerSpec.builder().image(image).name(name).command("sleep", "300")
+        .memoryLimit(MemorySize.ofMebibytes(64)).readOnlyRootFilesystem(true);
+  }
+
+  private static KubernetesRenderer manifest(SecureContainerSpec spec) {
+    return KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build();
+  }
+
+  private static String exec(String container, String script) throws Exception {
+    return Podman.run("exec", container, "sh", "-c", script);
+  }
+
+  private static void assertHardened(String inside, String capEff, String uid) {
+    ProcStatus status = ProcStatus.parse(inside);
+    assertEquals(capEff, status.effectiveHex(), inside);
+    assertTrue(status.noNewPrivs(), inside);
+    assertEquals(2, status.seccompMode(), inside);
+    assertEquals(Integer.parseInt(uid), status.uid(), inside);
+    assertTrue(inside.contains("uid=" + uid + "\n"), inside);
+    assertTrue(inside.contains("memory.max=67108864\n"), inside);
+    assertTrue(inside.contains("touch: /probe: Read-only file system"), inside);
+  }
+
+  @Test
+  void theDefaultPodRunsHardenedAsTheImagesNonRootUser() throws Exception {
+    String name = PREFIX + "-pod";
+    KubernetesWorkload<Pod> pod = manifest(sleeping(name, Podman.BUSYBOX_USER).build()).pod();
+    assertTrue(ManifestAudit.judge(pod.yaml(), Profiles.podSecurityRestricted()).passed());
+    Path file = Podman.play(pod.yaml());
+    try {
+      assertHardened(exec(name + "-" + name, READ), "0000000000000000", "1000");
+    } finally {
+      Podman.down(file);
+    }
+    assertEquals(List.of(), Podman.pods(name));
+  }
+
+  @Test
+  void aNumericUserAnAddedCapabilityAndATmpfsArriveInside() throws Exception {
+    String name = PREFIX + "-caps";
+    SecureContainerSpec spec = sleeping(name, Podman.BUSYBOX).user("0:0").addCapability(Capability.NET_BIND_SERVICE)
+        .addMount(Mount.tmpfs(ContainerPath.of("/scratch"), MemorySize.ofMebibytes(16))).build();
+    Path file = Podman.play(manifest(spec).pod().yaml());
+    try {
+      String inside = exec(name + "-" + name, READ + "; grep ' /scratch ' /proc/mounts; echo hi > /scratch/f && cat /scratch/f");
+      assertHardened(inside, "0000000000000400", "0");
+      // podman 4.3.1 mounts an emptyDir as a directory on disk even of medium Memory (a kubelet mounts a
+      // tmpfs of sizeLimit): what shows here is a writable /scratch under the read-only root
+      assertTrue(inside.contains(" /scratch "), inside);
+      assertTrue(inside.contains("hi\n"), inside);
+    } finally {
+      Podman.down(file);
+    }
+  }
+
+  @Test
+  void theDeploymentsPodRunsHardened() throws Exception {
+    String name = PREFIX + "-dep";
+    KubernetesWorkload<?> deployment = manifest(sleeping(name, Podman.BUSYBOX).user("1000:1000").build()).deployment();
+    Path file = Podman.play(deployment.yaml());
+    try {
+      assertHardened(exec(name + "-pod-0-" + name, READ), "0000000000000000", "1000");
+    } finally {
+      Podman.down(file);
+    }
+    assertEquals(List.of(), Podman.pods(name));
+  }
+
+  @Test
+  void theJobsPodRunsToCompletionHardened() throws Exception {
+    String name = PREFIX + "-job";
+    SecureContainerSpec spec = SecureContainerSpec.builder().image(Podman.BUSYBOX).name(name).user("1000:1000")
+        .memoryLimit(MemorySize.ofMebibytes(64)).readOnlyRootFilesystem(true).command("sh", "-c", READ).build();
+    Job job = manifest(spec).job().model();
+    Pod pod = new PodBuilder().withMetadata(job.getSpec().getTemplate().getMetadata()).editMetadata().withName(name)
+        .endMetadata().withSpec(job.getSpec().getTemplate().getSpec()).build();
+    Path file = Podman.play(Yaml.write(pod));
+    try {
+      String container = name + "-" + name;
+      assertEquals("0", Podman.run("wait", container).strip());
+      assertHardened(Podman.run("logs", container), "0000000000000000", "1000");
+    } finally {
+      Podman.down(file);
+    }
+    assertEquals(List.of(), Podman.pods(name));
+  }
+
+  @AfterAll
+  static void nothingIsLeft() throws Exception {
+    assertEquals(List.of(), Podman.pods(PREFIX));
+  }
+}
