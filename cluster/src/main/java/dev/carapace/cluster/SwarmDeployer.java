@@ -211,7 +211,7 @@ public final class SwarmDeployer implements AutoCloseable {
   public ContainerView policyView(SecureContainerSpec spec, SwarmDeployment deployment) {
     ContainerView view = ContainerView.of(spec);
     for (Loss loss : accepted(spec, deployment)) {
-      view = view.withAcceptedLoss(loss.attribute(), loss.target(), loss.reason());
+      view = view.acceptingLoss(loss.attribute(), loss.target(), loss.reason());
     }
     return view;
   }
