@@ -104,7 +104,7 @@ class KubernetesRendererTest {
     assertEquals(1, d.model().getSpec().getReplicas());
     assertEquals("web", d.model().getSpec().getSelector().getMatchLabels().get(KubernetesRenderer.NAME_LABEL));
     KubernetesWorkload<Job> j = KubernetesRenderer.builder(full().toBuilder().restartPolicy(RestartPolicy.onFailure(4))
-        .unlimitedPids().build()).build().job(); // toBuilder() forgets unlimitedPids(): its default comes back
+        .build()).build().job();
     assertEquals(4, j.model().getSpec().getBackoffLimit());
     assertEquals("OnFailure", j.model().getSpec().getTemplate().getSpec().getRestartPolicy());
   }
