@@ -1,7 +1,7 @@
 /**
  * Carapace core: {@code SecureContainerSpec} and the launcher that runs it on a Docker Engine. Only
  * {@code dev.carapace.core} is exported; {@code dev.carapace.core.internal} is exported to the
- * policy and Testcontainers modules alone.
+ * policy, Testcontainers and cluster modules alone.
  *
  * <p>docker-java's jars are automatic modules: they read every module, but the module system does not
  * resolve the named modules they need. So the named modules docker-java loads at run time are required

@@ -106,7 +106,8 @@ public final class KubernetesRenderer {
      * <b>Warning: lets the workload run without the spec's {@code attribute}</b>, which Kubernetes cannot
      * carry per pod ({@code "pidsLimit"}, {@code "network"}, {@code "cpusetCpus"}...; see
      * {@link KubernetesField}). One call per field; each accepted loss is logged as a warning when a
-     * workload is rendered and listed by {@link KubernetesWorkload#acceptedLosses()}. If not called, a
+     * workload is rendered, listed by {@link KubernetesWorkload#acceptedLosses()} and reported by the
+     * policy rule {@code accepted-loss} through {@link KubernetesWorkload#policyView()}. If not called, a
      * spec with that field is refused.
      *
      * @throws IllegalArgumentException when {@code attribute} is not a spec attribute
@@ -159,7 +160,7 @@ public final class KubernetesRenderer {
     List<Loss> accepted = check(KubernetesWorkload.Kind.POD);
     PodTemplateSpec t = template(KubernetesWorkload.Kind.POD);
     Pod pod = new PodBuilder().withMetadata(t.getMetadata()).withSpec(t.getSpec()).build();
-    return new KubernetesWorkload<>(KubernetesWorkload.Kind.POD, pod, Pod.class, accepted);
+    return new KubernetesWorkload<>(KubernetesWorkload.Kind.POD, pod, Pod.class, spec, accepted);
   }
 
   /**
@@ -179,7 +180,7 @@ public final class KubernetesRenderer {
         .withTemplate(withoutName(t))
         .endSpec()
         .build();
-    return new KubernetesWorkload<>(KubernetesWorkload.Kind.DEPLOYMENT, d, Deployment.class, accepted);
+    return new KubernetesWorkload<>(KubernetesWorkload.Kind.DEPLOYMENT, d, Deployment.class, spec, accepted);
   }
 
   /**
@@ -200,7 +201,7 @@ public final class KubernetesRenderer {
         .withTemplate(withoutName(t))
         .endSpec()
         .build();
-    return new KubernetesWorkload<>(KubernetesWorkload.Kind.JOB, j, Job.class, accepted);
+    return new KubernetesWorkload<>(KubernetesWorkload.Kind.JOB, j, Job.class, spec, accepted);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.carapace.cluster;
 
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.policy.ContainerView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Objects;
@@ -40,9 +42,11 @@ public final class KubernetesWorkload<T extends HasMetadata> {
   private final Class<T> type;
   private final List<Loss> acceptedLosses;
   private final String name;
+  private final SecureContainerSpec spec;
 
-  KubernetesWorkload(Kind kind, T model, Class<T> type, List<Loss> acceptedLosses) {
+  KubernetesWorkload(Kind kind, T model, Class<T> type, SecureContainerSpec spec, List<Loss> acceptedLosses) {
     this.kind = kind;
+    this.spec = spec;
     this.type = type;
     this.name = model.getMetadata().getName();
     this.yaml = Yaml.write(model);
@@ -71,10 +75,28 @@ public final class KubernetesWorkload<T extends HasMetadata> {
 
   /**
    * The spec's fields this workload does not carry, each accepted by name with
-   * {@link KubernetesRenderer.Builder#acceptLoss(String)}; empty when everything was carried.
+   * {@link KubernetesRenderer.Builder#acceptLoss(String)}; empty when everything was carried. The
+   * policy module reports each through {@link #policyView()}.
    */
   public List<Loss> acceptedLosses() {
     return acceptedLosses;
+  }
+
+  /**
+   * The policy module's view of the spec rendered as this workload: the spec's facts, with each loss
+   * the caller accepted recorded, for the rule {@code accepted-loss} (as
+   * {@link SwarmDeployer#policyView} for a Swarm service).
+   *
+   * <pre>{@code
+   * PolicyReport r = Profiles.carapaceDefault().evaluate(pod.policyView());
+   * }</pre>
+   */
+  public ContainerView policyView() {
+    ContainerView view = ContainerView.of(spec);
+    for (Loss loss : acceptedLosses) {
+      view = view.acceptingLoss(loss.attribute(), loss.target(), loss.reason());
+    }
+    return view;
   }
 
   @Override
@@ -86,11 +108,11 @@ public final class KubernetesWorkload<T extends HasMetadata> {
   @Override
   public boolean equals(Object o) {
     return o instanceof KubernetesWorkload<?> w && w.kind == kind && w.yaml.equals(yaml)
-        && w.acceptedLosses.equals(acceptedLosses);
+        && w.acceptedLosses.equals(acceptedLosses) && w.spec.equals(spec);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, yaml, acceptedLosses);
+    return Objects.hash(kind, yaml, acceptedLosses, spec);
   }
 }

@@ -13,6 +13,7 @@ import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.internal.EndpointAccess;
 import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.LocalOwners;
 import dev.carapace.policy.ContainerView;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -211,7 +211,7 @@ public final class SwarmDeployer implements AutoCloseable {
   public ContainerView policyView(SecureContainerSpec spec, SwarmDeployment deployment) {
     ContainerView view = ContainerView.of(spec);
     for (Loss loss : accepted(spec, deployment)) {
-      view = view.withAcceptedLoss(loss.attribute(), loss.target(), loss.reason());
+      view = view.acceptingLoss(loss.attribute(), loss.target(), loss.reason());
     }
     return view;
   }
@@ -298,7 +298,7 @@ public final class SwarmDeployer implements AutoCloseable {
    * @return the names of the services removed
    */
   public List<String> cleanupLeftovers() {
-    return removeWhere(SwarmDeployer::isDeadLocalOwner);
+    return removeWhere(LocalOwners::isDead);
   }
 
   /** Removes every Carapace service on the engine, whoever deployed it. For test suites and operators. */
@@ -356,32 +356,6 @@ public final class SwarmDeployer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  /**
-   * Whether {@code owner}, a value of {@value OwnerLabels#OWNER} ({@code <pid>@<host>@<start millis>}),
-   * names a process of this host that is gone, as {@code ContainerLauncher.cleanupLeftovers()} judges.
-   */
-  static boolean isDeadLocalOwner(String owner) {
-    String[] parts = owner.split("@");
-    String host = OwnerLabels.currentOwner().split("@")[1];
-    if (parts.length != 3 || !parts[1].equals(host)) {
-      return false;
-    }
-    long pid;
-    long start;
-    try {
-      pid = Long.parseLong(parts[0]);
-      start = Long.parseLong(parts[2]);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    Optional<ProcessHandle> p = ProcessHandle.of(pid);
-    if (p.isEmpty() || !p.get().isAlive()) {
-      return true;
-    }
-    Optional<Instant> started = p.get().info().startInstant();
-    return started.isPresent() && Math.abs(started.get().toEpochMilli() - start) > 2000;
   }
 
   /**

@@ -20,6 +20,9 @@ import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
 import dev.carapace.core.Ulimit;
+import dev.carapace.policy.ContainerView;
+import dev.carapace.policy.Profiles;
+import dev.carapace.policy.Violation;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -101,7 +104,7 @@ class KubernetesRendererTest {
     assertEquals(1, d.model().getSpec().getReplicas());
     assertEquals("web", d.model().getSpec().getSelector().getMatchLabels().get(KubernetesRenderer.NAME_LABEL));
     KubernetesWorkload<Job> j = KubernetesRenderer.builder(full().toBuilder().restartPolicy(RestartPolicy.onFailure(4))
-        .unlimitedPids().build()).build().job(); // toBuilder() forgets unlimitedPids(): its default comes back
+        .build()).build().job();
     assertEquals(4, j.model().getSpec().getBackoffLimit());
     assertEquals("OnFailure", j.model().getSpec().getTemplate().getSpec().getRestartPolicy());
   }
@@ -136,6 +139,33 @@ class KubernetesRendererTest {
     assertEquals(List.of("cpusetCpus", "pidsLimit", "network"),
         pod.acceptedLosses().stream().map(Loss::attribute).toList());
     assertTrue(pod.toString().startsWith("KubernetesWorkload{Pod busybox, accepted losses [cpusetCpus: "), pod.toString());
+  }
+
+  @Test
+  void thePolicyModuleReportsEachAcceptedLoss() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image(IMAGE).network(NetworkMode.bridge()).build();
+    KubernetesWorkload<Pod> pod = KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").build().pod();
+    assertEquals(List.of("pidsLimit is not carried (loss accepted): kubernetes Pod: kubernetes has no per-pod pids"
+        + " limit: the kubelet's podPidsLimit applies to every pod of a node"), acceptedLossMessages(pod));
+    assertEquals(List.of("pidsLimit on kubernetes Pod: kubernetes has no per-pod pids limit: the kubelet's"
+        + " podPidsLimit applies to every pod of a node"), pod.policyView().acceptedLosses());
+    // the view is the spec's: its pids limit is still a fact, only recorded as not carried
+    assertEquals(ContainerView.of(spec).pidsLimit(), pod.policyView().pidsLimit());
+
+    SecureContainerSpec unlimited = SecureContainerSpec.builder().image(IMAGE).network(NetworkMode.bridge())
+        .unlimitedPids().build();
+    KubernetesWorkload<Pod> carried = KubernetesRenderer.builder(unlimited).build().pod();
+    assertEquals(List.of(), carried.acceptedLosses());
+    assertEquals(List.of(), acceptedLossMessages(carried));
+    assertEquals(List.of(), carried.policyView().acceptedLosses());
+    // a loss accepted that the spec does not have is not reported either
+    assertEquals(List.of(), acceptedLossMessages(KubernetesRenderer.builder(unlimited).acceptLoss("pidsLimit").build()
+        .deployment()));
+  }
+
+  private static List<String> acceptedLossMessages(KubernetesWorkload<?> workload) {
+    return Profiles.carapaceDefault().evaluate(workload.policyView()).violations().stream()
+        .filter(v -> v.ruleId().equals("accepted-loss")).map(Violation::message).toList();
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.carapace.core;
 
+import dev.carapace.core.internal.LocalOwners;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The labels Carapace puts on every container it creates, so that it (and you) can find them again
@@ -37,7 +37,7 @@ public final class OwnerLabels {
   /** The creating launcher's random id, {@link ContainerLauncher#id()}. */
   public static final String LAUNCHER = "dev.carapace.launcher";
 
-  private static final String HOST = lookUpHostName();
+  private static final String HOST = LocalOwners.hostName();
   private static final String CURRENT_OWNER = ownerId();
 
   private OwnerLabels() {}
@@ -61,24 +61,7 @@ public final class OwnerLabels {
    * that do not parse are never dead: their containers are left alone.
    */
   static boolean isDeadLocalOwner(String owner) {
-    String[] parts = owner.split("@");
-    if (parts.length != 3 || !parts[1].equals(HOST)) {
-      return false;
-    }
-    long pid;
-    long start;
-    try {
-      pid = Long.parseLong(parts[0]);
-      start = Long.parseLong(parts[2]);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    Optional<ProcessHandle> p = ProcessHandle.of(pid);
-    if (p.isEmpty() || !p.get().isAlive()) {
-      return true;
-    }
-    Optional<Instant> started = p.get().info().startInstant();
-    return started.isPresent() && Math.abs(started.get().toEpochMilli() - start) > 2000;
+    return LocalOwners.isDead(owner);
   }
 
   /** The host part of {@link #currentOwner()}. */
@@ -90,23 +73,5 @@ public final class OwnerLabels {
     ProcessHandle self = ProcessHandle.current();
     long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     return self.pid() + "@" + HOST + "@" + start;
-  }
-
-  /** The kernel's host name, without a DNS lookup (which can stall a cold start). */
-  private static String lookUpHostName() {
-    try {
-      String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!name.isEmpty()) {
-        return name;
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      // not Linux: ask the JDK
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      String env = System.getenv("HOSTNAME");
-      return env == null ? "localhost" : env;
-    }
   }
 }

@@ -77,7 +77,8 @@ public abstract class SecureContainerSpec {
 
   /** A builder holding this spec's values, to derive a changed copy. */
   public Builder toBuilder() {
-    return new Builder(new ImmutableSecureContainerSpec.Builder().from(this));
+    // from() skips an empty Optional, which would bring pidsLimit's default back after unlimitedPids()
+    return new Builder(new ImmutableSecureContainerSpec.Builder().from(this).pidsLimit(pidsLimit()));
   }
 
   /**

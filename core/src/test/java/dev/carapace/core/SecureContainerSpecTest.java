@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.carapace.core.testing.SpecGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SecureContainerSpecTest {
   private static SecureContainerSpec.Builder spec() {
@@ -171,5 +177,29 @@ class SecureContainerSpecTest {
     assertEquals(Optional.of("1000"), t.user());
     assertEquals(1024, t.cpuShares().getAsInt());
     assertEquals(512, s.cpuShares().getAsInt());
+  }
+
+  @Test
+  void toBuilderKeepsUnlimitedPids() {
+    SecureContainerSpec unlimited = spec().unlimitedPids().build();
+    assertEquals(OptionalLong.empty(), unlimited.toBuilder().build().pidsLimit());
+    assertEquals(OptionalLong.empty(), unlimited.toBuilder().cpuShares(512).build().pidsLimit());
+    assertEquals(unlimited, unlimited.toBuilder().build());
+    assertEquals(OptionalLong.of(64), unlimited.toBuilder().pidsLimit(64).build().pidsLimit());
+    assertEquals(OptionalLong.empty(), spec().pidsLimit(64).build().toBuilder().unlimitedPids().build().pidsLimit());
+    assertEquals(OptionalLong.of(1024), spec().build().toBuilder().build().pidsLimit());
+  }
+
+  /** Property: for generated specs over every attribute, {@code toBuilder().build()} is the spec. */
+  @Test
+  void toBuilderOfEveryGeneratedSpecBuildsTheSameSpec(@TempDir Path dir) throws IOException {
+    Path profile = dir.resolve("errno.json");
+    Files.writeString(profile, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[]}");
+    Random seeds = new Random(0x70B0113DL);
+    for (int n = 0; n < 5_000; n++) {
+      long caseSeed = seeds.nextLong();
+      SecureContainerSpec spec = SpecGenerator.generate(new Random(caseSeed), List.of(Seccomp.profile(profile)));
+      assertEquals(spec, spec.toBuilder().build(), "case " + n + " seed " + caseSeed);
+    }
   }
 }

@@ -314,7 +314,7 @@ public abstract class ContainerView {
    * {@code cpusetCpus}) is not carried by {@code target} (such as {@code swarm on API 1.41}), for
    * {@code reason}. The cluster module records each loss its caller accepted by name.
    */
-  public ContainerView withAcceptedLoss(String attribute, String target, String reason) {
+  public ContainerView acceptingLoss(String attribute, String target, String reason) {
     Objects.requireNonNull(attribute, "attribute must not be null");
     Objects.requireNonNull(target, "target must not be null");
     Objects.requireNonNull(reason, "reason must not be null");

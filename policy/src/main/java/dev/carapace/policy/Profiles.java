@@ -24,7 +24,7 @@ import java.util.Set;
  *       {@code untrusted-sandboxed}: a workload marked untrusted ({@code SecureContainerSpec.Builder#untrusted()},
  *       label {@code dev.carapace.untrusted=true}) must run in a sandboxed runtime such as gVisor; and
  *       {@code accepted-loss}: a field of the spec that the cluster target it runs on cannot carry, lost
- *       by the caller's explicit choice ({@link ContainerView#withAcceptedLoss}).
+ *       by the caller's explicit choice ({@link ContainerView#acceptingLoss}).
  * </ul>
  */
 public final class Profiles {

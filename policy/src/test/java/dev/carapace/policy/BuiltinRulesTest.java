@@ -498,9 +498,9 @@ class BuiltinRulesTest {
     Rule r = Profiles.carapaceDefault().rule("accepted-loss").get();
     passes(r, ContainerView.of(hardened().build()));
     ContainerView lossy = ContainerView.of(hardened().build())
-        .withAcceptedLoss("noNewPrivileges", "swarm on API 1.41 (engine 20.10.24)",
+        .acceptingLoss("noNewPrivileges", "swarm on API 1.41 (engine 20.10.24)",
             "swarm services have no no-new-privileges before API 1.44")
-        .withAcceptedLoss("cpusetCpus", "swarm on API 1.41 (engine 20.10.24)", "swarm services have no cpuset");
+        .acceptingLoss("cpusetCpus", "swarm on API 1.41 (engine 20.10.24)", "swarm services have no cpuset");
     assertEquals(List.of("noNewPrivileges is not carried (loss accepted): swarm on API 1.41 (engine 20.10.24):"
         + " swarm services have no no-new-privileges before API 1.44",
         "cpusetCpus is not carried (loss accepted): swarm on API 1.41 (engine 20.10.24): swarm services have no cpuset"),
@@ -510,7 +510,7 @@ class BuiltinRulesTest {
         + " no-new-privileges before API 1.44", "cpusetCpus on swarm on API 1.41 (engine 20.10.24): swarm services"
         + " have no cpuset"), lossy.acceptedLosses());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ContainerView.of(hardened().build()).withAcceptedLoss("", "swarm", "why"));
+        () -> ContainerView.of(hardened().build()).acceptingLoss("", "swarm", "why"));
     assertEquals("accepted loss must name an attribute, a target and a reason: , swarm, why", e.getMessage());
     assertTrue(Profiles.cisDocker().rule("accepted-loss").isEmpty());
   }
