@@ -1,11 +1,9 @@
 package dev.carapace.cluster;
 
+import dev.carapace.core.testing.SpecAttributes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.carapace.core.SecureContainerSpec;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,26 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** One field, one row: every attribute of the spec has exactly one Kubernetes row, and every row a spec attribute. */
 class KubernetesFieldsTest {
-  /** The spec's attributes: accessors the Immutables implementation overrides (derived ones it does not). */
-  static Set<String> specAttributes() throws ClassNotFoundException {
-    Class<?> impl = Class.forName("dev.carapace.core.ImmutableSecureContainerSpec");
-    Set<String> names = new TreeSet<>();
-    for (Method m : SecureContainerSpec.class.getDeclaredMethods()) {
-      if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0) {
-        try {
-          impl.getDeclaredMethod(m.getName());
-          names.add(m.getName());
-        } catch (NoSuchMethodException derived) {
-          // effectiveCapabilities(), securityOpts(), toBuilder(): not attributes
-        }
-      }
-    }
-    return names;
-  }
-
   @Test
   void everySpecAttributeHasExactlyOneRow() throws Exception {
-    Set<String> attributes = specAttributes();
+    Set<String> attributes = SpecAttributes.names();
     assertFalse(attributes.isEmpty());
     List<String> rows = new ArrayList<>();
     for (KubernetesField f : KubernetesField.values()) {

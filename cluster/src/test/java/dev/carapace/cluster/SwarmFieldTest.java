@@ -1,5 +1,6 @@
 package dev.carapace.cluster;
 
+import dev.carapace.core.testing.SpecAttributes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +24,6 @@ import dev.carapace.core.Ulimit;
 import dev.carapace.core.testing.SpecGenerator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,23 +49,6 @@ class SwarmFieldTest {
   private static final Map<String, String> OWN = Map.of("dev.carapace.managed", "true");
   private static final String TARGET = "swarm on API 1.41 (engine 20.10.24+dfsg1)";
 
-  /** The spec's attributes: accessors the Immutables implementation overrides (derived ones it does not). */
-  static Set<String> specAttributes() throws ClassNotFoundException {
-    Class<?> impl = Class.forName("dev.carapace.core.ImmutableSecureContainerSpec");
-    Set<String> names = new TreeSet<>();
-    for (Method m : SecureContainerSpec.class.getDeclaredMethods()) {
-      if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0) {
-        try {
-          impl.getDeclaredMethod(m.getName());
-          names.add(m.getName());
-        } catch (NoSuchMethodException derived) {
-          // effectiveCapabilities(), securityOpts(), toBuilder(): not attributes
-        }
-      }
-    }
-    return names;
-  }
-
   @Test
   void everySpecAttributeHasExactlyOneRow() throws Exception {
     List<String> rows = new ArrayList<>();
@@ -74,7 +56,7 @@ class SwarmFieldTest {
       rows.add(f.attribute());
     }
     assertEquals(rows.size(), new TreeSet<>(rows).size(), "an attribute with two rows: " + rows);
-    assertEquals(specAttributes(), new TreeSet<>(rows), "spec attributes without a SwarmField row (add one)");
+    assertEquals(SpecAttributes.names(), new TreeSet<>(rows), "spec attributes without a SwarmField row (add one)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.carapace.core.internal;
 
+import dev.carapace.core.testing.SpecAttributes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -15,8 +16,6 @@ import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.testing.SpecGenerator;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,26 +57,9 @@ class RecordedFieldsTest {
     }
   }
 
-  /** The spec's attributes: accessors the Immutables implementation overrides (derived ones it does not). */
-  static Set<String> specAttributes() throws ClassNotFoundException {
-    Class<?> impl = Class.forName("dev.carapace.core.ImmutableSecureContainerSpec");
-    Set<String> names = new TreeSet<>();
-    for (Method m : SecureContainerSpec.class.getDeclaredMethods()) {
-      if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0) {
-        try {
-          impl.getDeclaredMethod(m.getName());
-          names.add(m.getName());
-        } catch (NoSuchMethodException derived) {
-          // effectiveCapabilities(), securityOpts(), toBuilder(): not attributes
-        }
-      }
-    }
-    return names;
-  }
-
   @Test
   void everySpecAttributeHasARow() throws Exception {
-    Set<String> attributes = specAttributes();
+    Set<String> attributes = SpecAttributes.names();
     assertEquals(37, attributes.size(), attributes.toString());
     Set<String> covered = new TreeSet<>();
     for (RecordedField f : RecordedField.values()) {
