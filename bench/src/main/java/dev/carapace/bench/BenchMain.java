@@ -243,9 +243,9 @@ public final class BenchMain {
     double[] ratios = new double[n];
     double[][] cis = new double[n][];
     for (int i = 0; i < n; i++) {
-      List<Double> w = valid(wall[i]);
+      List<Double> w = Stats.valid(wall[i]);
       medians[i] = Stats.median(w);
-      List<Double> r = pairedRatios(wall[i], wall[base]);
+      List<Double> r = Stats.pairedRatios(wall[i], wall[base]);
       ratios[i] = Stats.median(r);
       cis[i] = Stats.medianCi(r);
       md.append("| ").append(all.get(i).name()).append(" | ").append(all.get(i).calls())
@@ -253,12 +253,12 @@ public final class BenchMain {
           .append(" | ").append(Stats.ms(Stats.percentile(w, .75))).append(" | ").append(Stats.ms(Stats.percentile(w, 0)))
           .append(" | ").append(Stats.ratio(ratios[i])).append(" | ")
           .append(Stats.ratio(cis[i][0])).append("–").append(Stats.ratio(cis[i][1]))
-          .append(" | ").append(all.get(i).cpu() ? Stats.ms(mean(valid(cpu[i]))) : "n/a (other process)")
+          .append(" | ").append(all.get(i).cpu() ? Stats.ms(mean(Stats.valid(cpu[i]))) : "n/a (other process)")
           .append(" | ").append(failures[i]).append(" |\n");
     }
     List<Double> diff = pairedDiffs(wall[1], wall[base]);
     double[] diffCi = Stats.medianCi(diff);
-    double cpuDiff = mean(valid(cpu[1])) - mean(valid(cpu[base]));
+    double cpuDiff = mean(Stats.valid(cpu[1])) - mean(Stats.valid(cpu[base]));
     md.append("\nCarapace launch minus raw same calls, paired by round: median ")
         .append(Stats.ms(Stats.median(diff))).append(" ms (95% interval ").append(Stats.ms(diffCi[0])).append(" to ")
         .append(Stats.ms(diffCi[1])).append(" ms); client CPU difference (means) ").append(String.format("%+.1f", cpuDiff))
@@ -271,9 +271,9 @@ public final class BenchMain {
     targets.add(new String[] {"median launch within 1% of raw docker-java doing the same calls",
         "launch+awaitExit+close " + Stats.pct(ratios[1]) + " (95% " + Stats.pct(cis[1][0]) + " to "
             + Stats.pct(cis[1][1]) + "); `run` (adds logs) " + Stats.pct(ratios[0]) + "; vs raw without inspect "
-            + Stats.pct(Stats.median(pairedRatios(wall[1], wall[3]))), within});
-    List<Double> vsCli = pairedRatios(wall[0], wall[4]);
-    List<Double> vsTc = pairedRatios(wall[0], wall[5]);
+            + Stats.pct(Stats.median(Stats.pairedRatios(wall[1], wall[3]))), within});
+    List<Double> vsCli = Stats.pairedRatios(wall[0], wall[4]);
+    List<Double> vsTc = Stats.pairedRatios(wall[0], wall[5]);
     double[] cliCi = Stats.medianCi(vsCli);
     double[] tcCi = Stats.medianCi(vsTc);
     boolean faster = Stats.median(vsCli) < 1 && Stats.median(vsTc) < 1;
@@ -326,21 +326,21 @@ public final class BenchMain {
         .append(ROUNDS).append(" rounds.\n\n| contender | launches/s (median) | min | max | speed-up vs sequential "
             + "| client CPU ms per launch (mean) | failed |\n|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < 4; i++) {
-      List<Double> r = valid(rate[i]);
-      double seq = Stats.median(valid(rate[i - i % 2]));
+      List<Double> r = Stats.valid(rate[i]);
+      double seq = Stats.median(Stats.valid(rate[i - i % 2]));
       md.append("| ").append(names[i]).append(" | ").append(String.format("%.2f", Stats.median(r)))
           .append(" | ").append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ")
-          .append(Stats.ratio(Stats.median(r) / seq)).append(" | ").append(Stats.ms(mean(valid(cpu[i]))))
+          .append(Stats.ratio(Stats.median(r) / seq)).append(" | ").append(Stats.ms(mean(Stats.valid(cpu[i]))))
           .append(" | ").append(failures[i]).append(" |\n");
     }
-    List<Double> r8 = pairedRatios(rate[1], rate[3]);
+    List<Double> r8 = Stats.pairedRatios(rate[1], rate[3]);
     double ratio = Stats.median(r8);
     md.append("\nCarapace 8-way / raw 8-way, paired by round: ").append(Stats.ratio(ratio)).append(" (per round: ")
         .append(r8.stream().map(Stats::ratio).toList()).append(").\n");
     targets.add(new String[] {"8-way throughput at least raw docker-java's",
-        String.format("%.2f vs %.2f launches/s, ratio %s", Stats.median(valid(rate[1])),
-            Stats.median(valid(rate[3])), Stats.ratio(ratio)),
+        String.format("%.2f vs %.2f launches/s, ratio %s", Stats.median(Stats.valid(rate[1])),
+            Stats.median(Stats.valid(rate[3])), Stats.ratio(ratio)),
         ratio >= 1.0 ? "met" : ratio >= 0.97 ? "not met by " + Stats.pct(ratio) + " (within this run's noise)"
             : "not met"});
   }
@@ -429,8 +429,8 @@ public final class BenchMain {
         .append(CONCURRENCY).append(" at a time.\n\n| runtime | latency median ms | p25 | p75 | min | failed "
             + "| 8-way launches/s (median) | min | max | failed |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < 2; i++) {
-      List<Double> w = valid(wall[i]);
-      List<Double> r = valid(rate[i]);
+      List<Double> w = Stats.valid(wall[i]);
+      List<Double> r = Stats.valid(rate[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
           .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
           .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(failed[i]).append(" | ")
@@ -438,11 +438,11 @@ public final class BenchMain {
           .append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ").append(batchFailed[i]).append(" |\n");
     }
-    List<Double> latency = pairedRatios(wall[1], wall[0]);
+    List<Double> latency = Stats.pairedRatios(wall[1], wall[0]);
     double[] latencyCi = Stats.medianCi(latency);
     List<Double> added = pairedDiffs(wall[1], wall[0]);
     double[] addedCi = Stats.medianCi(added);
-    List<Double> throughput = pairedRatios(rate[1], rate[0]);
+    List<Double> throughput = Stats.pairedRatios(rate[1], rate[0]);
     double[] throughputCi = Stats.medianCi(throughput);
     String latencyText = "latency gVisor / runc " + Stats.ratio(Stats.median(latency)) + " (95% "
         + Stats.ratio(latencyCi[0]) + "–" + Stats.ratio(latencyCi[1]) + "), "
@@ -519,16 +519,16 @@ public final class BenchMain {
             + "|---|---|---|---|---|---|---|---|\n");
     double[] med = new double[n];
     for (int i = 0; i < n; i++) {
-      List<Double> w = valid(wall[i]);
+      List<Double> w = Stats.valid(wall[i]);
       med[i] = Stats.median(w);
     }
     for (int i = 0; i < n; i++) {
-      List<Double> w = valid(wall[i]);
+      List<Double> w = Stats.valid(wall[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(med[i])).append(" | ")
           .append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(Stats.ms(Stats.percentile(w, 1)))
           .append(" | ").append(Stats.ratio(med[i] / med[cli]));
       for (int p = 0; p < 3; p++) {
-        md.append(" | ").append(Stats.ms(Stats.median(valid(phases[i][p]))));
+        md.append(" | ").append(Stats.ms(Stats.median(Stats.valid(phases[i][p]))));
       }
       md.append(" |\n");
     }
@@ -770,25 +770,7 @@ public final class BenchMain {
     return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
-  private static List<Double> valid(double[] values) {
-    List<Double> out = new ArrayList<>();
-    for (double v : values) {
-      if (!Double.isNaN(v)) {
-        out.add(v);
-      }
-    }
-    return out;
-  }
 
-  private static List<Double> pairedRatios(double[] a, double[] b) {
-    List<Double> out = new ArrayList<>();
-    for (int i = 0; i < a.length; i++) {
-      if (!Double.isNaN(a[i]) && !Double.isNaN(b[i])) {
-        out.add(a[i] / b[i]);
-      }
-    }
-    return out;
-  }
 
   private static List<Double> pairedDiffs(double[] a, double[] b) {
     List<Double> out = new ArrayList<>();

@@ -146,8 +146,8 @@ final class ExecFilesBench {
     md.append("\n### ").append(title).append("\n\n| contender | median ms | p25 | p75 | min | ratio vs raw docker-java "
         + "| 95% interval | failed |\n|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < all.size(); i++) {
-      List<Double> v = valid(ms[i]);
-      List<Double> r = ratios(ms[i], ms[base]);
+      List<Double> v = Stats.valid(ms[i]);
+      List<Double> r = Stats.pairedRatios(ms[i], ms[base]);
       double[] ci = Stats.medianCi(r);
       md.append("| ").append(all.get(i).name()).append(" | ").append(Stats.ms(Stats.median(v))).append(" | ")
           .append(Stats.ms(Stats.percentile(v, .25))).append(" | ").append(Stats.ms(Stats.percentile(v, .75)))
@@ -159,34 +159,16 @@ final class ExecFilesBench {
 
   /** Carapace (row 0) against raw docker-java (row 1): met when the median paired ratio is at most 1.05. */
   private void verdict(String target, double[][] ms) {
-    List<Double> r = ratios(ms[0], ms[1]);
+    List<Double> r = Stats.pairedRatios(ms[0], ms[1]);
     double ratio = Stats.median(r);
     double[] ci = Stats.medianCi(r);
-    String measured = "Carapace " + Stats.ms(Stats.median(valid(ms[0]))) + " ms vs raw " + Stats.ms(Stats.median(valid(ms[1])))
+    String measured = "Carapace " + Stats.ms(Stats.median(Stats.valid(ms[0]))) + " ms vs raw " + Stats.ms(Stats.median(Stats.valid(ms[1])))
         + " ms, paired ratio " + Stats.ratio(ratio) + " (95% " + Stats.ratio(ci[0]) + "–" + Stats.ratio(ci[1]) + ")";
     String verdict = Double.isNaN(ratio) ? "not measured" : ratio <= 1.05 ? "met" : "not met by " + Stats.pct(ratio);
     targets.add(new String[] {target, measured, verdict});
   }
 
-  private static List<Double> valid(double[] values) {
-    List<Double> out = new ArrayList<>();
-    for (double v : values) {
-      if (!Double.isNaN(v)) {
-        out.add(v);
-      }
-    }
-    return out;
-  }
 
-  private static List<Double> ratios(double[] a, double[] b) {
-    List<Double> out = new ArrayList<>();
-    for (int i = 0; i < a.length; i++) {
-      if (!Double.isNaN(a[i]) && !Double.isNaN(b[i])) {
-        out.add(a[i] / b[i]);
-      }
-    }
-    return out;
-  }
 
   private static void check(long exit) {
     if (exit != 0) {

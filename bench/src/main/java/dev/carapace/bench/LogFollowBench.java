@@ -93,8 +93,8 @@ final class LogFollowBench {
     double[] ratios = new double[n];
     double[][] cis = new double[n][];
     for (int i = 0; i < n; i++) {
-      List<Double> r = valid(rate[i]);
-      List<Double> paired = paired(rate[i], rate[0]);
+      List<Double> r = Stats.valid(rate[i]);
+      List<Double> paired = Stats.pairedRatios(rate[i], rate[0]);
       ratios[i] = Stats.median(paired);
       cis[i] = Stats.medianCi(paired);
       md.append("| ").append(all.get(i).name()).append(" | ").append(all.get(i).how()).append(" | ")
@@ -105,8 +105,8 @@ final class LogFollowBench {
           .append(Stats.ratio(cis[i][1])).append(" | ").append(failures[i]).append(" |\n");
     }
     targets.add(new String[] {"log follow lines per second within 5% of raw docker-java's callback",
-        "`followLogs` " + String.format("%,.0f", Stats.median(valid(rate[1]))) + " vs raw "
-            + String.format("%,.0f", Stats.median(valid(rate[0]))) + " lines/s: ratio " + Stats.ratio(ratios[1])
+        "`followLogs` " + String.format("%,.0f", Stats.median(Stats.valid(rate[1]))) + " vs raw "
+            + String.format("%,.0f", Stats.median(Stats.valid(rate[0]))) + " lines/s: ratio " + Stats.ratio(ratios[1])
             + " (95% " + Stats.ratio(cis[1][0]) + "–" + Stats.ratio(cis[1][1]) + ", " + Stats.pct(ratios[1])
             + "); `streamLogs` " + Stats.ratio(ratios[2]) + " (" + Stats.pct(ratios[2]) + ")",
         verdict(ratios[1], cis[1])});
@@ -171,23 +171,5 @@ final class LogFollowBench {
     return lines;
   }
 
-  private static List<Double> valid(double[] values) {
-    List<Double> out = new ArrayList<>();
-    for (double v : values) {
-      if (!Double.isNaN(v)) {
-        out.add(v);
-      }
-    }
-    return out;
-  }
 
-  private static List<Double> paired(double[] a, double[] b) {
-    List<Double> out = new ArrayList<>();
-    for (int i = 0; i < a.length; i++) {
-      if (!Double.isNaN(a[i]) && !Double.isNaN(b[i])) {
-        out.add(a[i] / b[i]);
-      }
-    }
-    return out;
-  }
 }

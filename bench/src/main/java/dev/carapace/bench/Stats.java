@@ -9,6 +9,28 @@ import java.util.Random;
 final class Stats {
   private Stats() {}
 
+  /** The values that were measured ({@code NaN} marks a round that failed or was skipped). */
+  static List<Double> valid(double[] values) {
+    List<Double> out = new ArrayList<>();
+    for (double v : values) {
+      if (!Double.isNaN(v)) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** {@code a[i] / b[i]} for each round both measured: ratios paired by round. */
+  static List<Double> pairedRatios(double[] a, double[] b) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < a.length; i++) {
+      if (!Double.isNaN(a[i]) && !Double.isNaN(b[i])) {
+        out.add(a[i] / b[i]);
+      }
+    }
+    return out;
+  }
+
   static double percentile(List<Double> values, double p) {
     if (values.isEmpty()) {
       return Double.NaN;

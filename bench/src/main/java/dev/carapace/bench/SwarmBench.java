@@ -94,7 +94,7 @@ final class SwarmBench {
         .append(WARMUP).append(" warm-up round(s), the two alternating who goes first; removal not timed.\n\n"
             + "| contender | median ms | p25 | p75 | min | max |\n|---|---|---|---|---|---|\n");
     for (int i = 0; i < 2; i++) {
-      List<Double> w = valid(wall[i]);
+      List<Double> w = Stats.valid(wall[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
           .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
           .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(Stats.ms(Stats.percentile(w, 1)))
@@ -106,8 +106,8 @@ final class SwarmBench {
     }
     double[] ci = Stats.medianCi(ratio);
     String text = "Carapace / CLI " + Stats.ratio(Stats.median(ratio)) + " (95% " + Stats.ratio(ci[0]) + "–"
-        + Stats.ratio(ci[1]) + "; medians " + Stats.ms(Stats.median(valid(wall[0]))) + " ms vs "
-        + Stats.ms(Stats.median(valid(wall[1]))) + " ms)";
+        + Stats.ratio(ci[1]) + "; medians " + Stats.ms(Stats.median(Stats.valid(wall[0]))) + " ms vs "
+        + Stats.ms(Stats.median(Stats.valid(wall[1]))) + " ms)";
     md.append("\nPaired by round: ").append(text).append(".\n");
     targets.add(new String[] {"Swarm: deploy to a verified running one-replica service vs `docker service create"
         + " --detach=false` (issue 11: a ratio, no target)", text, "measured"});
@@ -119,13 +119,6 @@ final class SwarmBench {
     }
   }
 
-  private static List<Double> valid(double[] values) {
-    List<Double> out = new ArrayList<>();
-    for (double v : values) {
-      out.add(v);
-    }
-    return out;
-  }
 
   private static void cli(String... argv) throws Exception {
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
