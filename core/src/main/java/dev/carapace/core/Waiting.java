@@ -53,7 +53,7 @@ final class Waiting {
         port(wait.port(), timeout, deadline);
         break;
       default:
-        exited(timeout, deadline);
+        exited(timeout);
     }
   }
 
@@ -194,17 +194,15 @@ final class Waiting {
     }
   }
 
-  private void exited(Duration timeout, long deadline) {
-    while (true) {
-      JsonNode state = inspect().path("State");
-      if (!running(state)) {
-        return;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new WaitTimeoutException(id, spec.image(), "must exit within " + show(timeout),
-            "state " + state.path("Status").asText(), timeout);
-      }
-      sleep(deadline);
+  /** The engine's own wait ({@link RunningContainer#awaitExit}, one request), not a polling loop. */
+  private void exited(Duration timeout) {
+    if (container.awaitExit(timeout).isPresent()) {
+      return;
+    }
+    JsonNode state = inspect().path("State"); // only to say what was seen last
+    if (running(state)) {
+      throw new WaitTimeoutException(id, spec.image(), "must exit within " + show(timeout),
+          "state " + state.path("Status").asText(), timeout);
     }
   }
 
