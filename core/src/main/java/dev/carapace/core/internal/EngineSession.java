@@ -456,20 +456,32 @@ public final class EngineSession implements AutoCloseable {
    * The container's inspect JSON as the engine recorded it, read as a tree (docker-java's full model
    * is slow to load in a fresh JVM and lacks fields), within the response timeout.
    *
-   * @throws DockerException with the engine's message when it answers other than 200
+   * @throws DockerException with the engine's message when it answers other than 200 ({@code NotFoundException} for 404)
    */
   public JsonNode inspectRaw(String id) {
     if (apiHttp == null) {
       // a caller's client whose transport docker-java does not expose: its model, written back
       return bounded(() -> EngineClients.MAPPER.valueToTree(api.inspectContainerCmd(id).exec()));
     }
+    return getJson("/containers/" + id + "/json");
+  }
+
+  /**
+   * {@code GET path} through the session's own transport, its JSON answer read as a tree, within the
+   * response timeout.
+   *
+   * @throws NotFoundException for 404, {@link DockerException} with the engine's message and status
+   *     for any other answer but 200
+   */
+  private JsonNode getJson(String path) {
     DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-        .method(DockerHttpClient.Request.Method.GET).path("/containers/" + id + "/json").build();
+        .method(DockerHttpClient.Request.Method.GET).path(path).build();
     return bounded(() -> {
       try (DockerHttpClient.Response response = apiHttp.execute(request)) {
         if (response.getStatusCode() != 200) {
           String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
-          throw new DockerException("Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
+          throw response.getStatusCode() == 404 ? new NotFoundException(body)
+              : new DockerException("Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
         }
         return EngineClients.MAPPER.readTree(response.getBody());
       } catch (IOException e) {
@@ -513,21 +525,7 @@ public final class EngineSession implements AutoCloseable {
         return EngineClients.MAPPER.valueToTree(first.get());
       });
     }
-    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-        .method(DockerHttpClient.Request.Method.GET).path("/containers/" + id + "/stats?stream=false&one-shot=true")
-        .build();
-    return bounded(() -> {
-      try (DockerHttpClient.Response response = apiHttp.execute(request)) {
-        if (response.getStatusCode() != 200) {
-          String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
-          throw response.getStatusCode() == 404 ? new NotFoundException(body)
-              : new DockerException("Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
-        }
-        return EngineClients.MAPPER.readTree(response.getBody());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return getJson("/containers/" + id + "/stats?stream=false&one-shot=true");
   }
 
   /** The engine's containers, running or not, carrying every label of {@code labels}. */
