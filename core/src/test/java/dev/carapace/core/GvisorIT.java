@@ -59,8 +59,7 @@ class GvisorIT {
 
   @AfterEach
   void nothingLeft() {
-    assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcher.id())).exec(), "containers left behind");
+    assertEquals(List.of(), TestEngine.containersOf(docker, launcher.id()), "containers left behind");
   }
 
   private static String out(SecureContainerSpec spec) {

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.net.DatagramPacket;
@@ -52,9 +51,7 @@ class LauncherIT {
   }
 
   private static List<String> ours() {
-    return docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcher.id())).exec()
-        .stream().map(Container::getId).toList();
+    return TestEngine.containersOf(docker, launcher.id());
   }
 
   private static ProcStatus status(SecureContainerSpec spec) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
 import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.testing.TestEngine;
@@ -55,9 +54,7 @@ class NetworksIT {
 
   @AfterEach
   void nothingLeft() {
-    assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcher.id())).exec().stream().map(Container::getId).toList(),
-        "containers left behind by this launcher");
+    assertEquals(List.of(), TestEngine.containersOf(docker, launcher.id()), "containers left behind by this launcher");
     assertEquals(List.of(), docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcher.id()))
         .exec().stream().map(Network::getName).toList(), "networks left behind by this launcher");
   }

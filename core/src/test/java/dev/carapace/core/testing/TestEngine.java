@@ -7,6 +7,7 @@ import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.Endpoint;
+import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -118,5 +120,11 @@ public final class TestEngine {
             throw e.getCause();
           }
         });
+  }
+
+  /** The ids of the engine's containers, running or not, that launcher {@code launcherId} made. */
+  public static List<String> containersOf(com.github.dockerjava.api.DockerClient docker, String launcherId) {
+    return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId))
+        .exec().stream().map(com.github.dockerjava.api.model.Container::getId).toList();
   }
 }
