@@ -737,17 +737,9 @@ public final class BenchMain {
             + "| benchmark | ops/s | ± (99.9%) | µs/op | allocated B/op |\n|---|---|---|---|---|\n");
     double combined = Double.NaN;
     for (RunResult r : results) {
-      String name = r.getParams().getBenchmark();
-      name = name.substring(name.lastIndexOf('.') + 1);
-      Result<?> p = r.getPrimaryResult();
-      String alloc = r.getSecondaryResults().entrySet().stream()
-          .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm")).map(e -> String.format("%.0f", e.getValue().getScore()))
-          .findFirst().orElse("n/a");
-      md.append("| `").append(name).append("` | ").append(String.format("%,.0f", p.getScore())).append(" | ")
-          .append(String.format("%,.0f", p.getScoreError())).append(" | ")
-          .append(String.format("%.3f", 1e6 / p.getScore())).append(" | ").append(alloc).append(" |\n");
-      if (name.equals("buildValidateEvaluate")) {
-        combined = p.getScore();
+      md.append(jmhRow(r, "%.3f"));
+      if (jmhName(r).equals("buildValidateEvaluate")) {
+        combined = r.getPrimaryResult().getScore();
       }
     }
     targets.add(new String[] {"spec validation + policy evaluation above 1 million/s on one core",
@@ -764,6 +756,26 @@ public final class BenchMain {
       System.out.println(what + " failed: " + e);
       return false;
     }
+  }
+
+  /** A JMH benchmark's method name. */
+  static String jmhName(RunResult r) {
+    String name = r.getParams().getBenchmark();
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * One markdown row of a JMH throughput result: name, ops/s, its 99.9% error, µs per op (formatted
+   * with {@code usFormat}) and the GC profiler's bytes allocated per op.
+   */
+  static String jmhRow(RunResult r, String usFormat) {
+    Result<?> p = r.getPrimaryResult();
+    String alloc = r.getSecondaryResults().entrySet().stream()
+        .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm")).map(e -> String.format("%.0f", e.getValue().getScore()))
+        .findFirst().orElse("n/a");
+    return "| `" + jmhName(r) + "` | " + String.format("%,.0f", p.getScore()) + " | "
+        + String.format("%,.0f", p.getScoreError()) + " | " + String.format(usFormat, 1e6 / p.getScore()) + " | "
+        + alloc + " |\n";
   }
 
   private static double mean(List<Double> values) {

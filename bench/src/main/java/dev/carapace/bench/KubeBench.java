@@ -2,7 +2,6 @@ package dev.carapace.bench;
 
 import dev.carapace.policy.Profiles;
 import java.util.Collection;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
@@ -32,15 +31,7 @@ final class KubeBench {
             + " hand-written Pod has an init container and two containers breaking many rules.\n\n"
             + "| benchmark | manifests/s | ± (99.9%) | µs/manifest | allocated B/op |\n|---|---|---|---|---|\n");
     for (RunResult r : results) {
-      String name = r.getParams().getBenchmark();
-      name = name.substring(name.lastIndexOf('.') + 1);
-      Result<?> p = r.getPrimaryResult();
-      String alloc = r.getSecondaryResults().entrySet().stream()
-          .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm")).map(e -> String.format("%.0f", e.getValue().getScore()))
-          .findFirst().orElse("n/a");
-      md.append("| `").append(name).append("` | ").append(String.format("%,.0f", p.getScore())).append(" | ")
-          .append(String.format("%,.0f", p.getScoreError())).append(" | ")
-          .append(String.format("%.1f", 1e6 / p.getScore())).append(" | ").append(alloc).append(" |\n");
+      md.append(BenchMain.jmhRow(r, "%.1f"));
     }
   }
 }
