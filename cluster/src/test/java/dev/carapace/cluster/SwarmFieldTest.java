@@ -189,16 +189,17 @@ class SwarmFieldTest {
   }
 
   /**
-   * The README's field table (section "Beyond one engine") says, for each spec attribute, what the rows
-   * say: the columns spec field, docker run, Swarm 1.41 and Swarm 1.44+ are these rows, word for word,
-   * and the Kubernetes column is {@link KubernetesField#describe()} of the same attribute.
+   * The field table of {@code docs/reference.md} (section "Every field, every target", linked from the
+   * README and {@code docs/cluster.md}) says, for each spec attribute, what the rows say: the columns spec
+   * field, docker run, Swarm 1.41 and Swarm 1.44+ are these rows, word for word, and the Kubernetes column
+   * is {@link KubernetesField#describe()} of the same attribute.
    */
   @Test
   void readmeFieldTableIsTheRows() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
+    String readme = Files.readString(Path.of("..", "docs", "reference.md"));
     String header = "| spec field | docker run | Swarm 1.41 | Swarm 1.44+ | Kubernetes |";
     int at = readme.indexOf(header);
-    assertTrue(at >= 0, "README has no field table starting " + header);
+    assertTrue(at >= 0, "docs/reference.md has no field table starting " + header);
     List<String> lines = readme.substring(at).lines().takeWhile(l -> l.startsWith("|")).skip(2)
         .collect(Collectors.toList());
     List<String> expected = new ArrayList<>();
@@ -209,7 +210,7 @@ class SwarmFieldTest {
     }
     actual.addAll(lines);
     assertEquals(String.join("\n", expected), String.join("\n", actual),
-        "README field table differs from SwarmField (rows as expected first)");
+        "docs/reference.md field table differs from SwarmField (rows as expected first)");
   }
 
   // ------------------------------------------------------------------ the swagger excerpt

@@ -20,8 +20,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each example in the README and the javadoc passes the policy it is shown with (issue 10, section 6),
- * and the claims of the README's policy step hold. No Docker: the checks judge before any call.
+ * Each example in the docs (README, {@code docs/*.md}) and the javadoc passes the policy it is shown with
+ * (issue 10, section 6), and the claims of {@code docs/policy.md} about thresholds hold. No Docker: the checks judge before any call.
  */
 class DocumentedExamplesPassTheirPolicyTest {
   private static String source(String module, String type) throws Exception {
@@ -71,7 +71,7 @@ class DocumentedExamplesPassTheirPolicyTest {
     hardening.accept(testcontainersRequest("carapace-test/busybox:1", "sleep", "60"));
   }
 
-  /** README step 1's spec: an image, a command and a user. */
+  /** The tutorial's step 1 spec (the README's first launch): an image, a command and a user. */
   private static SecureContainerSpec quickStart() {
     return SecureContainerSpec.builder()
         .image("carapace-test/busybox:1")
@@ -81,13 +81,16 @@ class DocumentedExamplesPassTheirPolicyTest {
   }
 
   @Test
-  void readmePolicyStepClaimsHold() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int step = readme.indexOf("### 5. Enforcing a policy");
-    String text = readme.substring(step, readme.indexOf("### 6.", step)).replaceAll("\\s+", " ");
+  void policyPageThresholdClaimsHold() throws Exception {
+    String page = Files.readString(Path.of("..", "docs", "policy.md"));
+    int section = page.indexOf("## How strict a check is");
+    assertTrue(section >= 0, "docs/policy.md has its section on thresholds");
+    String text = page.substring(section, page.indexOf("\n## ", section + 1)).replaceAll("\\s+", " ");
     assertTrue(text.contains("`PolicyCheck.enforce(policy)` refuses a spec that breaks any rule, whatever its"
-        + " severity"), "the README states the default");
-    assertTrue(text.contains("`.atLeast(Severity.HIGH)`"), "the README shows the threshold");
+        + " severity"), "docs/policy.md states the default");
+    assertTrue(text.contains("`.atLeast(Severity.HIGH)`"), "docs/policy.md shows the threshold");
+    assertTrue(text.contains("With `.atLeast(Severity.HIGH)`, step 1's spec launches, and a spec left to run as the"
+        + " image's root is refused"), "docs/policy.md states what the threshold lets through");
     // the default refuses the quick-start spec (LOW and MEDIUM findings) ...
     PolicyViolationException e = assertThrows(PolicyViolationException.class,
         () -> PolicyCheck.enforce(Profiles.carapaceDefault()).check(quickStart()));

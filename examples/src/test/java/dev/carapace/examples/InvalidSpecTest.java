@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** No engine: the spec is refused by {@code build()}, the path by {@code ContainerPath.of}. */
 class InvalidSpecTest {
-  /** What the README shows, word for word. */
+  /** What the tutorial (docs/tutorial.md, step 3) shows, word for word. */
   static final String EXPECTED = "Invalid SecureContainerSpec (3 problems):\n"
       + "  - memorySwap must be at least memoryLimit: 32MiB < 64MiB\n"
       + "  - pidsLimit must be at least 1: 0 (call unlimitedPids() for no limit)\n"

@@ -1,16 +1,22 @@
 package dev.carapace.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.policy.Profiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What the README says about Carapace's defaults under its own default policy, checked. */
+/** What the docs ({@code docs/policy.md}) say about Carapace's defaults under its own default policy, checked. */
 class ReadmePolicyClaimsTest {
   @Test
-  void aSpecWithOnlyAnImageBreaksFiveRulesOfCarapaceDefault() {
+  void aSpecWithOnlyAnImageBreaksFiveRulesOfCarapaceDefault() throws Exception {
+    String page = Files.readString(Path.of("..", "docs", "policy.md")).replaceAll("\\s+", " ");
+    assertTrue(page.contains("a spec with only an image breaks five of its rules (`non-root-user`, `memory-limit`,"
+        + " `cpu-limit`, `read-only-rootfs`, `healthcheck`)"), "docs/policy.md states the claim checked here");
     SecureContainerSpec bare = SecureContainerSpec.builder().image("carapace-test/busybox:1").build();
     assertEquals(List.of("cpu-limit", "healthcheck", "memory-limit", "non-root-user", "read-only-rootfs"),
         Profiles.carapaceDefault().evaluate(bare).violatedRuleIds().stream().distinct().sorted().toList());

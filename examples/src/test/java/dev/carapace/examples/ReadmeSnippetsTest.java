@@ -10,15 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README cannot drift from code that works:
+ * The README and the {@code docs/*.md} pages cannot drift from code that works:
  * <ul>
  *   <li>every Java block says {@code // from <file>} and is, word for word, one of the
  *       {@code // --- snippet: NAME} ... {@code // --- end snippet} regions of that compiled, tested
@@ -26,7 +30,11 @@ import org.junit.jupiter.api.Test;
  *   <li>every output shown after {@code <!-- output of dev.carapace.examples.NAME -->} is what that
  *       program prints (for the programs that need no engine);
  *   <li>every {@code -Dexec.mainClass} names an example with a {@code main};
- *   <li>the Maven and Gradle coordinates carry this build's version.
+ *   <li>every relative link leads to a file, and its {@code #anchor} to a heading of that file;
+ *   <li>every {@code docs/} page is linked from the README, which stays a front door (at most 300 lines);
+ *   <li>the README's artifact table lists every artifact the BOM publishes, and the Maven and Gradle
+ *       coordinates carry exactly this build's version;
+ *   <li>the README's two set-up commands are the ones {@code .ci/run} and the install need.
  * </ul>
  */
 class ReadmeSnippetsTest {
@@ -44,13 +52,40 @@ class ReadmeSnippetsTest {
   private static final Pattern GRADLE = Pattern.compile("\"dev\\.carapace:carapace-[a-z]+:([^\"]+)\"");
   private static final Pattern PARENT_VERSION =
       Pattern.compile("<artifactId>carapace-parent</artifactId>\\s*<version>([^<]*)</version>");
+  private static final Pattern ARTIFACT_ID = Pattern.compile("<artifactId>(carapace-[a-z]+)</artifactId>");
+  private static final Pattern FENCE = Pattern.compile("^```.*?^```", Pattern.DOTALL | Pattern.MULTILINE);
+  private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]*)\\)");
+  private static final Pattern HEADING = Pattern.compile("^#+ (.*)$", Pattern.MULTILINE);
 
-  /** The programs whose output the README shows and that run without an engine. */
+  static final String RUN_MAIN_EXAMPLE =
+      "testbed/setup.sh && mvn -B -ntp -q install -DskipTests && mvn -B -ntp -q -pl examples exec:java";
+  static final String RUN_TESTS = "testbed/setup.sh && mvn -B -ntp verify";
+
+  /** The programs whose output the pages show and that run without an engine. */
   private static final Map<String, ToIntFunction<PrintStream>> ENGINE_FREE =
       Map.of("InvalidSpec", out -> InvalidSpec.run("carapace-test/busybox:1", out));
 
   private static String readme() throws IOException {
     return Files.readString(ROOT.resolve("README.md"));
+  }
+
+  /** The {@code docs/*.md} pages, by name. */
+  static List<Path> docsPages() throws IOException {
+    try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().toList();
+    }
+  }
+
+  /** The README, then every {@code docs/*.md} page: each one under every check of this class. */
+  static List<Path> pages() throws IOException {
+    List<Path> pages = new ArrayList<>();
+    pages.add(ROOT.resolve("README.md"));
+    pages.addAll(docsPages());
+    return pages;
+  }
+
+  private static String name(Path page) {
+    return ROOT.relativize(page).toString();
   }
 
   static String dedent(String text) {
@@ -66,60 +101,142 @@ class ReadmeSnippetsTest {
 
   @Test
   void everyJavaBlockIsCopiedFromASnippetOfAnExample() throws IOException {
-    Matcher blocks = JAVA_BLOCK.matcher(readme());
     int checked = 0;
-    while (blocks.find()) {
-      Matcher from = FROM.matcher(blocks.group(1));
-      assertTrue(from.matches(), "README Java block without a // from line:\n" + blocks.group(1));
-      Path source = ROOT.resolve(from.group(1));
-      assertTrue(Files.isRegularFile(source), "README names a missing file: " + from.group(1));
-      Matcher regions = REGION.matcher(Files.readString(source));
-      List<String> snippets = new ArrayList<>();
-      while (regions.find()) {
-        snippets.add(dedent(regions.group(1)));
+    for (Path page : pages()) {
+      Matcher blocks = JAVA_BLOCK.matcher(Files.readString(page));
+      while (blocks.find()) {
+        Matcher from = FROM.matcher(blocks.group(1));
+        assertTrue(from.matches(), name(page) + ": Java block without a // from line:\n" + blocks.group(1));
+        Path source = ROOT.resolve(from.group(1));
+        assertTrue(Files.isRegularFile(source), name(page) + " names a missing file: " + from.group(1));
+        Matcher regions = REGION.matcher(Files.readString(source));
+        List<String> snippets = new ArrayList<>();
+        while (regions.find()) {
+          snippets.add(dedent(regions.group(1)));
+        }
+        assertTrue(snippets.contains(from.group(2)), name(page) + ": block from " + from.group(1)
+            + " matches none of its snippet regions:\n" + from.group(2));
+        checked++;
       }
-      assertTrue(snippets.contains(from.group(2)),
-          "README block from " + from.group(1) + " matches none of its snippet regions:\n" + from.group(2));
-      checked++;
     }
-    assertTrue(checked >= 7, "README blocks checked: " + checked);
+    assertTrue(JAVA_BLOCK.matcher(readme()).find(), "the README shows a first launch");
+    assertTrue(checked >= 17, "Java blocks checked: " + checked);
   }
 
   @Test
   void everyOutputShownIsWhatTheProgramPrints() throws IOException {
-    Matcher outputs = OUTPUT.matcher(readme());
     int checked = 0;
-    while (outputs.find()) {
-      ToIntFunction<PrintStream> program = ENGINE_FREE.get(outputs.group(1));
-      assertTrue(program != null, "README shows the output of " + outputs.group(1)
-          + ", which this test cannot run without an engine: check it in its IT instead");
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      assertEquals(0, program.applyAsInt(new PrintStream(buf, true, StandardCharsets.UTF_8)));
-      assertEquals(buf.toString(StandardCharsets.UTF_8), outputs.group(2), "output of " + outputs.group(1));
-      checked++;
+    for (Path page : pages()) {
+      Matcher outputs = OUTPUT.matcher(Files.readString(page));
+      while (outputs.find()) {
+        ToIntFunction<PrintStream> program = ENGINE_FREE.get(outputs.group(1));
+        assertTrue(program != null, name(page) + " shows the output of " + outputs.group(1)
+            + ", which this test cannot run without an engine: check it in its IT instead");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        assertEquals(0, program.applyAsInt(new PrintStream(buf, true, StandardCharsets.UTF_8)));
+        assertEquals(buf.toString(StandardCharsets.UTF_8), outputs.group(2),
+            name(page) + ": output of " + outputs.group(1));
+        checked++;
+      }
     }
     assertEquals(ENGINE_FREE.size(), checked, "outputs checked");
   }
 
   @Test
   void everyRunCommandNamesAnExampleWithAMain() throws IOException {
-    Matcher exec = EXEC.matcher(readme());
     int checked = 0;
-    while (exec.find()) {
-      Path source = EXAMPLES.resolve(exec.group(1) + ".java");
-      assertTrue(Files.isRegularFile(source), "README runs a missing example: " + exec.group(1));
-      assertTrue(Files.readString(source).contains("public static void main(String[] args)"),
-          "README runs an example without a main: " + exec.group(1));
-      checked++;
+    for (Path page : pages()) {
+      Matcher exec = EXEC.matcher(Files.readString(page));
+      while (exec.find()) {
+        Path source = EXAMPLES.resolve(exec.group(1) + ".java");
+        assertTrue(Files.isRegularFile(source), name(page) + " runs a missing example: " + exec.group(1));
+        assertTrue(Files.readString(source).contains("public static void main(String[] args)"),
+            name(page) + " runs an example without a main: " + exec.group(1));
+        checked++;
+      }
     }
-    assertTrue(checked >= 10, "run commands checked: " + checked);
+    assertTrue(checked >= 20, "run commands checked: " + checked);
+  }
+
+  /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+  static String anchor(String heading) {
+    return heading.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+  }
+
+  private static Set<String> anchors(Path markdown) throws IOException {
+    Set<String> out = new HashSet<>();
+    Matcher h = HEADING.matcher(FENCE.matcher(Files.readString(markdown)).replaceAll(""));
+    while (h.find()) {
+      out.add(anchor(h.group(1)));
+    }
+    return out;
   }
 
   @Test
-  void coordinatesCarryThisBuildsVersion() throws IOException {
+  void everyRelativeLinkLeadsToAFileAndItsHeading() throws IOException {
+    List<Path> pages = new ArrayList<>(pages());
+    pages.add(ROOT.resolve("CONTRIBUTING.md"));
+    int checked = 0;
+    for (Path page : pages) {
+      Matcher link = LINK.matcher(FENCE.matcher(Files.readString(page)).replaceAll(""));
+      while (link.find()) {
+        String target = link.group(1);
+        if (target.matches("[a-z]+:.*")) {
+          continue; // https:, mailto:
+        }
+        int hash = target.indexOf('#');
+        String file = hash < 0 ? target : target.substring(0, hash);
+        Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+        assertTrue(Files.exists(resolved), name(page) + " links to a missing file: " + target);
+        if (hash >= 0) {
+          assertTrue(file.isEmpty() || file.endsWith(".md"), name(page) + ": an anchor into a non-page: " + target);
+          assertTrue(anchors(resolved).contains(target.substring(hash + 1)),
+              name(page) + " links to a missing heading: " + target + " (headings: " + anchors(resolved) + ")");
+        }
+        checked++;
+      }
+    }
+    assertTrue(checked >= 30, "links checked: " + checked);
+  }
+
+  @Test
+  void everyDocsPageIsLinkedFromTheReadme() throws IOException {
+    String readme = readme();
+    List<Path> docs = docsPages();
+    assertTrue(docs.size() >= 5, "docs pages: " + docs);
+    for (Path page : docs) {
+      assertTrue(readme.contains("](docs/" + page.getFileName() + ")")
+          || readme.contains("](docs/" + page.getFileName() + "#"), "the README does not link " + name(page));
+    }
+  }
+
+  @Test
+  void theReadmeIsAFrontDoor() throws IOException {
+    long lines = readme().lines().count();
+    assertTrue(lines <= 300, "README lines: " + lines + " (at most 300: move reference material to docs/)");
+  }
+
+  @Test
+  void theArtifactTableListsEveryArtifactOfTheBom() throws IOException {
+    String bom = Files.readString(ROOT.resolve("bom/pom.xml"));
+    Set<String> artifacts = new HashSet<>();
+    Matcher a = ARTIFACT_ID.matcher(bom);
+    while (a.find()) {
+      artifacts.add(a.group(1));
+    }
+    assertTrue(artifacts.containsAll(List.of("carapace-bom", "carapace-tls", "carapace-core", "carapace-policy",
+        "carapace-testcontainers", "carapace-cluster")), "artifacts of the BOM: " + artifacts);
+    String readme = readme();
+    for (String artifact : artifacts) {
+      assertTrue(readme.contains("\n| `" + artifact + "` |"), "the README's artifact table lacks " + artifact);
+    }
+  }
+
+  @Test
+  void coordinatesCarryExactlyThisBuildsVersion() throws IOException {
     Matcher parent = PARENT_VERSION.matcher(Files.readString(ROOT.resolve("pom.xml")));
     assertTrue(parent.find(), "no carapace-parent version in pom.xml");
-    String version = parent.group(1).replace("-SNAPSHOT", "");
+    String version = parent.group(1);
     String readme = readme();
     List<String> found = new ArrayList<>();
     for (Pattern p : List.of(MAVEN_BOM, GRADLE)) {
@@ -131,6 +248,28 @@ class ReadmeSnippetsTest {
       }
       assertTrue(n > 0, "README has no coordinates matching " + p);
     }
-    assertEquals(List.of(version), found.stream().distinct().toList(), "versions in the README's coordinates");
+    for (Path page : docsPages()) {
+      for (Pattern p : List.of(MAVEN_BOM, GRADLE)) {
+        Matcher m = p.matcher(Files.readString(page));
+        while (m.find()) {
+          found.add(m.group(1));
+        }
+      }
+    }
+    assertEquals(List.of(version), found.stream().distinct().toList(), "versions in the coordinates shown");
+    assertTrue(readme.contains("`" + version + "`"), "the README names the version an install from a clone gives");
+    assertTrue(readme.contains("not published to Maven Central"), "the README says Carapace is not published yet");
+  }
+
+  @Test
+  void theSetUpCommandsAreTheOnesTheBuildRuns() throws IOException {
+    String readme = readme();
+    assertTrue(readme.contains("```sh\n" + RUN_MAIN_EXAMPLE + "\n```"), "README runs the main example");
+    assertTrue(readme.contains("```sh\n" + RUN_TESTS + "\n```"), "README runs the tests");
+    // the install that makes the README's coordinates resolve is the one of the main example's command
+    assertTrue(readme.contains("```sh\nmvn -B -ntp -q install -DskipTests\n```"), "README shows the install");
+    List<String> ci = Files.readAllLines(ROOT.resolve(".ci/run")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd ")).toList();
+    assertEquals(List.of(RUN_TESTS.split(" && ")), ci, ".ci/run runs the README's test command");
   }
 }
