@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  *   <li>every {@code -Dexec.mainClass} names an example with a {@code main};
  *   <li>every relative link leads to a file, and its {@code #anchor} to a heading of that file;
  *   <li>every {@code docs/} page is linked from the README, which stays a front door (at most 300 lines);
+ *   <li>every method the README's defaults and loosenings name is in core's API listing;
  *   <li>the README's artifact table lists every artifact the BOM publishes, and the Maven and Gradle
  *       coordinates carry exactly this build's version;
  *   <li>the README's two set-up commands are the ones {@code .ci/run} and the install need.
@@ -214,6 +215,30 @@ class ReadmeSnippetsTest {
   void theReadmeIsAFrontDoor() throws IOException {
     long lines = readme().lines().count();
     assertTrue(lines <= 300, "README lines: " + lines + " (at most 300: move reference material to docs/)");
+  }
+
+  @Test
+  void theDefaultsAndTheirLooseningsNameMethodsOfTheApi() throws IOException {
+    String readme = readme();
+    int at = readme.indexOf("## The defaults, and how to loosen them");
+    assertTrue(at >= 0, "the README has its section on the defaults");
+    String section = readme.substring(at, readme.indexOf("\n## ", at + 1));
+    String api = Files.readString(ROOT.resolve("core/api/carapace-core.api"));
+    Matcher code = Pattern.compile("`([^`]+)`").matcher(section);
+    int checked = 0;
+    while (code.find()) {
+      Matcher call = Pattern.compile("(\\w+)\\(").matcher(code.group(1));
+      while (call.find()) {
+        assertTrue(api.contains("." + call.group(1) + "("), "the README's defaults name a method core lacks: "
+            + call.group(1) + " in `" + code.group(1) + "`");
+        checked++;
+      }
+    }
+    for (String loosening : List.of("keepDockerDefaultCapabilities()", "allowPrivilegeEscalation()",
+        "allowHostNetwork()", "unlimitedPids()")) {
+      assertTrue(section.contains("`" + loosening + "`"), "the README names the loosening " + loosening);
+    }
+    assertTrue(checked >= 15, "methods checked: " + checked);
   }
 
   @Test
