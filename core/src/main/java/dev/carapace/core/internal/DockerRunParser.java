@@ -13,6 +13,7 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,21 +60,26 @@ public final class DockerRunParser {
     TTY("--tty", 't', ignored()),
     RM("--rm", ignored()),
 
-    NAME("--name", valued((p, s, v) -> p.builder.name(v))),
-    HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v))),
-    USER("--user", 'u', valued((p, s, v) -> p.builder.user(v))),
-    WORKDIR("--workdir", 'w', valued(DockerRunParser::workdir)),
-    ENV("--env", 'e', valued(DockerRunParser::env)),
+    NAME("--name", valued((p, s, v) -> p.builder.name(v), SpecAttribute.NAME)),
+    HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v), SpecAttribute.HOSTNAME)),
+    USER("--user", 'u', valued((p, s, v) -> p.builder.user(v), SpecAttribute.USER)),
+    WORKDIR("--workdir", 'w', valued(DockerRunParser::workdir, SpecAttribute.WORKING_DIR)),
+    ENV("--env", 'e', valued(DockerRunParser::env, SpecAttribute.ENV)),
     ENV_FILE("--env-file", refuse("write each variable as -e KEY=VALUE")),
-    LABEL("--label", 'l', valued(DockerRunParser::label)),
+    LABEL("--label", 'l', valued(DockerRunParser::label, SpecAttribute.LABELS, SpecAttribute.UNTRUSTED)),
     LABEL_FILE("--label-file", refuse("write each label as --label KEY=VALUE")),
-    ENTRYPOINT("--entrypoint", valued(DockerRunParser::entrypoint)),
+    ENTRYPOINT("--entrypoint", valued(DockerRunParser::entrypoint, SpecAttribute.ENTRYPOINT)),
 
-    CAP_ADD("--cap-add", valued(DockerRunParser::capAdd)),
-    CAP_DROP("--cap-drop", valued(DockerRunParser::capDrop)),
-    SECURITY_OPT("--security-opt", valued((p, s, v) -> p.securityOptions.add(v))),
-    READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on))),
-    RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))))),
+    CAP_ADD("--cap-add", valued(DockerRunParser::capAdd, SpecAttribute.ADDED_CAPABILITIES)),
+    CAP_DROP("--cap-drop", valued(DockerRunParser::capDrop,
+        SpecAttribute.DROP_ALL_CAPABILITIES, SpecAttribute.DROPPED_CAPABILITIES)),
+    SECURITY_OPT("--security-opt", valued((p, s, v) -> p.securityOptions.add(v),
+        SpecAttribute.NO_NEW_PRIVILEGES, SpecAttribute.SECCOMP, SpecAttribute.SELINUX_LABEL,
+        SpecAttribute.APPARMOR_PROFILE)),
+    READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on),
+        SpecAttribute.READ_ONLY_ROOT_FILESYSTEM)),
+    RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))),
+        SpecAttribute.RUNTIME)),
     PRIVILEGED("--privileged", refuse("Carapace never runs privileged containers")),
     PID("--pid", refuse(OWN_NAMESPACES)),
     IPC("--ipc", refuse(OWN_NAMESPACES)),
@@ -84,38 +90,43 @@ public final class DockerRunParser {
     DEVICE_CGROUP_RULE("--device-cgroup-rule", refuse(NO_DEVICES)),
     GPUS("--gpus", refuse(NO_DEVICES)),
 
-    NETWORK("--network", "--net", valued(DockerRunParser::network)),
-    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v)))),
+    NETWORK("--network", "--net", valued(DockerRunParser::network, SpecAttribute.NETWORK)),
+    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v)), SpecAttribute.PORTS)),
     PUBLISH_ALL("--publish-all", 'P', refuse("publish each port with -p IP:HOST:CONTAINER")),
     LINK("--link", refuse("legacy links are not modelled; use a user-defined --network")),
 
-    VOLUME("--volume", 'v', valued((p, s, v) -> p.mounts.add(DockerRunValues.volume(s, v)))),
-    MOUNT("--mount", valued((p, s, v) -> p.mounts.add(DockerRunValues.mount(s, v)))),
-    TMPFS("--tmpfs", valued((p, s, v) -> p.mounts.add(DockerRunValues.tmpfs(s, v)))),
+    VOLUME("--volume", 'v', valued((p, s, v) -> p.mounts.add(DockerRunValues.volume(s, v)), SpecAttribute.MOUNTS)),
+    MOUNT("--mount", valued((p, s, v) -> p.mounts.add(DockerRunValues.mount(s, v)), SpecAttribute.MOUNTS)),
+    TMPFS("--tmpfs", valued((p, s, v) -> p.mounts.add(DockerRunValues.tmpfs(s, v)), SpecAttribute.MOUNTS)),
     VOLUMES_FROM("--volumes-from", refuse("name each mount with -v or --mount")),
 
-    CPUSET_CPUS("--cpuset-cpus", valued((p, s, v) -> p.builder.cpusetCpus(checked(s, () -> CpuSet.parse(v))))),
-    CPU_SHARES("--cpu-shares", 'c', valued(DockerRunParser::cpuShares)),
-    CPUS("--cpus", valued(DockerRunParser::cpus)),
-    CPU_QUOTA("--cpu-quota", valued(DockerRunParser::cpuQuota)),
-    CPU_PERIOD("--cpu-period", valued(DockerRunParser::cpuPeriod)),
-    MEMORY("--memory", 'm', valued(DockerRunParser::memory)),
-    MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap)),
-    PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit)),
-    ULIMIT("--ulimit", valued(DockerRunParser::ulimit)),
+    CPUSET_CPUS("--cpuset-cpus", valued((p, s, v) -> p.builder.cpusetCpus(checked(s, () -> CpuSet.parse(v))),
+        SpecAttribute.CPUSET_CPUS)),
+    CPU_SHARES("--cpu-shares", 'c', valued(DockerRunParser::cpuShares, SpecAttribute.CPU_SHARES)),
+    CPUS("--cpus", valued(DockerRunParser::cpus, SpecAttribute.NANO_CPUS)),
+    CPU_QUOTA("--cpu-quota", valued(DockerRunParser::cpuQuota, SpecAttribute.CPU_QUOTA)),
+    CPU_PERIOD("--cpu-period", valued(DockerRunParser::cpuPeriod, SpecAttribute.CPU_PERIOD)),
+    MEMORY("--memory", 'm', valued(DockerRunParser::memory, SpecAttribute.MEMORY_LIMIT)),
+    MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap, SpecAttribute.MEMORY_SWAP)),
+    PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit, SpecAttribute.PIDS_LIMIT)),
+    ULIMIT("--ulimit", valued(DockerRunParser::ulimit, SpecAttribute.ULIMITS)),
 
-    LOG_DRIVER("--log-driver", valued((p, s, v) -> p.logDriver = v)),
-    LOG_OPT("--log-opt", valued(DockerRunParser::logOption)),
-    RESTART("--restart", valued((p, s, v) -> p.builder.restartPolicy(checked(s, () -> RestartPolicy.parse(v))))),
-    HEALTH_CMD("--health-cmd", valued((p, s, v) -> p.healthCmd = v)),
-    HEALTH_INTERVAL("--health-interval", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::interval))),
-    HEALTH_TIMEOUT("--health-timeout", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::timeout))),
+    LOG_DRIVER("--log-driver", valued((p, s, v) -> p.logDriver = v, SpecAttribute.LOG_CONFIG)),
+    LOG_OPT("--log-opt", valued(DockerRunParser::logOption, SpecAttribute.LOG_CONFIG)),
+    RESTART("--restart", valued((p, s, v) -> p.builder.restartPolicy(checked(s, () -> RestartPolicy.parse(v))),
+        SpecAttribute.RESTART_POLICY)),
+    HEALTH_CMD("--health-cmd", valued((p, s, v) -> p.healthCmd = v, SpecAttribute.HEALTH_CHECK)),
+    HEALTH_INTERVAL("--health-interval", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::interval),
+        SpecAttribute.HEALTH_CHECK)),
+    HEALTH_TIMEOUT("--health-timeout", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::timeout),
+        SpecAttribute.HEALTH_CHECK)),
     HEALTH_START_PERIOD("--health-start-period",
-        valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::startPeriod))),
-    HEALTH_RETRIES("--health-retries", valued(DockerRunParser::healthRetries)),
-    INIT("--init", toggle((p, on) -> p.builder.init(on))),
-    STOP_SIGNAL("--stop-signal", valued((p, s, v) -> p.builder.stopSignal(v))),
-    STOP_TIMEOUT("--stop-timeout", valued((p, s, v) -> p.builder.stopTimeout(Duration.ofSeconds(wholeInt(s, v)))));
+        valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::startPeriod), SpecAttribute.HEALTH_CHECK)),
+    HEALTH_RETRIES("--health-retries", valued(DockerRunParser::healthRetries, SpecAttribute.HEALTH_CHECK)),
+    INIT("--init", toggle((p, on) -> p.builder.init(on), SpecAttribute.INIT)),
+    STOP_SIGNAL("--stop-signal", valued((p, s, v) -> p.builder.stopSignal(v), SpecAttribute.STOP_SIGNAL)),
+    STOP_TIMEOUT("--stop-timeout", valued((p, s, v) -> p.builder.stopTimeout(Duration.ofSeconds(wholeInt(s, v))),
+        SpecAttribute.STOP_TIMEOUT));
 
     private static final Map<String, Flag> BY_SPELLING = new HashMap<>();
 
@@ -185,6 +196,11 @@ public final class DockerRunParser {
       return action.takesValue();
     }
 
+    /** The spec attributes the flag sets; none for a refused flag or one without effect ({@code --rm}). */
+    List<SpecAttribute> carries() {
+      return action.carries();
+    }
+
     /** Why Carapace refuses the flag; empty when it is supported. */
     Optional<String> refusal() {
       return Optional.ofNullable(action.refusal());
@@ -206,24 +222,47 @@ public final class DockerRunParser {
   }
 
   /** A flag's kind: one that takes a value, one that stands alone, or one Carapace refuses, and why. */
-  private record Action(boolean takesValue, Handler handler, String refusal) {}
+  private record Action(boolean takesValue, Handler handler, String refusal, List<SpecAttribute> carries) {}
 
-  private static Action valued(Handler handler) {
-    return new Action(true, handler, null);
+  /** A flag followed by a value, carrying {@code carries}. */
+  private static Action valued(Handler handler, SpecAttribute... carries) {
+    return new Action(true, handler, null, List.of(carries));
   }
 
   /** A flag that stands alone and means true, or takes {@code =false}, {@code =0}... attached to it. */
-  private static Action toggle(BiConsumer<DockerRunParser, Boolean> handler) {
-    return new Action(false, (p, s, v) -> handler.accept(p, Boolean.parseBoolean(v)), null);
+  private static Action toggle(BiConsumer<DockerRunParser, Boolean> handler, SpecAttribute... carries) {
+    return new Action(false, (p, s, v) -> handler.accept(p, Boolean.parseBoolean(v)), null, List.of(carries));
   }
 
   /** A flag that stands alone and has no effect on the spec. */
   private static Action ignored() {
-    return new Action(false, (p, s, v) -> { }, null);
+    return new Action(false, (p, s, v) -> { }, null, List.of());
   }
 
   private static Action refuse(String why) {
-    return new Action(false, null, why);
+    return new Action(false, null, why, List.of());
+  }
+
+  /** The spec attributes written as words, not flags: the image, and the command after it. */
+  private static final Map<SpecAttribute, String> POSITIONAL = Map.of(
+      SpecAttribute.IMAGE, "IMAGE, the first word after the flags",
+      SpecAttribute.COMMAND, "CMD..., the words after the image");
+
+  /**
+   * How {@code docker run} writes {@code attribute}: the flags that carry it ({@code --pids-limit}), or
+   * its place among the words after them; empty when the command line cannot carry it.
+   */
+  static Optional<String> decision(SpecAttribute attribute) {
+    if (POSITIONAL.containsKey(attribute)) {
+      return Optional.of(POSITIONAL.get(attribute));
+    }
+    List<String> flags = new ArrayList<>();
+    for (Flag f : Flag.values()) {
+      if (f.carries().contains(attribute)) {
+        flags.add(f.longName());
+      }
+    }
+    return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", flags));
   }
 
   private final Map<String, String> environment;
