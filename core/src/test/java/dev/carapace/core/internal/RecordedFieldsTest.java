@@ -1,6 +1,5 @@
 package dev.carapace.core.internal;
 
-import dev.carapace.core.testing.EveryAttribute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -14,6 +13,7 @@ import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import dev.carapace.core.Mount;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.EveryAttribute;
 import dev.carapace.core.testing.SpecGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
