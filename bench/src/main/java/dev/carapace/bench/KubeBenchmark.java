@@ -6,6 +6,7 @@ import dev.carapace.core.ContainerPath;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.policy.Policy;
 import dev.carapace.policy.PolicyReport;
 import dev.carapace.policy.Profiles;
@@ -82,7 +83,7 @@ public class KubeBenchmark {
   }
 
   private String render() {
-    return KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build().pod().yaml();
+    return KubernetesRenderer.builder(spec).acceptLoss(SpecAttribute.PIDS_LIMIT).acceptLoss(SpecAttribute.NETWORK).build().pod().yaml();
   }
 
   /** The spec as fabric8's Pod, written as YAML (each accepted loss logged: the log is at warn, as in production). */

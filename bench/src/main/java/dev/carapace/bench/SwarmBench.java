@@ -8,6 +8,7 @@ import dev.carapace.core.Endpoint;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class SwarmBench {
           String name = "carapace-bench-" + (i == 0 ? "lib" : "cli") + "-" + (round + WARMUP);
           long t0 = System.nanoTime();
           if (i == 0) {
-            var service = swarm.deploy(spec, SwarmDeployment.builder(name).acceptLoss("noNewPrivileges").build(), T);
+            var service = swarm.deploy(spec, SwarmDeployment.builder(name).acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(), T);
             double ms = (System.nanoTime() - t0) / 1e6;
             service.remove();
             record(wall, i, round, ms);

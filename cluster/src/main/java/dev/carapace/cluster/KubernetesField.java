@@ -5,25 +5,26 @@ import dev.carapace.core.NetworkMode;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * One row per attribute of a {@code SecureContainerSpec}: how a Kubernetes workload carries it, or why
- * it cannot. Keyed by the spec's attribute names (its builder names, as in {@code InvalidSpecException}
- * messages); a unit test fails when a spec attribute has no row, so a new field cannot be forgotten by
- * the renderer. {@link KubernetesRenderer} refuses a spec before rendering when a row finds a loss the
+ * it cannot. Keyed by {@link SpecAttribute}; a unit test fails when a spec attribute has no row, so a
+ * new field cannot be forgotten by the renderer. {@link KubernetesRenderer} refuses a spec before rendering when a row finds a loss the
  * caller did not accept, and the README's field table takes its Kubernetes column from
  * {@link #describe()}.
  */
 public enum KubernetesField {
-  IMAGE("image", "`image`"),
-  COMMAND("command", "`args` (Docker's CMD)"),
-  ENTRYPOINT("entrypoint", "`command` (Docker's ENTRYPOINT)"),
-  ENV("env", "`env` (the values are written into the manifest: keep secrets in a Secret)"),
-  WORKING_DIR("workingDir", "`workingDir`"),
-  USER("user", "numeric `runAsUser`/`runAsGroup`, `runAsNonRoot` unless uid 0; unset: `runAsNonRoot: true`;"
+  IMAGE(SpecAttribute.IMAGE, "`image`"),
+  COMMAND(SpecAttribute.COMMAND, "`args` (Docker's CMD)"),
+  ENTRYPOINT(SpecAttribute.ENTRYPOINT, "`command` (Docker's ENTRYPOINT)"),
+  ENV(SpecAttribute.ENV, "`env` (the values are written into the manifest: keep secrets in a Secret)"),
+  WORKING_DIR(SpecAttribute.WORKING_DIR, "`workingDir`"),
+  USER(SpecAttribute.USER, "numeric `runAsUser`/`runAsGroup`, `runAsNonRoot` unless uid 0; unset: `runAsNonRoot: true`;"
       + " a user name is refused") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -31,7 +32,7 @@ public enum KubernetesField {
           .map(u -> "kubernetes needs a numeric runAsUser and runAsGroup: " + u + " (use user(\"1000:1000\"))");
     }
   },
-  LABELS("labels", "pod `metadata.labels`; a key or value Kubernetes does not allow is refused") {
+  LABELS(SpecAttribute.LABELS, "pod `metadata.labels`; a key or value Kubernetes does not allow is refused") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       for (Map.Entry<String, String> e : spec.labels().entrySet()) {
@@ -47,26 +48,26 @@ public enum KubernetesField {
       return Optional.empty();
     }
   },
-  NAME("name", "`metadata.name` and the container's name; unset: from the image; refused unless a DNS-1123 label") {
+  NAME(SpecAttribute.NAME, "`metadata.name` and the container's name; unset: from the image; refused unless a DNS-1123 label") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.name().filter(n -> !KubernetesNames.isDnsLabel(n))
           .map(n -> "kubernetes names are DNS-1123 labels (lower case letters, digits and '-', at most 63): " + n);
     }
   },
-  HOSTNAME("hostname", "pod `hostname`; refused unless a DNS-1123 label (no dots)") {
+  HOSTNAME(SpecAttribute.HOSTNAME, "pod `hostname`; refused unless a DNS-1123 label (no dots)") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.hostname().filter(h -> !KubernetesNames.isDnsLabel(h))
           .map(h -> "a pod's hostname is a DNS-1123 label (lower case, no dots): " + h);
     }
   },
-  DROP_ALL_CAPABILITIES("dropAllCapabilities", "`capabilities.drop: [ALL]`; kept defaults are the runtime's"
+  DROP_ALL_CAPABILITIES(SpecAttribute.DROP_ALL_CAPABILITIES, "`capabilities.drop: [ALL]`; kept defaults are the runtime's"
       + " (containerd's and CRI-O's sets differ from Docker's)"),
-  ADDED_CAPABILITIES("addedCapabilities", "`capabilities.add`"),
-  DROPPED_CAPABILITIES("droppedCapabilities", "`capabilities.drop`"),
-  NO_NEW_PRIVILEGES("noNewPrivileges", "`allowPrivilegeEscalation: false`"),
-  SECCOMP("seccomp", "`seccompProfile`: `RuntimeDefault` written explicitly, `Unconfined`, or `Localhost` with the"
+  ADDED_CAPABILITIES(SpecAttribute.ADDED_CAPABILITIES, "`capabilities.add`"),
+  DROPPED_CAPABILITIES(SpecAttribute.DROPPED_CAPABILITIES, "`capabilities.drop`"),
+  NO_NEW_PRIVILEGES(SpecAttribute.NO_NEW_PRIVILEGES, "`allowPrivilegeEscalation: false`"),
+  SECCOMP(SpecAttribute.SECCOMP, "`seccompProfile`: `RuntimeDefault` written explicitly, `Unconfined`, or `Localhost` with the"
       + " file's name (it must exist in the kubelet's seccomp directory on every node); inline JSON is refused") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -78,16 +79,16 @@ public enum KubernetesField {
       return Optional.empty();
     }
   },
-  SELINUX_LABEL("selinuxLabel", "`seLinuxOptions`; `label=disable` is refused") {
+  SELINUX_LABEL(SpecAttribute.SELINUX_LABEL, "`seLinuxOptions`; `label=disable` is refused") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.selinuxLabel().filter(l -> l.disabled())
           .map(l -> "kubernetes has no per-pod label=disable: seLinuxOptions can only name a user, role, type and level");
     }
   },
-  APPARMOR_PROFILE("apparmorProfile", "`appArmorProfile` (Kubernetes 1.30+; older clusters read the"
+  APPARMOR_PROFILE(SpecAttribute.APPARMOR_PROFILE, "`appArmorProfile` (Kubernetes 1.30+; older clusters read the"
       + " `container.apparmor.security.beta.kubernetes.io` annotation, which is not written)"),
-  CPUSET_CPUS("cpusetCpus", "refused: no per-pod cpuset (the kubelet's static CPU manager pins whole CPUs of"
+  CPUSET_CPUS(SpecAttribute.CPUSET_CPUS, "refused: no per-pod cpuset (the kubelet's static CPU manager pins whole CPUs of"
       + " Guaranteed pods)") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -95,7 +96,7 @@ public enum KubernetesField {
           + " whole CPUs of Guaranteed pods");
     }
   },
-  CPU_SHARES("cpuShares", "`requests.cpu`, shares × 1000 / 1024 millicores rounded up (the kubelet maps them"
+  CPU_SHARES(SpecAttribute.CPU_SHARES, "`requests.cpu`, shares × 1000 / 1024 millicores rounded up (the kubelet maps them"
       + " back to shares × 1024 / 1000)") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -108,8 +109,8 @@ public enum KubernetesField {
               + "m (cpuShares " + spec.cpuShares().getAsInt() + " against the quota)");
     }
   },
-  CPU_QUOTA("cpuQuota", "`limits.cpu`, quota / period in whole millicores"),
-  CPU_PERIOD("cpuPeriod", "only 100000 µs, the kubelet's fixed CFS period; other periods are refused") {
+  CPU_QUOTA(SpecAttribute.CPU_QUOTA, "`limits.cpu`, quota / period in whole millicores"),
+  CPU_PERIOD(SpecAttribute.CPU_PERIOD, "only 100000 µs, the kubelet's fixed CFS period; other periods are refused") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.cpuPeriod().stream().filter(p -> p != Resources.KUBELET_CFS_PERIOD).boxed().findFirst()
@@ -117,38 +118,38 @@ public enum KubernetesField {
               + " CustomCPUCFSQuotaPeriod feature gate): " + p);
     }
   },
-  NANO_CPUS("nanoCpus", "`limits.cpu` in whole millicores"),
-  MEMORY_LIMIT("memoryLimit", "`limits.memory`"),
-  MEMORY_SWAP("memorySwap", "refused: swap is the node's `memorySwap.swapBehavior`, not per pod") {
+  NANO_CPUS(SpecAttribute.NANO_CPUS, "`limits.cpu` in whole millicores"),
+  MEMORY_LIMIT(SpecAttribute.MEMORY_LIMIT, "`limits.memory`"),
+  MEMORY_SWAP(SpecAttribute.MEMORY_SWAP, "refused: swap is the node's `memorySwap.swapBehavior`, not per pod") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.memorySwap().map(s -> "kubernetes has no per-pod swap limit: swap is the node's"
           + " memorySwap.swapBehavior");
     }
   },
-  PIDS_LIMIT("pidsLimit", "refused: the kubelet's `podPidsLimit` is per node") {
+  PIDS_LIMIT(SpecAttribute.PIDS_LIMIT, "refused: the kubelet's `podPidsLimit` is per node") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.pidsLimit().stream().boxed().findFirst().map(p -> "kubernetes has no per-pod pids limit: the"
           + " kubelet's podPidsLimit applies to every pod of a node");
     }
   },
-  ULIMITS("ulimits", "refused: pods take the container runtime's rlimits") {
+  ULIMITS(SpecAttribute.ULIMITS, "refused: pods take the container runtime's rlimits") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.ulimits().isEmpty() ? Optional.empty()
           : Optional.of("kubernetes has no per-pod ulimits: pods take the container runtime's rlimits");
     }
   },
-  LOG_CONFIG("logConfig", "refused: the kubelet writes container logs to files on the node") {
+  LOG_CONFIG(SpecAttribute.LOG_CONFIG, "refused: the kubelet writes container logs to files on the node") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
       return spec.logConfig().map(l -> "kubernetes has no per-pod log driver: the kubelet writes container logs"
           + " to files on the node (ship them with a node agent)");
     }
   },
-  READ_ONLY_ROOT_FILESYSTEM("readOnlyRootFilesystem", "`readOnlyRootFilesystem`"),
-  MOUNTS("mounts", "tmpfs: `emptyDir` of medium `Memory` with its `sizeLimit`; volume: `persistentVolumeClaim`"
+  READ_ONLY_ROOT_FILESYSTEM(SpecAttribute.READ_ONLY_ROOT_FILESYSTEM, "`readOnlyRootFilesystem`"),
+  MOUNTS(SpecAttribute.MOUNTS, "tmpfs: `emptyDir` of medium `Memory` with its `sizeLimit`; volume: `persistentVolumeClaim`"
       + " of that name; bind: `hostPath` (Pod Security baseline refuses it)") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -160,7 +161,7 @@ public enum KubernetesField {
       return Optional.empty();
     }
   },
-  NETWORK("network", "bridge: the pod network; host: `hostNetwork: true`; none, another container's and named"
+  NETWORK(SpecAttribute.NETWORK, "bridge: the pod network; host: `hostNetwork: true`; none, another container's and named"
       + " networks are refused (a pod always joins the cluster network: a deny-all NetworkPolicy comes closest"
       + " to none)") {
     @Override
@@ -178,9 +179,9 @@ public enum KubernetesField {
       }
     }
   },
-  PORTS("ports", "`containerPort` and protocol; a fixed host port also `hostPort` and `hostIP` (Pod Security"
+  PORTS(SpecAttribute.PORTS, "`containerPort` and protocol; a fixed host port also `hostPort` and `hostIP` (Pod Security"
       + " baseline refuses host ports)"),
-  RESTART_POLICY("restartPolicy", "Pod: `restartPolicy` (no: Never, on-failure: OnFailure, always and"
+  RESTART_POLICY(SpecAttribute.RESTART_POLICY, "Pod: `restartPolicy` (no: Never, on-failure: OnFailure, always and"
       + " unless-stopped: Always; a retry limit is refused); Job: `restartPolicy` Never or OnFailure with"
       + " `backoffLimit`; Deployment: Always only") {
     @Override
@@ -211,10 +212,10 @@ public enum KubernetesField {
       }
     }
   },
-  HEALTH_CHECK("healthCheck", "exec `readinessProbe` (like Docker, it reports health and restarts nothing;"
+  HEALTH_CHECK(SpecAttribute.HEALTH_CHECK, "exec `readinessProbe` (like Docker, it reports health and restarts nothing;"
       + " durations rounded up to seconds)"),
-  INIT("init", "`shareProcessNamespace: true`: the pod's pause process is PID 1 and reaps zombies"),
-  STOP_SIGNAL("stopSignal", "refused: the image's STOPSIGNAL applies (a per-pod stop signal needs Kubernetes"
+  INIT(SpecAttribute.INIT, "`shareProcessNamespace: true`: the pod's pause process is PID 1 and reaps zombies"),
+  STOP_SIGNAL(SpecAttribute.STOP_SIGNAL, "refused: the image's STOPSIGNAL applies (a per-pod stop signal needs Kubernetes"
       + " 1.33's alpha ContainerStopSignals)") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -222,22 +223,22 @@ public enum KubernetesField {
           + " needs the alpha ContainerStopSignals of 1.33");
     }
   },
-  STOP_TIMEOUT("stopTimeout", "`terminationGracePeriodSeconds`"),
-  RUNTIME("runtime", "`runtimeClassName` (a RuntimeClass of that name, such as runsc, must exist)"),
-  UNTRUSTED("untrusted", "label `dev.carapace.untrusted: \"true\"`");
+  STOP_TIMEOUT(SpecAttribute.STOP_TIMEOUT, "`terminationGracePeriodSeconds`"),
+  RUNTIME(SpecAttribute.RUNTIME, "`runtimeClassName` (a RuntimeClass of that name, such as runsc, must exist)"),
+  UNTRUSTED(SpecAttribute.UNTRUSTED, "label `dev.carapace.untrusted: \"true\"`");
 
   private static final Pattern NUMERIC_USER = Pattern.compile("[0-9]+(:[0-9]+)?");
 
-  private final String attribute;
+  private final SpecAttribute attribute;
   private final String description;
 
-  KubernetesField(String attribute, String description) {
+  KubernetesField(SpecAttribute attribute, String description) {
     this.attribute = attribute;
     this.description = description;
   }
 
-  /** The spec attribute this row decides, as its builder names it ({@code pidsLimit}). */
-  public String attribute() {
+  /** The spec attribute this row decides. */
+  public SpecAttribute attribute() {
     return attribute;
   }
 
@@ -249,14 +250,27 @@ public enum KubernetesField {
     return description;
   }
 
-  /** The row of {@code attribute}, if the spec has such an attribute. */
-  public static Optional<KubernetesField> of(String attribute) {
+  private static final Map<SpecAttribute, KubernetesField> BY_ATTRIBUTE = new EnumMap<>(SpecAttribute.class);
+
+  static {
     for (KubernetesField f : values()) {
-      if (f.attribute.equals(attribute)) {
-        return Optional.of(f);
+      if (BY_ATTRIBUTE.put(f.attribute, f) != null) {
+        throw new IllegalStateException("spec attribute has two kubernetes rows: " + f.attribute);
       }
     }
-    return Optional.empty();
+  }
+
+  /**
+   * The row of {@code attribute}: every spec attribute has one.
+   *
+   * @throws IllegalStateException when no row decides it (a unit test keeps that from happening)
+   */
+  public static KubernetesField of(SpecAttribute attribute) {
+    KubernetesField f = BY_ATTRIBUTE.get(java.util.Objects.requireNonNull(attribute, "attribute must not be null"));
+    if (f == null) {
+      throw new IllegalStateException("spec attribute has no kubernetes row: " + attribute);
+    }
+    return f;
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.SelinuxLabel;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -35,6 +36,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,8 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * KubernetesRenderer renderer = KubernetesRenderer.builder(spec)
- *     .acceptLoss("pidsLimit")   // the kubelet's podPidsLimit is per node
- *     .acceptLoss("network")     // a pod always joins the cluster network
+ *     .acceptLoss(SpecAttribute.PIDS_LIMIT)   // the kubelet's podPidsLimit is per node
+ *     .acceptLoss(SpecAttribute.NETWORK)      // a pod always joins the cluster network
  *     .build();
  * KubernetesWorkload<Pod> pod = renderer.pod();
  * System.out.println(pod.yaml());   // kubectl apply -f -, or podman kube play
@@ -76,7 +78,7 @@ public final class KubernetesRenderer {
   public static final String NAME_LABEL = "app.kubernetes.io/name";
 
   private final SecureContainerSpec spec;
-  private final Set<String> accepted;
+  private final Set<SpecAttribute> accepted;
   private final int replicas;
   private final String name;
 
@@ -95,7 +97,7 @@ public final class KubernetesRenderer {
   /** Builds a {@link KubernetesRenderer}: the spec, the losses accepted by name, the replicas of a Deployment. */
   public static final class Builder {
     private final SecureContainerSpec spec;
-    private final Set<String> accepted = new LinkedHashSet<>();
+    private final Set<SpecAttribute> accepted = EnumSet.noneOf(SpecAttribute.class);
     private int replicas = 1;
 
     private Builder(SecureContainerSpec spec) {
@@ -104,21 +106,14 @@ public final class KubernetesRenderer {
 
     /**
      * <b>Warning: lets the workload run without the spec's {@code attribute}</b>, which Kubernetes cannot
-     * carry per pod ({@code "pidsLimit"}, {@code "network"}, {@code "cpusetCpus"}...; see
-     * {@link KubernetesField}). One call per field; each accepted loss is logged as a warning when a
-     * workload is rendered, listed by {@link KubernetesWorkload#acceptedLosses()} and reported by the
-     * policy rule {@code accepted-loss} through {@link KubernetesWorkload#policyView()}. If not called, a
-     * spec with that field is refused.
-     *
-     * @throws IllegalArgumentException when {@code attribute} is not a spec attribute
+     * carry per pod ({@link SpecAttribute#PIDS_LIMIT}, {@link SpecAttribute#NETWORK},
+     * {@link SpecAttribute#CPUSET_CPUS}...; see {@link KubernetesField}). One call per field; each accepted
+     * loss is logged as a warning when a workload is rendered, listed by
+     * {@link KubernetesWorkload#acceptedLosses()} and reported by the policy rule {@code accepted-loss}
+     * through {@link KubernetesWorkload#policyView()}. If not called, a spec with that field is refused.
      */
-    public Builder acceptLoss(String attribute) {
+    public Builder acceptLoss(SpecAttribute attribute) {
       Objects.requireNonNull(attribute, "accepted loss must not be null");
-      if (KubernetesField.of(attribute).isEmpty()) {
-        throw new IllegalArgumentException("accepted loss must name a spec attribute: " + attribute
-            + " (one of " + java.util.Arrays.stream(KubernetesField.values()).map(KubernetesField::attribute)
-                .toList() + ")");
-      }
       accepted.add(attribute);
       return this;
     }
@@ -223,8 +218,8 @@ public final class KubernetesRenderer {
       throw new UncarriableSpecException(target(kind), refused);
     }
     for (Loss l : acceptedHere) {
-      LOG.warn("{} {}: {} is not carried, a loss accepted by acceptLoss(\"{}\"): {}", target(kind), name,
-          l.attribute(), l.attribute(), l.reason());
+      LOG.warn("{} {}: {} is not carried, a loss accepted by acceptLoss(SpecAttribute.{}): {}", target(kind), name,
+          l.attribute(), l.attribute().name(), l.reason());
     }
     return acceptedHere;
   }
@@ -233,15 +228,15 @@ public final class KubernetesRenderer {
     return new PodTemplateSpec(new ObjectMetaBuilder().withLabels(t.getMetadata().getLabels()).build(), t.getSpec());
   }
 
-  private boolean lost(String attribute, KubernetesWorkload.Kind kind) {
-    return KubernetesField.of(attribute).orElseThrow().loss(spec, kind).isPresent();
+  private boolean lost(SpecAttribute attribute, KubernetesWorkload.Kind kind) {
+    return KubernetesField.of(attribute).loss(spec, kind).isPresent();
   }
 
   private PodTemplateSpec template(KubernetesWorkload.Kind kind) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(NAME_LABEL, name);
     labels.put(MANAGED_BY_LABEL, "carapace");
-    if (!lost("labels", kind)) {
+    if (!lost(SpecAttribute.LABELS, kind)) {
       spec.labels().forEach(labels::putIfAbsent);
     }
     if (spec.untrusted()) {
@@ -295,7 +290,7 @@ public final class KubernetesRenderer {
     }
     c.withVolumeMounts(mounts);
 
-    if (!lost("ports", kind)) {
+    if (!lost(SpecAttribute.PORTS, kind)) {
       for (PortBinding p : spec.ports()) {
         ContainerPortBuilder port = new ContainerPortBuilder().withContainerPort(p.containerPort())
             .withProtocol(p.protocol().dockerName().toUpperCase(java.util.Locale.ROOT));
@@ -308,13 +303,13 @@ public final class KubernetesRenderer {
         c.addToPorts(port.build());
       }
     }
-    if (!lost("healthCheck", kind)) {
+    if (!lost(SpecAttribute.HEALTH_CHECK, kind)) {
       spec.healthCheck().flatMap(KubernetesRenderer::probe).ifPresent(c::withReadinessProbe);
     }
 
     PodSpecBuilder ps = new PodSpecBuilder().withContainers(c.build()).withVolumes(volumes);
     ps.withRestartPolicy(restartPolicy(kind));
-    if (!lost("hostname", kind)) {
+    if (!lost(SpecAttribute.HOSTNAME, kind)) {
       spec.hostname().ifPresent(ps::withHostname);
     }
     if (spec.network().kind() == NetworkMode.Kind.HOST) {
@@ -341,7 +336,7 @@ public final class KubernetesRenderer {
     sc.withAllowPrivilegeEscalation(!spec.noNewPrivileges());
     sc.withPrivileged(false);
     sc.withReadOnlyRootFilesystem(spec.readOnlyRootFilesystem());
-    Optional<String> user = lost("user", kind) ? Optional.empty() : spec.user();
+    Optional<String> user = lost(SpecAttribute.USER, kind) ? Optional.empty() : spec.user();
     if (user.isPresent()) {
       String[] ug = user.get().split(":");
       long uid = Long.parseLong(ug[0]);
@@ -369,7 +364,7 @@ public final class KubernetesRenderer {
       default:
         sc.withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
     }
-    if (!lost("selinuxLabel", kind)) {
+    if (!lost(SpecAttribute.SELINUX_LABEL, kind)) {
       spec.selinuxLabel().ifPresent(l -> sc.withSeLinuxOptions(seLinux(l)));
     }
     spec.apparmorProfile().ifPresent(p -> {
@@ -400,7 +395,7 @@ public final class KubernetesRenderer {
       Resources.limitMilliCpu(spec).ifPresent(m -> limits.put("cpu", new Quantity(Resources.cpu(m))));
     }
     spec.memoryLimit().ifPresent(m -> limits.put("memory", new Quantity(Resources.memory(m.bytes()))));
-    if (!lost("cpuShares", kind)) {
+    if (!lost(SpecAttribute.CPU_SHARES, kind)) {
       spec.cpuShares().ifPresent(s -> requests.put("cpu", new Quantity(Resources.cpu(Resources.requestMilliCpu(s)))));
     }
     if (limits.isEmpty() && requests.isEmpty()) {

@@ -75,7 +75,7 @@ public final class KubernetesWorkload<T extends HasMetadata> {
 
   /**
    * The spec's fields this workload does not carry, each accepted by name with
-   * {@link KubernetesRenderer.Builder#acceptLoss(String)}; empty when everything was carried. The
+   * {@link KubernetesRenderer.Builder#acceptLoss(dev.carapace.core.SpecAttribute)}; empty when everything was carried. The
    * policy module reports each through {@link #policyView()}.
    */
   public List<Loss> acceptedLosses() {
@@ -94,7 +94,7 @@ public final class KubernetesWorkload<T extends HasMetadata> {
   public ContainerView policyView() {
     ContainerView view = ContainerView.of(spec);
     for (Loss loss : acceptedLosses) {
-      view = view.acceptingLoss(loss.attribute(), loss.target(), loss.reason());
+      view = view.acceptingLoss(loss.attribute().builderName(), loss.target(), loss.reason());
     }
     return view;
   }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (SwarmDeployer swarm = SwarmDeployer.connect(Endpoint.fromEnvironment())) {
  *   SwarmService web = swarm.deploy(spec, SwarmDeployment.builder("web").replicas(3)
- *       .acceptLoss("noNewPrivileges").build(), Duration.ofSeconds(60));
+ *       .acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(), Duration.ofSeconds(60));
  *   web.scale(1, Duration.ofSeconds(60));
  *   web.remove();
  * }
@@ -211,7 +211,7 @@ public final class SwarmDeployer implements AutoCloseable {
   public ContainerView policyView(SecureContainerSpec spec, SwarmDeployment deployment) {
     ContainerView view = ContainerView.of(spec);
     for (Loss loss : accepted(spec, deployment)) {
-      view = view.acceptingLoss(loss.attribute(), loss.target(), loss.reason());
+      view = view.acceptingLoss(loss.attribute().builderName(), loss.target(), loss.reason());
     }
     return view;
   }

@@ -2,12 +2,13 @@ package dev.carapace.cluster;
 
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * SwarmDeployment web = SwarmDeployment.builder("web").replicas(3)
- *     .acceptLoss("noNewPrivileges")     // API 1.41 has no per-service no-new-privileges
+ *     .acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES)     // API 1.41 has no per-service no-new-privileges
  *     .build();
  * }</pre>
  *
@@ -51,7 +52,7 @@ public final class SwarmDeployment {
   private final Optional<RestartCondition> restartCondition;
   private final OptionalInt restartAttempts;
   private final int updateParallelism;
-  private final Set<String> acceptedLosses;
+  private final Set<SpecAttribute> acceptedLosses;
 
   private SwarmDeployment(Builder b) {
     this.name = Optional.ofNullable(b.name);
@@ -59,7 +60,7 @@ public final class SwarmDeployment {
     this.restartCondition = Optional.ofNullable(b.restartCondition);
     this.restartAttempts = b.restartAttempts;
     this.updateParallelism = b.updateParallelism;
-    this.acceptedLosses = Collections.unmodifiableSet(new TreeSet<>(b.acceptedLosses));
+    this.acceptedLosses = Collections.unmodifiableSet(EnumSet.copyOf(b.acceptedLosses));
   }
 
   /** A deployment named {@code name} ({@code --name}). */
@@ -79,7 +80,7 @@ public final class SwarmDeployment {
     private RestartCondition restartCondition;
     private OptionalInt restartAttempts = OptionalInt.empty();
     private int updateParallelism = 1;
-    private final Set<String> acceptedLosses = new TreeSet<>();
+    private final Set<SpecAttribute> acceptedLosses = EnumSet.noneOf(SpecAttribute.class);
 
     private Builder() {}
 
@@ -140,16 +141,13 @@ public final class SwarmDeployment {
 
     /**
      * <b>Runs the service without the spec's {@code attribute}</b> when the engine cannot carry it
-     * (the builder name of a {@code SecureContainerSpec} field, such as {@code noNewPrivileges} or
-     * {@code cpusetCpus}). Without this call such a spec is refused before any call. Each accepted
-     * loss that applies is logged as a warning at deploy and recorded in
-     * {@link SwarmDeployer#policyView}, where the policy rule {@code accepted-loss} reports it.
-     *
-     * @throws IllegalArgumentException when {@code attribute} is not a spec attribute
+     * (such as {@link SpecAttribute#NO_NEW_PRIVILEGES} on API 1.41, or {@link SpecAttribute#CPUSET_CPUS}).
+     * Without this call such a spec is refused before any call. Each accepted loss that applies is
+     * logged as a warning at deploy and recorded in {@link SwarmDeployer#policyView}, where the policy
+     * rule {@code accepted-loss} reports it.
      */
-    public Builder acceptLoss(String attribute) {
+    public Builder acceptLoss(SpecAttribute attribute) {
       Objects.requireNonNull(attribute, "attribute");
-      SwarmField.of(attribute);
       acceptedLosses.add(attribute);
       return this;
     }
@@ -180,8 +178,8 @@ public final class SwarmDeployment {
     return updateParallelism;
   }
 
-  /** The spec attributes whose loss the caller accepted, sorted. */
-  public Set<String> acceptedLosses() {
+  /** The spec attributes whose loss the caller accepted, in the spec's order. */
+  public Set<SpecAttribute> acceptedLosses() {
     return acceptedLosses;
   }
 

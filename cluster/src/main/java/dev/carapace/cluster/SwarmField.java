@@ -10,9 +10,11 @@ import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.RecordedField;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One row per {@link SecureContainerSpec} attribute (its Immutables attribute name): how a Swarm
+ * One row per {@link SpecAttribute}: how a Swarm
  * service carries it on Engine API 1.41 and 1.44+, or why it cannot; how the request sends it; and how
  * the running task's container (or the service as the engine recorded it) is checked against it. A
  * unit test fails when a spec attribute has no row; the refusals, the request and the README's field
@@ -34,58 +36,58 @@ import java.util.TreeSet;
  * the grace period on the service), the row checks it itself.
  */
 enum SwarmField {
-  IMAGE("image", "`IMAGE`", "`ContainerSpec.Image`", null, never(), (s, api, r) ->
+  IMAGE(SpecAttribute.IMAGE, "`IMAGE`", "`ContainerSpec.Image`", null, never(), (s, api, r) ->
       r.container().put("Image", s.image()), (s, api, c, svc, out) -> {
         String recorded = text(c.path("Config"), "Image");
         if (recorded == null || !(recorded.equals(s.image()) || recorded.startsWith(s.image() + "@sha256:"))) {
           out.add("Config.Image recorded " + recorded + ", asked " + s.image());
         }
       }),
-  COMMAND("command", "`IMAGE CMD...`", "`ContainerSpec.Args`", null, never(), (s, api, r) -> {
+  COMMAND(SpecAttribute.COMMAND, "`IMAGE CMD...`", "`ContainerSpec.Args`", null, never(), (s, api, r) -> {
     if (!s.command().isEmpty()) {
       r.container().set("Args", strings(r, s.command()));
     }
   }, core(RecordedField.CMD)),
-  ENTRYPOINT("entrypoint", "`--entrypoint`", "`ContainerSpec.Command`", null, never(), (s, api, r) -> {
+  ENTRYPOINT(SpecAttribute.ENTRYPOINT, "`--entrypoint`", "`ContainerSpec.Command`", null, never(), (s, api, r) -> {
     if (!s.entrypoint().isEmpty()) {
       r.container().set("Command", strings(r, s.entrypoint()));
     }
   }, core(RecordedField.ENTRYPOINT)),
-  ENV("env", "`-e`", "`ContainerSpec.Env`", null, never(), (s, api, r) -> {
+  ENV(SpecAttribute.ENV, "`-e`", "`ContainerSpec.Env`", null, never(), (s, api, r) -> {
     if (!s.env().isEmpty()) {
       ArrayNode env = r.container().putArray("Env");
       s.env().forEach((k, v) -> env.add(k + "=" + v));
     }
   }, core(RecordedField.ENV)),
-  WORKING_DIR("workingDir", "`-w`", "`ContainerSpec.Dir`", null, never(), (s, api, r) ->
+  WORKING_DIR(SpecAttribute.WORKING_DIR, "`-w`", "`ContainerSpec.Dir`", null, never(), (s, api, r) ->
       s.workingDir().ifPresent(w -> r.container().put("Dir", w.toString())), core(RecordedField.WORKING_DIR)),
-  USER("user", "`-u`", "`ContainerSpec.User`", null, never(), (s, api, r) ->
+  USER(SpecAttribute.USER, "`-u`", "`ContainerSpec.User`", null, never(), (s, api, r) ->
       s.user().ifPresent(u -> r.container().put("User", u)), core(RecordedField.USER)),
-  LABELS("labels", "`--label`", "`ContainerSpec.Labels`", null, never(),
+  LABELS(SpecAttribute.LABELS, "`--label`", "`ContainerSpec.Labels`", null, never(),
       (s, api, r) -> { /* written with Carapace's own labels by SwarmRequest */ }, core(RecordedField.LABELS)),
-  NAME("name", "`--name`", "the service's `Name` when the deployment names none (tasks are `NAME.SLOT.TASK`)", null,
+  NAME(SpecAttribute.NAME, "`--name`", "the service's `Name` when the deployment names none (tasks are `NAME.SLOT.TASK`)", null,
       never(), (s, api, r) -> { /* the service's name: SwarmRequest */ }, (s, api, c, svc, out) -> { /* on the service */ }),
-  HOSTNAME("hostname", "`--hostname`", "`ContainerSpec.Hostname`", null, never(), (s, api, r) ->
+  HOSTNAME(SpecAttribute.HOSTNAME, "`--hostname`", "`ContainerSpec.Hostname`", null, never(), (s, api, r) ->
       s.hostname().ifPresent(h -> r.container().put("Hostname", h)), core(RecordedField.HOSTNAME)),
-  DROP_ALL_CAPABILITIES("dropAllCapabilities", "`--cap-drop ALL`", "`ContainerSpec.CapabilityDrop`", null, never(),
+  DROP_ALL_CAPABILITIES(SpecAttribute.DROP_ALL_CAPABILITIES, "`--cap-drop ALL`", "`ContainerSpec.CapabilityDrop`", null, never(),
       (s, api, r) -> {
         if (s.dropAllCapabilities()) {
           r.container().putArray("CapabilityDrop").add("ALL");
         }
       }, core(RecordedField.CAP_DROP)),
-  ADDED_CAPABILITIES("addedCapabilities", "`--cap-add`", "`ContainerSpec.CapabilityAdd`", null, never(),
+  ADDED_CAPABILITIES(SpecAttribute.ADDED_CAPABILITIES, "`--cap-add`", "`ContainerSpec.CapabilityAdd`", null, never(),
       (s, api, r) -> {
         if (!s.addedCapabilities().isEmpty()) {
           r.container().set("CapabilityAdd", capabilities(r, s.addedCapabilities()));
         }
       }, core(RecordedField.CAP_ADD)),
-  DROPPED_CAPABILITIES("droppedCapabilities", "`--cap-drop X`", "`ContainerSpec.CapabilityDrop`", null, never(),
+  DROPPED_CAPABILITIES(SpecAttribute.DROPPED_CAPABILITIES, "`--cap-drop X`", "`ContainerSpec.CapabilityDrop`", null, never(),
       (s, api, r) -> {
         if (!s.dropAllCapabilities() && !s.droppedCapabilities().isEmpty()) {
           r.container().set("CapabilityDrop", capabilities(r, s.droppedCapabilities()));
         }
       }, core(RecordedField.CAP_DROP)),
-  NO_NEW_PRIVILEGES("noNewPrivileges", "`--security-opt no-new-privileges`",
+  NO_NEW_PRIVILEGES(SpecAttribute.NO_NEW_PRIVILEGES, "`--security-opt no-new-privileges`",
       "refused when true: no per-service no-new-privileges before API 1.44", "`Privileges.NoNewPrivileges`",
       (s, api) -> s.noNewPrivileges() && api == SwarmApi.V1_41
           ? "swarm services have no no-new-privileges before API 1.44" : null,
@@ -94,7 +96,7 @@ enum SwarmField {
           r.privileges().put("NoNewPrivileges", s.noNewPrivileges());
         }
       }, securityOpts()),
-  SECCOMP("seccomp", "`--security-opt seccomp=`", "engine default only; refused: unconfined, a profile (API 1.44+)",
+  SECCOMP(SpecAttribute.SECCOMP, "`--security-opt seccomp=`", "engine default only; refused: unconfined, a profile (API 1.44+)",
       "`Privileges.Seccomp` (`Mode` default, unconfined or custom with `Profile`)",
       (s, api) -> s.seccomp().kind() != Seccomp.Kind.DEFAULT && api == SwarmApi.V1_41
           ? "swarm services have no seccomp choice before API 1.44: " + s.seccomp() : null,
@@ -113,7 +115,7 @@ enum SwarmField {
           }
         }
       }, securityOpts()),
-  SELINUX_LABEL("selinuxLabel", "`--security-opt label=`", "`Privileges.SELinuxContext`", null, never(),
+  SELINUX_LABEL(SpecAttribute.SELINUX_LABEL, "`--security-opt label=`", "`Privileges.SELinuxContext`", null, never(),
       (s, api, r) -> s.selinuxLabel().ifPresent(l -> {
         ObjectNode ctx = r.privileges().putObject("SELinuxContext");
         if (l.disabled()) {
@@ -124,7 +126,7 @@ enum SwarmField {
         l.type().ifPresent(v -> ctx.put("Type", v));
         l.level().ifPresent(v -> ctx.put("Level", v));
       }), securityOpts()),
-  APPARMOR_PROFILE("apparmorProfile", "`--security-opt apparmor=`", "refused when set: no AppArmor choice before API 1.44",
+  APPARMOR_PROFILE(SpecAttribute.APPARMOR_PROFILE, "`--security-opt apparmor=`", "refused when set: no AppArmor choice before API 1.44",
       "`unconfined` as `Privileges.AppArmor.Mode` disabled; a named profile refused (only default or disabled)",
       (s, api) -> s.apparmorProfile().map(p -> api == SwarmApi.V1_41
           ? "swarm services have no apparmor choice before API 1.44: " + p
@@ -135,27 +137,27 @@ enum SwarmField {
           r.privileges().putObject("AppArmor").put("Mode", "disabled");
         }
       }, securityOpts()),
-  CPUSET_CPUS("cpusetCpus", "`--cpuset-cpus`", "refused: no cpuset", "refused: no cpuset",
+  CPUSET_CPUS(SpecAttribute.CPUSET_CPUS, "`--cpuset-cpus`", "refused: no cpuset", "refused: no cpuset",
       (s, api) -> s.cpusetCpus().map(c -> "swarm services have no cpuset: " + c).orElse(null), none(), skip()),
-  CPU_SHARES("cpuShares", "`--cpu-shares`", "refused: no cpu shares", "refused: no cpu shares",
+  CPU_SHARES(SpecAttribute.CPU_SHARES, "`--cpu-shares`", "refused: no cpu shares", "refused: no cpu shares",
       (s, api) -> s.cpuShares().isPresent() ? "swarm services have no cpu shares: " + s.cpuShares().getAsInt()
           + " (limit with nanoCpus)" : null, none(), skip()),
-  CPU_QUOTA("cpuQuota", "`--cpu-quota`", "refused: use nanoCpus (`Resources.Limits.NanoCPUs`)", "refused: use nanoCpus",
+  CPU_QUOTA(SpecAttribute.CPU_QUOTA, "`--cpu-quota`", "refused: use nanoCpus (`Resources.Limits.NanoCPUs`)", "refused: use nanoCpus",
       (s, api) -> s.cpuQuota().isPresent() ? "swarm services have no cpu quota: " + s.cpuQuota().getAsLong()
           + " (limit with nanoCpus)" : null, none(), skip()),
-  CPU_PERIOD("cpuPeriod", "`--cpu-period`", "refused: use nanoCpus", "refused: use nanoCpus",
+  CPU_PERIOD(SpecAttribute.CPU_PERIOD, "`--cpu-period`", "refused: use nanoCpus", "refused: use nanoCpus",
       (s, api) -> s.cpuPeriod().isPresent() ? "swarm services have no cpu period: " + s.cpuPeriod().getAsLong()
           + " (limit with nanoCpus)" : null, none(), skip()),
-  NANO_CPUS("nanoCpus", "`--cpus`", "`Resources.Limits.NanoCPUs`", null, never(), (s, api, r) ->
+  NANO_CPUS(SpecAttribute.NANO_CPUS, "`--cpus`", "`Resources.Limits.NanoCPUs`", null, never(), (s, api, r) ->
       s.nanoCpus().ifPresent(n -> r.limits().put("NanoCPUs", n)), core(RecordedField.NANO_CPUS)),
-  MEMORY_LIMIT("memoryLimit", "`-m`", "`Resources.Limits.MemoryBytes`", null, never(), (s, api, r) ->
+  MEMORY_LIMIT(SpecAttribute.MEMORY_LIMIT, "`-m`", "`Resources.Limits.MemoryBytes`", null, never(), (s, api, r) ->
       s.memoryLimit().ifPresent(m -> r.limits().put("MemoryBytes", m.bytes())), core(RecordedField.MEMORY)),
-  MEMORY_SWAP("memorySwap", "`--memory-swap`", "refused: no swap limit (the engine allows as much swap as memory)",
+  MEMORY_SWAP(SpecAttribute.MEMORY_SWAP, "`--memory-swap`", "refused: no swap limit (the engine allows as much swap as memory)",
       "refused: no swap limit",
       (s, api) -> s.memorySwap().map(m -> "swarm services have no swap limit: " + m).orElse(null), none(), skip()),
-  PIDS_LIMIT("pidsLimit", "`--pids-limit`", "`Resources.Limits.Pids`", null, never(), (s, api, r) ->
+  PIDS_LIMIT(SpecAttribute.PIDS_LIMIT, "`--pids-limit`", "`Resources.Limits.Pids`", null, never(), (s, api, r) ->
       s.pidsLimit().ifPresent(p -> r.limits().put("Pids", p)), core(RecordedField.PIDS_LIMIT)),
-  ULIMITS("ulimits", "`--ulimit`", "`ContainerSpec.Ulimits`", null, never(), (s, api, r) -> {
+  ULIMITS(SpecAttribute.ULIMITS, "`--ulimit`", "`ContainerSpec.Ulimits`", null, never(), (s, api, r) -> {
     if (!s.ulimits().isEmpty()) {
       ArrayNode ulimits = r.container().putArray("Ulimits");
       for (Ulimit u : s.ulimits()) {
@@ -163,7 +165,7 @@ enum SwarmField {
       }
     }
   }, core(RecordedField.ULIMITS)),
-  LOG_CONFIG("logConfig", "`--log-driver`, `--log-opt`", "`TaskTemplate.LogDriver`", null, never(), (s, api, r) ->
+  LOG_CONFIG(SpecAttribute.LOG_CONFIG, "`--log-driver`, `--log-opt`", "`TaskTemplate.LogDriver`", null, never(), (s, api, r) ->
       s.logConfig().ifPresent(l -> {
         ObjectNode driver = r.task().putObject("LogDriver").put("Name", l.driver());
         if (!l.options().isEmpty()) {
@@ -171,9 +173,9 @@ enum SwarmField {
           l.options().forEach(options::put);
         }
       }), core(RecordedField.LOG_CONFIG)),
-  READ_ONLY_ROOT_FILESYSTEM("readOnlyRootFilesystem", "`--read-only`", "`ContainerSpec.ReadOnly`", null, never(),
+  READ_ONLY_ROOT_FILESYSTEM(SpecAttribute.READ_ONLY_ROOT_FILESYSTEM, "`--read-only`", "`ContainerSpec.ReadOnly`", null, never(),
       (s, api, r) -> r.container().put("ReadOnly", s.readOnlyRootFilesystem()), core(RecordedField.READONLY_ROOTFS)),
-  MOUNTS("mounts", "`--mount`, `-v`, `--tmpfs`", "`ContainerSpec.Mounts` (tmpfs with `TmpfsOptions.SizeBytes`;"
+  MOUNTS(SpecAttribute.MOUNTS, "`--mount`, `-v`, `--tmpfs`", "`ContainerSpec.Mounts` (tmpfs with `TmpfsOptions.SizeBytes`;"
       + " the engine mounts it noexec,nosuid,nodev)", null, never(), (s, api, r) -> {
         if (!s.mounts().isEmpty()) {
           ArrayNode mounts = r.container().putArray("Mounts");
@@ -206,7 +208,7 @@ enum SwarmField {
           out.compare("HostConfig.Mounts[" + t + "]", recorded.get(t), asked.get(t));
         }
       }),
-  NETWORK("network", "`--network`", "`bridge`: no `Networks` (the engine attaches the task to bridge); refused:"
+  NETWORK(SpecAttribute.NETWORK, "`--network`", "`bridge`: no `Networks` (the engine attaches the task to bridge); refused:"
       + " none, host, a named network, container:", null,
       (s, api) -> s.network().kind() == NetworkMode.Kind.BRIDGE ? null
           : s.network().kind() == NetworkMode.Kind.NONE ? "swarm services have no --network none"
@@ -217,7 +219,7 @@ enum SwarmField {
         c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
         out.compare("NetworkSettings.Networks", networks, Set.of("bridge"));
       }),
-  PORTS("ports", "`-p`", "`EndpointSpec.Ports` (ingress) for 0.0.0.0 or ::; refused: a host IP", null,
+  PORTS(SpecAttribute.PORTS, "`-p`", "`EndpointSpec.Ports` (ingress) for 0.0.0.0 or ::; refused: a host IP", null,
       (s, api) -> {
         List<String> bound = new ArrayList<>();
         for (PortBinding p : s.ports()) {
@@ -239,28 +241,28 @@ enum SwarmField {
           }
         }
       }, (s, api, c, svc, out) -> { /* on the service: SwarmVerifier compares what was sent */ }),
-  RESTART_POLICY("restartPolicy", "`--restart`", "`TaskTemplate.RestartPolicy`: no as none, on-failure:N as"
+  RESTART_POLICY(SpecAttribute.RESTART_POLICY, "`--restart`", "`TaskTemplate.RestartPolicy`: no as none, on-failure:N as"
       + " on-failure with `MaxAttempts` N, always and unless-stopped as any", null, never(),
       (s, api, r) -> { /* with the deployment's restart settings: SwarmRequest */ },
       (s, api, c, svc, out) -> { /* on the service */ }),
-  HEALTH_CHECK("healthCheck", "`--health-cmd`...", "`ContainerSpec.HealthCheck`", null, never(), (s, api, r) ->
+  HEALTH_CHECK(SpecAttribute.HEALTH_CHECK, "`--health-cmd`...", "`ContainerSpec.HealthCheck`", null, never(), (s, api, r) ->
       s.healthCheck().ifPresent(h -> {
         ObjectNode hc = r.container().putObject("HealthCheck");
         hc.set("Test", strings(r, h.test()));
         hc.put("Interval", h.interval().toNanos()).put("Timeout", h.timeout().toNanos())
             .put("StartPeriod", h.startPeriod().toNanos()).put("Retries", h.retries());
       }), core(RecordedField.HEALTHCHECK)),
-  INIT("init", "`--init`", "`ContainerSpec.Init`", null, never(), (s, api, r) ->
+  INIT(SpecAttribute.INIT, "`--init`", "`ContainerSpec.Init`", null, never(), (s, api, r) ->
       r.container().put("Init", s.init()), core(RecordedField.INIT)),
-  STOP_SIGNAL("stopSignal", "`--stop-signal`", "`ContainerSpec.StopSignal`", null, never(), (s, api, r) ->
+  STOP_SIGNAL(SpecAttribute.STOP_SIGNAL, "`--stop-signal`", "`ContainerSpec.StopSignal`", null, never(), (s, api, r) ->
       s.stopSignal().ifPresent(v -> r.container().put("StopSignal", v)), core(RecordedField.STOP_SIGNAL)),
-  STOP_TIMEOUT("stopTimeout", "`--stop-timeout`", "`ContainerSpec.StopGracePeriod`", null, never(), (s, api, r) ->
+  STOP_TIMEOUT(SpecAttribute.STOP_TIMEOUT, "`--stop-timeout`", "`ContainerSpec.StopGracePeriod`", null, never(), (s, api, r) ->
       s.stopTimeout().ifPresent(t -> r.container().put("StopGracePeriod", t.toNanos())),
       (s, api, c, svc, out) -> { /* on the service: the task's container records no StopTimeout */ }),
-  RUNTIME("runtime", "`--runtime`", "engine default only; refused: a named runtime", "engine default only",
+  RUNTIME(SpecAttribute.RUNTIME, "`--runtime`", "engine default only; refused: a named runtime", "engine default only",
       (s, api) -> s.runtime().name().map(n -> "swarm services run under the engine's default runtime: " + n)
           .orElse(null), none(), (s, api, c, svc, out) -> { /* the engine's default */ }),
-  UNTRUSTED("untrusted", "`--label " + SecureContainerSpec.UNTRUSTED_LABEL + "=true`",
+  UNTRUSTED(SpecAttribute.UNTRUSTED, "`--label " + SecureContainerSpec.UNTRUSTED_LABEL + "=true`",
       "`ContainerSpec.Labels[" + SecureContainerSpec.UNTRUSTED_LABEL + "]`", null, never(),
       (s, api, r) -> { /* a label: SwarmRequest */ }, core(RecordedField.UNTRUSTED));
 
@@ -293,7 +295,7 @@ enum SwarmField {
     }
   }
 
-  private final String attribute;
+  private final SpecAttribute attribute;
   private final String dockerRun;
   private final String swarm141;
   private final String swarm144;
@@ -302,7 +304,7 @@ enum SwarmField {
   private final Verify verify;
   private final RecordedField reused;
 
-  SwarmField(String attribute, String dockerRun, String swarm141, String swarm144, Loss loss, Write write,
+  SwarmField(SpecAttribute attribute, String dockerRun, String swarm141, String swarm144, Loss loss, Write write,
       Verify verify) {
     this.attribute = attribute;
     this.dockerRun = dockerRun;
@@ -314,8 +316,8 @@ enum SwarmField {
     this.reused = verify instanceof CoreRow ? ((CoreRow) verify).row : null;
   }
 
-  /** The spec attribute, as its builder and {@code InvalidSpecException} name it. */
-  String attribute() {
+  /** The spec attribute this row decides. */
+  SpecAttribute attribute() {
     return attribute;
   }
 
@@ -347,19 +349,32 @@ enum SwarmField {
     verify.verify(spec, api, container, service, out);
   }
 
-  /** The row of {@code attribute}. */
-  static SwarmField of(String attribute) {
+  private static final Map<SpecAttribute, SwarmField> BY_ATTRIBUTE = new EnumMap<>(SpecAttribute.class);
+
+  static {
     for (SwarmField f : values()) {
-      if (f.attribute.equals(attribute)) {
-        return f;
+      if (BY_ATTRIBUTE.put(f.attribute, f) != null) {
+        throw new IllegalStateException("spec attribute has two swarm rows: " + f.attribute);
       }
     }
-    throw new IllegalArgumentException("attribute must be a SecureContainerSpec attribute: " + attribute);
+  }
+
+  /**
+   * The row of {@code attribute}.
+   *
+   * @throws IllegalStateException when no row decides it (a unit test keeps that from happening)
+   */
+  static SwarmField of(SpecAttribute attribute) {
+    SwarmField f = BY_ATTRIBUTE.get(attribute);
+    if (f == null) {
+      throw new IllegalStateException("spec attribute has no swarm row: " + attribute);
+    }
+    return f;
   }
 
   /** The rows whose field {@code spec} asks for but {@code api} cannot carry, with the reason. */
   static Map<SwarmField, String> losses(SecureContainerSpec spec, SwarmApi api) {
-    Map<SwarmField, String> out = new java.util.EnumMap<>(SwarmField.class);
+    Map<SwarmField, String> out = new EnumMap<>(SwarmField.class);
     for (SwarmField f : values()) {
       String reason = f.lossReason(spec, api);
       if (reason != null) {

@@ -9,6 +9,7 @@ import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.ProcStatus;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.policy.Profiles;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -44,7 +45,7 @@ class PodmanKubePlayIT {
   }
 
   private static KubernetesRenderer manifest(SecureContainerSpec spec) {
-    return KubernetesRenderer.builder(spec).acceptLoss("pidsLimit").acceptLoss("network").build();
+    return KubernetesRenderer.builder(spec).acceptLoss(SpecAttribute.PIDS_LIMIT).acceptLoss(SpecAttribute.NETWORK).build();
   }
 
   private static String exec(String container, String script) throws Exception {

@@ -2,6 +2,7 @@ package dev.carapace.cluster;
 
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.testing.TestEngine;
 import java.time.Duration;
 
@@ -12,7 +13,7 @@ public final class SwarmDeployForever {
   public static void main(String[] args) throws InterruptedException {
     SwarmDeployer swarm = SwarmDeployer.connect(TestEngine.endpoint());
     swarm.deploy(SecureContainerSpec.builder().image(TestEngine.BUSYBOX).command("sleep", "600")
-        .network(NetworkMode.bridge()).build(), SwarmDeployment.builder(args[0]).acceptLoss("noNewPrivileges").build(),
+        .network(NetworkMode.bridge()).build(), SwarmDeployment.builder(args[0]).acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(),
         Duration.ofSeconds(120));
     System.out.println("deployed");
     Thread.sleep(600_000);

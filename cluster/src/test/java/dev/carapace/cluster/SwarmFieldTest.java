@@ -1,6 +1,5 @@
 package dev.carapace.cluster;
 
-import dev.carapace.core.testing.SpecAttributes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +19,9 @@ import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
+import dev.carapace.core.testing.EveryAttribute;
 import dev.carapace.core.testing.SpecGenerator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -50,22 +52,25 @@ class SwarmFieldTest {
   private static final String TARGET = "swarm on API 1.41 (engine 20.10.24+dfsg1)";
 
   @Test
-  void everySpecAttributeHasExactlyOneRow() throws Exception {
-    List<String> rows = new ArrayList<>();
+  void everySpecAttributeHasExactlyOneRow() {
+    for (SwarmApi api : SwarmApi.values()) {
+      EveryAttribute.assertDecided("swarm on " + api, a -> SwarmField.of(a).carriage(api));
+    }
+    List<SpecAttribute> rows = new ArrayList<>();
     for (SwarmField f : SwarmField.values()) {
       rows.add(f.attribute());
+      assertEquals(f, SwarmField.of(f.attribute()));
     }
-    assertEquals(rows.size(), new TreeSet<>(rows).size(), "an attribute with two rows: " + rows);
-    assertEquals(SpecAttributes.names(), new TreeSet<>(rows), "spec attributes without a SwarmField row (add one)");
+    assertEquals(rows.size(), new HashSet<>(rows).size(), "an attribute with two rows: " + rows);
   }
 
   @Test
   void acceptLossTakesOnlySpecAttributes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SwarmDeployment.builder("web").acceptLoss("cpuset"));
+        () -> SwarmDeployment.builder("web").acceptLoss(SpecAttribute.ofBuilderName("cpuset")));
     assertEquals("attribute must be a SecureContainerSpec attribute: cpuset", e.getMessage());
-    assertEquals(Set.of("cpusetCpus", "noNewPrivileges"), SwarmDeployment.builder("web").acceptLoss("noNewPrivileges")
-        .acceptLoss("cpusetCpus").build().acceptedLosses());
+    assertEquals(Set.of(SpecAttribute.CPUSET_CPUS, SpecAttribute.NO_NEW_PRIVILEGES), SwarmDeployment.builder("web")
+        .acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).acceptLoss(SpecAttribute.CPUSET_CPUS).build().acceptedLosses());
   }
 
   @Test
@@ -85,10 +90,10 @@ class SwarmFieldTest {
         + " (remove them from the spec, or accept each loss by name)", e.getMessage());
     // 1.44 carries no-new-privileges, but no named AppArmor profile
     assertEquals(List.of("apparmorProfile", "cpusetCpus", "cpuShares", "ports"),
-        SwarmField.losses(spec, SwarmApi.V1_44).keySet().stream().map(SwarmField::attribute)
+        SwarmField.losses(spec, SwarmApi.V1_44).keySet().stream().map(f -> f.attribute().builderName())
             .collect(Collectors.toList()));
     assertEquals(List.of("noNewPrivileges", "network"), SwarmField.losses(SecureContainerSpec.builder()
-        .image("busybox:1").build(), SwarmApi.V1_41).keySet().stream().map(SwarmField::attribute)
+        .image("busybox:1").build(), SwarmApi.V1_41).keySet().stream().map(f -> f.attribute().builderName())
         .collect(Collectors.toList()));
   }
 
@@ -205,8 +210,8 @@ class SwarmFieldTest {
     List<String> expected = new ArrayList<>();
     List<String> actual = new ArrayList<>();
     for (SwarmField f : SwarmField.values()) {
-      expected.add("| `" + f.attribute() + "` | " + f.dockerRun() + " | " + f.carriage(SwarmApi.V1_41) + " | "
-          + f.carriage(SwarmApi.V1_44) + " | " + KubernetesField.of(f.attribute()).orElseThrow().describe() + " |");
+      expected.add("| `" + f.attribute().builderName() + "` | " + f.dockerRun() + " | " + f.carriage(SwarmApi.V1_41)
+          + " | " + f.carriage(SwarmApi.V1_44) + " | " + KubernetesField.of(f.attribute()).describe() + " |");
     }
     actual.addAll(lines);
     assertEquals(String.join("\n", expected), String.join("\n", actual),

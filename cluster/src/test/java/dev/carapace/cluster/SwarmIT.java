@@ -18,6 +18,7 @@ import dev.carapace.core.MemorySize;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.testing.TestEngine;
@@ -88,7 +89,7 @@ class SwarmIT {
   }
 
   private static SwarmDeployment.Builder named(String name) {
-    return SwarmDeployment.builder(name).acceptLoss("noNewPrivileges");
+    return SwarmDeployment.builder(name).acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES);
   }
 
   /** The service's output once it printed {@code done}. */
@@ -220,7 +221,7 @@ class SwarmIT {
           + " (remove them from the spec, or accept each loss by name)", e.getMessage());
       assertTrue(counted.target().startsWith("swarm on API 1.41 (engine 20.10"), counted.target());
       UncarriableSpecException one = assertThrows(UncarriableSpecException.class,
-          () -> counted.deploy(spec, SwarmDeployment.builder("carapace-refused").acceptLoss("noNewPrivileges").build(), T));
+          () -> counted.deploy(spec, SwarmDeployment.builder("carapace-refused").acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(), T));
       assertEquals(List.of("cpusetCpus"), one.losses().stream().map(Loss::attribute).collect(Collectors.toList()));
       assertEquals(1, calls.get(), "no call for a refused spec");
       // the accepted loss, reported by the policy module

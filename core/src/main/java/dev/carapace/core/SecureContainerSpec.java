@@ -4,16 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Pattern;
-import dev.carapace.core.internal.ImageReference;
-import dev.carapace.core.internal.Strings;
 import dev.carapace.core.internal.ValueStyle;
 import org.immutables.value.Value;
 
@@ -49,17 +45,6 @@ import org.immutables.value.Value;
 @Value.Immutable
 @ValueStyle.WrappedBuilder
 public abstract class SecureContainerSpec {
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
-  private static final Pattern HOSTNAME =
-      Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
-  private static final Pattern USER_PART = Pattern.compile("[0-9]+|[a-zA-Z_][a-zA-Z0-9_.-]*\\$?");
-  private static final Pattern ENV_KEY = Pattern.compile("[^=\\x00]+");
-  /** Linux signal names as the engine's {@code signal.ParseSignal} knows them, without SIG, upper case. */
-  private static final Set<String> SIGNALS = signalNames();
-  /** The kernel's PID_MAX_LIMIT: {@code pids.max} refuses more (measured: 4194305 fails at start). */
-  static final long MAX_PIDS = 4_194_304L;
-  /** The kernel's largest CFS quota, 2^44 - 1 microseconds (measured: one more fails at start). */
-  static final long MAX_CPU_QUOTA = (1L << 44) - 1;
   /** Label keys under this prefix are Carapace's own. */
   public static final String RESERVED_LABEL_PREFIX = "dev.carapace.";
   /**
@@ -798,183 +783,9 @@ public abstract class SecureContainerSpec {
     return opts;
   }
 
-  private static Set<String> signalNames() {
-    Set<String> names = new HashSet<>(List.of("ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL",
-        "INT", "IO", "IOT", "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
-        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX"));
-    for (int i = 1; i <= 15; i++) {
-      names.add("RTMIN+" + i);
-      names.add("RTMAX-" + i);
-    }
-    return Set.copyOf(names);
-  }
-
-  /** As the engine's {@code signal.ParseSignal}: a number from 1 to 64, or a name in any case, SIG optional. */
-  private static boolean isSignal(String s) {
-    if (s.matches("[0-9]{1,2}")) {
-      int n = Integer.parseInt(s);
-      return n >= 1 && n <= 64;
-    }
-    String upper = s.toUpperCase(java.util.Locale.ROOT);
-    return s.chars().allMatch(c -> c < 0x80) && SIGNALS.contains(upper.startsWith("SIG") ? upper.substring(3) : upper);
-  }
-
   @Value.Check
   final void check() {
-    List<String> problems = new ArrayList<>();
-    if (image() == null) {
-      problems.add("image is required: unset (call image(\"busybox:1.36\"))");
-    } else {
-      ImageReference.problem(image()).ifPresent(problems::add);
-    }
-    for (Map.Entry<String, String> e : env().entrySet()) {
-      String key = e.getKey();
-      if (!ENV_KEY.matcher(key).matches()) {
-        String shown = Strings.show(key);
-        problems.add("env name must be non-empty without '=': " + (shown.startsWith("\"") ? shown : "\"" + key + "\""));
-      } else if (e.getValue().indexOf('\0') >= 0) { // the kernel's environment is NUL-terminated strings
-        problems.add("env value must not contain NUL: in " + key + " (the value is not shown)");
-      }
-    }
-    for (Map.Entry<String, String> e : labels().entrySet()) {
-      if (e.getKey().isEmpty()) {
-        problems.add("label key must not be empty: \"\"");
-      } else if (e.getKey().indexOf('=') >= 0) {
-        problems.add("label key must not contain '=': " + e.getKey());
-      } else if (e.getKey().startsWith(RESERVED_LABEL_PREFIX)) {
-        problems.add("label key must not start with " + RESERVED_LABEL_PREFIX + " (reserved for Carapace): "
-            + e.getKey());
-      }
-    }
-    user().ifPresent(u -> {
-      String[] parts = u.split(":", -1);
-      if (parts.length > 2 || !USER_PART.matcher(parts[0]).matches()
-          || (parts.length == 2 && !USER_PART.matcher(parts[1]).matches())) {
-        problems.add("user must be name or uid, optionally :group or :gid: " + u);
-      }
-    });
-    name().ifPresent(n -> {
-      if (!NAME.matcher(n).matches() || n.length() < 2) {
-        problems.add("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: " + n);
-      }
-    });
-    hostname().ifPresent(h -> {
-      if (h.length() > 253 || !HOSTNAME.matcher(h).matches()) {
-        problems.add("hostname must be an RFC 1123 host name: " + h);
-      }
-    });
-    Set<Capability> both = EnumSet.noneOf(Capability.class);
-    both.addAll(addedCapabilities());
-    both.retainAll(droppedCapabilities());
-    if (!both.isEmpty()) {
-      problems.add("capabilities must not be both added and dropped: " + both);
-    }
-    if (dropAllCapabilities() && !droppedCapabilities().isEmpty()) {
-      problems.add("dropped capabilities need keepDockerDefaultCapabilities(), since all are dropped: "
-          + droppedCapabilities());
-    }
-    apparmorProfile().ifPresent(p -> {
-      if (!p.matches("[a-zA-Z0-9_./-]+")) {
-        problems.add("apparmorProfile must match [a-zA-Z0-9_./-]+: " + p);
-      }
-    });
-    cpuShares().ifPresent(s -> {
-      if (s < 2 || s > 262144) {
-        problems.add("cpuShares must be between 2 and 262144: " + s);
-      }
-    });
-    cpuPeriod().ifPresent(p -> {
-      if (p < 1000 || p > 1000000) {
-        problems.add("cpuPeriod must be between 1000 and 1000000 microseconds: " + p);
-      }
-    });
-    cpuQuota().ifPresent(q -> {
-      if (q < 1000) {
-        problems.add("cpuQuota must be at least 1000 microseconds: " + q);
-      } else if (q > MAX_CPU_QUOTA) {
-        problems.add("cpuQuota must be at most " + MAX_CPU_QUOTA + " microseconds (2^44 - 1, the kernel's limit): "
-            + q);
-      }
-    });
-    nanoCpus().ifPresent(n -> {
-      if (n < 10_000_000L) {
-        problems.add("nanoCpus must be at least 10000000 (0.01 CPU): " + n);
-      }
-      if (cpuQuota().isPresent() || cpuPeriod().isPresent()) {
-        problems.add("nanoCpus excludes cpuQuota and cpuPeriod: " + n
-            + " with quota " + cpuQuota() + " and period " + cpuPeriod());
-      }
-    });
-    MemorySize minMemory = MemorySize.ofMebibytes(6);
-    memoryLimit().ifPresent(m -> {
-      if (m.compareTo(minMemory) < 0) {
-        problems.add("memoryLimit must be at least 6MiB: " + m);
-      }
-    });
-    memorySwap().ifPresent(s -> {
-      if (memoryLimit().isEmpty()) {
-        problems.add("memorySwap needs memoryLimit: " + s + " (set memoryLimit too)");
-      } else if (s.compareTo(memoryLimit().get()) < 0) {
-        problems.add("memorySwap must be at least memoryLimit: " + s + " < " + memoryLimit().get());
-      }
-    });
-    pidsLimit().ifPresent(p -> {
-      if (p < 1) {
-        problems.add("pidsLimit must be at least 1: " + p + " (call unlimitedPids() for no limit)");
-      } else if (p > MAX_PIDS) {
-        problems.add("pidsLimit must be at most " + MAX_PIDS + " (the kernel's PID_MAX_LIMIT): " + p
-            + " (call unlimitedPids() for no limit)");
-      }
-    });
-    Set<String> ulimitNames = new HashSet<>();
-    for (Ulimit u : ulimits()) {
-      if (!ulimitNames.add(u.name())) {
-        problems.add("ulimits must not repeat a name: " + u.name());
-      }
-    }
-    Set<ContainerPath> targets = new HashSet<>();
-    for (Mount m : mounts()) {
-      if (!targets.add(m.target())) {
-        problems.add("mount targets must be unique: " + m.target());
-      }
-      String target = m.target().toString();
-      if (target.equals("/")) {
-        problems.add("mount target must not be the root: /");
-      } else if (target.equals("/proc") || target.startsWith("/proc/")) {
-        // runc refuses these at start: "cannot be mounted because it is inside /proc"
-        problems.add("mount target must not be /proc or inside it (the runtime refuses it at start): " + target);
-      }
-    }
-    NetworkMode.Kind net = network().kind();
-    if (!ports().isEmpty() && !network().hasOwnInterfaces()) {
-      problems.add("ports require a network of their own: network is " + network()
-          + " (call network(NetworkMode.bridge()))");
-    }
-    if (hostname().isPresent() && (net == NetworkMode.Kind.HOST || net == NetworkMode.Kind.CONTAINER)) {
-      problems.add("hostname conflicts with network " + network() + ": " + hostname().get());
-    }
-    if (runtime().isGvisor() && net != NetworkMode.Kind.NONE) {
-      problems.add("network must be none under gVisor: " + network() + " (runsc runs with --network=none,"
-          + " so the sandbox would have only loopback whatever the engine attaches; keep NetworkMode.none())");
-    }
-    Set<String> published = new HashSet<>();
-    for (PortBinding p : ports()) {
-      if (p.hostPort() != 0 && !published.add(p.hostIp() + ":" + p.hostPort() + "/" + p.protocol())) {
-        problems.add("ports must not publish a host port twice: " + p);
-      }
-    }
-    stopSignal().ifPresent(s -> {
-      if (!isSignal(s)) {
-        problems.add("stopSignal must be a signal name or number like SIGTERM: " + Strings.show(s));
-      }
-    });
-    stopTimeout().ifPresent(t -> {
-      if (t.isNegative() || t.getSeconds() > Integer.MAX_VALUE) {
-        problems.add("stopTimeout must be between 0 and " + Integer.MAX_VALUE + " seconds: " + t);
-      } else if (t.getNano() != 0) {
-        problems.add("stopTimeout must be whole seconds (the engine takes seconds): " + t);
-      }
-    });
+    List<String> problems = SpecValidator.problems(this);
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

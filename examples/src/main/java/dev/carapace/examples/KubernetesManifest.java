@@ -7,6 +7,7 @@ import dev.carapace.core.ContainerPath;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.policy.PolicyReport;
 import dev.carapace.policy.Profiles;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -62,8 +63,8 @@ public final class KubernetesManifest {
         .addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(16)))
         .build();
     KubernetesWorkload<Pod> pod = KubernetesRenderer.builder(spec)
-        .acceptLoss("pidsLimit")     // the kubelet's podPidsLimit is per node, not per pod
-        .acceptLoss("network")       // a pod always joins the cluster network: no --network none
+        .acceptLoss(SpecAttribute.PIDS_LIMIT)   // the kubelet's podPidsLimit is per node, not per pod
+        .acceptLoss(SpecAttribute.NETWORK)      // a pod always joins the cluster network: no --network none
         .build()
         .pod();                      // or .deployment(), .job(); refused at once if a field cannot be carried
     out.println(pod.yaml());         // kubectl apply -f -   or   podman kube play

@@ -8,6 +8,7 @@ import dev.carapace.core.Endpoint;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.policy.Profiles;
 import dev.carapace.policy.Violation;
 import java.io.PrintStream;
@@ -47,7 +48,7 @@ public final class SwarmService {
       // --- snippet: swarm
       SecureContainerSpec spec = hardened.toBuilder().network(NetworkMode.bridge()).build();
       SwarmDeployment web = SwarmDeployment.builder("carapace-web").replicas(2)
-          .acceptLoss("noNewPrivileges")   // API 1.41: no per-service no-new-privileges (1.44+ carries it)
+          .acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES)   // API 1.41 has no per-service no-new-privileges
           .build();
       try (var service = swarm.deploy(spec, web, Duration.ofSeconds(60))) {   // both tasks verified
         for (SwarmTask task : service.tasks()) {

@@ -9,7 +9,10 @@ import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.Ulimit;
 import java.util.Optional;
 
-/** Builds a {@link ContainerView} from a spec, in the terms the engine will record. */
+/**
+ * Builds a {@link ContainerView} from a spec, in the terms the engine will record; {@link ViewFields}
+ * says, per spec attribute, which of these facts carry it or why none does.
+ */
 final class SpecFacts {
   private SpecFacts() {}
 

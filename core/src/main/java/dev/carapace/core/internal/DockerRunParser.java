@@ -5,7 +5,6 @@ import dev.carapace.core.ContainerPath;
 import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.HealthCheck;
-import dev.carapace.core.InvalidSpecException;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.NetworkMode;
@@ -14,8 +13,8 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,16 +22,25 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.carapace.core.internal.DockerRunValues.addedCapability;
+import static dev.carapace.core.internal.DockerRunValues.bool;
+import static dev.carapace.core.internal.DockerRunValues.capability;
+import static dev.carapace.core.internal.DockerRunValues.checked;
+import static dev.carapace.core.internal.DockerRunValues.expanded;
+import static dev.carapace.core.internal.DockerRunValues.goDuration;
+import static dev.carapace.core.internal.DockerRunValues.keyValue;
+import static dev.carapace.core.internal.DockerRunValues.memorySize;
+import static dev.carapace.core.internal.DockerRunValues.nanoCpus;
+import static dev.carapace.core.internal.DockerRunValues.swapSize;
+import static dev.carapace.core.internal.DockerRunValues.whole;
+import static dev.carapace.core.internal.DockerRunValues.wholeInt;
 
 /**
  * Reads a {@code docker run} argument list into a {@link SecureContainerSpec} that means what Docker
@@ -52,21 +60,26 @@ public final class DockerRunParser {
     TTY("--tty", 't', ignored()),
     RM("--rm", ignored()),
 
-    NAME("--name", valued((p, s, v) -> p.builder.name(v))),
-    HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v))),
-    USER("--user", 'u', valued((p, s, v) -> p.builder.user(v))),
-    WORKDIR("--workdir", 'w', valued(DockerRunParser::workdir)),
-    ENV("--env", 'e', valued(DockerRunParser::env)),
+    NAME("--name", valued((p, s, v) -> p.builder.name(v), SpecAttribute.NAME)),
+    HOSTNAME("--hostname", 'h', valued((p, s, v) -> p.builder.hostname(v), SpecAttribute.HOSTNAME)),
+    USER("--user", 'u', valued((p, s, v) -> p.builder.user(v), SpecAttribute.USER)),
+    WORKDIR("--workdir", 'w', valued(DockerRunParser::workdir, SpecAttribute.WORKING_DIR)),
+    ENV("--env", 'e', valued(DockerRunParser::env, SpecAttribute.ENV)),
     ENV_FILE("--env-file", refuse("write each variable as -e KEY=VALUE")),
-    LABEL("--label", 'l', valued(DockerRunParser::label)),
+    LABEL("--label", 'l', valued(DockerRunParser::label, SpecAttribute.LABELS, SpecAttribute.UNTRUSTED)),
     LABEL_FILE("--label-file", refuse("write each label as --label KEY=VALUE")),
-    ENTRYPOINT("--entrypoint", valued(DockerRunParser::entrypoint)),
+    ENTRYPOINT("--entrypoint", valued(DockerRunParser::entrypoint, SpecAttribute.ENTRYPOINT)),
 
-    CAP_ADD("--cap-add", valued(DockerRunParser::capAdd)),
-    CAP_DROP("--cap-drop", valued(DockerRunParser::capDrop)),
-    SECURITY_OPT("--security-opt", valued((p, s, v) -> p.securityOptions.add(v))),
-    READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on))),
-    RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))))),
+    CAP_ADD("--cap-add", valued(DockerRunParser::capAdd, SpecAttribute.ADDED_CAPABILITIES)),
+    CAP_DROP("--cap-drop", valued(DockerRunParser::capDrop,
+        SpecAttribute.DROP_ALL_CAPABILITIES, SpecAttribute.DROPPED_CAPABILITIES)),
+    SECURITY_OPT("--security-opt", valued((p, s, v) -> p.securityOptions.add(v),
+        SpecAttribute.NO_NEW_PRIVILEGES, SpecAttribute.SECCOMP, SpecAttribute.SELINUX_LABEL,
+        SpecAttribute.APPARMOR_PROFILE)),
+    READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on),
+        SpecAttribute.READ_ONLY_ROOT_FILESYSTEM)),
+    RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))),
+        SpecAttribute.RUNTIME)),
     PRIVILEGED("--privileged", refuse("Carapace never runs privileged containers")),
     PID("--pid", refuse(OWN_NAMESPACES)),
     IPC("--ipc", refuse(OWN_NAMESPACES)),
@@ -77,38 +90,43 @@ public final class DockerRunParser {
     DEVICE_CGROUP_RULE("--device-cgroup-rule", refuse(NO_DEVICES)),
     GPUS("--gpus", refuse(NO_DEVICES)),
 
-    NETWORK("--network", "--net", valued(DockerRunParser::network)),
-    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(port(s, v)))),
+    NETWORK("--network", "--net", valued(DockerRunParser::network, SpecAttribute.NETWORK)),
+    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v)), SpecAttribute.PORTS)),
     PUBLISH_ALL("--publish-all", 'P', refuse("publish each port with -p IP:HOST:CONTAINER")),
     LINK("--link", refuse("legacy links are not modelled; use a user-defined --network")),
 
-    VOLUME("--volume", 'v', valued((p, s, v) -> p.mounts.add(volume(s, v)))),
-    MOUNT("--mount", valued((p, s, v) -> p.mounts.add(mount(s, v)))),
-    TMPFS("--tmpfs", valued((p, s, v) -> p.mounts.add(tmpfs(s, v)))),
+    VOLUME("--volume", 'v', valued((p, s, v) -> p.mounts.add(DockerRunValues.volume(s, v)), SpecAttribute.MOUNTS)),
+    MOUNT("--mount", valued((p, s, v) -> p.mounts.add(DockerRunValues.mount(s, v)), SpecAttribute.MOUNTS)),
+    TMPFS("--tmpfs", valued((p, s, v) -> p.mounts.add(DockerRunValues.tmpfs(s, v)), SpecAttribute.MOUNTS)),
     VOLUMES_FROM("--volumes-from", refuse("name each mount with -v or --mount")),
 
-    CPUSET_CPUS("--cpuset-cpus", valued((p, s, v) -> p.builder.cpusetCpus(checked(s, () -> CpuSet.parse(v))))),
-    CPU_SHARES("--cpu-shares", 'c', valued(DockerRunParser::cpuShares)),
-    CPUS("--cpus", valued(DockerRunParser::cpus)),
-    CPU_QUOTA("--cpu-quota", valued(DockerRunParser::cpuQuota)),
-    CPU_PERIOD("--cpu-period", valued(DockerRunParser::cpuPeriod)),
-    MEMORY("--memory", 'm', valued(DockerRunParser::memory)),
-    MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap)),
-    PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit)),
-    ULIMIT("--ulimit", valued(DockerRunParser::ulimit)),
+    CPUSET_CPUS("--cpuset-cpus", valued((p, s, v) -> p.builder.cpusetCpus(checked(s, () -> CpuSet.parse(v))),
+        SpecAttribute.CPUSET_CPUS)),
+    CPU_SHARES("--cpu-shares", 'c', valued(DockerRunParser::cpuShares, SpecAttribute.CPU_SHARES)),
+    CPUS("--cpus", valued(DockerRunParser::cpus, SpecAttribute.NANO_CPUS)),
+    CPU_QUOTA("--cpu-quota", valued(DockerRunParser::cpuQuota, SpecAttribute.CPU_QUOTA)),
+    CPU_PERIOD("--cpu-period", valued(DockerRunParser::cpuPeriod, SpecAttribute.CPU_PERIOD)),
+    MEMORY("--memory", 'm', valued(DockerRunParser::memory, SpecAttribute.MEMORY_LIMIT)),
+    MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap, SpecAttribute.MEMORY_SWAP)),
+    PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit, SpecAttribute.PIDS_LIMIT)),
+    ULIMIT("--ulimit", valued(DockerRunParser::ulimit, SpecAttribute.ULIMITS)),
 
-    LOG_DRIVER("--log-driver", valued((p, s, v) -> p.logDriver = v)),
-    LOG_OPT("--log-opt", valued(DockerRunParser::logOption)),
-    RESTART("--restart", valued((p, s, v) -> p.builder.restartPolicy(checked(s, () -> RestartPolicy.parse(v))))),
-    HEALTH_CMD("--health-cmd", valued((p, s, v) -> p.healthCmd = v)),
-    HEALTH_INTERVAL("--health-interval", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::interval))),
-    HEALTH_TIMEOUT("--health-timeout", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::timeout))),
+    LOG_DRIVER("--log-driver", valued((p, s, v) -> p.logDriver = v, SpecAttribute.LOG_CONFIG)),
+    LOG_OPT("--log-opt", valued(DockerRunParser::logOption, SpecAttribute.LOG_CONFIG)),
+    RESTART("--restart", valued((p, s, v) -> p.builder.restartPolicy(checked(s, () -> RestartPolicy.parse(v))),
+        SpecAttribute.RESTART_POLICY)),
+    HEALTH_CMD("--health-cmd", valued((p, s, v) -> p.healthCmd = v, SpecAttribute.HEALTH_CHECK)),
+    HEALTH_INTERVAL("--health-interval", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::interval),
+        SpecAttribute.HEALTH_CHECK)),
+    HEALTH_TIMEOUT("--health-timeout", valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::timeout),
+        SpecAttribute.HEALTH_CHECK)),
     HEALTH_START_PERIOD("--health-start-period",
-        valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::startPeriod))),
-    HEALTH_RETRIES("--health-retries", valued(DockerRunParser::healthRetries)),
-    INIT("--init", toggle((p, on) -> p.builder.init(on))),
-    STOP_SIGNAL("--stop-signal", valued((p, s, v) -> p.builder.stopSignal(v))),
-    STOP_TIMEOUT("--stop-timeout", valued((p, s, v) -> p.builder.stopTimeout(Duration.ofSeconds(wholeInt(s, v)))));
+        valued((p, s, v) -> p.healthDuration(s, v, HealthCheck::startPeriod), SpecAttribute.HEALTH_CHECK)),
+    HEALTH_RETRIES("--health-retries", valued(DockerRunParser::healthRetries, SpecAttribute.HEALTH_CHECK)),
+    INIT("--init", toggle((p, on) -> p.builder.init(on), SpecAttribute.INIT)),
+    STOP_SIGNAL("--stop-signal", valued((p, s, v) -> p.builder.stopSignal(v), SpecAttribute.STOP_SIGNAL)),
+    STOP_TIMEOUT("--stop-timeout", valued((p, s, v) -> p.builder.stopTimeout(Duration.ofSeconds(wholeInt(s, v))),
+        SpecAttribute.STOP_TIMEOUT));
 
     private static final Map<String, Flag> BY_SPELLING = new HashMap<>();
 
@@ -178,6 +196,11 @@ public final class DockerRunParser {
       return action.takesValue();
     }
 
+    /** The spec attributes the flag sets; none for a refused flag or one without effect ({@code --rm}). */
+    List<SpecAttribute> carries() {
+      return action.carries();
+    }
+
     /** Why Carapace refuses the flag; empty when it is supported. */
     Optional<String> refusal() {
       return Optional.ofNullable(action.refusal());
@@ -199,28 +222,48 @@ public final class DockerRunParser {
   }
 
   /** A flag's kind: one that takes a value, one that stands alone, or one Carapace refuses, and why. */
-  private record Action(boolean takesValue, Handler handler, String refusal) {}
+  private record Action(boolean takesValue, Handler handler, String refusal, List<SpecAttribute> carries) {}
 
-  private static Action valued(Handler handler) {
-    return new Action(true, handler, null);
+  /** A flag followed by a value, carrying {@code carries}. */
+  private static Action valued(Handler handler, SpecAttribute... carries) {
+    return new Action(true, handler, null, List.of(carries));
   }
 
   /** A flag that stands alone and means true, or takes {@code =false}, {@code =0}... attached to it. */
-  private static Action toggle(BiConsumer<DockerRunParser, Boolean> handler) {
-    return new Action(false, (p, s, v) -> handler.accept(p, Boolean.parseBoolean(v)), null);
+  private static Action toggle(BiConsumer<DockerRunParser, Boolean> handler, SpecAttribute... carries) {
+    return new Action(false, (p, s, v) -> handler.accept(p, Boolean.parseBoolean(v)), null, List.of(carries));
   }
 
   /** A flag that stands alone and has no effect on the spec. */
   private static Action ignored() {
-    return new Action(false, (p, s, v) -> { }, null);
+    return new Action(false, (p, s, v) -> { }, null, List.of());
   }
 
   private static Action refuse(String why) {
-    return new Action(false, null, why);
+    return new Action(false, null, why, List.of());
   }
 
-  private static final Pattern GO_DURATION_PART =
-      Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
+  /** The spec attributes written as words, not flags: the image, and the command after it. */
+  private static final Map<SpecAttribute, String> POSITIONAL = Map.of(
+      SpecAttribute.IMAGE, "IMAGE, the first word after the flags",
+      SpecAttribute.COMMAND, "CMD..., the words after the image");
+
+  /**
+   * How {@code docker run} writes {@code attribute}: the flags that carry it ({@code --pids-limit}), or
+   * its place among the words after them; empty when the command line cannot carry it.
+   */
+  static Optional<String> decision(SpecAttribute attribute) {
+    if (POSITIONAL.containsKey(attribute)) {
+      return Optional.of(POSITIONAL.get(attribute));
+    }
+    List<String> flags = new ArrayList<>();
+    for (Flag f : Flag.values()) {
+      if (f.carries().contains(attribute)) {
+        flags.add(f.longName());
+      }
+    }
+    return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", flags));
+  }
 
   private final Map<String, String> environment;
   // docker run's own defaults: Docker's capabilities, privilege escalation, the bridge, no pids limit
@@ -327,25 +370,6 @@ public final class DockerRunParser {
     }
   }
 
-  /**
-   * Refuses a path value that reads as a shell word left unexpanded: a part (between colons) starting
-   * with {@code $NAME}, {@code ${}, {@code $(} or {@code ~}, or holding {@code ${} ({@code $PWD/src:/src},
-   * {@code ~/src}, {@code ${HOME}/x}); returns {@code value} otherwise. A {@code $} further into a path
-   * is a legal file name character and stays.
-   */
-  static String expanded(String flag, String value) {
-    boolean shellWord = value.contains("${") || value.contains("$(");
-    for (String part : value.split(":", -1)) {
-      char next = part.length() > 1 ? part.charAt(1) : ' ';
-      shellWord |= part.startsWith("~") || part.startsWith("$") && (next == '_' || next < 0x80 && Character.isLetter(next));
-    }
-    if (shellWord) {
-      throw new IllegalArgumentException(flag + " must not hold an unexpanded shell word: " + value
-          + " (the line is not expanded by a shell: pass the value itself, such as an absolute path)");
-    }
-    return value;
-  }
-
   private static int skipProgram(List<String> argv) {
     if (argv.isEmpty()) {
       return 0;
@@ -406,45 +430,6 @@ public final class DockerRunParser {
     return flag;
   }
 
-  static String bool(String flag, String value) {
-    if (value == null) {
-      return "true";
-    }
-    switch (value) {
-      case "1": case "t": case "T": case "true": case "TRUE": case "True":
-        return "true";
-      case "0": case "f": case "F": case "false": case "FALSE": case "False":
-        return "false";
-      default:
-        throw new IllegalArgumentException(flag + " must be true or false: " + value);
-    }
-  }
-
-  /** Runs {@code f}, prefixing a value type's complaint with the flag as written. */
-  private static <T> T checked(String flag, Supplier<T> f) {
-    try {
-      return f.get();
-    } catch (InvalidSpecException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Go's {@code strconv.ParseInt}: an optional sign and ASCII digits (Java's parser also takes other scripts'). */
-  private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
-
-  private static long whole(String flag, String value) {
-    if (!WHOLE.matcher(value).matches()) {
-      throw new IllegalArgumentException(flag + " must be a whole number: " + Strings.show(value));
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " is too large: " + value);
-    }
-  }
-
   /** {@code --cpu-shares 0} is Docker's "unset": the engine's default weight, 1024. */
   private void cpuShares(String flag, String value) {
     int shares = wholeInt(flag, value);
@@ -476,7 +461,7 @@ public final class DockerRunParser {
 
   /** {@code -m 0} is Docker's "unset": no limit. */
   private void memory(String flag, String value) {
-    MemorySize limit = checked(flag, () -> MemorySize.parse(value));
+    MemorySize limit = memorySize(flag, value);
     if (limit.bytes() != 0) {
       builder.memoryLimit(limit);
     }
@@ -490,36 +475,20 @@ public final class DockerRunParser {
     }
   }
 
-  private static int wholeInt(String flag, String value) {
-    long v = whole(flag, value);
-    if (v != (int) v) {
-      throw new IllegalArgumentException(flag + " is too large: " + value);
-    }
-    return (int) v;
-  }
-
   private void capAdd(String flag, String value) {
-    if (value.trim().equalsIgnoreCase("ALL")) {
-      throw new IllegalArgumentException(flag
-          + " ALL is not supported: Carapace never grants every capability (add each one the workload needs)");
-    }
-    capAdd.add(checked(flag, () -> Capability.parse(value)));
+    capAdd.add(addedCapability(flag, value));
   }
 
   private void capDrop(String flag, String value) {
     if (value.trim().equalsIgnoreCase("ALL")) {
       dropAll = true;
     } else {
-      capDrop.add(checked(flag, () -> Capability.parse(value)));
+      capDrop.add(capability(flag, value));
     }
   }
 
   private void memorySwap(String flag, String value) {
-    if (value.equals("-1")) {
-      throw new IllegalArgumentException(flag
-          + " unlimited is not supported: -1 (give a size of at least the memory limit)");
-    }
-    MemorySize swap = checked(flag, () -> MemorySize.parse(value));
+    MemorySize swap = swapSize(flag, value);
     if (swap.bytes() != 0) { // Docker's "unset"
       builder.memorySwap(swap);
     }
@@ -535,16 +504,13 @@ public final class DockerRunParser {
   }
 
   private void ulimit(String flag, String value) {
-    Ulimit u = checked(flag, () -> Ulimit.parse(value));
+    Ulimit u = DockerRunValues.ulimit(flag, value);
     ulimits.put(u.name(), u); // Docker keeps the last of a name
   }
 
   private void logOption(String flag, String value) {
-    int eq = value.indexOf('=');
-    if (eq <= 0) {
-      throw new IllegalArgumentException(flag + " must be KEY=VALUE: " + value);
-    }
-    logOptions.put(value.substring(0, eq), value.substring(eq + 1));
+    Map.Entry<String, String> option = keyValue(flag, value);
+    logOptions.put(option.getKey(), option.getValue());
   }
 
   private void label(String flag, String value) {
@@ -591,41 +557,6 @@ public final class DockerRunParser {
     }));
   }
 
-  /**
-   * Docker's {@code --cpus}, read as Go's {@code big.Rat.SetString} reads it: a decimal number with an
-   * optional exponent ({@code 1.5}, {@code 15e-1}) or a fraction ({@code 3/2}), ASCII digits only.
-   */
-  private static final Pattern CPUS = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?");
-  private static final Pattern CPUS_FRACTION = Pattern.compile("[+-]?[0-9]{1,30}/[0-9]{1,30}");
-
-  private static long nanoCpus(String flag, String value) {
-    BigDecimal nanos;
-    try {
-      if (CPUS_FRACTION.matcher(value).matches()) {
-        String[] nd = value.split("/");
-        BigDecimal den = new BigDecimal(nd[1]);
-        if (den.signum() == 0) {
-          throw new IllegalArgumentException(flag + " must not divide by zero: " + value);
-        }
-        nanos = new BigDecimal(nd[0]).movePointRight(9).divide(den, java.math.MathContext.DECIMAL128);
-      } else if (CPUS.matcher(value).matches() && value.length() <= 64) {
-        nanos = new BigDecimal(value).movePointRight(9);
-      } else {
-        throw new IllegalArgumentException(flag + " must be a number of CPUs like 1.5: " + Strings.show(value));
-      }
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " must be a number of CPUs like 1.5: " + Strings.show(value));
-    }
-    if (nanos.signum() < 0 || nanos.stripTrailingZeros().scale() > 0) {
-      throw new IllegalArgumentException(flag + " must be a non-negative number with at most 9 decimals: " + value);
-    }
-    try {
-      return nanos.longValueExact();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(flag + " is too large: " + value);
-    }
-  }
-
   private void env(String flag, String value) {
     int eq = value.indexOf('=');
     if (eq >= 0) {
@@ -650,260 +581,6 @@ public final class DockerRunParser {
           + " (save the profile's JSON to a file and give its path)");
     }
     return checked(flag, () -> Seccomp.profile(Path.of(value)));
-  }
-
-  /** {@code -v SOURCE:TARGET[:ro|rw]}: a bind when the source is absolute, else a named volume. */
-  private static Mount volume(String flag, String value) {
-    expanded(flag, value);
-    String[] parts = value.split(":", -1);
-    if (parts.length == 1) {
-      throw new IllegalArgumentException(flag + " anonymous volumes are not supported: " + value
-          + " (name the volume, as in " + flag + " data:" + value + ")");
-    }
-    if (parts.length > 3) {
-      throw new IllegalArgumentException(flag + " must look like SOURCE:TARGET[:ro|rw]: " + value);
-    }
-    boolean readOnly = false;
-    if (parts.length == 3) {
-      for (String o : parts[2].split(",", -1)) {
-        if (o.equals("ro")) {
-          readOnly = true;
-        } else if (o.equals("rw")) {
-          readOnly = false;
-        } else {
-          throw new IllegalArgumentException(flag + " option is not supported: " + o + " (Carapace takes ro or rw)");
-        }
-      }
-    }
-    ContainerPath target = checked(flag, () -> ContainerPath.of(parts[1]));
-    Mount m = checked(flag, () -> parts[0].startsWith("/") ? Mount.bind(parts[0], target)
-        : Mount.volume(parts[0], target));
-    return readOnly ? m.asReadOnly() : m;
-  }
-
-  /** {@code --mount type=bind,source=/a,target=/b,readonly}, read as CSV like the CLI does. */
-  private static Mount mount(String flag, String value) {
-    String type = "volume";
-    String source = "";
-    String target = null;
-    boolean readOnly = false;
-    Optional<MemorySize> size = Optional.empty();
-    for (String field : csv(flag, value)) {
-      int eq = field.indexOf('=');
-      String key = (eq < 0 ? field : field.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-      String v = eq < 0 ? null : field.substring(eq + 1);
-      switch (key) {
-        case "type":
-          type = v == null ? "" : v;
-          break;
-        case "source": case "src":
-          source = v == null ? "" : v;
-          break;
-        case "target": case "destination": case "dst":
-          target = v == null ? "" : v;
-          break;
-        case "readonly": case "ro":
-          readOnly = Boolean.parseBoolean(bool(flag + " " + key, v));
-          break;
-        case "tmpfs-size":
-          String sizeText = v == null ? "" : v;
-          size = Optional.of(checked(flag, () -> MemorySize.parse(sizeText)));
-          break;
-        default:
-          throw new IllegalArgumentException(flag + " option is not supported: " + key
-              + " (Carapace takes type, source, target, readonly and tmpfs-size)");
-      }
-    }
-    if (target == null) {
-      throw new IllegalArgumentException(flag + " needs a target: " + value);
-    }
-    expanded(flag, source);
-    expanded(flag, target);
-    String t = target;
-    ContainerPath path = checked(flag, () -> ContainerPath.of(t));
-    Mount m;
-    switch (type) {
-      case "bind":
-        String src = source;
-        m = checked(flag, () -> Mount.bind(src, path));
-        break;
-      case "volume":
-        if (source.isEmpty()) {
-          throw new IllegalArgumentException(flag + " anonymous volumes are not supported: " + value
-              + " (name the volume with source=NAME)");
-        }
-        String name = source;
-        m = checked(flag, () -> Mount.volume(name, path));
-        break;
-      case "tmpfs":
-        Optional<MemorySize> s = size;
-        String tmpfsSource = source;
-        m = checked(flag, () -> new Mount(Mount.Type.TMPFS, tmpfsSource, path, false, s));
-        break;
-      default:
-        throw new IllegalArgumentException(flag + " type must be bind, volume or tmpfs: " + type);
-    }
-    if (size.isPresent() && m.type() != Mount.Type.TMPFS) {
-      throw new IllegalArgumentException(flag + " tmpfs-size needs type=tmpfs: " + value);
-    }
-    return readOnly ? m.asReadOnly() : m;
-  }
-
-  /** Splits one CSV record: fields separated by commas, {@code "..."} quoting with {@code ""} escapes. */
-  private static List<String> csv(String flag, String value) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder f = new StringBuilder();
-    int i = 0;
-    int n = value.length();
-    boolean quoted = false;
-    while (i < n) {
-      char c = value.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < n && value.charAt(i + 1) == '"') {
-          f.append('"');
-          i += 2;
-          continue;
-        }
-        if (c == '"') {
-          quoted = false;
-        } else {
-          f.append(c);
-        }
-      } else if (c == '"' && f.length() == 0) {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(f.toString());
-        f.setLength(0);
-      } else {
-        f.append(c);
-      }
-      i++;
-    }
-    if (quoted) {
-      throw new IllegalArgumentException(flag + " quote must be closed: " + value);
-    }
-    fields.add(f.toString());
-    return fields;
-  }
-
-  /** {@code --tmpfs /tmp[:ro,size=64m]}. */
-  private static Mount tmpfs(String flag, String value) {
-    expanded(flag, value);
-    int colon = value.indexOf(':');
-    String target = colon < 0 ? value : value.substring(0, colon);
-    ContainerPath path = checked(flag, () -> ContainerPath.of(target));
-    boolean readOnly = false;
-    Optional<MemorySize> size = Optional.empty();
-    if (colon >= 0) {
-      for (String o : value.substring(colon + 1).split(",", -1)) {
-        if (o.equals("ro")) {
-          readOnly = true;
-        } else if (o.equals("rw")) {
-          readOnly = false;
-        } else if (o.equals("noexec") || o.equals("nosuid") || o.equals("nodev")) {
-          continue; // Carapace always mounts tmpfs noexec,nosuid,nodev
-        } else if (o.startsWith("size=")) {
-          size = Optional.of(checked(flag, () -> MemorySize.parse(o.substring(5))));
-        } else {
-          throw new IllegalArgumentException(flag + " option is not supported: " + o
-              + " (Carapace takes ro, rw and size, and always mounts noexec,nosuid,nodev)");
-        }
-      }
-    }
-    Mount m = size.isPresent() ? Mount.tmpfs(path, size.get()) : Mount.tmpfs(path);
-    return readOnly ? m.asReadOnly() : m;
-  }
-
-  /** {@code -p IP:HOST:CONTAINER[/PROTOCOL]}, the host IP required; IPv6 in brackets. */
-  private static PortBinding port(String flag, String value) {
-    String v = value;
-    String protocol = "tcp";
-    int slash = v.lastIndexOf('/');
-    if (slash >= 0) {
-      protocol = v.substring(slash + 1);
-      v = v.substring(0, slash);
-    }
-    String ip;
-    String rest;
-    if (v.startsWith("[")) {
-      int close = v.indexOf(']');
-      if (close < 0 || close + 1 >= v.length() || v.charAt(close + 1) != ':') {
-        throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value);
-      }
-      ip = v.substring(1, close);
-      rest = v.substring(close + 2);
-    } else {
-      String[] parts = v.split(":", -1);
-      if (parts.length > 3) {
-        throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value
-            + " (write an IPv6 address in brackets, as in [::1]:8080:80)");
-      }
-      if (parts.length < 3 || parts[0].isEmpty()) {
-        String ports = parts.length < 3 ? v : parts[1] + ":" + parts[2];
-        String example = (ports.contains(":") ? ports : ":" + ports) + (slash >= 0 ? "/" + protocol : "");
-        throw new IllegalArgumentException(flag + " must name the host IP: " + value
-            + " (add 127.0.0.1 to publish on this host only, or 0.0.0.0 for every interface, as in "
-            + flag + " 127.0.0.1:" + example + ")");
-      }
-      ip = parts[0];
-      rest = parts[1] + ":" + parts[2];
-    }
-    String[] hc = rest.split(":", -1);
-    if (hc.length != 2) {
-      throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value);
-    }
-    if (hc[0].contains("-") || hc[1].contains("-")) {
-      throw new IllegalArgumentException(flag + " port ranges are not supported: " + value
-          + " (publish each port with its own " + flag + ")");
-    }
-    int hostPort = hc[0].isEmpty() ? 0 : wholeInt(flag + " host port", hc[0]);
-    int containerPort = wholeInt(flag + " container port", hc[1]);
-    String proto = protocol;
-    return checked(flag, () -> new PortBinding(ip, hostPort, containerPort, PortBinding.Protocol.parse(proto)));
-  }
-
-  /** Parses Go's {@code time.ParseDuration} syntax: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}. */
-  static Duration goDuration(String flag, String text) {
-    String s = text;
-    boolean negative = false;
-    if (s.startsWith("-") || s.startsWith("+")) {
-      negative = s.startsWith("-");
-      s = s.substring(1);
-    }
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = GO_DURATION_PART.matcher(s);
-    BigDecimal nanos = BigDecimal.ZERO;
-    int at = 0;
-    while (at < s.length() && m.region(at, s.length()).lookingAt()) { // find(at) would rescan: quadratic
-      String number = m.group(1);
-      if (number.isEmpty() || number.equals(".")) {
-        break;
-      }
-      nanos = nanos.add(new BigDecimal(number).multiply(unitNanos(m.group(2))));
-      at = m.end();
-    }
-    if (at == 0 || at != s.length()) {
-      throw new IllegalArgumentException(flag + " must be a duration like 30s, 1m30s or 500ms: " + text);
-    }
-    try {
-      long n = nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
-      return Duration.ofNanos(negative ? -n : n);
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(flag + " is too long: " + text);
-    }
-  }
-
-  private static BigDecimal unitNanos(String unit) {
-    switch (unit) {
-      case "ns": return BigDecimal.ONE;
-      case "us": case "\u00b5s": case "\u03bcs": return BigDecimal.valueOf(1_000L);
-      case "ms": return BigDecimal.valueOf(1_000_000L);
-      case "s": return BigDecimal.valueOf(1_000_000_000L);
-      case "m": return BigDecimal.valueOf(60_000_000_000L);
-      default: return BigDecimal.valueOf(3_600_000_000_000L);
-    }
   }
 
   private SecureContainerSpec finish() {

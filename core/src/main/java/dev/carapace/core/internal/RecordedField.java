@@ -5,6 +5,7 @@ import dev.carapace.core.CpuSet;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,7 +39,8 @@ import java.util.regex.Pattern;
  */
 public enum RecordedField {
   /** {@code ALL}, or the capabilities dropped from Docker's defaults; with or without {@code CAP_}. */
-  CAP_DROP("HostConfig.CapDrop", "HostConfig.CapDrop", carries("dropAllCapabilities", "droppedCapabilities"),
+  CAP_DROP("HostConfig.CapDrop", "HostConfig.CapDrop",
+      carries(SpecAttribute.DROP_ALL_CAPABILITIES, SpecAttribute.DROPPED_CAPABILITIES),
       (s, r, out) -> {
         Set<String> asked = new TreeSet<>();
         if (s.dropAllCapabilities()) {
@@ -48,7 +51,7 @@ public enum RecordedField {
         out.compare("CapDrop", capNames(hc(r).path("CapDrop")), asked);
       }),
   /** The capabilities added back. */
-  CAP_ADD("HostConfig.CapAdd", "HostConfig.CapAdd", carries("addedCapabilities"), (s, r, out) -> {
+  CAP_ADD("HostConfig.CapAdd", "HostConfig.CapAdd", carries(SpecAttribute.ADDED_CAPABILITIES), (s, r, out) -> {
     Set<String> asked = new TreeSet<>();
     s.addedCapabilities().forEach(c -> asked.add(c.name()));
     out.compare("CapAdd", capNames(hc(r).path("CapAdd")), asked);
@@ -64,7 +67,8 @@ public enum RecordedField {
    * {@code label:type:x}): a missing one and one nobody asked ({@code seccomp=unconfined}) both count.
    */
   SECURITY_OPT("HostConfig.SecurityOpt", "HostConfig.SecurityOpt",
-      carries("noNewPrivileges", "seccomp", "selinuxLabel", "apparmorProfile"), (s, r, out) -> {
+      carries(SpecAttribute.NO_NEW_PRIVILEGES, SpecAttribute.SECCOMP, SpecAttribute.SELINUX_LABEL,
+          SpecAttribute.APPARMOR_PROFILE), (s, r, out) -> {
         List<String> recorded = strings(hc(r).path("SecurityOpt"));
         Set<String> recordedNormal = new TreeSet<>();
         recorded.forEach(o -> recordedNormal.add(normalizeOpt(o)));
@@ -80,45 +84,46 @@ public enum RecordedField {
         }
       }),
   /** The CPUs, in any spelling ({@code 0-1} is {@code 0,1}); none when unset. */
-  CPUSET_CPUS("HostConfig.CpusetCpus", "HostConfig.CpusetCpus", carries("cpusetCpus"), (s, r, out) -> {
+  CPUSET_CPUS("HostConfig.CpusetCpus", "HostConfig.CpusetCpus", carries(SpecAttribute.CPUSET_CPUS), (s, r, out) -> {
     String cpuset = hc(r).path("CpusetCpus").asText("");
     out.compare("CpusetCpus", cpuset.isEmpty() ? null : CpuSet.parse(cpuset).toString(),
         s.cpusetCpus().map(CpuSet::toString).orElse(null));
   }),
-  CPU_SHARES("HostConfig.CpuShares", "HostConfig.CpuShares", carries("cpuShares"), (s, r, out) ->
+  CPU_SHARES("HostConfig.CpuShares", "HostConfig.CpuShares", carries(SpecAttribute.CPU_SHARES), (s, r, out) ->
       s.cpuShares().ifPresent(v -> out.compare("CpuShares", number(hc(r), "CpuShares"), (long) v))),
-  CPU_QUOTA("HostConfig.CpuQuota", "HostConfig.CpuQuota", carries("cpuQuota"), (s, r, out) ->
+  CPU_QUOTA("HostConfig.CpuQuota", "HostConfig.CpuQuota", carries(SpecAttribute.CPU_QUOTA), (s, r, out) ->
       s.cpuQuota().ifPresent(v -> out.compare("CpuQuota", number(hc(r), "CpuQuota"), v))),
-  CPU_PERIOD("HostConfig.CpuPeriod", "HostConfig.CpuPeriod", carries("cpuPeriod"), (s, r, out) ->
+  CPU_PERIOD("HostConfig.CpuPeriod", "HostConfig.CpuPeriod", carries(SpecAttribute.CPU_PERIOD), (s, r, out) ->
       s.cpuPeriod().ifPresent(v -> out.compare("CpuPeriod", number(hc(r), "CpuPeriod"), v))),
-  NANO_CPUS("HostConfig.NanoCpus", "HostConfig.NanoCpus", carries("nanoCpus"), (s, r, out) ->
+  NANO_CPUS("HostConfig.NanoCpus", "HostConfig.NanoCpus", carries(SpecAttribute.NANO_CPUS), (s, r, out) ->
       s.nanoCpus().ifPresent(v -> out.compare("NanoCpus", number(hc(r), "NanoCpus"), v))),
-  MEMORY("HostConfig.Memory", "HostConfig.Memory", carries("memoryLimit"), (s, r, out) ->
+  MEMORY("HostConfig.Memory", "HostConfig.Memory", carries(SpecAttribute.MEMORY_LIMIT), (s, r, out) ->
       s.memoryLimit().ifPresent(m -> out.compare("Memory", number(hc(r), "Memory"), m.bytes()))),
-  MEMORY_SWAP("HostConfig.MemorySwap", "HostConfig.MemorySwap", carries("memorySwap"), (s, r, out) ->
+  MEMORY_SWAP("HostConfig.MemorySwap", "HostConfig.MemorySwap", carries(SpecAttribute.MEMORY_SWAP), (s, r, out) ->
       s.memorySwap().ifPresent(m -> out.compare("MemorySwap", number(hc(r), "MemorySwap"), m.bytes()))),
   /** The limit; "no limit" (-1 asked) is recorded as {@code null} or {@code 0}. */
-  PIDS_LIMIT("HostConfig.PidsLimit", "HostConfig.PidsLimit", carries("pidsLimit"), (s, r, out) -> {
+  PIDS_LIMIT("HostConfig.PidsLimit", "HostConfig.PidsLimit", carries(SpecAttribute.PIDS_LIMIT), (s, r, out) -> {
     Long pids = number(hc(r), "PidsLimit");
     out.compare("PidsLimit", pids == null || pids <= 0 ? Long.valueOf(-1) : pids, s.pidsLimit().orElse(-1));
   }),
-  READONLY_ROOTFS("HostConfig.ReadonlyRootfs", "HostConfig.ReadonlyRootfs", carries("readOnlyRootFilesystem"),
+  READONLY_ROOTFS("HostConfig.ReadonlyRootfs", "HostConfig.ReadonlyRootfs",
+      carries(SpecAttribute.READ_ONLY_ROOT_FILESYSTEM),
       (s, r, out) -> out.compare("ReadonlyRootfs", hc(r).path("ReadonlyRootfs").asBoolean(false),
           s.readOnlyRootFilesystem())),
-  NETWORK_MODE("HostConfig.NetworkMode", "HostConfig.NetworkMode", carries("network"), (s, r, out) ->
+  NETWORK_MODE("HostConfig.NetworkMode", "HostConfig.NetworkMode", carries(SpecAttribute.NETWORK), (s, r, out) ->
       out.compare("NetworkMode", text(hc(r), "NetworkMode"), s.network().toString())),
   /** The driver and each asked option; when unset, the engine's default (it may add its own options). */
-  LOG_CONFIG("HostConfig.LogConfig", "HostConfig.LogConfig", carries("logConfig"), (s, r, out) ->
+  LOG_CONFIG("HostConfig.LogConfig", "HostConfig.LogConfig", carries(SpecAttribute.LOG_CONFIG), (s, r, out) ->
       s.logConfig().ifPresent(l -> {
         JsonNode recorded = hc(r).path("LogConfig");
         out.compare("LogConfig.Type", text(recorded, "Type"), l.driver());
         l.options().forEach((k, v) -> out.compare("LogConfig.Config[" + k + "]", text(recorded.path("Config"), k), v));
       })),
   /** The user; when unset, the image's. */
-  USER("Config.User", "User", carries("user"), (s, r, out) ->
+  USER("Config.User", "User", carries(SpecAttribute.USER), (s, r, out) ->
       s.user().ifPresent(u -> out.compare("Config.User", text(r.path("Config"), "User"), u))),
   /** Exactly the asked limits, by name, {@code soft:hard}. */
-  ULIMITS("HostConfig.Ulimits", "HostConfig.Ulimits", carries("ulimits"), (s, r, out) -> {
+  ULIMITS("HostConfig.Ulimits", "HostConfig.Ulimits", carries(SpecAttribute.ULIMITS), (s, r, out) -> {
     Map<String, String> recorded = new TreeMap<>();
     for (JsonNode u : iterable(hc(r).path("Ulimits"))) {
       recorded.put(u.path("Name").asText(), u.path("Soft").asLong() + ":" + u.path("Hard").asLong());
@@ -130,7 +135,7 @@ public enum RecordedField {
     compareMaps(out, "Ulimits", recorded, asked);
   }),
   /** Bind mounts and volumes, by target: exactly the asked ones, each with its type, source and read-only flag. */
-  MOUNTS("HostConfig.Mounts", "HostConfig.Mounts", carries("mounts"), (s, r, out) -> {
+  MOUNTS("HostConfig.Mounts", "HostConfig.Mounts", carries(SpecAttribute.MOUNTS), (s, r, out) -> {
     Map<String, JsonNode> recorded = new TreeMap<>();
     for (JsonNode m : iterable(hc(r).path("Mounts"))) {
       recorded.put(m.path("Target").asText(), m);
@@ -161,7 +166,7 @@ public enum RecordedField {
   BINDS("HostConfig.Binds", "HostConfig.Binds", carries(), (s, r, out) ->
       out.compare("Binds", strings(hc(r).path("Binds")), List.of())),
   /** tmpfs mounts, by target: exactly the asked ones, their options in any order. */
-  TMPFS("HostConfig.Tmpfs", "HostConfig.Tmpfs", carries("mounts"), (s, r, out) -> {
+  TMPFS("HostConfig.Tmpfs", "HostConfig.Tmpfs", carries(SpecAttribute.MOUNTS), (s, r, out) -> {
     Map<String, String> recorded = new TreeMap<>();
     hc(r).path("Tmpfs").fields().forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asText()));
     Map<String, String> asked = new TreeMap<>();
@@ -184,7 +189,7 @@ public enum RecordedField {
    * Published ports, by container port: exactly the asked host IPs and ports (an unpicked host port
    * recorded as {@code ""}, IPv6 in any spelling).
    */
-  PORT_BINDINGS("HostConfig.PortBindings", "HostConfig.PortBindings", carries("ports"), (s, r, out) -> {
+  PORT_BINDINGS("HostConfig.PortBindings", "HostConfig.PortBindings", carries(SpecAttribute.PORTS), (s, r, out) -> {
     Map<String, List<String>> recorded = new TreeMap<>();
     hc(r).path("PortBindings").fields().forEachRemaining(e -> {
       List<String> hosts = new ArrayList<>();
@@ -203,7 +208,7 @@ public enum RecordedField {
     compareMaps(out, "PortBindings", recorded, asked);
   }),
   /** The published container ports among the exposed ones; the image's own are tolerated. */
-  EXPOSED_PORTS("Config.ExposedPorts", "ExposedPorts", carries("ports"), (s, r, out) -> {
+  EXPOSED_PORTS("Config.ExposedPorts", "ExposedPorts", carries(SpecAttribute.PORTS), (s, r, out) -> {
     Set<String> recorded = new TreeSet<>();
     r.path("Config").path("ExposedPorts").fieldNames().forEachRemaining(recorded::add);
     Set<String> missing = new TreeSet<>();
@@ -218,17 +223,18 @@ public enum RecordedField {
     }
   }),
   /** The policy, {@code no} when unset (recorded as {@code ""} or {@code no}). */
-  RESTART_POLICY("HostConfig.RestartPolicy", "HostConfig.RestartPolicy", carries("restartPolicy"), (s, r, out) -> {
-    JsonNode rec = hc(r).path("RestartPolicy");
-    String name = rec.path("Name").asText("");
-    long count = rec.path("MaximumRetryCount").asLong(0);
-    String recorded = (name.isEmpty() ? "no" : name) + (count != 0 ? ":" + count : "");
-    out.compare("RestartPolicy", recorded, s.restartPolicy().map(Object::toString).orElse("no"));
-  }),
-  INIT("HostConfig.Init", "HostConfig.Init", carries("init"), (s, r, out) ->
+  RESTART_POLICY("HostConfig.RestartPolicy", "HostConfig.RestartPolicy", carries(SpecAttribute.RESTART_POLICY),
+      (s, r, out) -> {
+      JsonNode rec = hc(r).path("RestartPolicy");
+      String name = rec.path("Name").asText("");
+      long count = rec.path("MaximumRetryCount").asLong(0);
+      String recorded = (name.isEmpty() ? "no" : name) + (count != 0 ? ":" + count : "");
+      out.compare("RestartPolicy", recorded, s.restartPolicy().map(Object::toString).orElse("no"));
+    }),
+  INIT("HostConfig.Init", "HostConfig.Init", carries(SpecAttribute.INIT), (s, r, out) ->
       out.compare("Init", hc(r).path("Init").asBoolean(false), s.init())),
   /** The test and its timings in nanoseconds (0 recorded as absent); when unset, the image's. */
-  HEALTHCHECK("Config.Healthcheck", "Healthcheck", carries("healthCheck"), (s, r, out) ->
+  HEALTHCHECK("Config.Healthcheck", "Healthcheck", carries(SpecAttribute.HEALTH_CHECK), (s, r, out) ->
       s.healthCheck().ifPresent(h -> {
         JsonNode rec = r.path("Config").path("Healthcheck");
         out.compare("Config.Healthcheck.Test", strings(rec.path("Test")), h.test());
@@ -238,32 +244,32 @@ public enum RecordedField {
         out.compare("Config.Healthcheck.Retries", rec.path("Retries").asLong(0), (long) h.retries());
       })),
   /** The signal; when unset, the image's or the engine's SIGTERM. */
-  STOP_SIGNAL("Config.StopSignal", "StopSignal", carries("stopSignal"), (s, r, out) ->
+  STOP_SIGNAL("Config.StopSignal", "StopSignal", carries(SpecAttribute.STOP_SIGNAL), (s, r, out) ->
       s.stopSignal().ifPresent(v -> out.compare("Config.StopSignal", text(r.path("Config"), "StopSignal"), v))),
   /** Whole seconds; when unset, recorded as {@code null} (the engine's 10 s). */
-  STOP_TIMEOUT("Config.StopTimeout", "StopTimeout", carries("stopTimeout"), (s, r, out) ->
+  STOP_TIMEOUT("Config.StopTimeout", "StopTimeout", carries(SpecAttribute.STOP_TIMEOUT), (s, r, out) ->
       s.stopTimeout().ifPresent(t -> out.compare("Config.StopTimeout", number(r.path("Config"), "StopTimeout"),
           t.getSeconds()))),
   /** The image reference, as asked ({@code Config.Image}; the top-level {@code Image} is its id). */
-  IMAGE("Config.Image", "Image", carries("image"), (s, r, out) ->
+  IMAGE("Config.Image", "Image", carries(SpecAttribute.IMAGE), (s, r, out) ->
       out.compare("Config.Image", text(r.path("Config"), "Image"), s.image())),
   /**
    * The command. When unset, the image's {@code CMD}; unless an entrypoint is set, which makes the
    * engine take no {@code CMD} from the image.
    */
-  CMD("Config.Cmd", "Cmd", carries("command"), (s, r, out) -> {
+  CMD("Config.Cmd", "Cmd", carries(SpecAttribute.COMMAND), (s, r, out) -> {
     if (!s.command().isEmpty() || !s.entrypoint().isEmpty()) {
       out.compare("Config.Cmd", strings(r.path("Config").path("Cmd")), s.command());
     }
   }),
   /** The entrypoint; when unset, the image's. */
-  ENTRYPOINT("Config.Entrypoint", "Entrypoint", carries("entrypoint"), (s, r, out) -> {
+  ENTRYPOINT("Config.Entrypoint", "Entrypoint", carries(SpecAttribute.ENTRYPOINT), (s, r, out) -> {
     if (!s.entrypoint().isEmpty()) {
       out.compare("Config.Entrypoint", strings(r.path("Config").path("Entrypoint")), s.entrypoint());
     }
   }),
   /** Each asked variable, by value; the image's own are tolerated. Values are never printed. */
-  ENV("Config.Env", "Env", carries("env"), (s, r, out) -> {
+  ENV("Config.Env", "Env", carries(SpecAttribute.ENV), (s, r, out) -> {
     Map<String, String> recorded = new LinkedHashMap<>();
     for (String e : strings(r.path("Config").path("Env"))) {
       int eq = e.indexOf('=');
@@ -278,27 +284,27 @@ public enum RecordedField {
     });
   }),
   /** The working directory; when unset, the image's. */
-  WORKING_DIR("Config.WorkingDir", "WorkingDir", carries("workingDir"), (s, r, out) ->
+  WORKING_DIR("Config.WorkingDir", "WorkingDir", carries(SpecAttribute.WORKING_DIR), (s, r, out) ->
       s.workingDir().ifPresent(w -> out.compare("Config.WorkingDir", text(r.path("Config"), "WorkingDir"),
           w.toString()))),
   /** Each asked label; the image's and Carapace's own are tolerated. */
-  LABELS("Config.Labels", "Labels", carries("labels"), (s, r, out) -> {
+  LABELS("Config.Labels", "Labels", carries(SpecAttribute.LABELS), (s, r, out) -> {
     JsonNode recorded = r.path("Config").path("Labels");
     s.labels().forEach((k, v) -> out.compare("Config.Labels[" + k + "]", text(recorded, k), v));
   }),
   /** The name, recorded with a leading {@code /}; when unset, the engine picks one. */
-  NAME("Name", "?name", carries("name"), (s, r, out) -> s.name().ifPresent(n -> {
+  NAME("Name", "?name", carries(SpecAttribute.NAME), (s, r, out) -> s.name().ifPresent(n -> {
     String recorded = text(r, "Name");
     out.compare("Name", recorded != null && recorded.startsWith("/") ? recorded.substring(1) : recorded, n);
   })),
   /** The hostname; when unset, the engine uses the container id. */
-  HOSTNAME("Config.Hostname", "Hostname", carries("hostname"), (s, r, out) ->
+  HOSTNAME("Config.Hostname", "Hostname", carries(SpecAttribute.HOSTNAME), (s, r, out) ->
       s.hostname().ifPresent(h -> out.compare("Config.Hostname", text(r.path("Config"), "Hostname"), h))),
   /** The runtime asked by name; the engine records its default by name (runc), so that is not compared. */
-  RUNTIME("HostConfig.Runtime", "HostConfig.Runtime", carries("runtime"), (s, r, out) ->
+  RUNTIME("HostConfig.Runtime", "HostConfig.Runtime", carries(SpecAttribute.RUNTIME), (s, r, out) ->
       s.runtime().name().ifPresent(n -> out.compare("Runtime", text(r.path("HostConfig"), "Runtime"), n))),
   /** The untrusted mark, carried as Carapace's label {@code dev.carapace.untrusted=true}. */
-  UNTRUSTED("Config.Labels[" + SecureContainerSpec.UNTRUSTED_LABEL + "]", "Labels", carries("untrusted"),
+  UNTRUSTED("Config.Labels[" + SecureContainerSpec.UNTRUSTED_LABEL + "]", "Labels", carries(SpecAttribute.UNTRUSTED),
       (s, r, out) -> {
         if (s.untrusted()) {
           out.compare("Config.Labels[" + SecureContainerSpec.UNTRUSTED_LABEL + "]",
@@ -325,10 +331,10 @@ public enum RecordedField {
 
   private final String recordedAt;
   private final String sentAs;
-  private final List<String> attributes;
+  private final List<SpecAttribute> attributes;
   private final Check check;
 
-  RecordedField(String recordedAt, String sentAs, List<String> attributes, Check check) {
+  RecordedField(String recordedAt, String sentAs, List<SpecAttribute> attributes, Check check) {
     this.recordedAt = recordedAt;
     this.sentAs = sentAs;
     this.attributes = attributes;
@@ -349,16 +355,30 @@ public enum RecordedField {
   }
 
   /** The {@link SecureContainerSpec} attributes it carries; none for a fixed value (never privileged). */
-  public List<String> attributes() {
+  public List<SpecAttribute> attributes() {
     return attributes;
+  }
+
+  /**
+   * How the create request carries {@code attribute} and the verifier reads it back: the fields of the
+   * rows that carry it ({@code HostConfig.PortBindings, Config.ExposedPorts}); empty when no row does.
+   */
+  public static Optional<String> decision(SpecAttribute attribute) {
+    List<String> fields = new ArrayList<>();
+    for (RecordedField f : values()) {
+      if (f.attributes.contains(attribute)) {
+        fields.add(f.sentAs);
+      }
+    }
+    return fields.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", fields));
   }
 
   void check(SecureContainerSpec spec, JsonNode inspect, Report out) {
     check.check(spec, inspect, out);
   }
 
-  private static List<String> carries(String... names) {
-    return List.of(names);
+  private static List<SpecAttribute> carries(SpecAttribute... attributes) {
+    return List.of(attributes);
   }
 
   private static JsonNode hc(JsonNode inspect) {

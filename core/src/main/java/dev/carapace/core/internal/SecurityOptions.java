@@ -48,7 +48,7 @@ final class SecurityOptions {
       }
       switch (key) {
         case "no-new-privileges":
-          noNewPrivileges = Boolean.parseBoolean(DockerRunParser.bool(attribute + " no-new-privileges", value));
+          noNewPrivileges = Boolean.parseBoolean(DockerRunValues.bool(attribute + " no-new-privileges", value));
           break;
         case "seccomp":
           b.seccomp(value.equals("unconfined") ? Seccomp.unconfined()

@@ -18,8 +18,10 @@ import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.DockerRunParser.Flag;
+import dev.carapace.core.testing.EveryAttribute;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -58,6 +60,35 @@ class DockerRunFlagTableTest {
     }
     assertEquals(Optional.empty(), Flag.of("--shm-size"));
     assertEquals(Optional.empty(), Flag.of("-x"));
+  }
+
+  @Test
+  void everySpecAttributeHasAFlagOrAPlace() {
+    EveryAttribute.assertDecided("docker run", DockerRunParser::decision);
+  }
+
+  /** Each attribute's {@link SpecAttribute#dockerRunFlag()} is a row of this table that carries it. */
+  @Test
+  void eachAttributesFlagIsARowCarryingIt() {
+    for (SpecAttribute a : SpecAttribute.values()) {
+      Set<Flag> carrying = EnumSet.noneOf(Flag.class);
+      for (Flag f : Flag.values()) {
+        if (f.carries().contains(a)) {
+          carrying.add(f);
+        }
+      }
+      if (a.dockerRunFlag().isEmpty()) {
+        assertEquals(Set.of(), carrying, a + " is a word after the flags");
+        continue;
+      }
+      Flag f = Flag.of(a.dockerRunFlag().get()).orElseThrow(() -> new AssertionError(a + ": no row"));
+      assertEquals(f.longName(), a.dockerRunFlag().get(), a + " names the flag by its long name");
+      assertTrue(carrying.contains(f), a + " is carried by " + carrying + ", not " + f);
+    }
+    for (Flag f : Flag.values()) {
+      assertEquals(f.refusal().isPresent() || WITHOUT_EFFECT.contains(f), f.carries().isEmpty(),
+          f + " carries an attribute unless refused or without effect");
+    }
   }
 
   @Test

@@ -1,0 +1,213 @@
+package dev.carapace.core;
+
+import dev.carapace.core.internal.ImageReference;
+import dev.carapace.core.internal.Strings;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The consistency checks of a {@link SecureContainerSpec}: is it launchable? Each problem is one line,
+ * {@code <attribute> <rule>: <actual value>}, and all of them are collected before
+ * {@link InvalidSpecException} is thrown, so a caller fixes a spec in one round.
+ */
+final class SpecValidator {
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+  private static final Pattern HOSTNAME =
+      Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
+  private static final Pattern USER_PART = Pattern.compile("[0-9]+|[a-zA-Z_][a-zA-Z0-9_.-]*\\$?");
+  private static final Pattern ENV_KEY = Pattern.compile("[^=\\x00]+");
+  /** Linux signal names as the engine's {@code signal.ParseSignal} knows them, without SIG, upper case. */
+  private static final Set<String> SIGNALS = signalNames();
+  /** The kernel's PID_MAX_LIMIT: {@code pids.max} refuses more (measured: 4194305 fails at start). */
+  static final long MAX_PIDS = 4_194_304L;
+  /** The kernel's largest CFS quota, 2^44 - 1 microseconds (measured: one more fails at start). */
+  static final long MAX_CPU_QUOTA = (1L << 44) - 1;
+
+  private static final String RESERVED = SecureContainerSpec.RESERVED_LABEL_PREFIX;
+
+  private SpecValidator() {}
+
+  /** Every problem of {@code spec}, in the order of its attributes; empty when it is launchable. */
+  static List<String> problems(SecureContainerSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec.image() == null) {
+      problems.add("image is required: unset (call image(\"busybox:1.36\"))");
+    } else {
+      ImageReference.problem(spec.image()).ifPresent(problems::add);
+    }
+    for (Map.Entry<String, String> e : spec.env().entrySet()) {
+      String key = e.getKey();
+      if (!ENV_KEY.matcher(key).matches()) {
+        String shown = Strings.show(key);
+        problems.add("env name must be non-empty without '=': " + (shown.startsWith("\"") ? shown : "\"" + key + "\""));
+      } else if (e.getValue().indexOf('\0') >= 0) { // the kernel's environment is NUL-terminated strings
+        problems.add("env value must not contain NUL: in " + key + " (the value is not shown)");
+      }
+    }
+    for (Map.Entry<String, String> e : spec.labels().entrySet()) {
+      if (e.getKey().isEmpty()) {
+        problems.add("label key must not be empty: \"\"");
+      } else if (e.getKey().indexOf('=') >= 0) {
+        problems.add("label key must not contain '=': " + e.getKey());
+      } else if (e.getKey().startsWith(RESERVED)) {
+        problems.add("label key must not start with " + RESERVED + " (reserved for Carapace): " + e.getKey());
+      }
+    }
+    spec.user().ifPresent(u -> {
+      String[] parts = u.split(":", -1);
+      if (parts.length > 2 || !USER_PART.matcher(parts[0]).matches()
+          || (parts.length == 2 && !USER_PART.matcher(parts[1]).matches())) {
+        problems.add("user must be name or uid, optionally :group or :gid: " + u);
+      }
+    });
+    spec.name().ifPresent(n -> {
+      if (!NAME.matcher(n).matches() || n.length() < 2) {
+        problems.add("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: " + n);
+      }
+    });
+    spec.hostname().ifPresent(h -> {
+      if (h.length() > 253 || !HOSTNAME.matcher(h).matches()) {
+        problems.add("hostname must be an RFC 1123 host name: " + h);
+      }
+    });
+    Set<Capability> both = EnumSet.noneOf(Capability.class);
+    both.addAll(spec.addedCapabilities());
+    both.retainAll(spec.droppedCapabilities());
+    if (!both.isEmpty()) {
+      problems.add("capabilities must not be both added and dropped: " + both);
+    }
+    if (spec.dropAllCapabilities() && !spec.droppedCapabilities().isEmpty()) {
+      problems.add("dropped capabilities need keepDockerDefaultCapabilities(), since all are dropped: "
+          + spec.droppedCapabilities());
+    }
+    spec.apparmorProfile().ifPresent(p -> {
+      if (!p.matches("[a-zA-Z0-9_./-]+")) {
+        problems.add("apparmorProfile must match [a-zA-Z0-9_./-]+: " + p);
+      }
+    });
+    spec.cpuShares().ifPresent(s -> {
+      if (s < 2 || s > 262144) {
+        problems.add("cpuShares must be between 2 and 262144: " + s);
+      }
+    });
+    spec.cpuPeriod().ifPresent(p -> {
+      if (p < 1000 || p > 1000000) {
+        problems.add("cpuPeriod must be between 1000 and 1000000 microseconds: " + p);
+      }
+    });
+    spec.cpuQuota().ifPresent(q -> {
+      if (q < 1000) {
+        problems.add("cpuQuota must be at least 1000 microseconds: " + q);
+      } else if (q > MAX_CPU_QUOTA) {
+        problems.add("cpuQuota must be at most " + MAX_CPU_QUOTA + " microseconds (2^44 - 1, the kernel's limit): "
+            + q);
+      }
+    });
+    spec.nanoCpus().ifPresent(n -> {
+      if (n < 10_000_000L) {
+        problems.add("nanoCpus must be at least 10000000 (0.01 CPU): " + n);
+      }
+      if (spec.cpuQuota().isPresent() || spec.cpuPeriod().isPresent()) {
+        problems.add("nanoCpus excludes cpuQuota and cpuPeriod: " + n
+            + " with quota " + spec.cpuQuota() + " and period " + spec.cpuPeriod());
+      }
+    });
+    MemorySize minMemory = MemorySize.ofMebibytes(6);
+    spec.memoryLimit().ifPresent(m -> {
+      if (m.compareTo(minMemory) < 0) {
+        problems.add("memoryLimit must be at least 6MiB: " + m);
+      }
+    });
+    spec.memorySwap().ifPresent(s -> {
+      if (spec.memoryLimit().isEmpty()) {
+        problems.add("memorySwap needs memoryLimit: " + s + " (set memoryLimit too)");
+      } else if (s.compareTo(spec.memoryLimit().get()) < 0) {
+        problems.add("memorySwap must be at least memoryLimit: " + s + " < " + spec.memoryLimit().get());
+      }
+    });
+    spec.pidsLimit().ifPresent(p -> {
+      if (p < 1) {
+        problems.add("pidsLimit must be at least 1: " + p + " (call unlimitedPids() for no limit)");
+      } else if (p > MAX_PIDS) {
+        problems.add("pidsLimit must be at most " + MAX_PIDS + " (the kernel's PID_MAX_LIMIT): " + p
+            + " (call unlimitedPids() for no limit)");
+      }
+    });
+    Set<String> ulimitNames = new HashSet<>();
+    for (Ulimit u : spec.ulimits()) {
+      if (!ulimitNames.add(u.name())) {
+        problems.add("ulimits must not repeat a name: " + u.name());
+      }
+    }
+    Set<ContainerPath> targets = new HashSet<>();
+    for (Mount m : spec.mounts()) {
+      if (!targets.add(m.target())) {
+        problems.add("mount targets must be unique: " + m.target());
+      }
+      String target = m.target().toString();
+      if (target.equals("/")) {
+        problems.add("mount target must not be the root: /");
+      } else if (target.equals("/proc") || target.startsWith("/proc/")) {
+        // runc refuses these at start: "cannot be mounted because it is inside /proc"
+        problems.add("mount target must not be /proc or inside it (the runtime refuses it at start): " + target);
+      }
+    }
+    NetworkMode.Kind net = spec.network().kind();
+    if (!spec.ports().isEmpty() && !spec.network().hasOwnInterfaces()) {
+      problems.add("ports require a network of their own: network is " + spec.network()
+          + " (call network(NetworkMode.bridge()))");
+    }
+    if (spec.hostname().isPresent() && (net == NetworkMode.Kind.HOST || net == NetworkMode.Kind.CONTAINER)) {
+      problems.add("hostname conflicts with network " + spec.network() + ": " + spec.hostname().get());
+    }
+    if (spec.runtime().isGvisor() && net != NetworkMode.Kind.NONE) {
+      problems.add("network must be none under gVisor: " + spec.network() + " (runsc runs with --network=none,"
+          + " so the sandbox would have only loopback whatever the engine attaches; keep NetworkMode.none())");
+    }
+    Set<String> published = new HashSet<>();
+    for (PortBinding p : spec.ports()) {
+      if (p.hostPort() != 0 && !published.add(p.hostIp() + ":" + p.hostPort() + "/" + p.protocol())) {
+        problems.add("ports must not publish a host port twice: " + p);
+      }
+    }
+    spec.stopSignal().ifPresent(s -> {
+      if (!isSignal(s)) {
+        problems.add("stopSignal must be a signal name or number like SIGTERM: " + Strings.show(s));
+      }
+    });
+    spec.stopTimeout().ifPresent(t -> {
+      if (t.isNegative() || t.getSeconds() > Integer.MAX_VALUE) {
+        problems.add("stopTimeout must be between 0 and " + Integer.MAX_VALUE + " seconds: " + t);
+      } else if (t.getNano() != 0) {
+        problems.add("stopTimeout must be whole seconds (the engine takes seconds): " + t);
+      }
+    });
+    return problems;
+  }
+
+  private static Set<String> signalNames() {
+    Set<String> names = new HashSet<>(List.of("ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL",
+        "INT", "IO", "IOT", "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
+        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX"));
+    for (int i = 1; i <= 15; i++) {
+      names.add("RTMIN+" + i);
+      names.add("RTMAX-" + i);
+    }
+    return Set.copyOf(names);
+  }
+
+  /** As the engine's {@code signal.ParseSignal}: a number from 1 to 64, or a name in any case, SIG optional. */
+  private static boolean isSignal(String s) {
+    if (s.matches("[0-9]{1,2}")) {
+      int n = Integer.parseInt(s);
+      return n >= 1 && n <= 64;
+    }
+    String upper = s.toUpperCase(java.util.Locale.ROOT);
+    return s.chars().allMatch(c -> c < 0x80) && SIGNALS.contains(upper.startsWith("SIG") ? upper.substring(3) : upper);
+  }
+}
