@@ -786,18 +786,6 @@ public abstract class SecureContainerSpec {
     return caps;
   }
 
-  /** Every {@code --security-opt} value this spec sends, in order. */
-  public List<String> securityOpts() {
-    List<String> opts = new ArrayList<>(4);
-    if (noNewPrivileges()) {
-      opts.add("no-new-privileges");
-    }
-    seccomp().securityOpt().ifPresent(opts::add);
-    selinuxLabel().ifPresent(l -> opts.addAll(l.securityOpts()));
-    apparmorProfile().ifPresent(p -> opts.add("apparmor=" + p));
-    return opts;
-  }
-
   private static Set<String> signalNames() {
     Set<String> names = new HashSet<>(List.of("ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL",
         "INT", "IO", "IOT", "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",

@@ -2,7 +2,9 @@ package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +51,9 @@ final class InspectParser {
         .origin(ContainerView.Origin.ENGINE)
         .user(config.path("User").asText(""))
         .privileged(host.path("Privileged").asBoolean(false))
-        .addAllAddedCapabilities(strings(host.path("CapAdd")))
-        .addAllDroppedCapabilities(strings(host.path("CapDrop")))
-        .addAllSecurityOpts(strings(host.path("SecurityOpt")))
+        .addedCapabilities(CapabilitiesView.parse(strings(host.path("CapAdd"))))
+        .droppedCapabilities(CapabilitiesView.parse(strings(host.path("CapDrop"))))
+        .securityOptions(SecurityOptions.parse(strings(host.path("SecurityOpt"))))
         .networkMode(host.path("NetworkMode").asText("default"))
         .pidMode(host.path("PidMode").asText(""))
         .ipcMode(host.path("IpcMode").asText(""))
@@ -104,13 +106,21 @@ final class InspectParser {
     for (Map.Entry<String, JsonNode> e : host.path("PortBindings").properties()) {
       String[] portProto = e.getKey().split("/", 2);
       int containerPort = parseInt(portProto[0]);
-      String proto = portProto.length > 1 ? portProto[1] : "tcp";
+      PortBinding.Protocol proto = portProto.length > 1 ? protocol(portProto[1]) : PortBinding.Protocol.TCP;
       for (JsonNode binding : e.getValue()) {
         b.addPort(new PortView(binding.path("HostIp").asText(""), parseInt(binding.path("HostPort").asText("0")),
             containerPort, proto));
       }
     }
     return b.build();
+  }
+
+  private static PortBinding.Protocol protocol(String name) {
+    try {
+      return PortBinding.Protocol.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("inspect json " + e.getMessage(), e);
+    }
   }
 
   private static String emptyToNo(String restart) {

@@ -1,11 +1,11 @@
 package dev.carapace.policy;
 
-import dev.carapace.core.Capability;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.Ulimit;
 import java.util.Optional;
 
@@ -20,7 +20,10 @@ final class SpecFacts {
         .origin(ContainerView.Origin.SPEC)
         .user(spec.user())
         .imageFacts(image)
-        .securityOpts(spec.securityOpts())
+        .securityOptions(SecurityOptions.of(spec))
+        .addedCapabilities(CapabilitiesView.of(spec.addedCapabilities()))
+        .droppedCapabilities(spec.dropAllCapabilities() ? CapabilitiesView.allCapabilities()
+            : CapabilitiesView.of(spec.droppedCapabilities()))
         .networkMode(spec.network().toString())
         .memory(spec.memoryLimit().map(MemorySize::bytes).orElse(0L))
         .cpuShares(spec.cpuShares().orElse(0))
@@ -34,21 +37,11 @@ final class SpecFacts {
         .healthcheck(spec.healthCheck().map(HealthCheck::test))
         .runtime(spec.runtime().name().orElse(""))
         .untrusted(spec.untrusted());
-    for (Capability c : spec.addedCapabilities()) {
-      b.addAddedCapability(c.name());
-    }
-    if (spec.dropAllCapabilities()) {
-      b.addDroppedCapability("ALL");
-    } else {
-      for (Capability c : spec.droppedCapabilities()) {
-        b.addDroppedCapability(c.name());
-      }
-    }
     for (Mount m : spec.mounts()) {
       b.addMount(new MountView(m.type().dockerName(), m.source(), m.target().toString(), m.readOnly(), ""));
     }
     for (PortBinding p : spec.ports()) {
-      b.addPort(new PortView(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol().dockerName()));
+      b.addPort(PortView.of(p));
     }
     spec.restartPolicy().ifPresent(r -> b.restartPolicy(r.kind().dockerName()).restartMaxRetries(r.maxRetries()));
     spec.logConfig().ifPresent(l -> b.logDriver(l.driver()).putAllLogOptions(l.options()));

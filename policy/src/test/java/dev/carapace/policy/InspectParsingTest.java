@@ -3,12 +3,14 @@ package dev.carapace.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.carapace.core.Capability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +29,8 @@ class InspectParsingTest {
     assertEquals("carapace-test/busybox:1", v.image());
     assertEquals(ContainerView.Origin.ENGINE, v.origin());
     assertEquals(Optional.of("0:0"), v.user());
-    assertEquals(List.of("CAP_SYS_ADMIN"), v.addedCapabilities());
-    assertEquals(List.of(), v.droppedCapabilities());
+    assertEquals(CapabilitiesView.of(Set.of(Capability.SYS_ADMIN)), v.addedCapabilities());
+    assertEquals(CapabilitiesView.none(), v.droppedCapabilities());
     assertEquals("host", v.pidMode());
     assertEquals(Optional.of(""), v.apparmorProfile());
     assertEquals(Optional.of(List.of()), v.maskedPaths());
