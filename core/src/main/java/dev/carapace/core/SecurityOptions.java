@@ -90,11 +90,6 @@ public final class SecurityOptions {
     return parsed;
   }
 
-  /** Whether there is no option. */
-  public boolean isEmpty() {
-    return options.isEmpty();
-  }
-
   /**
    * Whether the options set no-new-privileges: {@code no-new-privileges}, {@code no-new-privileges=true}
    * or {@code :true}; {@code =false} and values Go's {@code ParseBool} refuses do not. The last one wins.

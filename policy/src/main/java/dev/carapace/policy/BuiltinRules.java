@@ -7,6 +7,7 @@ import static dev.carapace.policy.Severity.MEDIUM;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerRuntime;
+import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecurityOptions;
 import dev.carapace.policy.internal.HostPaths;
 import java.util.ArrayList;
@@ -692,7 +693,7 @@ final class BuiltinRules {
       .addStandard(CIS + "5.10")
       .remedy("set memoryLimit(MemorySize.ofMebibytes(256)) (--memory 256m)")
       .check((c, f) -> {
-        if (c.memory() <= 0) {
+        if (c.memory().isEmpty()) {
           f.violation("memory", "must be limited", "unlimited");
         }
       })
@@ -705,7 +706,7 @@ final class BuiltinRules {
       .remedy("set cpuShares(512) (--cpu-shares), cpuQuota (--cpu-quota), nanoCpus (--cpus) or cpusetCpus (--cpuset-cpus)")
       .check((c, f) -> {
         boolean shares = c.cpuShares() > 0 && c.cpuShares() != 1024;
-        if (!(shares || c.cpuQuota() > 0 || c.nanoCpus() > 0 || !c.cpusetCpus().isEmpty())) {
+        if (!(shares || c.cpuQuota() > 0 || c.nanoCpus() > 0 || c.cpusetCpus().isPresent())) {
           f.violation("cpu", "must be limited or weighted",
               c.cpuShares() == 1024 ? "cpu shares 1024 (the default), no quota, cpus or cpuset"
                   : "no cpu shares, quota, cpus or cpuset");
@@ -743,12 +744,13 @@ final class BuiltinRules {
       .addStandard(CIS + "5.14")
       .remedy("use restartPolicy(RestartPolicy.onFailure(5)) (--restart on-failure:5), or none")
       .check((c, f) -> {
-        String name = c.restartPolicy();
-        if (name.equals("always") || name.equals("unless-stopped")) {
-          f.violation("restartPolicy", "must be on-failure with at most 5 retries", name);
-        } else if (name.equals("on-failure") && (c.restartMaxRetries() <= 0 || c.restartMaxRetries() > 5)) {
+        RestartPolicy restart = c.restartPolicy();
+        RestartPolicy.Kind kind = restart.kind();
+        if (kind == RestartPolicy.Kind.ALWAYS || kind == RestartPolicy.Kind.UNLESS_STOPPED) {
+          f.violation("restartPolicy", "must be on-failure with at most 5 retries", kind.dockerName());
+        } else if (kind == RestartPolicy.Kind.ON_FAILURE && (restart.maxRetries() <= 0 || restart.maxRetries() > 5)) {
           f.violation("restartPolicy", "must be on-failure with at most 5 retries",
-              c.restartMaxRetries() <= 0 ? "on-failure (unlimited retries)" : "on-failure:" + c.restartMaxRetries());
+              restart.maxRetries() <= 0 ? "on-failure (unlimited retries)" : restart.toString());
         }
       })
       .build();

@@ -3,6 +3,9 @@ package dev.carapace.policy;
 import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
@@ -259,11 +262,8 @@ public abstract class ContainerView {
   /** Published ports. */
   public abstract List<PortView> ports();
 
-  /** {@code --memory} in bytes; 0 for no limit. */
-  @Value.Default
-  public long memory() {
-    return 0;
-  }
+  /** {@code --memory}; empty for no limit (inspect's {@code 0}). */
+  public abstract Optional<MemorySize> memory();
 
   /** {@code --cpu-shares}; 0 for the default weight (1024). */
   @Value.Default
@@ -290,10 +290,7 @@ public abstract class ContainerView {
   }
 
   /** {@code --cpuset-cpus}; empty for every CPU. */
-  @Value.Default
-  public String cpusetCpus() {
-    return "";
-  }
+  public abstract Optional<CpuSet> cpusetCpus();
 
   /** {@code --pids-limit}; 0 or -1 for no limit. */
   @Value.Default
@@ -307,16 +304,10 @@ public abstract class ContainerView {
     return false;
   }
 
-  /** {@code --restart} name: {@code no}, {@code always}, {@code unless-stopped}, {@code on-failure}; empty means no. */
+  /** {@code --restart}: {@code no} (inspect's empty name), {@code always}, {@code unless-stopped}, {@code on-failure:N}. */
   @Value.Default
-  public String restartPolicy() {
-    return "no";
-  }
-
-  /** {@code --restart on-failure:N}'s N; 0 for no limit. */
-  @Value.Default
-  public int restartMaxRetries() {
-    return 0;
+  public RestartPolicy restartPolicy() {
+    return RestartPolicy.no();
   }
 
   /**

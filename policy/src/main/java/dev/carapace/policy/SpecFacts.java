@@ -1,7 +1,6 @@
 package dev.carapace.policy;
 
 import dev.carapace.core.HealthCheck;
-import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
@@ -25,12 +24,12 @@ final class SpecFacts {
         .droppedCapabilities(spec.dropAllCapabilities() ? CapabilitiesView.allCapabilities()
             : CapabilitiesView.of(spec.droppedCapabilities()))
         .networkMode(spec.network().toString())
-        .memory(spec.memoryLimit().map(MemorySize::bytes).orElse(0L))
+        .memory(spec.memoryLimit())
         .cpuShares(spec.cpuShares().orElse(0))
         .cpuQuota(spec.cpuQuota().orElse(0))
         .cpuPeriod(spec.cpuPeriod().orElse(0))
         .nanoCpus(spec.nanoCpus().orElse(0))
-        .cpusetCpus(spec.cpusetCpus().map(Object::toString).orElse(""))
+        .cpusetCpus(spec.cpusetCpus())
         .pidsLimit(spec.pidsLimit().orElse(-1))
         .readOnlyRootfs(spec.readOnlyRootFilesystem())
         .apparmorProfile(spec.apparmorProfile())
@@ -38,12 +37,12 @@ final class SpecFacts {
         .runtime(spec.runtime().name().orElse(""))
         .untrusted(spec.untrusted());
     for (Mount m : spec.mounts()) {
-      b.addMount(new MountView(m.type().dockerName(), m.source(), m.target().toString(), m.readOnly(), ""));
+      b.addMount(MountView.of(m));
     }
     for (PortBinding p : spec.ports()) {
       b.addPort(PortView.of(p));
     }
-    spec.restartPolicy().ifPresent(r -> b.restartPolicy(r.kind().dockerName()).restartMaxRetries(r.maxRetries()));
+    spec.restartPolicy().ifPresent(b::restartPolicy);
     spec.logConfig().ifPresent(l -> b.logDriver(l.driver()).putAllLogOptions(l.options()));
     for (Ulimit u : spec.ulimits()) {
       b.addUlimit(u.toString());

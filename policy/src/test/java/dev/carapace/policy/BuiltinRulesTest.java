@@ -56,7 +56,7 @@ class BuiltinRulesTest {
 
   static ContainerView.Builder view() {
     return ContainerView.builder().image("img").user("1000").droppedCapabilities(caps("ALL"))
-        .securityOptions(opts("no-new-privileges")).networkMode("none").memory(64 << 20).cpuShares(512)
+        .securityOptions(opts("no-new-privileges")).networkMode("none").memory(MemorySize.ofMebibytes(64)).cpuShares(512)
         .pidsLimit(100).readOnlyRootfs(true).healthcheck(List.of("CMD", "true"));
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.carapace.core.Capability;
+import dev.carapace.core.RestartPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ class InspectParsingTest {
     assertEquals("host", v.pidMode());
     assertEquals(Optional.of(""), v.apparmorProfile());
     assertEquals(Optional.of(List.of()), v.maskedPaths());
-    assertEquals("always", v.restartPolicy());
+    assertEquals(RestartPolicy.always(), v.restartPolicy());
     assertEquals(Map.of("kernel.msgmax", "65536"), v.sysctls());
     assertEquals(List.of("/dev/fuse:/dev/fuse:rwm"), v.devices());
     assertEquals(List.of("/etc:/host-etc:ro", "/var/run/docker.sock:/var/run/docker.sock", "--tmpfs /run"),
