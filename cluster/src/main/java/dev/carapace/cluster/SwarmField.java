@@ -10,6 +10,7 @@ import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.RecordedField;
@@ -426,26 +427,15 @@ enum SwarmField {
 
   static Set<String> askedSecurityOpts(SecureContainerSpec s, SwarmApi api) {
     Set<String> asked = new TreeSet<>();
-    s.selinuxLabel().ifPresent(l -> l.securityOpts().forEach(o -> asked.add(normalizeOpt(o))));
-    if (api == SwarmApi.V1_44) {
-      if (s.noNewPrivileges()) {
-        asked.add("no-new-privileges");
+    for (SecurityOptions.Option o : SecurityOptions.of(s).parsed()) {
+      String key = o.key();
+      boolean carried = key.equals("label") || api == SwarmApi.V1_44 && (key.equals("no-new-privileges")
+          || key.equals("seccomp") || key.equals("apparmor") && o.value().orElse("").equals("unconfined"));
+      if (carried) {
+        asked.add(o.canonical());
       }
-      s.seccomp().securityOpt().ifPresent(o -> asked.add(normalizeOpt(o)));
-      s.apparmorProfile().filter("unconfined"::equals).ifPresent(p -> asked.add("apparmor=" + p));
     }
     return asked;
-  }
-
-  /** {@code label:type:x} and {@code label=type:x}, {@code no-new-privileges[:=]true} are the same. */
-  static String normalizeOpt(String opt) {
-    String o = opt;
-    int sep = o.indexOf(':');
-    int eq = o.indexOf('=');
-    if (sep >= 0 && (eq < 0 || sep < eq)) {
-      o = o.substring(0, sep) + "=" + o.substring(sep + 1);
-    }
-    return o.equals("no-new-privileges=true") ? "no-new-privileges" : o;
   }
 
   private static String describe(String type, String source, boolean readOnly, long size) {

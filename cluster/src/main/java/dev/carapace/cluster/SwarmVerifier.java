@@ -2,6 +2,7 @@ package dev.carapace.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.internal.RecordedField;
 import dev.carapace.core.internal.RecordedVerifier;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class SwarmVerifier {
     }
     Set<String> recorded = new TreeSet<>();
     for (JsonNode o : SwarmField.iterable(inspect.path("HostConfig").path("SecurityOpt"))) {
-      recorded.add(SwarmField.normalizeOpt(o.asText()));
+      recorded.add(SecurityOptions.Option.parse(o.asText()).canonical());
     }
     Set<String> asked = SwarmField.askedSecurityOpts(spec, api);
     if (!recorded.equals(asked)) {

@@ -70,9 +70,9 @@ class ManifestAuditTest {
         """;
     List<ContainerView> views = ManifestAudit.containers(yaml);
     assertEquals(java.util.Optional.of("1000:1000"), views.get(0).user());
-    assertEquals(List.of(), views.get(0).securityOpts());
+    assertEquals(List.of(), views.get(0).securityOptions().options());
     assertEquals(java.util.Optional.of("0:1000"), views.get(1).user());
-    assertEquals(List.of("seccomp=unconfined"), views.get(1).securityOpts());
+    assertEquals(List.of("seccomp=unconfined"), views.get(1).securityOptions().options());
   }
 
   @Test

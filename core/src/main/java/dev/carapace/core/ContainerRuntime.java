@@ -126,9 +126,7 @@ public final class ContainerRuntime {
     return name != null && isSandboxedName(name);
   }
 
-  /** {@link #isSandboxed()} for a runtime name as an engine records it ({@code HostConfig.Runtime}). */
-  public static boolean isSandboxedName(String runtime) {
-    Objects.requireNonNull(runtime, "runtime name");
+  private static boolean isSandboxedName(String runtime) {
     return runtime.equals(GVISOR_NAME) || runtime.equals("io.containerd.runsc.v1")
         || runtime.startsWith("kata") || runtime.startsWith("io.containerd.kata");
   }

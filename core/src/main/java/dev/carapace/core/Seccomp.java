@@ -110,6 +110,14 @@ public final class Seccomp {
     return text;
   }
 
+  /**
+   * A profile as an engine recorded it ({@code seccomp=VALUE}), unchecked: inline JSON or the name of
+   * a profile on the engine's host. Only {@link SecurityOptions} reads one.
+   */
+  static Seccomp recorded(String value) {
+    return new Seccomp(Kind.PROFILE, value, value.trim().startsWith("{") ? "inline" : value);
+  }
+
   /** Created on the first custom profile only: the default spec needs no JSON parser. */
   private static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -119,21 +127,12 @@ public final class Seccomp {
     return kind;
   }
 
-  /** The profile's JSON, for {@link Kind#PROFILE}. */
+  /**
+   * The profile's JSON, for {@link Kind#PROFILE}; for a profile read from an engine's record by
+   * {@link SecurityOptions#seccomp()}, the value as recorded (JSON, or a profile's name).
+   */
   public Optional<String> json() {
     return Optional.ofNullable(json);
-  }
-
-  /** The {@code --security-opt} value to send; empty for the engine default. */
-  public Optional<String> securityOpt() {
-    switch (kind) {
-      case UNCONFINED:
-        return Optional.of("seccomp=unconfined");
-      case PROFILE:
-        return Optional.of("seccomp=" + json);
-      default:
-        return Optional.empty();
-    }
   }
 
   /** {@code default}, {@code unconfined} or the profile's source (never the whole JSON). */

@@ -771,18 +771,6 @@ public abstract class SecureContainerSpec {
     return caps;
   }
 
-  /** Every {@code --security-opt} value this spec sends, in order. */
-  public List<String> securityOpts() {
-    List<String> opts = new ArrayList<>(4);
-    if (noNewPrivileges()) {
-      opts.add("no-new-privileges");
-    }
-    seccomp().securityOpt().ifPresent(opts::add);
-    selinuxLabel().ifPresent(l -> opts.addAll(l.securityOpts()));
-    apparmorProfile().ifPresent(p -> opts.add("apparmor=" + p));
-    return opts;
-  }
-
   @Value.Check
   final void check() {
     List<String> problems = SpecValidator.problems(this);

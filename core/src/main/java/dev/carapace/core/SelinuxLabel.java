@@ -88,10 +88,11 @@ public record SelinuxLabel(Optional<String> user, Optional<String> role, Optiona
     String level = null;
     boolean disabled = false;
     for (String option : options) {
-      if (!(option.startsWith("label=") || option.startsWith("label:"))) {
+      SecurityOptions.Option o = SecurityOptions.Option.parse(option);
+      if (!o.key().equals("label") || o.value().isEmpty()) {
         throw new IllegalArgumentException("selinux label option must start with label= or label:: " + option);
       }
-      String rest = option.substring(6);
+      String rest = o.value().get();
       if (rest.equals("disable")) {
         disabled = true;
         continue;

@@ -31,7 +31,7 @@ class SecureContainerSpecTest {
     assertEquals(Seccomp.engineDefault(), s.seccomp());
     assertEquals(NetworkMode.none(), s.network());
     assertEquals(OptionalLong.of(1024), s.pidsLimit());
-    assertEquals(List.of("no-new-privileges"), s.securityOpts());
+    assertEquals(List.of("no-new-privileges"), SecurityOptions.of(s).options());
     assertTrue(s.effectiveCapabilities().isEmpty());
   }
 
@@ -119,7 +119,7 @@ class SecureContainerSpecTest {
   void loosenersAreExplicit() {
     SecureContainerSpec s = spec().allowPrivilegeEscalation().seccomp(Seccomp.unconfined())
         .allowHostNetwork().build();
-    assertEquals(List.of("seccomp=unconfined"), s.securityOpts());
+    assertEquals(List.of("seccomp=unconfined"), SecurityOptions.of(s).options());
   }
 
   @Test
@@ -129,7 +129,7 @@ class SecureContainerSpecTest {
         .build();
     assertEquals(List.of("no-new-privileges", "seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}",
         "label=user:system_u", "label=type:svirt_apache_t", "label=level:s0:c1,c2", "apparmor=docker-default"),
-        s.securityOpts());
+        SecurityOptions.of(s).options());
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.carapace.core.Capability;
 import dev.carapace.core.DockerRunCommand;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.policy.SelinuxModule;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class SelinuxModuleExample {
     out.print(fedora);
     out.println(END);
     out.println("spec's label: " + labelled.selinuxLabel().orElseThrow());
-    out.println("security options: " + String.join(" ", labelled.securityOpts()));
+    out.println("security options: " + String.join(" ", SecurityOptions.of(labelled).options()));
     out.println("$ " + DockerRunCommand.renderLine(labelled));
     if (Files.isDirectory(Path.of("/sys/fs/selinux"))) {
       out.println("This host runs SELinux: load with semodule -i " + module.name() + ".pp after compiling with"

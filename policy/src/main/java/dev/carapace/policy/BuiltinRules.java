@@ -7,8 +7,9 @@ import static dev.carapace.policy.Severity.MEDIUM;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerRuntime;
+import dev.carapace.core.RestartPolicy;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.policy.internal.HostPaths;
-import dev.carapace.policy.internal.Parsing;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,6 +48,56 @@ final class BuiltinRules {
     return names.toString();
   }
 
+  /**
+   * The capabilities {@code added} names beyond {@code allowed}, in kernel order, then the names no
+   * {@link Capability} matches (an engine refused them at create, or knows more than Carapace): each
+   * counts as beyond what is allowed. Empty when none.
+   */
+  private static List<String> beyond(CapabilitiesView added, Set<Capability> allowed) {
+    List<String> names = new ArrayList<>();
+    for (Capability c : added.named()) {
+      if (!allowed.contains(c)) {
+        names.add(c.name());
+      }
+    }
+    names.addAll(added.unknown());
+    return names;
+  }
+
+  /** The user part of {@code user[:group]}, trimmed. */
+  private static String userPart(String user) {
+    String u = user.trim();
+    int colon = u.indexOf(':');
+    return colon < 0 ? u : u.substring(0, colon).trim();
+  }
+
+  /**
+   * Whether {@code user[:group]} runs as root: empty (Docker's default), {@code root}, or uid 0
+   * in any spelling ({@code 0}, {@code 00}), whatever the group.
+   */
+  static boolean isRoot(String user) {
+    String u = userPart(user);
+    if (u.isEmpty() || u.equals("root")) {
+      return true;
+    }
+    if (u.chars().allMatch(Character::isDigit)) {
+      return u.chars().allMatch(c -> c == '0');
+    }
+    return false;
+  }
+
+  /**
+   * Whether an engine's runtime name is a sandboxed runtime ({@link ContainerRuntime#isSandboxed()}); a
+   * name that is no runtime name is not.
+   */
+  private static boolean sandboxed(String runtime) {
+    try {
+      return ContainerRuntime.named(runtime).isSandboxed();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static String quoted(String s) {
     return s.isEmpty() ? "\"\"" : s;
   }
@@ -76,7 +127,7 @@ final class BuiltinRules {
       .remedy("run as an unprivileged user: user(\"1000:1000\") (docker run -u 1000:1000), or USER 1000:1000 in the Dockerfile")
       .check((c, f) -> {
         if (c.user().isPresent() && !c.user().get().isEmpty()) {
-          if (Parsing.isRoot(c.user().get())) {
+          if (isRoot(c.user().get())) {
             f.violation("user", "must not be root", c.user().get());
           }
           return;
@@ -89,7 +140,7 @@ final class BuiltinRules {
           return;
         }
         String imageUser = c.imageFacts().get().user();
-        if (Parsing.isRoot(imageUser)) {
+        if (isRoot(imageUser)) {
           f.violation("user", "must not be root", "unset, and image " + c.image()
               + (imageUser.isEmpty() ? " sets no USER (root)" : " sets USER " + imageUser));
         }
@@ -139,7 +190,7 @@ final class BuiltinRules {
           + " never unconfined")
       .check((c, f) -> {
         Optional<String> profile = c.apparmorProfile().filter(p -> !p.isEmpty())
-            .or(() -> Parsing.option(c.securityOpts(), "apparmor"));
+            .or(() -> c.securityOptions().apparmorProfile());
         if (profile.isPresent() && profile.get().equals("unconfined")) {
           f.violation("apparmorProfile", "must not be unconfined", "unconfined");
           return;
@@ -164,7 +215,7 @@ final class BuiltinRules {
       .remedy("remove label=disable; leave selinuxLabel unset for the engine's container_t, or set a type"
           + " (--security-opt label=type:NAME_t)")
       .check((c, f) -> {
-        List<String> parts = Parsing.labelParts(c.securityOpts());
+        List<String> parts = c.securityOptions().selinuxLabelParts();
         if (parts.contains("disable")) {
           f.violation("selinuxLabel", "must not disable SELinux separation", "label=disable");
           return;
@@ -189,7 +240,7 @@ final class BuiltinRules {
         .remedy("leave selinuxLabel unset, or use one of " + list
             + "; to allow a reviewed custom domain use Profiles.selinuxTypeAllowing(\"NAME_t\")")
         .check((c, f) -> {
-          for (String part : Parsing.labelParts(c.securityOpts())) {
+          for (String part : c.securityOptions().selinuxLabelParts()) {
             String[] kv = part.split(":", 2);
             if (kv.length < 2) {
               continue;
@@ -223,7 +274,7 @@ final class BuiltinRules {
       .remedy("leave seccomp at Seccomp.engineDefault(), or use a profile that denies by default"
           + " (defaultAction SCMP_ACT_ERRNO); never --security-opt seccomp=unconfined")
       .check((c, f) -> {
-        switch (Parsing.seccomp(c.securityOpts())) {
+        switch (c.seccompState()) {
           case UNCONFINED:
             f.violation("seccomp", "must not be disabled", "unconfined");
             return;
@@ -252,14 +303,10 @@ final class BuiltinRules {
       .addStandard(RESTRICTED + "Privilege Escalation")
       .remedy("keep no-new-privileges (the default; do not call allowPrivilegeEscalation())")
       .check((c, f) -> {
-        if (!Parsing.noNewPrivileges(c.securityOpts())) {
-          String found = "not set";
-          for (String o : c.securityOpts()) {
-            if (Parsing.keyValue(o)[0].equals("no-new-privileges")) {
-              found = o;
-            }
-          }
-          f.violation("securityOpts", "must set no-new-privileges", found);
+        SecurityOptions options = c.securityOptions();
+        if (!options.noNewPrivileges()) {
+          f.violation("securityOpts", "must set no-new-privileges",
+              options.named("no-new-privileges").map(SecurityOptions.Option::text).orElse("not set"));
         }
       })
       .build();
@@ -276,14 +323,12 @@ final class BuiltinRules {
         if (c.privileged()) {
           return; // the privileged rule reports it
         }
-        if (Parsing.namesAll(c.addedCapabilities())) {
+        if (c.addedCapabilities().all()) {
           f.violation("capAdd", "must not add capabilities beyond Docker's defaults", "ALL");
         } else {
-          Set<Capability> extra = EnumSet.noneOf(Capability.class);
-          extra.addAll(Parsing.capabilities(c.addedCapabilities()));
-          extra.removeAll(Capability.dockerDefaults());
+          List<String> extra = beyond(c.addedCapabilities(), Capability.dockerDefaults());
           if (!extra.isEmpty()) {
-            f.violation("capAdd", "must not add capabilities beyond Docker's defaults", sorted(extra));
+            f.violation("capAdd", "must not add capabilities beyond Docker's defaults", extra.toString());
           }
         }
         if (c.droppedCapabilities().isEmpty()) {
@@ -299,15 +344,13 @@ final class BuiltinRules {
       .addStandard(BASELINE + "Capabilities")
       .remedy("add only " + sorted(BASELINE_CAPABILITIES) + " (NET_RAW is not among them)")
       .check((c, f) -> {
-        if (Parsing.namesAll(c.addedCapabilities())) {
+        if (c.addedCapabilities().all()) {
           f.violation("capAdd", "must add only capabilities the baseline allows", "ALL");
           return;
         }
-        Set<Capability> extra = EnumSet.noneOf(Capability.class);
-        extra.addAll(Parsing.capabilities(c.addedCapabilities()));
-        extra.removeAll(BASELINE_CAPABILITIES);
+        List<String> extra = beyond(c.addedCapabilities(), BASELINE_CAPABILITIES);
         if (!extra.isEmpty()) {
-          f.violation("capAdd", "must add only capabilities the baseline allows", sorted(extra));
+          f.violation("capAdd", "must add only capabilities the baseline allows", extra.toString());
         }
       })
       .build();
@@ -318,18 +361,16 @@ final class BuiltinRules {
       .addStandard(RESTRICTED + "Capabilities")
       .remedy("keep --cap-drop ALL (the default; do not call keepDockerDefaultCapabilities()) and add at most NET_BIND_SERVICE")
       .check((c, f) -> {
-        if (!Parsing.namesAll(c.droppedCapabilities())) {
+        if (!c.droppedCapabilities().all()) {
           f.violation("capDrop", "must include ALL", c.droppedCapabilities().toString());
         }
-        if (Parsing.namesAll(c.addedCapabilities())) {
+        if (c.addedCapabilities().all()) {
           f.violation("capAdd", "must add only NET_BIND_SERVICE", "ALL");
           return;
         }
-        Set<Capability> extra = EnumSet.noneOf(Capability.class);
-        extra.addAll(Parsing.capabilities(c.addedCapabilities()));
-        extra.remove(Capability.NET_BIND_SERVICE);
+        List<String> extra = beyond(c.addedCapabilities(), EnumSet.of(Capability.NET_BIND_SERVICE));
         if (!extra.isEmpty()) {
-          f.violation("capAdd", "must add only NET_BIND_SERVICE", sorted(extra));
+          f.violation("capAdd", "must add only NET_BIND_SERVICE", extra.toString());
         }
       })
       .build();
@@ -540,7 +581,7 @@ final class BuiltinRules {
       .check((c, f) -> {
         for (int i = 0; i < c.ports().size(); i++) {
           PortView p = c.ports().get(i);
-          if (Parsing.allInterfaces(p.hostIp())) {
+          if (p.allInterfaces()) {
             f.violation("ports[" + i + "].hostIp", "must name an interface, not every interface",
                 quoted(p.hostIp()) + " (" + p + ")");
           }
@@ -556,7 +597,7 @@ final class BuiltinRules {
       .check((c, f) -> {
         for (int i = 0; i < c.ports().size(); i++) {
           PortView p = c.ports().get(i);
-          if (!Parsing.loopback(p.hostIp())) {
+          if (!p.loopback()) {
             f.violation("ports[" + i + "].hostIp", "must be a loopback address", quoted(p.hostIp()) + " (" + p + ")");
           }
         }
@@ -569,7 +610,7 @@ final class BuiltinRules {
       .addStandard(BASELINE + "/proc Mount Type")
       .remedy("remove --security-opt systempaths=unconfined and --privileged")
       .check((c, f) -> {
-        Optional<String> sp = Parsing.option(c.securityOpts(), "systempaths");
+        Optional<String> sp = c.securityOptions().value("systempaths");
         if (sp.isPresent() && sp.get().equals("unconfined")) {
           f.violation("securityOpts", "must not unmask /proc and /sys", "systempaths=unconfined");
         } else if (c.maskedPaths().isPresent() && c.maskedPaths().get().isEmpty()) {
@@ -596,7 +637,7 @@ final class BuiltinRules {
 
   /**
    * Untrusted workloads (marked {@code untrusted()}, label {@code dev.carapace.untrusted=true}) run in
-   * a sandboxed runtime: one {@link ContainerRuntime#isSandboxedName} knows, or one of
+   * a sandboxed runtime: one {@link ContainerRuntime#isSandboxed()} knows by name, or one of
    * {@code extraRuntimes}.
    */
   static Rule untrustedSandboxed(Set<String> extraRuntimes) {
@@ -619,7 +660,7 @@ final class BuiltinRules {
           if (runtime.isEmpty()) {
             f.violation("runtime", "must be sandboxed for untrusted code", "\"\" (the engine's default, runc unless"
                 + " configured otherwise)");
-          } else if (!ContainerRuntime.isSandboxedName(runtime) && !extra.contains(runtime)) {
+          } else if (!sandboxed(runtime) && !extra.contains(runtime)) {
             f.violation("runtime", "must be sandboxed for untrusted code", runtime);
           }
         })
@@ -652,7 +693,7 @@ final class BuiltinRules {
       .addStandard(CIS + "5.10")
       .remedy("set memoryLimit(MemorySize.ofMebibytes(256)) (--memory 256m)")
       .check((c, f) -> {
-        if (c.memory() <= 0) {
+        if (c.memory().isEmpty()) {
           f.violation("memory", "must be limited", "unlimited");
         }
       })
@@ -665,7 +706,7 @@ final class BuiltinRules {
       .remedy("set cpuShares(512) (--cpu-shares), cpuQuota (--cpu-quota), nanoCpus (--cpus) or cpusetCpus (--cpuset-cpus)")
       .check((c, f) -> {
         boolean shares = c.cpuShares() > 0 && c.cpuShares() != 1024;
-        if (!(shares || c.cpuQuota() > 0 || c.nanoCpus() > 0 || !c.cpusetCpus().isEmpty())) {
+        if (!(shares || c.cpuQuota() > 0 || c.nanoCpus() > 0 || c.cpusetCpus().isPresent())) {
           f.violation("cpu", "must be limited or weighted",
               c.cpuShares() == 1024 ? "cpu shares 1024 (the default), no quota, cpus or cpuset"
                   : "no cpu shares, quota, cpus or cpuset");
@@ -703,12 +744,13 @@ final class BuiltinRules {
       .addStandard(CIS + "5.14")
       .remedy("use restartPolicy(RestartPolicy.onFailure(5)) (--restart on-failure:5), or none")
       .check((c, f) -> {
-        String name = c.restartPolicy();
-        if (name.equals("always") || name.equals("unless-stopped")) {
-          f.violation("restartPolicy", "must be on-failure with at most 5 retries", name);
-        } else if (name.equals("on-failure") && (c.restartMaxRetries() <= 0 || c.restartMaxRetries() > 5)) {
+        RestartPolicy restart = c.restartPolicy();
+        RestartPolicy.Kind kind = restart.kind();
+        if (kind == RestartPolicy.Kind.ALWAYS || kind == RestartPolicy.Kind.UNLESS_STOPPED) {
+          f.violation("restartPolicy", "must be on-failure with at most 5 retries", kind.dockerName());
+        } else if (kind == RestartPolicy.Kind.ON_FAILURE && (restart.maxRetries() <= 0 || restart.maxRetries() > 5)) {
           f.violation("restartPolicy", "must be on-failure with at most 5 retries",
-              c.restartMaxRetries() <= 0 ? "on-failure (unlimited retries)" : "on-failure:" + c.restartMaxRetries());
+              restart.maxRetries() <= 0 ? "on-failure (unlimited retries)" : restart.toString());
         }
       })
       .build();

@@ -1,17 +1,26 @@
 package dev.carapace.policy;
 
 import java.util.Objects;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.RestartPolicy;
+import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * The facts about one container that rules judge, in Docker's own terms and raw where Docker keeps
- * them raw ({@code --security-opt} strings, capability names, host IPs), so a rule parses them the
- * same way whether they came from a {@link SecureContainerSpec} before launch or from a running
- * container's {@code docker inspect}.
+ * The facts about one container that rules judge, in Docker's own terms, read once into typed values
+ * ({@link CapabilitiesView}, {@link SecurityOptions}, {@link MountView}, {@link PortView}), so a rule
+ * judges them the same way whether they came from a {@link SecureContainerSpec} before launch or from a
+ * running container's {@code docker inspect}. What an engine may record and Carapace does not model
+ * (a capability name it does not know, a security option it does not send) stays in the view, so a
+ * rule still sees it.
  *
  * <pre>{@code
  * ContainerView before = ContainerView.of(spec);                       // before launch
@@ -123,14 +132,93 @@ public abstract class ContainerView {
     return false;
   }
 
-  /** {@code --cap-add} as written ({@code NET_ADMIN}, {@code CAP_NET_ADMIN}, {@code ALL}). */
-  public abstract List<String> addedCapabilities();
+  /** {@code --cap-add}: {@code ALL}, the capabilities named, and names Carapace does not know. */
+  @Value.Default
+  public CapabilitiesView addedCapabilities() {
+    return CapabilitiesView.none();
+  }
 
-  /** {@code --cap-drop} as written ({@code ALL}, {@code NET_RAW}...). */
-  public abstract List<String> droppedCapabilities();
+  /** {@code --cap-drop}: {@code ALL}, the capabilities named, and names Carapace does not know. */
+  @Value.Default
+  public CapabilitiesView droppedCapabilities() {
+    return CapabilitiesView.none();
+  }
 
-  /** {@code --security-opt} values as sent ({@code no-new-privileges}, {@code seccomp=...}). */
-  public abstract List<String> securityOpts();
+  /**
+   * {@code --security-opt} ({@code HostConfig.SecurityOpt}): no-new-privileges, seccomp, the SELinux
+   * label parts, AppArmor, and any other option as recorded ({@code systempaths=unconfined}).
+   */
+  @Value.Default
+  public SecurityOptions securityOptions() {
+    return SecurityOptions.none();
+  }
+
+  /** How the container's seccomp filter stands, as {@link #seccompState()} reads it. */
+  public enum SeccompState {
+    /** No seccomp option: the engine's default profile. */
+    DEFAULT,
+    /** {@code seccomp=unconfined}: no filter. */
+    UNCONFINED,
+    /**
+     * An inline profile whose {@code defaultAction} allows (or only logs) every call and that has no
+     * rule with a restricting action: it filters nothing.
+     */
+    ALLOW_ALL_PROFILE,
+    /** A profile that filters: inline JSON, {@code builtin} or the name of a profile on the engine's host. */
+    PROFILE
+  }
+
+  /** The seccomp filter of {@link #securityOptions()}, judged once when the view is built. */
+  @Value.Derived
+  public SeccompState seccompState() {
+    return seccompState(securityOptions());
+  }
+
+  private static SeccompState seccompState(SecurityOptions options) {
+    if (options.value("seccomp").isEmpty()) {
+      return SeccompState.DEFAULT;
+    }
+    Seccomp seccomp = options.seccomp();
+    switch (seccomp.kind()) {
+      case UNCONFINED:
+        return SeccompState.UNCONFINED;
+      case DEFAULT:
+        return SeccompState.PROFILE; // seccomp=builtin: the engine filters
+      default:
+        return filtersNothing(seccomp.json().orElse("")) ? SeccompState.ALLOW_ALL_PROFILE : SeccompState.PROFILE;
+    }
+  }
+
+  private static boolean filtersNothing(String json) {
+    String v = json.trim();
+    if (!v.startsWith("{")) {
+      return false; // a daemon-side profile name: the engine filters
+    }
+    JsonNode profile;
+    try {
+      profile = Json.MAPPER.readTree(v);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    }
+    if (profile == null || !profile.isObject() || !allows(profile.path("defaultAction").asText(""))) {
+      return false;
+    }
+    for (JsonNode syscall : profile.path("syscalls")) {
+      if (!allows(syscall.path("action").asText("SCMP_ACT_ALLOW"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allows(String action) {
+    return action.equals("SCMP_ACT_ALLOW") || action.equals("SCMP_ACT_LOG");
+  }
+
+  /** Created on the first inline profile only. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /** {@code --network}: {@code none}, {@code bridge}, {@code default}, {@code host}, a name... */
   @Value.Default
@@ -174,11 +262,8 @@ public abstract class ContainerView {
   /** Published ports. */
   public abstract List<PortView> ports();
 
-  /** {@code --memory} in bytes; 0 for no limit. */
-  @Value.Default
-  public long memory() {
-    return 0;
-  }
+  /** {@code --memory}; empty for no limit (inspect's {@code 0}). */
+  public abstract Optional<MemorySize> memory();
 
   /** {@code --cpu-shares}; 0 for the default weight (1024). */
   @Value.Default
@@ -205,10 +290,7 @@ public abstract class ContainerView {
   }
 
   /** {@code --cpuset-cpus}; empty for every CPU. */
-  @Value.Default
-  public String cpusetCpus() {
-    return "";
-  }
+  public abstract Optional<CpuSet> cpusetCpus();
 
   /** {@code --pids-limit}; 0 or -1 for no limit. */
   @Value.Default
@@ -222,16 +304,10 @@ public abstract class ContainerView {
     return false;
   }
 
-  /** {@code --restart} name: {@code no}, {@code always}, {@code unless-stopped}, {@code on-failure}; empty means no. */
+  /** {@code --restart}: {@code no} (inspect's empty name), {@code always}, {@code unless-stopped}, {@code on-failure:N}. */
   @Value.Default
-  public String restartPolicy() {
-    return "no";
-  }
-
-  /** {@code --restart on-failure:N}'s N; 0 for no limit. */
-  @Value.Default
-  public int restartMaxRetries() {
-    return 0;
+  public RestartPolicy restartPolicy() {
+    return RestartPolicy.no();
   }
 
   /**

@@ -2,10 +2,16 @@ package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.PortBinding;
+import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds a {@link ContainerView} from a container's raw inspect JSON, including what docker-java's
@@ -49,25 +55,24 @@ final class InspectParser {
         .origin(ContainerView.Origin.ENGINE)
         .user(config.path("User").asText(""))
         .privileged(host.path("Privileged").asBoolean(false))
-        .addAllAddedCapabilities(strings(host.path("CapAdd")))
-        .addAllDroppedCapabilities(strings(host.path("CapDrop")))
-        .addAllSecurityOpts(strings(host.path("SecurityOpt")))
+        .addedCapabilities(CapabilitiesView.parse(strings(host.path("CapAdd"))))
+        .droppedCapabilities(CapabilitiesView.parse(strings(host.path("CapDrop"))))
+        .securityOptions(SecurityOptions.parse(strings(host.path("SecurityOpt"))))
         .networkMode(host.path("NetworkMode").asText("default"))
         .pidMode(host.path("PidMode").asText(""))
         .ipcMode(host.path("IpcMode").asText(""))
         .utsMode(host.path("UTSMode").asText(""))
         .usernsMode(host.path("UsernsMode").asText(""))
         .cgroupnsMode(host.path("CgroupnsMode").asText(""))
-        .memory(host.path("Memory").asLong(0))
+        .memory(positive(host.path("Memory").asLong(0)).map(MemorySize::ofBytes))
         .cpuShares(host.path("CpuShares").asLong(0))
         .cpuQuota(host.path("CpuQuota").asLong(0))
         .cpuPeriod(host.path("CpuPeriod").asLong(0))
         .nanoCpus(host.path("NanoCpus").asLong(0))
-        .cpusetCpus(host.path("CpusetCpus").asText(""))
+        .cpusetCpus(cpuset(host.path("CpusetCpus").asText("")))
         .pidsLimit(host.path("PidsLimit").asLong(0))
         .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
-        .restartPolicy(emptyToNo(host.path("RestartPolicy").path("Name").asText("no")))
-        .restartMaxRetries(host.path("RestartPolicy").path("MaximumRetryCount").asInt(0))
+        .restartPolicy(restartPolicy(host.path("RestartPolicy")))
         .logDriver(host.path("LogConfig").path("Type").asText(""))
         .putAllLogOptions(stringMap(host.path("LogConfig").path("Config")))
         .apparmorProfile(root.path("AppArmorProfile").asText(""))
@@ -104,7 +109,7 @@ final class InspectParser {
     for (Map.Entry<String, JsonNode> e : host.path("PortBindings").properties()) {
       String[] portProto = e.getKey().split("/", 2);
       int containerPort = parseInt(portProto[0]);
-      String proto = portProto.length > 1 ? portProto[1] : "tcp";
+      PortBinding.Protocol proto = portProto.length > 1 ? protocol(portProto[1]) : PortBinding.Protocol.TCP;
       for (JsonNode binding : e.getValue()) {
         b.addPort(new PortView(binding.path("HostIp").asText(""), parseInt(binding.path("HostPort").asText("0")),
             containerPort, proto));
@@ -113,8 +118,37 @@ final class InspectParser {
     return b.build();
   }
 
-  private static String emptyToNo(String restart) {
-    return restart.isEmpty() ? "no" : restart;
+  private static PortBinding.Protocol protocol(String name) {
+    try {
+      return PortBinding.Protocol.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("inspect json " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<Long> positive(long n) {
+    return n > 0 ? Optional.of(n) : Optional.empty();
+  }
+
+  private static Optional<CpuSet> cpuset(String cpus) {
+    try {
+      return cpus.isEmpty() ? Optional.empty() : Optional.of(CpuSet.parse(cpus));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("inspect json HostConfig.CpusetCpus: " + e.getMessage(), e);
+    }
+  }
+
+  /** An empty name is {@code no}; the retry count counts for on-failure only, as the engine has it. */
+  private static RestartPolicy restartPolicy(JsonNode restart) {
+    String name = restart.path("Name").asText("no");
+    try {
+      RestartPolicy.Kind kind = RestartPolicy.Kind.parse(name.isEmpty() ? "no" : name);
+      return kind == RestartPolicy.Kind.ON_FAILURE
+          ? RestartPolicy.onFailure(Math.max(0, restart.path("MaximumRetryCount").asInt(0)))
+          : new RestartPolicy(kind, 0);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("inspect json HostConfig.RestartPolicy: " + e.getMessage(), e);
+    }
   }
 
   private static int parseInt(String s) {

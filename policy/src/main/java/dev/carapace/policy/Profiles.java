@@ -114,7 +114,7 @@ public final class Profiles {
 
   /**
    * The {@code untrusted-sandboxed} rule allowing the runtimes {@code names} besides those
-   * {@code ContainerRuntime.isSandboxedName} knows (gVisor's {@code runsc}, Kata Containers' {@code kata*}),
+   * {@code ContainerRuntime.isSandboxed()} knows by name (gVisor's {@code runsc}, Kata Containers' {@code kata*}),
    * for a sandbox the engine registers under its own name: {@code Policy.builder("mine")
    * .addProfile(carapaceDefault()).removeRule("untrusted-sandboxed")
    * .addRule(Profiles.sandboxedRuntimesAllowing("gvisor-kvm")).build()}.

@@ -1,11 +1,10 @@
 package dev.carapace.policy;
 
-import dev.carapace.core.Capability;
 import dev.carapace.core.HealthCheck;
-import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.Ulimit;
 import java.util.Optional;
 
@@ -23,37 +22,30 @@ final class SpecFacts {
         .origin(ContainerView.Origin.SPEC)
         .user(spec.user())
         .imageFacts(image)
-        .securityOpts(spec.securityOpts())
+        .securityOptions(SecurityOptions.of(spec))
+        .addedCapabilities(CapabilitiesView.of(spec.addedCapabilities()))
+        .droppedCapabilities(spec.dropAllCapabilities() ? CapabilitiesView.allCapabilities()
+            : CapabilitiesView.of(spec.droppedCapabilities()))
         .networkMode(spec.network().toString())
-        .memory(spec.memoryLimit().map(MemorySize::bytes).orElse(0L))
+        .memory(spec.memoryLimit())
         .cpuShares(spec.cpuShares().orElse(0))
         .cpuQuota(spec.cpuQuota().orElse(0))
         .cpuPeriod(spec.cpuPeriod().orElse(0))
         .nanoCpus(spec.nanoCpus().orElse(0))
-        .cpusetCpus(spec.cpusetCpus().map(Object::toString).orElse(""))
+        .cpusetCpus(spec.cpusetCpus())
         .pidsLimit(spec.pidsLimit().orElse(-1))
         .readOnlyRootfs(spec.readOnlyRootFilesystem())
         .apparmorProfile(spec.apparmorProfile())
         .healthcheck(spec.healthCheck().map(HealthCheck::test))
         .runtime(spec.runtime().name().orElse(""))
         .untrusted(spec.untrusted());
-    for (Capability c : spec.addedCapabilities()) {
-      b.addAddedCapability(c.name());
-    }
-    if (spec.dropAllCapabilities()) {
-      b.addDroppedCapability("ALL");
-    } else {
-      for (Capability c : spec.droppedCapabilities()) {
-        b.addDroppedCapability(c.name());
-      }
-    }
     for (Mount m : spec.mounts()) {
-      b.addMount(new MountView(m.type().dockerName(), m.source(), m.target().toString(), m.readOnly(), ""));
+      b.addMount(MountView.of(m));
     }
     for (PortBinding p : spec.ports()) {
-      b.addPort(new PortView(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol().dockerName()));
+      b.addPort(PortView.of(p));
     }
-    spec.restartPolicy().ifPresent(r -> b.restartPolicy(r.kind().dockerName()).restartMaxRetries(r.maxRetries()));
+    spec.restartPolicy().ifPresent(b::restartPolicy);
     spec.logConfig().ifPresent(l -> b.logDriver(l.driver()).putAllLogOptions(l.options()));
     for (Ulimit u : spec.ulimits()) {
       b.addUlimit(u.toString());

@@ -27,10 +27,10 @@ final class ViewFields {
     carried(SpecAttribute.DROP_ALL_CAPABILITIES, "droppedCapabilities() holds ALL");
     carried(SpecAttribute.ADDED_CAPABILITIES, "addedCapabilities()");
     carried(SpecAttribute.DROPPED_CAPABILITIES, "droppedCapabilities()");
-    carried(SpecAttribute.NO_NEW_PRIVILEGES, "securityOpts(): no-new-privileges");
-    carried(SpecAttribute.SECCOMP, "securityOpts(): seccomp=");
-    carried(SpecAttribute.SELINUX_LABEL, "securityOpts(): label=");
-    carried(SpecAttribute.APPARMOR_PROFILE, "apparmorProfile(), securityOpts(): apparmor=");
+    carried(SpecAttribute.NO_NEW_PRIVILEGES, "securityOptions().noNewPrivileges()");
+    carried(SpecAttribute.SECCOMP, "securityOptions().seccomp(), seccompState()");
+    carried(SpecAttribute.SELINUX_LABEL, "securityOptions().selinuxLabelParts()");
+    carried(SpecAttribute.APPARMOR_PROFILE, "apparmorProfile(), securityOptions().apparmorProfile()");
     carried(SpecAttribute.CPUSET_CPUS, "cpusetCpus()");
     carried(SpecAttribute.CPU_SHARES, "cpuShares()");
     carried(SpecAttribute.CPU_QUOTA, "cpuQuota()");
@@ -45,7 +45,7 @@ final class ViewFields {
     carried(SpecAttribute.MOUNTS, "mounts()");
     carried(SpecAttribute.NETWORK, "networkMode()");
     carried(SpecAttribute.PORTS, "ports()");
-    carried(SpecAttribute.RESTART_POLICY, "restartPolicy(), restartMaxRetries()");
+    carried(SpecAttribute.RESTART_POLICY, "restartPolicy()");
     carried(SpecAttribute.HEALTH_CHECK, "healthcheck()");
     notJudged(SpecAttribute.INIT, "an init process loosens nothing");
     notJudged(SpecAttribute.STOP_SIGNAL, "how a container is stopped loosens nothing");

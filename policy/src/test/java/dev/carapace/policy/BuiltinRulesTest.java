@@ -16,6 +16,7 @@ import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.SelinuxLabel;
 import java.util.List;
 import java.util.Optional;
@@ -54,9 +55,17 @@ class BuiltinRulesTest {
   }
 
   static ContainerView.Builder view() {
-    return ContainerView.builder().image("img").user("1000").addDroppedCapability("ALL")
-        .addSecurityOpts("no-new-privileges").networkMode("none").memory(64 << 20).cpuShares(512)
+    return ContainerView.builder().image("img").user("1000").droppedCapabilities(caps("ALL"))
+        .securityOptions(opts("no-new-privileges")).networkMode("none").memory(MemorySize.ofMebibytes(64)).cpuShares(512)
         .pidsLimit(100).readOnlyRootfs(true).healthcheck(List.of("CMD", "true"));
+  }
+
+  static CapabilitiesView caps(String... names) {
+    return CapabilitiesView.parse(List.of(names));
+  }
+
+  static SecurityOptions opts(String... options) {
+    return SecurityOptions.parse(List.of(options));
   }
 
   static List<String> messages(Rule rule, ContainerView c) {
@@ -148,7 +157,7 @@ class BuiltinRulesTest {
     passes(r, hardened().build());
     passes(r, hardened().apparmorProfile("docker-default").build());
     fails(r, hardened().apparmorProfile("unconfined").build(), "apparmorProfile must not be unconfined: unconfined");
-    fails(r, view().addSecurityOpts("apparmor=unconfined").build(),
+    fails(r, view().securityOptions(opts("no-new-privileges", "apparmor=unconfined")).build(),
         "apparmorProfile must not be unconfined: unconfined");
     EngineSecurity withAppArmor = new EngineSecurity(true, false, true, false, false);
     fails(r, view().origin(ContainerView.Origin.ENGINE).apparmorProfile("").engineSecurity(withAppArmor).build(),
@@ -175,7 +184,7 @@ class BuiltinRulesTest {
     passes(r, hardened().selinuxLabel(SelinuxLabel.type("container_t")).build());
     fails(r, hardened().selinuxLabel(SelinuxLabel.disable()).build(),
         "selinuxLabel must not disable SELinux separation: label=disable");
-    fails(r, view().addSecurityOpts("label:disable").build(),
+    fails(r, view().securityOptions(opts("no-new-privileges", "label:disable")).build(),
         "selinuxLabel must not disable SELinux separation: label=disable");
     EngineSecurity none = EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default"));
     assertEquals(1, r.evaluate(view().engineSecurity(none).build()).notes().size());
@@ -202,7 +211,7 @@ class BuiltinRulesTest {
     passes(r, hardened().seccomp(Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
         + "[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\"}]}")).build());
     fails(r, hardened().seccomp(Seccomp.unconfined()).build(), "seccomp must not be disabled: unconfined");
-    fails(r, view().addSecurityOpts("seccomp:unconfined").build(), "seccomp must not be disabled: unconfined");
+    fails(r, view().securityOptions(opts("no-new-privileges", "seccomp:unconfined")).build(), "seccomp must not be disabled: unconfined");
     fails(r, hardened().seccomp(Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}")).build(),
         "seccomp must not be disabled: profile allows every system call (defaultAction SCMP_ACT_ALLOW, no restricting rule)");
     fails(r, hardened().seccomp(Seccomp.profileJson("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
@@ -214,14 +223,14 @@ class BuiltinRulesTest {
   void noNewPrivileges() {
     Rule r = BuiltinRules.NO_NEW_PRIVILEGES;
     passes(r, hardened().build());
-    passes(r, view().securityOpts(List.of("no-new-privileges=true")).build());
-    passes(r, view().securityOpts(List.of("no-new-privileges:true")).build());
+    passes(r, view().securityOptions(opts("no-new-privileges=true")).build());
+    passes(r, view().securityOptions(opts("no-new-privileges:true")).build());
     fails(r, hardened().allowPrivilegeEscalation().build(), "securityOpts must set no-new-privileges: not set");
-    fails(r, view().securityOpts(List.of("no-new-privileges=false")).build(),
+    fails(r, view().securityOptions(opts("no-new-privileges=false")).build(),
         "securityOpts must set no-new-privileges: no-new-privileges=false");
-    fails(r, view().securityOpts(List.of("no-new-privileges", "no-new-privileges=false")).build(),
+    fails(r, view().securityOptions(opts("no-new-privileges", "no-new-privileges=false")).build(),
         "securityOpts must set no-new-privileges: no-new-privileges=false");
-    fails(r, view().securityOpts(List.of("no-new-privileges=maybe")).build(),
+    fails(r, view().securityOptions(opts("no-new-privileges=maybe")).build(),
         "securityOpts must set no-new-privileges: no-new-privileges=maybe");
   }
 
@@ -237,9 +246,9 @@ class BuiltinRulesTest {
         "capAdd must not add capabilities beyond Docker's defaults: [NET_ADMIN, SYS_ADMIN]");
     fails(r, hardened().keepDockerDefaultCapabilities().build(),
         "capDrop must drop the capabilities the workload does not need: none dropped (Docker's 14 defaults kept)");
-    fails(r, view().droppedCapabilities(List.of("ALL")).addAddedCapability("all").build(),
+    fails(r, view().droppedCapabilities(caps("ALL")).addedCapabilities(caps("all")).build(),
         "capAdd must not add capabilities beyond Docker's defaults: ALL");
-    fails(r, view().droppedCapabilities(List.of()).addAddedCapability("cap_sys_admin").build(),
+    fails(r, view().droppedCapabilities(caps()).addedCapabilities(caps("cap_sys_admin")).build(),
         "capAdd must not add capabilities beyond Docker's defaults: [SYS_ADMIN]",
         "capDrop must drop the capabilities the workload does not need: none dropped (Docker's 14 defaults kept)");
   }
@@ -251,7 +260,7 @@ class BuiltinRulesTest {
     passes(r, hardened().keepDockerDefaultCapabilities().build());
     fails(r, hardened().addCapability(Capability.NET_RAW).build(),
         "capAdd must add only capabilities the baseline allows: [NET_RAW]");
-    fails(r, view().addAddedCapability("ALL").build(), "capAdd must add only capabilities the baseline allows: ALL");
+    fails(r, view().addedCapabilities(caps("ALL")).build(), "capAdd must add only capabilities the baseline allows: ALL");
   }
 
   @Test
@@ -395,9 +404,9 @@ class BuiltinRulesTest {
         "ports[0].hostIp must name an interface, not every interface: 0.0.0.0 (0.0.0.0:8080:80/tcp)");
     fails(r, port(new PortBinding("::", 8080, 80, PortBinding.Protocol.TCP)),
         "ports[0].hostIp must name an interface, not every interface: :: ([::]:8080:80/tcp)");
-    fails(r, view().addPort(new PortView("", 8080, 80, "tcp")).build(),
+    fails(r, view().addPort(new PortView("", 8080, 80, PortBinding.Protocol.TCP)).build(),
         "ports[0].hostIp must name an interface, not every interface: \"\" (:8080:80/tcp)");
-    fails(r, view().addPort(new PortView("0:0:0:0:0:0:0:0", 8080, 80, "udp")).build(),
+    fails(r, view().addPort(new PortView("0:0:0:0:0:0:0:0", 8080, 80, PortBinding.Protocol.UDP)).build(),
         "ports[0].hostIp must name an interface, not every interface: 0:0:0:0:0:0:0:0 ([0:0:0:0:0:0:0:0]:8080:80/udp)");
   }
 
@@ -408,7 +417,7 @@ class BuiltinRulesTest {
     passes(r, port(new PortBinding("::1", 8080, 80, PortBinding.Protocol.TCP)));
     fails(r, port(new PortBinding("192.168.1.5", 8080, 80, PortBinding.Protocol.TCP)),
         "ports[0].hostIp must be a loopback address: 192.168.1.5 (192.168.1.5:8080:80/tcp)");
-    fails(r, view().addPort(new PortView("", 8080, 80, "tcp")).build(),
+    fails(r, view().addPort(new PortView("", 8080, 80, PortBinding.Protocol.TCP)).build(),
         "ports[0].hostIp must be a loopback address: \"\" (:8080:80/tcp)");
   }
 
@@ -417,7 +426,7 @@ class BuiltinRulesTest {
     Rule r = BuiltinRules.PROC_MOUNT;
     passes(r, hardened().build());
     passes(r, view().maskedPaths(List.of("/proc/kcore")).build());
-    fails(r, view().addSecurityOpts("systempaths=unconfined").build(),
+    fails(r, view().securityOptions(opts("no-new-privileges", "systempaths=unconfined")).build(),
         "securityOpts must not unmask /proc and /sys: systempaths=unconfined");
     fails(r, view().maskedPaths(List.of()).build(), "maskedPaths must not be empty: []");
   }

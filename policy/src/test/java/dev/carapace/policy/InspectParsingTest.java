@@ -3,12 +3,18 @@ package dev.carapace.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.carapace.core.Capability;
+import dev.carapace.core.CpuSet;
+import dev.carapace.core.MemorySize;
+import dev.carapace.core.PortBinding;
+import dev.carapace.core.RestartPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,18 +33,62 @@ class InspectParsingTest {
     assertEquals("carapace-test/busybox:1", v.image());
     assertEquals(ContainerView.Origin.ENGINE, v.origin());
     assertEquals(Optional.of("0:0"), v.user());
-    assertEquals(List.of("CAP_SYS_ADMIN"), v.addedCapabilities());
-    assertEquals(List.of(), v.droppedCapabilities());
+    assertEquals(CapabilitiesView.of(Set.of(Capability.SYS_ADMIN)), v.addedCapabilities());
+    assertEquals(CapabilitiesView.none(), v.droppedCapabilities());
     assertEquals("host", v.pidMode());
     assertEquals(Optional.of(""), v.apparmorProfile());
     assertEquals(Optional.of(List.of()), v.maskedPaths());
-    assertEquals("always", v.restartPolicy());
+    assertEquals(RestartPolicy.always(), v.restartPolicy());
     assertEquals(Map.of("kernel.msgmax", "65536"), v.sysctls());
     assertEquals(List.of("/dev/fuse:/dev/fuse:rwm"), v.devices());
     assertEquals(List.of("/etc:/host-etc:ro", "/var/run/docker.sock:/var/run/docker.sock", "--tmpfs /run"),
         v.mounts().stream().map(MountView::toString).collect(Collectors.toList()));
     assertEquals(List.of(":8080:80/tcp", "[::]:8443:443/tcp"),
         v.ports().stream().map(PortView::toString).sorted().collect(Collectors.toList()));
+  }
+
+  @Test
+  void readsSecurityOptionsCapabilitiesAndLimitsIntoTypedValues() throws IOException {
+    ContainerView weak = ContainerView.fromInspectJson(fixture("weak.json"));
+    assertEquals(List.of("seccomp=unconfined", "no-new-privileges=false", "label=disable"),
+        weak.securityOptions().options());
+    assertEquals(false, weak.securityOptions().noNewPrivileges());
+    assertEquals(ContainerView.SeccompState.UNCONFINED, weak.seccompState());
+    assertEquals(List.of("disable"), weak.securityOptions().selinuxLabelParts());
+    assertEquals(Optional.empty(), weak.memory());
+    assertEquals(Optional.empty(), weak.cpusetCpus());
+    assertEquals(List.of(PortBinding.Protocol.TCP, PortBinding.Protocol.TCP),
+        weak.ports().stream().map(PortView::protocol).collect(Collectors.toList()));
+
+    String json = fixture("weak.json")
+        .replace("\"CAP_SYS_ADMIN\"", "\"CAP_SYS_ADMIN\", \"CAP_NEWER_THAN_CARAPACE\", \"all\"")
+        .replace("\"CapDrop\": null", "\"CapDrop\": [\"net_raw\"]")
+        .replace("\"Memory\": 0", "\"Memory\": 67108864")
+        .replace("\"CpusetCpus\": \"\"", "\"CpusetCpus\": \"0-1\"")
+        .replace("\"Name\": \"always\",\n   \"MaximumRetryCount\": 0", "\"Name\": \"on-failure\",\n   \"MaximumRetryCount\": 3")
+        .replace("\"seccomp=unconfined\"", "\"seccomp:builtin\"");
+    ContainerView v = ContainerView.fromInspectJson(json);
+    assertEquals(new CapabilitiesView(true, Set.of(Capability.SYS_ADMIN), List.of("CAP_NEWER_THAN_CARAPACE")),
+        v.addedCapabilities());
+    assertEquals("[ALL, SYS_ADMIN, CAP_NEWER_THAN_CARAPACE]", v.addedCapabilities().toString());
+    assertEquals(CapabilitiesView.of(Set.of(Capability.NET_RAW)), v.droppedCapabilities());
+    assertEquals(Optional.of(MemorySize.ofMebibytes(64)), v.memory());
+    assertEquals(Optional.of(CpuSet.parse("0,1")), v.cpusetCpus());
+    assertEquals(RestartPolicy.onFailure(3), v.restartPolicy());
+    assertEquals(ContainerView.SeccompState.PROFILE, v.seccompState());
+  }
+
+  /** A name an engine records that no {@code Capability} matches is judged, not skipped. */
+  @Test
+  void anUnknownCapabilityIsJudged() {
+    CapabilitiesView added = CapabilitiesView.parse(List.of("CAP_NEWER_THAN_CARAPACE", "chown"));
+    ContainerView v = BuiltinRulesTest.view().addedCapabilities(added).build();
+    assertEquals(List.of("capAdd must not add capabilities beyond Docker's defaults: [CAP_NEWER_THAN_CARAPACE]"),
+        BuiltinRulesTest.messages(BuiltinRules.CAPABILITIES, v));
+    assertEquals(List.of("capAdd must add only capabilities the baseline allows: [CAP_NEWER_THAN_CARAPACE]"),
+        BuiltinRulesTest.messages(BuiltinRules.BASELINE_CAPS, v));
+    assertEquals(List.of("capAdd must add only NET_BIND_SERVICE: [CHOWN, CAP_NEWER_THAN_CARAPACE]"),
+        BuiltinRulesTest.messages(BuiltinRules.RESTRICTED_CAPS, v));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.carapace.core.Capability;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class SelinuxModuleTest {
   void applySetsTheLabelTypeAndTheDefaultProfileCanAllowIt() {
     SelinuxModule module = SelinuxModule.of("web", BuiltinRulesTest.hardened().build());
     SecureContainerSpec labelled = module.apply(BuiltinRulesTest.hardened().build());
-    assertEquals(List.of("no-new-privileges", "label=type:web_t"), labelled.securityOpts());
+    assertEquals(List.of("no-new-privileges", "label=type:web_t"), SecurityOptions.of(labelled).options());
     assertEquals(List.of("selinuxLabel.type must be one of container_engine_t, container_init_t, container_kvm_t,"
         + " container_t: web_t"), Profiles.carapaceDefault().evaluate(labelled).violations().stream()
         .map(Violation::message).toList());

@@ -199,7 +199,7 @@ public final class CreateRequestReader {
 
   private static void securityOpts(List<String> problems, SecureContainerSpec.Builder b, List<String> opts) {
     attempt(problems, () -> {
-      boolean noNewPrivileges = SecurityOptions.apply("securityOpt", opts == null ? List.of() : opts, b, value -> {
+      boolean noNewPrivileges = SecurityOptionsReader.apply("securityOpt", opts == null ? List.of() : opts, b, value -> {
         if (!value.startsWith("{")) {
           throw new IllegalArgumentException("securityOpt seccomp must be unconfined or an inline JSON profile: "
               + "seccomp=" + value);

@@ -604,7 +604,7 @@ public final class DockerRunParser {
       }
     }
     String securityOpt = Flag.SECURITY_OPT.longName();
-    if (!SecurityOptions.apply(securityOpt, securityOptions, builder, v -> seccomp(securityOpt, v))) {
+    if (!SecurityOptionsReader.apply(securityOpt, securityOptions, builder, v -> seccomp(securityOpt, v))) {
       builder.allowPrivilegeEscalation(); // docker run's default
     }
     if (logDriver != null) {

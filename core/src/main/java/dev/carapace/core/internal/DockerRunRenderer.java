@@ -6,6 +6,7 @@ import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.DockerRunParser.Flag;
 import java.math.BigDecimal;
@@ -72,12 +73,13 @@ public final class DockerRunRenderer {
     for (Capability c : sorted(s.addedCapabilities())) {
       flag(Flag.CAP_ADD, c.name());
     }
-    if (s.noNewPrivileges()) {
-      flag(Flag.SECURITY_OPT, "no-new-privileges");
+    for (SecurityOptions.Option o : SecurityOptions.of(s).parsed()) {
+      // The CLI takes a seccomp profile as a file and sends its JSON inline; a profile read from a
+      // file names that file, one given as JSON text gets a placeholder the parser refuses with a remedy.
+      boolean profile = o.key().equals("seccomp") && s.seccomp().kind() == Seccomp.Kind.PROFILE;
+      flag(Flag.SECURITY_OPT, profile ? "seccomp=" + s.seccomp().source().map(Object::toString)
+          .orElseGet(() -> placeholder(s.seccomp())) : o.text());
     }
-    seccomp(s.seccomp());
-    s.selinuxLabel().ifPresent(l -> l.securityOpts().forEach(o -> flag(Flag.SECURITY_OPT, o)));
-    s.apparmorProfile().ifPresent(p -> flag(Flag.SECURITY_OPT, "apparmor=" + p));
     s.runtime().name().ifPresent(v -> flag(Flag.RUNTIME, v));
     if (s.readOnlyRootFilesystem()) {
       toggle(Flag.READ_ONLY);
@@ -132,22 +134,6 @@ public final class DockerRunRenderer {
     EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
     set.addAll(caps);
     return set;
-  }
-
-  private void seccomp(Seccomp seccomp) {
-    switch (seccomp.kind()) {
-      case UNCONFINED:
-        flag(Flag.SECURITY_OPT, "seccomp=unconfined");
-        break;
-      case PROFILE:
-        // The CLI takes a file and sends its JSON inline; a profile read from a file names that
-        // file, one given as JSON text gets a placeholder the parser refuses with a remedy.
-        flag(Flag.SECURITY_OPT, "seccomp=" + seccomp.source().map(Object::toString)
-            .orElseGet(() -> placeholder(seccomp)));
-        break;
-      default:
-        break;
-    }
   }
 
   private static String placeholder(Seccomp seccomp) {

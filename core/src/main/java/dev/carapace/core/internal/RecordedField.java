@@ -5,6 +5,7 @@ import dev.carapace.core.CpuSet;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,18 +69,20 @@ public enum RecordedField {
   SECURITY_OPT("HostConfig.SecurityOpt", "HostConfig.SecurityOpt",
       carries(SpecAttribute.NO_NEW_PRIVILEGES, SpecAttribute.SECCOMP, SpecAttribute.SELINUX_LABEL,
           SpecAttribute.APPARMOR_PROFILE), (s, r, out) -> {
-        List<String> recorded = strings(hc(r).path("SecurityOpt"));
+        SecurityOptions recorded = SecurityOptions.parse(strings(hc(r).path("SecurityOpt")));
         Set<String> recordedNormal = new TreeSet<>();
-        recorded.forEach(o -> recordedNormal.add(normalizeOpt(o)));
+        recorded.parsed().forEach(o -> recordedNormal.add(o.canonical()));
         Set<String> askedNormal = new TreeSet<>();
-        for (String asked : s.securityOpts()) {
-          askedNormal.add(normalizeOpt(asked));
-          if (!recordedNormal.contains(normalizeOpt(asked))) {
-            out.add("SecurityOpt recorded " + abbreviate(recorded) + ", asked to include " + abbreviate(List.of(asked)));
+        SecurityOptions sent = SecurityOptions.of(s);
+        for (SecurityOptions.Option asked : sent.parsed()) {
+          askedNormal.add(asked.canonical());
+          if (!recordedNormal.contains(asked.canonical())) {
+            out.add("SecurityOpt recorded " + recorded + ", asked to include "
+                + SecurityOptions.parse(List.of(asked.text())));
           }
         }
         if (!askedNormal.containsAll(recordedNormal)) {
-          out.add("SecurityOpt recorded " + abbreviate(recorded) + ", asked " + abbreviate(s.securityOpts()));
+          out.add("SecurityOpt recorded " + recorded + ", asked " + sent);
         }
       }),
   /** The CPUs, in any spelling ({@code 0-1} is {@code 0,1}); none when unset. */
@@ -445,28 +447,5 @@ public enum RecordedField {
   static String normalizeCap(String name) {
     String n = name.toUpperCase(Locale.ROOT);
     return n.startsWith("CAP_") ? n.substring(4) : n;
-  }
-
-  /** {@code label:type:x} and {@code label=type:x}, {@code no-new-privileges[:=]true} are the same. */
-  static String normalizeOpt(String opt) {
-    String o = opt;
-    int sep = o.indexOf(':');
-    int eq = o.indexOf('=');
-    if (sep >= 0 && (eq < 0 || sep < eq)) {
-      o = o.substring(0, sep) + "=" + o.substring(sep + 1);
-    }
-    if (o.equals("no-new-privileges=true")) {
-      o = "no-new-privileges";
-    }
-    return o;
-  }
-
-  private static String abbreviate(List<String> opts) {
-    List<String> out = new ArrayList<>();
-    for (Iterator<String> it = opts.iterator(); it.hasNext();) {
-      String o = it.next();
-      out.add(o.length() > 60 ? o.substring(0, 57) + "..." : o);
-    }
-    return out.toString();
   }
 }

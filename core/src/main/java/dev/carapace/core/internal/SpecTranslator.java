@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Ulimit;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ public final class SpecTranslator {
         }
       }
     }
-    securityOpts.addAll(spec.securityOpts());
+    securityOpts.addAll(SecurityOptions.of(spec).options());
     if (!securityOpts.isEmpty()) {
       hc.withSecurityOpts(securityOpts);
     }

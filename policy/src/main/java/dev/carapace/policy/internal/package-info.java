@@ -1,6 +1,6 @@
 /**
- * Not API: helpers that read Docker's raw values (security options, capability names, host IPs,
- * host paths) the way the engine does. They may change in any release.
+ * Not API: host paths read the way the engine resolves them, and the module's Immutables style.
+ * They may change in any release.
  *
  * <p>Nothing here uses a type of {@code dev.carapace.policy}: that package depends on this one,
  * never the reverse, so the two form no cycle. Code that needs the public types (the built-in

@@ -2,19 +2,20 @@ package dev.carapace.core.internal;
 
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.SelinuxLabel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads {@code --security-opt} values into a spec, in both spellings ({@code KEY=VALUE} and the old
- * {@code KEY:VALUE}): no-new-privileges, seccomp, apparmor and the SELinux label parts. Shared by the
- * {@code docker run} parser and the reader of Testcontainers' create requests, which differ only in
- * what a seccomp value names (a file on the command line, inline JSON in the API).
+ * Reads {@code --security-opt} values into a spec, strictly, on {@link SecurityOptions}' grammar: no-new-privileges,
+ * seccomp, apparmor and the SELinux label parts. Shared by the {@code docker run} parser and the reader of
+ * Testcontainers' create requests, which differ only in what a seccomp value names (a file on the command line,
+ * inline JSON in the API).
  */
-final class SecurityOptions {
-  private SecurityOptions() {}
+final class SecurityOptionsReader {
+  private SecurityOptionsReader() {}
 
   /**
    * Applies {@code opts} to {@code b}, but for no-new-privileges, which a builder only loosens: the
@@ -29,22 +30,11 @@ final class SecurityOptions {
       Function<String, Seccomp> seccomp) {
     List<String> labels = new ArrayList<>();
     boolean noNewPrivileges = false;
-    for (String opt : opts) {
-      String key;
-      String value;
-      int eq = opt.indexOf('=');
-      int colon = opt.indexOf(':');
-      if (eq >= 0 && (colon < 0 || eq < colon)) {
-        key = opt.substring(0, eq);
-        value = opt.substring(eq + 1);
-      } else if (opt.equals("no-new-privileges")) {
-        key = opt;
-        value = null;
-      } else if (colon >= 0) {
-        key = opt.substring(0, colon); // the old spelling, label:type:x
-        value = opt.substring(colon + 1);
-      } else {
-        throw new IllegalArgumentException(attribute + " must be KEY=VALUE or no-new-privileges: " + opt);
+    for (SecurityOptions.Option opt : SecurityOptions.parse(opts).parsed()) {
+      String key = opt.key();
+      String value = opt.value().orElse(null);
+      if (value == null && !key.equals("no-new-privileges")) {
+        throw new IllegalArgumentException(attribute + " must be KEY=VALUE or no-new-privileges: " + opt.text());
       }
       switch (key) {
         case "no-new-privileges":
