@@ -16,5 +16,5 @@ trap cleanup EXIT
 [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || (cd "$root" && mvn -B -q -ntp install -DskipTests)
 mvn -B -q -ntp -f "$bench/pom.xml" package
 cd "$bench"
-java -cp "target/carapace-bench-0.1.0-SNAPSHOT.jar:$(cat target/classpath.txt)" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+java -cp "target/carapace-bench-0.2.0-SNAPSHOT.jar:$(cat target/classpath.txt)" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   "$@" dev.carapace.bench.BenchMain

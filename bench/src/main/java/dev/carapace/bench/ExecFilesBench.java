@@ -53,7 +53,7 @@ final class ExecFilesBench {
     this.warmup = warmup;
   }
 
-  private record Contender(String name, BenchMain.Op op) {}
+  private record Contender(String name, Op op) {}
 
   void run() throws Exception {
     SecureContainerSpec spec = SecureContainerSpec.builder().image(Hardened.IMAGE).command("sleep", "3600")

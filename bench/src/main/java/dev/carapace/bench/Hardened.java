@@ -1,7 +1,9 @@
 package dev.carapace.bench;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.RemoveContainerCmd;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -88,5 +90,21 @@ final class Hardened {
 
   static Map<String, String> label(String who) {
     return Map.of(LABEL, who);
+  }
+
+  /** Removes every container this benchmark labelled, whatever happened. */
+  static void removeLeftovers(DockerClient raw) {
+    List<Container> left = raw.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(Hardened.LABEL, "")).exec();
+    for (Container c : left) {
+      try (RemoveContainerCmd cmd = raw.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true)) {
+        cmd.exec();
+      } catch (RuntimeException e) {
+        System.out.println("could not remove " + c.getId() + ": " + e);
+      }
+    }
+    if (!left.isEmpty()) {
+      System.out.println("removed " + left.size() + " leftover benchmark containers");
+    }
   }
 }

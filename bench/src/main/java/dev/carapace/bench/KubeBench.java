@@ -31,7 +31,7 @@ final class KubeBench {
             + " hand-written Pod has an init container and two containers breaking many rules.\n\n"
             + "| benchmark | manifests/s | ± (99.9%) | µs/manifest | allocated B/op |\n|---|---|---|---|---|\n");
     for (RunResult r : results) {
-      md.append(BenchMain.jmhRow(r, "%.1f"));
+      md.append(Report.jmhRow(r, "%.1f"));
     }
   }
 }

@@ -4,6 +4,10 @@ import com.github.dockerjava.api.DockerClient;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.SecureContainerSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -60,5 +64,27 @@ public final class OneLaunch {
     System.out.flush();
     // docker-java and Testcontainers leave non-daemon threads behind; a CLI-like tool exits here
     System.exit(0);
+  }
+
+  /** Runs this class in a fresh JVM ({@code mode} as above); returns its phases (ms). */
+  static double[] spawn(String mode, String dockerHost, int launches, String... jvmArgs) throws Exception {
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    argv.addAll(List.of(jvmArgs));
+    argv.addAll(List.of(OneLaunch.class.getName(), mode, String.valueOf(System.currentTimeMillis()),
+        String.valueOf(launches)));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    if (dockerHost != null) {
+      pb.environment().put("DOCKER_HOST", dockerHost);
+    }
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("child " + mode + " exited " + p.exitValue() + ": " + out);
+    }
+    String line = out.lines().filter(l -> l.startsWith("phases ")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IllegalStateException("child " + mode + " printed no phases: " + out));
+    String[] f = line.split(" ");
+    return new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3])};
   }
 }

@@ -1,5 +1,6 @@
 package dev.carapace.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,6 +8,9 @@ import java.util.Random;
 
 /** Order statistics for small, noisy samples. */
 final class Stats {
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private Stats() {}
 
   /** The values that were measured ({@code NaN} marks a round that failed or was skipped). */
@@ -63,6 +67,26 @@ final class Stats {
       medians.add(median(resample));
     }
     return new double[] {percentile(medians, 0.025), percentile(medians, 0.975)};
+  }
+
+  static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** {@code a[i] - b[i]} for each round both measured: differences paired by round. */
+  static List<Double> pairedDiffs(double[] a, double[] b) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < a.length; i++) {
+      if (!Double.isNaN(a[i]) && !Double.isNaN(b[i])) {
+        out.add(a[i] - b[i]);
+      }
+    }
+    return out;
+  }
+
+  /** This JVM's CPU time so far, all threads, ns (the kernel counts it in 10 ms ticks). */
+  static long processCpuNanos() {
+    return OS.getProcessCpuTime();
   }
 
   static String ms(double v) {

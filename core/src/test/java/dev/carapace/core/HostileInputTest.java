@@ -1,22 +1,22 @@
 package dev.carapace.core;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.time.Duration;
+import dev.carapace.tls.testing.Fuzz;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * 100,000 generated inputs per parser and validator: each either parses or fails with
- * {@link IllegalArgumentException} (the library's own clear error), never another exception type,
- * a hang or an out-of-memory. Inputs are mutations of valid values plus random text over the
- * characters the grammars care about, from a fixed seed so a failure reproduces.
+ * Generated inputs per parser and validator ({@link Fuzz#count()}: 100,000 in CI): each either parses
+ * or fails with {@link IllegalArgumentException} (the library's own clear error), never another
+ * exception type, a slow input (over {@link Fuzz#PER_INPUT}), a hang or an out-of-memory. Inputs are
+ * mutations of valid values plus random text over the characters the grammars care about, from a fixed
+ * seed so a failure reproduces.
  */
 class HostileInputTest {
-  private static final int N = 100_000;
+  private static final int N = Fuzz.count();
   private static final String ALPHABET = "0123456789-,:=/.aAzZ_ $\\\"'{}[]\n\t\u0000\u00e9\u4e2dkmgtbiKMGTB+-";
 
   private static String random(Random r, List<String> seeds) {
@@ -47,28 +47,17 @@ class HostileInputTest {
 
   private static void fuzz(String name, long seed, List<String> seeds, Consumer<String> parser) {
     Random r = new Random(seed);
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      for (int i = 0; i < N; i++) {
-        String input = random(r, seeds);
-        try {
-          parser.accept(input);
-        } catch (IllegalArgumentException expected) {
-          if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
-            fail(name + ": IllegalArgumentException without a message for input " + show(input));
-          }
-        } catch (RuntimeException | Error e) {
-          fail(name + ": " + e.getClass().getName() + " for input " + show(input), e);
+    Fuzz.run(name, N, i -> random(r, seeds), Fuzz::escape, (i, input) -> {
+      try {
+        parser.accept(input);
+      } catch (IllegalArgumentException expected) {
+        if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
+          fail(name + ": IllegalArgumentException without a message for input " + Fuzz.escape(input));
         }
+      } catch (RuntimeException | Error e) {
+        fail(name + ": " + e.getClass().getName() + " for input " + Fuzz.escape(input), e);
       }
-    }, name + " took too long");
-  }
-
-  private static String show(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : (s.length() > 200 ? s.substring(0, 200) + "..." : s).toCharArray()) {
-      sb.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-    }
-    return sb.append('"').toString();
+    });
   }
 
   @Test
@@ -130,34 +119,34 @@ class HostileInputTest {
   @Test
   void dockerRunArgumentLists() {
     Random r = new Random(15);
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      for (int i = 0; i < N; i++) {
-        List<String> argv = new java.util.ArrayList<>();
-        if (r.nextBoolean()) {
-          argv.add("docker");
-          argv.add("run");
+    Fuzz.run("DockerRunCommand argument lists", N, i -> {
+      List<String> argv = new java.util.ArrayList<>();
+      if (r.nextBoolean()) {
+        argv.add("docker");
+        argv.add("run");
+      }
+      int n = r.nextInt(12);
+      for (int k = 0; k < n; k++) {
+        String token = r.nextInt(3) == 0 ? VALUES.get(r.nextInt(VALUES.size())) : FLAGS.get(r.nextInt(FLAGS.size()));
+        if (r.nextInt(8) == 0 && token.startsWith("--")) {
+          token = token + "=" + VALUES.get(r.nextInt(VALUES.size()));
         }
-        int n = r.nextInt(12);
-        for (int k = 0; k < n; k++) {
-          String token = r.nextInt(3) == 0 ? VALUES.get(r.nextInt(VALUES.size())) : FLAGS.get(r.nextInt(FLAGS.size()));
-          if (r.nextInt(8) == 0 && token.startsWith("--")) {
-            token = token + "=" + VALUES.get(r.nextInt(VALUES.size()));
-          }
-          if (r.nextInt(15) == 0) {
-            token = random(r, List.of(token));
-          }
-          argv.add(token);
+        if (r.nextInt(15) == 0) {
+          token = random(r, List.of(token));
         }
-        try {
-          DockerRunCommand.parse(argv);
-          DockerRunCommand.parse(String.join(" ", argv));
-        } catch (IllegalArgumentException expected) {
-          if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
-            fail("DockerRunCommand: IllegalArgumentException without a message for " + argv);
-          }
-        } catch (RuntimeException | Error e) {
-          fail("DockerRunCommand: " + e.getClass().getName() + " for " + argv, e);
+        argv.add(token);
+      }
+      return argv;
+    }, argv -> Fuzz.escape(argv.toString()), (i, argv) -> {
+      try {
+        DockerRunCommand.parse(argv);
+        DockerRunCommand.parse(String.join(" ", argv));
+      } catch (IllegalArgumentException expected) {
+        if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
+          fail("DockerRunCommand: IllegalArgumentException without a message for " + argv);
         }
+      } catch (RuntimeException | Error e) {
+        fail("DockerRunCommand: " + e.getClass().getName() + " for " + argv, e);
       }
     });
   }
@@ -205,28 +194,29 @@ class HostileInputTest {
   @Test
   void numbersOfEveryShapeGetOnlyTheLibrarysErrors() {
     Random r = new Random(16);
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      for (int i = 0; i < N / 5; i++) {
-        String v = number(r);
-        String flag = NUMERIC_FLAGS.get(r.nextInt(NUMERIC_FLAGS.size()));
-        List<String> argv = new java.util.ArrayList<>(List.of("docker", "run", "-m", "64m", "--health-cmd", "true"));
-        switch (r.nextInt(6)) {
-          case 0: argv.addAll(List.of("--ulimit", "nofile=" + v + (r.nextBoolean() ? ":" + number(r) : ""))); break;
-          case 1: argv.addAll(List.of("--network", "bridge", "-p", "127.0.0.1:" + v + ":" + number(r))); break;
-          case 2: argv.addAll(List.of("--tmpfs", "/t:size=" + v)); break;
-          case 3: argv.addAll(List.of("--restart", "on-failure:" + v)); break;
-          default: argv.addAll(List.of(flag, v)); break;
+    Fuzz.run("DockerRunCommand numbers", Math.max(1, N / 5), i -> {
+      String v = number(r);
+      String flag = NUMERIC_FLAGS.get(r.nextInt(NUMERIC_FLAGS.size()));
+      List<String> argv = new java.util.ArrayList<>(List.of("docker", "run", "-m", "64m", "--health-cmd", "true"));
+      switch (r.nextInt(6)) {
+        case 0: argv.addAll(List.of("--ulimit", "nofile=" + v + (r.nextBoolean() ? ":" + number(r) : ""))); break;
+        case 1: argv.addAll(List.of("--network", "bridge", "-p", "127.0.0.1:" + v + ":" + number(r))); break;
+        case 2: argv.addAll(List.of("--tmpfs", "/t:size=" + v)); break;
+        case 3: argv.addAll(List.of("--restart", "on-failure:" + v)); break;
+        default: argv.addAll(List.of(flag, v)); break;
+      }
+      argv.add("busybox");
+      return argv;
+    }, argv -> Fuzz.escape(String.join(" ", argv)), (i, argv) -> {
+      try {
+        DockerRunCommand.parse(argv);
+      } catch (IllegalArgumentException expected) {
+        if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
+          fail("DockerRunCommand: IllegalArgumentException without a message for "
+              + Fuzz.escape(String.join(" ", argv)));
         }
-        argv.add("busybox");
-        try {
-          DockerRunCommand.parse(argv);
-        } catch (IllegalArgumentException expected) {
-          if (expected.getMessage() == null || expected.getMessage().isEmpty()) {
-            fail("DockerRunCommand: IllegalArgumentException without a message for " + show(String.join(" ", argv)));
-          }
-        } catch (RuntimeException | Error e) {
-          fail("DockerRunCommand: " + e.getClass().getName() + " for " + show(String.join(" ", argv)), e);
-        }
+      } catch (RuntimeException | Error e) {
+        fail("DockerRunCommand: " + e.getClass().getName() + " for " + Fuzz.escape(String.join(" ", argv)), e);
       }
     });
     List<String> seeds = List.of("1e2147483647", "9".repeat(30), "1.5", "\u0666\u0664", "-1", "64m");
@@ -237,8 +227,7 @@ class HostileInputTest {
     fuzz("LogConfig numbers", 21, seeds, v -> LogConfig.builder("json-file").option("max-size", v)
         .option("max-file", v).build());
     Random numbers = new Random(22);
-    for (int i = 0; i < 20_000; i++) {
-      String v = number(numbers);
+    Fuzz.run("numbers, four parsers", Math.max(1, N / 5), i -> number(numbers), Fuzz::escape, (i, v) -> {
       for (java.util.function.Consumer<String> p : List.<java.util.function.Consumer<String>>of(MemorySize::parse,
           CpuSet::parse, x -> Ulimit.parse("nofile=" + x), x -> RestartPolicy.parse("on-failure:" + x))) {
         try {
@@ -246,10 +235,10 @@ class HostileInputTest {
         } catch (IllegalArgumentException expected) {
           // the library's own error
         } catch (RuntimeException | Error e) {
-          fail(e.getClass().getName() + " for " + show(v), e);
+          fail(e.getClass().getName() + " for " + Fuzz.escape(v), e);
         }
       }
-    }
+    });
   }
 
   @Test

@@ -1,13 +1,12 @@
 package dev.carapace.tls;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.carapace.tls.testing.Fuzz;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,13 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 100,000 generated PEM files for each reader (certificates and private keys): mutations of real
- * certificates and keys (EC SEC1 with EC PARAMETERS, RSA PKCS#1 and PKCS#8, made by openssl) and random
- * text. Each either reads or fails with {@link TlsMaterialException}: never another exception type,
- * a hang or an out-of-memory. Fixed seeds, so a failure reproduces.
+ * Generated PEM files for each reader (certificates and private keys; {@link Fuzz#count()}: 100,000 in
+ * CI): mutations of real certificates and keys (EC SEC1 with EC PARAMETERS, RSA PKCS#1 and PKCS#8, made
+ * by openssl) and random text. Each either reads or fails with {@link TlsMaterialException}: never
+ * another exception type, a slow input (over {@link Fuzz#PER_INPUT}), a hang or an out-of-memory. Fixed
+ * seeds, so a failure reproduces.
  */
 class PemHostileInputTest {
-  private static final int N = 100_000;
+  private static final int N = Fuzz.count();
 
   @TempDir Path dir;
 
@@ -71,25 +71,23 @@ class PemHostileInputTest {
     // owner-only, as a key file should be: a readable one would log a warning per read key
     Path file = Files.createFile(dir.resolve("fuzz.pem"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
-      Random r = new Random(42);
-      for (int i = 0; i < N; i++) {
-        String input = mutate(r, seeds);
-        Files.writeString(file, input, StandardCharsets.ISO_8859_1);
-        for (int reader = 0; reader < 2; reader++) {
-          try {
-            if (reader == 0) {
-              Pem.readCertificates(file);
-            } else {
-              Pem.readPrivateKey(file, i % 2 == 0 ? null : "fuzz".toCharArray());
-            }
-          } catch (TlsMaterialException expected) {
-            if (expected.getMessage() == null || !expected.getMessage().contains(file.toString())) {
-              fail("message does not name the file: " + expected.getMessage());
-            }
-          } catch (RuntimeException | Error e) {
-            fail((reader == 0 ? "readCertificates" : "readPrivateKey") + " threw " + e + " on input #" + i, e);
+    Random r = new Random(42);
+    Fuzz.run("Pem readers", N, i -> mutate(r, seeds), Fuzz::escape, (i, input) -> {
+      Files.writeString(file, input, StandardCharsets.ISO_8859_1);
+      for (int reader = 0; reader < 2; reader++) {
+        try {
+          if (reader == 0) {
+            Pem.readCertificates(file);
+          } else {
+            Pem.readPrivateKey(file, i % 2 == 0 ? null : "fuzz".toCharArray());
           }
+        } catch (TlsMaterialException expected) {
+          if (expected.getMessage() == null || !expected.getMessage().contains(file.toString())) {
+            fail("message does not name the file: " + expected.getMessage());
+          }
+        } catch (RuntimeException | Error e) {
+          fail((reader == 0 ? "readCertificates" : "readPrivateKey") + " threw " + e + " on input #" + i + ": "
+              + Fuzz.escape(input), e);
         }
       }
     });
