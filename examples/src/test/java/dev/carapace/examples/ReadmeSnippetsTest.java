@@ -60,7 +60,7 @@ class ReadmeSnippetsTest {
 
   static final String RUN_MAIN_EXAMPLE =
       "testbed/setup.sh && mvn -B -ntp -q install -DskipTests && mvn -B -ntp -q -pl examples exec:java";
-  static final String RUN_TESTS = "testbed/setup.sh && mvn -B -ntp verify";
+  static final String RUN_TESTS = "testbed/setup.sh && mvn -B -ntp verify -Dcarapace.fuzz.count=100000";
 
   /** The programs whose output the pages show and that run without an engine. */
   private static final Map<String, ToIntFunction<PrintStream>> ENGINE_FREE =
