@@ -6,6 +6,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.internal.DaemonErrors;
 import dev.carapace.core.internal.Deadline;
 import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.FrameCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,18 +69,20 @@ final class SwarmEngine {
     }
   }
 
-  /** A stream's raw bytes, within the stream timeout. */
-  byte[] stream(SwarmException.Step step, String service, String path) {
+  /** A multiplexed stream read into {@code into}, within the stream timeout. */
+  FrameCollector stream(SwarmException.Step step, String service, String path, FrameCollector into) {
     try {
       return session.bounded(session.streamTimeout(), () -> {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
             .method(DockerHttpClient.Request.Method.GET).path(prefix + path).build();
         try (DockerHttpClient.Response response = streaming.execute(request)) {
-          byte[] bytes = readAll(response.getBody());
           if (response.getStatusCode() / 100 != 2) {
-            throw new EngineRefusal(response.getStatusCode(), message(bytes));
+            throw new EngineRefusal(response.getStatusCode(), message(readAll(response.getBody())));
           }
-          return bytes;
+          if (response.getBody() != null) {
+            into.readFrom(response.getBody());
+          }
+          return into;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -238,7 +238,8 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /**
    * Runs {@code spec} to completion like {@code docker run --rm}: creates, verifies, starts, waits
-   * at most {@code timeout}, collects stdout and stderr, and removes the container, whatever happens.
+   * at most {@code timeout}, collects stdout and stderr (1 MiB of each, {@link RunResult#stdoutTruncated()}
+   * says when more was dropped), and removes the container, whatever happens.
    *
    * @throws LaunchException naming the step when any step fails, or {@link Step#WAIT} when the
    *     container did not exit within {@code timeout} (it is killed and removed)
@@ -254,7 +255,8 @@ public final class ContainerLauncher implements AutoCloseable {
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
       ContainerLogs logs = c.logs();
-      return new RunResult(c.id(), exit.getAsInt(), logs.stdout(), logs.stderr(), elapsed);
+      return new RunResult(c.id(), exit.getAsInt(), logs.stdout(), logs.stderr(), elapsed, logs.stdoutTruncated(),
+          logs.stderrTruncated());
     } finally {
       c.close();
     }
