@@ -9,7 +9,9 @@ import dev.carapace.core.internal.EngineNetworks;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.ImageReference;
 import dev.carapace.core.internal.RegistryAuth;
+import dev.carapace.core.internal.RegistryPull;
 import dev.carapace.core.internal.RecordedVerifier;
+import dev.carapace.core.internal.SecretLoggers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -66,28 +67,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerLauncher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
-  /**
-   * The loggers on the request path that print secrets at DEBUG, each with what it prints. Carapace
-   * cannot stop a third-party logger from printing; it warns once per JVM for each one found at DEBUG.
-   * docker-java logs every command with its fields, env values included; Apache HttpClient 5's wire
-   * logger prints every byte sent and read (create bodies with env values, inspect responses with them,
-   * the Authorization header), and its headers logger every header. Both print the
-   * {@code X-Registry-Auth} header of a pull with registry credentials, base64 of a JSON holding the
-   * password (docker-java's command logger does not log pulls). httpclient5's other loggers print
-   * request lines and connection events, no bodies or headers.
-   */
-  static final Map<String, String> SECRET_PRINTING_LOGGERS = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of(
-      "com.github.dockerjava.core.command.AbstrDockerCmd",
-      "DEBUG logging of com.github.dockerjava.core.command prints create commands with their env values:"
-          + " raise that logger to INFO where env holds secrets",
-      "org.apache.hc.client5.http.wire",
-      "DEBUG logging of org.apache.hc.client5.http.wire prints every byte exchanged with the engine, env values"
-          + " and the Authorization header included: raise that logger to INFO where env or credentials are secrets",
-      "org.apache.hc.client5.http.headers",
-      "DEBUG logging of org.apache.hc.client5.http.headers prints every request header, the basic-auth"
-          + " Authorization header included: raise that logger to INFO where credentials are secrets")));
-  private static final Set<String> WARNED_DEBUG = ConcurrentHashMap.newKeySet();
-
   private final EngineSession session;
   private final EngineNetworks networks;
   private final List<LaunchCheck> checks;
@@ -99,7 +78,7 @@ public final class ContainerLauncher implements AutoCloseable {
   private final Map<String, String> labels = OwnerLabels.of(launcherId);
 
   private ContainerLauncher(Builder b) {
-    warnAboutSecretPrintingLoggers(); // before the first request: the Authorization header goes on each
+    SecretLoggers.warnAtDebug(LOG); // before the first request: the Authorization header goes on each
     Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, launcherId);
     this.session = b.dockerClient != null
         ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
@@ -325,16 +304,7 @@ public final class ContainerLauncher implements AutoCloseable {
     if (!spec.noNewPrivileges()) {
       LOG.warn("launching {} without no-new-privileges: processes may gain privileges", spec.image());
     }
-    warnAboutSecretPrintingLoggers();
-  }
-
-  /** Warns once per JVM for each logger of {@link #SECRET_PRINTING_LOGGERS} found at DEBUG. */
-  private static void warnAboutSecretPrintingLoggers() {
-    for (Map.Entry<String, String> l : SECRET_PRINTING_LOGGERS.entrySet()) { // sorted: warnings in a fixed order
-      if (LoggerFactory.getLogger(l.getKey()).isDebugEnabled() && WARNED_DEBUG.add(l.getKey())) {
-        LOG.warn(l.getValue());
-      }
-    }
+    SecretLoggers.warnAtDebug(LOG);
   }
 
   /**
@@ -422,7 +392,7 @@ public final class ContainerLauncher implements AutoCloseable {
           : auth == null ? "anonymously (no credentials in " + registryCredentials + ")"
           : "as " + auth.who() + " (credentials from " + auth.source() + ")");
     }
-    session.pull(image, auth, registryCredentials == null ? null : registryCredentials.toString(), pullProgress);
+    new RegistryPull(session).pull(image, auth, registryCredentials == null ? null : registryCredentials.toString(), pullProgress);
   }
 
   private void verify(SecureContainerSpec spec, String id) {
