@@ -1,7 +1,6 @@
 package dev.carapace.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.internal.DaemonErrors;
 import dev.carapace.core.internal.Deadline;
@@ -28,19 +27,8 @@ final class SwarmEngine {
 
   SwarmEngine(EngineSession session) {
     this.session = session;
-    this.api = transport(session.api());
-    this.streaming = transport(session.streaming());
-  }
-
-  private static DockerHttpClient transport(Object client) {
-    if (client instanceof DockerClientImpl) {
-      DockerHttpClient http = ((DockerClientImpl) client).getHttpClient();
-      if (http != null) {
-        return http;
-      }
-    }
-    throw new IllegalArgumentException("dockerClient must expose its transport for swarm calls: "
-        + client.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+    this.api = session.requireTransport("swarm calls");
+    this.streaming = session.streamingTransport().orElse(api);
   }
 
   /** Sends every later request under {@code /v<version>}, the engine's own API version. */

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.LaunchException.Step;
 import dev.carapace.core.internal.DockerConfigCredentials;
 import dev.carapace.core.internal.EngineNetworks;
+import dev.carapace.core.internal.EngineOwner;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.ImageReference;
 import dev.carapace.core.internal.RegistryAuth;
@@ -20,9 +21,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerLauncher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
+  private final EngineOwner owner;
   private final EngineSession session;
   private final EngineNetworks networks;
   private final List<LaunchCheck> checks;
@@ -74,20 +74,17 @@ public final class ContainerLauncher implements AutoCloseable {
   /** Null: the caller's docker-java client pulls with its own configuration. */
   private final RegistryCredentials registryCredentials;
   private final Consumer<PullProgress> pullProgress;
-  private final String launcherId = UUID.randomUUID().toString();
-  private final Map<String, String> labels = OwnerLabels.of(launcherId);
+  private final Map<String, String> labels;
 
   private ContainerLauncher(Builder b) {
-    SecretLoggers.warnAtDebug(LOG); // before the first request: the Authorization header goes on each
-    Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, launcherId);
-    this.session = b.dockerClient != null
-        ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
-        : EngineSession.open(b.endpoint, b.endpoint.authorizationHeader(), b.streamTimeout, own);
-    this.networks = new EngineNetworks(session, own);
+    this.owner = EngineOwner.open(b.connection, LOG);
+    this.session = owner.session();
+    this.labels = owner.labels();
+    this.networks = new EngineNetworks(session, owner.ownLabels());
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
-        : b.dockerClient != null ? null : RegistryCredentials.fromDockerConfig();
+        : b.connection.callersClient() ? null : RegistryCredentials.fromDockerConfig();
     this.pullProgress = b.pullProgress;
   }
 
@@ -102,11 +99,9 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /** Configures a launcher. */
   public static final class Builder {
-    private Endpoint endpoint;
-    private DockerClient dockerClient;
+    private final EngineOwner.Connection connection = new EngineOwner.Connection("launcher");
     private final List<LaunchCheck> checks = new ArrayList<>();
     private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
-    private Duration streamTimeout = Duration.ofSeconds(60);
     private RegistryCredentials registryCredentials;
     private Consumer<PullProgress> pullProgress;
 
@@ -120,11 +115,7 @@ public final class ContainerLauncher implements AutoCloseable {
      * @throws IllegalStateException when {@link #dockerClient} is already set
      */
     public Builder endpoint(Endpoint endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint");
-      if (dockerClient != null) {
-        throw exclusive();
-      }
-      this.endpoint = endpoint;
+      connection.endpoint(endpoint);
       return this;
     }
 
@@ -150,17 +141,8 @@ public final class ContainerLauncher implements AutoCloseable {
      * @throws IllegalStateException when {@link #endpoint} is already set
      */
     public Builder dockerClient(DockerClient client) {
-      Objects.requireNonNull(client, "dockerClient");
-      if (endpoint != null) {
-        throw exclusive();
-      }
-      this.dockerClient = client;
+      connection.dockerClient(client);
       return this;
-    }
-
-    private static IllegalStateException exclusive() {
-      return new IllegalStateException("endpoint and dockerClient are exclusive: both set (call endpoint(..) for"
-          + " a launcher with its own connections, or dockerClient(..) to reuse yours, not both)");
     }
 
     /** Judges every spec before launch (the policy module's enforcement plugs in here). */
@@ -200,17 +182,11 @@ public final class ContainerLauncher implements AutoCloseable {
 
     /** How long a pull, a log read or a stats read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("stream timeout must be positive: " + timeout);
-      }
-      this.streamTimeout = timeout;
+      connection.streamTimeout(timeout);
       return this;
     }
 
     public ContainerLauncher build() {
-      if (endpoint == null && dockerClient == null) {
-        endpoint = Endpoint.fromEnvironment();
-      }
       return new ContainerLauncher(this);
     }
   }
@@ -417,7 +393,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * @return the ids removed: the containers', then the networks'
    */
   public List<String> cleanupLeftovers() {
-    return removeWhere(OwnerLabels::isDeadLocalOwner);
+    return removeWhere(EngineOwner.Cleanup.LEFTOVERS);
   }
 
   /**
@@ -427,10 +403,10 @@ public final class ContainerLauncher implements AutoCloseable {
    * @return the ids removed: the containers', then the networks'
    */
   public List<String> cleanupAll() {
-    return removeWhere(owner -> true);
+    return removeWhere(EngineOwner.Cleanup.ALL);
   }
 
-  private List<String> removeWhere(Predicate<String> ownerMatches) {
+  private List<String> removeWhere(EngineOwner.Cleanup whose) {
     List<Container> containers;
     try {
       containers = session.list(Map.of(OwnerLabels.MANAGED, "true"));
@@ -438,23 +414,20 @@ public final class ContainerLauncher implements AutoCloseable {
       throw session.fail(Step.CLEANUP, "*", null, e);
     }
     List<String> removed = new ArrayList<>();
-    for (Container c : containers) {
-      String owner = c.getLabels() == null ? null : c.getLabels().get(OwnerLabels.OWNER);
-      if (owner != null && ownerMatches.test(owner)) {
-        try {
-          session.remove(c.getId());
-        } catch (RuntimeException e) {
-          throw session.fail(Step.CLEANUP, c.getImage(), c.getId(), e);
-        }
-        removed.add(c.getId());
+    for (Container c : whose.select(containers, x -> x.getLabels() == null ? null : x.getLabels().get(OwnerLabels.OWNER))) {
+      try {
+        session.remove(c.getId());
+      } catch (RuntimeException e) {
+        throw session.fail(Step.CLEANUP, c.getImage(), c.getId(), e);
       }
+      removed.add(c.getId());
     }
-    removed.addAll(removeNetworksWhere(ownerMatches));
+    removed.addAll(removeNetworksWhere(whose));
     return removed;
   }
 
   /** After their containers: the managed networks whose owner matches, each with what joined since. */
-  private List<String> removeNetworksWhere(Predicate<String> ownerMatches) {
+  private List<String> removeNetworksWhere(EngineOwner.Cleanup whose) {
     List<com.github.dockerjava.api.model.Network> managed;
     try {
       managed = networks.list(Map.of(OwnerLabels.MANAGED, "true"));
@@ -462,12 +435,10 @@ public final class ContainerLauncher implements AutoCloseable {
       throw session.fail(Step.CLEANUP, "networks", null, e);
     }
     List<String> removed = new ArrayList<>();
-    for (com.github.dockerjava.api.model.Network n : managed) {
-      String owner = n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.OWNER);
-      if (owner != null && ownerMatches.test(owner)) {
-        networks.remove(n.getId(), EngineNetworks.subject(n.getName()), Step.CLEANUP);
-        removed.add(n.getId());
-      }
+    for (com.github.dockerjava.api.model.Network n
+        : whose.select(managed, n -> n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.OWNER))) {
+      networks.remove(n.getId(), EngineNetworks.subject(n.getName()), Step.CLEANUP);
+      removed.add(n.getId());
     }
     return removed;
   }
@@ -479,7 +450,27 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /** This launcher's id, the value of {@value OwnerLabels#LAUNCHER} on its containers. */
   public String id() {
-    return launcherId;
+    return owner.id();
+  }
+
+  /**
+   * The docker-java client this launcher's calls go through, for what Carapace leaves to docker-java or
+   * to other Carapace types on the same engine (an {@code EngineAudit}, a {@code PolicyCheck} reading
+   * images), so that they reuse this launcher's connection, TLS and credentials instead of a second
+   * client:
+   *
+   * <pre>{@code
+   * try (EngineAudit audit = EngineAudit.builder().dockerClient(launcher.dockerClient()).build()) {
+   *   audit.audit(Profiles.cisDocker());
+   * }
+   * }</pre>
+   *
+   * <p>It is the caller's own client when the launcher was built with {@link Builder#dockerClient};
+   * otherwise the launcher's, each response bounded by the endpoint's response timeout, open until
+   * the launcher {@linkplain #close() closes}. <b>Do not close it</b>: the launcher does.
+   */
+  public DockerClient dockerClient() {
+    return owner.dockerClient();
   }
 
   /**
@@ -493,23 +484,6 @@ public final class ContainerLauncher implements AutoCloseable {
    */
   @Override
   public void close() {
-    RuntimeException failed = null;
-    try {
-      networks.close();
-    } catch (RuntimeException e) {
-      failed = e;
-    }
-    try {
-      session.close();
-    } catch (RuntimeException e) {
-      if (failed == null) {
-        failed = e;
-      } else {
-        failed.addSuppressed(e);
-      }
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    owner.close(networks::close);
   }
 }

@@ -69,6 +69,8 @@ public final class EngineSession implements AutoCloseable {
   private final DockerClient streaming;
   /** The transport under {@link #api}, for the raw inspect JSON; null when it cannot be reached. */
   private final DockerHttpClient apiHttp;
+  /** The transport under {@link #streaming}; null when it cannot be reached. */
+  private final DockerHttpClient streamingHttp;
   /** Whether this session opened its clients, and so closes them; never a caller's. */
   private final boolean ownsClients;
   private final String engine;
@@ -86,12 +88,14 @@ public final class EngineSession implements AutoCloseable {
   /** The facts of {@code GET /info} that launches are checked against. */
   public record EngineInfo(Set<String> runtimes, int cpus) {}
 
-  private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp, boolean ownsClients,
+  private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp,
+      DockerHttpClient streamingHttp, boolean ownsClients,
       String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
       Map<String, String> ownLabels) {
     this.api = api;
     this.streaming = streaming;
     this.apiHttp = apiHttp;
+    this.streamingHttp = streamingHttp;
     this.ownsClients = ownsClients;
     this.engine = engine;
     this.tls = tls;
@@ -113,8 +117,9 @@ public final class EngineSession implements AutoCloseable {
       Map<String, String> ownLabels) {
     DockerHttpClient apiHttp = EngineClients.http(endpoint, endpoint.responseTimeout(), 32, authorization);
     DockerClient api = EngineClients.client(endpoint, apiHttp);
-    DockerClient streaming = EngineClients.client(endpoint, EngineClients.http(endpoint, null, 64, authorization));
-    return new EngineSession(api, streaming, apiHttp, true, endpoint.toString(), endpoint.isTls(),
+    DockerHttpClient streamingHttp = EngineClients.http(endpoint, null, 64, authorization);
+    DockerClient streaming = EngineClients.client(endpoint, streamingHttp);
+    return new EngineSession(api, streaming, apiHttp, streamingHttp, true, endpoint.toString(), endpoint.isTls(),
         authorization != null, endpoint.responseTimeout(), streamTimeout, ownLabels);
   }
 
@@ -129,7 +134,7 @@ public final class EngineSession implements AutoCloseable {
       Map<String, String> ownLabels) {
     Objects.requireNonNull(client, "dockerClient");
     DockerHttpClient http = client instanceof DockerClientImpl ? ((DockerClientImpl) client).getHttpClient() : null;
-    return new EngineSession(client, client, http, false, CALLERS_CLIENT, false, false, responseTimeout,
+    return new EngineSession(client, client, http, http, false, CALLERS_CLIENT, false, false, responseTimeout,
         streamTimeout, ownLabels);
   }
 
@@ -145,6 +150,27 @@ public final class EngineSession implements AutoCloseable {
    */
   public java.util.Optional<DockerHttpClient> transport() {
     return java.util.Optional.ofNullable(apiHttp);
+  }
+
+  /**
+   * The HTTP transport under {@link #streaming()}, for raw streams: empty as for {@link #transport()}.
+   */
+  public java.util.Optional<DockerHttpClient> streamingTransport() {
+    return java.util.Optional.ofNullable(streamingHttp);
+  }
+
+  /**
+   * The transport of {@link #transport()}, for {@code what} (raw requests docker-java has no command
+   * for); a caller's client must expose one.
+   *
+   * @throws IllegalArgumentException naming the client's class and how to make one that does
+   */
+  public DockerHttpClient requireTransport(String what) {
+    if (apiHttp == null) {
+      throw new IllegalArgumentException("dockerClient must expose its transport for " + what + ": "
+          + api.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+    }
+    return apiHttp;
   }
 
   /** For waits, logs and stats, which callers bound by {@link #streamTimeout()} themselves. */
