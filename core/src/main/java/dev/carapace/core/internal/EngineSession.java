@@ -138,6 +138,11 @@ public final class EngineSession implements AutoCloseable {
         streamTimeout, ownLabels);
   }
 
+  /** The engine as messages name it: the endpoint, or {@code (caller's docker-java client)}. */
+  public String engine() {
+    return engine;
+  }
+
   /** For ordinary calls; run them through {@link #bounded} or {@link #call}. */
   public DockerClient api() {
     return api;
