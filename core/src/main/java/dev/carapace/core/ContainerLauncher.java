@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * {@link RegistryAuthenticationException} naming the registry and the user, never the password.
  *
  * <p>The launcher opens its own connections to an {@link Endpoint}, or uses the docker-java client
- * the application already has ({@link Builder#dockerClient}), which it then never closes.
+ * the application already has ({@link Builder#dockerClient}), which it then never closes; either way
+ * {@link #dockerClient()} hands that client out, for audits and checks on the same connection.
  *
  * <p>Thread-safe: one launcher serves many threads over a pool of connections.
  */

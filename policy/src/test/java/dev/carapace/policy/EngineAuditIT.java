@@ -30,6 +30,19 @@ class EngineAuditIT {
         .collect(Collectors.toList());
   }
 
+  /** A hardened {@code sleep 60} of this run, named {@code prefix} and the run's first 8 characters. */
+  SecureContainerSpec hardenedSleeper(String prefix) {
+    return SecureContainerSpec.builder()
+        .image(TestEngine.BUSYBOX_USER)
+        .name(prefix + run.substring(0, 8))
+        .putLabel(PolicyTesting.TEST_LABEL, run)
+        .command("sleep", "60")
+        .memoryLimit(MemorySize.ofMebibytes(64))
+        .cpuShares(512)
+        .readOnlyRootFilesystem(true)
+        .build();
+  }
+
   @Test
   void auditsAWeakAndAHardenedContainerExactly() {
     try (DockerClient docker = PolicyTesting.docker();
@@ -48,15 +61,7 @@ class EngineAuditIT {
           .withHostConfig(weakHost).exec().getId();
       try {
         docker.startContainerCmd(weak).exec();
-        SecureContainerSpec hardenedSpec = SecureContainerSpec.builder()
-            .image(TestEngine.BUSYBOX_USER)
-            .name("carapace-policy-hardened-" + run.substring(0, 8))
-            .putLabel(PolicyTesting.TEST_LABEL, run)
-            .command("sleep", "60")
-            .memoryLimit(MemorySize.ofMebibytes(64))
-            .cpuShares(512)
-            .readOnlyRootFilesystem(true)
-            .build();
+        SecureContainerSpec hardenedSpec = hardenedSleeper("carapace-policy-hardened-");
         try (RunningContainer hardened = launcher.launch(hardenedSpec)) {
           PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(PolicyTesting.TEST_LABEL, run));
           System.out.println(report.toText());
@@ -101,15 +106,7 @@ class EngineAuditIT {
     try (ContainerLauncher launcher = ContainerLauncher.connect(TestEngine.endpoint())) {
       DockerClient client = launcher.dockerClient();
       assertSame(client, launcher.dockerClient(), "one client, handed out as it is");
-      SecureContainerSpec spec = SecureContainerSpec.builder()
-          .image(TestEngine.BUSYBOX_USER)
-          .name("carapace-policy-reuse-" + run.substring(0, 8))
-          .putLabel(PolicyTesting.TEST_LABEL, run)
-          .command("sleep", "60")
-          .memoryLimit(MemorySize.ofMebibytes(64))
-          .cpuShares(512)
-          .readOnlyRootFilesystem(true)
-          .build();
+      SecureContainerSpec spec = hardenedSleeper("carapace-policy-reuse-");
       try (RunningContainer c = launcher.launch(spec)) {
         try (EngineAudit audit = EngineAudit.builder().dockerClient(client).build()) {
           PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(PolicyTesting.TEST_LABEL, run));
