@@ -10,7 +10,7 @@ module dev.carapace.policy {
   requires transitive dev.carapace.core;
   requires transitive com.github.dockerjava.api;
 
-  requires transitive com.github.dockerjava.transport; // EngineAudit.of(DockerHttpClient): the caller's own transport
+  requires com.github.dockerjava.transport; // EngineAudit: raw GETs through a client's transport
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;

@@ -11,9 +11,7 @@ import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.internal.EndpointAccess;
-import dev.carapace.core.internal.EngineSession;
-import dev.carapace.core.internal.LocalOwners;
+import dev.carapace.core.internal.EngineOwner;
 import dev.carapace.policy.ContainerView;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,31 +59,26 @@ import org.slf4j.LoggerFactory;
 public final class SwarmDeployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmDeployer.class);
 
+  private final EngineOwner owner;
   private final SwarmEngine engine;
   private final SwarmApi api;
   private final String apiVersion;
   private final String engineVersion;
-  private final String deployerId = UUID.randomUUID().toString();
   private final Map<String, String> labels;
-  private final Set<String> live = ConcurrentHashMap.newKeySet();
 
   private SwarmDeployer(Builder b) {
-    Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, deployerId);
-    this.labels = Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
-        OwnerLabels.LAUNCHER, deployerId);
-    EngineSession session = b.dockerClient != null
-        ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
-        : EngineSession.open(b.endpoint, EndpointAccess.authorizationHeader(b.endpoint), b.streamTimeout, own);
+    this.owner = EngineOwner.open(b.connection, LOG);
+    this.labels = owner.labels();
     SwarmEngine e;
     try {
-      e = new SwarmEngine(session);
+      e = new SwarmEngine(owner.session());
       JsonNode version = e.call(Step.VERSION, "*", GET, "/version", null);
       this.apiVersion = version.path("ApiVersion").asText();
       this.engineVersion = version.path("Version").asText();
       this.api = b.pretendApi != null ? SwarmApi.of(b.pretendApi) : SwarmApi.of(apiVersion);
       e.useVersion(apiVersion);
     } catch (RuntimeException | Error failure) {
-      session.close();
+      owner.close();
       throw failure;
     }
     this.engine = e;
@@ -106,9 +95,7 @@ public final class SwarmDeployer implements AutoCloseable {
 
   /** Configures a deployer. */
   public static final class Builder {
-    private Endpoint endpoint;
-    private DockerClient dockerClient;
-    private Duration streamTimeout = Duration.ofSeconds(60);
+    private final EngineOwner.Connection connection = new EngineOwner.Connection("deployer");
     private String pretendApi;
 
     private Builder() {}
@@ -127,11 +114,7 @@ public final class SwarmDeployer implements AutoCloseable {
      * {@link SwarmDeployer#close()}. If unset (and no {@link #dockerClient}), {@link Endpoint#fromEnvironment()}.
      */
     public Builder endpoint(Endpoint endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint");
-      if (dockerClient != null) {
-        throw exclusive();
-      }
-      this.endpoint = endpoint;
+      connection.endpoint(endpoint);
       return this;
     }
 
@@ -141,20 +124,13 @@ public final class SwarmDeployer implements AutoCloseable {
      * ({@code DockerClientImpl.getInstance(config, httpClient)}); each call is bounded by 60 s.
      */
     public Builder dockerClient(DockerClient client) {
-      Objects.requireNonNull(client, "dockerClient");
-      if (endpoint != null) {
-        throw exclusive();
-      }
-      this.dockerClient = client;
+      connection.dockerClient(client);
       return this;
     }
 
     /** How long a log read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("stream timeout must be positive: " + timeout);
-      }
-      this.streamTimeout = timeout;
+      connection.streamTimeout(timeout);
       return this;
     }
 
@@ -165,15 +141,7 @@ public final class SwarmDeployer implements AutoCloseable {
      * @throws IllegalArgumentException when the engine's API is older than 1.41
      */
     public SwarmDeployer build() {
-      if (endpoint == null && dockerClient == null) {
-        endpoint = Endpoint.fromEnvironment();
-      }
       return new SwarmDeployer(this);
-    }
-
-    private static IllegalStateException exclusive() {
-      return new IllegalStateException("endpoint and dockerClient are exclusive: both set (call endpoint(..) for"
-          + " a deployer with its own connections, or dockerClient(..) to reuse yours, not both)");
     }
   }
 
@@ -189,7 +157,7 @@ public final class SwarmDeployer implements AutoCloseable {
 
   /** This deployer's id, the value of {@value OwnerLabels#LAUNCHER} on its services and containers. */
   public String id() {
-    return deployerId;
+    return owner.id();
   }
 
   /** Every field of {@code spec} this engine cannot carry as a service, in the spec's attribute order. */
@@ -272,7 +240,7 @@ public final class SwarmDeployer implements AutoCloseable {
     ObjectNode body = SwarmRequest.of(spec, deployment, api, labels);
     JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body);
     String id = created.path("ID").asText();
-    live.add(id);
+    owner.track(id);
     SwarmService service = new SwarmService(this, engine, api, spec, id, name, body);
     try {
       service.awaitRunning(deployment.replicas(), timeout);
@@ -288,7 +256,7 @@ public final class SwarmDeployer implements AutoCloseable {
   }
 
   void forget(String serviceId) {
-    live.remove(serviceId);
+    owner.forget(serviceId);
   }
 
   /**
@@ -298,25 +266,23 @@ public final class SwarmDeployer implements AutoCloseable {
    * @return the names of the services removed
    */
   public List<String> cleanupLeftovers() {
-    return removeWhere(LocalOwners::isDead);
+    return removeWhere(EngineOwner.Cleanup.LEFTOVERS);
   }
 
   /** Removes every Carapace service on the engine, whoever deployed it. For test suites and operators. */
   public List<String> cleanupAll() {
-    return removeWhere(owner -> true);
+    return removeWhere(EngineOwner.Cleanup.ALL);
   }
 
-  private List<String> removeWhere(Predicate<String> ownerMatches) {
+  private List<String> removeWhere(EngineOwner.Cleanup whose) {
     JsonNode services = engine.call(Step.CLEANUP, "*", GET,
         "/services?" + SwarmEngine.filters("label", OwnerLabels.MANAGED + "=true"), null);
     List<String> removed = new ArrayList<>();
-    for (JsonNode s : SwarmField.iterable(services)) {
-      String owner = s.path("Spec").path("Labels").path(OwnerLabels.OWNER).asText(null);
-      if (owner != null && ownerMatches.test(owner)) {
-        String name = s.path("Spec").path("Name").asText();
-        removeService(Step.CLEANUP, s.path("ID").asText(), name);
-        removed.add(name);
-      }
+    for (JsonNode s : whose.select(SwarmField.iterable(services),
+        x -> x.path("Spec").path("Labels").path(OwnerLabels.OWNER).asText(null))) {
+      String name = s.path("Spec").path("Name").asText();
+      removeService(Step.CLEANUP, s.path("ID").asText(), name);
+      removed.add(name);
     }
     return removed;
   }
@@ -366,8 +332,13 @@ public final class SwarmDeployer implements AutoCloseable {
    */
   @Override
   public void close() {
+    owner.close(this::removeTracked);
+  }
+
+  /** Removes every service still tracked; throws the first failure once all were tried. */
+  private void removeTracked() {
     SwarmException first = null;
-    for (String id : new ArrayList<>(live)) {
+    for (String id : owner.tracked()) {
       try {
         removeService(Step.REMOVE, id, id);
       } catch (SwarmException e) {
@@ -376,7 +347,6 @@ public final class SwarmDeployer implements AutoCloseable {
         }
       }
     }
-    engine.session().close();
     if (first != null) {
       throw first;
     }

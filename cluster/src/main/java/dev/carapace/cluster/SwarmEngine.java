@@ -1,11 +1,11 @@
 package dev.carapace.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.internal.DaemonErrors;
 import dev.carapace.core.internal.Deadline;
 import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.FrameCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,19 +27,8 @@ final class SwarmEngine {
 
   SwarmEngine(EngineSession session) {
     this.session = session;
-    this.api = transport(session.api());
-    this.streaming = transport(session.streaming());
-  }
-
-  private static DockerHttpClient transport(Object client) {
-    if (client instanceof DockerClientImpl) {
-      DockerHttpClient http = ((DockerClientImpl) client).getHttpClient();
-      if (http != null) {
-        return http;
-      }
-    }
-    throw new IllegalArgumentException("dockerClient must expose its transport for swarm calls: "
-        + client.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+    this.api = session.requireTransport("swarm calls");
+    this.streaming = session.streamingTransport().orElse(api);
   }
 
   /** Sends every later request under {@code /v<version>}, the engine's own API version. */
@@ -68,18 +57,20 @@ final class SwarmEngine {
     }
   }
 
-  /** A stream's raw bytes, within the stream timeout. */
-  byte[] stream(SwarmException.Step step, String service, String path) {
+  /** A multiplexed stream read into {@code into}, within the stream timeout. */
+  FrameCollector stream(SwarmException.Step step, String service, String path, FrameCollector into) {
     try {
       return session.bounded(session.streamTimeout(), () -> {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
             .method(DockerHttpClient.Request.Method.GET).path(prefix + path).build();
         try (DockerHttpClient.Response response = streaming.execute(request)) {
-          byte[] bytes = readAll(response.getBody());
           if (response.getStatusCode() / 100 != 2) {
-            throw new EngineRefusal(response.getStatusCode(), message(bytes));
+            throw new EngineRefusal(response.getStatusCode(), message(readAll(response.getBody())));
           }
-          return bytes;
+          if (response.getBody() != null) {
+            into.readFrom(response.getBody());
+          }
+          return into;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

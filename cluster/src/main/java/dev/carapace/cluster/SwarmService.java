@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.ContainerLogs;
 import dev.carapace.core.SecureContainerSpec;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.carapace.core.internal.FrameCollector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,24 +175,14 @@ public final class SwarmService implements AutoCloseable {
     return awaitRunning(replicas, timeout);
   }
 
-  /** The service's logs so far, every task's ({@code docker service logs}), within the stream timeout. */
+  /**
+   * The service's logs so far, every task's ({@code docker service logs}), within the stream timeout,
+   * 1 MiB of each stream kept ({@link ContainerLogs#stdoutTruncated()} says when more was dropped).
+   */
   public ContainerLogs logs() {
-    byte[] raw = engine.stream(Step.LOGS, name, "/services/" + id + "/logs?stdout=1&stderr=1");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int i = 0;
-    while (i + 8 <= raw.length && raw[i + 1] == 0 && raw[i + 2] == 0 && raw[i + 3] == 0) {
-      int size = ((raw[i + 4] & 0xff) << 24) | ((raw[i + 5] & 0xff) << 16) | ((raw[i + 6] & 0xff) << 8)
-          | (raw[i + 7] & 0xff);
-      int from = i + 8;
-      int to = Math.min(raw.length, from + size);
-      (raw[i] == 2 ? err : out).write(raw, from, to - from);
-      i = to;
-    }
-    if (i < raw.length) {
-      out.write(raw, i, raw.length - i);   // not multiplexed (a TTY): all of it is output
-    }
-    return new ContainerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    FrameCollector out = engine.stream(Step.LOGS, name, "/services/" + id + "/logs?stdout=1&stderr=1",
+        new FrameCollector(FrameCollector.DEFAULT_LIMIT));
+    return new ContainerLogs(out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated());
   }
 
   /**

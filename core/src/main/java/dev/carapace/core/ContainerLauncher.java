@@ -6,10 +6,13 @@ import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.LaunchException.Step;
 import dev.carapace.core.internal.DockerConfigCredentials;
 import dev.carapace.core.internal.EngineNetworks;
+import dev.carapace.core.internal.EngineOwner;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.ImageReference;
 import dev.carapace.core.internal.RegistryAuth;
+import dev.carapace.core.internal.RegistryPull;
 import dev.carapace.core.internal.RecordedVerifier;
+import dev.carapace.core.internal.SecretLoggers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +21,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,34 +60,14 @@ import org.slf4j.LoggerFactory;
  * {@link RegistryAuthenticationException} naming the registry and the user, never the password.
  *
  * <p>The launcher opens its own connections to an {@link Endpoint}, or uses the docker-java client
- * the application already has ({@link Builder#dockerClient}), which it then never closes.
+ * the application already has ({@link Builder#dockerClient}), which it then never closes; either way
+ * {@link #dockerClient()} hands that client out, for audits and checks on the same connection.
  *
  * <p>Thread-safe: one launcher serves many threads over a pool of connections.
  */
 public final class ContainerLauncher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
-  /**
-   * The loggers on the request path that print secrets at DEBUG, each with what it prints. Carapace
-   * cannot stop a third-party logger from printing; it warns once per JVM for each one found at DEBUG.
-   * docker-java logs every command with its fields, env values included; Apache HttpClient 5's wire
-   * logger prints every byte sent and read (create bodies with env values, inspect responses with them,
-   * the Authorization header), and its headers logger every header. Both print the
-   * {@code X-Registry-Auth} header of a pull with registry credentials, base64 of a JSON holding the
-   * password (docker-java's command logger does not log pulls). httpclient5's other loggers print
-   * request lines and connection events, no bodies or headers.
-   */
-  static final Map<String, String> SECRET_PRINTING_LOGGERS = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of(
-      "com.github.dockerjava.core.command.AbstrDockerCmd",
-      "DEBUG logging of com.github.dockerjava.core.command prints create commands with their env values:"
-          + " raise that logger to INFO where env holds secrets",
-      "org.apache.hc.client5.http.wire",
-      "DEBUG logging of org.apache.hc.client5.http.wire prints every byte exchanged with the engine, env values"
-          + " and the Authorization header included: raise that logger to INFO where env or credentials are secrets",
-      "org.apache.hc.client5.http.headers",
-      "DEBUG logging of org.apache.hc.client5.http.headers prints every request header, the basic-auth"
-          + " Authorization header included: raise that logger to INFO where credentials are secrets")));
-  private static final Set<String> WARNED_DEBUG = ConcurrentHashMap.newKeySet();
-
+  private final EngineOwner owner;
   private final EngineSession session;
   private final EngineNetworks networks;
   private final List<LaunchCheck> checks;
@@ -95,20 +75,17 @@ public final class ContainerLauncher implements AutoCloseable {
   /** Null: the caller's docker-java client pulls with its own configuration. */
   private final RegistryCredentials registryCredentials;
   private final Consumer<PullProgress> pullProgress;
-  private final String launcherId = UUID.randomUUID().toString();
-  private final Map<String, String> labels = OwnerLabels.of(launcherId);
+  private final Map<String, String> labels;
 
   private ContainerLauncher(Builder b) {
-    warnAboutSecretPrintingLoggers(); // before the first request: the Authorization header goes on each
-    Map<String, String> own = Map.of(OwnerLabels.LAUNCHER, launcherId);
-    this.session = b.dockerClient != null
-        ? EngineSession.reuse(b.dockerClient, EngineSession.DEFAULT_RESPONSE_TIMEOUT, b.streamTimeout, own)
-        : EngineSession.open(b.endpoint, b.endpoint.authorizationHeader(), b.streamTimeout, own);
-    this.networks = new EngineNetworks(session, own);
+    this.owner = EngineOwner.open(b.connection, LOG);
+    this.session = owner.session();
+    this.labels = owner.labels();
+    this.networks = new EngineNetworks(session, owner.ownLabels());
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
-        : b.dockerClient != null ? null : RegistryCredentials.fromDockerConfig();
+        : b.connection.callersClient() ? null : RegistryCredentials.fromDockerConfig();
     this.pullProgress = b.pullProgress;
   }
 
@@ -123,11 +100,9 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /** Configures a launcher. */
   public static final class Builder {
-    private Endpoint endpoint;
-    private DockerClient dockerClient;
+    private final EngineOwner.Connection connection = new EngineOwner.Connection("launcher");
     private final List<LaunchCheck> checks = new ArrayList<>();
     private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
-    private Duration streamTimeout = Duration.ofSeconds(60);
     private RegistryCredentials registryCredentials;
     private Consumer<PullProgress> pullProgress;
 
@@ -141,11 +116,7 @@ public final class ContainerLauncher implements AutoCloseable {
      * @throws IllegalStateException when {@link #dockerClient} is already set
      */
     public Builder endpoint(Endpoint endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint");
-      if (dockerClient != null) {
-        throw exclusive();
-      }
-      this.endpoint = endpoint;
+      connection.endpoint(endpoint);
       return this;
     }
 
@@ -171,17 +142,8 @@ public final class ContainerLauncher implements AutoCloseable {
      * @throws IllegalStateException when {@link #endpoint} is already set
      */
     public Builder dockerClient(DockerClient client) {
-      Objects.requireNonNull(client, "dockerClient");
-      if (endpoint != null) {
-        throw exclusive();
-      }
-      this.dockerClient = client;
+      connection.dockerClient(client);
       return this;
-    }
-
-    private static IllegalStateException exclusive() {
-      return new IllegalStateException("endpoint and dockerClient are exclusive: both set (call endpoint(..) for"
-          + " a launcher with its own connections, or dockerClient(..) to reuse yours, not both)");
     }
 
     /** Judges every spec before launch (the policy module's enforcement plugs in here). */
@@ -221,24 +183,19 @@ public final class ContainerLauncher implements AutoCloseable {
 
     /** How long a pull, a log read or a stats read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("stream timeout must be positive: " + timeout);
-      }
-      this.streamTimeout = timeout;
+      connection.streamTimeout(timeout);
       return this;
     }
 
     public ContainerLauncher build() {
-      if (endpoint == null && dockerClient == null) {
-        endpoint = Endpoint.fromEnvironment();
-      }
       return new ContainerLauncher(this);
     }
   }
 
   /**
    * Runs {@code spec} to completion like {@code docker run --rm}: creates, verifies, starts, waits
-   * at most {@code timeout}, collects stdout and stderr, and removes the container, whatever happens.
+   * at most {@code timeout}, collects stdout and stderr (1 MiB of each, {@link RunResult#stdoutTruncated()}
+   * says when more was dropped), and removes the container, whatever happens.
    *
    * @throws LaunchException naming the step when any step fails, or {@link Step#WAIT} when the
    *     container did not exit within {@code timeout} (it is killed and removed)
@@ -254,7 +211,8 @@ public final class ContainerLauncher implements AutoCloseable {
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
       ContainerLogs logs = c.logs();
-      return new RunResult(c.id(), exit.getAsInt(), logs.stdout(), logs.stderr(), elapsed);
+      return new RunResult(c.id(), exit.getAsInt(), logs.stdout(), logs.stderr(), elapsed, logs.stdoutTruncated(),
+          logs.stderrTruncated());
     } finally {
       c.close();
     }
@@ -323,16 +281,7 @@ public final class ContainerLauncher implements AutoCloseable {
     if (!spec.noNewPrivileges()) {
       LOG.warn("launching {} without no-new-privileges: processes may gain privileges", spec.image());
     }
-    warnAboutSecretPrintingLoggers();
-  }
-
-  /** Warns once per JVM for each logger of {@link #SECRET_PRINTING_LOGGERS} found at DEBUG. */
-  private static void warnAboutSecretPrintingLoggers() {
-    for (Map.Entry<String, String> l : SECRET_PRINTING_LOGGERS.entrySet()) { // sorted: warnings in a fixed order
-      if (LoggerFactory.getLogger(l.getKey()).isDebugEnabled() && WARNED_DEBUG.add(l.getKey())) {
-        LOG.warn(l.getValue());
-      }
-    }
+    SecretLoggers.warnAtDebug(LOG);
   }
 
   /**
@@ -420,7 +369,7 @@ public final class ContainerLauncher implements AutoCloseable {
           : auth == null ? "anonymously (no credentials in " + registryCredentials + ")"
           : "as " + auth.who() + " (credentials from " + auth.source() + ")");
     }
-    session.pull(image, auth, registryCredentials == null ? null : registryCredentials.toString(), pullProgress);
+    new RegistryPull(session).pull(image, auth, registryCredentials == null ? null : registryCredentials.toString(), pullProgress);
   }
 
   private void verify(SecureContainerSpec spec, String id) {
@@ -445,7 +394,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * @return the ids removed: the containers', then the networks'
    */
   public List<String> cleanupLeftovers() {
-    return removeWhere(OwnerLabels::isDeadLocalOwner);
+    return removeWhere(EngineOwner.Cleanup.LEFTOVERS);
   }
 
   /**
@@ -455,10 +404,10 @@ public final class ContainerLauncher implements AutoCloseable {
    * @return the ids removed: the containers', then the networks'
    */
   public List<String> cleanupAll() {
-    return removeWhere(owner -> true);
+    return removeWhere(EngineOwner.Cleanup.ALL);
   }
 
-  private List<String> removeWhere(Predicate<String> ownerMatches) {
+  private List<String> removeWhere(EngineOwner.Cleanup whose) {
     List<Container> containers;
     try {
       containers = session.list(Map.of(OwnerLabels.MANAGED, "true"));
@@ -466,23 +415,20 @@ public final class ContainerLauncher implements AutoCloseable {
       throw session.fail(Step.CLEANUP, "*", null, e);
     }
     List<String> removed = new ArrayList<>();
-    for (Container c : containers) {
-      String owner = c.getLabels() == null ? null : c.getLabels().get(OwnerLabels.OWNER);
-      if (owner != null && ownerMatches.test(owner)) {
-        try {
-          session.remove(c.getId());
-        } catch (RuntimeException e) {
-          throw session.fail(Step.CLEANUP, c.getImage(), c.getId(), e);
-        }
-        removed.add(c.getId());
+    for (Container c : whose.select(containers, x -> x.getLabels() == null ? null : x.getLabels().get(OwnerLabels.OWNER))) {
+      try {
+        session.remove(c.getId());
+      } catch (RuntimeException e) {
+        throw session.fail(Step.CLEANUP, c.getImage(), c.getId(), e);
       }
+      removed.add(c.getId());
     }
-    removed.addAll(removeNetworksWhere(ownerMatches));
+    removed.addAll(removeNetworksWhere(whose));
     return removed;
   }
 
   /** After their containers: the managed networks whose owner matches, each with what joined since. */
-  private List<String> removeNetworksWhere(Predicate<String> ownerMatches) {
+  private List<String> removeNetworksWhere(EngineOwner.Cleanup whose) {
     List<com.github.dockerjava.api.model.Network> managed;
     try {
       managed = networks.list(Map.of(OwnerLabels.MANAGED, "true"));
@@ -490,12 +436,10 @@ public final class ContainerLauncher implements AutoCloseable {
       throw session.fail(Step.CLEANUP, "networks", null, e);
     }
     List<String> removed = new ArrayList<>();
-    for (com.github.dockerjava.api.model.Network n : managed) {
-      String owner = n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.OWNER);
-      if (owner != null && ownerMatches.test(owner)) {
-        networks.remove(n.getId(), EngineNetworks.subject(n.getName()), Step.CLEANUP);
-        removed.add(n.getId());
-      }
+    for (com.github.dockerjava.api.model.Network n
+        : whose.select(managed, n -> n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.OWNER))) {
+      networks.remove(n.getId(), EngineNetworks.subject(n.getName()), Step.CLEANUP);
+      removed.add(n.getId());
     }
     return removed;
   }
@@ -507,7 +451,27 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /** This launcher's id, the value of {@value OwnerLabels#LAUNCHER} on its containers. */
   public String id() {
-    return launcherId;
+    return owner.id();
+  }
+
+  /**
+   * The docker-java client this launcher's calls go through, for what Carapace leaves to docker-java or
+   * to other Carapace types on the same engine (an {@code EngineAudit}, a {@code PolicyCheck} reading
+   * images), so that they reuse this launcher's connection, TLS and credentials instead of a second
+   * client:
+   *
+   * <pre>{@code
+   * try (EngineAudit audit = EngineAudit.builder().dockerClient(launcher.dockerClient()).build()) {
+   *   audit.audit(Profiles.cisDocker());
+   * }
+   * }</pre>
+   *
+   * <p>It is the caller's own client when the launcher was built with {@link Builder#dockerClient};
+   * otherwise the launcher's, each response bounded by the endpoint's response timeout, open until
+   * the launcher {@linkplain #close() closes}. <b>Do not close it</b>: the launcher does.
+   */
+  public DockerClient dockerClient() {
+    return owner.dockerClient();
   }
 
   /**
@@ -521,23 +485,6 @@ public final class ContainerLauncher implements AutoCloseable {
    */
   @Override
   public void close() {
-    RuntimeException failed = null;
-    try {
-      networks.close();
-    } catch (RuntimeException e) {
-      failed = e;
-    }
-    try {
-      session.close();
-    } catch (RuntimeException e) {
-      if (failed == null) {
-        failed = e;
-      } else {
-        failed.addSuppressed(e);
-      }
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    owner.close(networks::close);
   }
 }

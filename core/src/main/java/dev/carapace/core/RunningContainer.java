@@ -4,13 +4,10 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import dev.carapace.core.LaunchException.Step;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.EngineStats;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.carapace.core.internal.FrameCollector;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -79,27 +76,29 @@ public final class RunningContainer implements AutoCloseable {
     }
   }
 
-  /** The output so far, stdout and stderr apart ({@code docker logs}). */
+  /**
+   * The output so far, stdout and stderr apart ({@code docker logs}), 1 MiB of each kept
+   * ({@link ContainerLogs#stdoutTruncated()} says when more was dropped).
+   */
   public ContainerLogs logs() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame frame) {
-        byte[] payload = frame.getPayload();
-        if (payload == null) {
-          return;
-        }
-        synchronized (this) {
-          (frame.getStreamType() == StreamType.STDERR ? err : out).write(payload, 0, payload.length);
-        }
-      }
-    };
+    return logs(MemorySize.ofBytes(FrameCollector.DEFAULT_LIMIT));
+  }
+
+  /**
+   * The output so far, stdout and stderr apart ({@code docker logs}), at most {@code limitPerStream}
+   * of each kept; the rest is read and dropped ({@link ContainerLogs#stdoutTruncated()}).
+   *
+   * @throws IllegalArgumentException when {@code limitPerStream} is more than 256 MiB, as for exec
+   */
+  public ContainerLogs logs(MemorySize limitPerStream) {
+    java.util.Objects.requireNonNull(limitPerStream, "log limit");
+    if (limitPerStream.bytes() > 256L << 20) {
+      throw new IllegalArgumentException("log limit must be at most 256MiB: " + limitPerStream);
+    }
+    FrameCollector cb = new FrameCollector((int) limitPerStream.bytes());
     awaitStream(Step.LOGS, "log", cb, () -> session.streaming().logContainerCmd(id)
         .withStdOut(true).withStdErr(true).withFollowStream(false).exec(cb));
-    synchronized (cb) {
-      return new ContainerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    return new ContainerLogs(cb.stdout(), cb.stderr(), cb.stdoutTruncated(), cb.stderrTruncated());
   }
 
   /**

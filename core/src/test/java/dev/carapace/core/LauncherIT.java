@@ -292,6 +292,27 @@ class LauncherIT {
   }
 
   @Test
+  void logsAndRunKeepOneMebibyteOfEachStreamAndSayWhenTheyCut() {
+    // 1 MiB + 10 bytes on stdout (the json-file driver splits it into 16 KiB lines), 4 bytes on stderr
+    SecureContainerSpec loud = busybox("sh", "-c", "head -c 1048586 /dev/zero | tr '\\0' a; echo err >&2").build();
+    RunResult r = launcher.run(loud, T);
+    assertEquals(0, r.exitCode());
+    assertEquals(1 << 20, r.stdout().length());
+    assertTrue(r.stdout().chars().allMatch(ch -> ch == 'a'));
+    assertTrue(r.stdoutTruncated());
+    assertEquals("err\n", r.stderr());
+    assertFalse(r.stderrTruncated());
+    try (RunningContainer c = launcher.launch(loud)) {
+      assertEquals(OptionalInt.of(0), c.awaitExit(T));
+      ContainerLogs logs = c.logs(MemorySize.ofMebibytes(2));
+      assertEquals(1048586, logs.stdout().length());
+      assertFalse(logs.stdoutTruncated());
+      ContainerLogs cut = c.logs(MemorySize.ofBytes(3));
+      assertEquals(new ContainerLogs("aaa", "err", true, true), cut);
+    }
+  }
+
+  @Test
   void imageHealthCheckReportsHealthy() throws InterruptedException {
     try (RunningContainer c = launcher.launch(SecureContainerSpec.builder().image(BUSYBOX_USER)
         .command("sleep", "30").build())) {

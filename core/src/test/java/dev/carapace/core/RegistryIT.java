@@ -1,5 +1,6 @@
 package dev.carapace.core;
 
+import dev.carapace.core.internal.SecretLoggers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -394,7 +395,7 @@ class RegistryIT {
       if (leaks(line, password) || line.contains("X-Registry-Auth")) {
         printedBy.merge(logger, 1, Integer::sum);
         assertFalse(logger.startsWith("dev.carapace"), "Carapace's own logger printed a secret: " + logger);
-        assertTrue(ContainerLauncher.SECRET_PRINTING_LOGGERS.containsKey(logger),
+        assertTrue(SecretLoggers.PRINTING.containsKey(logger),
             "a logger Carapace does not warn about printed registry credentials: " + logger);
       }
     }

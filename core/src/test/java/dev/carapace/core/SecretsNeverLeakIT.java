@@ -1,5 +1,6 @@
 package dev.carapace.core;
 
+import dev.carapace.core.internal.SecretLoggers;
 import static dev.carapace.core.testing.TestEngine.busybox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,7 +137,7 @@ class SecretsNeverLeakIT {
     assertEquals(0, p.exitValue(), output.length() > 4000 ? output.substring(output.length() - 4000) : output);
     assertTrue(output.contains("RESULT " + ENV_SECRET.length()), "the launch through basic auth ran");
     // one warning for each logger that prints secrets, each once
-    for (Map.Entry<String, String> l : ContainerLauncher.SECRET_PRINTING_LOGGERS.entrySet()) {
+    for (Map.Entry<String, String> l : SecretLoggers.PRINTING.entrySet()) {
       String warning = "WARN dev.carapace.core.ContainerLauncher - " + l.getValue();
       assertEquals(1, output.split(Pattern.quote(warning), -1).length - 1, "warned once about " + l.getKey());
     }
@@ -154,7 +155,7 @@ class SecretsNeverLeakIT {
         if (line.contains(secret)) {
           printedBy.merge(logger, 1, Integer::sum);
           assertFalse(logger.startsWith("dev.carapace"), "Carapace's own logger printed a secret: " + logger);
-          assertTrue(ContainerLauncher.SECRET_PRINTING_LOGGERS.containsKey(logger),
+          assertTrue(SecretLoggers.PRINTING.containsKey(logger),
               "a logger Carapace did not warn about printed a secret: " + logger);
         }
       }

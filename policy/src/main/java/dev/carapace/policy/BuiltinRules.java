@@ -114,7 +114,7 @@ final class BuiltinRules {
       return false;
     }
     f.violation(attribute, problem, "unset (the image's " + what + ", not inspected)", "set " + setter
-        + ", or judge with ContainerView.of(spec, ImageFacts.inspect(docker, image)) so the image's " + what
+        + ", or judge with ContainerView.of(spec, engineAudit.imageFacts(image)) so the image's " + what
         + " counts");
     return true;
   }

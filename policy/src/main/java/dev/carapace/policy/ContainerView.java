@@ -24,7 +24,7 @@ import org.immutables.value.Value;
  *
  * <pre>{@code
  * ContainerView before = ContainerView.of(spec);                       // before launch
- * ContainerView before2 = ContainerView.of(spec, ImageFacts.inspect(docker, spec.image()));
+ * ContainerView before2 = ContainerView.of(spec, audit.imageFacts(spec.image()));   // an EngineAudit's
  * ContainerView running = ContainerView.fromInspectJson(json);          // GET /containers/{id}/json
  * }</pre>
  *

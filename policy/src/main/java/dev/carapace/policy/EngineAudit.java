@@ -2,9 +2,11 @@ package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.CarapaceException;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.EngineOwner;
+import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,40 +34,101 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>It opens its own connection to an {@link Endpoint}, or uses a docker-java client the application
+ * already has ({@link Builder#dockerClient}), such as a launcher's, which it then never closes:
+ *
+ * <pre>{@code
+ * EngineAudit audit = EngineAudit.builder().dockerClient(launcher.dockerClient()).build();
+ * }</pre>
+ *
+ * <p>Every call is bounded by the response timeout (60 s with a caller's client).
+ *
  * <p>Read-only: it lists and inspects, never creates, changes or stops anything.
  */
 public final class EngineAudit implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final EngineSession session;
+  /** The raw transport, for the inspect JSON docker-java's model lacks; null when the client hides it. */
   private final DockerHttpClient http;
-  private final boolean owned;
   private final String engine;
 
-  private EngineAudit(DockerHttpClient http, boolean owned, String engine) {
-    this.http = http;
-    this.owned = owned;
-    this.engine = engine;
+  private EngineAudit(Builder b) {
+    this.session = b.connection.open(Map.of());
+    this.http = session.transport().orElse(null);
+    this.engine = !b.connection.callersClient() ? session.engine()
+        : http != null ? http.toString() : session.api().getClass().getName();
   }
 
   /**
-   * Opens a connection to {@code endpoint}, with its TLS and basic-auth credentials
-   * ({@link DockerClients#httpClient(Endpoint)}); close the audit to close it.
+   * Opens a connection to {@code endpoint}, with its TLS and basic-auth credentials; close the audit
+   * to close it. The same as {@code builder().endpoint(endpoint).build()}.
    */
   public static EngineAudit connect(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    return new EngineAudit(DockerClients.httpClient(endpoint), true, endpoint.toString());
+    return builder().endpoint(endpoint).build();
   }
 
-  /** Audits through the caller's own docker-java transport; {@link #close()} leaves it open. */
-  public static EngineAudit of(DockerHttpClient http) {
-    return new EngineAudit(Objects.requireNonNull(http, "http client"), false, http.toString());
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures an audit: the engine, through an endpoint or the caller's client. Sends nothing yet. */
+  public static final class Builder {
+    private final EngineOwner.Connection connection = new EngineOwner.Connection("audit");
+
+    private Builder() {}
+
+    /**
+     * The engine to audit; the audit opens its own connection to it and closes it in
+     * {@link EngineAudit#close()}. If unset (and no {@link #dockerClient}), {@link Endpoint#fromEnvironment()}.
+     *
+     * @throws IllegalStateException when {@link #dockerClient} is already set
+     */
+    public Builder endpoint(Endpoint endpoint) {
+      connection.endpoint(endpoint);
+      return this;
+    }
+
+    /**
+     * Audits through the docker-java client the application already has, a launcher's
+     * ({@code ContainerLauncher#dockerClient()}) included. <b>The audit never closes it.</b> Containers
+     * are listed and inspected as raw JSON through its transport, so for those it must expose one (any
+     * client made by {@code DockerClientImpl.getInstance(config, httpClient)}, every launcher's);
+     * {@link EngineAudit#engineSecurity()} and {@link EngineAudit#imageFacts} work with any client.
+     *
+     * @throws IllegalStateException when {@link #endpoint} is already set
+     */
+    public Builder dockerClient(DockerClient client) {
+      connection.dockerClient(client);
+      return this;
+    }
+
+    public EngineAudit build() {
+      return new EngineAudit(this);
+    }
   }
 
   /** What the engine's host enforces ({@code GET /info}'s {@code SecurityOptions}). */
   public EngineSecurity engineSecurity() {
     List<String> options = new ArrayList<>();
-    get("/info").path("SecurityOptions").forEach(n -> options.add(n.asText()));
+    if (http == null) {
+      List<String> listed = session.bounded(() -> session.api().infoCmd().exec().getSecurityOptions());
+      options.addAll(listed == null ? List.of() : listed);
+    } else {
+      get("/info").path("SecurityOptions").forEach(n -> options.add(n.asText()));
+    }
     return EngineSecurity.fromSecurityOptions(options);
+  }
+
+  /**
+   * What image {@code image} sets that a spec may leave to it, {@code USER} and {@code HEALTHCHECK}
+   * ({@code docker image inspect}). Read-only.
+   *
+   * @throws com.github.dockerjava.api.exception.NotFoundException when the engine lacks the image
+   */
+  public ImageFacts imageFacts(String image) {
+    Objects.requireNonNull(image, "image must not be null");
+    return ImageFacts.of(image, session.bounded(() -> session.api().inspectImageCmd(image).exec()));
   }
 
   /** The ids of the running containers, or of all when {@code all}, optionally those with every label given. */
@@ -153,9 +216,14 @@ public final class EngineAudit implements AutoCloseable {
 
   /** The JSON answer to {@code GET path}; null on HTTP 404 when {@code absentIsNull}. */
   private JsonNode get(String path, boolean absentIsNull) {
+    DockerHttpClient transport = http != null ? http : session.requireTransport("the audit's raw inspect");
+    return session.bounded(() -> exchange(transport, path, absentIsNull));
+  }
+
+  private JsonNode exchange(DockerHttpClient transport, String path, boolean absentIsNull) {
     DockerHttpClient.Request request = DockerHttpClient.Request.builder()
         .method(DockerHttpClient.Request.Method.GET).path(path).build();
-    try (DockerHttpClient.Response response = http.execute(request)) {
+    try (DockerHttpClient.Response response = transport.execute(request)) {
       byte[] body;
       try (InputStream in = response.getBody()) {
         body = in.readAllBytes();
@@ -179,15 +247,9 @@ public final class EngineAudit implements AutoCloseable {
     }
   }
 
-  /** Closes the connection when {@link #connect(Endpoint)} opened it. */
+  /** Closes the connection the audit opened; a caller's client stays open. */
   @Override
   public void close() {
-    if (owned) {
-      try {
-        http.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("audit connection did not close: " + engine, e);
-      }
-    }
+    session.close();
   }
 }

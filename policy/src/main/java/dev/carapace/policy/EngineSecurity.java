@@ -1,7 +1,6 @@
 package dev.carapace.policy;
 
 import java.util.Objects;
-import com.github.dockerjava.api.DockerClient;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,7 +11,7 @@ import java.util.Locale;
  * enforced on this host": an AppArmor profile is recorded but ignored where no AppArmor runs.
  *
  * <pre>{@code
- * EngineSecurity host = EngineSecurity.inspect(docker);
+ * EngineSecurity host = audit.engineSecurity();   // an EngineAudit's, GET /info
  * host.apparmor();     // false on a kernel without AppArmor
  * }</pre>
  *
@@ -49,12 +48,5 @@ public record EngineSecurity(boolean apparmor, boolean selinux, boolean seccomp,
       }
     }
     return new EngineSecurity(apparmor, selinux, seccomp, userns, rootless);
-  }
-
-  /** Asks the engine ({@code GET /info}); read-only. */
-  public static EngineSecurity inspect(DockerClient docker) {
-    Objects.requireNonNull(docker, "docker client must not be null");
-    List<String> options = docker.infoCmd().exec().getSecurityOptions();
-    return fromSecurityOptions(options == null ? List.of() : options);
   }
 }

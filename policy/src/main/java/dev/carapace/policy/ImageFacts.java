@@ -1,6 +1,5 @@
 package dev.carapace.policy;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Optional;
  * {@code docker image inspect} shows them under {@code Config}.
  *
  * <pre>{@code
- * ImageFacts facts = ImageFacts.inspect(docker, "carapace-test/busybox-user:1");
+ * ImageFacts facts = audit.imageFacts("carapace-test/busybox-user:1");   // an EngineAudit's
  * facts.user();          // "1000:1000"
  * }</pre>
  *
@@ -27,16 +26,8 @@ public record ImageFacts(String image, String user, Optional<List<String>> healt
     healthcheck = healthcheck.map(List::copyOf);
   }
 
-  /**
-   * Reads the image's configuration from the engine ({@code docker image inspect}). Read-only: it
-   * creates nothing.
-   *
-   * @throws com.github.dockerjava.api.exception.NotFoundException when the engine lacks the image
-   */
-  public static ImageFacts inspect(DockerClient docker, String image) {
-    Objects.requireNonNull(docker, "docker client must not be null");
-    Objects.requireNonNull(image, "image must not be null");
-    InspectImageResponse r = docker.inspectImageCmd(image).exec();
+  /** The facts of {@code image} in the engine's answer to {@code docker image inspect}. */
+  static ImageFacts of(String image, InspectImageResponse r) {
     ContainerConfig c = r.getConfig();
     String user = c == null || c.getUser() == null ? "" : c.getUser();
     Optional<List<String>> test = Optional.empty();

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * PolicyCheck.enforce(Profiles.carapaceDefault()).atLeast(Severity.MEDIUM);  // LOW findings do not refuse
  * }</pre>
  *
- * <p>Without {@link Builder#inspectImagesWith(DockerClient)} the check makes no daemon call at all,
+ * <p>Without {@link Builder#dockerClient(DockerClient)} the check makes no daemon call at all,
  * and rules that need the image's {@code USER} or {@code HEALTHCHECK} treat an unset one as unknown
  * (a violation asking to set it). With it, the check makes one read-only call,
  * {@code GET /images/{name}/json}, and creates nothing.
@@ -147,7 +147,7 @@ public final class PolicyCheck implements LaunchCheck {
     if (images != null && (spec.user().isEmpty() || spec.healthCheck().isEmpty())) {
       Optional<ImageFacts> facts;
       try {
-        facts = Optional.of(ImageFacts.inspect(images, spec.image()));
+        facts = Optional.of(ImageFacts.of(spec.image(), images.inspectImageCmd(spec.image()).exec()));
       } catch (com.github.dockerjava.api.exception.NotFoundException e) {
         facts = Optional.empty(); // not pulled yet: the rules say the image's settings are unknown
       }
@@ -201,11 +201,12 @@ public final class PolicyCheck implements LaunchCheck {
     }
 
     /**
-     * Reads the image's {@code USER} and {@code HEALTHCHECK} from this engine when the spec sets
-     * none ({@code docker image inspect}, read-only). If unset, no daemon call is made and those
-     * settings count as unknown.
+     * Reads the image's {@code USER} and {@code HEALTHCHECK} through this client's engine when the
+     * spec sets none ({@code docker image inspect}, read-only); the launcher's own
+     * ({@code launcher.dockerClient()}) reuses its connection. The check never closes it. If unset, no
+     * daemon call is made and those settings count as unknown.
      */
-    public Builder inspectImagesWith(DockerClient docker) {
+    public Builder dockerClient(DockerClient docker) {
       this.images = Objects.requireNonNull(docker, "docker client");
       return this;
     }

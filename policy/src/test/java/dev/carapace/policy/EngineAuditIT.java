@@ -1,6 +1,8 @@
 package dev.carapace.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AccessMode;
@@ -28,6 +30,19 @@ class EngineAuditIT {
         .collect(Collectors.toList());
   }
 
+  /** A hardened {@code sleep 60} of this run, named {@code prefix} and the run's first 8 characters. */
+  SecureContainerSpec hardenedSleeper(String prefix) {
+    return SecureContainerSpec.builder()
+        .image(TestEngine.BUSYBOX_USER)
+        .name(prefix + run.substring(0, 8))
+        .putLabel(PolicyTesting.TEST_LABEL, run)
+        .command("sleep", "60")
+        .memoryLimit(MemorySize.ofMebibytes(64))
+        .cpuShares(512)
+        .readOnlyRootFilesystem(true)
+        .build();
+  }
+
   @Test
   void auditsAWeakAndAHardenedContainerExactly() {
     try (DockerClient docker = PolicyTesting.docker();
@@ -46,15 +61,7 @@ class EngineAuditIT {
           .withHostConfig(weakHost).exec().getId();
       try {
         docker.startContainerCmd(weak).exec();
-        SecureContainerSpec hardenedSpec = SecureContainerSpec.builder()
-            .image(TestEngine.BUSYBOX_USER)
-            .name("carapace-policy-hardened-" + run.substring(0, 8))
-            .putLabel(PolicyTesting.TEST_LABEL, run)
-            .command("sleep", "60")
-            .memoryLimit(MemorySize.ofMebibytes(64))
-            .cpuShares(512)
-            .readOnlyRootFilesystem(true)
-            .build();
+        SecureContainerSpec hardenedSpec = hardenedSleeper("carapace-policy-hardened-");
         try (RunningContainer hardened = launcher.launch(hardenedSpec)) {
           PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(PolicyTesting.TEST_LABEL, run));
           System.out.println(report.toText());
@@ -91,6 +98,29 @@ class EngineAuditIT {
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void anAuditAndACheckReuseTheLaunchersConnection() {
+    try (ContainerLauncher launcher = ContainerLauncher.connect(TestEngine.endpoint())) {
+      DockerClient client = launcher.dockerClient();
+      assertSame(client, launcher.dockerClient(), "one client, handed out as it is");
+      SecureContainerSpec spec = hardenedSleeper("carapace-policy-reuse-");
+      try (RunningContainer c = launcher.launch(spec)) {
+        try (EngineAudit audit = EngineAudit.builder().dockerClient(client).build()) {
+          PolicyReport report = audit.audit(Profiles.carapaceDefault(), Map.of(PolicyTesting.TEST_LABEL, run));
+          assertEquals(List.of(spec.name().orElseThrow()), report.containers().stream()
+              .map(PolicyReport.ContainerResult::name).collect(Collectors.toList()));
+          assertEquals(List.of(), report.containers().get(0).violations(), report::toText);
+          assertEquals("1000:1000", audit.imageFacts(TestEngine.BUSYBOX_USER).user());
+          assertFalse(audit.engineSecurity().apparmor());
+        }
+        // closing the audit left the launcher's client open: the check and the launcher still use it
+        PolicyCheck check = PolicyCheck.builder(Profiles.carapaceDefault()).dockerClient(client).build();
+        check.check(spec);   // reads the image's USER and HEALTHCHECK through the launcher's client
+        assertEquals("1000\n", c.exec("id", "-u").stdout());
+      }
     }
   }
 }

@@ -3,6 +3,9 @@ package dev.carapace.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.CarapaceException;
 import java.io.ByteArrayInputStream;
@@ -74,10 +77,16 @@ class EngineAuditTest {
     };
   }
 
+  /** A caller's client over {@code http}, as an application makes one. */
+  static DockerClient client(DockerHttpClient http) {
+    return DockerClientImpl.getInstance(DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost("tcp://127.0.0.1:1").build(), http);
+  }
+
   @Test
   void aListedContainerRemovedBeforeItsInspectionIsLeftOut() throws Exception {
     Scripted http = new Scripted();
-    try (EngineAudit audit = EngineAudit.of(http)) {
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
       PolicyReport report = audit.audit(Profiles.cisDocker());
       assertEquals(List.of("carapace-policy-fixture-weak"),
           report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
@@ -88,7 +97,7 @@ class EngineAuditTest {
 
   @Test
   void aNamedContainerThatDoesNotExistIsAnError() throws Exception {
-    try (EngineAudit audit = EngineAudit.of(new Scripted())) {
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(new Scripted())).build()) {
       CarapaceException e = assertThrows(CarapaceException.class,
           () -> audit.audit(Profiles.cisDocker(), List.of(GONE)));
       assertEquals("audit GET /containers/" + GONE + "/json failed on scripted engine: HTTP 404"

@@ -38,7 +38,7 @@ class PolicyEnforcementIT {
   void enforceRefusesAnEtcShadowMountBeforeAnythingIsCreated() {
     try (DockerClient docker = PolicyTesting.docker();
         ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
-            .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).build())
+            .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).dockerClient(docker).build())
             .build()) {
       SecureContainerSpec shadow = hardened().command("cat", "/etc/shadow")
           .addMount(Mount.bind("/etc/shadow", ContainerPath.of("/etc/shadow")).asReadOnly()).build();
@@ -64,11 +64,13 @@ class PolicyEnforcementIT {
 
   @Test
   void hardenedSpecPassesEveryRuleThisHostCanSatisfyAndNotesTheRest() throws Exception {
-    try (DockerClient docker = PolicyTesting.docker()) {
-      EngineSecurity host = EngineSecurity.inspect(docker);
+    // one connection for all: the audit and the check reuse the first launcher's client
+    try (ContainerLauncher plain = ContainerLauncher.connect(TestEngine.endpoint());
+        EngineAudit audit = EngineAudit.builder().dockerClient(plain.dockerClient()).build()) {
+      EngineSecurity host = audit.engineSecurity();
       SecureContainerSpec spec = hardened().command("true").build();
       // the image sets USER 1000:1000 and a HEALTHCHECK: read from the engine, not repeated in the spec
-      ContainerView view = ContainerView.of(spec, ImageFacts.inspect(docker, spec.image())).knowingEngine(host);
+      ContainerView view = ContainerView.of(spec, audit.imageFacts(spec.image())).knowingEngine(host);
       PolicyReport report = Profiles.carapaceDefault().evaluate(view);
       assertEquals(List.of(), report.violations(), report::toText);
       assertEquals(List.of(
@@ -82,8 +84,8 @@ class PolicyEnforcementIT {
 
       // and the launcher in enforce mode, knowing the host, runs it
       try (ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
-          .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).engineSecurity(host)
-              .build())
+          .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).dockerClient(plain.dockerClient())
+              .engineSecurity(host).build())
           .build()) {
         RunResult r = launcher.run(hardened().command("id", "-u").build(), Duration.ofSeconds(20));
         assertEquals(0, r.exitCode());

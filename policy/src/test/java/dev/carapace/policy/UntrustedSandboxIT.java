@@ -50,7 +50,7 @@ class UntrustedSandboxIT {
   void enforcedOnASpecUntrustedCodeOutsideASandboxIsRefusedBeforeCreate() {
     try (DockerClient docker = PolicyTesting.docker();
         ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
-            .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).inspectImagesWith(docker).build())
+            .addCheck(PolicyCheck.builder(Profiles.carapaceDefault()).dockerClient(docker).build())
             .build()) {
       long since = System.currentTimeMillis() / 1000 - 1;
       PolicyViolationException e = assertThrows(PolicyViolationException.class,

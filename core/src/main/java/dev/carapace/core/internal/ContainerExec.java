@@ -1,21 +1,16 @@
 package dev.carapace.core.internal;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import dev.carapace.core.ExecResult;
 import dev.carapace.core.ExecSpec;
 import dev.carapace.core.ExecTimeoutException;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.LaunchException.Step;
 import dev.carapace.core.SecureContainerSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +32,7 @@ public final class ContainerExec {
     Duration timeout = exec.timeout().orElse(session.streamTimeout());
     long t0 = System.nanoTime();
     String execId = create(session, containerId, spec, exec);
-    Capture cb = new Capture((int) exec.outputLimit().bytes());
+    FrameCollector cb = new FrameCollector((int) exec.outputLimit().bytes());
     try {
       session.streaming().execStartCmd(execId).withDetach(false).withTty(false).exec(cb);
       if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -48,10 +43,8 @@ public final class ContainerExec {
         } catch (RuntimeException e) {
           // the timeout is the news; whether it still runs stays unknown (reported as running)
         }
-        synchronized (cb) {
-          throw new ExecTimeoutException(image, containerId, exec.command(), timeout, cb.out.text(), cb.err.text(),
-              running);
-        }
+        throw new ExecTimeoutException(image, containerId, exec.command(), timeout, cb.stdout(), cb.stderr(),
+            running);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -69,10 +62,8 @@ public final class ContainerExec {
           "exec privileged must be false: true (the engine ran it privileged though Carapace asked not to)", null, null);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-    synchronized (cb) {
-      return new ExecResult(done.getExitCodeLong().intValue(), cb.out.text(), cb.err.text(), elapsed,
-          cb.out.truncated, cb.err.truncated);
-    }
+    return new ExecResult(done.getExitCodeLong().intValue(), cb.stdout(), cb.stderr(), elapsed,
+        cb.stdoutTruncated(), cb.stderrTruncated());
   }
 
   private static String create(EngineSession session, String containerId, SecureContainerSpec spec, ExecSpec exec) {
@@ -147,50 +138,6 @@ public final class ContainerExec {
         throw new LaunchException(Step.EXEC, image, containerId, "interrupted", null, e);
       }
       pause = Math.min(50, pause * 2);
-    }
-  }
-
-  /** Keeps the first {@code limit} bytes of stdout and of stderr; reads and drops the rest. */
-  private static final class Capture extends ResultCallback.Adapter<Frame> {
-    final Bounded out;
-    final Bounded err;
-
-    Capture(int limit) {
-      out = new Bounded(limit);
-      err = new Bounded(limit);
-    }
-
-    @Override
-    public void onNext(Frame frame) {
-      byte[] payload = frame.getPayload();
-      if (payload == null) {
-        return;
-      }
-      synchronized (this) {
-        (frame.getStreamType() == StreamType.STDERR ? err : out).add(payload);
-      }
-    }
-  }
-
-  private static final class Bounded {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final int limit;
-    boolean truncated;
-
-    Bounded(int limit) {
-      this.limit = limit;
-    }
-
-    void add(byte[] b) {
-      int room = limit - bytes.size();
-      if (b.length > room) {
-        truncated = true;
-      }
-      bytes.write(b, 0, Math.max(0, Math.min(room, b.length)));
-    }
-
-    String text() {
-      return bytes.toString(StandardCharsets.UTF_8);
     }
   }
 }

@@ -2,14 +2,10 @@ package dev.carapace.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.PullResponseItem;
-import com.github.dockerjava.api.model.ResponseItem;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.Endpoint;
@@ -17,8 +13,6 @@ import dev.carapace.core.EngineAuthenticationException;
 import dev.carapace.core.ImageNotFoundException;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.LaunchException.Step;
-import dev.carapace.core.PullProgress;
-import dev.carapace.core.RegistryAuthenticationException;
 import dev.carapace.core.SecureContainerSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +26,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -77,6 +69,8 @@ public final class EngineSession implements AutoCloseable {
   private final DockerClient streaming;
   /** The transport under {@link #api}, for the raw inspect JSON; null when it cannot be reached. */
   private final DockerHttpClient apiHttp;
+  /** The transport under {@link #streaming}; null when it cannot be reached. */
+  private final DockerHttpClient streamingHttp;
   /** Whether this session opened its clients, and so closes them; never a caller's. */
   private final boolean ownsClients;
   private final String engine;
@@ -94,12 +88,14 @@ public final class EngineSession implements AutoCloseable {
   /** The facts of {@code GET /info} that launches are checked against. */
   public record EngineInfo(Set<String> runtimes, int cpus) {}
 
-  private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp, boolean ownsClients,
+  private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp,
+      DockerHttpClient streamingHttp, boolean ownsClients,
       String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
       Map<String, String> ownLabels) {
     this.api = api;
     this.streaming = streaming;
     this.apiHttp = apiHttp;
+    this.streamingHttp = streamingHttp;
     this.ownsClients = ownsClients;
     this.engine = engine;
     this.tls = tls;
@@ -121,8 +117,9 @@ public final class EngineSession implements AutoCloseable {
       Map<String, String> ownLabels) {
     DockerHttpClient apiHttp = EngineClients.http(endpoint, endpoint.responseTimeout(), 32, authorization);
     DockerClient api = EngineClients.client(endpoint, apiHttp);
-    DockerClient streaming = EngineClients.client(endpoint, EngineClients.http(endpoint, null, 64, authorization));
-    return new EngineSession(api, streaming, apiHttp, true, endpoint.toString(), endpoint.isTls(),
+    DockerHttpClient streamingHttp = EngineClients.http(endpoint, null, 64, authorization);
+    DockerClient streaming = EngineClients.client(endpoint, streamingHttp);
+    return new EngineSession(api, streaming, apiHttp, streamingHttp, true, endpoint.toString(), endpoint.isTls(),
         authorization != null, endpoint.responseTimeout(), streamTimeout, ownLabels);
   }
 
@@ -137,13 +134,48 @@ public final class EngineSession implements AutoCloseable {
       Map<String, String> ownLabels) {
     Objects.requireNonNull(client, "dockerClient");
     DockerHttpClient http = client instanceof DockerClientImpl ? ((DockerClientImpl) client).getHttpClient() : null;
-    return new EngineSession(client, client, http, false, CALLERS_CLIENT, false, false, responseTimeout,
+    return new EngineSession(client, client, http, http, false, CALLERS_CLIENT, false, false, responseTimeout,
         streamTimeout, ownLabels);
+  }
+
+  /** The engine as messages name it: the endpoint, or {@code (caller's docker-java client)}. */
+  public String engine() {
+    return engine;
   }
 
   /** For ordinary calls; run them through {@link #bounded} or {@link #call}. */
   public DockerClient api() {
     return api;
+  }
+
+  /**
+   * The HTTP transport under {@link #api()}, for raw requests (the inspect JSON, Swarm, the audit):
+   * empty for a caller's client whose transport docker-java does not expose (only a client made by
+   * {@code DockerClientImpl.getInstance(config, httpClient)} does).
+   */
+  public java.util.Optional<DockerHttpClient> transport() {
+    return java.util.Optional.ofNullable(apiHttp);
+  }
+
+  /**
+   * The HTTP transport under {@link #streaming()}, for raw streams: empty as for {@link #transport()}.
+   */
+  public java.util.Optional<DockerHttpClient> streamingTransport() {
+    return java.util.Optional.ofNullable(streamingHttp);
+  }
+
+  /**
+   * The transport of {@link #transport()}, for {@code what} (raw requests docker-java has no command
+   * for); a caller's client must expose one.
+   *
+   * @throws IllegalArgumentException naming the client's class and how to make one that does
+   */
+  public DockerHttpClient requireTransport(String what) {
+    if (apiHttp == null) {
+      throw new IllegalArgumentException("dockerClient must expose its transport for " + what + ": "
+          + api.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+    }
+    return apiHttp;
   }
 
   /** For waits, logs and stats, which callers bound by {@link #streamTimeout()} themselves. */
@@ -247,209 +279,6 @@ public final class EngineSession implements AutoCloseable {
       }
     }
     return known;
-  }
-
-  /**
-   * Pulls {@code image}, waiting at most the stream timeout, with {@code auth} in
-   * {@code X-Registry-Auth} when given (else as the client is configured: none for a session
-   * {@linkplain #open opened} here, the caller's own for a {@linkplain #reuse reused} client).
-   * A failed pull is explained by asking the engine for the image's registry manifest
-   * ({@code GET /distribution/{name}/json}) with the same credentials, when Carapace chose them
-   * ({@code searched} given): an engine falling back to plain HTTP for a loopback registry otherwise
-   * reports only the fallback's error.
-   *
-   * @param searched where the credentials were looked for, for the message when none were found;
-   *     null when the client's own configuration decides
-   * @param listener receives each progress message, or null
-   * @throws RegistryAuthenticationException when the registry wants a login and none was sent, or
-   *     refused the credentials sent
-   * @throws ImageNotFoundException when the registry lacks the image, or the pull failed or did not
-   *     end in time, step {@code pull}
-   * @throws LaunchException when {@code listener} threw (its exception is the cause)
-   */
-  public void pull(String image, RegistryAuth auth, String searched, Consumer<PullProgress> listener) {
-    PullCallback cb = new PullCallback(image, listener);
-    try {
-      PullImageCmd cmd = streaming.pullImageCmd(image);
-      if (auth != null) {
-        cmd.withAuthConfig(auth.toAuthConfig());
-      }
-      cmd.exec(cb);
-      if (!cb.awaitCompletion(streamTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        cb.close();
-        throw new ImageNotFoundException(Step.PULL, image, "image not pulled within " + streamTimeout, null, null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LaunchException(Step.PULL, image, null, "interrupted", null, e);
-    } catch (IOException e) {
-      throw new LaunchException(Step.PULL, image, null, "closing the pull stream", null, e);
-    } catch (LaunchException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw failed(image, auth, searched, cb, e);
-    }
-    if (cb.failure != null) {
-      throw failed(image, auth, searched, cb, cb.failure);
-    }
-    if (cb.streamError != null) {
-      throw pullFailure(image, auth, searched, cb.streamError, null);
-    }
-  }
-
-  private LaunchException failed(String image, RegistryAuth auth, String searched, PullCallback cb, Throwable e) {
-    if (cb.listenerFailure != null) {
-      return listenerFailed(image, cb.listenerFailure);
-    }
-    String daemon = DaemonErrors.daemonMessage(e);
-    return pullFailure(image, auth, searched, daemon != null ? daemon : DaemonErrors.transportProblem(e), e);
-  }
-
-  private static LaunchException listenerFailed(String image, RuntimeException e) {
-    return new LaunchException(Step.PULL, image, null, "pull progress listener threw "
-        + e.getClass().getName() + " (the pull was abandoned)", null, e);
-  }
-
-  /** Collects a pull's progress for the listener, and the error the engine reports inside the stream. */
-  private static final class PullCallback extends ResultCallback.Adapter<PullResponseItem> {
-    private final String image;
-    private final Consumer<PullProgress> listener;
-    volatile String streamError;
-    volatile RuntimeException listenerFailure;
-    volatile Throwable failure;
-
-    PullCallback(String image, Consumer<PullProgress> listener) {
-      this.image = image;
-      this.listener = listener;
-    }
-
-    @Override
-    public void onNext(PullResponseItem item) {
-      if (item.isErrorIndicated()) {
-        ResponseItem.ErrorDetail detail = item.getErrorDetail();
-        streamError = detail != null && detail.getMessage() != null ? detail.getMessage() : item.getError();
-        return;
-      }
-      if (listener == null || item.getStatus() == null) {
-        return;
-      }
-      ResponseItem.ProgressDetail d = item.getProgressDetail();
-      long current = d != null && d.getCurrent() != null ? d.getCurrent() : -1;
-      long total = d != null && d.getTotal() != null && d.getTotal() > 0 ? d.getTotal() : -1;
-      try {
-        listener.accept(new PullProgress(image, item.getId() == null ? "" : item.getId(), item.getStatus(),
-            current, total));
-      } catch (RuntimeException e) {
-        listenerFailure = e;
-        throw e; // docker-java ends the stream and reports it through onError
-      }
-    }
-
-    /**
-     * Keeps the failure for {@link #pull} to explain, and ends the wait; docker-java's own
-     * {@code onError} would also log it at ERROR with its stack trace, for a failure the caller gets.
-     */
-    @Override
-    public void onError(Throwable throwable) {
-      if (failure == null) {
-        failure = throwable;
-      }
-      try {
-        close();
-      } catch (IOException e) {
-        // closing the response stream: nothing to recover
-      }
-    }
-  }
-
-  /** Words the engine uses, lower-cased, for what went wrong at the registry. */
-  private static boolean mentions(String said, String... words) {
-    for (String w : words) {
-      if (said.contains(w)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Explains a failed pull from its own error; when that says nothing about the registry (an engine
-   * that fell back to plain HTTP for a loopback registry reports only the fallback's error), from
-   * what the engine's distribution endpoint says about the image with the same credentials, when
-   * Carapace chose them.
-   */
-  private LaunchException pullFailure(String image, RegistryAuth auth, String searched, String pullError,
-      Throwable cause) {
-    LaunchException explained = explain(image, auth, searched, pullError, -1, cause);
-    if (explained != null) {
-      return explained;
-    }
-    if (searched != null && apiHttp != null) {
-      Probe probe = probeDistribution(image, auth);
-      if (probe != null && probe.status != 200 && probe.message != null) {
-        explained = explain(image, auth, searched, probe.message, probe.status, cause);
-        if (explained != null) {
-          return explained;
-        }
-      }
-    }
-    return new ImageNotFoundException(Step.PULL, image, "image is not on the engine and could not be pulled",
-        pullError, cause);
-  }
-
-  /** The failure {@code said} (with HTTP {@code status}, or -1) shows, or null when it shows none. */
-  private static LaunchException explain(String image, RegistryAuth auth, String searched, String said, int status,
-      Throwable cause) {
-    String registry = ImageReference.registry(image);
-    String lower = said == null ? "" : said.toLowerCase(java.util.Locale.ROOT);
-    boolean unauthorized = status == 401 || mentions(lower, "no basic auth credentials", "unauthorized",
-        "authentication required", "incorrect username or password");
-    boolean denied = mentions(lower, "denied");
-    if (auth == null && (unauthorized || denied) && searched != null) {
-      String login = ImageReference.DOCKER_HUB.equals(registry) ? "docker login" : "docker login " + registry;
-      return new RegistryAuthenticationException(Step.PULL, image, registry, null, "registry " + registry
-          + (unauthorized ? " needs a login" : " denied an anonymous pull (the image is absent, or needs a login)")
-          + " and no credentials were found for it in " + searched + " (" + login
-          + ", or give ContainerLauncher.builder().registryCredentials(..))", said, cause);
-    }
-    if (auth != null && (unauthorized || denied)) {
-      return new RegistryAuthenticationException(Step.PULL, image, registry, auth.who(), "registry " + registry
-          + " refused the credentials of user " + auth.who() + " from " + auth.source()
-          + " (wrong password, expired token, or no access to this repository)", said, cause);
-    }
-    if (status == 404 || mentions(lower, "manifest unknown", "not found", "name unknown", "does not exist")) {
-      return new ImageNotFoundException(Step.PULL, image, "image not found in registry " + registry
-          + " (check the repository name and the tag)", said, cause);
-    }
-    return null;
-  }
-
-  private record Probe(int status, String message) {}
-
-  /** {@code GET /distribution/{image}/json} with {@code auth}; null when the engine could not be asked. */
-  private Probe probeDistribution(String image, RegistryAuth auth) {
-    DockerHttpClient.Request.Builder request = DockerHttpClient.Request.builder()
-        .method(DockerHttpClient.Request.Method.GET).path("/distribution/" + image + "/json");
-    if (auth != null) {
-      request.putHeader("X-Registry-Auth", auth.header());
-    }
-    try {
-      return bounded(() -> {
-        try (DockerHttpClient.Response response = apiHttp.execute(request.build())) {
-          byte[] body = response.getBody().readNBytes(64 * 1024);
-          String message = null;
-          if (response.getStatusCode() != 200) {
-            JsonNode json = EngineClients.MAPPER.readTree(body);
-            message = json != null && json.hasNonNull("message") ? json.get("message").asText().trim() : null;
-          }
-          return new Probe(response.getStatusCode(), message);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (RuntimeException e) {
-      return null; // the pull's own error stands
-    }
   }
 
   /**
