@@ -23,7 +23,7 @@ class DocumentedLogMessagesTest {
   private static final Pattern CODE = Pattern.compile("`([^`]+)`");
   /** The words of the table that stand for a value, and the example value of a key file's permissions. */
   private static final Pattern PLACEHOLDER = Pattern.compile(
-      "\\b(IMAGE|NAME|FILE|REPORT|ATTRIBUTE|TARGET|REASON|KIND|ERROR|REGISTRY|ID)\\b|rw-r--r--|\\.\\.\\.");
+      "\\b(IMAGE|NAME|FILE|REPORT|ATTRIBUTE|CONSTANT|TARGET|REASON|KIND|ERROR|REGISTRY|ID)\\b|rw-r--r--|\\.\\.\\.");
 
   /**
    * The main sources of the module that holds {@code type}, with adjacent string literals joined
