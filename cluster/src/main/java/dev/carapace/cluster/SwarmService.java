@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.ContainerLogs;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.internal.CoreAccess;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -193,7 +194,7 @@ public final class SwarmService implements AutoCloseable {
     if (i < raw.length) {
       out.write(raw, i, raw.length - i);   // not multiplexed (a TTY): all of it is output
     }
-    return new ContainerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CoreAccess.get().containerLogs(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.carapace.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.internal.DockerConfigCredentials;
 import dev.carapace.core.internal.EngineNetworks;
 import dev.carapace.core.internal.EngineSession;
@@ -240,8 +240,9 @@ public final class ContainerLauncher implements AutoCloseable {
    * Runs {@code spec} to completion like {@code docker run --rm}: creates, verifies, starts, waits
    * at most {@code timeout}, collects stdout and stderr, and removes the container, whatever happens.
    *
-   * @throws LaunchException naming the step when any step fails, or {@link Step#WAIT} when the
-   *     container did not exit within {@code timeout} (it is killed and removed)
+   * @throws LaunchException naming the step when a launch step fails
+   * @throws ContainerOperationException naming the step when a later one fails, {@link Step#WAIT} when
+   *     the container did not exit within {@code timeout} (it is killed and removed)
    */
   public RunResult run(SecureContainerSpec spec, Duration timeout) {
     long t0 = System.nanoTime();
@@ -249,7 +250,7 @@ public final class ContainerLauncher implements AutoCloseable {
     try {
       OptionalInt exit = c.awaitExit(timeout);
       if (exit.isEmpty()) {
-        throw new LaunchException(Step.WAIT, spec.image(), c.id(),
+        throw new ContainerOperationException(Step.WAIT, spec.image(), c.id(),
             "container did not exit within " + timeout, null, null);
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);

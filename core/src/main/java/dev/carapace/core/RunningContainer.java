@@ -6,7 +6,7 @@ import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.internal.EngineSession;
 import dev.carapace.core.internal.EngineStats;
 import java.io.ByteArrayOutputStream;
@@ -73,7 +73,7 @@ public final class RunningContainer implements AutoCloseable {
       }
       throw session.fail(Step.WAIT, spec.image(), id, e);
     } catch (java.io.IOException e) {
-      throw new LaunchException(Step.WAIT, spec.image(), id, "closing the wait stream", null, e);
+      throw new ContainerOperationException(Step.WAIT, spec.image(), id, "closing the wait stream", null, e);
     } catch (RuntimeException e) {
       throw session.fail(Step.WAIT, spec.image(), id, e);
     }
@@ -123,14 +123,14 @@ public final class RunningContainer implements AutoCloseable {
       start.run();
       if (!cb.awaitCompletion(session.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         cb.close();
-        throw new LaunchException(step, spec.image(), id,
+        throw EngineException.of(step, spec.image(), id,
             what + " not read within " + session.streamTimeout(), null, null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LaunchException(step, spec.image(), id, "interrupted", null, e);
+      throw EngineException.of(step, spec.image(), id, "interrupted", null, e);
     } catch (java.io.IOException e) {
-      throw new LaunchException(step, spec.image(), id, "closing the " + what + " stream", null, e);
+      throw EngineException.of(step, spec.image(), id, "closing the " + what + " stream", null, e);
     } catch (RuntimeException e) {
       throw session.fail(step, spec.image(), id, e);
     }
@@ -357,7 +357,7 @@ public final class RunningContainer implements AutoCloseable {
 
   private RuntimeException logFailure(Throwable t) {
     return t instanceof RuntimeException ? session.fail(Step.LOGS, spec.image(), id, (RuntimeException) t)
-        : new LaunchException(Step.LOGS, spec.image(), id, "log stream broken: " + t, null, t);
+        : new ContainerOperationException(Step.LOGS, spec.image(), id, "log stream broken: " + t, null, t);
   }
 
   /**

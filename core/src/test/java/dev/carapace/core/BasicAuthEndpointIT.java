@@ -93,7 +93,7 @@ class BasicAuthEndpointIT {
 
   @Test
   void refusesMissingCredentials() {
-    LaunchException e = refusedWithoutContainer(LaunchException.class, Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC));
+    EngineAuthenticationException e = refusedWithoutContainer(EngineAuthenticationException.class, Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC));
     assertTrue(e.getMessage().startsWith("create of carapace-test/busybox:1 failed: "), e.getMessage());
     assertTrue(e.getMessage().contains("401"), e.getMessage());
   }

@@ -69,7 +69,7 @@ class SecretsNeverLeakIT {
           .logConfig(LogConfig.journald()).build(), Duration.ofSeconds(30))));
       seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
           .image("carapace-test/absent:0").build(), Duration.ofSeconds(30))));
-      seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
+      seen.add(assertThrows(ContainerOperationException.class, () -> launcher.run(spec.toBuilder()
           .command("sleep", "10").build(), Duration.ofMillis(300))));
       seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
           .command("/no/such/binary").build(), Duration.ofSeconds(30))));

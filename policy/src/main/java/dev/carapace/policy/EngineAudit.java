@@ -3,7 +3,8 @@ package dev.carapace.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
-import dev.carapace.core.CarapaceException;
+import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.internal.CoreAccess;
 import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.Endpoint;
 import java.io.IOException;
@@ -166,12 +167,12 @@ public final class EngineAudit implements AutoCloseable {
       }
       if (status == 401 || status == 403) {
         // a proxy's HTML page says nothing more; never echo credentials
-        throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP " + status
-            + (status == 401 ? " (wrong or missing basic-auth credentials)" : " (forbidden)"), null);
+        throw CoreAccess.get().engineFailure("audit GET " + path + " failed on " + engine + ": HTTP " + status
+            + (status == 401 ? " (wrong or missing basic-auth credentials)" : " (forbidden)"), Step.INSPECT, engine, null);
       }
       if (status != 200) {
-        throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP "
-            + status + " " + new String(body, StandardCharsets.UTF_8).trim(), null);
+        throw CoreAccess.get().engineFailure("audit GET " + path + " failed on " + engine + ": HTTP "
+            + status + " " + new String(body, StandardCharsets.UTF_8).trim(), Step.INSPECT, engine, null);
       }
       return JSON.readTree(body);
     } catch (IOException e) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.carapace.core.CarapaceException;
+import dev.carapace.CarapaceException;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.RunningContainer;

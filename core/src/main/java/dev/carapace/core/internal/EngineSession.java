@@ -13,10 +13,10 @@ import com.github.dockerjava.api.model.ResponseItem;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.Endpoint;
-import dev.carapace.core.EngineAuthenticationException;
 import dev.carapace.core.ImageNotFoundException;
 import dev.carapace.core.LaunchException;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.PullProgress;
 import dev.carapace.core.RegistryAuthenticationException;
 import dev.carapace.core.SecureContainerSpec;
@@ -199,12 +199,12 @@ public final class EngineSession implements AutoCloseable {
         createInDoubt = true;
       }
       if (e instanceof NotFoundException && DaemonErrors.isNoSuchImage(e)) {
-        throw new ImageNotFoundException(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
+        throw CoreAccess.get().imageNotFound(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
       }
       if (daemon != null && daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
         // the launcher checked the engine's CPU count; its cpuset may still be narrower
         int at = daemon.indexOf("available: ");
-        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
+        throw CoreAccess.get().engineFailure(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
             + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
             daemon, e);
       }
@@ -277,14 +277,14 @@ public final class EngineSession implements AutoCloseable {
       cmd.exec(cb);
       if (!cb.awaitCompletion(streamTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         cb.close();
-        throw new ImageNotFoundException(Step.PULL, image, "image not pulled within " + streamTimeout, null, null);
+        throw CoreAccess.get().imageNotFound(Step.PULL, image, "image not pulled within " + streamTimeout, null, null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LaunchException(Step.PULL, image, null, "interrupted", null, e);
+      throw CoreAccess.get().engineFailure(Step.PULL, image, null, "interrupted", null, e);
     } catch (IOException e) {
-      throw new LaunchException(Step.PULL, image, null, "closing the pull stream", null, e);
-    } catch (LaunchException e) {
+      throw CoreAccess.get().engineFailure(Step.PULL, image, null, "closing the pull stream", null, e);
+    } catch (EngineException e) {
       throw e;
     } catch (RuntimeException e) {
       throw failed(image, auth, searched, cb, e);
@@ -297,7 +297,7 @@ public final class EngineSession implements AutoCloseable {
     }
   }
 
-  private LaunchException failed(String image, RegistryAuth auth, String searched, PullCallback cb, Throwable e) {
+  private EngineException failed(String image, RegistryAuth auth, String searched, PullCallback cb, Throwable e) {
     if (cb.listenerFailure != null) {
       return listenerFailed(image, cb.listenerFailure);
     }
@@ -305,8 +305,8 @@ public final class EngineSession implements AutoCloseable {
     return pullFailure(image, auth, searched, daemon != null ? daemon : DaemonErrors.transportProblem(e), e);
   }
 
-  private static LaunchException listenerFailed(String image, RuntimeException e) {
-    return new LaunchException(Step.PULL, image, null, "pull progress listener threw "
+  private static EngineException listenerFailed(String image, RuntimeException e) {
+    return CoreAccess.get().engineFailure(Step.PULL, image, null, "pull progress listener threw "
         + e.getClass().getName() + " (the pull was abandoned)", null, e);
   }
 
@@ -337,7 +337,7 @@ public final class EngineSession implements AutoCloseable {
       long current = d != null && d.getCurrent() != null ? d.getCurrent() : -1;
       long total = d != null && d.getTotal() != null && d.getTotal() > 0 ? d.getTotal() : -1;
       try {
-        listener.accept(new PullProgress(image, item.getId() == null ? "" : item.getId(), item.getStatus(),
+        listener.accept(CoreAccess.get().pullProgress(image, item.getId() == null ? "" : item.getId(), item.getStatus(),
             current, total));
       } catch (RuntimeException e) {
         listenerFailure = e;
@@ -378,9 +378,9 @@ public final class EngineSession implements AutoCloseable {
    * what the engine's distribution endpoint says about the image with the same credentials, when
    * Carapace chose them.
    */
-  private LaunchException pullFailure(String image, RegistryAuth auth, String searched, String pullError,
+  private EngineException pullFailure(String image, RegistryAuth auth, String searched, String pullError,
       Throwable cause) {
-    LaunchException explained = explain(image, auth, searched, pullError, -1, cause);
+    EngineException explained = explain(image, auth, searched, pullError, -1, cause);
     if (explained != null) {
       return explained;
     }
@@ -393,12 +393,12 @@ public final class EngineSession implements AutoCloseable {
         }
       }
     }
-    return new ImageNotFoundException(Step.PULL, image, "image is not on the engine and could not be pulled",
+    return CoreAccess.get().imageNotFound(Step.PULL, image, "image is not on the engine and could not be pulled",
         pullError, cause);
   }
 
   /** The failure {@code said} (with HTTP {@code status}, or -1) shows, or null when it shows none. */
-  private static LaunchException explain(String image, RegistryAuth auth, String searched, String said, int status,
+  private static EngineException explain(String image, RegistryAuth auth, String searched, String said, int status,
       Throwable cause) {
     String registry = ImageReference.registry(image);
     String lower = said == null ? "" : said.toLowerCase(java.util.Locale.ROOT);
@@ -407,18 +407,18 @@ public final class EngineSession implements AutoCloseable {
     boolean denied = mentions(lower, "denied");
     if (auth == null && (unauthorized || denied) && searched != null) {
       String login = ImageReference.DOCKER_HUB.equals(registry) ? "docker login" : "docker login " + registry;
-      return new RegistryAuthenticationException(Step.PULL, image, registry, null, "registry " + registry
+      return CoreAccess.get().registryAuthentication(Step.PULL, image, registry, null, "registry " + registry
           + (unauthorized ? " needs a login" : " denied an anonymous pull (the image is absent, or needs a login)")
           + " and no credentials were found for it in " + searched + " (" + login
           + ", or give ContainerLauncher.builder().registryCredentials(..))", said, cause);
     }
     if (auth != null && (unauthorized || denied)) {
-      return new RegistryAuthenticationException(Step.PULL, image, registry, auth.who(), "registry " + registry
+      return CoreAccess.get().registryAuthentication(Step.PULL, image, registry, auth.who(), "registry " + registry
           + " refused the credentials of user " + auth.who() + " from " + auth.source()
           + " (wrong password, expired token, or no access to this repository)", said, cause);
     }
     if (status == 404 || mentions(lower, "manifest unknown", "not found", "name unknown", "does not exist")) {
-      return new ImageNotFoundException(Step.PULL, image, "image not found in registry " + registry
+      return CoreAccess.get().imageNotFound(Step.PULL, image, "image not found in registry " + registry
           + " (check the repository name and the tag)", said, cause);
     }
     return null;
@@ -552,19 +552,19 @@ public final class EngineSession implements AutoCloseable {
     live.remove(id);
   }
 
-  /** Turns a docker-java failure into a {@link LaunchException} for {@code step}; one passes through. */
-  public LaunchException fail(Step step, String image, String containerId, RuntimeException e) {
-    if (e instanceof LaunchException) {
-      return (LaunchException) e;
+  /** Turns a docker-java failure into an {@link EngineException} for {@code step}; one passes through. */
+  public EngineException fail(Step step, String image, String containerId, RuntimeException e) {
+    if (e instanceof EngineException) {
+      return (EngineException) e;
     }
     if (e instanceof DockerException) {
       int status = ((DockerException) e).getHttpStatus();
       if (status == 401 || (status == 403 && basicAuth)) {
-        return new EngineAuthenticationException(step, image, engine, status, e);
+        return CoreAccess.get().engineAuthentication(step, image, engine, status, e);
       }
     }
     if (e instanceof Deadline.Exceeded) {
-      return new LaunchException(step, image, containerId, "engine " + engine + " unreachable or not answering: "
+      return CoreAccess.get().engineFailure(step, image, containerId, "engine " + engine + " unreachable or not answering: "
           + e.getMessage(), null, e);
     }
     String daemon = DaemonErrors.daemonMessage(e);
@@ -576,7 +576,7 @@ public final class EngineSession implements AutoCloseable {
         : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
             + DaemonErrors.transportProblem(e)
         : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
-    return new LaunchException(step, image, containerId, detail, daemon, e);
+    return CoreAccess.get().engineFailure(step, image, containerId, detail, daemon, e);
   }
 
   /**
