@@ -29,7 +29,7 @@ import java.time.Duration;
  * with the folder just written. A running daemon cannot take new TLS material without a restart, so
  * the program connects with a second folder, by default the testbed's client material
  * ({@code /var/lib/carapace-testbed/pki}, written the same way by {@code testbed/peers.sh} with the
- * tls module's {@code DockerPkiTool} before it started {@code dockerd}).
+ * examples module's {@code DockerPkiCommand} before it started {@code dockerd}).
  *
  * <p>Run (after {@code testbed/setup.sh} and an install):
  * {@code mvn -B -ntp -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.MutualTls}.
