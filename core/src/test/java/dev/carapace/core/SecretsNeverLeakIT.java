@@ -91,7 +91,7 @@ class SecretsNeverLeakIT {
     try (ContainerLauncher refused = ContainerLauncher.connect(auth)) {
       seen.add(assertThrows(LaunchException.class, () -> refused.run(busybox("true").build(), Duration.ofSeconds(5))));
     }
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(dir);
     seen.add(material);
     Endpoint tls = Endpoint.tls("127.0.0.1", 1, material).basicAuth("carapace", PASSWORD.toCharArray());
     seen.add(tls);

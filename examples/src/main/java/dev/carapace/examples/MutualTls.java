@@ -75,7 +75,7 @@ public final class MutualTls {
     SecureContainerSpec spec = SecureContainerSpec.builder().image(image).command("cat", "/proc/self/status").build();
     // --- snippet: tls-connect
     Endpoint endpoint = Endpoint.tls("127.0.0.1", 2376,
-        DockerTlsMaterial.loadClient(clientDir));   // ca.pem, cert.pem, key.pem, checked before dialling
+        DockerTlsMaterial.readClient(clientDir));   // ca.pem, cert.pem, key.pem, checked before dialling
     try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
       RunResult result = launcher.run(spec, Duration.ofSeconds(30));
       out.println(endpoint + ": CapEff " + ProcStatus.parse(result.stdout()).effectiveHex());

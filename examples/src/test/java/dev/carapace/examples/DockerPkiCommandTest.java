@@ -60,13 +60,13 @@ class DockerPkiCommandTest {
         + "client (or DOCKER_CERT_PATH=" + dir + " DOCKER_TLS_VERIFY=1):\n"
         + "  " + expected.dockerClientCommandLine() + " version\n", out());
     assertEquals("", err());
-    DockerTlsMaterial server = DockerTlsMaterial.loadServer(dir);
+    DockerTlsMaterial server = DockerTlsMaterial.readServer(dir);
     assertEquals(List.of("DNS:docker.test", "IP:127.0.0.1"),
         subjectAltNames(server.certificate()));
     assertEquals(Duration.ofDays(10), Duration.between(
         server.certificate().getNotBefore().toInstant(),
         server.certificate().getNotAfter().toInstant()));
-    DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial.readClient(dir);
   }
 
   /** {@code DNS:name} and {@code IP:address} entries, in the certificate's order. */
@@ -145,7 +145,7 @@ class DockerPkiCommandTest {
     assertTrue(ok.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, ok.exitValue(), okOutput);
     assertTrue(okOutput.startsWith("Wrote " + dir + ": "), okOutput);
-    DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial.readClient(dir);
 
     Process bad = java("--days");
     String badOutput = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

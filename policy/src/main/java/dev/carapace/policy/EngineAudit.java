@@ -66,7 +66,7 @@ public final class EngineAudit implements AutoCloseable {
   public EngineSecurity engineSecurity() {
     List<String> options = new ArrayList<>();
     get("/info").path("SecurityOptions").forEach(n -> options.add(n.asText()));
-    return EngineSecurity.fromSecurityOptions(options);
+    return EngineSecurity.parse(options);
   }
 
   /** The ids of the running containers, or of all when {@code all}, optionally those with every label given. */

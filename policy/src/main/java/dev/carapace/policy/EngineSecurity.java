@@ -81,8 +81,11 @@ public final class EngineSecurity {
         + ", userns=" + userns + ", rootless=" + rootless + "]";
   }
 
-  /** Parses {@code docker info}'s {@code SecurityOptions}. */
-  public static EngineSecurity fromSecurityOptions(List<String> options) {
+  /**
+   * Reads {@code docker info}'s {@code SecurityOptions}: {@code name=seccomp,profile=default},
+   * {@code name=apparmor}..., or the bare names of engines before 1.13.
+   */
+  public static EngineSecurity parse(List<String> options) {
     Objects.requireNonNull(options, "security options must not be null");
     boolean apparmor = false;
     boolean selinux = false;
@@ -111,6 +114,6 @@ public final class EngineSecurity {
   public static EngineSecurity inspect(DockerClient docker) {
     Objects.requireNonNull(docker, "docker client must not be null");
     List<String> options = docker.infoCmd().exec().getSecurityOptions();
-    return fromSecurityOptions(options == null ? List.of() : options);
+    return parse(options == null ? List.of() : options);
   }
 }

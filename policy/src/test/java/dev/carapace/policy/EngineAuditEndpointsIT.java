@@ -50,13 +50,13 @@ class EngineAuditEndpointsIT {
 
   @Test
   void auditsThroughTheTlsProxyWithClientCertificateAndBasicAuth() {
-    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.loadClient(TestPeers.pki()))
+    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.readClient(TestPeers.pki()))
         .basicAuth(TestPeers.USER, TestPeers.password()));
   }
 
   @Test
   void auditsThroughDockerdsTlsListener() {
-    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadClient(TestPeers.pki())));
+    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.readClient(TestPeers.pki())));
   }
 
   @Test

@@ -65,7 +65,7 @@ class InspectParsingTest {
   @Test
   void weakContainerBreaksTheseRulesOfTheDefaultProfile() throws IOException {
     ContainerView v = ContainerView.fromInspectJson(fixture("weak.json"))
-        .knowingEngine(EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default")));
+        .knowingEngine(EngineSecurity.parse(List.of("name=seccomp,profile=default")));
     PolicyReport report = Profiles.carapaceDefault().evaluate(v);
     assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "host-ports", "proc-mount",
         "seccomp", "sysctls", "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck",

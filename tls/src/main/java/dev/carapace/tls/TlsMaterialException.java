@@ -15,7 +15,7 @@ import dev.carapace.CarapaceException;
  *
  * <pre>{@code
  * try {
- *   DockerTlsMaterial material = DockerTlsMaterial.loadClient(Path.of("/etc/docker/client"));
+ *   DockerTlsMaterial material = DockerTlsMaterial.readClient(Path.of("/etc/docker/client"));
  * } catch (TlsMaterialException e) {
  *   // e.g. "certificate has expired: /etc/docker/client/cert.pem (subject CN=client, ...)"
  * }

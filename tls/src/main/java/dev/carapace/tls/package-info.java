@@ -18,7 +18,7 @@
  *
  * <pre>{@code
  * DockerPkiFiles files = DockerPki.builder().build().writeTo(Path.of("/etc/docker/tls"));
- * SSLContext ssl = DockerTlsMaterial.loadClient(files.directory()).sslContext("127.0.0.1");
+ * SSLContext ssl = DockerTlsMaterial.readClient(files.directory()).sslContext("127.0.0.1");
  * }</pre>
  */
 package dev.carapace.tls;
