@@ -518,7 +518,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * connection), the engine may have made the container or network anyway: close then also looks for
    * this launcher's label.
    *
-   * @throws LaunchException step {@code remove}, when a container or network could not be removed
+   * @throws ContainerOperationException step {@code remove}, when a container or network could not be removed
    */
   @Override
   public void close() {

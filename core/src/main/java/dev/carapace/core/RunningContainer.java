@@ -202,7 +202,7 @@ public final class RunningContainer implements AutoCloseable {
    * image's). Stdout and stderr are kept up to {@link ExecSpec#outputLimit()} each; the rest is read
    * and dropped ({@link ExecResult#stdoutTruncated()}). Three requests: create, start, inspect.
    *
-   * @throws LaunchException step {@code exec}, naming the container's state, when it is not running
+   * @throws ContainerOperationException step {@code exec}, naming the container's state, when it is not running
    *     (exited, paused, created)
    * @throws ExecTimeoutException when the command runs longer than its timeout; it names the command
    *     and what it wrote so far. The engine has no call to stop an exec'd process: it ends on its own
@@ -231,7 +231,7 @@ public final class RunningContainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the source does not exist, holds a FIFO, socket or device,
    *     exceeds {@code limits} (nothing is sent), or {@code target} is {@code /} or under a tmpfs mount
-   * @throws LaunchException step {@code copy} when the engine refuses: a missing parent directory, a
+   * @throws ContainerOperationException step {@code copy} when the engine refuses: a missing parent directory, a
    *     read-only root filesystem or mount
    */
   public void copyInto(java.nio.file.Path hostSource, ContainerPath target, CopyLimits limits) {
@@ -260,7 +260,7 @@ public final class RunningContainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when {@code hostTarget} exists or its parent does not, or
    *     {@code source} is {@code /} or under a tmpfs mount
-   * @throws LaunchException step {@code copy} when {@code source} does not exist, or the archive breaks
+   * @throws ContainerOperationException step {@code copy} when {@code source} does not exist, or the archive breaks
    *     a rule or a limit (the message names the entry)
    */
   public void copyFrom(ContainerPath source, java.nio.file.Path hostTarget, CopyLimits limits) {
@@ -367,7 +367,7 @@ public final class RunningContainer implements AutoCloseable {
    * @throws WaitException at once when the container exits first (naming its exit code) or the
    *     condition cannot happen (no health check, a port not published on loopback)
    * @throws IllegalArgumentException for a port the spec does not publish
-   * @throws LaunchException step {@code wait} when the engine does not answer
+   * @throws ContainerOperationException step {@code wait} when the engine does not answer
    */
   public void await(Wait wait, Duration timeout) {
     java.util.Objects.requireNonNull(wait, "wait");

@@ -59,7 +59,7 @@ import java.util.function.Supplier;
  * because docker-java's unix-socket transport ignores the HTTP client's own timeout; a stream is
  * bounded by the stream timeout instead.
  *
- * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into a {@link LaunchException} naming
+ * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into an {@link EngineException} naming
  * the step, the image and the engine, with the daemon's own words when it answered.
  *
  * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
@@ -172,8 +172,8 @@ public final class EngineSession implements AutoCloseable {
   }
 
   /**
-   * Runs {@code call} within the response timeout and turns its failure into a
-   * {@link LaunchException} for {@code step}.
+   * Runs {@code call} within the response timeout and turns its failure into an
+   * {@link EngineException} for {@code step}.
    */
   public <T> T call(Step step, String image, String containerId, Supplier<T> call) {
     try {
@@ -218,7 +218,7 @@ public final class EngineSession implements AutoCloseable {
    * The names of the runtimes the engine lists ({@code GET /info}, {@code Runtimes}), sorted; asked
    * the first time only, then remembered for the session's life.
    *
-   * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
+   * @throws EngineException naming {@code step} and {@code image} when the engine does not answer
    */
   public Set<String> runtimes(Step step, String image) {
     return info(step, image).runtimes();
@@ -228,7 +228,7 @@ public final class EngineSession implements AutoCloseable {
    * The engine's runtimes and CPU count ({@code GET /info}); asked the first time only, then
    * remembered for the session's life.
    *
-   * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
+   * @throws EngineException naming {@code step} and {@code image} when the engine does not answer
    */
   public EngineInfo info(Step step, String image) {
     EngineInfo known = info;
@@ -584,7 +584,7 @@ public final class EngineSession implements AutoCloseable {
    * session's own labels), then closes the clients the session opened; a caller's client stays open.
    * Idempotent.
    *
-   * @throws LaunchException step {@code remove}, for the first removal that failed; the others were
+   * @throws EngineException step {@code remove}, for the first removal that failed; the others were
    *     still tried and the clients closed
    */
   @Override
