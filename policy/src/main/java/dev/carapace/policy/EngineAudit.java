@@ -125,7 +125,8 @@ public final class EngineAudit implements AutoCloseable {
   /**
    * Audits the given containers, in order, into one report.
    *
-   * @throws CarapaceException when one of them does not exist (HTTP 404)
+   * @throws dev.carapace.core.ContainerOperationException step {@code inspect}, when one of them does not
+   *     exist (HTTP 404)
    */
   public PolicyReport audit(Policy policy, List<String> containerIds) {
     EngineSecurity security = engineSecurity();
