@@ -3,7 +3,7 @@ package dev.carapace.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.internal.DockerConfigCredentials;
 import dev.carapace.core.internal.EngineNetworks;
 import dev.carapace.core.internal.EngineOwner;
@@ -197,8 +197,9 @@ public final class ContainerLauncher implements AutoCloseable {
    * at most {@code timeout}, collects stdout and stderr (1 MiB of each, {@link RunResult#stdoutTruncated()}
    * says when more was dropped), and removes the container, whatever happens.
    *
-   * @throws LaunchException naming the step when any step fails, or {@link Step#WAIT} when the
-   *     container did not exit within {@code timeout} (it is killed and removed)
+   * @throws LaunchException naming the step when a launch step fails
+   * @throws ContainerOperationException naming the step when a later one fails, {@link Step#WAIT} when
+   *     the container did not exit within {@code timeout} (it is killed and removed)
    */
   public RunResult run(SecureContainerSpec spec, Duration timeout) {
     long t0 = System.nanoTime();
@@ -206,7 +207,7 @@ public final class ContainerLauncher implements AutoCloseable {
     try {
       OptionalInt exit = c.awaitExit(timeout);
       if (exit.isEmpty()) {
-        throw new LaunchException(Step.WAIT, spec.image(), c.id(),
+        throw new ContainerOperationException(Step.WAIT, spec.image(), c.id(),
             "container did not exit within " + timeout, null, null);
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
@@ -481,7 +482,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * connection), the engine may have made the container or network anyway: close then also looks for
    * this launcher's label.
    *
-   * @throws LaunchException step {@code remove}, when a container or network could not be removed
+   * @throws ContainerOperationException step {@code remove}, when a container or network could not be removed
    */
   @Override
   public void close() {

@@ -47,7 +47,7 @@ class ApiSurfaceTest {
   private static final Map<String, List<String>> MODULES = new LinkedHashMap<>();
 
   static {
-    MODULES.put("tls/carapace-tls", List.of("dev.carapace.tls"));
+    MODULES.put("tls/carapace-tls", List.of("dev.carapace", "dev.carapace.tls"));
     MODULES.put("core/carapace-core", List.of("dev.carapace.core"));
     MODULES.put("policy/carapace-policy", List.of("dev.carapace.policy"));
     MODULES.put("testcontainers/carapace-testcontainers", List.of("dev.carapace.testcontainers"));

@@ -6,9 +6,8 @@ import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import dev.carapace.core.ExecResult;
 import dev.carapace.core.ExecSpec;
-import dev.carapace.core.ExecTimeoutException;
-import dev.carapace.core.LaunchException;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.SecureContainerSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,26 +42,26 @@ public final class ContainerExec {
         } catch (RuntimeException e) {
           // the timeout is the news; whether it still runs stays unknown (reported as running)
         }
-        throw new ExecTimeoutException(image, containerId, exec.command(), timeout, cb.stdout(), cb.stderr(),
+        throw CoreAccess.get().execTimeout(image, containerId, exec.command(), timeout, cb.stdout(), cb.stderr(),
             running);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LaunchException(Step.EXEC, image, containerId, "interrupted", null, e);
+      throw CoreAccess.get().engineFailure(Step.EXEC, image, containerId, "interrupted", null, e);
     } catch (IOException e) {
-      throw new LaunchException(Step.EXEC, image, containerId, "closing the exec stream", null, e);
-    } catch (LaunchException e) {
+      throw CoreAccess.get().engineFailure(Step.EXEC, image, containerId, "closing the exec stream", null, e);
+    } catch (EngineException e) {
       throw e;
     } catch (RuntimeException e) {
       throw session.fail(Step.EXEC, image, containerId, e);
     }
     InspectExecResponse done = finished(session, image, containerId, execId);
     if (done.getProcessConfig() != null && Boolean.TRUE.equals(done.getProcessConfig().isPrivileged())) {
-      throw new LaunchException(Step.EXEC, image, containerId,
+      throw CoreAccess.get().engineFailure(Step.EXEC, image, containerId,
           "exec privileged must be false: true (the engine ran it privileged though Carapace asked not to)", null, null);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-    return new ExecResult(done.getExitCodeLong().intValue(), cb.stdout(), cb.stderr(), elapsed,
+    return CoreAccess.get().execResult(done.getExitCodeLong().intValue(), cb.stdout(), cb.stderr(), elapsed,
         cb.stdoutTruncated(), cb.stderrTruncated());
   }
 
@@ -90,7 +89,7 @@ public final class ContainerExec {
       });
     } catch (ConflictException e) {
       // 409: "Container <id> is not running", "Container <id> is paused, unpause the container before exec"
-      throw new LaunchException(Step.EXEC, spec.image(), containerId,
+      throw CoreAccess.get().engineFailure(Step.EXEC, spec.image(), containerId,
           "container state must be running for exec: " + state(session, containerId)
               + " (exec runs only in a running container; launch a new one)",
           DaemonErrors.daemonMessage(e), e);
@@ -128,14 +127,14 @@ public final class ContainerExec {
         return r;
       }
       if (System.nanoTime() > deadline) {
-        throw new LaunchException(Step.EXEC, image, containerId, "exec exit code must be recorded within "
+        throw CoreAccess.get().engineFailure(Step.EXEC, image, containerId, "exec exit code must be recorded within "
             + session.responseTimeout() + ": still running after its output closed", null, null);
       }
       try {
         Thread.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new LaunchException(Step.EXEC, image, containerId, "interrupted", null, e);
+        throw CoreAccess.get().engineFailure(Step.EXEC, image, containerId, "interrupted", null, e);
       }
       pause = Math.min(50, pause * 2);
     }

@@ -3,8 +3,7 @@ package dev.carapace.core.internal;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.CopyLimits;
-import dev.carapace.core.LaunchException;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.Mount;
 import dev.carapace.core.SecureContainerSpec;
 import java.io.IOException;
@@ -56,14 +55,14 @@ public final class ContainerFiles {
       session.bounded(session.streamTimeout(), () -> session.streaming().copyArchiveToContainerCmd(containerId)
           .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec());
     } catch (NotFoundException e) {
-      throw new LaunchException(Step.COPY, spec.image(), containerId, "copy target's parent directory must exist"
+      throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy target's parent directory must exist"
           + " in the container: " + parent, DaemonErrors.daemonMessage(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       String daemon = DaemonErrors.daemonMessage(e);
       if (daemon != null && daemon.contains("rootfs is marked read-only")) {
-        throw new LaunchException(Step.COPY, spec.image(), containerId, "copy target must be on a volume or bind"
+        throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy target must be on a volume or bind"
             + " mount when the root filesystem is read-only: " + path + " (mount a volume there, or launch with"
             + " readOnlyRootFilesystem(false))", daemon, e);
       }
@@ -109,12 +108,12 @@ public final class ContainerFiles {
       Files.move(staging.resolve(name), target, StandardCopyOption.ATOMIC_MOVE);
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof SafeTar.Refused) {
-        throw new LaunchException(Step.COPY, spec.image(), containerId, e.getCause().getMessage()
+        throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, e.getCause().getMessage()
             + "; nothing was written to " + hostTarget, null, e.getCause());
       }
       throw session.fail(Step.COPY, spec.image(), containerId, e);
     } catch (NotFoundException e) {
-      throw new LaunchException(Step.COPY, spec.image(), containerId, "copy source must exist in the container: "
+      throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy source must exist in the container: "
           + path, DaemonErrors.daemonMessage(e), e);
     } catch (FileAlreadyExistsException e) {
       throw new IllegalArgumentException("copy target must not exist on the host: " + hostTarget

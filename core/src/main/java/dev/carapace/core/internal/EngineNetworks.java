@@ -6,7 +6,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
 import dev.carapace.core.LaunchException;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.NetworkSpec;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.RecordedMismatchException;
@@ -78,11 +79,11 @@ public final class EngineNetworks {
         createInDoubt = true;
       }
       if (daemon != null && daemon.contains("already exists")) {
-        throw new LaunchException(Step.CREATE, subject, null, "network name must be free on the engine: "
+        throw CoreAccess.get().engineFailure(Step.CREATE, subject, null, "network name must be free on the engine: "
             + spec.name() + " (remove the existing network, or pick another name)", daemon, e);
       }
       if (daemon != null && spec.subnet().isPresent() && daemon.toLowerCase(java.util.Locale.ROOT).contains("overlap")) {
-        throw new LaunchException(Step.CREATE, subject, null, "network subnet must not overlap the engine's other"
+        throw CoreAccess.get().engineFailure(Step.CREATE, subject, null, "network subnet must not overlap the engine's other"
             + " networks: " + spec.subnet().get() + " (pick a free one, or leave subnet unset)", daemon, e);
       }
       throw session.fail(Step.CREATE, subject, null, e);
@@ -92,12 +93,12 @@ public final class EngineNetworks {
     try {
       mismatches = mismatches(spec, labels, session.bounded(() -> session.api().inspectNetworkCmd().withNetworkId(id).exec()));
     } catch (RuntimeException e) {
-      LaunchException failure = session.fail(Step.VERIFY, subject, null, e);
+      EngineException failure = session.fail(Step.VERIFY, subject, null, e);
       removeQuietly(id, failure);
       throw failure;
     }
     if (!mismatches.isEmpty()) {
-      RecordedMismatchException failure = new RecordedMismatchException(subject, null, mismatches);
+      RecordedMismatchException failure = CoreAccess.get().recordedMismatch(subject, null, mismatches);
       removeQuietly(id, failure);
       throw failure;
     }
@@ -145,7 +146,7 @@ public final class EngineNetworks {
     try {
       session.bounded(() -> session.api().inspectNetworkCmd().withNetworkId(name).exec());
     } catch (NotFoundException e) {
-      throw new LaunchException(Step.CREATE, image, null, "network must exist on the engine: " + name
+      throw CoreAccess.get().engineFailure(Step.CREATE, image, null, "network must exist on the engine: " + name
           + " (create it first: launcher.createNetwork(NetworkSpec.of(\"" + name + "\")), or docker network create)",
           DaemonErrors.daemonMessage(e), e);
     } catch (RuntimeException e) {

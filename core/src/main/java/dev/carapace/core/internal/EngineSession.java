@@ -9,10 +9,10 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.Endpoint;
-import dev.carapace.core.EngineAuthenticationException;
 import dev.carapace.core.ImageNotFoundException;
 import dev.carapace.core.LaunchException;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.SecureContainerSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +51,7 @@ import java.util.function.Supplier;
  * because docker-java's unix-socket transport ignores the HTTP client's own timeout; a stream is
  * bounded by the stream timeout instead.
  *
- * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into a {@link LaunchException} naming
+ * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into an {@link EngineException} naming
  * the step, the image and the engine, with the daemon's own words when it answered.
  *
  * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
@@ -204,8 +204,8 @@ public final class EngineSession implements AutoCloseable {
   }
 
   /**
-   * Runs {@code call} within the response timeout and turns its failure into a
-   * {@link LaunchException} for {@code step}.
+   * Runs {@code call} within the response timeout and turns its failure into an
+   * {@link EngineException} for {@code step}.
    */
   public <T> T call(Step step, String image, String containerId, Supplier<T> call) {
     try {
@@ -231,12 +231,12 @@ public final class EngineSession implements AutoCloseable {
         createInDoubt = true;
       }
       if (e instanceof NotFoundException && DaemonErrors.isNoSuchImage(e)) {
-        throw new ImageNotFoundException(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
+        throw CoreAccess.get().imageNotFound(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
       }
       if (daemon != null && daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
         // the launcher checked the engine's CPU count; its cpuset may still be narrower
         int at = daemon.indexOf("available: ");
-        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
+        throw CoreAccess.get().engineFailure(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
             + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
             daemon, e);
       }
@@ -250,7 +250,7 @@ public final class EngineSession implements AutoCloseable {
    * The names of the runtimes the engine lists ({@code GET /info}, {@code Runtimes}), sorted; asked
    * the first time only, then remembered for the session's life.
    *
-   * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
+   * @throws EngineException naming {@code step} and {@code image} when the engine does not answer
    */
   public Set<String> runtimes(Step step, String image) {
     return info(step, image).runtimes();
@@ -260,7 +260,7 @@ public final class EngineSession implements AutoCloseable {
    * The engine's runtimes and CPU count ({@code GET /info}); asked the first time only, then
    * remembered for the session's life.
    *
-   * @throws LaunchException naming {@code step} and {@code image} when the engine does not answer
+   * @throws EngineException naming {@code step} and {@code image} when the engine does not answer
    */
   public EngineInfo info(Step step, String image) {
     EngineInfo known = info;
@@ -381,19 +381,19 @@ public final class EngineSession implements AutoCloseable {
     live.remove(id);
   }
 
-  /** Turns a docker-java failure into a {@link LaunchException} for {@code step}; one passes through. */
-  public LaunchException fail(Step step, String image, String containerId, RuntimeException e) {
-    if (e instanceof LaunchException) {
-      return (LaunchException) e;
+  /** Turns a docker-java failure into an {@link EngineException} for {@code step}; one passes through. */
+  public EngineException fail(Step step, String image, String containerId, RuntimeException e) {
+    if (e instanceof EngineException) {
+      return (EngineException) e;
     }
     if (e instanceof DockerException) {
       int status = ((DockerException) e).getHttpStatus();
       if (status == 401 || (status == 403 && basicAuth)) {
-        return new EngineAuthenticationException(step, image, engine, status, e);
+        return CoreAccess.get().engineAuthentication(step, image, engine, status, e);
       }
     }
     if (e instanceof Deadline.Exceeded) {
-      return new LaunchException(step, image, containerId, "engine " + engine + " unreachable or not answering: "
+      return CoreAccess.get().engineFailure(step, image, containerId, "engine " + engine + " unreachable or not answering: "
           + e.getMessage(), null, e);
     }
     String daemon = DaemonErrors.daemonMessage(e);
@@ -405,7 +405,7 @@ public final class EngineSession implements AutoCloseable {
         : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
             + DaemonErrors.transportProblem(e)
         : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
-    return new LaunchException(step, image, containerId, detail, daemon, e);
+    return CoreAccess.get().engineFailure(step, image, containerId, detail, daemon, e);
   }
 
   /**
@@ -413,7 +413,7 @@ public final class EngineSession implements AutoCloseable {
    * session's own labels), then closes the clients the session opened; a caller's client stays open.
    * Idempotent.
    *
-   * @throws LaunchException step {@code remove}, for the first removal that failed; the others were
+   * @throws EngineException step {@code remove}, for the first removal that failed; the others were
    *     still tried and the clients closed
    */
   @Override

@@ -37,7 +37,7 @@ public final class EngineStats {
     long inactiveFile = memoryStats.has("total_inactive_file") ? memoryStats.path("total_inactive_file").asLong()
         : memoryStats.path("inactive_file").asLong();
     long pidsLimit = json.path("pids_stats").path("limit").asLong();
-    return new ContainerStats(read(json.path("read").asText(null)), usage.path("total_usage").asLong(), perCpu,
+    return CoreAccess.get().containerStats(read(json.path("read").asText(null)), usage.path("total_usage").asLong(), perCpu,
         cpu.path("system_cpu_usage").asLong(), cpu.path("online_cpus").asLong(), memory.path("usage").asLong(),
         memory.path("limit").asLong(), json.path("pids_stats").path("current").asLong(), inactiveFile,
         pidsLimit > 0 ? OptionalLong.of(pidsLimit) : OptionalLong.empty(), network(json.path("networks")),
@@ -55,7 +55,7 @@ public final class EngineStats {
       rx += n.path("rx_bytes").asLong();
       tx += n.path("tx_bytes").asLong();
     }
-    return Optional.of(new ContainerStats.NetworkIo(rx, tx));
+    return Optional.of(CoreAccess.get().networkIo(rx, tx));
   }
 
   private static Optional<ContainerStats.BlockIo> blockIo(JsonNode blkio) {
@@ -72,7 +72,7 @@ public final class EngineStats {
         written += e.path("value").asLong();
       }
     }
-    return Optional.of(new ContainerStats.BlockIo(read, written));
+    return Optional.of(CoreAccess.get().blockIo(read, written));
   }
 
   /** The engine's RFC 3339 time; the zero time of a stopped container, or none, reads as now. */

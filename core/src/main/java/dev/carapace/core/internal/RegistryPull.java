@@ -8,8 +8,8 @@ import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.ResponseItem;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ImageNotFoundException;
-import dev.carapace.core.LaunchException;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.PullProgress;
 import dev.carapace.core.RegistryAuthenticationException;
 import java.io.IOException;
@@ -58,7 +58,7 @@ public final class RegistryPull {
    *     refused the credentials sent
    * @throws ImageNotFoundException when the registry lacks the image, or the pull failed or did not
    *     end in time, step {@code pull}
-   * @throws LaunchException when {@code listener} threw (its exception is the cause)
+   * @throws EngineException when {@code listener} threw (its exception is the cause)
    */
   public void pull(String image, RegistryAuth auth, String searched, Consumer<PullProgress> listener) {
     PullCallback cb = new PullCallback(image, listener);
@@ -70,14 +70,14 @@ public final class RegistryPull {
       cmd.exec(cb);
       if (!cb.awaitCompletion(streamTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         cb.close();
-        throw new ImageNotFoundException(Step.PULL, image, "image not pulled within " + streamTimeout, null, null);
+        throw CoreAccess.get().imageNotFound(Step.PULL, image, "image not pulled within " + streamTimeout, null, null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LaunchException(Step.PULL, image, null, "interrupted", null, e);
+      throw CoreAccess.get().engineFailure(Step.PULL, image, null, "interrupted", null, e);
     } catch (IOException e) {
-      throw new LaunchException(Step.PULL, image, null, "closing the pull stream", null, e);
-    } catch (LaunchException e) {
+      throw CoreAccess.get().engineFailure(Step.PULL, image, null, "closing the pull stream", null, e);
+    } catch (EngineException e) {
       throw e;
     } catch (RuntimeException e) {
       throw failed(image, auth, searched, cb, e);
@@ -90,7 +90,7 @@ public final class RegistryPull {
     }
   }
 
-  private LaunchException failed(String image, RegistryAuth auth, String searched, PullCallback cb, Throwable e) {
+  private EngineException failed(String image, RegistryAuth auth, String searched, PullCallback cb, Throwable e) {
     if (cb.listenerFailure != null) {
       return listenerFailed(image, cb.listenerFailure);
     }
@@ -98,8 +98,8 @@ public final class RegistryPull {
     return pullFailure(image, auth, searched, daemon != null ? daemon : DaemonErrors.transportProblem(e), e);
   }
 
-  private static LaunchException listenerFailed(String image, RuntimeException e) {
-    return new LaunchException(Step.PULL, image, null, "pull progress listener threw "
+  private static EngineException listenerFailed(String image, RuntimeException e) {
+    return CoreAccess.get().engineFailure(Step.PULL, image, null, "pull progress listener threw "
         + e.getClass().getName() + " (the pull was abandoned)", null, e);
   }
 
@@ -130,7 +130,7 @@ public final class RegistryPull {
       long current = d != null && d.getCurrent() != null ? d.getCurrent() : -1;
       long total = d != null && d.getTotal() != null && d.getTotal() > 0 ? d.getTotal() : -1;
       try {
-        listener.accept(new PullProgress(image, item.getId() == null ? "" : item.getId(), item.getStatus(),
+        listener.accept(CoreAccess.get().pullProgress(image, item.getId() == null ? "" : item.getId(), item.getStatus(),
             current, total));
       } catch (RuntimeException e) {
         listenerFailure = e;
@@ -171,9 +171,9 @@ public final class RegistryPull {
    * what the engine's distribution endpoint says about the image with the same credentials, when
    * Carapace chose them.
    */
-  private LaunchException pullFailure(String image, RegistryAuth auth, String searched, String pullError,
+  private EngineException pullFailure(String image, RegistryAuth auth, String searched, String pullError,
       Throwable cause) {
-    LaunchException explained = explain(image, auth, searched, pullError, -1, cause);
+    EngineException explained = explain(image, auth, searched, pullError, -1, cause);
     if (explained != null) {
       return explained;
     }
@@ -186,12 +186,12 @@ public final class RegistryPull {
         }
       }
     }
-    return new ImageNotFoundException(Step.PULL, image, "image is not on the engine and could not be pulled",
+    return CoreAccess.get().imageNotFound(Step.PULL, image, "image is not on the engine and could not be pulled",
         pullError, cause);
   }
 
   /** The failure {@code said} (with HTTP {@code status}, or -1) shows, or null when it shows none. */
-  private static LaunchException explain(String image, RegistryAuth auth, String searched, String said, int status,
+  private static EngineException explain(String image, RegistryAuth auth, String searched, String said, int status,
       Throwable cause) {
     String registry = ImageReference.registry(image);
     String lower = said == null ? "" : said.toLowerCase(java.util.Locale.ROOT);
@@ -200,18 +200,18 @@ public final class RegistryPull {
     boolean denied = mentions(lower, "denied");
     if (auth == null && (unauthorized || denied) && searched != null) {
       String login = ImageReference.DOCKER_HUB.equals(registry) ? "docker login" : "docker login " + registry;
-      return new RegistryAuthenticationException(Step.PULL, image, registry, null, "registry " + registry
+      return CoreAccess.get().registryAuthentication(Step.PULL, image, registry, null, "registry " + registry
           + (unauthorized ? " needs a login" : " denied an anonymous pull (the image is absent, or needs a login)")
           + " and no credentials were found for it in " + searched + " (" + login
           + ", or give ContainerLauncher.builder().registryCredentials(..))", said, cause);
     }
     if (auth != null && (unauthorized || denied)) {
-      return new RegistryAuthenticationException(Step.PULL, image, registry, auth.who(), "registry " + registry
+      return CoreAccess.get().registryAuthentication(Step.PULL, image, registry, auth.who(), "registry " + registry
           + " refused the credentials of user " + auth.who() + " from " + auth.source()
           + " (wrong password, expired token, or no access to this repository)", said, cause);
     }
     if (status == 404 || mentions(lower, "manifest unknown", "not found", "name unknown", "does not exist")) {
-      return new ImageNotFoundException(Step.PULL, image, "image not found in registry " + registry
+      return CoreAccess.get().imageNotFound(Step.PULL, image, "image not found in registry " + registry
           + " (check the repository name and the tag)", said, cause);
     }
     return null;

@@ -32,9 +32,9 @@ class EngineStatsTest {
            "limit":67108864},
          "networks":{"eth0":{"rx_bytes":736,"tx_bytes":10},"eth1":{"rx_bytes":4,"tx_bytes":5}}}
         """));
-    assertEquals(new ContainerStats(Instant.parse("2026-11-30T02:11:53.363296072Z"), 3698027673L,
+    assertEquals(CoreAccess.get().containerStats(Instant.parse("2026-11-30T02:11:53.363296072Z"), 3698027673L,
         List.of(25427475L, 3672600198L), 19195690000000L, 2, 1110016, 67108864, 6, 8192, OptionalLong.of(32),
-        Optional.of(new ContainerStats.NetworkIo(740, 15)), Optional.of(new ContainerStats.BlockIo(4096, 8192))), s);
+        Optional.of(CoreAccess.get().networkIo(740, 15)), Optional.of(CoreAccess.get().blockIo(4096, 8192))), s);
     assertEquals(1110016 - 8192, s.memoryWorkingSetBytes());
   }
 
@@ -48,8 +48,8 @@ class EngineStatsTest {
          "memory_stats":{"usage":4096000,"stats":{"anon":2048000,"file":2048000,"inactive_file":1024000},
            "limit":8192000}}
         """));
-    assertEquals(new ContainerStats(Instant.parse("2026-11-30T02:11:53Z"), 5000, List.of(), 100000, 4, 4096000,
-        8192000, 1, 1024000, OptionalLong.empty(), Optional.empty(), Optional.of(new ContainerStats.BlockIo(100, 200))),
+    assertEquals(CoreAccess.get().containerStats(Instant.parse("2026-11-30T02:11:53Z"), 5000, List.of(), 100000, 4, 4096000,
+        8192000, 1, 1024000, OptionalLong.empty(), Optional.empty(), Optional.of(CoreAccess.get().blockIo(100, 200))),
         s);
     assertEquals(3072000, s.memoryWorkingSetBytes());
   }
@@ -64,7 +64,7 @@ class EngineStatsTest {
     assertEquals(0, s.memoryUsageBytes());
     assertEquals(0, s.memoryWorkingSetBytes());
     assertEquals(OptionalLong.empty(), s.pidsLimit());
-    assertEquals(Optional.of(new ContainerStats.BlockIo(0, 0)), s.blockIo());
+    assertEquals(Optional.of(CoreAccess.get().blockIo(0, 0)), s.blockIo());
     assertEquals(Optional.empty(), s.network());
   }
 }

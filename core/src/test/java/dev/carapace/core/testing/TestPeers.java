@@ -69,7 +69,7 @@ public final class TestPeers {
     return dir;
   }
 
-  /** The tls module's DockerPkiTool output: ca.pem, ca-key.pem, server-*, cert.pem, key.pem. */
+  /** The examples module's DockerPkiCommand output: ca.pem, ca-key.pem, server-*, cert.pem, key.pem. */
   public static Path pki() {
     return dir().resolve("pki");
   }

@@ -1,11 +1,15 @@
-package dev.carapace.tls;
+package dev.carapace.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.carapace.tls.internal.SubjectAltNames;
+import dev.carapace.tls.DockerPki;
+import dev.carapace.tls.DockerPkiFiles;
+import dev.carapace.tls.DockerTlsMaterial;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +20,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DockerPkiToolTest {
+class DockerPkiCommandTest {
   @TempDir Path temp;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return DockerPkiTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return DockerPkiCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -35,11 +39,15 @@ class DockerPkiToolTest {
   }
 
   @Test
-  void writesPkiAndPrintsFlagsAndDaemonJson() {
+  void writesPkiAndPrintsFlagsAndDaemonJson() throws Exception {
     Path dir = temp.resolve("pki");
     assertEquals(0, run("--out", dir.toString(), "--host", "docker.test", "--ip", "127.0.0.1",
         "--days", "10"));
-    DockerPkiFiles expected = new DockerPkiFiles(dir, List.of("tcp://127.0.0.1:2376"));
+    // the same files' flags, for a PKI written elsewhere with the default listen address
+    Path other = temp.resolve("other");
+    DockerPkiFiles written = DockerPki.builder().build().writeTo(other);
+    assertEquals(List.of("tcp://127.0.0.1:2376"), written.listenAddresses());
+    Expected expected = new Expected(written, other, dir);
     assertEquals("Wrote " + dir + ": ca.pem ca-key.pem server-cert.pem server-key.pem cert.pem"
         + " key.pem\n"
         + "\n"
@@ -52,13 +60,42 @@ class DockerPkiToolTest {
         + "client (or DOCKER_CERT_PATH=" + dir + " DOCKER_TLS_VERIFY=1):\n"
         + "  " + expected.dockerClientCommandLine() + " version\n", out());
     assertEquals("", err());
-    DockerTlsMaterial server = DockerTlsMaterial.loadServer(dir);
+    DockerTlsMaterial server = DockerTlsMaterial.readServer(dir);
     assertEquals(List.of("DNS:docker.test", "IP:127.0.0.1"),
-        SubjectAltNames.describe(server.certificate()));
+        subjectAltNames(server.certificate()));
     assertEquals(Duration.ofDays(10), Duration.between(
         server.certificate().getNotBefore().toInstant(),
         server.certificate().getNotAfter().toInstant()));
-    DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial.readClient(dir);
+  }
+
+  /** {@code DNS:name} and {@code IP:address} entries, in the certificate's order. */
+  private static List<String> subjectAltNames(X509Certificate certificate) throws CertificateParsingException {
+    List<String> out = new ArrayList<>();
+    for (List<?> entry : certificate.getSubjectAlternativeNames()) {
+      int type = (Integer) entry.get(0);
+      if (type == 2) {
+        out.add("DNS:" + entry.get(1));
+      } else if (type == 7) {
+        out.add("IP:" + entry.get(1));
+      }
+    }
+    return out;
+  }
+
+  /** What {@code written}'s flags say with its directory {@code from} read as {@code to}. */
+  private record Expected(DockerPkiFiles written, Path from, Path to) {
+    String dockerdCommandLine() {
+      return written.dockerdCommandLine().replace(from.toString(), to.toString());
+    }
+
+    String daemonJson() {
+      return written.daemonJson().replace(from.toString(), to.toString());
+    }
+
+    String dockerClientCommandLine() {
+      return written.dockerClientCommandLine().replace(from.toString(), to.toString());
+    }
   }
 
   @Test
@@ -81,14 +118,14 @@ class DockerPkiToolTest {
     out.reset();
     err.reset();
     assertEquals(2, run(args), message);
-    assertEquals("error: " + message + "\n" + DockerPkiTool.USAGE, err());
+    assertEquals("error: " + message + "\n" + DockerPkiCommand.USAGE, err());
     assertEquals("", out());
   }
 
   @Test
   void helpPrintsUsageAndExits0() {
     assertEquals(0, run("--help"));
-    assertEquals(DockerPkiTool.USAGE, out());
+    assertEquals(DockerPkiCommand.USAGE, out());
   }
 
   @Test
@@ -108,13 +145,13 @@ class DockerPkiToolTest {
     assertTrue(ok.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, ok.exitValue(), okOutput);
     assertTrue(okOutput.startsWith("Wrote " + dir + ": "), okOutput);
-    DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial.readClient(dir);
 
     Process bad = java("--days");
     String badOutput = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(bad.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, bad.exitValue(), badOutput);
-    assertEquals("error: --days needs a value\n" + DockerPkiTool.USAGE, badOutput);
+    assertEquals("error: --days needs a value\n" + DockerPkiCommand.USAGE, badOutput);
   }
 
   private static Process java(String... args) throws Exception {
@@ -122,7 +159,7 @@ class DockerPkiToolTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(DockerPkiTool.class.getName());
+    command.add(DockerPkiCommand.class.getName());
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }

@@ -1,27 +1,33 @@
-package dev.carapace.tls;
+package dev.carapace.examples;
 
-import dev.carapace.tls.internal.SubjectAltNames;
+import dev.carapace.tls.DockerPki;
+import dev.carapace.tls.DockerPkiFiles;
+import dev.carapace.tls.TlsMaterialException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Command-line entry point that generates a Docker TLS PKI with {@link DockerPki} and prints the
- * {@code dockerd} flags and {@code daemon.json} fragment that use it.
+ * A command that generates a Docker TLS PKI with the tls module's {@link DockerPki} and prints the
+ * {@code dockerd} flags and {@code daemon.json} fragment that use it. {@code testbed/peers.sh} makes
+ * the testbed's PKI with it.
  *
  * <pre>{@code
- * java -cp carapace-tls.jar:bcpkix.jar:bcutil.jar:bcprov.jar dev.carapace.tls.DockerPkiTool \
- *     --out /etc/docker/tls --host docker.example.com --ip 127.0.0.1 --days 90
+ * mvn -B -ntp -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.DockerPkiCommand \
+ *     -Dexec.args="--out /etc/docker/tls --host docker.example.com --ip 127.0.0.1 --days 90"
  * }</pre>
  *
  * <p>Exit status: 0 on success, 1 if the PKI cannot be written (for example a file already
  * exists), 2 for bad arguments (with a usage message on standard error).
  */
-public final class DockerPkiTool {
+public final class DockerPkiCommand {
   static final String USAGE = String.join("\n",
-      "usage: DockerPkiTool --out DIR [--host NAME]... [--ip ADDR]... [--listen ADDR]..."
+      "usage: DockerPkiCommand --out DIR [--host NAME]... [--ip ADDR]... [--listen ADDR]..."
           + " [--days N] [--rsa BITS]",
       "",
       "Generates a CA, a dockerd server certificate and a client certificate and writes",
@@ -38,7 +44,10 @@ public final class DockerPkiTool {
       "  --help         print this message",
       "");
 
-  private DockerPkiTool() {}
+  private static final Pattern IPV4 = Pattern.compile(
+      "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+  private DockerPkiCommand() {}
 
   /**
    * Runs the tool and exits the JVM with its status: 0 success, 1 failure, 2 bad arguments.
@@ -107,17 +116,35 @@ public final class DockerPkiTool {
   }
 
   private static String dnsName(String value) {
-    if (SubjectAltNames.ipLiteral(value) != null) {
+    if (isIpLiteral(value)) {
       throw new IllegalArgumentException("--host must be a DNS name (use --ip): " + value);
     }
     return value;
   }
 
   private static String ipAddress(String value) {
-    if (SubjectAltNames.ipLiteral(value) == null) {
+    if (!isIpLiteral(value)) {
       throw new IllegalArgumentException("--ip must be an IP address: " + value);
     }
     return value;
+  }
+
+  /** An IPv4 dotted quad, or an IPv6 literal (in brackets or not): parsed, never looked up. */
+  private static boolean isIpLiteral(String value) {
+    String v = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
+        ? value.substring(1, value.length() - 1) : value;
+    if (IPV4.matcher(v).matches()) {
+      return true;
+    }
+    if (!v.contains(":") || !v.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(v); // a string with ':' is read as an IPv6 literal, never looked up
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static long days(String value) {
