@@ -30,7 +30,6 @@ import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 import static dev.carapace.core.internal.DockerRunValues.addedCapability;
-import static dev.carapace.core.internal.DockerRunValues.bool;
 import static dev.carapace.core.internal.DockerRunValues.capability;
 import static dev.carapace.core.internal.DockerRunValues.checked;
 import static dev.carapace.core.internal.DockerRunValues.expanded;
@@ -323,7 +322,7 @@ public final class DockerRunParser {
           }
           value = argv.get(++i);
         }
-        flag.action.handler().apply(this, spelled, flag.takesValue() ? value : bool(spelled, value));
+        flag.action.handler().apply(this, spelled, flag.takesValue() ? value : GoBooleans.canonical(spelled, value));
         i++;
       } else if (w.startsWith("-") && w.length() > 1) {
         i = applyShortCluster(argv, i) + 1;
@@ -412,7 +411,7 @@ public final class DockerRunParser {
         return i;
       }
       if (attached) {
-        handler.apply(this, spelled, bool(spelled, rest));
+        handler.apply(this, spelled, GoBooleans.canonical(spelled, rest));
         return i;
       }
       handler.apply(this, spelled, "true");

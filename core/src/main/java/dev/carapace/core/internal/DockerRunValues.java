@@ -47,19 +47,6 @@ final class DockerRunValues {
     return value;
   }
 
-  static String bool(String flag, String value) {
-    if (value == null) {
-      return "true";
-    }
-    switch (value) {
-      case "1": case "t": case "T": case "true": case "TRUE": case "True":
-        return "true";
-      case "0": case "f": case "F": case "false": case "FALSE": case "False":
-        return "false";
-      default:
-        throw new IllegalArgumentException(flag + " must be true or false: " + value);
-    }
-  }
 
   /** Runs {@code f}, prefixing a value type's complaint with the flag as written. */
   static <T> T checked(String flag, Supplier<T> f) {
@@ -181,7 +168,7 @@ final class DockerRunValues {
           target = v == null ? "" : v;
           break;
         case "readonly": case "ro":
-          readOnly = Boolean.parseBoolean(bool(flag + " " + key, v));
+          readOnly = Boolean.parseBoolean(GoBooleans.canonical(flag + " " + key, v));
           break;
         case "tmpfs-size":
           String sizeText = v == null ? "" : v;

@@ -1,5 +1,6 @@
 package dev.carapace.core.internal;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.model.AuthConfig;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public record RegistryAuth(String serverAddress, String username, String passwor
 
   /** The {@code X-Registry-Auth} header value, as the docker CLI writes it (base64url of the JSON). */
   public String header() {
-    ObjectNode json = EngineClients.MAPPER.createObjectNode();
+    ObjectNode json = JsonNodeFactory.instance.objectNode(); // no mapper: a tree node writes itself
     if (identityToken != null) {
       json.put("identitytoken", identityToken);
     } else {

@@ -38,7 +38,7 @@ final class SecurityOptionsReader {
       }
       switch (key) {
         case "no-new-privileges":
-          noNewPrivileges = Boolean.parseBoolean(DockerRunValues.bool(attribute + " no-new-privileges", value));
+          noNewPrivileges = Boolean.parseBoolean(GoBooleans.canonical(attribute + " no-new-privileges", value));
           break;
         case "seccomp":
           b.seccomp(value.equals("unconfined") ? Seccomp.unconfined()
