@@ -1,7 +1,7 @@
 package dev.carapace.bench;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.tls.DockerPki;
 import dev.carapace.tls.DockerTlsMaterial;

@@ -1,6 +1,6 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.EngineNetworks;
+import dev.carapace.core.internal.engine.EngineNetworks;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 

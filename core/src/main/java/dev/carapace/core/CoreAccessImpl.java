@@ -1,7 +1,7 @@
 package dev.carapace.core;
 
 import dev.carapace.core.EngineException.Step;
-import dev.carapace.core.internal.CoreAccess;
+import dev.carapace.core.internal.values.CoreAccess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

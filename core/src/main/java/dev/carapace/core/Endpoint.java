@@ -2,7 +2,7 @@ package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.carapace.core.internal.BoundedFiles;
+import dev.carapace.core.internal.io.BoundedFiles;
 import dev.carapace.tls.DockerTlsMaterial;
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +40,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class Endpoint {
   static {
-    dev.carapace.core.internal.EndpointAccess.install(Endpoint::authorizationHeader);
+    dev.carapace.core.internal.values.EndpointAccess.install(Endpoint::authorizationHeader);
   }
 
   /** The engine's usual socket, {@code unix:///var/run/docker.sock}. */

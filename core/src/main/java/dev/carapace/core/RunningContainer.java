@@ -5,9 +5,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.carapace.core.EngineException.Step;
-import dev.carapace.core.internal.EngineSession;
-import dev.carapace.core.internal.EngineStats;
-import dev.carapace.core.internal.FrameCollector;
+import dev.carapace.core.internal.engine.EngineSession;
+import dev.carapace.core.internal.engine.EngineStats;
+import dev.carapace.core.internal.engine.FrameCollector;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -209,7 +209,7 @@ public final class RunningContainer implements AutoCloseable {
    */
   public ExecResult exec(ExecSpec exec) {
     java.util.Objects.requireNonNull(exec, "exec");
-    return dev.carapace.core.internal.ContainerExec.run(session, id, spec, exec);
+    return dev.carapace.core.internal.engine.ContainerExec.run(session, id, spec, exec);
   }
 
   /** {@link #copyInto(java.nio.file.Path, ContainerPath, CopyLimits)} with {@link CopyLimits#defaults()}. */
@@ -237,7 +237,7 @@ public final class RunningContainer implements AutoCloseable {
     java.util.Objects.requireNonNull(hostSource, "copy source");
     java.util.Objects.requireNonNull(target, "copy target");
     java.util.Objects.requireNonNull(limits, "copy limits");
-    dev.carapace.core.internal.ContainerFiles.copyInto(session, id, spec, hostSource, target, limits);
+    dev.carapace.core.internal.engine.ContainerFiles.copyInto(session, id, spec, hostSource, target, limits);
   }
 
   /** {@link #copyFrom(ContainerPath, java.nio.file.Path, CopyLimits)} with {@link CopyLimits#defaults()}. */
@@ -266,7 +266,7 @@ public final class RunningContainer implements AutoCloseable {
     java.util.Objects.requireNonNull(source, "copy source");
     java.util.Objects.requireNonNull(hostTarget, "copy target");
     java.util.Objects.requireNonNull(limits, "copy limits");
-    dev.carapace.core.internal.ContainerFiles.copyFrom(session, id, spec, source, hostTarget, limits);
+    dev.carapace.core.internal.engine.ContainerFiles.copyFrom(session, id, spec, source, hostTarget, limits);
   }
 
   // ---------------------------------------------------------------- ports, log streams, waits

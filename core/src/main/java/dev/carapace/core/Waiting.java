@@ -3,7 +3,7 @@ package dev.carapace.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.PortBinding.Protocol;
-import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.engine.EngineSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

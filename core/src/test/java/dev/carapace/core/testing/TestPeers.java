@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.ProcStatus;
