@@ -234,7 +234,7 @@ class ApiSurfaceTest {
     return new ArrayList<>(names);
   }
 
-  private static String diff(String expected, String actual) {
+  static String diff(String expected, String actual) {
     List<String> a = expected.lines().collect(Collectors.toList());
     List<String> b = actual.lines().collect(Collectors.toList());
     StringBuilder d = new StringBuilder();
