@@ -34,6 +34,11 @@ public record HealthCheck(List<String> test, Duration interval, Duration timeout
     if (test.get(0).equals("CMD-SHELL") && test.size() != 2) {
       throw new IllegalArgumentException("health test CMD-SHELL takes one command: " + test);
     }
+    if (test.get(1).isEmpty()) {
+      // CMD-SHELL "" runs sh -c "", which exits 0: healthy whatever the container does; CMD "" cannot start
+      throw new IllegalArgumentException("health command must not be empty: " + test.get(0) + " \"\""
+          + " (leave healthCheck unset for the image's HEALTHCHECK)");
+    }
     checkDuration("health interval", interval);
     checkDuration("health timeout", timeout);
     if (startPeriod.isNegative()) {
