@@ -350,6 +350,12 @@ class LauncherIT {
     assertEquals("create of carapace-test/busybox:1 failed: nanoCpus must be at most the engine's CPUs: "
         + (n + 1) * 1_000_000_000L + " (engine has " + n + (n == 1 ? " CPU" : " CPUs") + ", " + n * 1_000_000_000L + ")",
         nano.getMessage());
+    LaunchException both = assertThrows(LaunchException.class, () -> launcher.run(busybox("true")
+        .cpusetCpus(CpuSet.of(n)).nanoCpus((n + 1) * 1_000_000_000L).build(), T));
+    assertEquals("create of carapace-test/busybox:1 failed: cpusetCpus must be within the engine's CPUs: " + n
+        + " (engine has " + cpus + "); nanoCpus must be at most the engine's CPUs: " + (n + 1) * 1_000_000_000L
+        + " (engine has " + n + (n == 1 ? " CPU" : " CPUs") + ", " + n * 1_000_000_000L + ")", both.getMessage(),
+        "both problems at once, as the spec's own are collected");
     // the engine's CPUs themselves are accepted
     assertEquals(0, launcher.run(busybox("true").cpusetCpus(CpuSet.of(n - 1)).nanoCpus(n * 1_000_000_000L).build(), T)
         .exitCode());
