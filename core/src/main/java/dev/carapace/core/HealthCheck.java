@@ -13,7 +13,8 @@ import java.util.Objects;
  * HealthCheck.shell("test -f /tmp/ready");
  * }</pre>
  *
- * @param test Docker's form: {@code ["CMD", argv...]} or {@code ["CMD-SHELL", command]}
+ * @param test Docker's form: {@code ["CMD", argv...]} or {@code ["CMD-SHELL", command]}; the command
+ *     or the program must not be empty ({@code sh -c ""} would be healthy whatever the container does)
  * @param interval time between checks (Docker's default 30 s)
  * @param timeout how long one check may take (default 30 s)
  * @param startPeriod grace time after start (default 0)
