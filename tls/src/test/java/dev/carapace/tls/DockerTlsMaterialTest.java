@@ -33,6 +33,16 @@ class DockerTlsMaterialTest {
         .validity(JAN_2030, JAN_2031).signedBy(ca);
   }
 
+  private static HeldCertificate rootCa() {
+    return HeldCertificate.builder().commonName("root-ca")
+        .certificateAuthority(1).validity(JAN_2030, JAN_2031).build();
+  }
+
+  private static HeldCertificate intermediateCa(HeldCertificate root) {
+    return HeldCertificate.builder().commonName("intermediate-ca")
+        .certificateAuthority(0).validity(JAN_2030, JAN_2031).signedBy(root).build();
+  }
+
   private DockerTlsMaterial loadClient() {
     return DockerTlsMaterial.loadDirectory(Role.CLIENT, dir, null, CLOCK);
   }
@@ -172,10 +182,8 @@ class DockerTlsMaterialTest {
 
   @Test
   void acceptsCaBundleAndIntermediateChain() {
-    HeldCertificate root = HeldCertificate.builder().commonName("root-ca")
-        .certificateAuthority(1).validity(JAN_2030, JAN_2031).build();
-    HeldCertificate intermediate = HeldCertificate.builder().commonName("intermediate-ca")
-        .certificateAuthority(0).validity(JAN_2030, JAN_2031).signedBy(root).build();
+    HeldCertificate root = rootCa();
+    HeldCertificate intermediate = intermediateCa(root);
     HeldCertificate client = client().signedBy(intermediate).build();
     Pem.writeCertificates(dir.resolve("ca.pem"), List.of(ca.certificate(), root.certificate()));
     Pem.writeCertificates(dir.resolve("cert.pem"),
@@ -189,10 +197,8 @@ class DockerTlsMaterialTest {
 
   @Test
   void refusesAnIntermediateCaPlacedInCaPemInsteadOfCertPem() {
-    HeldCertificate root = HeldCertificate.builder().commonName("root-ca")
-        .certificateAuthority(1).validity(JAN_2030, JAN_2031).build();
-    HeldCertificate intermediate = HeldCertificate.builder().commonName("intermediate-ca")
-        .certificateAuthority(0).validity(JAN_2030, JAN_2031).signedBy(root).build();
+    HeldCertificate root = rootCa();
+    HeldCertificate intermediate = intermediateCa(root);
     HeldCertificate client = client().signedBy(intermediate).build();
     Pem.writeCertificates(dir.resolve("ca.pem"), List.of(root.certificate(), intermediate.certificate()));
     client.writeCertificate(dir.resolve("cert.pem"));
