@@ -456,6 +456,13 @@ class DockerRunCommandTest {
         assertThrows(InvalidSpecException.class, () -> parse("docker run -u 4294967296:0 busybox")).problems());
     assertRefused("docker run --health-cmd '' busybox", "--health-cmd: health command must not be empty:"
         + " CMD-SHELL \"\" (leave healthCheck unset for the image's HEALTHCHECK)");
+    assertEquals(List.of("command words must not contain NUL: \"a\\u0000b\" (word 1; execve ends an argument at NUL,"
+        + " so the start fails)"),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run busybox echo 'a\0b'")).problems());
+    assertEquals(List.of("label key must not contain NUL: \"a\\u0000b\""),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run --label 'a\0b=c' busybox")).problems());
+    assertEquals(List.of("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: \"web\\u0000x\""),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run --name 'web\0x' busybox")).problems());
     // --entrypoint "" and entrypoint("") are both refused, for the same reason (see the builder's message)
     assertRefused("docker run --entrypoint '' busybox",
         "--entrypoint must not be empty: \"\" (clearing the image's ENTRYPOINT is not supported)");
