@@ -210,12 +210,12 @@ class DockerTlsMaterialTest {
         + " after the certificate)", loadClientFails().getMessage());
     // the fix the message names: the intermediate follows the certificate in cert.pem
     Pem.writeCertificates(dir.resolve("cert2.pem"), List.of(client.certificate(), intermediate.certificate()));
-    DockerTlsMaterial fixed = DockerTlsMaterial.load(Role.CLIENT, dir.resolve("ca.pem"), dir.resolve("cert2.pem"),
+    DockerTlsMaterial fixed = DockerTlsMaterial.read(Role.CLIENT, dir.resolve("ca.pem"), dir.resolve("cert2.pem"),
         dir.resolve("key.pem"), null, CLOCK);
     assertEquals(2, fixed.certificateChain().size());
     // an intermediate alone in ca.pem is a chosen trust anchor, not a misplaced one
     Pem.writeCertificate(dir.resolve("only-intermediate.pem"), intermediate.certificate());
-    assertEquals(client.certificate(), DockerTlsMaterial.load(Role.CLIENT, dir.resolve("only-intermediate.pem"),
+    assertEquals(client.certificate(), DockerTlsMaterial.read(Role.CLIENT, dir.resolve("only-intermediate.pem"),
         dir.resolve("cert.pem"), dir.resolve("key.pem"), null, CLOCK).certificate());
   }
 
@@ -233,7 +233,7 @@ class DockerTlsMaterialTest {
     String base64 = Base64.getEncoder().encodeToString(client.keyPair().getPrivate().getEncoded());
     assertFalse(e.getMessage().contains(base64.substring(0, 40)));
     assertEquals(expected, assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadTrustOnly(dir.resolve("ca.pem"))).getMessage());
+        () -> DockerTlsMaterial.readTrustOnly(dir.resolve("ca.pem"))).getMessage());
   }
 
   @Test
