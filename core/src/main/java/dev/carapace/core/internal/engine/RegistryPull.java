@@ -48,7 +48,7 @@ public final class RegistryPull {
   /**
    * Pulls {@code image}, waiting at most the stream timeout, with {@code auth} in
    * {@code X-Registry-Auth} when given (else as the client is configured: none for a session
-   * {@linkplain #open opened} here, the caller's own for a {@linkplain #reuse reused} client).
+   * {@linkplain EngineSession#open opened} here, the caller's own for a {@linkplain EngineSession#reuse reused} client).
    * A failed pull is explained by asking the engine for the image's registry manifest
    * ({@code GET /distribution/{name}/json}) with the same credentials, when Carapace chose them
    * ({@code searched} given): an engine falling back to plain HTTP for a loopback registry otherwise
