@@ -381,6 +381,11 @@ public final class EngineSession implements AutoCloseable {
     live.remove(id);
   }
 
+  /** The ids of the containers created through {@link #create} and not removed yet. */
+  public Set<String> tracked() {
+    return Set.copyOf(live);
+  }
+
   /** Turns a docker-java failure into a {@link LaunchException} for {@code step}; one passes through. */
   public LaunchException fail(Step step, String image, String containerId, RuntimeException e) {
     if (e instanceof LaunchException) {
