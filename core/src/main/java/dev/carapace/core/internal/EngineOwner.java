@@ -310,9 +310,14 @@ public final class EngineOwner {
       if (r.getValue().isAlive()) {
         EngineOwner owner = r.getKey();
         late.add(owner.id);
-        owner.log.warn("{} {}: at JVM exit, removal not finished within {}, left on the engine: {}"
-            + " (a later cleanupLeftovers() removes them)", owner.noun, owner.id, deadline,
-            describe(owner.onEngine.get()));
+        List<String> left = owner.onEngine.get();
+        if (left.isEmpty()) {
+          owner.log.warn("{} {}: at JVM exit, removal not finished within {}, though nothing it tracked is left:"
+              + " the engine may still be stopping what belonged to it", owner.noun, owner.id, deadline);
+        } else {
+          owner.log.warn("{} {}: at JVM exit, removal not finished within {}, left on the engine: {}"
+              + " (a later cleanupLeftovers() removes them)", owner.noun, owner.id, deadline, describe(left));
+        }
         r.getValue().interrupt();
       }
     }
