@@ -10,7 +10,7 @@ import dev.carapace.core.testing.TestEngine;
  * <p>Arguments: {@code return|exit|wait}, then {@code container|network}, then optionally {@code keep}
  * ({@link ContainerLauncher.Builder#keepOnExit()}).
  */
-public final class LaunchThenEnd {
+final class LaunchThenEnd {
   private LaunchThenEnd() {}
 
   public static void main(String[] args) throws InterruptedException {

@@ -9,8 +9,17 @@ import dev.carapace.core.internal.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +63,11 @@ class RemovedAtExitIT {
     private final Thread reader;
 
     Child(String... args) throws IOException {
+      this(System.getProperty("carapace.docker.host", ""), List.of(args));
+    }
+
+    /** @param dockerHost the engine the child uses, as {@code -Dcarapace.docker.host} */
+    Child(String dockerHost, List<String> args) throws IOException {
       List<String> command = new ArrayList<>();
       if (signalIgnored(2) || signalIgnored(15)) {
         // started in the background without job control, this JVM ignores SIGINT, and so would its
@@ -62,9 +76,9 @@ class RemovedAtExitIT {
       }
       command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"),
-          "-Dcarapace.docker.host=" + System.getProperty("carapace.docker.host", ""),
+          "-Dcarapace.docker.host=" + dockerHost,
           LaunchThenEnd.class.getName()));
-      command.addAll(List.of(args));
+      command.addAll(args);
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String first = null;
@@ -196,6 +210,125 @@ class RemovedAtExitIT {
   @Test
   void aNetworkWithItsContainerOnSigterm() throws Exception {
     endsAndLeavesNothing("TERM", 143, "wait", "network");
+  }
+
+  /**
+   * A plain TCP proxy to the engine that forwards both ways until {@link #freeze}; from then on it
+   * swallows every byte and answers nothing: an engine that hangs, for this proxy's clients only.
+   */
+  private static final class HangingProxy implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<java.io.Closeable> open = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean frozen;
+
+    HangingProxy() throws IOException {
+      URI engine = TestEngine.endpoint().uri();
+      assertEquals("unix", engine.getScheme(), "the proxy forwards to the engine's unix socket");
+      daemon(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket client = server.accept();
+            SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(engine.getPath()));
+            open.add(client);
+            open.add(upstream);
+            daemon(() -> {
+              pump(client.getInputStream(), upstream);
+              upstream.shutdownOutput(); // an end passes through, as a request's end
+            });
+            daemon(() -> {
+              pump(upstream, client.getOutputStream());
+              client.shutdownOutput(); // as the end of an exec's stream
+            });
+          } catch (IOException e) {
+            return; // closed
+          }
+        }
+      });
+    }
+
+    private static void daemon(Pumping body) {
+      Thread t = new Thread(() -> {
+        try {
+          body.run();
+        } catch (IOException e) {
+          // a side closed
+        }
+      }, "hanging-proxy");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private interface Pumping {
+      void run() throws IOException;
+    }
+
+    private void pump(InputStream from, SocketChannel to) throws IOException {
+      byte[] buffer = new byte[8192];
+      for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (!frozen && chunk.hasRemaining()) {
+          to.write(chunk);
+        }
+      }
+    }
+
+    private void pump(SocketChannel from, OutputStream to) throws IOException {
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      while (from.read(buffer) >= 0) {
+        if (!frozen) {
+          to.write(buffer.array(), 0, buffer.position());
+          to.flush();
+        }
+        buffer.clear();
+      }
+    }
+
+    String dockerHost() {
+      return "tcp://127.0.0.1:" + server.getLocalPort();
+    }
+
+    void freeze() {
+      frozen = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      synchronized (open) {
+        for (java.io.Closeable c : open) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aHungEngineHoldsTheExitTenSecondsAtMost() throws Exception {
+    try (HangingProxy proxy = new HangingProxy()) {
+      Child child = new Child(proxy.dockerHost(), List.of("wait", "container"));
+      try {
+        proxy.freeze();
+        long t0 = System.nanoTime();
+        child.signal("TERM");
+        int exit = child.end();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("RemovedAtExitIT: engine hung, kill -TERM: the child ended " + ms + " ms after the signal");
+        String output = child.output();
+        assertEquals(143, exit, output);
+        assertTrue(ms >= 9_500 && ms < 20_000, "ended " + ms + " ms after SIGTERM: " + output);
+        String late = "WARN dev.carapace.core.ContainerLauncher - launcher " + child.launcherId + ": at JVM exit,"
+            + " removal not finished within PT10S, left on the engine: container " + child.containerId.substring(0, 12)
+            + " (a later cleanupLeftovers() removes them)";
+        assertTrue(output.contains(late), "no line '" + late + "' in:\n" + output);
+        assertEquals(List.of(child.containerId), TestEngine.containersOf(docker, child.launcherId),
+            "the engine never heard the removal");
+      } finally {
+        child.process.destroyForcibly();
+        docker.listContainersCmd().withShowAll(true)
+            .withLabelFilter(java.util.Map.of(OwnerLabels.LAUNCHER, child.launcherId)).exec()
+            .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+      }
+    }
   }
 
   @Test
