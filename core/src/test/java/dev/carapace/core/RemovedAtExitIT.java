@@ -126,6 +126,16 @@ class RemovedAtExitIT {
       return process.exitValue();
     }
 
+    /** Whatever happened: ends the child, and removes what its launcher left (a failed test's). */
+    void killAndRemoveItsObjects() {
+      process.destroyForcibly();
+      java.util.Map<String, String> mine = java.util.Map.of(OwnerLabels.LAUNCHER, launcherId);
+      docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()
+          .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+      docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcherId)).exec()
+          .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+    }
+
     String output() {
       synchronized (output) {
         return output.toString();
@@ -180,10 +190,7 @@ class RemovedAtExitIT {
       assertTrue(output.contains(removed), "no line '" + removed + "' in:\n" + output);
       output.lines().filter(l -> l.contains(removed)).forEach(l -> System.out.println("RemovedAtExitIT: child: " + l));
     } finally {
-      child.process.destroyForcibly();
-      docker.listContainersCmd().withShowAll(true)
-          .withLabelFilter(java.util.Map.of(OwnerLabels.LAUNCHER, child.launcherId)).exec()
-          .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+      child.killAndRemoveItsObjects();
     }
   }
 
@@ -323,10 +330,7 @@ class RemovedAtExitIT {
         assertEquals(List.of(child.containerId), TestEngine.containersOf(docker, child.launcherId),
             "the engine never heard the removal");
       } finally {
-        child.process.destroyForcibly();
-        docker.listContainersCmd().withShowAll(true)
-            .withLabelFilter(java.util.Map.of(OwnerLabels.LAUNCHER, child.launcherId)).exec()
-            .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+        child.killAndRemoveItsObjects();
       }
     }
   }
@@ -345,10 +349,7 @@ class RemovedAtExitIT {
       }
       assertEquals(List.of(), TestEngine.containersOf(docker, child.launcherId));
     } finally {
-      child.process.destroyForcibly();
-      docker.listContainersCmd().withShowAll(true)
-          .withLabelFilter(java.util.Map.of(OwnerLabels.LAUNCHER, child.launcherId)).exec()
-          .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+      child.killAndRemoveItsObjects();
     }
   }
 }
