@@ -11,7 +11,7 @@
 # second run takes seconds. Delete $CARAPACE_TESTBED_DIR to start over (then restart dockerd).
 #
 # Layout:
-#   pki/                 DockerPkiTool (tls module): ca.pem ca-key.pem server-cert.pem server-key.pem
+#   pki/                 DockerPkiCommand (examples): ca.pem ca-key.pem server-cert.pem server-key.pem
 #                        cert.pem key.pem; server SANs localhost and 127.0.0.1
 #   openssl-ca/          an RSA CA made by openssl (ca.pem, ca-key.pem)
 #   clients/<kind>/      client folders in the DOCKER_CERT_PATH layout, certificates signed by the
@@ -112,20 +112,22 @@ make_client() {
   log "made $kind client in $dir"
 }
 
-# The tls module's DockerPkiTool, built from this checkout (only when pki/ is missing).
+# The examples module's DockerPkiCommand (the tls module's DockerPki), built from this checkout
+# (only when pki/ is missing). The reactor compiles examples and the modules it needs; the class path
+# printed last, examples', names their target/classes folders, so nothing is installed.
 make_module_pki() {
   [ -s "$tb/pki/ca.pem" ] && [ -s "$tb/pki/ca-key.pem" ] && [ -s "$tb/pki/server-cert.pem" ] \
     && [ -s "$tb/pki/key.pem" ] && return 0
-  log "building the tls module for DockerPkiTool"
-  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -pl tls -am install -Dmaven.test.skip=true)
+  log "building the examples module for DockerPkiCommand"
   local cp; cp=$(mktemp)
-  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -pl tls dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=runtime)
+  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -pl examples -am compile dependency:build-classpath \
+    -Dmdep.outputFile="$cp" -Dmdep.includeScope=runtime)
   rm -rf "$tb/.pki.tmp" "$tb/pki"
-  java -cp "$repo/tls/target/classes:$(cat "$cp")" dev.carapace.tls.DockerPkiTool \
+  java -cp "$repo/examples/target/classes:$(cat "$cp")" dev.carapace.examples.DockerPkiCommand \
     --out "$tb/.pki.tmp" --host localhost --ip 127.0.0.1 --days 825 >"$tb/.pki.out"
   rm -f "$cp"
   mv "$tb/.pki.tmp" "$tb/pki"
-  mv "$tb/.pki.out" "$tb/pki/DockerPkiTool.out"
+  mv "$tb/.pki.out" "$tb/pki/DockerPkiCommand.out"
   log "made the tls-module PKI in $tb/pki"
 }
 

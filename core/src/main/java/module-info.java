@@ -1,7 +1,8 @@
 /**
  * Carapace core: {@code SecureContainerSpec} and the launcher that runs it on a Docker Engine. Only
- * {@code dev.carapace.core} is exported; {@code dev.carapace.core.internal} is exported to the
- * policy, Testcontainers and cluster modules alone.
+ * {@code dev.carapace.core} is exported; of its internal packages, each one a sibling module uses
+ * is exported to that module alone (the classes are listed in
+ * {@code core/api/carapace-core-internal-for-siblings.api}).
  *
  * <p>docker-java's jars are automatic modules: they read every module, but the module system does not
  * resolve the named modules they need. So the named modules docker-java loads at run time are required
@@ -10,7 +11,9 @@
  */
 module dev.carapace.core {
   exports dev.carapace.core;
-  exports dev.carapace.core.internal to dev.carapace.policy, dev.carapace.testcontainers, dev.carapace.cluster;
+  exports dev.carapace.core.internal.engine to dev.carapace.cluster, dev.carapace.policy;
+  exports dev.carapace.core.internal.fields to dev.carapace.cluster, dev.carapace.testcontainers;
+  exports dev.carapace.core.internal.values to dev.carapace.cluster, dev.carapace.policy, dev.carapace.testcontainers;
 
   // in public signatures: Endpoint.tls(.., DockerTlsMaterial); DockerClients.connect(..) returns a DockerClient
   requires transitive dev.carapace.tls;

@@ -1,7 +1,7 @@
 package dev.carapace.bench;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.tls.DockerPki;
 import dev.carapace.tls.DockerTlsMaterial;
@@ -51,7 +51,7 @@ public final class TlsBench {
     }
     Path testbed = Path.of(System.getProperty("carapace.testbed.dir", "/var/lib/carapace-testbed"));
     Endpoint unix = Endpoint.unixSocket(Path.of("/var/run/docker.sock"));
-    Endpoint tls = Endpoint.tls(HOST, TLS_PORT, DockerTlsMaterial.loadClient(testbed.resolve("pki")));
+    Endpoint tls = Endpoint.tls(HOST, TLS_PORT, DockerTlsMaterial.readClient(testbed.resolve("pki")));
 
     StringBuilder md = new StringBuilder();
     md.append("# TLS benchmark\n\n")

@@ -9,7 +9,7 @@ public final class InvalidManifestException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   /** @param message what is wrong, in Carapace's grammar ({@code manifest document 2 kind must be ...: Service}) */
-  public InvalidManifestException(String message) {
+  InvalidManifestException(String message) {
     super(message);
   }
 }

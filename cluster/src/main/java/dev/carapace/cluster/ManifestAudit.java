@@ -340,9 +340,9 @@ public final class ManifestAudit {
         b.put("HostPort", String.valueOf(p.getHostPort()));
       }
     }
-    ContainerView view = ContainerView.fromInspectJson(root.toString(), ContainerView.Origin.MANIFEST);
+    ContainerView view = ContainerView.parseInspectJson(root.toString(), ContainerView.Origin.MANIFEST);
     if (uid == null && Boolean.TRUE.equals(nonRoot)) {
-      view = view.knowingImage(new ImageFacts(view.image(), "runAsNonRoot (the kubelet refuses a root or"
+      view = view.knowingImage(ImageFacts.of(view.image(), "runAsNonRoot (the kubelet refuses a root or"
           + " non-numeric USER)", Optional.empty()));
     }
     return view;

@@ -11,7 +11,7 @@ import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.internal.EngineOwner;
+import dev.carapace.core.internal.engine.EngineOwner;
 import dev.carapace.policy.ContainerView;
 import java.time.Duration;
 import java.time.Instant;

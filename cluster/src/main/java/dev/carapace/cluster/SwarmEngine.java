@@ -2,10 +2,10 @@ package dev.carapace.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.transport.DockerHttpClient;
-import dev.carapace.core.internal.DaemonErrors;
-import dev.carapace.core.internal.Deadline;
-import dev.carapace.core.internal.EngineSession;
-import dev.carapace.core.internal.FrameCollector;
+import dev.carapace.core.internal.engine.DaemonErrors;
+import dev.carapace.core.internal.engine.Deadline;
+import dev.carapace.core.internal.engine.EngineSession;
+import dev.carapace.core.internal.engine.FrameCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

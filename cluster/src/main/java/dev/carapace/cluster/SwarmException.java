@@ -1,6 +1,6 @@
 package dev.carapace.cluster;
 
-import dev.carapace.core.CarapaceException;
+import dev.carapace.CarapaceException;
 import java.util.Locale;
 import java.util.Optional;
 

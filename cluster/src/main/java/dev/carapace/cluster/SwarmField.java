@@ -13,7 +13,7 @@ import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
-import dev.carapace.core.internal.RecordedField;
+import dev.carapace.core.internal.fields.RecordedField;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;

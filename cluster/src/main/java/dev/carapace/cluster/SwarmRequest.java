@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.internal.SpecTranslator;
+import dev.carapace.core.internal.fields.SpecTranslator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.ContainerLogs;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.internal.FrameCollector;
+import dev.carapace.core.internal.values.CoreAccess;
+import dev.carapace.core.internal.engine.FrameCollector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,7 +183,7 @@ public final class SwarmService implements AutoCloseable {
   public ContainerLogs logs() {
     FrameCollector out = engine.stream(Step.LOGS, name, "/services/" + id + "/logs?stdout=1&stderr=1",
         new FrameCollector(FrameCollector.DEFAULT_LIMIT));
-    return new ContainerLogs(out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated());
+    return CoreAccess.get().containerLogs(out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated());
   }
 
   /**

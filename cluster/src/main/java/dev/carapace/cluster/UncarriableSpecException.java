@@ -16,7 +16,7 @@ public final class UncarriableSpecException extends IllegalArgumentException {
    * @param target the target and its version, as in {@link Loss#target()}
    * @param losses every field the target cannot carry, never empty
    */
-  public UncarriableSpecException(String target, List<Loss> losses) {
+  UncarriableSpecException(String target, List<Loss> losses) {
     super(message(target, losses));
     this.losses = List.copyOf(losses);
   }

@@ -20,7 +20,7 @@ import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SelinuxLabel;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.policy.Profiles;
 import java.io.IOException;

@@ -3,16 +3,16 @@ package dev.carapace.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.LaunchException.Step;
-import dev.carapace.core.internal.DockerConfigCredentials;
-import dev.carapace.core.internal.EngineNetworks;
-import dev.carapace.core.internal.EngineOwner;
-import dev.carapace.core.internal.EngineSession;
-import dev.carapace.core.internal.ImageReference;
-import dev.carapace.core.internal.RegistryAuth;
-import dev.carapace.core.internal.RegistryPull;
-import dev.carapace.core.internal.RecordedVerifier;
-import dev.carapace.core.internal.SecretLoggers;
+import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.internal.registry.DockerConfigCredentials;
+import dev.carapace.core.internal.engine.EngineNetworks;
+import dev.carapace.core.internal.engine.EngineOwner;
+import dev.carapace.core.internal.engine.EngineSession;
+import dev.carapace.core.internal.registry.ImageReference;
+import dev.carapace.core.internal.registry.RegistryAuth;
+import dev.carapace.core.internal.engine.RegistryPull;
+import dev.carapace.core.internal.fields.RecordedVerifier;
+import dev.carapace.core.internal.engine.SecretLoggers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,8 +233,9 @@ public final class ContainerLauncher implements AutoCloseable {
    * at most {@code timeout}, collects stdout and stderr (1 MiB of each, {@link RunResult#stdoutTruncated()}
    * says when more was dropped), and removes the container, whatever happens.
    *
-   * @throws LaunchException naming the step when any step fails, or {@link Step#WAIT} when the
-   *     container did not exit within {@code timeout} (it is killed and removed)
+   * @throws LaunchException naming the step when a launch step fails
+   * @throws ContainerOperationException naming the step when a later one fails, {@link Step#WAIT} when
+   *     the container did not exit within {@code timeout} (it is killed and removed)
    */
   public RunResult run(SecureContainerSpec spec, Duration timeout) {
     long t0 = System.nanoTime();
@@ -242,7 +243,7 @@ public final class ContainerLauncher implements AutoCloseable {
     try {
       OptionalInt exit = c.awaitExit(timeout);
       if (exit.isEmpty()) {
-        throw new LaunchException(Step.WAIT, spec.image(), c.id(),
+        throw new ContainerOperationException(Step.WAIT, spec.image(), c.id(),
             "container did not exit within " + timeout, null, null);
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
@@ -517,7 +518,7 @@ public final class ContainerLauncher implements AutoCloseable {
    * connection), the engine may have made the container or network anyway: close then also looks for
    * this launcher's label.
    *
-   * @throws LaunchException step {@code remove}, when a container or network could not be removed
+   * @throws ContainerOperationException step {@code remove}, when a container or network could not be removed
    */
   @Override
   public void close() {

@@ -2,9 +2,9 @@ package dev.carapace.core;
 
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.LaunchException.Step;
-import dev.carapace.core.internal.EngineSession;
-import dev.carapace.core.internal.EngineStats;
+import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.internal.engine.EngineSession;
+import dev.carapace.core.internal.engine.EngineStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

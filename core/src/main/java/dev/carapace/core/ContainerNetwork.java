@@ -1,6 +1,6 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.EngineNetworks;
+import dev.carapace.core.internal.engine.EngineNetworks;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,7 +58,7 @@ public final class ContainerNetwork implements AutoCloseable {
    * Removes the network after its containers (Carapace's removed, others disconnected), and returns
    * the ids of the containers removed; empty when already removed.
    *
-   * @throws LaunchException step {@code remove}, naming the network
+   * @throws ContainerOperationException step {@code remove}, naming the network
    */
   public List<String> remove() {
     if (!removed.compareAndSet(false, true)) {

@@ -1,8 +1,8 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.DockerRunParser;
-import dev.carapace.core.internal.DockerRunRenderer;
-import dev.carapace.core.internal.ShellWords;
+import dev.carapace.core.internal.runline.DockerRunParser;
+import dev.carapace.core.internal.runline.DockerRunRenderer;
+import dev.carapace.core.internal.runline.ShellWords;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.carapace.core.internal.BoundedFiles;
+import dev.carapace.core.internal.io.BoundedFiles;
 import dev.carapace.tls.DockerTlsMaterial;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +24,7 @@ import javax.net.ssl.SSLContext;
  *
  * <pre>{@code
  * Endpoint.unixSocket(Path.of("/var/run/docker.sock"));
- * Endpoint.tls("127.0.0.1", 2376, DockerTlsMaterial.loadClient(Path.of("/home/me/.docker")));
+ * Endpoint.tls("127.0.0.1", 2376, DockerTlsMaterial.readClient(Path.of("/home/me/.docker")));
  * Endpoint.plainTcp("127.0.0.1", 2380).basicAuth("carapace", password);   // the seed's nginx proxy
  * Endpoint.fromEnvironment();   // DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONTEXT
  * }</pre>
@@ -40,7 +40,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class Endpoint {
   static {
-    dev.carapace.core.internal.EndpointAccess.install(Endpoint::authorizationHeader);
+    dev.carapace.core.internal.values.EndpointAccess.install(Endpoint::authorizationHeader);
   }
 
   /** The engine's usual socket, {@code unix:///var/run/docker.sock}. */
@@ -90,7 +90,7 @@ public final class Endpoint {
 
   /**
    * Mutual TLS to {@code host:port} ({@code docker --tlsverify -H tcp://host:2376}) with client
-   * material, typically {@code DockerTlsMaterial.loadClient(dir)}. The server's certificate must
+   * material, typically {@code DockerTlsMaterial.readClient(dir)}. The server's certificate must
    * chain to the material's CA and name {@code host}.
    */
   public static Endpoint tls(String host, int port, DockerTlsMaterial material) {
@@ -171,7 +171,7 @@ public final class Endpoint {
         throw new IllegalArgumentException("DOCKER_TLS_VERIFY needs a tcp:// DOCKER_HOST: " + host.get());
       }
       Path certs = nonEmpty(env.get("DOCKER_CERT_PATH")).map(Path::of).orElse(home.resolve(".docker"));
-      return tls(plain.uri.getHost(), plain.uri.getPort(), DockerTlsMaterial.loadClient(certs));
+      return tls(plain.uri.getHost(), plain.uri.getPort(), DockerTlsMaterial.readClient(certs));
     }
     Optional<String> context = nonEmpty(env.get("DOCKER_CONTEXT"));
     if (context.isEmpty()) {
@@ -215,7 +215,7 @@ public final class Endpoint {
     Endpoint plain = parse(host);
     Path tlsDir = dockerConfig.resolve("contexts").resolve("tls").resolve(id).resolve("docker");
     if (Files.isDirectory(tlsDir) && plain.uri.getScheme().equals("tcp")) {
-      return tls(plain.uri.getHost(), plain.uri.getPort(), DockerTlsMaterial.loadClient(tlsDir));
+      return tls(plain.uri.getHost(), plain.uri.getPort(), DockerTlsMaterial.readClient(tlsDir));
     }
     return plain;
   }

@@ -12,7 +12,7 @@ import java.util.List;
  * (only its container). Carapace closes the output stream; the process ends when it exits on its own or
  * when the container stops. {@link #stillRunning()} says what the engine reported just after the timeout.
  */
-public class ExecTimeoutException extends LaunchException {
+public class ExecTimeoutException extends ContainerOperationException {
   private static final long serialVersionUID = 1L;
   private static final int SHOWN = 200;
 
@@ -22,7 +22,7 @@ public class ExecTimeoutException extends LaunchException {
   private final String stderrSoFar;
   private final boolean stillRunning;
 
-  public ExecTimeoutException(String image, String containerId, List<String> command, Duration timeout,
+  ExecTimeoutException(String image, String containerId, List<String> command, Duration timeout,
       String stdoutSoFar, String stderrSoFar, boolean stillRunning) {
     super(Step.EXEC, image, containerId, "exec command must exit within " + timeout + ": " + command
         + " still ran (stdout so far: " + shown(stdoutSoFar) + "; stderr so far: " + shown(stderrSoFar) + ")"

@@ -4,7 +4,7 @@ package dev.carapace.core;
 public final class ImageNotFoundException extends LaunchException {
   private static final long serialVersionUID = 1L;
 
-  public ImageNotFoundException(Step step, String image, String detail, String daemonMessage,
+  ImageNotFoundException(Step step, String image, String detail, String daemonMessage,
       Throwable cause) {
     super(step, image, null, detail, daemonMessage, cause);
   }

@@ -18,7 +18,7 @@ public final class InvalidSpecException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
   private final List<String> problems;
 
-  public InvalidSpecException(List<String> problems) {
+  InvalidSpecException(List<String> problems) {
     super(render(problems));
     this.problems = List.copyOf(problems);
   }

@@ -77,7 +77,7 @@ public final class LogSubscription implements AutoCloseable {
    *
    * @return whether it ended within {@code timeout}
    * @throws RuntimeException the consumer's own exception, when it threw one
-   * @throws LaunchException step {@code logs}, when the engine refused or broke the stream
+   * @throws ContainerOperationException step {@code logs}, when the engine refused or broke the stream
    */
   public boolean awaitEnd(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");

@@ -162,7 +162,7 @@ public final class NetworkSpec {
     }
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("network name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
-          + dev.carapace.core.internal.Strings.show(name));
+          + dev.carapace.core.internal.io.Strings.show(name));
     }
     if (name.equals("none") || name.equals("bridge") || name.equals("host") || name.equals("default")) {
       throw new IllegalArgumentException("network name must not be a built-in network: " + name
@@ -176,7 +176,7 @@ public final class NetworkSpec {
     Matcher m = IPV4_CIDR.matcher(cidr);
     if (!m.matches()) {
       throw new IllegalArgumentException("network subnet must be an IPv4 CIDR like 10.89.0.0/24: "
-          + dev.carapace.core.internal.Strings.show(cidr));
+          + dev.carapace.core.internal.io.Strings.show(cidr));
     }
     long address = 0;
     for (int i = 1; i <= 4; i++) {

@@ -1,6 +1,6 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.LocalOwners;
+import dev.carapace.core.internal.values.LocalOwners;
 import java.time.Instant;
 import java.util.Map;
 

@@ -14,17 +14,90 @@ import java.util.Set;
  *     .build(), Duration.ofSeconds(10)).stdout());
  * s.effective();          // [] with the default spec
  * }</pre>
- *
- * @param effective {@code CapEff}
- * @param permitted {@code CapPrm}
- * @param bounding {@code CapBnd}
- * @param effectiveMask {@code CapEff} as the kernel printed it, a 64-bit mask
- * @param noNewPrivs {@code NoNewPrivs: 1}
- * @param seccompMode {@code Seccomp}: 0 none, 1 strict, 2 filter
- * @param uid the real uid
  */
-public record ProcStatus(Set<Capability> effective, Set<Capability> permitted, Set<Capability> bounding,
-    long effectiveMask, boolean noNewPrivs, int seccompMode, int uid) {
+public final class ProcStatus {
+  private final Set<Capability> effective;
+  private final Set<Capability> permitted;
+  private final Set<Capability> bounding;
+  private final long effectiveMask;
+  private final boolean noNewPrivs;
+  private final int seccompMode;
+  private final int uid;
+
+  ProcStatus(Set<Capability> effective, Set<Capability> permitted, Set<Capability> bounding,
+      long effectiveMask, boolean noNewPrivs, int seccompMode, int uid) {
+    this.effective = effective;
+    this.permitted = permitted;
+    this.bounding = bounding;
+    this.effectiveMask = effectiveMask;
+    this.noNewPrivs = noNewPrivs;
+    this.seccompMode = seccompMode;
+    this.uid = uid;
+  }
+
+  /** {@code CapEff}. */
+  public Set<Capability> effective() {
+    return effective;
+  }
+
+  /** {@code CapPrm}. */
+  public Set<Capability> permitted() {
+    return permitted;
+  }
+
+  /** {@code CapBnd}. */
+  public Set<Capability> bounding() {
+    return bounding;
+  }
+
+  /** {@code CapEff} as the kernel printed it, a 64-bit mask. */
+  public long effectiveMask() {
+    return effectiveMask;
+  }
+
+  /** {@code NoNewPrivs: 1}. */
+  public boolean noNewPrivs() {
+    return noNewPrivs;
+  }
+
+  /** {@code Seccomp}: 0 none, 1 strict, 2 filter. */
+  public int seccompMode() {
+    return seccompMode;
+  }
+
+  /** The real uid. */
+  public int uid() {
+    return uid;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof ProcStatus)) {
+      return false;
+    }
+    ProcStatus that = (ProcStatus) o;
+    return Objects.equals(effective, that.effective)
+        && Objects.equals(permitted, that.permitted)
+        && Objects.equals(bounding, that.bounding) && effectiveMask == that.effectiveMask
+        && noNewPrivs == that.noNewPrivs && seccompMode == that.seccompMode && uid == that.uid;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(effective, permitted, bounding, effectiveMask, noNewPrivs, seccompMode,
+        uid);
+  }
+
+  /** {@code ProcStatus[effective=..., permitted=..., ...]}, as a record shows itself. */
+  @Override
+  public String toString() {
+    return "ProcStatus[effective=" + effective + ", permitted=" + permitted + ", bounding=" + bounding
+        + ", effectiveMask=" + effectiveMask + ", noNewPrivs=" + noNewPrivs
+        + ", seccompMode=" + seccompMode + ", uid=" + uid + "]";
+  }
 
   /** Parses the text of {@code /proc/self/status}. */
   public static ProcStatus parse(String status) {

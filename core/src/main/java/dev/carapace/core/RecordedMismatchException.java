@@ -10,7 +10,7 @@ public final class RecordedMismatchException extends LaunchException {
   private static final long serialVersionUID = 1L;
   private final List<String> mismatches;
 
-  public RecordedMismatchException(String image, String containerId, List<String> mismatches) {
+  RecordedMismatchException(String image, String containerId, List<String> mismatches) {
     super(Step.VERIFY, image, containerId,
         "the daemon did not record what was asked: " + String.join("; ", mismatches), null, null);
     this.mismatches = List.copyOf(mismatches);

@@ -22,7 +22,7 @@ public final class RegistryAuthenticationException extends LaunchException {
    * @param registry the registry's host and port as in the image reference, {@code docker.io} for Docker Hub
    * @param username the user whose credentials were refused, or null when none were sent
    */
-  public RegistryAuthenticationException(Step step, String image, String registry, String username,
+  RegistryAuthenticationException(Step step, String image, String registry, String username,
       String detail, String daemonMessage, Throwable cause) {
     super(step, image, null, detail, daemonMessage, cause);
     this.registry = registry;

@@ -1,9 +1,9 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.DockerConfigCredentials;
-import dev.carapace.core.internal.ImageReference;
-import dev.carapace.core.internal.RegistryAuth;
-import dev.carapace.core.internal.Strings;
+import dev.carapace.core.internal.registry.DockerConfigCredentials;
+import dev.carapace.core.internal.registry.ImageReference;
+import dev.carapace.core.internal.registry.RegistryAuth;
+import dev.carapace.core.internal.io.Strings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -4,10 +4,10 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import dev.carapace.core.LaunchException.Step;
-import dev.carapace.core.internal.EngineSession;
-import dev.carapace.core.internal.EngineStats;
-import dev.carapace.core.internal.FrameCollector;
+import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.internal.engine.EngineSession;
+import dev.carapace.core.internal.engine.EngineStats;
+import dev.carapace.core.internal.engine.FrameCollector;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -70,7 +70,7 @@ public final class RunningContainer implements AutoCloseable {
       }
       throw session.fail(Step.WAIT, spec.image(), id, e);
     } catch (java.io.IOException e) {
-      throw new LaunchException(Step.WAIT, spec.image(), id, "closing the wait stream", null, e);
+      throw new ContainerOperationException(Step.WAIT, spec.image(), id, "closing the wait stream", null, e);
     } catch (RuntimeException e) {
       throw session.fail(Step.WAIT, spec.image(), id, e);
     }
@@ -122,14 +122,14 @@ public final class RunningContainer implements AutoCloseable {
       start.run();
       if (!cb.awaitCompletion(session.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         cb.close();
-        throw new LaunchException(step, spec.image(), id,
+        throw EngineException.of(step, spec.image(), id,
             what + " not read within " + session.streamTimeout(), null, null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LaunchException(step, spec.image(), id, "interrupted", null, e);
+      throw EngineException.of(step, spec.image(), id, "interrupted", null, e);
     } catch (java.io.IOException e) {
-      throw new LaunchException(step, spec.image(), id, "closing the " + what + " stream", null, e);
+      throw EngineException.of(step, spec.image(), id, "closing the " + what + " stream", null, e);
     } catch (RuntimeException e) {
       throw session.fail(step, spec.image(), id, e);
     }
@@ -201,7 +201,7 @@ public final class RunningContainer implements AutoCloseable {
    * image's). Stdout and stderr are kept up to {@link ExecSpec#outputLimit()} each; the rest is read
    * and dropped ({@link ExecResult#stdoutTruncated()}). Three requests: create, start, inspect.
    *
-   * @throws LaunchException step {@code exec}, naming the container's state, when it is not running
+   * @throws ContainerOperationException step {@code exec}, naming the container's state, when it is not running
    *     (exited, paused, created)
    * @throws ExecTimeoutException when the command runs longer than its timeout; it names the command
    *     and what it wrote so far. The engine has no call to stop an exec'd process: it ends on its own
@@ -209,7 +209,7 @@ public final class RunningContainer implements AutoCloseable {
    */
   public ExecResult exec(ExecSpec exec) {
     java.util.Objects.requireNonNull(exec, "exec");
-    return dev.carapace.core.internal.ContainerExec.run(session, id, spec, exec);
+    return dev.carapace.core.internal.engine.ContainerExec.run(session, id, spec, exec);
   }
 
   /** {@link #copyInto(java.nio.file.Path, ContainerPath, CopyLimits)} with {@link CopyLimits#defaults()}. */
@@ -230,14 +230,14 @@ public final class RunningContainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the source does not exist, holds a FIFO, socket or device,
    *     exceeds {@code limits} (nothing is sent), or {@code target} is {@code /} or under a tmpfs mount
-   * @throws LaunchException step {@code copy} when the engine refuses: a missing parent directory, a
+   * @throws ContainerOperationException step {@code copy} when the engine refuses: a missing parent directory, a
    *     read-only root filesystem or mount
    */
   public void copyInto(java.nio.file.Path hostSource, ContainerPath target, CopyLimits limits) {
     java.util.Objects.requireNonNull(hostSource, "copy source");
     java.util.Objects.requireNonNull(target, "copy target");
     java.util.Objects.requireNonNull(limits, "copy limits");
-    dev.carapace.core.internal.ContainerFiles.copyInto(session, id, spec, hostSource, target, limits);
+    dev.carapace.core.internal.engine.ContainerFiles.copyInto(session, id, spec, hostSource, target, limits);
   }
 
   /** {@link #copyFrom(ContainerPath, java.nio.file.Path, CopyLimits)} with {@link CopyLimits#defaults()}. */
@@ -259,14 +259,14 @@ public final class RunningContainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when {@code hostTarget} exists or its parent does not, or
    *     {@code source} is {@code /} or under a tmpfs mount
-   * @throws LaunchException step {@code copy} when {@code source} does not exist, or the archive breaks
+   * @throws ContainerOperationException step {@code copy} when {@code source} does not exist, or the archive breaks
    *     a rule or a limit (the message names the entry)
    */
   public void copyFrom(ContainerPath source, java.nio.file.Path hostTarget, CopyLimits limits) {
     java.util.Objects.requireNonNull(source, "copy source");
     java.util.Objects.requireNonNull(hostTarget, "copy target");
     java.util.Objects.requireNonNull(limits, "copy limits");
-    dev.carapace.core.internal.ContainerFiles.copyFrom(session, id, spec, source, hostTarget, limits);
+    dev.carapace.core.internal.engine.ContainerFiles.copyFrom(session, id, spec, source, hostTarget, limits);
   }
 
   // ---------------------------------------------------------------- ports, log streams, waits
@@ -356,7 +356,7 @@ public final class RunningContainer implements AutoCloseable {
 
   private RuntimeException logFailure(Throwable t) {
     return t instanceof RuntimeException ? session.fail(Step.LOGS, spec.image(), id, (RuntimeException) t)
-        : new LaunchException(Step.LOGS, spec.image(), id, "log stream broken: " + t, null, t);
+        : new ContainerOperationException(Step.LOGS, spec.image(), id, "log stream broken: " + t, null, t);
   }
 
   /**
@@ -366,7 +366,7 @@ public final class RunningContainer implements AutoCloseable {
    * @throws WaitException at once when the container exits first (naming its exit code) or the
    *     condition cannot happen (no health check, a port not published on loopback)
    * @throws IllegalArgumentException for a port the spec does not publish
-   * @throws LaunchException step {@code wait} when the engine does not answer
+   * @throws ContainerOperationException step {@code wait} when the engine does not answer
    */
   public void await(Wait wait, Duration timeout) {
     java.util.Objects.requireNonNull(wait, "wait");

@@ -2,7 +2,7 @@ package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.carapace.core.internal.BoundedFiles;
+import dev.carapace.core.internal.io.BoundedFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

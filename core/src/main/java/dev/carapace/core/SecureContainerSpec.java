@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import dev.carapace.core.internal.ValueStyle;
+import dev.carapace.core.internal.values.ValueStyle;
 import org.immutables.value.Value;
 
 /**

@@ -1,7 +1,7 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.ImageReference;
-import dev.carapace.core.internal.Strings;
+import dev.carapace.core.internal.registry.ImageReference;
+import dev.carapace.core.internal.io.Strings;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.carapace.core.LaunchException.Step;
+import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.PortBinding.Protocol;
-import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.internal.engine.EngineSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -217,7 +217,7 @@ final class Waiting {
       Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LaunchException(Step.WAIT, spec.image(), id, "interrupted", null, e);
+      throw new ContainerOperationException(Step.WAIT, spec.image(), id, "interrupted", null, e);
     }
   }
 

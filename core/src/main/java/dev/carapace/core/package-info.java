@@ -8,4 +8,4 @@
 @ValueStyle
 package dev.carapace.core;
 
-import dev.carapace.core.internal.ValueStyle;
+import dev.carapace.core.internal.values.ValueStyle;

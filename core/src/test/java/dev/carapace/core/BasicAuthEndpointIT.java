@@ -45,7 +45,7 @@ class BasicAuthEndpointIT {
 
   @Test
   void launchesThroughTheTlsTerminatingProxyWithClientCertificateAndBasicAuth() {
-    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.loadClient(TestPeers.pki()))
+    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.readClient(TestPeers.pki()))
         .basicAuth(TestPeers.USER, TestPeers.password()));
   }
 
@@ -53,14 +53,14 @@ class BasicAuthEndpointIT {
   void launchesThroughAnHttpsProxyThatAsksNoClientCertificate() {
     // the usual HTTPS reverse proxy: the client checks the server, the proxy checks the password
     assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.NGINX_TLS_NO_CLIENT_CERT,
-        DockerTlsMaterial.loadTrustOnly(TestPeers.pki().resolve("ca.pem")))
+        DockerTlsMaterial.readTrustOnly(TestPeers.pki().resolve("ca.pem")))
         .basicAuth(TestPeers.USER, TestPeers.password()));
   }
 
   @Test
   void dockerdRefusesATrustOnlyClient() {
     LaunchException e = TestPeers.refusedWithoutContainer(LaunchException.class,
-        () -> Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadTrustOnly(TestPeers.pki().resolve("ca.pem"))),
+        () -> Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.readTrustOnly(TestPeers.pki().resolve("ca.pem"))),
         unixSocket);
     String endpoint = "tcp://127.0.0.1:2376 (tls)";
     assertTrue(e.getMessage().startsWith("create of carapace-test/busybox:1 failed: TLS handshake with " + endpoint)
@@ -83,7 +83,7 @@ class BasicAuthEndpointIT {
   @Test
   void refusesWrongPasswordOverTls() {
     String wrong = "not-the-password";
-    Endpoint endpoint = Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.loadClient(TestPeers.pki()))
+    Endpoint endpoint = Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.readClient(TestPeers.pki()))
         .basicAuth(TestPeers.USER, wrong.toCharArray());
     EngineAuthenticationException e = refusedWithoutContainer(endpoint);
     assertEquals("create of carapace-test/busybox:1 failed: authentication failed at tcp://127.0.0.1:2381 "
@@ -93,7 +93,7 @@ class BasicAuthEndpointIT {
 
   @Test
   void refusesMissingCredentials() {
-    LaunchException e = refusedWithoutContainer(LaunchException.class, Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC));
+    EngineAuthenticationException e = refusedWithoutContainer(EngineAuthenticationException.class, Endpoint.plainTcp(HOST, TestPeers.NGINX_BASIC));
     assertTrue(e.getMessage().startsWith("create of carapace-test/busybox:1 failed: "), e.getMessage());
     assertTrue(e.getMessage().contains("401"), e.getMessage());
   }

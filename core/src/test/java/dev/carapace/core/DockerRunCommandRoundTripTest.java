@@ -3,7 +3,7 @@ package dev.carapace.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.carapace.core.internal.ShellWords;
+import dev.carapace.core.internal.runline.ShellWords;
 import dev.carapace.core.testing.SpecGenerator;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -79,8 +79,8 @@ class ExecIT {
   void refusesAStoppedContainerNamingItsState() {
     try (RunningContainer c = launcher.launch(busybox("true").build())) {
       assertEquals(0, c.awaitExit(Duration.ofSeconds(30)).getAsInt());
-      LaunchException e = assertThrows(LaunchException.class, () -> c.exec("true"));
-      assertEquals(LaunchException.Step.EXEC, e.step());
+      ContainerOperationException e = assertThrows(ContainerOperationException.class, () -> c.exec("true"));
+      assertEquals(ContainerOperationException.Step.EXEC, e.step());
       assertEquals("exec of carapace-test/busybox:1 (container " + c.id().substring(0, 12) + ") failed: container"
           + " state must be running for exec: exited (exit code 0) (exec runs only in a running container; launch a"
           + " new one): daemon said: Container " + c.id() + " is not running", e.getMessage());

@@ -101,7 +101,7 @@ class FilesIT {
     assertEquals("", sh(root, "ls /big 2>/dev/null || true"), "nothing sent");
 
     sh(root, "mkdir -p /many && head -c 3000 /dev/zero > /many/a && head -c 3000 /dev/zero > /many/b");
-    LaunchException out = assertThrows(LaunchException.class, () -> root.copyFrom(ContainerPath.of("/many"),
+    ContainerOperationException out = assertThrows(ContainerOperationException.class, () -> root.copyFrom(ContainerPath.of("/many"),
         host.resolve("many"), CopyLimits.defaults().maxSize(MemorySize.ofBytes(4000))));
     assertEquals("copy of carapace-test/busybox:1 (container " + root.id().substring(0, 12) + ") failed: copy size"
         + " must be at most 4000 bytes: the archive holds more than 4000 bytes (raise CopyLimits.maxSize); nothing"
@@ -113,12 +113,12 @@ class FilesIT {
   void refusesLinksCraftedToEscapeAndWritesNothing() throws IOException {
     sh(root, "ln -s /etc/passwd /evil && mkdir -p /trap/sub && echo ok > /trap/ok && ln -s ../../x /trap/sub/up");
     String id = root.id().substring(0, 12);
-    LaunchException abs = assertThrows(LaunchException.class,
+    ContainerOperationException abs = assertThrows(ContainerOperationException.class,
         () -> root.copyFrom(ContainerPath.of("/evil"), host.resolve("evil")));
     assertEquals("copy of carapace-test/busybox:1 (container " + id + ") failed: archive link must be relative and"
         + " stay within the target: evil -> /etc/passwd; nothing was written to " + host.resolve("evil"),
         abs.getMessage());
-    LaunchException up = assertThrows(LaunchException.class,
+    ContainerOperationException up = assertThrows(ContainerOperationException.class,
         () -> root.copyFrom(ContainerPath.of("/trap"), host.resolve("trap")));
     assertEquals("copy of carapace-test/busybox:1 (container " + id + ") failed: archive link must stay within"
         + " the target: trap/sub/up -> ../../x; nothing was written to " + host.resolve("trap"), up.getMessage());
@@ -133,11 +133,11 @@ class FilesIT {
         assertThrows(IllegalArgumentException.class,
             () -> root.copyFrom(ContainerPath.of("/etc/passwd"), exists)).getMessage());
     assertEquals("mine", Files.readString(exists));
-    LaunchException missing = assertThrows(LaunchException.class,
+    ContainerOperationException missing = assertThrows(ContainerOperationException.class,
         () -> root.copyFrom(ContainerPath.of("/no/such"), host.resolve("n")));
     assertTrue(missing.getMessage().startsWith("copy of carapace-test/busybox:1 (container " + root.id().substring(0, 12)
         + ") failed: copy source must exist in the container: /no/such: daemon said: "), missing.getMessage());
-    LaunchException parent = assertThrows(LaunchException.class,
+    ContainerOperationException parent = assertThrows(ContainerOperationException.class,
         () -> root.copyInto(exists, ContainerPath.of("/no/such/file")));
     assertTrue(parent.getMessage().startsWith("copy of carapace-test/busybox:1 (container " + root.id().substring(0, 12)
         + ") failed: copy target's parent directory must exist in the container: /no/such: daemon said: "),
@@ -155,7 +155,7 @@ class FilesIT {
             Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofMebibytes(1))).build())) {
       c.copyInto(f, ContainerPath.of("/data/f.txt"));
       assertEquals("on the volume", sh(c, "cat /data/f.txt"));
-      LaunchException ro = assertThrows(LaunchException.class, () -> c.copyInto(f, ContainerPath.of("/f.txt")));
+      ContainerOperationException ro = assertThrows(ContainerOperationException.class, () -> c.copyInto(f, ContainerPath.of("/f.txt")));
       assertEquals("copy of carapace-test/busybox:1 (container " + c.id().substring(0, 12) + ") failed: copy target"
           + " must be on a volume or bind mount when the root filesystem is read-only: /f.txt (mount a volume there,"
           + " or launch with readOnlyRootFilesystem(false)): daemon said: container rootfs is marked read-only",

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -391,9 +391,9 @@ class LauncherIT {
 
   @Test
   void runTimeoutKillsAndRemoves() {
-    LaunchException e = assertThrows(LaunchException.class,
+    ContainerOperationException e = assertThrows(ContainerOperationException.class,
         () -> launcher.run(busybox("sleep", "30").build(), Duration.ofMillis(500)));
-    assertEquals(LaunchException.Step.WAIT, e.step());
+    assertEquals(ContainerOperationException.Step.WAIT, e.step());
     assertTrue(e.getMessage().contains("did not exit within PT0.5S"), e.getMessage());
   }
 

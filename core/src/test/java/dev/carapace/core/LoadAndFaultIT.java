@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ class LoadAndFaultIT {
                 .cpuShares(512).memoryLimit(MemorySize.ofMebibytes(32)).pidsLimit(16).build(),
                 Duration.ofSeconds(60));
             return r.stdout().equals("run-" + n + "\n") && r.exitCode() == 0 ? 1 : 0;
-          } catch (LaunchException e) {
+          } catch (EngineException e) {
             // a clear failure is allowed; anything else fails the test through the future
             failures.add(e.getMessage());
             return 0;
@@ -155,7 +155,7 @@ class LoadAndFaultIT {
       RunningContainer c = launcher.launch(busybox("sleep", "60").build());
       signal("TERM", pid);
       long t0 = System.nanoTime();
-      LaunchException e = assertThrows(LaunchException.class, () -> {
+      EngineException e = assertThrows(EngineException.class, () -> {
         c.awaitExit(Duration.ofSeconds(20));
         // the daemon stops its containers as it exits; the next call finds no daemon
         launcher.launch(busybox("true").build());

@@ -186,8 +186,8 @@ class LogStreamIT {
   void aLogDriverThatKeepsNothingFailsTheStreamNamingTheDaemonsWords() {
     try (RunningContainer c = launcher.launch(busybox("sleep", "30").logConfig(LogConfig.none()).build());
         LogStream logs = c.streamLogs()) {
-      LaunchException e = assertThrows(LaunchException.class, () -> logs.next(T));
-      assertEquals(LaunchException.Step.LOGS, e.step());
+      ContainerOperationException e = assertThrows(ContainerOperationException.class, () -> logs.next(T));
+      assertEquals(ContainerOperationException.Step.LOGS, e.step());
       assertEquals("logs of " + TestEngine.BUSYBOX + " (container " + c.id().substring(0, 12) + ") failed: "
           + "daemon said: configured logging driver does not support reading", e.getMessage());
     }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.time.Duration;
 import java.util.List;

@@ -9,7 +9,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.carapace.core.PortBinding.Protocol;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.net.URI;
 import java.net.http.HttpClient;

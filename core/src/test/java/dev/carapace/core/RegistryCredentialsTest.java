@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.carapace.core.internal.DockerConfigCredentials;
-import dev.carapace.core.internal.ImageReference;
-import dev.carapace.core.internal.RegistryAuth;
+import dev.carapace.core.internal.registry.DockerConfigCredentials;
+import dev.carapace.core.internal.registry.ImageReference;
+import dev.carapace.core.internal.registry.RegistryAuth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

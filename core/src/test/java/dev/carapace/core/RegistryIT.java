@@ -1,6 +1,6 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.SecretLoggers;
+import dev.carapace.core.internal.engine.SecretLoggers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

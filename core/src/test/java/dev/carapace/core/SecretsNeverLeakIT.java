@@ -1,6 +1,6 @@
 package dev.carapace.core;
 
-import dev.carapace.core.internal.SecretLoggers;
+import dev.carapace.core.internal.engine.SecretLoggers;
 import static dev.carapace.core.testing.TestEngine.busybox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,7 +70,7 @@ class SecretsNeverLeakIT {
           .logConfig(LogConfig.journald()).build(), Duration.ofSeconds(30))));
       seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
           .image("carapace-test/absent:0").build(), Duration.ofSeconds(30))));
-      seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
+      seen.add(assertThrows(ContainerOperationException.class, () -> launcher.run(spec.toBuilder()
           .command("sleep", "10").build(), Duration.ofMillis(300))));
       seen.add(assertThrows(LaunchException.class, () -> launcher.run(spec.toBuilder()
           .command("/no/such/binary").build(), Duration.ofSeconds(30))));
@@ -92,7 +92,7 @@ class SecretsNeverLeakIT {
     try (ContainerLauncher refused = ContainerLauncher.connect(auth)) {
       seen.add(assertThrows(LaunchException.class, () -> refused.run(busybox("true").build(), Duration.ofSeconds(5))));
     }
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(dir);
     seen.add(material);
     Endpoint tls = Endpoint.tls("127.0.0.1", 1, material).basicAuth("carapace", PASSWORD.toCharArray());
     seen.add(tls);

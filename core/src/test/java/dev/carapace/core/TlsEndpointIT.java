@@ -62,20 +62,20 @@ class TlsEndpointIT {
 
   @Test
   void launchesHardenedContainerWithTlsModuleMaterial() {
-    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadClient(TestPeers.pki())));
+    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.readClient(TestPeers.pki())));
   }
 
   @Test
   void launchesHardenedContainerAsLocalhostWithTlsModuleMaterial() {
     assertHardenedLaunch(Endpoint.tls("localhost", TestPeers.DOCKERD_TLS,
-        DockerTlsMaterial.loadClient(TestPeers.pki())));
+        DockerTlsMaterial.readClient(TestPeers.pki())));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"rsa-pkcs1", "ec-sec1", "pkcs8"})
   void launchesHardenedContainerWithOpensslMaterial(String kind) {
     Path dir = TestPeers.opensslClient(kind);
-    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadClient(dir)));
+    assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.readClient(dir)));
   }
 
   @Test
@@ -83,7 +83,7 @@ class TlsEndpointIT {
     Path dir = TestPeers.opensslClient("pkcs8-encrypted");
     assertTrue(firstLine(dir.resolve("key.pem")).contains("ENCRYPTED PRIVATE KEY"));
     assertHardenedLaunch(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS,
-        DockerTlsMaterial.loadClient(dir, TestPeers.passphrase())));
+        DockerTlsMaterial.readClient(dir, TestPeers.passphrase())));
   }
 
   @Test
@@ -138,7 +138,7 @@ class TlsEndpointIT {
   void refusesClientCertificateFromAnotherCa() {
     // untrusted/client: a certificate from a CA dockerd does not trust; ca.pem holds both CAs, so
     // Carapace's own checks pass and the daemon is the one refusing
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(TestPeers.untrustedClient());
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(TestPeers.untrustedClient());
     long mark = TestPeers.dockerdLogMark();
     LaunchException e = refusedWithoutContainer(LaunchException.class,
         () -> Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, material));
@@ -182,7 +182,7 @@ class TlsEndpointIT {
     expired.writeCertificate(dir.resolve("cert.pem"));
     expired.writePrivateKey(dir.resolve("key.pem"));
     int before = TestPeers.ownContainers(unixSocket);
-    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.readClient(dir));
     assertTrue(e.getMessage().contains(dir.resolve("cert.pem").toString()), e.getMessage());
     assertTrue(e.getMessage().contains("expired"), e.getMessage());
     assertTrue(e.getMessage().contains(expired.certificate().getNotAfter().toInstant().toString()), e.getMessage());
@@ -210,7 +210,7 @@ class TlsEndpointIT {
 
   @Test
   void refusesServerCertificateNamingAnotherHost() {
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(TestPeers.pki());
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(TestPeers.pki());
     LaunchException e = refusedWithoutContainer(LaunchException.class,
         () -> Endpoint.tls(HOST, TestPeers.NGINX_WRONG_NAME, material).basicAuth(TestPeers.USER, TestPeers.password()));
     assertEquals("create of carapace-test/busybox:1 failed: TLS handshake with tcp://127.0.0.1:2382 "
@@ -222,7 +222,7 @@ class TlsEndpointIT {
   void wrongNamePeerDiffersOnlyInTheName() throws Exception {
     // the same material expecting wrong.example gets through to the engine: chain and client
     // certificate are fine, only the name differs
-    SSLContext context = DockerTlsMaterial.loadClient(TestPeers.pki()).sslContext("wrong.example");
+    SSLContext context = DockerTlsMaterial.readClient(TestPeers.pki()).sslContext("wrong.example");
     String answer = ping(context, TestPeers.NGINX_WRONG_NAME,
         "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
             (TestPeers.USER + ":" + new String(TestPeers.password())).getBytes(StandardCharsets.UTF_8)) + "\r\n");
@@ -235,7 +235,7 @@ class TlsEndpointIT {
     Files.copy(TestPeers.pki().resolve("cert.pem"), dir.resolve("cert.pem"));
     int before = TestPeers.ownContainers(unixSocket);
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadClient(dir)));
+        () -> Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.readClient(dir)));
     assertTrue(e.getMessage().contains(dir.resolve("key.pem").toString()), e.getMessage());
     assertEquals(before, TestPeers.ownContainers(unixSocket));
   }
@@ -243,7 +243,7 @@ class TlsEndpointIT {
   @Test
   void refusesEncryptedKeyWithoutPassphrase() {
     Path dir = TestPeers.opensslClient("pkcs8-encrypted");
-    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.readClient(dir));
     assertTrue(e.getMessage().contains(dir.resolve("key.pem").toString()), e.getMessage());
   }
 
@@ -269,7 +269,7 @@ class TlsEndpointIT {
   @Test
   void refusesAnIntermediateUnderThePathLenZeroCaBeforeDialling(@TempDir Path dir) throws Exception {
     clientUnderIntermediate(dir);
-    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.readClient(dir));
     assertEquals("ca path length must allow the intermediates below it: pathlen 0 (certificate "
         + dir.resolve("ca.pem") + ", subject CN=docker-ca; below it in " + dir.resolve("cert.pem")
         + ": 1 intermediate [CN=intermediate-ca]; Go crypto/x509 (dockerd, the docker CLI) refuses the chain:"
@@ -312,7 +312,7 @@ class TlsEndpointIT {
   void refusesAnRsaPssKeyBeforeDiallingAndDockerdCannotUseIt(@TempDir Path dir) throws Exception {
     opensslClient(dir, "rsa-pss-client", "sha256", "genpkey", "-algorithm", "RSA-PSS", "-pkeyopt",
         "rsa_keygen_bits:2048", "-out", "key.pem");
-    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.readClient(dir));
     assertEquals("certificate key type must be RSA, EC P-256, P-384 or P-521, or Ed25519: RSASSA-PSS 2048"
         + " (certificate " + dir.resolve("cert.pem") + ", subject CN=rsa-pss-client; Java "
         + Runtime.version().feature() + " can use RSA-PSS keys in TLS, but dockerd and the docker CLI (Go"
@@ -328,7 +328,7 @@ class TlsEndpointIT {
   @Test
   void refusesASha1SignedCertificateBeforeDiallingAndDockerdRefusesItToo(@TempDir Path dir) throws Exception {
     opensslClient(dir, "sha1-client", "sha1", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "key.pem");
-    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(dir));
+    TlsMaterialException e = assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.readClient(dir));
     assertEquals("certificate signature algorithm must not be SHA-1 or MD5: SHA1withECDSA (certificate "
         + dir.resolve("cert.pem") + ", subject CN=sha1-client, signed by CN=docker-ca; Go crypto/x509 (dockerd,"
         + " the docker CLI) refuses it; reissue it signed with SHA-256)", e.getMessage());

@@ -29,7 +29,7 @@ import java.time.Duration;
  * with the folder just written. A running daemon cannot take new TLS material without a restart, so
  * the program connects with a second folder, by default the testbed's client material
  * ({@code /var/lib/carapace-testbed/pki}, written the same way by {@code testbed/peers.sh} with the
- * tls module's {@code DockerPkiTool} before it started {@code dockerd}).
+ * examples module's {@code DockerPkiCommand} before it started {@code dockerd}).
  *
  * <p>Run (after {@code testbed/setup.sh} and an install):
  * {@code mvn -B -ntp -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.MutualTls}.
@@ -75,7 +75,7 @@ public final class MutualTls {
     SecureContainerSpec spec = SecureContainerSpec.builder().image(image).command("cat", "/proc/self/status").build();
     // --- snippet: tls-connect
     Endpoint endpoint = Endpoint.tls("127.0.0.1", 2376,
-        DockerTlsMaterial.loadClient(clientDir));   // ca.pem, cert.pem, key.pem, checked before dialling
+        DockerTlsMaterial.readClient(clientDir));   // ca.pem, cert.pem, key.pem, checked before dialling
     try (ContainerLauncher launcher = ContainerLauncher.connect(endpoint)) {
       RunResult result = launcher.run(spec, Duration.ofSeconds(30));
       out.println(endpoint + ": CapEff " + ProcStatus.parse(result.stdout()).effectiveHex());

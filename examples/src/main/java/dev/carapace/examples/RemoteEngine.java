@@ -45,7 +45,7 @@ public final class RemoteEngine {
       Pem.writeCertificate(certs.resolve("ca.pem"), ca.certificate());    // the DOCKER_CERT_PATH layout
       client.writeCertificate(certs.resolve("cert.pem"));
       client.writePrivateKey(certs.resolve("key.pem"));                   // rw------- from creation
-      Endpoint tls = Endpoint.tls("127.0.0.1", 2376, DockerTlsMaterial.loadClient(certs));
+      Endpoint tls = Endpoint.tls("127.0.0.1", 2376, DockerTlsMaterial.readClient(certs));
       try (ContainerLauncher launcher = ContainerLauncher.connect(tls)) {
         RunResult r = launcher.run(spec, Duration.ofSeconds(30));
         out.println("mutual TLS  " + tls + ": CapEff " + ProcStatus.parse(r.stdout()).effectiveHex());

@@ -47,7 +47,7 @@ class ApiSurfaceTest {
   private static final Map<String, List<String>> MODULES = new LinkedHashMap<>();
 
   static {
-    MODULES.put("tls/carapace-tls", List.of("dev.carapace.tls"));
+    MODULES.put("tls/carapace-tls", List.of("dev.carapace", "dev.carapace.tls"));
     MODULES.put("core/carapace-core", List.of("dev.carapace.core"));
     MODULES.put("policy/carapace-policy", List.of("dev.carapace.policy"));
     MODULES.put("testcontainers/carapace-testcontainers", List.of("dev.carapace.testcontainers"));
@@ -234,7 +234,7 @@ class ApiSurfaceTest {
     return new ArrayList<>(names);
   }
 
-  private static String diff(String expected, String actual) {
+  static String diff(String expected, String actual) {
     List<String> a = expected.lines().collect(Collectors.toList());
     List<String> b = actual.lines().collect(Collectors.toList());
     StringBuilder d = new StringBuilder();

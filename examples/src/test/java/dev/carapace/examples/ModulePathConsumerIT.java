@@ -107,9 +107,11 @@ class ModulePathConsumerIT {
           .orElseThrow(() -> new AssertionError(module + " not on the module path " + modulePath))
           .descriptor();
       assertFalse(descriptor.isAutomatic(), module + " must be an explicit module (module-info.class)");
-      assertEquals(List.of(module),
+      // tls, the bottom module, also exports dev.carapace: CarapaceException, the root of every module's exceptions
+      List<String> exported = module.equals("dev.carapace.tls") ? List.of("dev.carapace", module) : List.of(module);
+      assertEquals(exported,
           descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
-              .collect(Collectors.toList()),
+              .sorted().collect(Collectors.toList()),
           module + " exports only its root package");
     }
 

@@ -35,8 +35,8 @@ class MutualTlsIT {
         + "  cert.pem         rw-r--r--\n"
         + "  key.pem          rw-------\n"
         + "tcp://127.0.0.1:2376 (tls): CapEff 0000000000000000\n", out);
-    assertEquals("CN=client", DockerTlsMaterial.loadClient(pki).certificate().getSubjectX500Principal().getName());
+    assertEquals("CN=client", DockerTlsMaterial.readClient(pki).certificate().getSubjectX500Principal().getName());
     assertEquals("CN=localhost",
-        DockerTlsMaterial.loadServer(pki).certificate().getSubjectX500Principal().getName());
+        DockerTlsMaterial.readServer(pki).certificate().getSubjectX500Principal().getName());
   }
 }

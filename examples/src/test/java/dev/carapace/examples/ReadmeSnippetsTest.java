@@ -286,6 +286,29 @@ class ReadmeSnippetsTest {
     assertTrue(readme.contains("not published to Maven Central"), "the README says Carapace is not published yet");
   }
 
+  /**
+   * The README's Maven coordinates are the ones a consumer's build in {@code consumers/src/it/readme}
+   * uses, which the build runs with enforcer's convergence rules against the installed artifacts: the
+   * snippet a reader copies is one that resolves and converges.
+   */
+  @Test
+  void theReadmesMavenSnippetIsTheOneAConsumersBuildRuns() throws IOException {
+    Matcher xml = Pattern.compile("```xml\n(.*?)\n```", Pattern.DOTALL).matcher(readme());
+    assertTrue(xml.find(), "the README shows no Maven snippet");
+    String pom = Files.readString(ROOT.resolve("consumers/src/it/readme/pom.xml"));
+    int from = pom.indexOf("<dependencyManagement>");
+    int to = pom.indexOf("</dependencies>", pom.indexOf("<dependencies>", pom.indexOf("</dependencyManagement>")));
+    assertTrue(from >= 0 && to > from, "consumers/src/it/readme/pom.xml has no dependencyManagement and dependencies");
+    assertEquals(xmlWords(pom.substring(from, to + "</dependencies>".length()).replace("@project.version@",
+        PARENT_VERSION.matcher(Files.readString(ROOT.resolve("pom.xml"))).results().findFirst().orElseThrow().group(1))),
+        xmlWords(xml.group(1)), "the README's Maven snippet and the readme consumer's build");
+  }
+
+  /** XML without comments, one element or text per entry. */
+  private static List<String> xmlWords(String xml) {
+    return List.of(xml.replaceAll("(?s)<!--.*?-->", " ").replaceAll(">\\s*<", ">\n<").trim().split("\\s*\n\\s*"));
+  }
+
   @Test
   void theSetUpCommandsAreTheOnesTheBuildRuns() throws IOException {
     String readme = readme();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.SwarmSpec;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

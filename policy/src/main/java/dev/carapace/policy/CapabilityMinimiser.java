@@ -2,7 +2,7 @@ package dev.carapace.policy;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.LaunchException;
+import dev.carapace.core.ContainerOperationException;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
@@ -63,31 +63,117 @@ public final class CapabilityMinimiser {
 
   /**
    * One run of the workload.
-   *
-   * @param capabilities the capabilities it had (with {@code --cap-drop ALL})
-   * @param worked whether the success test passed
-   * @param elapsed how long the run took
    */
-  public record Run(Set<Capability> capabilities, boolean worked, Duration elapsed) {
-    public Run {
+  public static final class Run {
+    private final Set<Capability> capabilities;
+    private final boolean worked;
+    private final Duration elapsed;
+
+    Run(Set<Capability> capabilities, boolean worked, Duration elapsed) {
       capabilities = Collections.unmodifiableSet(EnumSet.copyOf(withType(capabilities)));
+      this.capabilities = capabilities;
+      this.worked = worked;
+      this.elapsed = elapsed;
+    }
+
+    /** The capabilities it had (with {@code --cap-drop ALL}). */
+    public Set<Capability> capabilities() {
+      return capabilities;
+    }
+
+    /** Whether the success test passed. */
+    public boolean worked() {
+      return worked;
+    }
+
+    /** How long the run took. */
+    public Duration elapsed() {
+      return elapsed;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof Run)) {
+        return false;
+      }
+      Run that = (Run) o;
+      return Objects.equals(capabilities, that.capabilities) && worked == that.worked
+          && Objects.equals(elapsed, that.elapsed);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(capabilities, worked, elapsed);
+    }
+
+    /** {@code Run[capabilities=..., worked=..., ...]}, as a record shows itself. */
+    @Override
+    public String toString() {
+      return "Run[capabilities=" + capabilities + ", worked=" + worked + ", elapsed=" + elapsed + "]";
     }
   }
 
   /**
    * What the minimiser found.
-   *
-   * @param capabilities a minimal set the workload works with
-   * @param spec the given spec with {@code --cap-drop ALL} and exactly those capabilities added
-   * @param candidates the capabilities searched
-   * @param runs every run, in order
    */
-  public record Result(Set<Capability> capabilities, SecureContainerSpec spec, Set<Capability> candidates,
-      List<Run> runs) {
-    public Result {
+  public static final class Result {
+    private final Set<Capability> capabilities;
+    private final SecureContainerSpec spec;
+    private final Set<Capability> candidates;
+    private final List<Run> runs;
+
+    Result(Set<Capability> capabilities, SecureContainerSpec spec, Set<Capability> candidates,
+        List<Run> runs) {
       capabilities = Collections.unmodifiableSet(EnumSet.copyOf(withType(capabilities)));
       candidates = Collections.unmodifiableSet(EnumSet.copyOf(withType(candidates)));
       runs = List.copyOf(runs);
+      this.capabilities = capabilities;
+      this.spec = spec;
+      this.candidates = candidates;
+      this.runs = runs;
+    }
+
+    /** A minimal set the workload works with. */
+    public Set<Capability> capabilities() {
+      return capabilities;
+    }
+
+    /** The given spec with {@code --cap-drop ALL} and exactly those capabilities added. */
+    public SecureContainerSpec spec() {
+      return spec;
+    }
+
+    /** The capabilities searched. */
+    public Set<Capability> candidates() {
+      return candidates;
+    }
+
+    /** Every run, in order. */
+    public List<Run> runs() {
+      return runs;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof Result)) {
+        return false;
+      }
+      Result that = (Result) o;
+      return Objects.equals(capabilities, that.capabilities)
+          && Objects.equals(spec, that.spec)
+          && Objects.equals(candidates, that.candidates)
+          && Objects.equals(runs, that.runs);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(capabilities, spec, candidates, runs);
     }
 
     /** How many subsets an exhaustive search would have to try: {@code 2^candidates}. */
@@ -101,6 +187,7 @@ public final class CapabilityMinimiser {
       return capabilities + " in " + runs.size() + " runs (2^" + candidates.size() + " = " + subsets()
           + " subsets)";
     }
+  
   }
 
   private static Set<Capability> withType(Set<Capability> caps) {
@@ -255,8 +342,8 @@ public final class CapabilityMinimiser {
   private static Optional<RunResult> run(ContainerLauncher launcher, SecureContainerSpec spec, Duration timeout) {
     try {
       return Optional.of(launcher.run(spec, timeout));
-    } catch (LaunchException e) {
-      if (e.step() == LaunchException.Step.WAIT) {
+    } catch (ContainerOperationException e) {
+      if (e.step() == ContainerOperationException.Step.WAIT) {
         return Optional.empty();
       }
       throw e;

@@ -25,7 +25,7 @@ import org.immutables.value.Value;
  * <pre>{@code
  * ContainerView before = ContainerView.of(spec);                       // before launch
  * ContainerView before2 = ContainerView.of(spec, audit.imageFacts(spec.image()));   // an EngineAudit's
- * ContainerView running = ContainerView.fromInspectJson(json);          // GET /containers/{id}/json
+ * ContainerView running = ContainerView.parseInspectJson(json);          // GET /containers/{id}/json
  * }</pre>
  *
  * <p>Empty strings and zeros mean what they mean in inspect output: unset, engine default, no limit.
@@ -76,19 +76,19 @@ public abstract class ContainerView {
    *
    * @throws IllegalArgumentException when the text is not a container's inspect object
    */
-  public static ContainerView fromInspectJson(String json) {
+  public static ContainerView parseInspectJson(String json) {
     return InspectParser.parse(json);
   }
 
   /**
-   * The facts in inspect-shaped JSON, as {@link #fromInspectJson(String)} reads them, recorded as coming
+   * The facts in inspect-shaped JSON, as {@link #parseInspectJson(String)} reads them, recorded as coming
    * from {@code origin}: {@link Origin#MANIFEST} for a Kubernetes container translated into Docker's
    * terms (the cluster module's {@code ManifestAudit} does), so rules judge what the manifest asks
    * rather than what an engine recorded.
    *
    * @throws IllegalArgumentException when the text is not a container's inspect object
    */
-  public static ContainerView fromInspectJson(String json, Origin origin) {
+  public static ContainerView parseInspectJson(String json, Origin origin) {
     Objects.requireNonNull(json, "inspect json must not be null");
     Objects.requireNonNull(origin, "origin must not be null");
     ContainerView view = InspectParser.parse(json);

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import dev.carapace.core.CarapaceException;
-import dev.carapace.core.internal.EngineOwner;
-import dev.carapace.core.internal.EngineSession;
+import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.internal.values.CoreAccess;
+import dev.carapace.core.internal.engine.EngineOwner;
+import dev.carapace.core.internal.engine.EngineSession;
 import dev.carapace.core.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,7 +118,7 @@ public final class EngineAudit implements AutoCloseable {
     } else {
       get("/info").path("SecurityOptions").forEach(n -> options.add(n.asText()));
     }
-    return EngineSecurity.fromSecurityOptions(options);
+    return EngineSecurity.parse(options);
   }
 
   /**
@@ -187,7 +188,8 @@ public final class EngineAudit implements AutoCloseable {
   /**
    * Audits the given containers, in order, into one report.
    *
-   * @throws CarapaceException when one of them does not exist (HTTP 404)
+   * @throws dev.carapace.core.ContainerOperationException step {@code inspect}, when one of them does not
+   *     exist (HTTP 404)
    */
   public PolicyReport audit(Policy policy, List<String> containerIds) {
     EngineSecurity security = engineSecurity();
@@ -234,12 +236,12 @@ public final class EngineAudit implements AutoCloseable {
       }
       if (status == 401 || status == 403) {
         // a proxy's HTML page says nothing more; never echo credentials
-        throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP " + status
-            + (status == 401 ? " (wrong or missing basic-auth credentials)" : " (forbidden)"), null);
+        throw CoreAccess.get().engineFailure("audit GET " + path + " failed on " + engine + ": HTTP " + status
+            + (status == 401 ? " (wrong or missing basic-auth credentials)" : " (forbidden)"), Step.INSPECT, engine, null);
       }
       if (status != 200) {
-        throw new CarapaceException("audit GET " + path + " failed on " + engine + ": HTTP "
-            + status + " " + new String(body, StandardCharsets.UTF_8).trim(), null);
+        throw CoreAccess.get().engineFailure("audit GET " + path + " failed on " + engine + ": HTTP "
+            + status + " " + new String(body, StandardCharsets.UTF_8).trim(), Step.INSPECT, engine, null);
       }
       return JSON.readTree(body);
     } catch (IOException e) {

@@ -14,18 +14,77 @@ import java.util.Locale;
  * EngineSecurity host = audit.engineSecurity();   // an EngineAudit's, GET /info
  * host.apparmor();     // false on a kernel without AppArmor
  * }</pre>
- *
- * @param apparmor whether the host runs AppArmor and the engine applies profiles
- * @param selinux whether the engine runs with {@code --selinux-enabled}
- * @param seccomp whether the engine applies seccomp filters
- * @param userns whether the engine remaps users ({@code --userns-remap})
- * @param rootless whether the engine runs without root
  */
-public record EngineSecurity(boolean apparmor, boolean selinux, boolean seccomp, boolean userns,
-    boolean rootless) {
+public final class EngineSecurity {
+  private final boolean apparmor;
+  private final boolean selinux;
+  private final boolean seccomp;
+  private final boolean userns;
+  private final boolean rootless;
 
-  /** Parses {@code docker info}'s {@code SecurityOptions}. */
-  public static EngineSecurity fromSecurityOptions(List<String> options) {
+  EngineSecurity(boolean apparmor, boolean selinux, boolean seccomp, boolean userns, boolean rootless) {
+    this.apparmor = apparmor;
+    this.selinux = selinux;
+    this.seccomp = seccomp;
+    this.userns = userns;
+    this.rootless = rootless;
+  }
+
+  /** Whether the host runs AppArmor and the engine applies profiles. */
+  public boolean apparmor() {
+    return apparmor;
+  }
+
+  /** Whether the engine runs with {@code --selinux-enabled}. */
+  public boolean selinux() {
+    return selinux;
+  }
+
+  /** Whether the engine applies seccomp filters. */
+  public boolean seccomp() {
+    return seccomp;
+  }
+
+  /** Whether the engine remaps users ({@code --userns-remap}). */
+  public boolean userns() {
+    return userns;
+  }
+
+  /** Whether the engine runs without root. */
+  public boolean rootless() {
+    return rootless;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof EngineSecurity)) {
+      return false;
+    }
+    EngineSecurity that = (EngineSecurity) o;
+    return apparmor == that.apparmor && selinux == that.selinux && seccomp == that.seccomp
+        && userns == that.userns && rootless == that.rootless;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(apparmor, selinux, seccomp, userns, rootless);
+  }
+
+  /** {@code EngineSecurity[apparmor=..., selinux=..., ...]}, as a record shows itself. */
+  @Override
+  public String toString() {
+    return "EngineSecurity[apparmor=" + apparmor + ", selinux=" + selinux + ", seccomp=" + seccomp
+        + ", userns=" + userns + ", rootless=" + rootless + "]";
+  }
+
+  /**
+   * Reads {@code docker info}'s {@code SecurityOptions}: {@code name=seccomp,profile=default},
+   * {@code name=apparmor}..., or the bare names of engines before 1.13.
+   */
+  public static EngineSecurity parse(List<String> options) {
     Objects.requireNonNull(options, "security options must not be null");
     boolean apparmor = false;
     boolean selinux = false;

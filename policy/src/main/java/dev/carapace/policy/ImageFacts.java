@@ -14,16 +14,69 @@ import java.util.Optional;
  * ImageFacts facts = audit.imageFacts("carapace-test/busybox-user:1");   // an EngineAudit's
  * facts.user();          // "1000:1000"
  * }</pre>
- *
- * @param image the image reference
- * @param user the image's {@code USER}, empty string for none (root)
- * @param healthcheck the image's {@code HEALTHCHECK} test, empty when it has none
  */
-public record ImageFacts(String image, String user, Optional<List<String>> healthcheck) {
-  public ImageFacts {
+public final class ImageFacts {
+  private final String image;
+  private final String user;
+  private final Optional<List<String>> healthcheck;
+
+  ImageFacts(String image, String user, Optional<List<String>> healthcheck) {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(user, "image user");
     healthcheck = healthcheck.map(List::copyOf);
+    this.image = image;
+    this.user = user;
+    this.healthcheck = healthcheck;
+  }
+
+  /**
+   * The facts of {@code image} as the caller knows them, for judging a spec without asking an engine.
+   *
+   * @param image the image reference
+   * @param user the image's {@code USER}, empty string for none (root)
+   * @param healthcheck the image's {@code HEALTHCHECK} test, empty when it has none
+   */
+  public static ImageFacts of(String image, String user, Optional<List<String>> healthcheck) {
+    return new ImageFacts(image, user, healthcheck);
+  }
+
+  /** The image reference. */
+  public String image() {
+    return image;
+  }
+
+  /** The image's {@code USER}, empty string for none (root). */
+  public String user() {
+    return user;
+  }
+
+  /** The image's {@code HEALTHCHECK} test, empty when it has none. */
+  public Optional<List<String>> healthcheck() {
+    return healthcheck;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof ImageFacts)) {
+      return false;
+    }
+    ImageFacts that = (ImageFacts) o;
+    return Objects.equals(image, that.image) && Objects.equals(user, that.user)
+        && Objects.equals(healthcheck, that.healthcheck);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(image, user, healthcheck);
+  }
+
+  /** {@code ImageFacts[image=..., user=..., ...]}, as a record shows itself. */
+  @Override
+  public String toString() {
+    return "ImageFacts[image=" + image + ", user=" + user + ", healthcheck=" + healthcheck + "]";
   }
 
   /** The facts of {@code image} in the engine's answer to {@code docker image inspect}. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Modes: {@link Mode#ENFORCE} refuses a violating spec with a {@link PolicyViolationException}
  * holding the full report; {@link Mode#WARN} logs the report (slf4j, WARN) and lets the launch go on;
- * {@link Mode#AUDIT} only records it ({@link #reports()}).
+ * {@link Mode#REPORT} only records it ({@link #reports()}).
  *
  * <p><b>Threshold.</b> By default every violation counts, whatever its severity: an enforcing check
  * refuses a spec that breaks even a {@link Severity#LOW} rule. {@link #atLeast(Severity)} makes the check
@@ -50,8 +50,8 @@ public final class PolicyCheck implements LaunchCheck {
     ENFORCE,
     /** Log the report at WARN and launch. */
     WARN,
-    /** Record the report and launch. */
-    AUDIT
+    /** Record the report and launch: see {@link PolicyCheck#reports()}. */
+    REPORT
   }
 
   private final Policy policy;
@@ -79,9 +79,9 @@ public final class PolicyCheck implements LaunchCheck {
     return builder(policy).mode(Mode.WARN).build();
   }
 
-  /** Records every report and launches. */
-  public static PolicyCheck audit(Policy policy) {
-    return builder(policy).mode(Mode.AUDIT).build();
+  /** Records every report and launches: nothing is refused or logged ({@link #reports()}). */
+  public static PolicyCheck report(Policy policy) {
+    return builder(policy).mode(Mode.REPORT).build();
   }
 
   public static Builder builder(Policy policy) {

@@ -28,25 +28,90 @@ public final class PolicyReport {
 
   /**
    * What the policy found in one container.
-   *
-   * @param name the container's name in the report
-   * @param image its image
-   * @param origin a spec before launch, or a container on an engine
-   * @param violations rules broken
-   * @param notes rules the host cannot enforce, or could not judge
-   * @param runtime the OCI runtime ({@code runc}, {@code runsc} for gVisor), as the engine recorded it
-   *     or the spec names it; empty for a spec that leaves it to the engine's default
    */
-  public record ContainerResult(String name, String image, ContainerView.Origin origin,
-      List<Violation> violations, List<Note> notes, String runtime) {
-    public ContainerResult {
+  public static final class ContainerResult {
+    private final String name;
+    private final String image;
+    private final ContainerView.Origin origin;
+    private final List<Violation> violations;
+    private final List<Note> notes;
+    private final String runtime;
+
+    ContainerResult(String name, String image, ContainerView.Origin origin, List<Violation> violations,
+        List<Note> notes, String runtime) {
       violations = List.copyOf(violations);
       notes = List.copyOf(notes);
       java.util.Objects.requireNonNull(runtime, "runtime");
+      this.name = name;
+      this.image = image;
+      this.origin = origin;
+      this.violations = violations;
+      this.notes = notes;
+      this.runtime = runtime;
+    }
+
+    /** The container's name in the report. */
+    public String name() {
+      return name;
+    }
+
+    /** Its image. */
+    public String image() {
+      return image;
+    }
+
+    /** A spec before launch, or a container on an engine. */
+    public ContainerView.Origin origin() {
+      return origin;
+    }
+
+    /** Rules broken. */
+    public List<Violation> violations() {
+      return violations;
+    }
+
+    /** Rules the host cannot enforce, or could not judge. */
+    public List<Note> notes() {
+      return notes;
+    }
+
+    /**
+     * The OCI runtime ({@code runc}, {@code runsc} for gVisor), as the engine recorded it or the spec names
+     * it; empty for a spec that leaves it to the engine's default.
+     */
+    public String runtime() {
+      return runtime;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof ContainerResult)) {
+        return false;
+      }
+      ContainerResult that = (ContainerResult) o;
+      return java.util.Objects.equals(name, that.name) && java.util.Objects.equals(image, that.image)
+          && java.util.Objects.equals(origin, that.origin)
+          && java.util.Objects.equals(violations, that.violations)
+          && java.util.Objects.equals(notes, that.notes) && java.util.Objects.equals(runtime, that.runtime);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(name, image, origin, violations, notes, runtime);
+    }
+
+    /** {@code ContainerResult[name=..., image=..., ...]}, as a record shows itself. */
+    @Override
+    public String toString() {
+      return "ContainerResult[name=" + name + ", image=" + image + ", origin=" + origin
+          + ", violations=" + violations + ", notes=" + notes + ", runtime=" + runtime + "]";
     }
 
     /** A result whose runtime is the engine's default, not named. */
-    public ContainerResult(String name, String image, ContainerView.Origin origin, List<Violation> violations,
+    ContainerResult(String name, String image, ContainerView.Origin origin, List<Violation> violations,
         List<Note> notes) {
       this(name, image, origin, violations, notes, "");
     }
@@ -54,6 +119,7 @@ public final class PolicyReport {
     public boolean passed() {
       return violations.isEmpty();
     }
+  
   }
 
   /** The policy's name. */

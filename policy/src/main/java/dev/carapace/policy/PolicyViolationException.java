@@ -1,6 +1,6 @@
 package dev.carapace.policy;
 
-import dev.carapace.core.CarapaceException;
+import dev.carapace.CarapaceException;
 
 /**
  * A {@link PolicyCheck} in {@link PolicyCheck.Mode#ENFORCE} refused a spec. Thrown before any
@@ -16,7 +16,7 @@ public final class PolicyViolationException extends CarapaceException {
   private static final long serialVersionUID = 1L;
   private final transient PolicyReport report;
 
-  public PolicyViolationException(PolicyReport report) {
+  PolicyViolationException(PolicyReport report) {
     super(render(report), null);
     this.report = report;
   }

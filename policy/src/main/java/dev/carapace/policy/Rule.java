@@ -129,7 +129,47 @@ public final class Rule {
   }
 
   /** What one rule found in one container. */
-  public record Outcome(List<Violation> violations, List<Note> notes) {}
+  public static final class Outcome {
+    private final List<Violation> violations;
+    private final List<Note> notes;
+
+    Outcome(List<Violation> violations, List<Note> notes) {
+      this.violations = violations;
+      this.notes = notes;
+    }
+
+    public List<Violation> violations() {
+      return violations;
+    }
+
+    public List<Note> notes() {
+      return notes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof Outcome)) {
+        return false;
+      }
+      Outcome that = (Outcome) o;
+      return Objects.equals(violations, that.violations)
+          && Objects.equals(notes, that.notes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(violations, notes);
+    }
+
+    /** {@code Outcome[violations=..., notes=...]}, as a record shows itself. */
+    @Override
+    public String toString() {
+      return "Outcome[violations=" + violations + ", notes=" + notes + "]";
+    }
+  }
 
   /** {@code id [SEVERITY]: title}. */
   @Override

@@ -8,23 +8,78 @@ import java.util.Objects;
  *
  * <p>{@link #message()} follows Carapace's grammar, {@code <attribute> <problem>: <value>}:
  * {@code mount source must not be a sensitive host path: /etc/shadow (read-only)}.
- *
- * @param rule the rule broken
- * @param container the container's name in the report
- * @param attribute what is wrong, e.g. {@code user}, {@code mounts[0].source}
- * @param problem the rule it breaks, e.g. {@code must not be root}
- * @param value the offending value as found
- * @param remedy how to fix it
  */
-public record Violation(Rule rule, String container, String attribute, String problem, String value,
-    String remedy) {
-  public Violation {
+public final class Violation {
+  private final Rule rule;
+  private final String container;
+  private final String attribute;
+  private final String problem;
+  private final String value;
+  private final String remedy;
+
+  Violation(Rule rule, String container, String attribute, String problem, String value, String remedy) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(container, "container");
     Objects.requireNonNull(attribute, "attribute");
     Objects.requireNonNull(problem, "problem");
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(remedy, "remedy");
+    this.rule = rule;
+    this.container = container;
+    this.attribute = attribute;
+    this.problem = problem;
+    this.value = value;
+    this.remedy = remedy;
+  }
+
+  /** The rule broken. */
+  public Rule rule() {
+    return rule;
+  }
+
+  /** The container's name in the report. */
+  public String container() {
+    return container;
+  }
+
+  /** What is wrong, e.g. {@code user}, {@code mounts[0].source}. */
+  public String attribute() {
+    return attribute;
+  }
+
+  /** The rule it breaks, e.g. {@code must not be root}. */
+  public String problem() {
+    return problem;
+  }
+
+  /** The offending value as found. */
+  public String value() {
+    return value;
+  }
+
+  /** How to fix it. */
+  public String remedy() {
+    return remedy;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof Violation)) {
+      return false;
+    }
+    Violation that = (Violation) o;
+    return Objects.equals(rule, that.rule) && Objects.equals(container, that.container)
+        && Objects.equals(attribute, that.attribute)
+        && Objects.equals(problem, that.problem) && Objects.equals(value, that.value)
+        && Objects.equals(remedy, that.remedy);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(rule, container, attribute, problem, value, remedy);
   }
 
   public String ruleId() {

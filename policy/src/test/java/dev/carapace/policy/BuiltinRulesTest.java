@@ -168,7 +168,7 @@ class BuiltinRulesTest {
 
   @Test
   void apparmorOnAHostWithoutAppArmorIsANoteNotAViolation() {
-    EngineSecurity none = EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default"));
+    EngineSecurity none = EngineSecurity.parse(List.of("name=seccomp,profile=default"));
     Rule.Outcome o = BuiltinRules.APPARMOR.evaluate(ContainerView.of(hardened().build()).knowingEngine(none));
     assertEquals(List.of(), o.violations());
     assertEquals(List.of("AppArmor is not enabled on the engine's host (docker info SecurityOptions lists no"
@@ -186,7 +186,7 @@ class BuiltinRulesTest {
         "selinuxLabel must not disable SELinux separation: label=disable");
     fails(r, view().securityOptions(opts("no-new-privileges", "label:disable")).build(),
         "selinuxLabel must not disable SELinux separation: label=disable");
-    EngineSecurity none = EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default"));
+    EngineSecurity none = EngineSecurity.parse(List.of("name=seccomp,profile=default"));
     assertEquals(1, r.evaluate(view().engineSecurity(none).build()).notes().size());
   }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.carapace.core.CarapaceException;
+import dev.carapace.CarapaceException;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.RunningContainer;
@@ -50,13 +50,13 @@ class EngineAuditEndpointsIT {
 
   @Test
   void auditsThroughTheTlsProxyWithClientCertificateAndBasicAuth() {
-    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.loadClient(TestPeers.pki()))
+    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.NGINX_TLS, DockerTlsMaterial.readClient(TestPeers.pki()))
         .basicAuth(TestPeers.USER, TestPeers.password()));
   }
 
   @Test
   void auditsThroughDockerdsTlsListener() {
-    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.loadClient(TestPeers.pki())));
+    auditsOneContainerThrough(Endpoint.tls(HOST, TestPeers.DOCKERD_TLS, DockerTlsMaterial.readClient(TestPeers.pki())));
   }
 
   @Test

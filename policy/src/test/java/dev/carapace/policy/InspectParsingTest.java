@@ -28,7 +28,7 @@ class InspectParsingTest {
 
   @Test
   void readsEveryFactOfAWeakContainer() throws IOException {
-    ContainerView v = ContainerView.fromInspectJson(fixture("weak.json"));
+    ContainerView v = ContainerView.parseInspectJson(fixture("weak.json"));
     assertEquals("carapace-policy-fixture-weak", v.name());
     assertEquals("carapace-test/busybox:1", v.image());
     assertEquals(ContainerView.Origin.ENGINE, v.origin());
@@ -49,7 +49,7 @@ class InspectParsingTest {
 
   @Test
   void readsSecurityOptionsCapabilitiesAndLimitsIntoTypedValues() throws IOException {
-    ContainerView weak = ContainerView.fromInspectJson(fixture("weak.json"));
+    ContainerView weak = ContainerView.parseInspectJson(fixture("weak.json"));
     assertEquals(List.of("seccomp=unconfined", "no-new-privileges=false", "label=disable"),
         weak.securityOptions().options());
     assertEquals(false, weak.securityOptions().noNewPrivileges());
@@ -67,7 +67,7 @@ class InspectParsingTest {
         .replace("\"CpusetCpus\": \"\"", "\"CpusetCpus\": \"0-1\"")
         .replace("\"Name\": \"always\",\n   \"MaximumRetryCount\": 0", "\"Name\": \"on-failure\",\n   \"MaximumRetryCount\": 3")
         .replace("\"seccomp=unconfined\"", "\"seccomp:builtin\"");
-    ContainerView v = ContainerView.fromInspectJson(json);
+    ContainerView v = ContainerView.parseInspectJson(json);
     assertEquals(new CapabilitiesView(true, Set.of(Capability.SYS_ADMIN), List.of("CAP_NEWER_THAN_CARAPACE")),
         v.addedCapabilities());
     assertEquals("[ALL, SYS_ADMIN, CAP_NEWER_THAN_CARAPACE]", v.addedCapabilities().toString());
@@ -93,29 +93,29 @@ class InspectParsingTest {
 
   @Test
   void readsTheRuntimeAndTheUntrustedLabel() throws IOException {
-    ContainerView weak = ContainerView.fromInspectJson(fixture("weak.json"));
+    ContainerView weak = ContainerView.parseInspectJson(fixture("weak.json"));
     assertEquals("runc", weak.runtime());
     assertEquals(false, weak.untrusted());
     String json = fixture("weak.json").replace("\"Runtime\": \"runc\"", "\"Runtime\": \"runsc\"")
         .replace("\"Labels\": {", "\"Labels\": {\"dev.carapace.untrusted\": \"true\",");
-    ContainerView sandboxed = ContainerView.fromInspectJson(json);
+    ContainerView sandboxed = ContainerView.parseInspectJson(json);
     assertEquals("runsc", sandboxed.runtime());
     assertEquals(true, sandboxed.untrusted());
-    assertEquals(false, ContainerView.fromInspectJson(json.replace("\"dev.carapace.untrusted\": \"true\"",
+    assertEquals(false, ContainerView.parseInspectJson(json.replace("\"dev.carapace.untrusted\": \"true\"",
         "\"dev.carapace.untrusted\": \"false\"")).untrusted());
   }
 
   @Test
   void refusesWhatIsNotAContainer() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ContainerView.fromInspectJson("[]"));
+        () -> ContainerView.parseInspectJson("[]"));
     assertEquals("inspect json must be a container's inspect object with Config and HostConfig: array", e.getMessage());
   }
 
   @Test
   void weakContainerBreaksTheseRulesOfTheDefaultProfile() throws IOException {
-    ContainerView v = ContainerView.fromInspectJson(fixture("weak.json"))
-        .knowingEngine(EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default")));
+    ContainerView v = ContainerView.parseInspectJson(fixture("weak.json"))
+        .knowingEngine(EngineSecurity.parse(List.of("name=seccomp,profile=default")));
     PolicyReport report = Profiles.carapaceDefault().evaluate(v);
     assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "host-ports", "proc-mount",
         "seccomp", "sysctls", "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck",
@@ -141,9 +141,9 @@ class InspectParsingTest {
   void aManifestsFactsKeepTheirOriginAndAnUnsetUserIsNotTheEnginesRoot() {
     String json = "{\"Name\":\"web/app\",\"Config\":{\"Image\":\"busybox:1.36\",\"User\":\"\"},"
         + "\"HostConfig\":{\"CapDrop\":[\"ALL\"],\"SecurityOpt\":[\"no-new-privileges\"]}}";
-    ContainerView manifest = ContainerView.fromInspectJson(json, ContainerView.Origin.MANIFEST);
+    ContainerView manifest = ContainerView.parseInspectJson(json, ContainerView.Origin.MANIFEST);
     assertEquals(ContainerView.Origin.MANIFEST, manifest.origin());
-    assertEquals(ContainerView.Origin.ENGINE, ContainerView.fromInspectJson(json).origin());
+    assertEquals(ContainerView.Origin.ENGINE, ContainerView.parseInspectJson(json).origin());
     assertEquals("web/app", manifest.name());
     // unset in a manifest means the image's USER, unknown here; on an engine it means root
     assertEquals(List.of("user must be known not to be root: unset (the image's USER, not inspected)"),
@@ -151,6 +151,6 @@ class InspectParsingTest {
             .filter(v -> v.ruleId().equals("non-root-user")).map(v -> v.attribute() + " " + v.problem() + ": " + v.value())
             .toList());
     assertEquals("origin must not be null",
-        assertThrows(NullPointerException.class, () -> ContainerView.fromInspectJson(json, null)).getMessage());
+        assertThrows(NullPointerException.class, () -> ContainerView.parseInspectJson(json, null)).getMessage());
   }
 }

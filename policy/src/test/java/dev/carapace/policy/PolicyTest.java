@@ -152,20 +152,20 @@ class PolicyTest {
   }
 
   @Test
-  void warnAndAuditLetTheLaunchGoOnAndRecord() {
+  void warnAndReportLetTheLaunchGoOnAndRecord() {
     PolicyCheck warn = PolicyCheck.warn(Profiles.cisDocker());
     warn.check(shadow());
-    PolicyCheck audit = PolicyCheck.audit(Profiles.cisDocker());
-    audit.check(shadow());
-    assertEquals(List.of("sensitive-mounts"), audit.reports().get(0).violatedRuleIds());
+    PolicyCheck report = PolicyCheck.report(Profiles.cisDocker());
+    report.check(shadow());
+    assertEquals(List.of("sensitive-mounts"), report.reports().get(0).violatedRuleIds());
     assertEquals(1, warn.reports().size());
   }
 
   @Test
   void engineSecurityParsesDockerInfo() {
     assertEquals(new EngineSecurity(false, false, true, false, false),
-        EngineSecurity.fromSecurityOptions(List.of("name=seccomp,profile=default", "name=cgroupns")));
-    assertEquals(new EngineSecurity(true, true, true, true, true), EngineSecurity.fromSecurityOptions(
+        EngineSecurity.parse(List.of("name=seccomp,profile=default", "name=cgroupns")));
+    assertEquals(new EngineSecurity(true, true, true, true, true), EngineSecurity.parse(
         List.of("name=apparmor", "name=seccomp,profile=builtin", "name=selinux", "name=userns", "name=rootless")));
   }
 }

@@ -102,7 +102,7 @@ class UntrustedSandboxIT {
           + ") [engine, runtime runc]: 1 violation\n"), text);
       assertTrue(s.notes().stream().anyMatch(n -> n.ruleId().equals("seccomp")
           && n.reason().contains("--oci-seccomp")), text);
-      assertEquals("runsc", ContainerView.fromInspectJson(
+      assertEquals("runsc", ContainerView.parseInspectJson(
           TestEngine.getJson("/containers/" + sandboxed.id() + "/json").get(0).toString()).runtime());
       assertTrue(audit.inspect(exposed.id()).untrusted());
       assertEquals(false, audit.inspect(trusted.id()).untrusted());

@@ -7,9 +7,10 @@ import dev.carapace.core.LaunchCheck;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.internal.CreateRequestReader;
-import dev.carapace.core.internal.RawLogConfig;
-import dev.carapace.core.internal.SpecTranslator;
+import dev.carapace.core.internal.values.CoreAccess;
+import dev.carapace.core.internal.fields.CreateRequestReader;
+import dev.carapace.core.internal.fields.RawLogConfig;
+import dev.carapace.core.internal.fields.SpecTranslator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -129,7 +130,7 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
   public void accept(CreateContainerCmd cmd) {
     // hardening resets Privileged to false: refuse it first rather than turn it off silently
     if (cmd.getHostConfig() != null && Boolean.TRUE.equals(cmd.getHostConfig().getPrivileged())) {
-      throw new LaunchException(LaunchException.Step.CREATE, cmd.getImage(), null,
+      throw CoreAccess.get().engineFailure(LaunchException.Step.CREATE, cmd.getImage(), null,
           "privileged must not be set on a hardened container: true (remove withPrivilegedMode(true);"
               + " add only the capabilities the container needs to the profile)", null, null);
     }
@@ -150,7 +151,7 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
     try {
       return CreateRequestReader.read(cmd);
     } catch (IllegalArgumentException e) {
-      throw new LaunchException(LaunchException.Step.CREATE, cmd.getImage(), null,
+      throw CoreAccess.get().engineFailure(LaunchException.Step.CREATE, cmd.getImage(), null,
           "the Testcontainers request cannot be judged: " + e.getMessage(), null, e);
     }
   }
@@ -198,7 +199,7 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
         return new LogConfig(type, config.getConfig());
       }
     }
-    throw new LaunchException(LaunchException.Step.CREATE, image, null,
+    throw CoreAccess.get().engineFailure(LaunchException.Step.CREATE, image, null,
         "log driver must be one docker-java knows to go through Testcontainers: " + driver, null, null);
   }
 

@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
  * <p>The daemon needs {@link #caCertificate()}, {@link #serverCertificate()} and
  * {@link #serverKey()}; clients need {@link #caCertificate()}, {@link #clientCertificate()} and
  * {@link #clientKey()}, which is exactly what {@code DOCKER_CERT_PATH} (or
- * {@link DockerTlsMaterial#loadClient(Path)}) expects in one directory. Keep
+ * {@link DockerTlsMaterial#readClient(Path)}) expects in one directory. Keep
  * {@link #caKey()} offline if you can: whoever holds it can mint client certificates, and with
  * them root on the Docker host.
  *
  * <pre>{@code
  * DockerPkiFiles files = DockerPki.builder().build().writeTo(dir);
  * Files.writeString(Path.of("/etc/docker/daemon.json"), files.daemonJson());
- * DockerTlsMaterial client = DockerTlsMaterial.loadClient(files.directory());
+ * DockerTlsMaterial client = DockerTlsMaterial.readClient(files.directory());
  * }</pre>
  */
 public final class DockerPkiFiles {

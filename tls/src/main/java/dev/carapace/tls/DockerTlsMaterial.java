@@ -48,7 +48,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * client that brings its own (or no) hostname verifier cannot skip the check.
  *
  * <pre>{@code
- * DockerTlsMaterial material = DockerTlsMaterial.loadClient(Path.of(System.getenv("DOCKER_CERT_PATH")));
+ * DockerTlsMaterial material = DockerTlsMaterial.readClient(Path.of(System.getenv("DOCKER_CERT_PATH")));
  * SSLContext sslContext = material.sslContext("127.0.0.1"); // for tcp://127.0.0.1:2376
  * }</pre>
  */
@@ -98,8 +98,8 @@ public final class DockerTlsMaterial {
    * @throws TlsMaterialException if the directory or a file is missing or unreadable, or a check
    *     fails; the message names the file
    */
-  public static DockerTlsMaterial loadClient(Path directory) {
-    return loadClient(directory, null);
+  public static DockerTlsMaterial readClient(Path directory) {
+    return readClient(directory, null);
   }
 
   /**
@@ -107,10 +107,10 @@ public final class DockerTlsMaterial {
    * {@code key.pem}), decrypting an encrypted {@code key.pem} with {@code keyPassphrase}.
    *
    * @param keyPassphrase passphrase of {@code key.pem}, or {@code null} if it is not encrypted
-   * @throws TlsMaterialException as {@link #loadClient(Path)}, or if the key cannot be decrypted
+   * @throws TlsMaterialException as {@link #readClient(Path)}, or if the key cannot be decrypted
    */
-  public static DockerTlsMaterial loadClient(Path directory, char[] keyPassphrase) {
-    return loadDirectory(Role.CLIENT, directory, keyPassphrase, Clock.systemUTC());
+  public static DockerTlsMaterial readClient(Path directory, char[] keyPassphrase) {
+    return readDirectory(Role.CLIENT, directory, keyPassphrase, Clock.systemUTC());
   }
 
   /**
@@ -122,7 +122,7 @@ public final class DockerTlsMaterial {
    * @throws TlsMaterialException if {@code caFile} is missing, unreadable, holds no certificate, or
    *     an RSA key under 2048 bits
    */
-  public static DockerTlsMaterial loadTrustOnly(Path caFile) {
+  public static DockerTlsMaterial readTrustOnly(Path caFile) {
     List<X509Certificate> cas = Pem.readCertificates(caFile);
     for (X509Certificate ca : cas) {
       Checks.rsaKeySize(ca, caFile);
@@ -130,7 +130,7 @@ public final class DockerTlsMaterial {
     return new DockerTlsMaterial(Role.CLIENT, caFile, cas, List.of(), null);
   }
 
-  /** Whether this material presents a certificate (false for {@link #loadTrustOnly(Path)}). */
+  /** Whether this material presents a certificate (false for {@link #readTrustOnly(Path)}). */
   public boolean hasCertificate() {
     return !certificateChain.isEmpty();
   }
@@ -143,8 +143,8 @@ public final class DockerTlsMaterial {
    * @throws TlsMaterialException if the directory or a file is missing or unreadable, or a check
    *     fails
    */
-  public static DockerTlsMaterial loadServer(Path directory) {
-    return loadServer(directory, null);
+  public static DockerTlsMaterial readServer(Path directory) {
+    return readServer(directory, null);
   }
 
   /**
@@ -152,10 +152,10 @@ public final class DockerTlsMaterial {
    * {@code server-key.pem} with {@code keyPassphrase}.
    *
    * @param keyPassphrase passphrase of {@code server-key.pem}, or {@code null}
-   * @throws TlsMaterialException as {@link #loadServer(Path)}
+   * @throws TlsMaterialException as {@link #readServer(Path)}
    */
-  public static DockerTlsMaterial loadServer(Path directory, char[] keyPassphrase) {
-    return loadDirectory(Role.SERVER, directory, keyPassphrase, Clock.systemUTC());
+  public static DockerTlsMaterial readServer(Path directory, char[] keyPassphrase) {
+    return readDirectory(Role.SERVER, directory, keyPassphrase, Clock.systemUTC());
   }
 
   /**
@@ -168,12 +168,12 @@ public final class DockerTlsMaterial {
    * @param keyPassphrase passphrase of an encrypted {@code keyFile}, or {@code null}
    * @throws TlsMaterialException if a file is missing or unreadable, or a check fails
    */
-  public static DockerTlsMaterial load(Role role, Path caFile, Path certificateFile, Path keyFile,
+  public static DockerTlsMaterial read(Role role, Path caFile, Path certificateFile, Path keyFile,
       char[] keyPassphrase) {
-    return load(role, caFile, certificateFile, keyFile, keyPassphrase, Clock.systemUTC());
+    return read(role, caFile, certificateFile, keyFile, keyPassphrase, Clock.systemUTC());
   }
 
-  static DockerTlsMaterial loadDirectory(Role role, Path directory, char[] keyPassphrase,
+  static DockerTlsMaterial readDirectory(Role role, Path directory, char[] keyPassphrase,
       Clock clock) {
     Objects.requireNonNull(directory, "directory");
     if (!Files.isDirectory(directory)) {
@@ -181,11 +181,11 @@ public final class DockerTlsMaterial {
           (Files.exists(directory) ? "docker cert directory is not a directory: "
               : "docker cert directory does not exist: ") + directory);
     }
-    return load(role, directory.resolve("ca.pem"), directory.resolve(role.certificateFile),
+    return read(role, directory.resolve("ca.pem"), directory.resolve(role.certificateFile),
         directory.resolve(role.keyFile), keyPassphrase, clock);
   }
 
-  static DockerTlsMaterial load(Role role, Path caFile, Path certificateFile, Path keyFile,
+  static DockerTlsMaterial read(Role role, Path caFile, Path certificateFile, Path keyFile,
       char[] keyPassphrase, Clock clock) {
     Objects.requireNonNull(role, "role");
     List<X509Certificate> cas = Pem.readCertificates(caFile);

@@ -1,5 +1,7 @@
 package dev.carapace.tls;
 
+import dev.carapace.CarapaceException;
+
 /**
  * TLS material could not be read, written or trusted: a PEM file is missing, unreadable, not a
  * regular file, too large or malformed, a key cannot be decrypted, or a certificate fails one of
@@ -13,22 +15,22 @@ package dev.carapace.tls;
  *
  * <pre>{@code
  * try {
- *   DockerTlsMaterial material = DockerTlsMaterial.loadClient(Path.of("/etc/docker/client"));
+ *   DockerTlsMaterial material = DockerTlsMaterial.readClient(Path.of("/etc/docker/client"));
  * } catch (TlsMaterialException e) {
  *   // e.g. "certificate has expired: /etc/docker/client/cert.pem (subject CN=client, ...)"
  * }
  * }</pre>
  */
-public class TlsMaterialException extends RuntimeException {
+public class TlsMaterialException extends CarapaceException {
   private static final long serialVersionUID = 1L;
 
   /** Creates an exception with a message that names the file and the problem. */
-  public TlsMaterialException(String message) {
-    super(message);
+  TlsMaterialException(String message) {
+    super(message, null);
   }
 
   /** Creates an exception with a message that names the file and the problem, and its cause. */
-  public TlsMaterialException(String message, Throwable cause) {
+  TlsMaterialException(String message, Throwable cause) {
     super(message, cause);
   }
 }

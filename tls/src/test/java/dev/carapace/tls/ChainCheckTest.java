@@ -129,7 +129,7 @@ class ChainCheckTest {
   }
 
   private static String refused(Path folder) {
-    return assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.loadClient(folder))
+    return assertThrows(TlsMaterialException.class, () -> DockerTlsMaterial.readClient(folder))
         .getMessage();
   }
 
@@ -258,7 +258,7 @@ class ChainCheckTest {
 
     // in order, with the root at the end as some tools write it: loads
     Path inOrder = write("in-order", root, List.of(leaf, intermediate, root), leaf);
-    assertEquals(3, DockerTlsMaterial.loadClient(inOrder).certificateChain().size());
+    assertEquals(3, DockerTlsMaterial.readClient(inOrder).certificateChain().size());
   }
 
   @Test
@@ -274,13 +274,13 @@ class ChainCheckTest {
         rootKeys);
     assertEquals(1, v1Root.certificate().getVersion());
     Held leaf = issue("client", NO_KIND, v1Root);
-    DockerTlsMaterial.loadClient(write("v1", v1Root, List.of(leaf), leaf));
+    DockerTlsMaterial.readClient(write("v1", v1Root, List.of(leaf), leaf));
 
     // a root and an intermediate with path length 1 and 0, exactly enough
     Held root = issue("root-ca", Kind.CA_PATHLEN_1, null);
     Held intermediate = issue("intermediate-ca", Kind.CA_PATHLEN_0, root);
     Held leaf2 = issue("client", NO_KIND, intermediate);
-    DockerTlsMaterial.loadClient(write("exact", root, List.of(leaf2, intermediate), leaf2));
+    DockerTlsMaterial.readClient(write("exact", root, List.of(leaf2, intermediate), leaf2));
   }
 
   @Test
@@ -297,7 +297,7 @@ class ChainCheckTest {
         List.of(server.certificate(), intermediate.certificate()));
     server.writePrivateKey(folder.resolve("server-key.pem"));
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.load(Role.SERVER, folder.resolve("ca.pem"),
+        () -> DockerTlsMaterial.read(Role.SERVER, folder.resolve("ca.pem"),
             folder.resolve("server-cert.pem"), folder.resolve("server-key.pem"), null));
     assertTrue(e.getMessage().startsWith("ca path length must allow the intermediates below it:"
         + " pathlen 0 (certificate " + folder.resolve("ca.pem") + ", subject CN=root-ca; below"
@@ -352,7 +352,7 @@ class ChainCheckTest {
       boolean openssl = opensslVerifies(folder);
       String ours = null;
       try {
-        DockerTlsMaterial.loadClient(folder);
+        DockerTlsMaterial.readClient(folder);
         loaded++;
       } catch (TlsMaterialException e) {
         ours = e.getMessage();

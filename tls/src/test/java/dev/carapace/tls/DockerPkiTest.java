@@ -81,8 +81,8 @@ class DockerPkiTest {
   @Test
   void writtenMaterialLoadsOnBothSidesAndShakesHands() throws Exception {
     DockerPkiFiles files = DockerPki.builder().build().writeTo(temp.resolve("tls"));
-    DockerTlsMaterial server = DockerTlsMaterial.loadServer(files.directory());
-    DockerTlsMaterial client = DockerTlsMaterial.loadClient(files.directory());
+    DockerTlsMaterial server = DockerTlsMaterial.readServer(files.directory());
+    DockerTlsMaterial client = DockerTlsMaterial.readClient(files.directory());
     assertEquals("CN=client", Checks.subject(client.certificate()));
     assertEquals("CN=localhost", Checks.subject(server.certificate()));
     assertEquals(List.of("DNS:localhost", "IP:127.0.0.1"),

@@ -34,7 +34,7 @@ class DockerTlsMaterialTest {
   }
 
   private DockerTlsMaterial loadClient() {
-    return DockerTlsMaterial.loadDirectory(Role.CLIENT, dir, null, CLOCK);
+    return DockerTlsMaterial.readDirectory(Role.CLIENT, dir, null, CLOCK);
   }
 
   private TlsMaterialException loadClientFails() {
@@ -154,7 +154,7 @@ class DockerTlsMaterialTest {
   void rejectsServerCertificateWithoutServerAuth() {
     Fixtures.serverDirectory(dir, ca, client().build());
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadDirectory(Role.SERVER, dir, null, CLOCK));
+        () -> DockerTlsMaterial.readDirectory(Role.SERVER, dir, null, CLOCK));
     assertEquals("certificate lacks extended key usage serverAuth: "
         + dir.resolve("server-cert.pem") + " (subject CN=client, extended key usages"
         + " [clientAuth])", e.getMessage());
@@ -165,7 +165,7 @@ class DockerTlsMaterialTest {
     HeldCertificate server = HeldCertificate.builder().commonName("dockerd").serverAuth()
         .addSubjectAlternativeName("localhost").validity(JAN_2030, JAN_2031).signedBy(ca).build();
     Fixtures.serverDirectory(dir, ca, server);
-    DockerTlsMaterial material = DockerTlsMaterial.loadDirectory(Role.SERVER, dir, null, CLOCK);
+    DockerTlsMaterial material = DockerTlsMaterial.readDirectory(Role.SERVER, dir, null, CLOCK);
     assertEquals(Role.SERVER, material.role());
     assertEquals(server.certificate(), material.certificate());
   }
@@ -190,11 +190,11 @@ class DockerTlsMaterialTest {
   @Test
   void loadsExplicitlyNamedFilesLikeTlsFlags() {
     DockerPkiFiles files = DockerPki.builder().build().writeTo(dir.resolve("pki"));
-    DockerTlsMaterial material = DockerTlsMaterial.load(Role.SERVER, files.caCertificate(),
+    DockerTlsMaterial material = DockerTlsMaterial.read(Role.SERVER, files.caCertificate(),
         files.serverCertificate(), files.serverKey(), null);
     assertEquals("CN=localhost", Checks.subject(material.certificate()));
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.load(Role.CLIENT, files.caCertificate(),
+        () -> DockerTlsMaterial.read(Role.CLIENT, files.caCertificate(),
             files.serverCertificate(), files.serverKey(), null));
     assertEquals("certificate lacks extended key usage clientAuth: " + files.serverCertificate()
         + " (subject CN=localhost, extended key usages [serverAuth])", e.getMessage());
@@ -204,7 +204,7 @@ class DockerTlsMaterialTest {
   void failsClosedOnMissingDirectory() {
     Path missing = dir.resolve("nope");
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(missing));
+        () -> DockerTlsMaterial.readClient(missing));
     assertEquals("docker cert directory does not exist: " + missing, e.getMessage());
   }
 

@@ -72,14 +72,14 @@ class KeyPermissionWarningTest {
           PosixFilePermission.OWNER_WRITE, extra);
       Files.setPosixFilePermissions(key, permissions);
       String mode = PosixFilePermissions.toString(permissions);
-      List<String> logged = stderrOf(() -> DockerTlsMaterial.loadClient(dir));
+      List<String> logged = stderrOf(() -> DockerTlsMaterial.readClient(dir));
       assertEquals(List.of(warning(key, mode)), logged, mode);
       assertFalse(String.join("\n", logged).contains(keyBody));
     }
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
     assertEquals(List.of(warning(key, "rw-r--r--"), warning(key, "rw-r--r--")), stderrOf(() -> {
-      DockerTlsMaterial.loadClient(dir);
-      DockerTlsMaterial.loadClient(dir);
+      DockerTlsMaterial.readClient(dir);
+      DockerTlsMaterial.readClient(dir);
     }), "once per load");
     assertEquals(List.of(warning(key, "rw-r--r--")), stderrOf(() -> Pem.readPrivateKey(key)));
   }
@@ -89,7 +89,7 @@ class KeyPermissionWarningTest {
     Path key = dir.resolve("key.pem");
     for (String mode : List.of("rw-------", "r--------", "rwx------")) {
       Files.setPosixFilePermissions(key, PosixFilePermissions.fromString(mode));
-      assertEquals(List.of(), stderrOf(() -> DockerTlsMaterial.loadClient(dir)), mode);
+      assertEquals(List.of(), stderrOf(() -> DockerTlsMaterial.readClient(dir)), mode);
     }
   }
 

@@ -87,7 +87,7 @@ class KeyTypeTest {
       String reason) throws Exception {
     opensslClient(kind, genkey(kind));
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(dir));
+        () -> DockerTlsMaterial.readClient(dir));
     assertEquals("certificate key type must be " + USABLE + ": " + described + " (certificate "
         + dir.resolve("cert.pem") + ", subject CN=" + kind + "; " + JAVA + " " + reason + "; "
         + NEW_KEY + ")", e.getMessage());
@@ -97,7 +97,7 @@ class KeyTypeTest {
   @CsvSource({"rsa", "prime256v1", "secp384r1", "secp521r1", "ed25519"})
   void loadsEveryKeyTypeBothEndsCanUse(String kind) throws Exception {
     opensslClient(kind, genkey(kind));
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(dir);
     assertEquals("CN=" + kind, Checks.subject(material.certificate()));
   }
 
@@ -107,7 +107,7 @@ class KeyTypeTest {
     Files.delete(dir.resolve("key.pem"));
     openssl(dir, genkey("secp256k1"));
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(dir));
+        () -> DockerTlsMaterial.readClient(dir));
     assertEquals("private key does not match certificate: " + dir.resolve("key.pem")
         + " (certificate " + dir.resolve("cert.pem") + ", subject CN=mismatch, certificate key"
         + " EC 256, private key EC)", e.getMessage());
@@ -127,7 +127,7 @@ class KeyTypeTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     opensslClient("client", genkey("prime256v1"));
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(dir));
+        () -> DockerTlsMaterial.readClient(dir));
     assertEquals("issuing certificate key type must be " + USABLE + ": RSASSA-PSS 2048"
         + " (certificate " + dir.resolve("ca.pem") + ", subject CN=pss-ca, issues CN=client; "
         + JAVA + " verifies signatures made with RSA-PSS keys, but Go crypto/x509 (dockerd, the"
@@ -145,7 +145,7 @@ class KeyTypeTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     opensslClient("client", genkey("prime256v1"));
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(dir));
+        () -> DockerTlsMaterial.readClient(dir));
     assertEquals("issuing certificate key type must be " + USABLE + ": EC secp256k1"
         + " (certificate " + dir.resolve("ca.pem") + ", subject CN=k1-ca, issues CN=client; "
         + JAVA + " signs and verifies with EC keys on P-256, P-384 and P-521 only (the legacy"
@@ -186,7 +186,7 @@ class KeyTypeTest {
       throws Exception {
     opensslClient(kind, genkey(kind));
     Path serverDir = Files.createDirectory(dir.resolve("server"));
-    DockerTlsMaterial server = DockerTlsMaterial.loadServer(
+    DockerTlsMaterial server = DockerTlsMaterial.readServer(
         Fixtures.serverDirectory(serverDir, ca, Fixtures.server(ca, "localhost")));
     DockerTlsMaterial client = DockerTlsMaterial.unchecked(Role.CLIENT, List.of(ca.certificate()),
         Pem.readCertificates(dir.resolve("cert.pem")), Pem.readPrivateKey(dir.resolve("key.pem")));

@@ -159,10 +159,10 @@ class OpensslInteropTest {
     client.writeCertificate(dir.resolve("cert.pem"));
     client.writePrivateKey(dir.resolve("plain-key.pem"));
     encryptPkcs8("plain-key.pem", "pw", "key.pem");
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(dir, "pw".toCharArray());
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(dir, "pw".toCharArray());
     assertEquals(client.certificate(), material.certificate());
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(dir));
+        () -> DockerTlsMaterial.readClient(dir));
     assertEquals("private key file is encrypted and needs a passphrase: "
         + dir.resolve("key.pem"), e.getMessage());
   }
@@ -178,7 +178,7 @@ class OpensslInteropTest {
     openssl(dir, "x509", "-req", "-in", "weak.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
         "-set_serial", "4242", "-days", "30", "-extfile", "ext.cnf", "-out", "cert.pem");
     TlsMaterialException e = assertThrows(TlsMaterialException.class,
-        () -> DockerTlsMaterial.loadClient(dir));
+        () -> DockerTlsMaterial.readClient(dir));
     assertEquals("rsa key must be at least 2048 bits: 1024 (certificate "
         + dir.resolve("cert.pem") + ", subject CN=weak)", e.getMessage());
 
@@ -188,7 +188,7 @@ class OpensslInteropTest {
         "-subj", "/CN=openssl-client", "-out", "good.csr");
     openssl(dir, "x509", "-req", "-in", "good.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
         "-set_serial", "4243", "-days", "30", "-extfile", "ext.cnf", "-out", "cert.pem");
-    DockerTlsMaterial material = DockerTlsMaterial.loadClient(dir);
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(dir);
     assertEquals("CN=openssl-client", material.certificate().getSubjectX500Principal().getName());
   }
 

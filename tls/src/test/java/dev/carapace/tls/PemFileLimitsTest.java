@@ -129,20 +129,20 @@ class PemFileLimitsTest {
             folder -> Pem.readPrivateKey(folder.resolve("any.pem"))),
         new Reader("Pem.readPrivateKey with passphrase", "any.pem", "private key file",
             folder -> Pem.readPrivateKey(folder.resolve("any.pem"), "pw".toCharArray())),
-        new Reader("loadClient ca.pem", "ca.pem", "certificate file", DockerTlsMaterial::loadClient),
+        new Reader("loadClient ca.pem", "ca.pem", "certificate file", DockerTlsMaterial::readClient),
         new Reader("loadClient cert.pem", "cert.pem", "certificate file",
-            DockerTlsMaterial::loadClient),
+            DockerTlsMaterial::readClient),
         new Reader("loadClient key.pem", "key.pem", "private key file",
-            DockerTlsMaterial::loadClient),
+            DockerTlsMaterial::readClient),
         new Reader("loadServer server-cert.pem", "server-cert.pem", "certificate file",
-            DockerTlsMaterial::loadServer),
+            DockerTlsMaterial::readServer),
         new Reader("loadServer server-key.pem", "server-key.pem", "private key file",
-            DockerTlsMaterial::loadServer),
+            DockerTlsMaterial::readServer),
         new Reader("load --tlscacert", "tlscacert.pem", "certificate file",
-            folder -> DockerTlsMaterial.load(Role.CLIENT, folder.resolve("tlscacert.pem"),
+            folder -> DockerTlsMaterial.read(Role.CLIENT, folder.resolve("tlscacert.pem"),
                 folder.resolve("cert.pem"), folder.resolve("key.pem"), null)),
         new Reader("loadTrustOnly", "trust.pem", "certificate file",
-            folder -> DockerTlsMaterial.loadTrustOnly(folder.resolve("trust.pem"))));
+            folder -> DockerTlsMaterial.readTrustOnly(folder.resolve("trust.pem"))));
   }
 
   /** A folder with valid client and server material, but for {@code slot}. */

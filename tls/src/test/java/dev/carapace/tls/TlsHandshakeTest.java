@@ -36,20 +36,20 @@ class TlsHandshakeTest {
   @BeforeEach
   void setUp() throws IOException {
     ca = Fixtures.ca("docker-ca");
-    serverMaterial = DockerTlsMaterial.loadServer(Fixtures.serverDirectory(
+    serverMaterial = DockerTlsMaterial.readServer(Fixtures.serverDirectory(
         Files.createDirectory(temp.resolve("server")), ca,
         Fixtures.server(ca, "localhost", "127.0.0.1")));
   }
 
   private DockerTlsMaterial client(HeldCertificate clientCa, HeldCertificate client)
       throws IOException {
-    return DockerTlsMaterial.loadClient(
+    return DockerTlsMaterial.readClient(
         Fixtures.clientDirectory(Files.createDirectory(temp.resolve("client")), clientCa, client));
   }
 
   /** Server material from the same CA whose certificate names only other.example. */
   private DockerTlsMaterial otherServer() throws IOException {
-    return DockerTlsMaterial.loadServer(Fixtures.serverDirectory(
+    return DockerTlsMaterial.readServer(Fixtures.serverDirectory(
         Files.createDirectory(temp.resolve("other-server")), ca,
         Fixtures.server(ca, "other.example")));
   }
@@ -90,7 +90,7 @@ class TlsHandshakeTest {
   void trustOnlyMaterialPresentsNoCertificateButStillChecksTheServer() throws Exception {
     Path caFile = temp.resolve("ca.pem");
     Pem.writeCertificate(caFile, ca.certificate());
-    DockerTlsMaterial trustOnly = DockerTlsMaterial.loadTrustOnly(caFile);
+    DockerTlsMaterial trustOnly = DockerTlsMaterial.readTrustOnly(caFile);
     assertEquals(false, trustOnly.hasCertificate());
     assertEquals("DockerTlsMaterial{role=CLIENT, trustOnly=" + caFile + ", caCertificates=1}", trustOnly.toString());
     assertEquals("trust-only material has no certificate: " + caFile,

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.ContainerRuntime;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.carapace.core.ContainerLauncher;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.ProcStatus;
@@ -69,7 +69,7 @@ public final class TestPeers {
     return dir;
   }
 
-  /** The tls module's DockerPkiTool output: ca.pem, ca-key.pem, server-*, cert.pem, key.pem. */
+  /** The examples module's DockerPkiCommand output: ca.pem, ca-key.pem, server-*, cert.pem, key.pem. */
   public static Path pki() {
     return dir().resolve("pki");
   }

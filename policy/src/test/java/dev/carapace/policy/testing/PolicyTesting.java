@@ -1,7 +1,7 @@
 package dev.carapace.policy.testing;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.carapace.core.internal.DockerClients;
+import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 
 /**

@@ -1,0 +1,146 @@
+package dev.carapace.core.internal.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.Endpoint;
+import dev.carapace.core.internal.fields.RawLogConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Builds docker-java clients and transports for an {@link Endpoint} without
+ * {@code DefaultDockerClientConfig}, which reads files and system properties at every start (about
+ * 400 ms of a cold start). Builds only: {@link EngineSession} holds and uses what is built here.
+ *
+ * <p>Every client built here uses {@link #MAPPER}, docker-java's ObjectMapper plus
+ * {@link RawLogConfig#MODULE}, so log drivers docker-java's enum does not know are carried by name.
+ */
+public final class EngineClients {
+  /** docker-java's ObjectMapper, able to write and read any log driver by name. */
+  public static final ObjectMapper MAPPER =
+      DockerClientConfig.getDefaultObjectMapper().copy().registerModule(RawLogConfig.MODULE);
+
+  private EngineClients() {}
+
+  /** A docker-java client over {@code http}, speaking to {@code endpoint} in the engine's own API version. */
+  public static DockerClient client(Endpoint endpoint, DockerHttpClient http) {
+    return DockerClientImpl.getInstance(new Config(endpoint.uri()), http);
+  }
+
+  /** A single docker-java client, each response bounded by the endpoint's response timeout. */
+  public static DockerClient single(Endpoint endpoint, String authorization) {
+    return client(endpoint, http(endpoint, endpoint.responseTimeout(), 32, authorization));
+  }
+
+  /** The HTTP transport for {@code endpoint}, with TLS and the {@code Authorization} header if given. */
+  public static DockerHttpClient http(Endpoint endpoint, Duration responseTimeout, int maxConnections,
+      String authorization) {
+    ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
+        .dockerHost(endpoint.uri())
+        .connectionTimeout(endpoint.connectTimeout())
+        .maxConnections(maxConnections);
+    if (responseTimeout != null) {
+      b.responseTimeout(responseTimeout);
+    }
+    endpoint.sslContext().ifPresent(ctx -> b.sslConfig(() -> ctx));
+    DockerHttpClient http = b.build();
+    return authorization == null ? http : new BasicAuthHttpClient(http, authorization);
+  }
+
+  /** Adds an {@code Authorization} header to every request; the header never reaches a log. */
+  private static final class BasicAuthHttpClient implements DockerHttpClient {
+    private final DockerHttpClient delegate;
+    private final String authorization;
+
+    BasicAuthHttpClient(DockerHttpClient delegate, String authorization) {
+      this.delegate = delegate;
+      this.authorization = authorization;
+    }
+
+    @Override
+    public Response execute(Request request) {
+      Request withAuth = Request.builder().from(request).putHeader("Authorization", authorization).build();
+      return delegate.execute(withAuth);
+    }
+
+    @Override
+    public void close() throws IOException {
+      delegate.close();
+    }
+
+    @Override
+    public String toString() {
+      return "BasicAuthHttpClient{" + delegate + "}";
+    }
+  }
+
+  /** The least a docker-java client needs: the host, no registry auth, the engine's own API version. */
+  private static final class Config implements DockerClientConfig {
+    private final URI host;
+
+    Config(URI host) {
+      this.host = host;
+    }
+
+    @Override
+    public URI getDockerHost() {
+      return host;
+    }
+
+    @Override
+    public RemoteApiVersion getApiVersion() {
+      // unversioned paths: the engine answers in its own current version
+      return RemoteApiVersion.UNKNOWN_VERSION;
+    }
+
+    @Override
+    public String getRegistryUsername() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryPassword() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryEmail() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryUrl() {
+      return null;
+    }
+
+    @Override
+    public AuthConfig effectiveAuthConfig(String imageName) {
+      return null;
+    }
+
+    @Override
+    public AuthConfigurations getAuthConfigurations() {
+      return new AuthConfigurations();
+    }
+
+    // the interface's own return type is deprecated; TLS goes to the transport, never through here
+    @SuppressWarnings("deprecation")
+    @Override
+    public com.github.dockerjava.core.SSLConfig getSSLConfig() {
+      return null;
+    }
+
+    @Override
+    public ObjectMapper getObjectMapper() {
+      return MAPPER;
+    }
+  }
+}

@@ -1,0 +1,462 @@
+package dev.carapace.core.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.carapace.core.Endpoint;
+import dev.carapace.core.ImageNotFoundException;
+import dev.carapace.core.LaunchException;
+import dev.carapace.core.EngineException;
+import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.internal.fields.SpecTranslator;
+import dev.carapace.core.internal.values.CoreAccess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One conversation with one Docker Engine: the docker-java client, the deadline of every call, the
+ * wording of every failure, and the containers created and not yet removed. A launcher orchestrates;
+ * everything it asks of the engine goes through its session, and so does everything a
+ * {@link dev.carapace.core.RunningContainer} asks.
+ *
+ * <pre>{@code
+ * try (EngineSession session = EngineSession.open(endpoint, auth, Duration.ofSeconds(60), ownLabels)) {
+ *   String id = session.create(spec, labels);          // tracked from here on
+ *   session.call(Step.START, spec.image(), id, () -> session.api().startContainerCmd(id).exec());
+ * }                                                     // removes what is still tracked
+ * }</pre>
+ *
+ * <p><b>Clients.</b> A session {@linkplain #open opened} on an {@link Endpoint} owns two docker-java
+ * clients on two connection pools: one whose every response is bounded by the endpoint's response
+ * timeout, one without, for the waits, logs and stats that legitimately take long. A session that
+ * {@linkplain #reuse reuses} a caller's client sends everything through that one client and never
+ * closes it.
+ *
+ * <p><b>Deadlines.</b> Every ordinary call runs under a {@link Deadline} of the response timeout,
+ * because docker-java's unix-socket transport ignores the HTTP client's own timeout; a stream is
+ * bounded by the stream timeout instead.
+ *
+ * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into an {@link EngineException} naming
+ * the step, the image and the engine, with the daemon's own words when it answered.
+ *
+ * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
+ * {@link #remove} succeeds; {@link #close()} removes those still tracked. A create whose answer was
+ * lost (a timeout, a dropped connection) may have made a container anyway: close then also lists the
+ * engine's containers carrying the session's own labels.
+ */
+public final class EngineSession implements AutoCloseable {
+  /** The response timeout with a caller's client, as {@link Endpoint}'s default. */
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final String CALLERS_CLIENT = "(caller's docker-java client)";
+
+  private final DockerClient api;
+  private final DockerClient streaming;
+  /** The transport under {@link #api}, for the raw inspect JSON; null when it cannot be reached. */
+  private final DockerHttpClient apiHttp;
+  /** The transport under {@link #streaming}; null when it cannot be reached. */
+  private final DockerHttpClient streamingHttp;
+  /** Whether this session opened its clients, and so closes them; never a caller's. */
+  private final boolean ownsClients;
+  private final String engine;
+  private final boolean tls;
+  private final boolean basicAuth;
+  private final Duration responseTimeout;
+  private final Duration streamTimeout;
+  private final Map<String, String> ownLabels;
+  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
+  private volatile boolean createInDoubt;
+  /** What {@code GET /info} said (runtimes, CPUs), asked once, when a spec first needs it. */
+  private volatile EngineInfo info;
+
+  /** The facts of {@code GET /info} that launches are checked against. */
+  public record EngineInfo(Set<String> runtimes, int cpus) {}
+
+  private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp,
+      DockerHttpClient streamingHttp, boolean ownsClients,
+      String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
+      Map<String, String> ownLabels) {
+    this.api = api;
+    this.streaming = streaming;
+    this.apiHttp = apiHttp;
+    this.streamingHttp = streamingHttp;
+    this.ownsClients = ownsClients;
+    this.engine = engine;
+    this.tls = tls;
+    this.basicAuth = basicAuth;
+    this.responseTimeout = responseTimeout;
+    this.streamTimeout = streamTimeout;
+    this.ownLabels = Map.copyOf(ownLabels);
+  }
+
+  /**
+   * Opens both clients to {@code endpoint}; no request is sent yet. The session owns them and closes
+   * them in {@link #close()}.
+   *
+   * @param authorization the {@code Authorization} header to send on every request, or null
+   * @param ownLabels labels every container created through this session carries, and only those:
+   *     how {@link #close()} finds a container whose create answer was lost
+   */
+  public static EngineSession open(Endpoint endpoint, String authorization, Duration streamTimeout,
+      Map<String, String> ownLabels) {
+    DockerHttpClient apiHttp = EngineClients.http(endpoint, endpoint.responseTimeout(), 32, authorization);
+    DockerClient api = EngineClients.client(endpoint, apiHttp);
+    DockerHttpClient streamingHttp = EngineClients.http(endpoint, null, 64, authorization);
+    DockerClient streaming = EngineClients.client(endpoint, streamingHttp);
+    return new EngineSession(api, streaming, apiHttp, streamingHttp, true, endpoint.toString(), endpoint.isTls(),
+        authorization != null, endpoint.responseTimeout(), streamTimeout, ownLabels);
+  }
+
+  /**
+   * A session on the caller's own {@code client}, used as it is configured (its transport, API
+   * version, registry credentials) for every call, streams included. {@link #close()} never closes
+   * it. The raw inspect JSON is read through the client's transport when docker-java exposes it
+   * ({@link DockerClientImpl#getHttpClient()}); from any other client, it is docker-java's inspect
+   * model written back to JSON, which carries every field the verifier reads.
+   */
+  public static EngineSession reuse(DockerClient client, Duration responseTimeout, Duration streamTimeout,
+      Map<String, String> ownLabels) {
+    Objects.requireNonNull(client, "dockerClient");
+    DockerHttpClient http = client instanceof DockerClientImpl ? ((DockerClientImpl) client).getHttpClient() : null;
+    return new EngineSession(client, client, http, http, false, CALLERS_CLIENT, false, false, responseTimeout,
+        streamTimeout, ownLabels);
+  }
+
+  /** The engine as messages name it: the endpoint, or {@code (caller's docker-java client)}. */
+  public String engine() {
+    return engine;
+  }
+
+  /** For ordinary calls; run them through {@link #bounded} or {@link #call}. */
+  public DockerClient api() {
+    return api;
+  }
+
+  /**
+   * The HTTP transport under {@link #api()}, for raw requests (the inspect JSON, Swarm, the audit):
+   * empty for a caller's client whose transport docker-java does not expose (only a client made by
+   * {@code DockerClientImpl.getInstance(config, httpClient)} does).
+   */
+  public java.util.Optional<DockerHttpClient> transport() {
+    return java.util.Optional.ofNullable(apiHttp);
+  }
+
+  /**
+   * The HTTP transport under {@link #streaming()}, for raw streams: empty as for {@link #transport()}.
+   */
+  public java.util.Optional<DockerHttpClient> streamingTransport() {
+    return java.util.Optional.ofNullable(streamingHttp);
+  }
+
+  /**
+   * The transport of {@link #transport()}, for {@code what} (raw requests docker-java has no command
+   * for); a caller's client must expose one.
+   *
+   * @throws IllegalArgumentException naming the client's class and how to make one that does
+   */
+  public DockerHttpClient requireTransport(String what) {
+    if (apiHttp == null) {
+      throw new IllegalArgumentException("dockerClient must expose its transport for " + what + ": "
+          + api.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+    }
+    return apiHttp;
+  }
+
+  /** For waits, logs and stats, which callers bound by {@link #streamTimeout()} themselves. */
+  public DockerClient streaming() {
+    return streaming;
+  }
+
+  /** The deadline of every ordinary call. */
+  public Duration responseTimeout() {
+    return responseTimeout;
+  }
+
+  /** How long a log or stats read, or a pull, may take. */
+  public Duration streamTimeout() {
+    return streamTimeout;
+  }
+
+  /** Runs {@code call} within the response timeout, whatever the transport does. */
+  public <T> T bounded(Supplier<T> call) {
+    return Deadline.call(responseTimeout, call);
+  }
+
+  /** Runs {@code call} within {@code timeout}, whatever the transport does. */
+  public <T> T bounded(Duration timeout, Supplier<T> call) {
+    return Deadline.call(timeout, call);
+  }
+
+  /**
+   * Runs {@code call} within the response timeout and turns its failure into an
+   * {@link EngineException} for {@code step}.
+   */
+  public <T> T call(Step step, String image, String containerId, Supplier<T> call) {
+    try {
+      return bounded(call);
+    } catch (RuntimeException e) {
+      throw fail(step, image, containerId, e);
+    }
+  }
+
+  /**
+   * Creates the container {@code spec} describes, with {@code labels}; it is tracked from here on.
+   *
+   * @throws ImageNotFoundException when the engine does not have the image
+   * @throws LaunchException for any other failure, step {@code create}
+   */
+  public String create(SecureContainerSpec spec, Map<String, String> labels) {
+    String id;
+    try {
+      id = bounded(() -> SpecTranslator.apply(spec, api.createContainerCmd(spec.image()), labels).exec()).getId();
+    } catch (RuntimeException e) {
+      String daemon = DaemonErrors.daemonMessage(e);
+      if (daemon == null && !DaemonErrors.neverSent(e)) {
+        createInDoubt = true;
+      }
+      if (e instanceof NotFoundException && DaemonErrors.isNoSuchImage(e)) {
+        throw CoreAccess.get().imageNotFound(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
+      }
+      if (daemon != null && daemon.startsWith("Requested CPUs are not available") && spec.cpusetCpus().isPresent()) {
+        // the launcher checked the engine's CPU count; its cpuset may still be narrower
+        int at = daemon.indexOf("available: ");
+        throw CoreAccess.get().engineFailure(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
+            + spec.cpusetCpus().get() + (at < 0 ? "" : " (engine has " + daemon.substring(at + 11).trim() + ")"),
+            daemon, e);
+      }
+      throw fail(Step.CREATE, spec.image(), null, e);
+    }
+    live.add(id);
+    return id;
+  }
+
+  /**
+   * The names of the runtimes the engine lists ({@code GET /info}, {@code Runtimes}), sorted; asked
+   * the first time only, then remembered for the session's life.
+   *
+   * @throws EngineException naming {@code step} and {@code image} when the engine does not answer
+   */
+  public Set<String> runtimes(Step step, String image) {
+    return info(step, image).runtimes();
+  }
+
+  /**
+   * The engine's runtimes and CPU count ({@code GET /info}); asked the first time only, then
+   * remembered for the session's life.
+   *
+   * @throws EngineException naming {@code step} and {@code image} when the engine does not answer
+   */
+  public EngineInfo info(Step step, String image) {
+    EngineInfo known = info;
+    if (known == null) {
+      synchronized (this) {
+        known = info;
+        if (known == null) {
+          com.github.dockerjava.api.model.Info answer = call(step, image, null, () -> api.infoCmd().exec());
+          Map<String, ?> listed = answer.getRuntimes();
+          Integer cpus = answer.getNCPU();
+          known = new EngineInfo(
+              Collections.unmodifiableSet(new TreeSet<>(listed == null ? Set.of() : listed.keySet())),
+              cpus == null ? Integer.MAX_VALUE : cpus);
+          info = known;
+        }
+      }
+    }
+    return known;
+  }
+
+  /**
+   * The container's inspect JSON as the engine recorded it, read as a tree (docker-java's full model
+   * is slow to load in a fresh JVM and lacks fields), within the response timeout.
+   *
+   * @throws DockerException with the engine's message when it answers other than 200 ({@code NotFoundException} for 404)
+   */
+  public JsonNode inspectRaw(String id) {
+    if (apiHttp == null) {
+      // a caller's client whose transport docker-java does not expose: its model, written back
+      return bounded(() -> EngineClients.MAPPER.valueToTree(api.inspectContainerCmd(id).exec()));
+    }
+    return getJson("/containers/" + id + "/json");
+  }
+
+  /**
+   * {@code GET path} through the session's own transport, its JSON answer read as a tree, within the
+   * response timeout.
+   *
+   * @throws NotFoundException for 404, {@link DockerException} with the engine's message and status
+   *     for any other answer but 200
+   */
+  private JsonNode getJson(String path) {
+    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET).path(path).build();
+    return bounded(() -> {
+      try (DockerHttpClient.Response response = apiHttp.execute(request)) {
+        if (response.getStatusCode() != 200) {
+          String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+          throw response.getStatusCode() == 404 ? new NotFoundException(body)
+              : new DockerException("Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
+        }
+        return EngineClients.MAPPER.readTree(response.getBody());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /**
+   * One stats sample of container {@code id} as the engine sends it, read as a tree for
+   * {@link EngineStats}: {@code GET /containers/{id}/stats?stream=false&one-shot=true} (API 1.41), which
+   * answers at once, without the previous CPU sample the engine otherwise waits a second for, within
+   * the response timeout. From a caller's client whose transport docker-java does not expose, it is
+   * docker-java's {@code stats --no-stream} sample written back to JSON, within the stream timeout.
+   *
+   * @throws DockerException with the engine's message and status (404: no such container) when it
+   *     answers other than 200
+   */
+  public JsonNode statsRaw(String id) {
+    if (apiHttp == null) {
+      return bounded(streamTimeout, () -> {
+        java.util.concurrent.atomic.AtomicReference<com.github.dockerjava.api.model.Statistics> first =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        try (com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics> cb =
+            streaming.statsCmd(id).withNoStream(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
+              @Override
+              public void onNext(com.github.dockerjava.api.model.Statistics s) {
+                first.compareAndSet(null, s);
+              }
+            })) {
+          cb.awaitCompletion();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        if (first.get() == null) {
+          throw new DockerException("the engine sent no stats sample", 500);
+        }
+        return EngineClients.MAPPER.valueToTree(first.get());
+      });
+    }
+    return getJson("/containers/" + id + "/stats?stream=false&one-shot=true");
+  }
+
+  /** The engine's containers, running or not, carrying every label of {@code labels}. */
+  public List<Container> list(Map<String, String> labels) {
+    return bounded(() -> api.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+  }
+
+  /**
+   * Force-removes container {@code id} with its anonymous volumes and stops tracking it; an absent
+   * container, or one whose removal is already under way, is fine.
+   *
+   * @throws RuntimeException docker-java's failure; map it with {@link #fail}
+   */
+  public void remove(String id) {
+    try {
+      bounded(() -> api.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (ConflictException e) {
+      if (!String.valueOf(DaemonErrors.daemonMessage(e)).contains("already in progress")) {
+        throw e;
+      }
+    }
+    live.remove(id);
+  }
+
+  /** The ids of the containers created through {@link #create} and not removed yet. */
+  public Set<String> tracked() {
+    return Set.copyOf(live);
+  }
+
+  /** Turns a docker-java failure into an {@link EngineException} for {@code step}; one passes through. */
+  public EngineException fail(Step step, String image, String containerId, RuntimeException e) {
+    if (e instanceof EngineException) {
+      return (EngineException) e;
+    }
+    if (e instanceof DockerException) {
+      int status = ((DockerException) e).getHttpStatus();
+      if (status == 401 || (status == 403 && basicAuth)) {
+        return CoreAccess.get().engineAuthentication(step, image, engine, status, e);
+      }
+    }
+    if (e instanceof Deadline.Exceeded) {
+      return CoreAccess.get().engineFailure(step, image, containerId, "engine " + engine + " unreachable or not answering: "
+          + e.getMessage(), null, e);
+    }
+    String daemon = DaemonErrors.daemonMessage(e);
+    String detail = daemon != null ? null
+        : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + engine + " failed: "
+            + DaemonErrors.transportProblem(e)
+        : tls && DaemonErrors.isConnectionDropped(e) ? "TLS connection to " + engine
+            + " was dropped by the peer (client certificate refused?): " + DaemonErrors.transportProblem(e)
+        : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
+            + DaemonErrors.transportProblem(e)
+        : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
+    return CoreAccess.get().engineFailure(step, image, containerId, detail, daemon, e);
+  }
+
+  /**
+   * Removes every container still tracked (and, after a create in doubt, every one carrying the
+   * session's own labels), then closes the clients the session opened; a caller's client stays open.
+   * Idempotent.
+   *
+   * @throws EngineException step {@code remove}, for the first removal that failed; the others were
+   *     still tried and the clients closed
+   */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    if (createInDoubt) {
+      try {
+        list(ownLabels).forEach(c -> live.add(c.getId()));
+        createInDoubt = false;
+      } catch (RuntimeException e) {
+        first = e;
+      }
+    }
+    for (String id : new ArrayList<>(live)) {
+      try {
+        remove(id);
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (ownsClients) {
+      closeQuietly(api);
+      closeQuietly(streaming);
+    }
+    if (first != null) {
+      throw fail(Step.REMOVE, "*", null, first);
+    }
+  }
+
+  private static void closeQuietly(DockerClient client) {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing a connection pool: nothing to recover
+    }
+  }
+}

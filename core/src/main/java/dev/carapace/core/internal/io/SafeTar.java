@@ -1,0 +1,462 @@
+package dev.carapace.core.internal.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Tar streams for copying files into and out of a container, written and read with the engine, the
+ * less trusted side, in mind.
+ *
+ * <p><b>Writing</b> ({@link #source}): a host file or directory as a tar stream produced on demand,
+ * in the reading thread (no pipe, no extra thread): entries owned by root, permissions without
+ * setuid, setgid or sticky bits, symbolic links stored as links (never followed, so no host file
+ * outside the source is read), FIFOs, sockets and devices refused before anything is sent.
+ *
+ * <p><b>Reading</b> ({@link #extract}): every entry must lie under one expected top-level name; names
+ * that are absolute or climb with {@code ..} are refused; a symbolic link's target must be relative
+ * and stay within that top-level entry (checked on its name, then again on the kernel's resolution
+ * once everything is written); a hard link must name a regular file extracted before it (its content
+ * is copied); an entry is never written through a link; devices and FIFOs are refused. Permissions are
+ * the archive's without setuid, setgid, sticky and world-write bits, and the owner can always read and
+ * write (and enter directories); owner and group are this process's. The size and entry limits are
+ * checked before each entry is written.
+ */
+public final class SafeTar {
+  private static final int CHUNK = 64 * 1024;
+
+  private SafeTar() {}
+
+  /** An archive, or a host source, broke a rule; the message follows {@code <attribute> <rule>: <actual>}. */
+  public static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ writing
+
+  /** One entry of a host source: its name in the archive, its host path, its kind. */
+  private record Item(String name, Path path, char kind, long size, int mode, long mtime, String link) {}
+
+  /**
+   * The tar stream of {@code source} (a regular file or a directory, followed if it is a link itself),
+   * its top-level entry named {@code rootName}. The source is walked now, without following links,
+   * and checked against the limits; the stream reads file contents as it is read.
+   *
+   * @throws Refused when the source holds a FIFO, socket or device, or exceeds a limit
+   * @throws NoSuchFileException when it does not exist
+   */
+  public static InputStream source(Path source, String rootName, long maxBytes, int maxEntries) throws IOException {
+    Path real = source.toRealPath();
+    List<Item> items = new ArrayList<>();
+    long[] total = {0};
+    BasicFileAttributes top = Files.readAttributes(real, BasicFileAttributes.class);
+    if (!top.isRegularFile() && !top.isDirectory()) {
+      throw new Refused("copy source must be a regular file or a directory: " + source + " (" + kind(top) + ")");
+    }
+    Files.walkFileTree(real, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        add(dir, attrs);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        add(file, attrs);
+        return FileVisitResult.CONTINUE;
+      }
+
+      private void add(Path p, BasicFileAttributes attrs) throws IOException {
+        String rel = real.relativize(p).toString();
+        String name = rel.isEmpty() ? rootName : rootName + "/" + rel;
+        char kind = attrs.isDirectory() ? 'd' : attrs.isSymbolicLink() ? 'l' : attrs.isRegularFile() ? 'f' : '?';
+        if (kind == '?') {
+          throw new Refused("copy source must hold only regular files, directories and symbolic links: " + p
+              + " (" + kind(attrs) + ")");
+        }
+        if (items.size() >= maxEntries) {
+          throw new Refused("copy entries must be at most " + maxEntries + ": " + source + " has more");
+        }
+        long size = kind == 'f' ? attrs.size() : 0;
+        total[0] += size;
+        if (total[0] > maxBytes) {
+          throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": " + source + " has more than "
+              + maxBytes + " bytes");
+        }
+        items.add(new Item(name, p, kind, size, mode(p), attrs.lastModifiedTime().toMillis(),
+            kind == 'l' ? Files.readSymbolicLink(p).toString() : null));
+      }
+    });
+    return new Source(items);
+  }
+
+  private static String kind(BasicFileAttributes a) {
+    return a.isSymbolicLink() ? "a symbolic link" : a.isOther() ? "a FIFO, socket or device" : "not a file";
+  }
+
+  private static int mode(Path p) throws IOException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+    int mode = 0;
+    for (PosixFilePermission perm : perms) {
+      mode |= 0400 >> perm.ordinal(); // OWNER_READ is ordinal 0 ... OTHERS_EXECUTE is 8
+    }
+    return mode;
+  }
+
+  private static String sizeText(long bytes) {
+    return bytes % (1 << 20) == 0 ? bytes / (1 << 20) + " MiB" : bytes + " bytes";
+  }
+
+  /** Writes the tar a piece at a time, as the reader asks. */
+  private static final class Source extends InputStream {
+    private final List<Item> items;
+    private int next;
+    private final Buffer pending = new Buffer();
+    private final TarArchiveOutputStream tar;
+    private InputStream current;
+    private long remaining;
+    private final byte[] chunk = new byte[CHUNK];
+    private boolean finished;
+    private int pos;
+
+    Source(List<Item> items) {
+      this.items = items;
+      this.tar = new TarArchiveOutputStream(pending);
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (pos >= pending.size()) {
+        if (finished) {
+          return -1;
+        }
+        pending.reset();
+        pos = 0;
+        step();
+      }
+      int n = Math.min(len, pending.size() - pos);
+      System.arraycopy(pending.array(), pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    private void step() throws IOException {
+      if (current != null) {
+        int n = current.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+        if (n < 0) {
+          throw new IOException("copy source changed while copied: " + items.get(next - 1).path()
+              + " shrank (" + remaining + " bytes missing)");
+        }
+        tar.write(chunk, 0, n);
+        remaining -= n;
+        if (remaining == 0) {
+          current.close();
+          current = null;
+          tar.closeArchiveEntry();
+        }
+        return;
+      }
+      if (next == items.size()) {
+        tar.finish();
+        tar.close();
+        finished = true;
+        return;
+      }
+      Item item = items.get(next++);
+      TarArchiveEntry e;
+      if (item.kind() == 'l') {
+        e = new TarArchiveEntry(item.name(), TarArchiveEntry.LF_SYMLINK);
+        e.setLinkName(item.link());
+      } else {
+        e = new TarArchiveEntry(item.name() + (item.kind() == 'd' ? "/" : ""));
+        e.setSize(item.size());
+      }
+      e.setMode((item.kind() == 'd' ? 040000 : item.kind() == 'l' ? 0120000 : 0100000) | (item.mode() & 0777));
+      e.setIds(0, 0);
+      e.setNames("root", "root");
+      e.setModTime(item.mtime());
+      tar.putArchiveEntry(e);
+      if (item.kind() == 'f' && item.size() > 0) {
+        current = Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
+        remaining = item.size();
+      } else {
+        tar.closeArchiveEntry();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      finished = true;
+      if (current != null) {
+        current.close();
+        current = null;
+      }
+    }
+  }
+
+  /** A byte buffer whose array the reader copies from directly. */
+  private static final class Buffer extends java.io.ByteArrayOutputStream {
+    Buffer() {
+      super(CHUNK + 16 * 1024);
+    }
+
+    byte[] array() {
+      return buf;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ reading
+
+  /**
+   * Extracts {@code tar} into the existing empty directory {@code dir}, every entry under
+   * {@code rootName}, which becomes {@code dir/rootName}.
+   *
+   * @return the number of file-content bytes written
+   * @throws Refused naming the first entry that breaks a rule or the limit it exceeds; what was
+   *     written stays in {@code dir} for the caller to delete
+   */
+  public static long extract(InputStream tar, Path dir, String rootName, long maxBytes, int maxEntries)
+      throws IOException {
+    Path root = dir.resolve(rootName);
+    Map<Path, Integer> dirModes = new LinkedHashMap<>();
+    List<Path> links = new ArrayList<>();
+    long total = 0;
+    int entries = 0;
+    boolean sawRoot = false;
+    TarArchiveInputStream in = new TarArchiveInputStream(tar);
+    for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+      if (++entries > maxEntries) {
+        throw new Refused("copy entries must be at most " + maxEntries + ": the archive has more");
+      }
+      String name = entryName(e.getName(), rootName);
+      Path dest = dir.resolve(name);
+      sawRoot = true;
+      if (!dest.normalize().startsWith(root)) {
+        throw new Refused("archive entry must stay within the target: " + e.getName());
+      }
+      parents(dir, dest);
+      int mode = e.getMode() & 0777 & ~0002;
+      if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+        throw new Refused("archive entry must be a file, directory or link: " + printable(e.getName()) + " ("
+            + (e.isCharacterDevice() ? "character device" : e.isBlockDevice() ? "block device" : "FIFO") + ")");
+      }
+      if (e.isDirectory()) {
+        if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+          dirModes.put(dest, mode | 0700);
+          continue;
+        }
+        if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+          throw new Refused("archive entry must be unique: " + e.getName());
+        }
+        Files.createDirectory(dest);
+        dirModes.put(dest, mode | 0700);
+      } else if (e.isSymbolicLink()) {
+        String target = e.getLinkName();
+        if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
+          throw new Refused("archive link must be relative and stay within the target: " + e.getName() + " -> "
+              + printable(target));
+        }
+        if (!dest.getParent().resolve(target).normalize().startsWith(root)) {
+          throw new Refused("archive link must stay within the target: " + e.getName() + " -> " + printable(target));
+        }
+        create(dest, e.getName());
+        Files.createSymbolicLink(dest, dest.getFileSystem().getPath(target));
+        links.add(dest);
+      } else if (e.isLink()) {
+        Path from = null;
+        try {
+          from = dir.resolve(entryName(e.getLinkName(), rootName));
+        } catch (Refused badName) {
+          // reported below, as any hard link that names no earlier file
+        }
+        if (from == null || !from.normalize().startsWith(root) || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+          throw new Refused("archive hard link must name a regular file extracted before it: " + e.getName()
+              + " => " + printable(e.getLinkName()));
+        }
+        long size = Files.size(from);
+        if ((total += size) > maxBytes) {
+          throw tooLarge(maxBytes);
+        }
+        create(dest, e.getName());
+        Files.copy(from, dest, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(dest, perms(mode(from)));
+      } else if (e.isFile()) {
+        if ((total += e.getSize()) > maxBytes) {
+          throw tooLarge(maxBytes);
+        }
+        create(dest, e.getName());
+        try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
+          in.transferTo(out);
+        }
+        Files.setPosixFilePermissions(dest, perms(mode | 0600));
+      } else {
+        throw new Refused("archive entry must be a file, directory or link: " + printable(e.getName())
+            + " (type " + (char) e.getLinkFlag() + ")");
+      }
+    }
+    if (!sawRoot) {
+      throw new Refused("archive must hold " + rootName + ": it is empty");
+    }
+    for (Path link : links) { // the kernel's resolution, now that every entry exists
+      if (!resolvesWithin(link, root)) {
+        throw new Refused("archive link must stay within the target: " + dir.relativize(link) + " -> "
+            + Files.readSymbolicLink(link));
+      }
+    }
+    List<Path> dirs = new ArrayList<>(dirModes.keySet());
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      Files.setPosixFilePermissions(dirs.get(i), perms(dirModes.get(dirs.get(i))));
+    }
+    return total;
+  }
+
+  private static Refused tooLarge(long maxBytes) {
+    return new Refused("copy size must be at most " + sizeText(maxBytes) + ": the archive holds more than "
+        + maxBytes + " bytes (raise CopyLimits.maxSize)");
+  }
+
+  /** The entry's name, checked: relative, no {@code ..}, under {@code rootName}; {@code .} segments dropped. */
+  static String entryName(String raw, String rootName) throws Refused {
+    if (raw.isEmpty() || raw.startsWith("/")) {
+      throw new Refused("archive entry must be a relative name: " + printable(raw));
+    }
+    List<String> parts = new ArrayList<>();
+    for (String p : raw.split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        throw new Refused("archive entry must not contain '..': " + printable(raw));
+      }
+      for (int i = 0; i < p.length(); i++) {
+        if (p.charAt(i) < 0x20) {
+          throw new Refused("archive entry must not contain control characters: " + printable(raw));
+        }
+      }
+      parts.add(p);
+    }
+    if (parts.isEmpty() || !parts.get(0).equals(rootName)) {
+      throw new Refused("archive entry must be under " + rootName + ": " + printable(raw));
+    }
+    return String.join("/", parts);
+  }
+
+  private static String printable(String s) {
+    return s.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  /** Creates the missing directories between {@code dir} and {@code dest}, refusing to pass a link or file. */
+  private static void parents(Path dir, Path dest) throws IOException {
+    Path p = dir;
+    for (Path part : dir.relativize(dest.getParent())) {
+      p = p.resolve(part);
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(p);
+      } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new Refused("archive entry must not pass through a link or file: " + dir.relativize(dest)
+            + " (" + dir.relativize(p) + " is " + (Files.isSymbolicLink(p) ? "a link)" : "a file)"));
+      }
+    }
+  }
+
+  private static void create(Path dest, String name) throws Refused {
+    if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+      throw new Refused("archive entry must be unique: " + printable(name));
+    }
+  }
+
+  /**
+   * Whether {@code link} resolves, as the kernel would, inside {@code root}: the real path of its
+   * longest existing prefix, plus the rest, which does not exist and so holds no link.
+   */
+  private static boolean resolvesWithin(Path link, Path root) throws IOException {
+    Path realRoot = root.toRealPath();
+    Path q = link.getParent().resolve(Files.readSymbolicLink(link));
+    Path rest = q.getFileSystem().getPath("");
+    while (true) {
+      try {
+        return q.toRealPath().resolve(rest).normalize().startsWith(realRoot);
+      } catch (java.nio.file.FileSystemException e) { // missing, or a loop of links: lexical from here
+        if (q.getParent() == null) {
+          return false;
+        }
+        rest = q.getFileName().resolve(rest);
+        q = q.getParent();
+      }
+    }
+  }
+
+  private static Set<PosixFilePermission> perms(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : PosixFilePermission.values()) {
+      if ((mode & (0400 >> p.ordinal())) != 0) {
+        set.add(p);
+      }
+    }
+    return set;
+  }
+
+  /** Deletes {@code path} and everything below it, never following a link. */
+  public static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(path, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+        Files.setPosixFilePermissions(d, perms(0700));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
