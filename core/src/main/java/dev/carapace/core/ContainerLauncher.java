@@ -328,19 +328,21 @@ public final class ContainerLauncher implements AutoCloseable {
   private void requireEngineCpus(SecureContainerSpec spec) {
     int cpus = session.info(Step.CREATE, spec.image()).cpus();
     String has = cpus == 1 ? "0" : "0-" + (cpus - 1);
+    List<String> problems = new ArrayList<>(); // both at once, as the spec's own problems are
     spec.cpusetCpus().ifPresent(set -> {
       if (set.highest() >= cpus) {
-        throw new LaunchException(Step.CREATE, spec.image(), null, "cpusetCpus must be within the engine's CPUs: "
-            + set + " (engine has " + has + ")", null, null);
+        problems.add("cpusetCpus must be within the engine's CPUs: " + set + " (engine has " + has + ")");
       }
     });
     spec.nanoCpus().ifPresent(nano -> {
       if (nano > cpus * 1_000_000_000L) {
-        throw new LaunchException(Step.CREATE, spec.image(), null, "nanoCpus must be at most the engine's CPUs: "
-            + nano + " (engine has " + cpus + (cpus == 1 ? " CPU" : " CPUs") + ", " + cpus * 1_000_000_000L + ")",
-            null, null);
+        problems.add("nanoCpus must be at most the engine's CPUs: " + nano + " (engine has " + cpus
+            + (cpus == 1 ? " CPU" : " CPUs") + ", " + cpus * 1_000_000_000L + ")");
       }
     });
+    if (!problems.isEmpty()) {
+      throw new LaunchException(Step.CREATE, spec.image(), null, String.join("; ", problems), null, null);
+    }
   }
 
   /** Refuses, before create, a runtime the engine does not list; asks the engine once per launcher. */

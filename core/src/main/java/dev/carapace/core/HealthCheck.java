@@ -13,7 +13,8 @@ import java.util.Objects;
  * HealthCheck.shell("test -f /tmp/ready");
  * }</pre>
  *
- * @param test Docker's form: {@code ["CMD", argv...]} or {@code ["CMD-SHELL", command]}
+ * @param test Docker's form: {@code ["CMD", argv...]} or {@code ["CMD-SHELL", command]}; the command
+ *     or the program must not be empty ({@code sh -c ""} would be healthy whatever the container does)
  * @param interval time between checks (Docker's default 30 s)
  * @param timeout how long one check may take (default 30 s)
  * @param startPeriod grace time after start (default 0)
@@ -33,6 +34,11 @@ public record HealthCheck(List<String> test, Duration interval, Duration timeout
     }
     if (test.get(0).equals("CMD-SHELL") && test.size() != 2) {
       throw new IllegalArgumentException("health test CMD-SHELL takes one command: " + test);
+    }
+    if (test.get(1).isEmpty()) {
+      // CMD-SHELL "" runs sh -c "", which exits 0: healthy whatever the container does; CMD "" cannot start
+      throw new IllegalArgumentException("health command must not be empty: " + test.get(0) + " \"\""
+          + " (leave healthCheck unset for the image's HEALTHCHECK)");
     }
     checkDuration("health interval", interval);
     checkDuration("health timeout", timeout);

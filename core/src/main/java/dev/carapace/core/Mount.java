@@ -75,7 +75,10 @@ public record Mount(Type type, String source, ContainerPath target, boolean read
     return new Mount(Type.VOLUME, name, target, false, Optional.empty());
   }
 
-  /** A tmpfs at {@code target} limited to {@code size}. */
+  /**
+   * A tmpfs at {@code target} limited to {@code size}. A size of 0 is refused by the spec's
+   * {@code build()}: the kernel reads {@code size=0} as no limit; use {@link #tmpfs(ContainerPath)}.
+   */
   public static Mount tmpfs(ContainerPath target, MemorySize size) {
     Objects.requireNonNull(target, "mount target must not be null");
     Objects.requireNonNull(size, "tmpfs size must not be null");

@@ -105,7 +105,11 @@ public abstract class SecureContainerSpec {
       return this;
     }
 
-    /** The entrypoint ({@code --entrypoint}), as words. If unset, the image's {@code ENTRYPOINT}. */
+    /**
+     * The entrypoint ({@code --entrypoint}), as words. If unset, the image's {@code ENTRYPOINT}. One empty
+     * word is refused by {@link #build()}: the engine reads {@code [""]} as clearing the image's
+     * {@code ENTRYPOINT}, not as a program. A word holding NUL is refused too.
+     */
     public Builder entrypoint(String... argv) {
       return entrypoint(List.of(nonNullElements(argv, "entrypoint")));
     }
@@ -150,7 +154,8 @@ public abstract class SecureContainerSpec {
 
     /**
      * The user and optional group ({@code -u 1000:1000}, {@code -u app}). If unset, the image's
-     * {@code USER}, which is often root: the policy module flags that.
+     * {@code USER}, which is often root: the policy module flags that. A numeric uid or gid is at most
+     * 2147483647, as runc takes.
      */
     public Builder user(String user) {
       b.user(nonNull(user, "user"));
@@ -340,8 +345,9 @@ public abstract class SecureContainerSpec {
     }
 
     /**
-     * CPUs in billionths ({@code --cpus 1.5} is 1500000000); excludes quota and period. If unset,
-     * no limit.
+     * CPUs in billionths ({@code --cpus 1.5} is 1500000000), 10000000 to 8192000000000 (8192 CPUs, the
+     * kernel's largest {@code NR_CPUS}); excludes quota and period. If unset, no limit. The launcher refuses
+     * more than the engine's CPUs before create.
      */
     public Builder nanoCpus(long nanoCpus) {
       b.nanoCpus(nanoCpus);

@@ -27,6 +27,13 @@ final class SpecValidator {
   static final long MAX_PIDS = 4_194_304L;
   /** The kernel's largest CFS quota, 2^44 - 1 microseconds (measured: one more fails at start). */
   static final long MAX_CPU_QUOTA = (1L << 44) - 1;
+  /**
+   * The most CPUs any engine can have, in billionths: the kernel's largest {@code NR_CPUS} (8192, x86-64
+   * {@code MAXSMP}); the engine refuses more than its own {@code NCPU} at create.
+   */
+  static final long MAX_NANO_CPUS = 8192L * 1_000_000_000L;
+  /** runc's largest uid and gid (measured: {@code -u 2147483648} fails with "uids and gids must be in range"). */
+  static final long MAX_ID = Integer.MAX_VALUE;
 
   private static final String RESERVED = SecureContainerSpec.RESERVED_LABEL_PREFIX;
 
@@ -40,6 +47,13 @@ final class SpecValidator {
     } else {
       ImageReference.problem(spec.image()).ifPresent(problems::add);
     }
+    noNul(problems, "command", spec.command());
+    noNul(problems, "entrypoint", spec.entrypoint());
+    if (spec.entrypoint().equals(List.of(""))) {
+      // the engine reads [""] as "no ENTRYPOINT", not as a program: --entrypoint "" clears the image's
+      problems.add("entrypoint must not be one empty word: [\"\"] (clearing the image's ENTRYPOINT is not supported;"
+          + " name the program to run, or leave entrypoint unset for the image's)");
+    }
     for (Map.Entry<String, String> e : spec.env().entrySet()) {
       String key = e.getKey();
       if (!ENV_KEY.matcher(key).matches()) {
@@ -52,6 +66,8 @@ final class SpecValidator {
     for (Map.Entry<String, String> e : spec.labels().entrySet()) {
       if (e.getKey().isEmpty()) {
         problems.add("label key must not be empty: \"\"");
+      } else if (e.getKey().indexOf('\0') >= 0) { // the engine stores it, filters and the CLI cannot name it
+        problems.add("label key must not contain NUL: " + Strings.show(e.getKey()));
       } else if (e.getKey().indexOf('=') >= 0) {
         problems.add("label key must not contain '=': " + e.getKey());
       } else if (e.getKey().startsWith(RESERVED)) {
@@ -62,12 +78,19 @@ final class SpecValidator {
       String[] parts = u.split(":", -1);
       if (parts.length > 2 || !USER_PART.matcher(parts[0]).matches()
           || (parts.length == 2 && !USER_PART.matcher(parts[1]).matches())) {
-        problems.add("user must be name or uid, optionally :group or :gid: " + u);
+        problems.add("user must be name or uid, optionally :group or :gid: " + Strings.show(u));
+      } else {
+        for (int i = 0; i < parts.length; i++) {
+          if (isNumber(parts[i]) && (parts[i].length() > 10 || Long.parseLong(parts[i]) > MAX_ID)) {
+            problems.add("user " + (i == 0 ? "uid" : "gid") + " must be at most " + MAX_ID
+                + " (runc refuses more at start): " + u);
+          }
+        }
       }
     });
     spec.name().ifPresent(n -> {
       if (!NAME.matcher(n).matches() || n.length() < 2) {
-        problems.add("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: " + n);
+        problems.add("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: " + Strings.show(n));
       }
     });
     spec.hostname().ifPresent(h -> {
@@ -111,6 +134,9 @@ final class SpecValidator {
     spec.nanoCpus().ifPresent(n -> {
       if (n < 10_000_000L) {
         problems.add("nanoCpus must be at least 10000000 (0.01 CPU): " + n);
+      } else if (n > MAX_NANO_CPUS) {
+        problems.add("nanoCpus must be at most " + MAX_NANO_CPUS + " (8192 CPUs, the kernel's largest NR_CPUS): " + n
+            + " (1 CPU is 1000000000)");
       }
       if (spec.cpuQuota().isPresent() || spec.cpuPeriod().isPresent()) {
         problems.add("nanoCpus excludes cpuQuota and cpuPeriod: " + n
@@ -150,6 +176,10 @@ final class SpecValidator {
         problems.add("mount targets must be unique: " + m.target());
       }
       String target = m.target().toString();
+      if (m.type() == Mount.Type.TMPFS && m.size().isPresent() && m.size().get().bytes() == 0) {
+        problems.add("tmpfs size must be positive: 0 at " + target + " (the kernel reads size=0 as no limit; give a"
+            + " size, or call Mount.tmpfs(ContainerPath.of(\"" + target + "\")) for the kernel's default, half the RAM)");
+      }
       if (target.equals("/")) {
         problems.add("mount target must not be the root: /");
       } else if (target.equals("/proc") || target.startsWith("/proc/")) {
@@ -188,6 +218,20 @@ final class SpecValidator {
       }
     });
     return problems;
+  }
+
+  /** Adds a problem for each word of {@code words} holding NUL, which ends an argument for the kernel's execve. */
+  private static void noNul(List<String> problems, String attribute, List<String> words) {
+    for (int i = 0; i < words.size(); i++) {
+      if (words.get(i).indexOf('\0') >= 0) {
+        problems.add(attribute + " words must not contain NUL: " + Strings.show(words.get(i)) + " (word " + i
+            + "; execve ends an argument at NUL, so the start fails)");
+      }
+    }
+  }
+
+  private static boolean isNumber(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private static Set<String> signalNames() {

@@ -442,6 +442,35 @@ class DockerRunCommandTest {
   }
 
   @Test
+  void parserAndBuilderRefuseTheSameValuesThatCannotWork() {
+    assertEquals(List.of("tmpfs size must be positive: 0 at /tmp (the kernel reads size=0 as no limit; give a size,"
+        + " or call Mount.tmpfs(ContainerPath.of(\"/tmp\")) for the kernel's default, half the RAM)"),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run --tmpfs /tmp:size=0 busybox")).problems());
+    // --mount sends no size for 0, so the engine gives the kernel's default, as Mount.tmpfs(target) does
+    assertEquals(List.of(Mount.tmpfs(ContainerPath.of("/tmp"))),
+        parse("docker run --mount type=tmpfs,target=/tmp,tmpfs-size=0 busybox").mounts());
+    assertEquals(List.of("nanoCpus must be at most 8192000000000 (8192 CPUs, the kernel's largest NR_CPUS):"
+        + " 9000000000000 (1 CPU is 1000000000)"),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run --cpus 9000 busybox")).problems());
+    assertEquals(List.of("user uid must be at most 2147483647 (runc refuses more at start): 4294967296:0"),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run -u 4294967296:0 busybox")).problems());
+    assertRefused("docker run --health-cmd '' busybox", "--health-cmd: health command must not be empty:"
+        + " CMD-SHELL \"\" (leave healthCheck unset for the image's HEALTHCHECK)");
+    assertEquals(List.of("command words must not contain NUL: \"a\\u0000b\" (word 1; execve ends an argument at NUL,"
+        + " so the start fails)"),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run busybox echo 'a\0b'")).problems());
+    assertEquals(List.of("label key must not contain NUL: \"a\\u0000b\""),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run --label 'a\0b=c' busybox")).problems());
+    assertEquals(List.of("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: \"web\\u0000x\""),
+        assertThrows(InvalidSpecException.class, () -> parse("docker run --name 'web\0x' busybox")).problems());
+    // --entrypoint "" and entrypoint("") are both refused, for the same reason (see the builder's message)
+    assertRefused("docker run --entrypoint '' busybox",
+        "--entrypoint must not be empty: \"\" (clearing the image's ENTRYPOINT is not supported)");
+    assertThrows(InvalidSpecException.class, () -> SecureContainerSpec.builder().image("busybox").entrypoint("")
+        .build());
+  }
+
+  @Test
   void rendersCarapaceDefaultsExplicitly() {
     SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox:1.36").command("echo", "hi").build();
     assertEquals("docker run --cap-drop ALL --security-opt no-new-privileges --network none --pids-limit 1024"

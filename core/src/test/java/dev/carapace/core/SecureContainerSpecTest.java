@@ -89,6 +89,46 @@ class SecureContainerSpecTest {
     assertProblem("label key must not contain '=': a=b", spec().putLabel("a=b", "c"));
   }
 
+  @Test
+  void refusesValuesThatCannotWorkBeforeTheEngine() {
+    assertProblem("command words must not contain NUL: \"a\\u0000b\" (word 1; execve ends an argument at NUL,"
+        + " so the start fails)", spec().command("echo", "a\0b"));
+    assertProblem("entrypoint words must not contain NUL: \"/bin/\\u0000sh\" (word 0; execve ends an argument at NUL,"
+        + " so the start fails)", spec().entrypoint("/bin/\0sh"));
+    assertProblem("label key must not contain NUL: \"a\\u0000b\"", spec().putLabel("a\0b", "c"));
+    // the engine stores and shows a label value with NUL, so it stays accepted
+    assertEquals("x\0y", spec().putLabel("k", "x\0y").build().labels().get("k"));
+    assertProblem("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: \"web\\u0000x\"", spec().name("web\0x"));
+    assertProblem("user must be name or uid, optionally :group or :gid: \"1000\\u0000\"", spec().user("1000\0"));
+    assertProblem("tmpfs size must be positive: 0 at /tmp (the kernel reads size=0 as no limit; give a size,"
+        + " or call Mount.tmpfs(ContainerPath.of(\"/tmp\")) for the kernel's default, half the RAM)",
+        spec().addMount(Mount.tmpfs(ContainerPath.of("/tmp"), MemorySize.ofBytes(0))));
+    assertProblem("nanoCpus must be at most 8192000000000 (8192 CPUs, the kernel's largest NR_CPUS):"
+        + " 9223372036854775807 (1 CPU is 1000000000)", spec().nanoCpus(Long.MAX_VALUE));
+    assertEquals(8_192_000_000_000L, spec().nanoCpus(8_192_000_000_000L).build().nanoCpus().getAsLong());
+    assertProblem("user uid must be at most 2147483647 (runc refuses more at start): 2147483648",
+        spec().user("2147483648"));
+    assertProblem("user gid must be at most 2147483647 (runc refuses more at start): 0:4294967296",
+        spec().user("0:4294967296"));
+    assertProblem("user uid must be at most 2147483647 (runc refuses more at start): 99999999999999999999999:app",
+        spec().user("99999999999999999999999:app"));
+    assertEquals("2147483647:2147483647", spec().user("2147483647:2147483647").build().user().orElseThrow());
+    assertProblem("entrypoint must not be one empty word: [\"\"] (clearing the image's ENTRYPOINT is not supported;"
+        + " name the program to run, or leave entrypoint unset for the image's)", spec().entrypoint(""));
+    IllegalArgumentException health = assertThrows(IllegalArgumentException.class, () -> HealthCheck.shell(""));
+    assertEquals("health command must not be empty: CMD-SHELL \"\" (leave healthCheck unset for the image's"
+        + " HEALTHCHECK)", health.getMessage());
+    assertEquals("health command must not be empty: CMD \"\" (leave healthCheck unset for the image's HEALTHCHECK)",
+        assertThrows(IllegalArgumentException.class, () -> HealthCheck.exec("", "x")).getMessage());
+  }
+
+  @Test
+  void refusedValuesAreCollectedWithTheOtherProblems() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> spec().command("a\0").name("b\0")
+        .nanoCpus(Long.MAX_VALUE).memoryLimit(MemorySize.ofMebibytes(1)).build());
+    assertEquals(4, e.problems().size(), e.getMessage());
+  }
+
   private static void assertProblem(String expected, SecureContainerSpec.Builder b) {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, b::build);
     assertEquals(List.of(expected), e.problems());

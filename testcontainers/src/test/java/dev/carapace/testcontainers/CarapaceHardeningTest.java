@@ -60,6 +60,15 @@ class CarapaceHardeningTest {
   }
 
   @Test
+  void anEntrypointClearedWithOneEmptyWordIsJudgedAndKept() {
+    CreateContainerCmd cmd = testcontainersRequest().withEntrypoint("");
+    assertEquals(List.of(), CarapaceHardening.effectiveSpec(cmd).entrypoint(),
+        "the engine reads [\"\"] as no ENTRYPOINT, which a spec cannot say; the checks judge the rest");
+    CarapaceHardening.defaults().accept(cmd);
+    assertArrayEquals(new String[] {""}, cmd.getEntrypoint(), "the request keeps it");
+  }
+
+  @Test
   void refusesPrivilegedModeInsteadOfTurningItOff() {
     for (CarapaceHardening hardening : List.of(CarapaceHardening.defaults(), CarapaceHardening.of(
         SecureContainerSpec.builder().image(IMAGE).keepDockerDefaultCapabilities().build()))) {

@@ -264,6 +264,7 @@ final class Checks {
               + ", issuer " + leaf.getIssuerX500Principal().getName() + "; " + caFile + " holds "
               + caSubjects + ")");
     }
+    intermediateNotInCaFile(anchor, chain, chainFile, cas, caFile);
     validity(anchor, caFile, now);
     path.add(anchor);
     path(path, chainFile, caFile, purpose);
@@ -376,6 +377,28 @@ final class Checks {
    * Whether {@code issuer} signed {@code certificate}. An issuer with the right name but a key this
    * JDK cannot verify with is named as such, not passed over.
    */
+  /**
+   * Refuses an intermediate CA placed in {@code ca.pem} beside the root that issued it instead of in
+   * the chain file: it loads, but the peer, which trusts only the root, never receives it, so the
+   * handshake fails. An intermediate alone in {@code ca.pem} is a deliberate trust anchor and passes.
+   */
+  private static void intermediateNotInCaFile(X509Certificate anchor, List<X509Certificate> chain,
+      Path chainFile, List<X509Certificate> cas, Path caFile) {
+    if (anchor.getIssuerX500Principal().equals(anchor.getSubjectX500Principal())
+        || chain.contains(anchor)) {
+      return;
+    }
+    for (X509Certificate ca : cas) {
+      if (ca != anchor && anchor.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+        throw new TlsMaterialException("certificate chain must include its intermediate ca: "
+            + chainFile + " (its issuer " + subject(anchor) + " is an intermediate found in " + caFile
+            + " below " + subject(ca) + "; the peer trusts the root and never receives " + caFile
+            + ", so the handshake would fail: append the intermediate to " + chainFile
+            + " after the certificate)");
+      }
+    }
+  }
+
   private static boolean signs(X509Certificate issuer, Path issuerFile,
       X509Certificate certificate) {
     if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {

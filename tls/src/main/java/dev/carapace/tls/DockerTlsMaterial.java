@@ -123,7 +123,7 @@ public final class DockerTlsMaterial {
    *     an RSA key under 2048 bits
    */
   public static DockerTlsMaterial readTrustOnly(Path caFile) {
-    List<X509Certificate> cas = Pem.readCertificates(caFile);
+    List<X509Certificate> cas = Pem.readCaCertificates(caFile);
     for (X509Certificate ca : cas) {
       Checks.rsaKeySize(ca, caFile);
     }
@@ -188,7 +188,7 @@ public final class DockerTlsMaterial {
   static DockerTlsMaterial read(Role role, Path caFile, Path certificateFile, Path keyFile,
       char[] keyPassphrase, Clock clock) {
     Objects.requireNonNull(role, "role");
-    List<X509Certificate> cas = Pem.readCertificates(caFile);
+    List<X509Certificate> cas = Pem.readCaCertificates(caFile);
     List<X509Certificate> chain = Pem.readCertificates(certificateFile);
     PrivateKey key = Pem.readPrivateKey(keyFile, keyPassphrase);
     var now = clock.instant();

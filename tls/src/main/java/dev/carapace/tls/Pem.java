@@ -71,7 +71,33 @@ public final class Pem {
    *     1 MiB, not PEM, or holds no certificate
    */
   public static List<X509Certificate> readCertificates(Path file) {
+    return certificates(file, readText(file, "certificate file"));
+  }
+
+  /**
+   * Returns every certificate in the CA bundle {@code file}, as {@link #readCertificates(Path)}, and
+   * refuses a private-key block in it: a {@code ca.pem} is public, copied to every peer, so a key in
+   * it has leaked. The message names the file and the block, never the key.
+   */
+  static List<X509Certificate> readCaCertificates(Path file) {
     String text = readText(file, "certificate file");
+    List<String> types;
+    try {
+      types = PemCodec.types(text);
+    } catch (IOException e) {
+      types = List.of(); // certificates(..) reports the broken PEM
+    }
+    for (int i = 0; i < types.size(); i++) {
+      if (types.get(i).endsWith("PRIVATE KEY")) {
+        throw new TlsMaterialException("ca file must not contain a private key: " + file + " (block " + (i + 1)
+            + " of " + types.size() + " is " + types.get(i) + "; remove it, keep the key in its own file only"
+            + " its owner reads, and replace the key if others could read this one)");
+      }
+    }
+    return certificates(file, text);
+  }
+
+  private static List<X509Certificate> certificates(Path file, String text) {
     List<X509Certificate> certificates;
     try {
       certificates = PemCodec.certificates(text);

@@ -33,6 +33,16 @@ class DockerTlsMaterialTest {
         .validity(JAN_2030, JAN_2031).signedBy(ca);
   }
 
+  private static HeldCertificate rootCa() {
+    return HeldCertificate.builder().commonName("root-ca")
+        .certificateAuthority(1).validity(JAN_2030, JAN_2031).build();
+  }
+
+  private static HeldCertificate intermediateCa(HeldCertificate root) {
+    return HeldCertificate.builder().commonName("intermediate-ca")
+        .certificateAuthority(0).validity(JAN_2030, JAN_2031).signedBy(root).build();
+  }
+
   private DockerTlsMaterial loadClient() {
     return DockerTlsMaterial.readDirectory(Role.CLIENT, dir, null, CLOCK);
   }
@@ -172,10 +182,8 @@ class DockerTlsMaterialTest {
 
   @Test
   void acceptsCaBundleAndIntermediateChain() {
-    HeldCertificate root = HeldCertificate.builder().commonName("root-ca")
-        .certificateAuthority(1).validity(JAN_2030, JAN_2031).build();
-    HeldCertificate intermediate = HeldCertificate.builder().commonName("intermediate-ca")
-        .certificateAuthority(0).validity(JAN_2030, JAN_2031).signedBy(root).build();
+    HeldCertificate root = rootCa();
+    HeldCertificate intermediate = intermediateCa(root);
     HeldCertificate client = client().signedBy(intermediate).build();
     Pem.writeCertificates(dir.resolve("ca.pem"), List.of(ca.certificate(), root.certificate()));
     Pem.writeCertificates(dir.resolve("cert.pem"),
@@ -185,6 +193,47 @@ class DockerTlsMaterialTest {
     assertEquals(List.of(client.certificate(), intermediate.certificate()),
         material.certificateChain());
     assertEquals(2, material.caCertificates().size());
+  }
+
+  @Test
+  void refusesAnIntermediateCaPlacedInCaPemInsteadOfCertPem() {
+    HeldCertificate root = rootCa();
+    HeldCertificate intermediate = intermediateCa(root);
+    HeldCertificate client = client().signedBy(intermediate).build();
+    Pem.writeCertificates(dir.resolve("ca.pem"), List.of(root.certificate(), intermediate.certificate()));
+    client.writeCertificate(dir.resolve("cert.pem"));
+    client.writePrivateKey(dir.resolve("key.pem"));
+    assertEquals("certificate chain must include its intermediate ca: " + dir.resolve("cert.pem")
+        + " (its issuer CN=intermediate-ca is an intermediate found in " + dir.resolve("ca.pem")
+        + " below CN=root-ca; the peer trusts the root and never receives " + dir.resolve("ca.pem")
+        + ", so the handshake would fail: append the intermediate to " + dir.resolve("cert.pem")
+        + " after the certificate)", loadClientFails().getMessage());
+    // the fix the message names: the intermediate follows the certificate in cert.pem
+    Pem.writeCertificates(dir.resolve("cert2.pem"), List.of(client.certificate(), intermediate.certificate()));
+    DockerTlsMaterial fixed = DockerTlsMaterial.read(Role.CLIENT, dir.resolve("ca.pem"), dir.resolve("cert2.pem"),
+        dir.resolve("key.pem"), null, CLOCK);
+    assertEquals(2, fixed.certificateChain().size());
+    // an intermediate alone in ca.pem is a chosen trust anchor, not a misplaced one
+    Pem.writeCertificate(dir.resolve("only-intermediate.pem"), intermediate.certificate());
+    assertEquals(client.certificate(), DockerTlsMaterial.read(Role.CLIENT, dir.resolve("only-intermediate.pem"),
+        dir.resolve("cert.pem"), dir.resolve("key.pem"), null, CLOCK).certificate());
+  }
+
+  @Test
+  void refusesAPrivateKeyInTheCaBundleWithoutShowingIt() throws Exception {
+    HeldCertificate client = client().build();
+    Fixtures.clientDirectory(dir, ca, client);
+    String key = Files.readString(dir.resolve("key.pem"), StandardCharsets.US_ASCII);
+    Files.writeString(dir.resolve("ca.pem"), Files.readString(dir.resolve("ca.pem")) + key);
+    String expected = "ca file must not contain a private key: " + dir.resolve("ca.pem")
+        + " (block 2 of 2 is PRIVATE KEY; remove it, keep the key in its own file only its owner reads,"
+        + " and replace the key if others could read this one)";
+    TlsMaterialException e = loadClientFails();
+    assertEquals(expected, e.getMessage());
+    String base64 = Base64.getEncoder().encodeToString(client.keyPair().getPrivate().getEncoded());
+    assertFalse(e.getMessage().contains(base64.substring(0, 40)));
+    assertEquals(expected, assertThrows(TlsMaterialException.class,
+        () -> DockerTlsMaterial.readTrustOnly(dir.resolve("ca.pem"))).getMessage());
   }
 
   @Test

