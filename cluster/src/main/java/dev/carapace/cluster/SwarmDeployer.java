@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every service, and every task's container, carries the {@link OwnerLabels}; {@link #close()}
  * removes this deployer's services still present and {@link #cleanupLeftovers()} those of processes
  * that died without closing. The engine must be a swarm manager ({@code docker swarm init}).
+ *
+ * <p>A deployer not closed when its JVM ends (main returns, {@code System.exit}, SIGTERM, SIGINT) is
+ * closed by the JVM shutdown hook core's launchers share (at most 10 s for all of them), which logs at
+ * INFO the services it removed; {@link Builder#keepOnExit()} opts out. {@code kill -9} runs no hook.
  */
 public final class SwarmDeployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmDeployer.class);
@@ -65,6 +69,8 @@ public final class SwarmDeployer implements AutoCloseable {
   private final String apiVersion;
   private final String engineVersion;
   private final Map<String, String> labels;
+  /** The names of the services tracked, by id. */
+  private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SwarmDeployer(Builder b) {
     this.owner = EngineOwner.open(b.connection, LOG);
@@ -82,6 +88,14 @@ public final class SwarmDeployer implements AutoCloseable {
       throw failure;
     }
     this.engine = e;
+    owner.removeOnExit(this::onEngine, this::close);
+  }
+
+  /** This deployer's services still on the engine, as the exit log names them. */
+  private List<String> onEngine() {
+    List<String> out = new ArrayList<>();
+    owner.tracked().forEach(id -> out.add("service " + names.getOrDefault(id, id)));
+    return out;
   }
 
   /** A deployer for {@code endpoint}; asks the engine its API version. */
@@ -131,6 +145,21 @@ public final class SwarmDeployer implements AutoCloseable {
     /** How long a log read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
       connection.streamTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * <b>Leaves this deployer's services on the engine when the JVM ends without
+     * {@link SwarmDeployer#close()}</b> (main returns, {@code System.exit}, SIGTERM, SIGINT): they keep
+     * running, until {@code close()}, or until a {@code cleanupLeftovers()} in a later process removes
+     * them. Logged at INFO when the deployer is built.
+     *
+     * <p>If unset, the deployer is removed at exit: one JVM shutdown hook closes every deployer and
+     * launcher not closed yet, removing its services, and logs at INFO what it removed; it waits at
+     * most 10 s for them all, so a hung engine never hangs the exit.
+     */
+    public Builder keepOnExit() {
+      connection.keepOnExit();
       return this;
     }
 
@@ -240,6 +269,7 @@ public final class SwarmDeployer implements AutoCloseable {
     ObjectNode body = SwarmRequest.of(spec, deployment, api, labels);
     JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body);
     String id = created.path("ID").asText();
+    names.put(id, name);
     owner.track(id);
     SwarmService service = new SwarmService(this, engine, api, spec, id, name, body);
     try {
@@ -257,6 +287,7 @@ public final class SwarmDeployer implements AutoCloseable {
 
   void forget(String serviceId) {
     owner.forget(serviceId);
+    names.remove(serviceId);
   }
 
   /**

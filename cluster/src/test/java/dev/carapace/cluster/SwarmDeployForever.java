@@ -6,14 +6,21 @@ import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.testing.TestEngine;
 import java.time.Duration;
 
-/** Run in a child JVM by {@link SwarmIT}: deploys a service, then waits to be killed, never closing. */
+/**
+ * Run in a child JVM by {@link SwarmIT}: deploys service {@code args[0]}, then waits to be killed, never
+ * closing; {@code args[1]}, when given, is the task's stop timeout in seconds.
+ */
 public final class SwarmDeployForever {
   private SwarmDeployForever() {}
 
   public static void main(String[] args) throws InterruptedException {
     SwarmDeployer swarm = SwarmDeployer.connect(TestEngine.endpoint());
-    swarm.deploy(SecureContainerSpec.builder().image(TestEngine.BUSYBOX).command("sleep", "600")
-        .network(NetworkMode.bridge()).build(), SwarmDeployment.builder(args[0]).acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(),
+    SecureContainerSpec.Builder spec = SecureContainerSpec.builder().image(TestEngine.BUSYBOX).command("sleep", "600")
+        .network(NetworkMode.bridge());
+    if (args.length > 1) {
+      spec.stopTimeout(Duration.ofSeconds(Long.parseLong(args[1])));
+    }
+    swarm.deploy(spec.build(), SwarmDeployment.builder(args[0]).acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(),
         Duration.ofSeconds(120));
     System.out.println("deployed");
     Thread.sleep(600_000);

@@ -232,20 +232,32 @@ class SwarmIT {
     }
   }
 
+  /**
+   * {@link SwarmDeployForever} in a child JVM with {@code args}, once it printed {@code deployed};
+   * {@code seen} receives what it printed before, {@code rest} reads what it prints after.
+   */
+  private static Process deployForever(StringBuilder seen, java.io.BufferedReader[] rest, String... args)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), SwarmDeployForever.class.getName()));
+    command.addAll(List.of(args));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8));
+    for (String line = lines.readLine(); line != null && !line.equals("deployed"); line = lines.readLine()) {
+      seen.append(line).append('\n');
+    }
+    assertTrue(child.isAlive(), "the child deployed and waits: " + seen);
+    rest[0] = lines;
+    return child;
+  }
+
   @Test
   void aCrashedDeployLeavesNothingAfterCleanup() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), SwarmDeployForever.class.getName(), "carapace-crash")
-        .redirectErrorStream(true).start();
+    StringBuilder seen = new StringBuilder();
+    Process child = deployForever(seen, new java.io.BufferedReader[1], "carapace-crash");
     try {
-      java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8));
-      StringBuilder seen = new StringBuilder();
-      for (String line = lines.readLine(); line != null && !line.equals("deployed"); line = lines.readLine()) {
-        seen.append(line).append('\n');
-      }
-      assertTrue(child.isAlive(), "the child deployed and waits: " + seen);
       assertEquals(0, swarm.cleanupLeftovers().size(), "the child is alive: its service stays");
       child.destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -254,6 +266,31 @@ class SwarmIT {
       assertEquals(0, count("/containers/json?all=1&filters=", "{\"label\":[\"com.docker.swarm.service.name=carapace-crash\"]}"));
     } finally {
       child.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aServiceIsRemovedWhenItsDeployersJvmEndsBySigterm() throws Exception {
+    StringBuilder seen = new StringBuilder();
+    java.io.BufferedReader[] rest = new java.io.BufferedReader[1];
+    Process child = deployForever(seen, rest, "carapace-exit", "1");
+    try {
+      assertEquals(1, count("/services?filters=", "{\"name\":[\"carapace-exit\"]}"));
+      long t0 = System.nanoTime();
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child's JVM ends within the exit's bound");
+      System.out.println("SwarmIT: the deployer's JVM ended " + (System.nanoTime() - t0) / 1_000_000
+          + " ms after SIGTERM");
+      String output = seen + rest[0].lines().collect(Collectors.joining("\n"));
+      assertEquals(143, child.exitValue(), output);
+      assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-exit\"]}"), output);
+      assertEquals(0, count("/containers/json?all=1&filters=",
+          "{\"label\":[\"com.docker.swarm.service.name=carapace-exit\"]}"), output);
+      assertTrue(java.util.regex.Pattern.compile("INFO dev\\.carapace\\.cluster\\.SwarmDeployer - deployer \\S+: removed"
+          + " at JVM exit, close\\(\\) was not called: service carapace-exit \\(\\d+ ms\\)").matcher(output).find(), output);
+    } finally {
+      child.destroyForcibly();
+      swarm.cleanupLeftovers();
     }
   }
 

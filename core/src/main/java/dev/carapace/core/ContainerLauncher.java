@@ -54,6 +54,15 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} removes this launcher's containers still present, and {@link #cleanupLeftovers()}
  * removes those of processes that died without closing.
  *
+ * <p><b>At the JVM's exit.</b> A launcher not closed when its JVM ends (main returns, {@code System.exit},
+ * SIGTERM, SIGINT) is closed by a JVM shutdown hook: its containers are force-removed, its networks
+ * removed, and a line at INFO names them ({@code launcher ID: removed at JVM exit, close() was not
+ * called: container 0123456789ab, network NAME (120 ms)}). The hook waits at most 10 s for every
+ * launcher and Swarm deployer together, then lets the JVM end, logging at WARN what is left: a hung
+ * engine never hangs the exit. {@link Builder#keepOnExit()} opts out. {@code kill -9}, an OOM kill or a
+ * power cut run no hook: {@link #cleanupLeftovers()} in a later process removes what such a process left.
+ * Carapace's own threads are daemon threads: they never keep a JVM alive.
+ *
  * <p>An image the engine lacks is pulled first ({@link PullPolicy}), with the credentials
  * {@link RegistryCredentials} finds for its registry (by default those of the docker CLI's
  * {@code config.json}); a registry that wants a login and gets none, or refuses the one sent, is a
@@ -87,6 +96,15 @@ public final class ContainerLauncher implements AutoCloseable {
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
         : b.connection.callersClient() ? null : RegistryCredentials.fromDockerConfig();
     this.pullProgress = b.pullProgress;
+    owner.removeOnExit(this::onEngine, this::close);
+  }
+
+  /** What this launcher has on the engine, as the exit log names it. */
+  private List<String> onEngine() {
+    List<String> out = new ArrayList<>();
+    session.tracked().forEach(id -> out.add("container " + id.substring(0, Math.min(12, id.length()))));
+    networks.liveNames().forEach(name -> out.add("network " + name));
+    return out;
   }
 
   /** A launcher for {@code endpoint} with the defaults: no checks, {@link PullPolicy#IF_MISSING}. */
@@ -184,6 +202,24 @@ public final class ContainerLauncher implements AutoCloseable {
     /** How long a pull, a log read or a stats read may take. If unset, 60 s. */
     public Builder streamTimeout(Duration timeout) {
       connection.streamTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * <b>Leaves this launcher's containers and networks on the engine when the JVM ends without
+     * {@link ContainerLauncher#close()}</b> (main returns, {@code System.exit}, SIGTERM, SIGINT): they
+     * keep running, until {@code close()}, or until a {@code cleanupLeftovers()} in a later process
+     * removes them. Logged at INFO when the launcher is built.
+     *
+     * <p>If unset, the launcher is removed at exit: one JVM shutdown hook closes every launcher not
+     * closed yet, force-removing its containers and networks, and logs at INFO what it removed; it
+     * waits at most 10 s for them all ({@code EXIT_DEADLINE}), so a hung engine never hangs the exit.
+     * Set this when the containers must outlive the program that started them, or when your own
+     * shutdown hooks still use them (JVM shutdown hooks run concurrently, in no set order): then close
+     * the launcher in your hook yourself.
+     */
+    public Builder keepOnExit() {
+      connection.keepOnExit();
       return this;
     }
 

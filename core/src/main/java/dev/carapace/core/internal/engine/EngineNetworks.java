@@ -228,6 +228,11 @@ public final class EngineNetworks {
     return Set.copyOf(live.keySet());
   }
 
+  /** The names of the networks created here and not yet removed. */
+  public List<String> liveNames() {
+    return new ArrayList<>(live.values());
+  }
+
   /**
    * Removes every network still tracked (after a create in doubt, every one carrying the own labels),
    * each with its containers; the others are still tried when one fails.

@@ -13,8 +13,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -30,12 +33,36 @@ import org.slf4j.Logger;
  * connection.endpoint(endpoint);
  * EngineOwner owner = EngineOwner.open(connection, LOG);   // in the constructor
  * owner.track(serviceId);                                 // made: removed at close unless forgotten
+ * owner.removeOnExit(this::onEngine, this::close);      // unless the builder said keepOnExit()
  * owner.close(this::removeTrackedServices);               // then the session
  * }</pre>
+ *
+ * <p><b>At the JVM's exit.</b> An owner {@linkplain #removeOnExit registered} for it is in a registry of
+ * live owners until its {@link #close} begins. One shutdown hook for all of them, added to the JVM
+ * with the first registration, runs the close of every owner still registered when the JVM ends
+ * without it (main returned, {@code System.exit}, SIGTERM, SIGINT), all in parallel on daemon threads,
+ * and logs at INFO, through each owner's logger, what was removed. It waits at most
+ * {@link #EXIT_DEADLINE} for all of them together, then logs at WARN what is still on the engine and
+ * lets the JVM end: a hung engine never hangs the exit. {@code kill -9} runs no hook: only a later
+ * {@code cleanupLeftovers()} removes what such a process left. The registry holds an owner never
+ * closed until the exit (what it made is still on the engine). Hooks run concurrently, in no set
+ * order: a logging backend that stops in its own hook (Log4j 2 by default) may drop the INFO line,
+ * never the removal; a launch still under way on another thread may create after the removal, and
+ * that container is left to {@code cleanupLeftovers()}.
  */
 public final class EngineOwner {
   /** How long a pull, a log read or a stats read may take, unless a builder says otherwise. */
   public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How long the JVM's exit waits, at most, for the removals of every owner not closed, all together;
+   * then it ends and leaves the rest on the engine, logged at WARN.
+   */
+  public static final Duration EXIT_DEADLINE = Duration.ofSeconds(10);
+
+  /** The owners registered for the JVM's exit whose close has not begun. */
+  private static final Set<EngineOwner> LIVE_OWNERS = ConcurrentHashMap.newKeySet();
+  private static final AtomicBoolean EXIT_HOOK_ADDED = new AtomicBoolean();
 
   /**
    * A builder's choice of engine: an endpoint to open connections to, or the caller's client to
@@ -46,6 +73,7 @@ public final class EngineOwner {
     private Endpoint endpoint;
     private DockerClient client;
     private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
+    private boolean removeOnExit = true;
 
     /** @param noun what the builder builds, as the exclusivity message names it ({@code launcher}) */
     public Connection(String noun) {
@@ -76,6 +104,14 @@ public final class EngineOwner {
         throw new IllegalArgumentException("stream timeout must be positive: " + timeout);
       }
       this.streamTimeout = timeout;
+    }
+
+    /**
+     * The builder's opt-out: {@link EngineOwner#removeOnExit} then registers nothing, and what the
+     * owner made stays on the engine when the JVM ends without its close.
+     */
+    public void keepOnExit() {
+      this.removeOnExit = false;
     }
 
     /** Whether the caller handed in its own client. */
@@ -141,9 +177,18 @@ public final class EngineOwner {
   private final EngineSession session;
   private final boolean callersClient;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
+  private final String noun;
+  private final Logger log;
+  private final boolean removeOnExit;
+  /** What {@link #removeOnExit} registered: what the owner has on the engine, and its close. */
+  private volatile Supplier<List<String>> onEngine;
+  private volatile Runnable closeAtExit;
 
   private EngineOwner(Connection connection, Logger log) {
     SecretLoggers.warnAtDebug(log); // before the first request: the Authorization header goes on each
+    this.noun = connection.noun;
+    this.log = log;
+    this.removeOnExit = connection.removeOnExit;
     this.labels = Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
         OwnerLabels.LAUNCHER, id);
     this.session = connection.open(Map.of(OwnerLabels.LAUNCHER, id));
@@ -207,11 +252,119 @@ public final class EngineOwner {
   }
 
   /**
+   * Registers this owner for the JVM's exit, unless its builder said {@link Connection#keepOnExit()}
+   * (then logs at INFO that it will not be): if the JVM ends before {@link #close} begins, the exit
+   * hook runs {@code close} within {@link #EXIT_DEADLINE} and logs at INFO what was removed. Call it
+   * once, at the end of the owner's constructor.
+   *
+   * @param onEngine what the owner has made and not removed, each as the log names it
+   *     ({@code container 0123456789ab}, {@code network NAME}); read before and after {@code close}
+   * @param close the owner's own close, which ends in {@link #close}
+   */
+  public void removeOnExit(Supplier<List<String>> onEngine, Runnable close) {
+    if (!removeOnExit) {
+      log.info("{} {} keeps what it creates on the engine when the JVM exits without close() (keepOnExit)",
+          noun, id);
+      return;
+    }
+    this.onEngine = Objects.requireNonNull(onEngine, "onEngine");
+    this.closeAtExit = Objects.requireNonNull(close, "close");
+    LIVE_OWNERS.add(this);
+    if (EXIT_HOOK_ADDED.compareAndSet(false, true)) {
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeAtExit(List.copyOf(LIVE_OWNERS), EXIT_DEADLINE),
+            "carapace-exit"));
+      } catch (IllegalStateException exiting) {
+        LIVE_OWNERS.remove(this);
+        log.warn("{} {}: the JVM is already exiting, what it creates is not removed at exit: close() it", noun, id);
+      }
+    }
+  }
+
+  /** Whether this owner is registered for the JVM's exit: {@link #removeOnExit} and not closed. */
+  public boolean registeredForExit() {
+    return LIVE_OWNERS.contains(this);
+  }
+
+  /**
+   * The exit hook's work, on the owners still registered and {@link #EXIT_DEADLINE}: closes each of
+   * {@code owners} that registered, each on its own daemon thread, and waits at most {@code deadline}
+   * for them all; an owner not done by then is interrupted and logged at WARN with what it still has
+   * on the engine.
+   *
+   * @return the ids of the owners not done within {@code deadline}
+   */
+  static List<String> removeAtExit(List<EngineOwner> owners, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    Map<EngineOwner, Thread> running = new java.util.LinkedHashMap<>();
+    for (EngineOwner owner : owners) {
+      if (owner.closeAtExit == null) {
+        continue;
+      }
+      Thread t = new Thread(owner::closeAtExit, "carapace-exit-" + owner.noun + "-" + owner.id);
+      t.setDaemon(true);
+      t.start();
+      running.put(owner, t);
+    }
+    List<String> late = new ArrayList<>();
+    for (Map.Entry<EngineOwner, Thread> r : running.entrySet()) {
+      try {
+        r.getValue().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (r.getValue().isAlive()) {
+        EngineOwner owner = r.getKey();
+        late.add(owner.id);
+        List<String> left = owner.onEngine.get();
+        if (left.isEmpty()) {
+          owner.log.warn("{} {}: at JVM exit, removal not finished within {}, though nothing it tracked is left:"
+              + " the engine may still be stopping what belonged to it", owner.noun, owner.id, deadline);
+        } else {
+          owner.log.warn("{} {}: at JVM exit, removal not finished within {}, left on the engine: {}"
+              + " (a later cleanupLeftovers() removes them)", owner.noun, owner.id, deadline, describe(left));
+        }
+        r.getValue().interrupt();
+      }
+    }
+    return late;
+  }
+
+  /** At the JVM's exit: runs the owner's close and logs what it removed, or what it could not. */
+  private void closeAtExit() {
+    long t0 = System.nanoTime();
+    List<String> before = onEngine.get();
+    RuntimeException failed = null;
+    try {
+      closeAtExit.run();
+    } catch (RuntimeException e) {
+      failed = e;
+    }
+    List<String> left = onEngine.get();
+    List<String> removed = new ArrayList<>(before);
+    removed.removeAll(left);
+    if (!removed.isEmpty()) {
+      log.info("{} {}: removed at JVM exit, close() was not called: {} ({} ms)", noun, id, describe(removed),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+    if (failed != null) {
+      log.warn("{} {}: at JVM exit, removal failed, left on the engine: {}: {} (a later cleanupLeftovers() removes"
+          + " them)", noun, id, describe(left), failed.getMessage());
+    }
+  }
+
+  private static String describe(List<String> things) {
+    return things.isEmpty() ? "nothing tracked" : String.join(", ", things);
+  }
+
+  /**
    * Runs each of {@code removals} (the owner's own things: networks, services), then closes the
    * session, which removes the containers it still tracks and closes the connections it opened. Every
    * step runs whatever the others did; the first failure is thrown, the later ones suppressed in it.
+   * The owner is no longer registered for the JVM's exit from here on.
    */
   public void close(Runnable... removals) {
+    LIVE_OWNERS.remove(this);
     RuntimeException failed = null;
     List<Runnable> steps = new ArrayList<>(List.of(removals));
     steps.add(session::close);

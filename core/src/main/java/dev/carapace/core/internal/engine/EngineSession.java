@@ -383,6 +383,11 @@ public final class EngineSession implements AutoCloseable {
     live.remove(id);
   }
 
+  /** The ids of the containers created through {@link #create} and not removed yet. */
+  public Set<String> tracked() {
+    return Set.copyOf(live);
+  }
+
   /** Turns a docker-java failure into an {@link EngineException} for {@code step}; one passes through. */
   public EngineException fail(Step step, String image, String containerId, RuntimeException e) {
     if (e instanceof EngineException) {

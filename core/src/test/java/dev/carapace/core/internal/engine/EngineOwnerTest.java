@@ -1,6 +1,7 @@
 package dev.carapace.core.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,8 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.MessageFormatter;
 
 /** The owner skeleton without an engine: the builder's choice, labels, tracking, cleanup and close. */
 class EngineOwnerTest {
@@ -105,5 +109,130 @@ class EngineOwnerTest {
     assertSame(first, thrown);
     assertEquals(List.of(second), List.of(thrown.getSuppressed()));
     assertEquals(List.of("networks", "services", "third"), ran);
+  }
+
+  /** A logger that records each line at INFO and WARN as {@code LEVEL message}; everything else is off. */
+  static Logger recording(List<String> lines) {
+    return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+        (proxy, method, args) -> {
+          String name = method.getName();
+          if ((name.equals("info") || name.equals("warn")) && args != null && args[0] instanceof String) {
+            Object[] rest = args.length == 2 && args[1] instanceof Object[] ? (Object[]) args[1]
+                : Arrays.copyOfRange(args, 1, args.length);
+            synchronized (lines) {
+              lines.add(name.toUpperCase(java.util.Locale.ROOT) + " "
+                  + MessageFormatter.arrayFormat((String) args[0], rest).getMessage());
+            }
+            return null;
+          }
+          switch (name) {
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            case "equals":
+              return proxy == args[0];
+            case "toString":
+            case "getName":
+              return "recording";
+            default:
+              return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
+          }
+        });
+  }
+
+  private static EngineOwner owner(String noun, List<String> log, boolean keepOnExit) {
+    EngineOwner.Connection c = new EngineOwner.Connection(noun);
+    c.dockerClient(silentClient());
+    if (keepOnExit) {
+      c.keepOnExit();
+    }
+    return EngineOwner.open(c, recording(log));
+  }
+
+  private static List<String> described(EngineOwner owner) {
+    List<String> out = new ArrayList<>();
+    owner.tracked().stream().sorted().forEach(t -> out.add("service " + t));
+    return out;
+  }
+
+  @Test
+  void anOwnerIsRegisteredForExitUntilItsCloseBeginsUnlessItKeepsOnExit() {
+    List<String> log = new ArrayList<>();
+    EngineOwner owner = owner("launcher", log, false);
+    assertFalse(owner.registeredForExit(), "registered by its constructor, once it is built");
+    owner.removeOnExit(() -> described(owner), owner::close);
+    assertTrue(owner.registeredForExit());
+    owner.close();
+    assertFalse(owner.registeredForExit());
+    assertEquals(List.of(), log);
+
+    EngineOwner kept = owner("deployer", log, true);
+    kept.removeOnExit(() -> described(kept), kept::close);
+    assertFalse(kept.registeredForExit());
+    assertEquals(List.of("INFO deployer " + kept.id() + " keeps what it creates on the engine when the JVM exits"
+        + " without close() (keepOnExit)"), log);
+    kept.close();
+  }
+
+  @Test
+  void atExitEachOwnerIsClosedAndWhatItRemovedLoggedAtInfo() {
+    List<String> log = new ArrayList<>();
+    EngineOwner removes = owner("deployer", log, false);
+    removes.track("web");
+    removes.track("db");
+    removes.removeOnExit(() -> described(removes), () -> {
+      removes.forget("web");
+      removes.forget("db");
+      removes.close();
+    });
+    EngineOwner fails = owner("launcher", log, false);
+    fails.track("a");
+    fails.track("b");
+    fails.removeOnExit(() -> described(fails), () -> {
+      fails.forget("a");
+      fails.close();
+      throw new IllegalStateException("engine said no");
+    });
+    EngineOwner empty = owner("launcher", log, false);
+    empty.removeOnExit(() -> described(empty), empty::close);
+    EngineOwner unregistered = owner("launcher", log, false);
+
+    assertEquals(List.of(), EngineOwner.removeAtExit(List.of(removes, fails, empty, unregistered), Duration.ofSeconds(10)));
+    List<String> lines = new ArrayList<>(log);
+    lines.replaceAll(l -> l.replaceAll("\\(\\d+ ms\\)$", "(N ms)"));
+    lines.sort(null);
+    assertEquals(List.of(
+        "INFO deployer " + removes.id() + ": removed at JVM exit, close() was not called: service db, service web (N ms)",
+        "INFO launcher " + fails.id() + ": removed at JVM exit, close() was not called: service a (N ms)",
+        "WARN launcher " + fails.id() + ": at JVM exit, removal failed, left on the engine: service b: engine said no"
+            + " (a later cleanupLeftovers() removes them)").stream().sorted().collect(java.util.stream.Collectors.toList()),
+        lines, "nothing logged for an owner with nothing on the engine, nor for one that never registered");
+    for (EngineOwner o : List.of(removes, fails, empty)) {
+      assertFalse(o.registeredForExit(), "closed, so unregistered");
+    }
+    unregistered.close();
+  }
+
+  @Test
+  void aHungRemovalNeverHoldsTheExitPastItsDeadline() throws Exception {
+    List<String> log = new ArrayList<>();
+    EngineOwner hung = owner("deployer", log, false);
+    hung.track("web");
+    java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+    hung.removeOnExit(() -> described(hung), () -> {
+      try {
+        Thread.sleep(60_000); // an engine that never answers
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+    });
+    long t0 = System.nanoTime();
+    assertEquals(List.of(hung.id()), EngineOwner.removeAtExit(List.of(hung), Duration.ofMillis(300)));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms >= 290 && ms < 2000, "waited " + ms + " ms");
+    assertTrue(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS), "the late removal is interrupted");
+    assertEquals("WARN deployer " + hung.id() + ": at JVM exit, removal not finished within PT0.3S, left on the"
+        + " engine: service web (a later cleanupLeftovers() removes them)", log.get(0));
+    assertEquals(Duration.ofSeconds(10), EngineOwner.EXIT_DEADLINE);
+    hung.close();
   }
 }

@@ -1,0 +1,355 @@
+package dev.carapace.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.core.internal.engine.DockerClients;
+import dev.carapace.core.testing.TestEngine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a launcher made is removed when its JVM ends without {@code close()}, however it ends: main
+ * returns, {@code System.exit(0)}, SIGTERM, SIGINT. Each case runs {@link LaunchThenEnd} in a child JVM
+ * on the test class path, ends it, and asserts that the engine lists nothing carrying its launcher's
+ * label, that the child's log has the INFO line naming what was removed, and that the child ended
+ * within the exit's bound. {@code kill -9} runs no shutdown hook: it is not tested here (a reaper's
+ * job; {@code cleanupLeftovers()} and {@code LauncherIT} cover it today).
+ */
+class RemovedAtExitIT {
+  /** The exit hook waits at most 10 s; the JVM's start and end add a few. */
+  private static final long CHILD_END_SECONDS = 30;
+  private static DockerClient docker;
+
+  @BeforeAll
+  static void connect() {
+    docker = DockerClients.connect(TestEngine.endpoint());
+  }
+
+  @AfterAll
+  static void disconnect() throws IOException {
+    docker.close();
+  }
+
+  /** The child, its first line ({@code launched ...}) split in words, and everything it printed. */
+  private static final class Child {
+    final Process process;
+    final String launcherId;
+    final String containerId;
+    final String network;
+    final StringBuilder output = new StringBuilder();
+    private final Thread reader;
+
+    Child(String... args) throws IOException {
+      this(System.getProperty("carapace.docker.host", ""), List.of(args));
+    }
+
+    /** @param dockerHost the engine the child uses, as {@code -Dcarapace.docker.host} */
+    Child(String dockerHost, List<String> args) throws IOException {
+      List<String> command = new ArrayList<>();
+      if (signalIgnored(2) || signalIgnored(15)) {
+        // started in the background without job control, this JVM ignores SIGINT, and so would its
+        // child (a JVM leaves an ignored SIGINT ignored): let the child's JVM install its handlers
+        command.addAll(List.of("env", "--default-signal=INT,TERM"));
+      }
+      command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"),
+          "-Dcarapace.docker.host=" + dockerHost,
+          LaunchThenEnd.class.getName()));
+      command.addAll(args);
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String first = null;
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        output.append(line).append('\n');
+        if (line.startsWith("launched ")) {
+          first = line;
+          break;
+        }
+      }
+      if (first == null) {
+        process.destroyForcibly();
+        throw new AssertionError("the child launched nothing:\n" + output);
+      }
+      String[] words = first.split(" ", -1);
+      launcherId = words[1];
+      containerId = words[2];
+      network = words[3];
+      reader = new Thread(() -> {
+        try {
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            synchronized (output) {
+              output.append(line).append('\n');
+            }
+          }
+        } catch (IOException e) {
+          // the child is gone
+        }
+      });
+      reader.start();
+    }
+
+    void signal(String name) throws Exception {
+      assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start()
+          .waitFor(), "kill -" + name);
+    }
+
+    /** Waits for the child's end; its exit code. */
+    int end() throws Exception {
+      if (!process.waitFor(CHILD_END_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the child's JVM did not end within " + CHILD_END_SECONDS + " s:\n" + output());
+      }
+      reader.join(5000);
+      return process.exitValue();
+    }
+
+    /** Whatever happened: ends the child, and removes what its launcher left (a failed test's). */
+    void killAndRemoveItsObjects() {
+      process.destroyForcibly();
+      java.util.Map<String, String> mine = java.util.Map.of(OwnerLabels.LAUNCHER, launcherId);
+      docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()
+          .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+      docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcherId)).exec()
+          .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+    }
+
+    String output() {
+      synchronized (output) {
+        return output.toString();
+      }
+    }
+  }
+
+  /** Whether this JVM ignores signal {@code number} (its {@code SigIgn} mask, Linux). */
+  private static boolean signalIgnored(int number) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (number - 1))) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return false;
+  }
+
+  /** The engine's networks carrying launcher {@code launcherId}'s label. */
+  private static int networksOf(String launcherId) {
+    String filter = "{\"label\":[\"" + OwnerLabels.LAUNCHER + "=" + launcherId + "\"]}";
+    JsonNode listed = TestEngine.getJson("/networks?filters=" + URLEncoder.encode(filter, StandardCharsets.UTF_8)).get(0);
+    return listed.size();
+  }
+
+  /**
+   * Runs the child with {@code args}, ends it by {@code signal} (null: it ends by itself), and asserts
+   * its exit code, that the engine holds nothing of its launcher, and its INFO line.
+   */
+  private static void endsAndLeavesNothing(String signal, int exitCode, String... args) throws Exception {
+    Child child = new Child(args);
+    try {
+      assertEquals(1, TestEngine.containersOf(docker, child.launcherId).size(), "launched: " + child.output());
+      long t0 = System.nanoTime();
+      if (signal != null) {
+        child.signal(signal);
+      }
+      int exit = child.end();
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("RemovedAtExitIT: " + String.join(" ", args) + (signal == null ? "" : " kill -" + signal)
+          + ": the child ended " + ms + " ms after the " + (signal == null ? "launch" : "signal"));
+      String output = child.output();
+      assertEquals(exitCode, exit, output);
+      assertEquals(List.of(), TestEngine.containersOf(docker, child.launcherId), output);
+      assertEquals(0, networksOf(child.launcherId), output);
+      String removed = "INFO dev.carapace.core.ContainerLauncher - launcher " + child.launcherId
+          + ": removed at JVM exit, close() was not called: container " + child.containerId.substring(0, 12)
+          + (child.network.isEmpty() ? "" : ", network " + child.network) + " (";
+      assertTrue(output.contains(removed), "no line '" + removed + "' in:\n" + output);
+      output.lines().filter(l -> l.contains(removed)).forEach(l -> System.out.println("RemovedAtExitIT: child: " + l));
+    } finally {
+      child.killAndRemoveItsObjects();
+    }
+  }
+
+  @Test
+  void mainReturnsWithoutClose() throws Exception {
+    endsAndLeavesNothing(null, 0, "return", "container");
+  }
+
+  @Test
+  void systemExit() throws Exception {
+    endsAndLeavesNothing(null, 0, "exit", "container");
+  }
+
+  @Test
+  void sigterm() throws Exception {
+    endsAndLeavesNothing("TERM", 143, "wait", "container");
+  }
+
+  @Test
+  void sigint() throws Exception {
+    endsAndLeavesNothing("INT", 130, "wait", "container");
+  }
+
+  @Test
+  void aNetworkWithItsContainerOnSigterm() throws Exception {
+    endsAndLeavesNothing("TERM", 143, "wait", "network");
+  }
+
+  /**
+   * A plain TCP proxy to the engine that forwards both ways until {@link #freeze}; from then on it
+   * swallows every byte and answers nothing: an engine that hangs, for this proxy's clients only.
+   */
+  private static final class HangingProxy implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<java.io.Closeable> open = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean frozen;
+
+    HangingProxy() throws IOException {
+      URI engine = TestEngine.endpoint().uri();
+      assertEquals("unix", engine.getScheme(), "the proxy forwards to the engine's unix socket");
+      daemon(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket client = server.accept();
+            SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(engine.getPath()));
+            open.add(client);
+            open.add(upstream);
+            daemon(() -> {
+              pump(client.getInputStream(), upstream);
+              upstream.shutdownOutput(); // an end passes through, as a request's end
+            });
+            daemon(() -> {
+              pump(upstream, client.getOutputStream());
+              client.shutdownOutput(); // as the end of an exec's stream
+            });
+          } catch (IOException e) {
+            return; // closed
+          }
+        }
+      });
+    }
+
+    private static void daemon(Pumping body) {
+      Thread t = new Thread(() -> {
+        try {
+          body.run();
+        } catch (IOException e) {
+          // a side closed
+        }
+      }, "hanging-proxy");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private interface Pumping {
+      void run() throws IOException;
+    }
+
+    private void pump(InputStream from, SocketChannel to) throws IOException {
+      byte[] buffer = new byte[8192];
+      for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (!frozen && chunk.hasRemaining()) {
+          to.write(chunk);
+        }
+      }
+    }
+
+    private void pump(SocketChannel from, OutputStream to) throws IOException {
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      while (from.read(buffer) >= 0) {
+        if (!frozen) {
+          to.write(buffer.array(), 0, buffer.position());
+          to.flush();
+        }
+        buffer.clear();
+      }
+    }
+
+    String dockerHost() {
+      return "tcp://127.0.0.1:" + server.getLocalPort();
+    }
+
+    void freeze() {
+      frozen = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      synchronized (open) {
+        for (java.io.Closeable c : open) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aHungEngineHoldsTheExitTenSecondsAtMost() throws Exception {
+    try (HangingProxy proxy = new HangingProxy()) {
+      Child child = new Child(proxy.dockerHost(), List.of("wait", "container"));
+      try {
+        proxy.freeze();
+        long t0 = System.nanoTime();
+        child.signal("TERM");
+        int exit = child.end();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("RemovedAtExitIT: engine hung, kill -TERM: the child ended " + ms + " ms after the signal");
+        String output = child.output();
+        assertEquals(143, exit, output);
+        assertTrue(ms >= 9_500 && ms < 20_000, "ended " + ms + " ms after SIGTERM: " + output);
+        String late = "WARN dev.carapace.core.ContainerLauncher - launcher " + child.launcherId + ": at JVM exit,"
+            + " removal not finished within PT10S, left on the engine: container " + child.containerId.substring(0, 12)
+            + " (a later cleanupLeftovers() removes them)";
+        assertTrue(output.contains(late), "no line '" + late + "' in:\n" + output);
+        assertEquals(List.of(child.containerId), TestEngine.containersOf(docker, child.launcherId),
+            "the engine never heard the removal");
+      } finally {
+        child.killAndRemoveItsObjects();
+      }
+    }
+  }
+
+  @Test
+  void keepOnExitLeavesTheContainerAndSaysSo() throws Exception {
+    Child child = new Child("exit", "container", "keep");
+    try {
+      assertEquals(0, child.end(), child.output());
+      assertEquals(List.of(child.containerId), TestEngine.containersOf(docker, child.launcherId), child.output());
+      assertTrue(child.output().contains("INFO dev.carapace.core.ContainerLauncher - launcher " + child.launcherId
+          + " keeps what it creates on the engine when the JVM exits without close() (keepOnExit)"), child.output());
+      assertTrue(!child.output().contains("removed at JVM exit"), child.output());
+      try (ContainerLauncher launcher = TestEngine.launcher()) {
+        assertTrue(launcher.cleanupLeftovers().contains(child.containerId), "the child is dead: its container is a leftover");
+      }
+      assertEquals(List.of(), TestEngine.containersOf(docker, child.launcherId));
+    } finally {
+      child.killAndRemoveItsObjects();
+    }
+  }
+}
