@@ -222,7 +222,7 @@ class SwarmIT {
       assertTrue(counted.target().startsWith("swarm on API 1.41 (engine 20.10"), counted.target());
       UncarriableSpecException one = assertThrows(UncarriableSpecException.class,
           () -> counted.deploy(spec, SwarmDeployment.builder("carapace-refused").acceptLoss(SpecAttribute.NO_NEW_PRIVILEGES).build(), T));
-      assertEquals(List.of("cpusetCpus"), one.losses().stream().map(Loss::attribute).collect(Collectors.toList()));
+      assertEquals(List.of(SpecAttribute.CPUSET_CPUS), one.losses().stream().map(Loss::attribute).collect(Collectors.toList()));
       assertEquals(1, calls.get(), "no call for a refused spec");
       // the accepted loss, reported by the policy module
       assertEquals(List.of("noNewPrivileges is not carried (loss accepted): " + counted.target()
