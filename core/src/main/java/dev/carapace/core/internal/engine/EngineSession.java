@@ -54,7 +54,9 @@ import java.util.function.Supplier;
  * bounded by the stream timeout instead.
  *
  * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into an {@link EngineException} naming
- * the step, the image and the engine, with the daemon's own words when it answered.
+ * the step, the image and the engine, with the daemon's own words when it answered; a connection the
+ * peer dropped is asked again without a request body (a TLS handshake, or {@code GET /_ping}), so the
+ * message names the TLS alert or the peer's answer instead of a broken pipe.
  *
  * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
  * {@link #remove} succeeds; {@link #close()} removes those still tracked. A create whose answer was
