@@ -380,6 +380,8 @@ public final class ContainerLauncher implements AutoCloseable {
    *     found for it, refused those sent, or the credentials could not be read (a credential helper
    *     absent or failing); the message names the registry and the user, never a password
    * @throws ImageNotFoundException when the registry does not have the image, or the pull failed
+   * @throws LaunchException step {@code pull}, when the engine could not reach the registry at all
+   *     (connection refused, unknown host, no route, timeout)
    */
   public void pull(String image) {
     Objects.requireNonNull(image, "image");

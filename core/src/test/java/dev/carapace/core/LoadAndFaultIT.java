@@ -161,7 +161,9 @@ class LoadAndFaultIT {
         launcher.launch(busybox("true").build());
       });
       assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(25)) < 0);
-      assertTrue(e.getMessage().contains("unreachable or not answering") || e.daemonMessage().isPresent(),
+      // a socket nobody listens on any more is refused, not "not answering" (issue 18)
+      assertTrue(e.getMessage().contains("unreachable or not answering")
+          || e.getMessage().contains("refused the connection (is it listening there?)") || e.daemonMessage().isPresent(),
           e.getMessage());
       waitForExit(pid);
       restartEngine();

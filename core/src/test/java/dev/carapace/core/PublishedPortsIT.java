@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Ports;
 import dev.carapace.core.PortBinding.Protocol;
 import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
+import dev.carapace.core.testing.TestPeers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,6 +87,23 @@ class PublishedPortsIT {
       assertEquals(List.of(), c.publishedPorts());
       IllegalStateException stopped = assertThrows(IllegalStateException.class, () -> c.hostPort(8080));
       assertEquals("published port 8080/tcp needs a running container: exited", stopped.getMessage());
+    }
+  }
+
+  @Test
+  void aHostPortInUseIsRefusedWithTheRemedy() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      LaunchException e = assertThrows(LaunchException.class,
+          () -> launcher.launch(httpd().ports(List.of(PortBinding.localhost(port, 8080))).build()));
+      assertEquals(LaunchException.Step.START, e.step());
+      // the engine names its endpoint (a random container name and an id): matched, not spelled
+      String expected = "start of carapace-test/busybox:1 (container " + e.containerId().orElseThrow().substring(0, 12)
+          + ") failed: a published host port is in use (use port 0 to let the engine choose): daemon said: driver"
+          + " failed programming external connectivity on endpoint ENDPOINT: Error starting userland proxy:"
+          + " listen tcp4 127.0.0.1:" + port + ": bind: address already in use";
+      assertEquals(expected, e.getMessage().replaceFirst("endpoint \\w+ \\([0-9a-f]{64}\\)", "endpoint ENDPOINT"));
+      assertEquals(0, TestPeers.containersOf(docker, launcher.id()), "container left behind");
     }
   }
 

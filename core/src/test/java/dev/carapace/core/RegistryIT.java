@@ -185,6 +185,20 @@ class RegistryIT {
   }
 
   @Test
+  void aRegistryNothingListensOnIsUnreachableNotImageNotFound() throws IOException {
+    int closed = TestPeers.closedPort();
+    String image = "127.0.0.1:" + closed + "/x:1";
+    try (ContainerLauncher launcher = launcher(explicit())) {
+      LaunchException e = assertThrows(LaunchException.class, () -> launcher.pull(image));
+      assertFalse(e instanceof ImageNotFoundException, e.getClass().getName());
+      assertEquals(LaunchException.Step.PULL, e.step());
+      assertEquals("pull of " + image + " failed: registry 127.0.0.1:" + closed + " could not be reached from the"
+          + " engine (is it running, and is the address right?): daemon said: Get \"http://127.0.0.1:" + closed
+          + "/v2/\": dial tcp 127.0.0.1:" + closed + ": connect: connection refused", e.getMessage());
+    }
+  }
+
+  @Test
   void unknownImageIsNotFoundNamingTheImageAndTheRegistry() {
     try (ContainerLauncher launcher = launcher(explicit())) {
       ImageNotFoundException e = assertThrows(ImageNotFoundException.class, () -> launcher.pull(ABSENT));

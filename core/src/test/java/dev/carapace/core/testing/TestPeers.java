@@ -284,6 +284,16 @@ public final class TestPeers {
     return thrown;
   }
 
+  /**
+   * A loopback TCP port nothing listens on: one the kernel just gave a socket that is closed again
+   * (another process could take it meanwhile; nothing on the test machine binds ports at random).
+   */
+  public static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** A docker-java client on the unix socket, for counting. */
   public static DockerClient unixSocket() {
     return DockerClients.connect(TestEngine.endpoint());

@@ -64,10 +64,26 @@ public final class DaemonErrors {
     return causedBy(t, javax.net.ssl.SSLException.class, java.security.cert.CertificateException.class);
   }
 
-  /** Whether the peer reset or closed the connection (broken pipe, connection reset). */
+  /**
+   * Whether the peer reset or closed an open connection (broken pipe, connection reset, no answer);
+   * a connection that was never made ({@link #isConnectionRefused}) is not one.
+   */
   public static boolean isConnectionDropped(Throwable t) {
-    return causedBy(t, java.net.SocketException.class, org.apache.hc.core5.http.NoHttpResponseException.class);
+    return !isConnectionRefused(t)
+        && causedBy(t, java.net.SocketException.class, org.apache.hc.core5.http.NoHttpResponseException.class);
   }
+
+  /**
+   * Whether the connection could not be made: nothing listening (connection refused), no route to
+   * the host, an unknown host.
+   */
+  public static boolean isConnectionRefused(Throwable t) {
+    return causedBy(t, java.net.ConnectException.class, java.net.NoRouteToHostException.class,
+        java.net.UnknownHostException.class);
+  }
+
+  /** The engine's answer to plain HTTP on its TLS port (Go's {@code net/http}). */
+  public static final String PLAIN_HTTP_TO_TLS = "Client sent an HTTP request to an HTTPS server.";
 
   /** Whether the failure came from the connection (an I/O error somewhere in its causes). */
   public static boolean isTransportFailure(Throwable t) {

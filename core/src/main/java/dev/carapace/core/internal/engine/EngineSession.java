@@ -54,7 +54,9 @@ import java.util.function.Supplier;
  * bounded by the stream timeout instead.
  *
  * <p><b>Errors.</b> {@link #fail} turns any docker-java failure into an {@link EngineException} naming
- * the step, the image and the engine, with the daemon's own words when it answered.
+ * the step, the image and the engine, with the daemon's own words when it answered; a connection the
+ * peer dropped is asked again without a request body (a TLS handshake, or {@code GET /_ping}), so the
+ * message names the TLS alert or the peer's answer instead of a broken pipe.
  *
  * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
  * {@link #remove} succeeds; {@link #close()} removes those still tracked. A create whose answer was
@@ -76,6 +78,10 @@ public final class EngineSession implements AutoCloseable {
   /** Whether this session opened its clients, and so closes them; never a caller's. */
   private final boolean ownsClients;
   private final String engine;
+  /** The endpoint the session opened, for a TLS probe of a dropped connection; null for a caller's client. */
+  private final Endpoint endpoint;
+  /** Set once {@link #close()} closed the clients: a failure then is not probed. */
+  private volatile boolean closed;
   private final boolean tls;
   private final boolean basicAuth;
   private final Duration responseTimeout;
@@ -91,7 +97,7 @@ public final class EngineSession implements AutoCloseable {
   public record EngineInfo(Set<String> runtimes, int cpus) {}
 
   private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp,
-      DockerHttpClient streamingHttp, boolean ownsClients,
+      DockerHttpClient streamingHttp, boolean ownsClients, Endpoint endpoint,
       String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
       Map<String, String> ownLabels) {
     this.api = api;
@@ -99,6 +105,7 @@ public final class EngineSession implements AutoCloseable {
     this.apiHttp = apiHttp;
     this.streamingHttp = streamingHttp;
     this.ownsClients = ownsClients;
+    this.endpoint = endpoint;
     this.engine = engine;
     this.tls = tls;
     this.basicAuth = basicAuth;
@@ -121,7 +128,7 @@ public final class EngineSession implements AutoCloseable {
     DockerClient api = EngineClients.client(endpoint, apiHttp);
     DockerHttpClient streamingHttp = EngineClients.http(endpoint, null, 64, authorization);
     DockerClient streaming = EngineClients.client(endpoint, streamingHttp);
-    return new EngineSession(api, streaming, apiHttp, streamingHttp, true, endpoint.toString(), endpoint.isTls(),
+    return new EngineSession(api, streaming, apiHttp, streamingHttp, true, endpoint, endpoint.toString(), endpoint.isTls(),
         authorization != null, endpoint.responseTimeout(), streamTimeout, ownLabels);
   }
 
@@ -136,7 +143,7 @@ public final class EngineSession implements AutoCloseable {
       Map<String, String> ownLabels) {
     Objects.requireNonNull(client, "dockerClient");
     DockerHttpClient http = client instanceof DockerClientImpl ? ((DockerClientImpl) client).getHttpClient() : null;
-    return new EngineSession(client, client, http, http, false, CALLERS_CLIENT, false, false, responseTimeout,
+    return new EngineSession(client, client, http, http, false, null, CALLERS_CLIENT, false, false, responseTimeout,
         streamTimeout, ownLabels);
   }
 
@@ -404,15 +411,102 @@ public final class EngineSession implements AutoCloseable {
           + e.getMessage(), null, e);
     }
     String daemon = DaemonErrors.daemonMessage(e);
-    String detail = daemon != null ? null
-        : DaemonErrors.isTlsFailure(e) ? "TLS handshake with " + engine + " failed: "
+    Throwable reason = e;
+    if (daemon == null && DaemonErrors.isConnectionDropped(e) && !DaemonErrors.isTlsFailure(e)) {
+      // a reset or broken pipe hides why: a fresh small request reads what the peer says first
+      DropCause drop = askWhyDropped();
+      if (drop != null) {
+        if (drop.failure != null) {
+          e.addSuppressed(drop.failure);
+        }
+        daemon = drop.said;
+        reason = drop.failure != null ? drop.failure : e;
+      }
+    }
+    String detail = daemon != null ? daemonDetail(daemon)
+        : DaemonErrors.isTlsFailure(reason) ? "TLS handshake with " + engine + " failed: "
+            + DaemonErrors.transportProblem(reason)
+        : DaemonErrors.isConnectionRefused(e) ? "engine " + engine + " refused the connection (is it listening there?): "
             + DaemonErrors.transportProblem(e)
         : tls && DaemonErrors.isConnectionDropped(e) ? "TLS connection to " + engine
-            + " was dropped by the peer (client certificate refused?): " + DaemonErrors.transportProblem(e)
+            + " was dropped by the peer: " + DaemonErrors.transportProblem(e)
         : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
             + DaemonErrors.transportProblem(e)
         : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
     return CoreAccess.get().engineFailure(step, image, containerId, detail, daemon, e);
+  }
+
+  /** The remedy the engine's own words call for, put before them; null when they speak for themselves. */
+  private String daemonDetail(String daemon) {
+    if (daemon.startsWith(DaemonErrors.PLAIN_HTTP_TO_TLS)) {
+      return "engine " + engine + " speaks TLS (use Endpoint.tls)";
+    }
+    if (daemon.contains("address already in use") || daemon.contains("port is already allocated")) {
+      return "a published host port is in use (use port 0 to let the engine choose)";
+    }
+    return null;
+  }
+
+  /** What a probe of a dropped connection found: the peer's answer, or the failure it ended in. */
+  private record DropCause(String said, Throwable failure) {}
+
+  /**
+   * Asks the peer again why a connection was dropped, without a request body to be cut short: over
+   * TLS, a bare handshake followed by a read, which receives the alert of a peer refusing the client
+   * certificate (TLS 1.3 sends it after the client's handshake is done; a client still writing is
+   * reset before it reads it); otherwise {@code GET /_ping}, which a peer refusing the request (plain
+   * HTTP to a TLS port answers 400 and closes) answers before closing. Null when the peer accepted
+   * the probe (the drop was passing) or it taught nothing more.
+   */
+  private DropCause askWhyDropped() {
+    if (closed || apiHttp == null) {
+      return null;
+    }
+    if (endpoint != null && endpoint.isTls()) {
+      return probeHandshake();
+    }
+    DockerHttpClient.Request ping = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
+    try {
+      return bounded(() -> {
+        try (DockerHttpClient.Response response = apiHttp.execute(ping)) {
+          if (response.getStatusCode() == 200) {
+            return null;
+          }
+          String text = new String(response.getBody().readNBytes(4096), StandardCharsets.UTF_8).trim();
+          String said = DaemonErrors.daemonMessage(new DockerException(text, response.getStatusCode()));
+          return new DropCause(said == null || said.isEmpty() ? "HTTP " + response.getStatusCode() : said, null);
+        } catch (IOException io) {
+          throw new UncheckedIOException(io);
+        }
+      });
+    } catch (RuntimeException probe) {
+      return null;
+    }
+  }
+
+  /** How long the TLS probe waits for an alert after its handshake; silence means the peer accepted it. */
+  private static final Duration ALERT_WAIT = Duration.ofSeconds(2);
+
+  /** The TLS failure a bare handshake and one read end in; null when the peer accepted the handshake. */
+  private DropCause probeHandshake() {
+    java.net.URI uri = endpoint.uri();
+    javax.net.ssl.SSLContext context = endpoint.sslContext().orElseThrow();
+    try (java.net.Socket plain = new java.net.Socket()) {
+      plain.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()),
+          (int) Math.min(Integer.MAX_VALUE, endpoint.connectTimeout().toMillis()));
+      plain.setSoTimeout((int) Math.min(ALERT_WAIT.toMillis(), responseTimeout.toMillis()));
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+          .createSocket(plain, uri.getHost(), uri.getPort(), true)) {
+        socket.startHandshake();
+        socket.getInputStream().read(); // the peer sends nothing unasked but an alert
+      }
+      return null;
+    } catch (javax.net.ssl.SSLException refused) {
+      return new DropCause(null, refused);
+    } catch (IOException | RuntimeException silent) {
+      return null; // a timeout (accepted) or a failure that explains nothing more
+    }
   }
 
   /**
@@ -444,6 +538,7 @@ public final class EngineSession implements AutoCloseable {
       }
     }
     if (ownsClients) {
+      closed = true;
       closeQuietly(api);
       closeQuietly(streaming);
     }

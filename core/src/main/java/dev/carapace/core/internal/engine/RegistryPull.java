@@ -61,6 +61,8 @@ public final class RegistryPull {
    *     refused the credentials sent
    * @throws ImageNotFoundException when the registry lacks the image, or the pull failed or did not
    *     end in time, step {@code pull}
+   * @throws dev.carapace.core.LaunchException step {@code pull}, when the engine could not reach the
+   *     registry at all (connection refused, unknown host, no route, timeout)
    * @throws EngineException when {@code listener} threw (its exception is the cause)
    */
   public void pull(String image, RegistryAuth auth, String searched, Consumer<PullProgress> listener) {
@@ -158,6 +160,14 @@ public final class RegistryPull {
     }
   }
 
+  /**
+   * The engine's words, lower-cased, for a registry it could not reach at all (Go's dialer); a
+   * connection reset is not among them: an engine falling back to plain HTTP for a loopback registry
+   * reports one for a registry that is there.
+   */
+  private static final String[] UNREACHABLE = {"connection refused", "no such host", "no route to host",
+      "network is unreachable", "i/o timeout", "server misbehaving"};
+
   /** Words the engine uses, lower-cased, for what went wrong at the registry. */
   private static boolean mentions(String said, String... words) {
     for (String w : words) {
@@ -188,6 +198,11 @@ public final class RegistryPull {
           return explained;
         }
       }
+    }
+    String registry = ImageReference.registry(image);
+    if (pullError != null && mentions(pullError.toLowerCase(java.util.Locale.ROOT), UNREACHABLE)) {
+      return CoreAccess.get().engineFailure(Step.PULL, image, null, "registry " + registry
+          + " could not be reached from the engine (is it running, and is the address right?)", pullError, cause);
     }
     return CoreAccess.get().imageNotFound(Step.PULL, image, "image is not on the engine and could not be pulled",
         pullError, cause);
