@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@code com.docker.swarm.task.id} labels) holds what the spec asked. A mismatch, a task that fails
  * to start or a timeout removes the service and throws.
  *
- * <p>Every service, and every task's container, carries the {@link OwnerLabels}; {@link #close()}
- * removes this deployer's services still present and {@link #cleanupLeftovers()} those of processes
- * that died without closing. The engine must be a swarm manager ({@code docker swarm init}).
+ * <p>Every service, and every task's container, carries the {@link OwnerLabels}, with the owner's
+ * identity: host, OS user and application name ({@link Builder#applicationName(String)});
+ * {@link #close()} removes this deployer's services still present, {@link #cleanupLeftovers()} those
+ * of processes of the same identity that died without closing, and
+ * {@link #cleanupLeftoversOfAllApplications()} those of every dead process of this host. The engine must be a swarm manager ({@code docker swarm init}).
  *
  * <p>A deployer not closed when its JVM ends (main returns, {@code System.exit}, SIGTERM, SIGINT) is
  * closed by the JVM shutdown hook core's launchers share (at most 10 s for all of them), which logs at
@@ -160,6 +162,21 @@ public final class SwarmDeployer implements AutoCloseable {
      */
     public Builder keepOnExit() {
       connection.keepOnExit();
+      return this;
+    }
+
+    /**
+     * The name of the application this deployer works for, the value of
+     * {@value OwnerLabels#APPLICATION} on what it creates: with the host and the OS user, the identity
+     * whose leftovers {@link SwarmDeployer#cleanupLeftovers()} removes. If unset, the main class of the
+     * JVM, or for {@code java -jar app.jar} {@code app}; {@code unnamed} when neither can be told (as
+     * {@code ContainerLauncher.Builder.applicationName}).
+     *
+     * @throws IllegalArgumentException when {@code name} is empty, longer than 255 characters, holds a
+     *     control character (NUL included) or begins or ends with white space
+     */
+    public Builder applicationName(String name) {
+      connection.applicationName(name);
       return this;
     }
 
@@ -291,13 +308,27 @@ public final class SwarmDeployer implements AutoCloseable {
   }
 
   /**
-   * Removes every Carapace service on the engine whose deploying process died on this host: the
-   * leftovers of a crash or {@code kill -9}. Services of live processes and other hosts stay.
+   * Removes every Carapace service on the engine whose deploying process died on this host and had
+   * this deployer's identity (host, OS user, application name): the leftovers of a crash or
+   * {@code kill -9} of this application. Services of live processes, of other hosts, of other
+   * applications or users, and those deployed by Carapace 0.1 (no identity labels) stay.
    *
    * @return the names of the services removed
+   * @see #cleanupLeftoversOfAllApplications()
    */
   public List<String> cleanupLeftovers() {
     return removeWhere(EngineOwner.Cleanup.LEFTOVERS);
+  }
+
+  /**
+   * Removes every Carapace service on the engine whose deploying process died on this host, whatever
+   * its application and user, those of Carapace 0.1 included. Services of live processes and other
+   * hosts stay.
+   *
+   * @return the names of the services removed
+   */
+  public List<String> cleanupLeftoversOfAllApplications() {
+    return removeWhere(EngineOwner.Cleanup.LEFTOVERS_OF_ALL_APPLICATIONS);
   }
 
   /** Removes every Carapace service on the engine, whoever deployed it. For test suites and operators. */
@@ -309,13 +340,26 @@ public final class SwarmDeployer implements AutoCloseable {
     JsonNode services = engine.call(Step.CLEANUP, "*", GET,
         "/services?" + SwarmEngine.filters("label", OwnerLabels.MANAGED + "=true"), null);
     List<String> removed = new ArrayList<>();
-    for (JsonNode s : whose.select(SwarmField.iterable(services),
-        x -> x.path("Spec").path("Labels").path(OwnerLabels.OWNER).asText(null))) {
+    for (JsonNode s : covered(whose, services, owner.identity())) {
       String name = s.path("Spec").path("Name").asText();
       removeService(Step.CLEANUP, s.path("ID").asText(), name);
       removed.add(name);
     }
     return removed;
+  }
+
+  /**
+   * Of {@code services} (as {@code GET /services} lists them), those {@code whose} removes for an
+   * owner of {@code identity}, by each one's {@code Spec.Labels}.
+   */
+  static List<JsonNode> covered(EngineOwner.Cleanup whose, JsonNode services, Map<String, String> identity) {
+    return whose.select(SwarmField.iterable(services), SwarmDeployer::labelsOf, identity);
+  }
+
+  private static Map<String, String> labelsOf(JsonNode service) {
+    Map<String, String> labels = new java.util.HashMap<>();
+    service.path("Spec").path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
   }
 
   /**

@@ -257,11 +257,12 @@ class SwarmIT {
   void aCrashedDeployLeavesNothingAfterCleanup() throws Exception {
     StringBuilder seen = new StringBuilder();
     Process child = deployForever(seen, new java.io.BufferedReader[1], "carapace-crash");
-    try {
-      assertEquals(0, swarm.cleanupLeftovers().size(), "the child is alive: its service stays");
+    try (SwarmDeployer ofTheChildsApplication = childsApplication()) {
+      assertEquals(0, ofTheChildsApplication.cleanupLeftovers().size(), "the child is alive: its service stays");
       child.destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-      assertEquals(List.of("carapace-crash"), swarm.cleanupLeftovers());
+      assertEquals(List.of(), swarm.cleanupLeftovers(), "another application's leftover stays");
+      assertEquals(List.of("carapace-crash"), ofTheChildsApplication.cleanupLeftovers());
       assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-crash\"]}"));
       assertEquals(0, count("/containers/json?all=1&filters=", "{\"label\":[\"com.docker.swarm.service.name=carapace-crash\"]}"));
     } finally {
@@ -290,8 +291,16 @@ class SwarmIT {
           + " at JVM exit, close\\(\\) was not called: service carapace-exit \\(\\d+ ms\\)").matcher(output).find(), output);
     } finally {
       child.destroyForcibly();
-      swarm.cleanupLeftovers();
+      try (SwarmDeployer ofTheChildsApplication = childsApplication()) {
+        ofTheChildsApplication.cleanupLeftovers();
+      }
     }
+  }
+
+  /** A deployer of {@link SwarmDeployForever}'s application: its default name, the main class. */
+  private static SwarmDeployer childsApplication() {
+    return SwarmDeployer.builder().endpoint(TestEngine.endpoint()).applicationName(SwarmDeployForever.class.getName())
+        .build();
   }
 
   private static void sleep(long millis) {

@@ -50,9 +50,11 @@ import org.slf4j.LoggerFactory;
  * {@link ContainerNetwork} handle; removing it removes its containers first.
  *
  * <p>Every container carries the {@link OwnerLabels}: {@value OwnerLabels#MANAGED},
- * {@value OwnerLabels#OWNER} (this process) and {@value OwnerLabels#LAUNCHER} ({@link #id()});
- * {@link #close()} removes this launcher's containers still present, and {@link #cleanupLeftovers()}
- * removes those of processes that died without closing.
+ * {@value OwnerLabels#OWNER} (this process), {@value OwnerLabels#LAUNCHER} ({@link #id()}) and the
+ * owner's identity: host, OS user and application name ({@link Builder#applicationName(String)});
+ * {@link #close()} removes this launcher's containers still present, {@link #cleanupLeftovers()}
+ * those of processes of the same identity that died without closing, and
+ * {@link #cleanupLeftoversOfAllApplications()} those of every dead process of this host.
  *
  * <p><b>At the JVM's exit.</b> A launcher not closed when its JVM ends (main returns, {@code System.exit},
  * SIGTERM, SIGINT) is closed by a JVM shutdown hook: its containers are force-removed, its networks
@@ -220,6 +222,25 @@ public final class ContainerLauncher implements AutoCloseable {
      */
     public Builder keepOnExit() {
       connection.keepOnExit();
+      return this;
+    }
+
+    /**
+     * The name of the application this launcher works for, the value of
+     * {@value OwnerLabels#APPLICATION} on what it creates: with the host and the OS user, the identity
+     * whose leftovers {@link ContainerLauncher#cleanupLeftovers()} removes. Give every launcher of an
+     * application the same name, and two applications different ones.
+     *
+     * <p>If unset, the main class of the JVM ({@code com.example.Main}), or for {@code java -jar app.jar}
+     * the jar's name without {@code .jar} ({@code app}); {@code unnamed} when neither can be told. A
+     * name that depends on how the program is started (a test runner, a wrapper's main class) is worth
+     * setting.
+     *
+     * @throws IllegalArgumentException when {@code name} is empty, longer than 255 characters, holds a
+     *     control character (NUL included) or begins or ends with white space
+     */
+    public Builder applicationName(String name) {
+      connection.applicationName(name);
       return this;
     }
 
@@ -428,14 +449,31 @@ public final class ContainerLauncher implements AutoCloseable {
 
   /**
    * Removes every Carapace container on the engine whose creating process has died on this host
-   * (its pid is gone or now belongs to another process): the leftovers of a crash or {@code kill -9}.
-   * Containers of live processes and of other hosts are left alone. Then removes the networks such
-   * processes created, each after its containers, as {@link ContainerNetwork#remove()} does.
+   * (its pid is gone or now belongs to another process) and had this launcher's identity: the same
+   * host, OS user and application name ({@link Builder#applicationName(String)}). These are the
+   * leftovers of a crash or {@code kill -9} of this application. Containers of live processes, of
+   * other hosts, of other applications or users, and those made by Carapace 0.1 (which carry no
+   * identity: see {@link OwnerLabels}) are left alone. Then removes the networks such processes
+   * created, each after its containers, as {@link ContainerNetwork#remove()} does.
    *
    * @return the ids removed: the containers', then the networks'
+   * @see #cleanupLeftoversOfAllApplications()
    */
   public List<String> cleanupLeftovers() {
     return removeWhere(EngineOwner.Cleanup.LEFTOVERS);
+  }
+
+  /**
+   * Removes every Carapace container on the engine whose creating process has died on this host,
+   * whatever its application and user, those made by Carapace 0.1 included; then the networks such
+   * processes created, each after its containers. Containers of live processes and of other hosts are
+   * left alone. For operators and for a host's one-off cleanup (after an upgrade from 0.1); an
+   * application's own cleanup is {@link #cleanupLeftovers()}.
+   *
+   * @return the ids removed: the containers', then the networks'
+   */
+  public List<String> cleanupLeftoversOfAllApplications() {
+    return removeWhere(EngineOwner.Cleanup.LEFTOVERS_OF_ALL_APPLICATIONS);
   }
 
   /**
@@ -456,7 +494,7 @@ public final class ContainerLauncher implements AutoCloseable {
       throw session.fail(Step.CLEANUP, "*", null, e);
     }
     List<String> removed = new ArrayList<>();
-    for (Container c : whose.select(containers, x -> x.getLabels() == null ? null : x.getLabels().get(OwnerLabels.OWNER))) {
+    for (Container c : owner.select(whose, containers, Container::getLabels)) {
       try {
         session.remove(c.getId());
       } catch (RuntimeException e) {
@@ -478,11 +516,16 @@ public final class ContainerLauncher implements AutoCloseable {
     }
     List<String> removed = new ArrayList<>();
     for (com.github.dockerjava.api.model.Network n
-        : whose.select(managed, n -> n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.OWNER))) {
+        : owner.select(whose, managed, com.github.dockerjava.api.model.Network::getLabels)) {
       networks.remove(n.getId(), EngineNetworks.subject(n.getName()), Step.CLEANUP);
       removed.add(n.getId());
     }
     return removed;
+  }
+
+  /** The owner's identity labels (host, user, application), for tests that make leftovers of it. */
+  Map<String, String> identity() {
+    return owner.identity();
   }
 
   /** The engine session, for {@link ContainerMetrics}. */

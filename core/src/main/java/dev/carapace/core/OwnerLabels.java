@@ -23,11 +23,24 @@ import java.util.Map;
  * <tr><td>{@value #MANAGED}</td><td>{@code true}</td></tr>
  * <tr><td>{@value #OWNER}</td><td>{@code <pid>@<host>@<process start millis>} of the creating JVM</td></tr>
  * <tr><td>{@value #LAUNCHER}</td><td>the creating launcher's {@link ContainerLauncher#id()}</td></tr>
+ * <tr><td>{@value #HOST}</td><td>the host the creating JVM runs on (as in {@value #OWNER})</td></tr>
+ * <tr><td>{@value #USER}</td><td>the OS user the creating JVM runs as ({@code user.name})</td></tr>
+ * <tr><td>{@value #APPLICATION}</td><td>the creating application's name:
+ *     {@link ContainerLauncher.Builder#applicationName(String)}, by default the main class</td></tr>
  * </table>
  *
- * <p>The keys and the value formats never change between releases: a newer Carapace's
- * {@link ContainerLauncher#cleanupLeftovers()} finds the containers an older one left behind. A spec
- * cannot set a label under {@code dev.carapace.}.
+ * <p><b>Whose leftovers.</b> Host, user and application name are the owner's identity.
+ * {@link ContainerLauncher#cleanupLeftovers()} removes what dead processes of the same identity left,
+ * and only that: the leftovers of another application, or of the same one run by another user, stay
+ * for their own cleanup (whose logs and exit codes they may still want to read).
+ * {@link ContainerLauncher#cleanupLeftoversOfAllApplications()} removes what every dead process of this
+ * host left. Containers made by Carapace 0.1 carry no {@value #HOST}, {@value #USER} or
+ * {@value #APPLICATION}: whose they were cannot be told, so they are no application's and only
+ * {@code cleanupLeftoversOfAllApplications()} (or {@code cleanupAll()}) removes them.
+ *
+ * <p>The keys and the value formats never change between releases (keys are added, never renamed):
+ * a newer Carapace finds the containers an older one left behind. A spec cannot set a label under
+ * {@code dev.carapace.}.
  */
 public final class OwnerLabels {
   /** Set to {@code true} on every container Carapace creates. */
@@ -37,7 +50,17 @@ public final class OwnerLabels {
   /** The creating launcher's random id, {@link ContainerLauncher#id()}. */
   public static final String LAUNCHER = "dev.carapace.launcher";
 
-  private static final String HOST = LocalOwners.hostName();
+  /** The host the creating JVM runs on, the host part of {@value #OWNER}. Since 0.2. */
+  public static final String HOST = "dev.carapace.host";
+  /** The OS user the creating JVM runs as, its {@code user.name}. Since 0.2. */
+  public static final String USER = "dev.carapace.user";
+  /**
+   * The name of the creating application, as its launcher's or deployer's builder set it
+   * ({@code applicationName(String)}), by default its main class. Since 0.2.
+   */
+  public static final String APPLICATION = "dev.carapace.application";
+
+  private static final String HOST_NAME = LocalOwners.hostName();
   private static final String CURRENT_OWNER = ownerId();
 
   private OwnerLabels() {}
@@ -66,12 +89,12 @@ public final class OwnerLabels {
 
   /** The host part of {@link #currentOwner()}. */
   static String hostName() {
-    return HOST;
+    return HOST_NAME;
   }
 
   private static String ownerId() {
     ProcessHandle self = ProcessHandle.current();
     long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    return self.pid() + "@" + HOST + "@" + start;
+    return self.pid() + "@" + HOST_NAME + "@" + start;
   }
 }

@@ -32,4 +32,16 @@ class ContainerLauncherBuilderTest {
         () -> ContainerLauncher.builder().dockerClient(null));
     assertEquals("dockerClient", e.getMessage());
   }
+
+  @Test
+  void anApplicationNameThatCannotBeALabelValueIsRefused() {
+    assertEquals("application name \"a\\u0000b\" holds a control character at index 1",
+        assertThrows(IllegalArgumentException.class, () -> ContainerLauncher.builder().applicationName("a\0b"))
+            .getMessage());
+    assertEquals("application name \"\" is empty",
+        assertThrows(IllegalArgumentException.class, () -> ContainerLauncher.builder().applicationName(""))
+            .getMessage());
+    assertEquals("applicationName",
+        assertThrows(NullPointerException.class, () -> ContainerLauncher.builder().applicationName(null)).getMessage());
+  }
 }

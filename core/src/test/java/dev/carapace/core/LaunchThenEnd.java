@@ -1,6 +1,7 @@
 package dev.carapace.core;
 
 import dev.carapace.core.testing.TestEngine;
+import java.util.List;
 
 /**
  * Run in a child JVM by {@link RemovedAtExitIT}: launches {@code sleep 600} (on a network of its own
@@ -8,7 +9,8 @@ import dev.carapace.core.testing.TestEngine;
  * anything: its main returns, it calls {@code System.exit(0)}, or it waits for a signal.
  *
  * <p>Arguments: {@code return|exit|wait}, then {@code container|network}, then optionally {@code keep}
- * ({@link ContainerLauncher.Builder#keepOnExit()}).
+ * ({@link ContainerLauncher.Builder#keepOnExit()}) and {@code app=NAME}
+ * ({@link ContainerLauncher.Builder#applicationName(String)}).
  */
 final class LaunchThenEnd {
   private LaunchThenEnd() {}
@@ -17,8 +19,12 @@ final class LaunchThenEnd {
     String how = args[0];
     boolean network = args[1].equals("network");
     ContainerLauncher.Builder builder = ContainerLauncher.builder().endpoint(TestEngine.endpoint());
-    if (args.length > 2 && args[2].equals("keep")) {
-      builder.keepOnExit();
+    for (String option : List.of(args).subList(2, args.length)) {
+      if (option.equals("keep")) {
+        builder.keepOnExit();
+      } else if (option.startsWith("app=")) {
+        builder.applicationName(option.substring("app=".length()));
+      }
     }
     ContainerLauncher launcher = builder.build();
     SecureContainerSpec.Builder spec = TestEngine.busybox("sleep", "600");

@@ -412,12 +412,19 @@ class LauncherIT {
     assertTrue(e.getMessage().contains("did not exit within PT0.5S"), e.getMessage());
   }
 
+  /** The labels of a leftover of {@code owner}, a process of {@code launcher}'s identity (host, user, application). */
+  static Map<String, String> leftoverOf(ContainerLauncher launcher, String owner) {
+    Map<String, String> labels = new java.util.HashMap<>(launcher.identity());
+    labels.put(OwnerLabels.MANAGED, "true");
+    labels.put(OwnerLabels.OWNER, owner);
+    return labels;
+  }
+
   @Test
   void cleanupLeftoversRemovesContainersOfDeadProcessesOnly() {
     String host = OwnerLabels.hostName();
     String dead = docker.createContainerCmd(BUSYBOX).withCmd("true")
-        .withLabels(Map.of(OwnerLabels.MANAGED, "true",
-            OwnerLabels.OWNER, "2147483646@" + host + "@1"))
+        .withLabels(leftoverOf(launcher, "2147483646@" + host + "@1"))
         .exec().getId();
     try (RunningContainer mine = launcher.launch(busybox("sleep", "30").build())) {
       List<String> removed = launcher.cleanupLeftovers();

@@ -192,7 +192,9 @@ class LoadAndFaultIT {
     }
     long leftovers = ownedBy(child.pid());
     assertTrue(leftovers >= 3, "kill -9 left containers behind: " + leftovers);
-    try (ContainerLauncher launcher = TestEngine.launcher()) {
+    // the child's application name is its default, its main class
+    try (ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
+        .applicationName(LaunchForever.class.getName()).build()) {
       List<String> removed = launcher.cleanupLeftovers();
       assertTrue(removed.size() >= leftovers, removed.size() + " < " + leftovers);
     }

@@ -149,7 +149,7 @@ class NetworksIT {
 
   @Test
   void cleanupLeftoversRemovesADeadProcesssNetworkWithItsContainers() {
-    Map<String, String> dead = Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, "2147483646@" + OwnerLabels.hostName() + "@1");
+    Map<String, String> dead = LauncherIT.leftoverOf(launcher, "2147483646@" + OwnerLabels.hostName() + "@1");
     String name = unique("carapace-it-leftover");
     String network = docker.createNetworkCmd().withName(name).withDriver("bridge").withInternal(true).withLabels(dead)
         .exec().getId();

@@ -14,6 +14,9 @@ class OwnerLabelsTest {
     assertEquals("dev.carapace.managed", OwnerLabels.MANAGED);
     assertEquals("dev.carapace.owner", OwnerLabels.OWNER);
     assertEquals("dev.carapace.launcher", OwnerLabels.LAUNCHER);
+    assertEquals("dev.carapace.host", OwnerLabels.HOST);
+    assertEquals("dev.carapace.user", OwnerLabels.USER);
+    assertEquals("dev.carapace.application", OwnerLabels.APPLICATION);
   }
 
   @Test

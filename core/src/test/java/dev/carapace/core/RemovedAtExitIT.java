@@ -37,6 +37,10 @@ import org.junit.jupiter.api.Test;
  * label, that the child's log has the INFO line naming what was removed, and that the child ended
  * within the exit's bound. {@code kill -9} runs no shutdown hook: it is not tested here (a reaper's
  * job; {@code cleanupLeftovers()} and {@code LauncherIT} cover it today).
+ *
+ * <p>What such a child leaves with {@code keepOnExit()} is its application's leftover: removed by the
+ * {@code cleanupLeftovers()} of a launcher of the same application name, not by another application's,
+ * and by {@code cleanupLeftoversOfAllApplications()}.
  */
 class RemovedAtExitIT {
   /** The exit hook waits at most 10 s; the JVM's start and end add a few. */
@@ -344,12 +348,59 @@ class RemovedAtExitIT {
       assertTrue(child.output().contains("INFO dev.carapace.core.ContainerLauncher - launcher " + child.launcherId
           + " keeps what it creates on the engine when the JVM exits without close() (keepOnExit)"), child.output());
       assertTrue(!child.output().contains("removed at JVM exit"), child.output());
-      try (ContainerLauncher launcher = TestEngine.launcher()) {
+      // the child's application name is its default, its main class: a launcher of that name cleans up
+      try (ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
+          .applicationName(LaunchThenEnd.class.getName()).build()) {
         assertTrue(launcher.cleanupLeftovers().contains(child.containerId), "the child is dead: its container is a leftover");
       }
       assertEquals(List.of(), TestEngine.containersOf(docker, child.launcherId));
     } finally {
       child.killAndRemoveItsObjects();
+    }
+  }
+
+  @Test
+  void aLeftoverOfApplicationBSurvivesTheCleanupOfApplicationAAndGoesWithAllApplications() throws Exception {
+    String run = Long.toHexString(System.nanoTime());
+    String a = "carapace-it-app-a-" + run;
+    String b = "carapace-it-app-b-" + run;
+    Child childA = new Child("exit", "container", "keep", "app=" + a);
+    Child childB = new Child("exit", "container", "keep", "app=" + b);
+    // made by Carapace 0.1: managed and owner labels only, of a dead process of this host
+    String legacy = docker.createContainerCmd(TestEngine.BUSYBOX).withCmd("true")
+        .withLabels(java.util.Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, "2147483646@" + OwnerLabels.hostName() + "@1",
+            OwnerLabels.LAUNCHER, "carapace-it-legacy-" + run))
+        .exec().getId();
+    try {
+      assertEquals(0, childA.end(), childA.output());
+      assertEquals(0, childB.end(), childB.output());
+      java.util.Map<String, String> labelsOfB = docker.inspectContainerCmd(childB.containerId).exec().getConfig().getLabels();
+      assertEquals(b, labelsOfB.get(OwnerLabels.APPLICATION));
+      assertEquals(OwnerLabels.hostName(), labelsOfB.get(OwnerLabels.HOST));
+      assertEquals(System.getProperty("user.name"), labelsOfB.get(OwnerLabels.USER));
+      try (ContainerLauncher launcherOfA = ContainerLauncher.builder().endpoint(TestEngine.endpoint()).applicationName(a)
+          .build()) {
+        List<String> removed = launcherOfA.cleanupLeftovers();
+        assertEquals(List.of(childA.containerId), removed, "A's own leftover, and nothing else");
+        assertEquals(List.of(), TestEngine.containersOf(docker, childA.launcherId));
+        assertEquals(List.of(childB.containerId), TestEngine.containersOf(docker, childB.launcherId),
+            "B's leftover survives A's cleanup");
+        assertEquals(legacy, docker.inspectContainerCmd(legacy).exec().getId(), "0.1's leftover is no application's");
+
+        List<String> all = launcherOfA.cleanupLeftoversOfAllApplications();
+        assertTrue(all.containsAll(List.of(childB.containerId, legacy)), all.toString());
+        assertEquals(List.of(), TestEngine.containersOf(docker, childB.launcherId));
+        assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
+            .withLabelFilter(java.util.Map.of(OwnerLabels.LAUNCHER, "carapace-it-legacy-" + run)).exec());
+      }
+    } finally {
+      childA.killAndRemoveItsObjects();
+      childB.killAndRemoveItsObjects();
+      try {
+        docker.removeContainerCmd(legacy).withForce(true).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException expected) {
+        // removed by the cleanup
+      }
     }
   }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -24,7 +23,8 @@ import org.slf4j.Logger;
  * The machinery every owner of things on an engine shares (core's launcher with its containers and
  * networks, the cluster module's Swarm deployer with its services): how its builder chooses the
  * engine (an {@link Endpoint}, or the caller's own docker-java client, never both), the
- * {@link EngineSession} with its timeouts, the {@link OwnerLabels} with a random owner id, the things
+ * {@link EngineSession} with its timeouts, the {@link OwnerLabels} with a random owner id and the
+ * owner's identity (host, OS user, application name), the things
  * it made and has not removed yet, the cleanup of what dead or all owners left, and a close that
  * removes what is left before closing the connections (never a caller's client).
  *
@@ -74,6 +74,7 @@ public final class EngineOwner {
     private DockerClient client;
     private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
     private boolean removeOnExit = true;
+    private String applicationName = LocalOwners.defaultApplicationName();
 
     /** @param noun what the builder builds, as the exclusivity message names it ({@code launcher}) */
     public Connection(String noun) {
@@ -114,6 +115,16 @@ public final class EngineOwner {
       this.removeOnExit = false;
     }
 
+    /**
+     * The application part of the owner's identity, the value of {@value OwnerLabels#APPLICATION}.
+     *
+     * @throws IllegalArgumentException when it cannot be a label value
+     *     ({@link LocalOwners#requireApplicationName})
+     */
+    public void applicationName(String name) {
+      this.applicationName = LocalOwners.requireApplicationName(name);
+    }
+
     /** Whether the caller handed in its own client. */
     public boolean callersClient() {
       return client != null;
@@ -138,42 +149,74 @@ public final class EngineOwner {
     }
   }
 
-  /** Whose things a cleanup removes, by the value of {@value OwnerLabels#OWNER}. */
+  /**
+   * Whose things a cleanup removes, by their owner labels: the owner's value of
+   * {@value OwnerLabels#OWNER} (alive or dead) and its identity ({@value OwnerLabels#HOST},
+   * {@value OwnerLabels#USER}, {@value OwnerLabels#APPLICATION}) against the cleaning owner's.
+   */
   public enum Cleanup {
-    /** Those of processes of this host that are gone ({@link LocalOwners#isDead}). */
-    LEFTOVERS(LocalOwners::isDead),
+    /**
+     * Those of processes of this host that are gone ({@link LocalOwners#isDead}) and had the cleaning
+     * owner's identity: the same host, OS user and application name. A thing without the identity
+     * labels (made by Carapace 0.1) is no application's: never covered.
+     */
+    LEFTOVERS,
+    /** Those of processes of this host that are gone, whatever their user and application. */
+    LEFTOVERS_OF_ALL_APPLICATIONS,
     /** Everyone's. */
-    ALL(owner -> true);
+    ALL;
 
-    private final Predicate<String> owns;
-
-    Cleanup(Predicate<String> owns) {
-      this.owns = owns;
-    }
-
-    /** Whether {@code owner}, a value of the owner label, is one this cleanup removes. */
-    public boolean covers(String owner) {
-      return owns.test(owner);
+    /**
+     * Whether a thing with {@code labels} is one this cleanup removes, for a cleaning owner of
+     * {@code identity} (as {@link EngineOwner#identity()}); a thing without an owner label is nobody's.
+     */
+    public boolean covers(Map<String, String> labels, Map<String, String> identity) {
+      String owner = labels == null ? null : labels.get(OwnerLabels.OWNER);
+      if (owner == null) {
+        return false;
+      }
+      switch (this) {
+        case ALL:
+          return true;
+        case LEFTOVERS_OF_ALL_APPLICATIONS:
+          return LocalOwners.isDead(owner);
+        default:
+          return LocalOwners.isDead(owner) && sameIdentity(labels, identity);
+      }
     }
 
     /**
-     * Of {@code managed} (things listed by {@value OwnerLabels#MANAGED}), those whose owner label this
-     * cleanup covers, in order; a thing without labels or an owner label is nobody's and stays.
+     * Of {@code managed} (things listed by {@value OwnerLabels#MANAGED}), those this cleanup
+     * {@linkplain #covers covers} for a cleaning owner of {@code identity}, in order.
      */
-    public <T> List<T> select(Iterable<T> managed, Function<T, String> ownerOf) {
+    public <T> List<T> select(Iterable<T> managed, Function<T, Map<String, String>> labelsOf,
+        Map<String, String> identity) {
       List<T> out = new ArrayList<>();
       for (T t : managed) {
-        String owner = ownerOf.apply(t);
-        if (owner != null && covers(owner)) {
+        if (covers(labelsOf.apply(t), identity)) {
           out.add(t);
         }
       }
       return out;
     }
+
+    private static boolean sameIdentity(Map<String, String> labels, Map<String, String> identity) {
+      for (String key : IDENTITY_KEYS) {
+        String value = labels.get(key);
+        if (value == null || !value.equals(identity.get(key))) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
+
+  /** The labels that make an owner's identity, in the order they are described. */
+  private static final List<String> IDENTITY_KEYS = List.of(OwnerLabels.HOST, OwnerLabels.USER, OwnerLabels.APPLICATION);
 
   private final String id = UUID.randomUUID().toString();
   private final Map<String, String> labels;
+  private final Map<String, String> identity;
   private final EngineSession session;
   private final boolean callersClient;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
@@ -189,8 +232,11 @@ public final class EngineOwner {
     this.noun = connection.noun;
     this.log = log;
     this.removeOnExit = connection.removeOnExit;
-    this.labels = Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
-        OwnerLabels.LAUNCHER, id);
+    this.identity = Map.of(OwnerLabels.HOST, LocalOwners.hostName(), OwnerLabels.USER, LocalOwners.userName(),
+        OwnerLabels.APPLICATION, connection.applicationName);
+    Map<String, String> all = new java.util.HashMap<>(identity);
+    all.putAll(Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, id));
+    this.labels = Map.copyOf(all);
     this.session = connection.open(Map.of(OwnerLabels.LAUNCHER, id));
     this.callersClient = connection.callersClient();
   }
@@ -209,9 +255,23 @@ public final class EngineOwner {
     return id;
   }
 
-  /** The three owner labels everything this owner creates carries. */
+  /** The owner labels everything this owner creates carries: its identity, and those of {@link OwnerLabels}. */
   public Map<String, String> labels() {
     return labels;
+  }
+
+  /**
+   * The owner's identity: {@value OwnerLabels#HOST}, {@value OwnerLabels#USER} and
+   * {@value OwnerLabels#APPLICATION} with their values; {@link Cleanup#LEFTOVERS} removes only what
+   * dead owners of the same identity left.
+   */
+  public Map<String, String> identity() {
+    return identity;
+  }
+
+  /** Of {@code managed}, what {@code whose} removes for this owner ({@link Cleanup#select}). */
+  public <T> List<T> select(Cleanup whose, Iterable<T> managed, Function<T, Map<String, String>> labelsOf) {
+    return whose.select(managed, labelsOf, identity);
   }
 
   /** The labels that are this owner's alone ({@value OwnerLabels#LAUNCHER}). */

@@ -65,8 +65,13 @@ class EngineOwnerTest {
     EngineOwner owner = EngineOwner.open(c, LoggerFactory.getLogger(EngineOwnerTest.class));
     EngineOwner second = EngineOwner.open(c, LoggerFactory.getLogger(EngineOwnerTest.class));
     assertNotEquals(owner.id(), second.id());
-    assertEquals(Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
-        OwnerLabels.LAUNCHER, owner.id()), owner.labels());
+    Map<String, String> identity = Map.of(OwnerLabels.HOST, LocalOwners.hostName(),
+        OwnerLabels.USER, System.getProperty("user.name"), OwnerLabels.APPLICATION, LocalOwners.defaultApplicationName());
+    assertEquals(identity, owner.identity());
+    Map<String, String> all = new java.util.HashMap<>(identity);
+    all.putAll(Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
+        OwnerLabels.LAUNCHER, owner.id()));
+    assertEquals(all, owner.labels());
     assertEquals(Map.of(OwnerLabels.LAUNCHER, owner.id()), owner.ownLabels());
     assertSame(client, owner.dockerClient());
     assertTrue(owner.callersClient());
@@ -83,9 +88,76 @@ class EngineOwnerTest {
     String host = LocalOwners.hostName();
     List<String> owners = Arrays.asList(OwnerLabels.currentOwner(), "2147483646@" + host + "@1",
         "2147483646@another-host@1", "not-an-owner", null);
+    Map<String, String> me = identity("app-a");
+    java.util.function.Function<String, Map<String, String>> labelled = o -> {
+      Map<String, String> labels = new java.util.HashMap<>(me);
+      labels.put(OwnerLabels.OWNER, o);
+      return labels;
+    };
+    assertEquals(List.of("2147483646@" + host + "@1"), EngineOwner.Cleanup.LEFTOVERS.select(owners, labelled, me));
     assertEquals(List.of("2147483646@" + host + "@1"),
-        EngineOwner.Cleanup.LEFTOVERS.select(owners, o -> o));
-    assertEquals(owners.subList(0, 4), EngineOwner.Cleanup.ALL.select(owners, o -> o));
+        EngineOwner.Cleanup.LEFTOVERS_OF_ALL_APPLICATIONS.select(owners, labelled, me));
+    assertEquals(owners.subList(0, 4), EngineOwner.Cleanup.ALL.select(owners, labelled, me));
+  }
+
+  private static Map<String, String> identity(String application) {
+    return Map.of(OwnerLabels.HOST, LocalOwners.hostName(), OwnerLabels.USER, "alice", OwnerLabels.APPLICATION, application);
+  }
+
+  private static Map<String, String> thing(String owner, Map<String, String> identity, String... without) {
+    Map<String, String> labels = new java.util.HashMap<>(identity);
+    labels.put(OwnerLabels.MANAGED, "true");
+    labels.put(OwnerLabels.OWNER, owner);
+    for (String key : without) {
+      labels.remove(key);
+    }
+    return labels;
+  }
+
+  @Test
+  void leftoversAreThoseOfDeadOwnersOfTheSameHostUserAndApplicationOnly() {
+    String dead = "2147483646@" + LocalOwners.hostName() + "@1";
+    Map<String, String> a = identity("app-a");
+    Map<String, String> mine = thing(dead, a);
+    Map<String, String> otherApplication = thing(dead, identity("app-b"));
+    Map<String, String> otherUser = thing(dead, Map.of(OwnerLabels.HOST, LocalOwners.hostName(), OwnerLabels.USER, "bob",
+        OwnerLabels.APPLICATION, "app-a"));
+    Map<String, String> otherHostLabel = thing(dead, Map.of(OwnerLabels.HOST, "elsewhere", OwnerLabels.USER, "alice",
+        OwnerLabels.APPLICATION, "app-a"));
+    Map<String, String> alive = thing(OwnerLabels.currentOwner(), a);
+    // made by 0.1: owner and managed only, no identity
+    Map<String, String> legacy = thing(dead, Map.of(), OwnerLabels.HOST, OwnerLabels.USER, OwnerLabels.APPLICATION);
+    Map<String, String> legacyAlive = thing(OwnerLabels.currentOwner(), Map.of());
+    Map<String, String> noApplication = thing(dead, a, OwnerLabels.APPLICATION);
+    List<Map<String, String>> all = List.of(mine, otherApplication, otherUser, otherHostLabel, alive, legacy,
+        legacyAlive, noApplication);
+
+    assertEquals(List.of(mine), EngineOwner.Cleanup.LEFTOVERS.select(all, t -> t, a));
+    assertEquals(List.of(otherApplication), EngineOwner.Cleanup.LEFTOVERS.select(all, t -> t, identity("app-b")));
+    assertEquals(List.of(mine, otherApplication, otherUser, otherHostLabel, legacy, noApplication),
+        EngineOwner.Cleanup.LEFTOVERS_OF_ALL_APPLICATIONS.select(all, t -> t, a));
+    assertEquals(all, EngineOwner.Cleanup.ALL.select(all, t -> t, a));
+    assertFalse(EngineOwner.Cleanup.ALL.covers(null, a), "no labels: nobody's");
+    assertFalse(EngineOwner.Cleanup.ALL.covers(Map.of(OwnerLabels.MANAGED, "true"), a), "no owner: nobody's");
+  }
+
+  @Test
+  void anOwnersApplicationNameIsTheBuildersOrTheDefaultAndIsValidated() {
+    EngineOwner.Connection c = new EngineOwner.Connection("launcher");
+    c.dockerClient(silentClient());
+    EngineOwner unnamed = EngineOwner.open(c, LoggerFactory.getLogger(EngineOwnerTest.class));
+    assertEquals(LocalOwners.defaultApplicationName(), unnamed.identity().get(OwnerLabels.APPLICATION));
+    c.applicationName("billing-worker");
+    EngineOwner named = EngineOwner.open(c, LoggerFactory.getLogger(EngineOwnerTest.class));
+    assertEquals("billing-worker", named.identity().get(OwnerLabels.APPLICATION));
+    assertEquals("billing-worker", named.labels().get(OwnerLabels.APPLICATION));
+    assertEquals(java.util.Set.of(OwnerLabels.HOST, OwnerLabels.USER, OwnerLabels.APPLICATION), named.identity().keySet());
+    assertEquals("application name \"a\\u0000b\" holds a control character at index 1",
+        assertThrows(IllegalArgumentException.class, () -> c.applicationName("a\0b")).getMessage());
+    assertEquals("billing-worker", EngineOwner.open(c, LoggerFactory.getLogger(EngineOwnerTest.class)).identity()
+        .get(OwnerLabels.APPLICATION), "a refused name changes nothing");
+    unnamed.close();
+    named.close();
   }
 
   @Test
