@@ -221,7 +221,8 @@ public final class RunningContainer implements AutoCloseable {
    * Copies a host file or directory into the container, running or stopped ({@code docker cp SRC
    * CONTAINER:DEST}): a file becomes the file {@code target}, a directory the directory {@code target}
    * with the same tree (an existing one is merged into). {@code target}'s parent must exist. Entries are
-   * owned by root with the host's permissions minus setuid, setgid and sticky; symbolic links are copied
+   * owned by root with the host's permissions minus setuid, setgid and sticky (for another mode or
+   * owner, {@link #copyInto(ContainerPath, CopySource, CopyLimits)}); symbolic links are copied
    * as links, never followed ({@code hostSource} itself is followed). One request; the tar is produced as
    * it is sent.
    *
@@ -235,9 +236,41 @@ public final class RunningContainer implements AutoCloseable {
    */
   public void copyInto(java.nio.file.Path hostSource, ContainerPath target, CopyLimits limits) {
     java.util.Objects.requireNonNull(hostSource, "copy source");
+    copyInto(target, CopySource.ofPath(hostSource), limits);
+  }
+
+  /** {@link #copyInto(ContainerPath, CopySource, CopyLimits)} with {@link CopyLimits#defaults()}. */
+  public void copyInto(ContainerPath target, CopySource source) {
+    copyInto(target, source, CopyLimits.defaults());
+  }
+
+  /**
+   * Copies bytes, a string or a host file or directory into the container, running or stopped, with
+   * the permissions and owner {@code source} names ({@code docker cp}, then {@code chmod} and
+   * {@code chown}, in one request): bytes, a string or a host file become the file {@code target}, a
+   * host directory the directory {@code target} (an existing one is merged into). {@code target}'s
+   * parent must exist. Defaults: mode {@code 0644} for bytes and strings, the host's permissions for a
+   * path, owner root; see {@link CopySource}.
+   *
+   * <pre>{@code
+   * web.copyInto(ContainerPath.of("/www/index.html"),
+   *     CopySource.ofString("<h1>hello</h1>\n").mode(0600).owner(1000, 1000));
+   * }</pre>
+   *
+   * <p>With {@code readOnlyRootFilesystem(true)}, only volumes and bind mounts are writable this way.
+   * A path under one of the spec's tmpfs mounts is refused: the engine's archive API cannot see a tmpfs.
+   *
+   * @throws IllegalArgumentException when a host source does not exist or holds a FIFO, socket or
+   *     device, the source exceeds {@code limits} (nothing is sent), or {@code target} is {@code /} or
+   *     under a tmpfs mount
+   * @throws ContainerOperationException step {@code copy} when the engine refuses: a missing parent
+   *     directory, a read-only root filesystem or mount
+   */
+  public void copyInto(ContainerPath target, CopySource source, CopyLimits limits) {
     java.util.Objects.requireNonNull(target, "copy target");
+    java.util.Objects.requireNonNull(source, "copy source");
     java.util.Objects.requireNonNull(limits, "copy limits");
-    dev.carapace.core.internal.engine.ContainerFiles.copyInto(session, id, spec, hostSource, target, limits);
+    dev.carapace.core.internal.engine.ContainerFiles.copyInto(session, id, spec, source, target, limits);
   }
 
   /** {@link #copyFrom(ContainerPath, java.nio.file.Path, CopyLimits)} with {@link CopyLimits#defaults()}. */

@@ -65,6 +65,36 @@ class FilesIT {
   }
 
   @Test
+  void copiesBytesAStringAndAPathWithTheirModeAndOwner() throws IOException {
+    root.copyInto(ContainerPath.of("/plain.txt"), CopySource.ofString("plain\n"));
+    root.copyInto(ContainerPath.of("/mine.txt"), CopySource.ofString("mine\n").mode(0600).owner(1000, 1000));
+    root.copyInto(ContainerPath.of("/bin.dat"), CopySource.ofBytes(new byte[] {0, 1, 2}).mode(0640).owner(0, 33));
+    Path page = Files.createTempFile(host, "index", ".html"); // rw------- on the host
+    Files.writeString(page, "<h1>hi</h1>");
+    root.copyInto(ContainerPath.of("/temp.html"), CopySource.ofPath(page));
+    root.copyInto(ContainerPath.of("/index.html"), CopySource.ofPath(page).mode(0644).owner(1000, 1000));
+    Files.createDirectories(host.resolve("site/sub"));
+    Files.writeString(host.resolve("site/sub/a.css"), "h1{}");
+    root.copyInto(ContainerPath.of("/site"), CopySource.ofPath(host.resolve("site")).mode(0640).owner(2000, 3000));
+    assertEquals("644 0 0 /plain.txt\n600 1000 1000 /mine.txt\n640 0 33 /bin.dat\n600 0 0 /temp.html\n"
+        + "644 1000 1000 /index.html\n750 2000 3000 /site\n",
+        sh(root, "stat -c '%a %u %g %n' /plain.txt /mine.txt /bin.dat /temp.html /index.html /site"));
+    assertEquals("plain\n000102", sh(root, "cat /plain.txt; od -An -tx1 /bin.dat | tr -d ' \\n'"));
+    ExecResult asOwner = root.exec(ExecSpec.builder().command("sh", "-c",
+        "stat -c '%a %u %g %n' /site/sub /site/sub/a.css; cat /site/sub/a.css").user("2000:3000").build());
+    assertEquals("750 2000 3000 /site/sub\n640 2000 3000 /site/sub/a.css\nh1{}", asOwner.stdout(),
+        "directories get an execute bit for each read bit: " + asOwner.stderr());
+    ExecResult asUser = root.exec(ExecSpec.builder().command("sh", "-c",
+        "cat /mine.txt /index.html; cat /temp.html 2>&1 >/dev/null; true").user("1000:1000").build());
+    assertEquals("mine\n<h1>hi</h1>cat: can't open '/temp.html': Permission denied\n", asUser.stdout(),
+        "uid 1000 reads what it owns or what is 0644, not a host temp file copied as it is");
+    assertEquals("copy size must be at most 2 bytes: the content has 3 bytes", assertThrows(
+        IllegalArgumentException.class, () -> root.copyInto(ContainerPath.of("/big.dat"),
+            CopySource.ofBytes(new byte[3]), CopyLimits.defaults().maxSize(MemorySize.ofBytes(2)))).getMessage());
+    assertEquals("", sh(root, "ls /big.dat 2>/dev/null || true"), "nothing sent");
+  }
+
+  @Test
   void copiesADirectoryInAndOut() throws IOException {
     Path d = Files.createDirectories(host.resolve("site/css"));
     Files.writeString(host.resolve("site/index.html"), "<h1>hi</h1>");

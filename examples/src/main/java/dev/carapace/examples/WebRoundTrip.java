@@ -2,6 +2,7 @@ package dev.carapace.examples;
 
 import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.ContainerPath;
+import dev.carapace.core.CopySource;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.ExecResult;
 import dev.carapace.core.LogLine;
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
 /**
  * Step 7 of the README: a container's whole life beyond run. busybox {@code httpd} starts hardened
  * (no capability, uid 1000, read-only root) on a loopback port the engine chooses; the program waits
- * until the port answers, copies a page in, fetches it over HTTP, runs a command in the container with
+ * until the port answers, copies a page in (readable by uid 1000 only: mode {@code 0600}, owner
+ * {@code 1000:1000}), fetches it over HTTP, runs a command in the container with
  * {@code exec}, and follows the server's log as the request arrives.
  *
  * <p>With a read-only root, the engine's archive API can write only to volumes and bind mounts (not to
@@ -60,43 +62,38 @@ public final class WebRoundTrip {
   public static int run(ContainerLauncher launcher, String image, Path www, PrintStream out)
       throws IOException, InterruptedException {
     Files.setPosixFilePermissions(www, PosixFilePermissions.fromString("rwxr-xr-x")); // uid 1000 reads it
-    Path page = Files.createTempFile("index", ".html");
-    try {
-      Files.writeString(page, "<h1>hello from Carapace</h1>\n");
-      Files.setPosixFilePermissions(page, PosixFilePermissions.fromString("rw-r--r--"));
-      // --- snippet: web-round-trip
-      SecureContainerSpec spec = SecureContainerSpec.builder()
-          .image(image)
-          .command("httpd", "-f", "-vv", "-p", "8080", "-h", "/www")  // busybox httpd, logging requests
-          .user("1000:1000")
-          .readOnlyRootFilesystem(true)
-          .addMount(Mount.bind(www.toString(), ContainerPath.of("/www")))
-          .network(NetworkMode.bridge())
-          .addPort(PortBinding.localhost(0, 8080))                    // -p 127.0.0.1::8080
-          .build();
-      List<LogLine> seen = new CopyOnWriteArrayList<>();
-      try (RunningContainer web = launcher.launch(spec);
-           LogSubscription logs = web.followLogs(seen::add)) {        // line by line, as they come
-        web.await(Wait.portAccepts(8080), Duration.ofSeconds(30));
-        int port = web.hostPort(8080);                               // the port the engine chose
-        web.copyInto(page, ContainerPath.of("/www/index.html"));      // a tar stream, size-limited
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        ExecResult ls = web.exec("sh", "-c", "id -u; cat /proc/self/status | grep CapEff");
-        web.await(Wait.logLine(Pattern.compile("url:/index.html")), Duration.ofSeconds(30));
-        // --- end snippet
-        out.println("published " + web.publishedPort(8080, PortBinding.Protocol.TCP).hostAddress()
-            + ":" + (port > 0 ? "PORT" : port) + " -> 8080/tcp");
-        out.println("HTTP " + response.statusCode() + ": " + response.body().strip());
-        out.println("exec exit " + ls.exitCode() + ": " + ls.stdout().strip().replace('\n', ' '));
-        out.println("log: " + seen.stream().filter(l -> l.text().contains("url:/index.html"))
-            .findFirst().map(l -> l.stream() + " " + l.text().replaceAll("^.*: ", ""))
-            .orElse("none"));
-        return response.statusCode() == 200 && ls.exitCode() == 0 ? 0 : 1;
-      }
-    } finally {
-      Files.deleteIfExists(page);
+    // --- snippet: web-round-trip
+    SecureContainerSpec spec = SecureContainerSpec.builder()
+        .image(image)
+        .command("httpd", "-f", "-vv", "-p", "8080", "-h", "/www")  // busybox httpd, logging requests
+        .user("1000:1000")
+        .readOnlyRootFilesystem(true)
+        .addMount(Mount.bind(www.toString(), ContainerPath.of("/www")))
+        .network(NetworkMode.bridge())
+        .addPort(PortBinding.localhost(0, 8080))                    // -p 127.0.0.1::8080
+        .build();
+    List<LogLine> seen = new CopyOnWriteArrayList<>();
+    try (RunningContainer web = launcher.launch(spec);
+         LogSubscription logs = web.followLogs(seen::add)) {        // line by line, as they come
+      web.await(Wait.portAccepts(8080), Duration.ofSeconds(30));
+      int port = web.hostPort(8080);                               // the port the engine chose
+      web.copyInto(ContainerPath.of("/www/index.html"),             // a tar stream, size-limited:
+          CopySource.ofString("<h1>hello from Carapace</h1>\n")
+              .mode(0600).owner(1000, 1000));                       // rw------- 1000:1000, the httpd user
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      ExecResult ls = web.exec("sh", "-c", "id -u; cat /proc/self/status | grep CapEff");
+      web.await(Wait.logLine(Pattern.compile("url:/index.html")), Duration.ofSeconds(30));
+      // --- end snippet
+      out.println("published " + web.publishedPort(8080, PortBinding.Protocol.TCP).hostAddress()
+          + ":" + (port > 0 ? "PORT" : port) + " -> 8080/tcp");
+      out.println("HTTP " + response.statusCode() + ": " + response.body().strip());
+      out.println("exec exit " + ls.exitCode() + ": " + ls.stdout().strip().replace('\n', ' '));
+      out.println("log: " + seen.stream().filter(l -> l.text().contains("url:/index.html"))
+          .findFirst().map(l -> l.stream() + " " + l.text().replaceAll("^.*: ", ""))
+          .orElse("none"));
+      return response.statusCode() == 200 && ls.exitCode() == 0 ? 0 : 1;
     }
   }
 

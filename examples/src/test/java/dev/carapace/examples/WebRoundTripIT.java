@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
 class WebRoundTripIT {
@@ -23,6 +24,10 @@ class WebRoundTripIT {
           new PrintStream(buf, true, StandardCharsets.UTF_8)));
       assertEquals("<h1>hello from Carapace</h1>\n", Files.readString(www.resolve("index.html")),
           "the copied page landed in the bind-mounted folder");
+      assertEquals("rw------- 1000:1000", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+          www.resolve("index.html"))) + " " + Files.getAttribute(www.resolve("index.html"), "unix:uid") + ":"
+          + Files.getAttribute(www.resolve("index.html"), "unix:gid"),
+          "the engine kept the tar entry's mode and owner, so the httpd's uid 1000 could read it");
     } finally {
       WebRoundTrip.deleteTree(www);
     }

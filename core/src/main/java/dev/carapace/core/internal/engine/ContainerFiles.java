@@ -3,6 +3,7 @@ package dev.carapace.core.internal.engine;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.CopyLimits;
+import dev.carapace.core.CopySource;
 import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.Mount;
 import dev.carapace.core.SecureContainerSpec;
@@ -33,19 +34,25 @@ public final class ContainerFiles {
   private ContainerFiles() {}
 
   /**
-   * Copies {@code hostSource} to {@code target} in the container: a file becomes the file
-   * {@code target}, a directory the directory {@code target} with the same tree.
+   * Copies {@code source} to {@code target} in the container: bytes or a host file become the file
+   * {@code target}, a host directory the directory {@code target} with the same tree; with the
+   * source's mode and owner.
    */
-  public static void copyInto(EngineSession session, String containerId, SecureContainerSpec spec, Path hostSource,
+  public static void copyInto(EngineSession session, String containerId, SecureContainerSpec spec, CopySource source,
       ContainerPath target, CopyLimits limits) {
     String path = target.toString();
     requireCopyable(spec, target, "copy target");
     int slash = path.lastIndexOf('/');
     String parent = slash == 0 ? "/" : path.substring(0, slash);
     String name = path.substring(slash + 1);
+    Path hostSource = source.path().orElse(null);
     InputStream tar;
     try {
-      tar = SafeTar.source(hostSource, name, limits.maxSize().bytes(), limits.maxEntries());
+      tar = hostSource == null
+          ? SafeTar.ofBytes(source.bytes().orElseThrow(), name, limits.maxSize().bytes(), source.mode().orElseThrow(),
+              source.uid(), source.gid())
+          : SafeTar.source(hostSource, name, limits.maxSize().bytes(), limits.maxEntries(), source.mode().orElse(-1),
+              source.uid(), source.gid());
     } catch (SafeTar.Refused e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     } catch (NoSuchFileException e) {

@@ -27,9 +27,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * less trusted side, in mind.
  *
  * <p><b>Writing</b> ({@link #source}): a host file or directory as a tar stream produced on demand,
- * in the reading thread (no pipe, no extra thread): entries owned by root, permissions without
- * setuid, setgid or sticky bits, symbolic links stored as links (never followed, so no host file
- * outside the source is read), FIFOs, sockets and devices refused before anything is sent.
+ * in the reading thread (no pipe, no extra thread): entries owned by root unless an owner is given,
+ * the host's permissions or a given mode, without setuid, setgid or sticky bits, symbolic links stored as links (never followed, so no host file
+ * outside the source is read), FIFOs, sockets and devices refused before anything is sent. Or
+ * ({@link #ofBytes}) one regular file from bytes in memory.
  *
  * <p><b>Reading</b> ({@link #extract}): every entry must lie under one expected top-level name; names
  * that are absolute or climb with {@code ..} are refused; a symbolic link's target must be relative
@@ -57,17 +58,43 @@ public final class SafeTar {
   // ------------------------------------------------------------------------------------------ writing
 
   /** One entry of a host source: its name in the archive, its host path, its kind. */
-  private record Item(String name, Path path, char kind, long size, int mode, long mtime, String link) {}
+  private record Item(String name, Path path, char kind, long size, int mode, long mtime, String link,
+      byte[] bytes) {}
+
+  /** {@link #source(Path, String, long, int, int, int, int)} with the host's permissions, owned by root. */
+  public static InputStream source(Path source, String rootName, long maxBytes, int maxEntries) throws IOException {
+    return source(source, rootName, maxBytes, maxEntries, -1, 0, 0);
+  }
+
+  /**
+   * The tar stream of one regular file named {@code rootName} holding {@code content}, with permission
+   * bits {@code mode} (setuid, setgid and sticky dropped), owned by {@code uid:gid}.
+   *
+   * @throws Refused when {@code content} is larger than {@code maxBytes}
+   */
+  public static InputStream ofBytes(byte[] content, String rootName, long maxBytes, int mode, int uid, int gid)
+      throws Refused {
+    if (content.length > maxBytes) {
+      throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": the content has " + content.length
+          + " bytes");
+    }
+    return new Source(List.of(new Item(rootName, null, 'f', content.length, mode & 0777, System.currentTimeMillis(),
+        null, content)), uid, gid);
+  }
 
   /**
    * The tar stream of {@code source} (a regular file or a directory, followed if it is a link itself),
    * its top-level entry named {@code rootName}. The source is walked now, without following links,
-   * and checked against the limits; the stream reads file contents as it is read.
+   * and checked against the limits; the stream reads file contents as it is read. With {@code mode}
+   * at least 0, every regular file gets those permission bits and every directory the same plus an
+   * execute bit for each read bit ({@code chmod a=rX}); with {@code -1} the host's are kept. Every
+   * entry is owned by {@code uid:gid}.
    *
    * @throws Refused when the source holds a FIFO, socket or device, or exceeds a limit
    * @throws NoSuchFileException when it does not exist
    */
-  public static InputStream source(Path source, String rootName, long maxBytes, int maxEntries) throws IOException {
+  public static InputStream source(Path source, String rootName, long maxBytes, int maxEntries, int mode, int uid,
+      int gid) throws IOException {
     Path real = source.toRealPath();
     List<Item> items = new ArrayList<>();
     long[] total = {0};
@@ -105,11 +132,12 @@ public final class SafeTar {
           throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": " + source + " has more than "
               + maxBytes + " bytes");
         }
-        items.add(new Item(name, p, kind, size, mode(p), attrs.lastModifiedTime().toMillis(),
-            kind == 'l' ? Files.readSymbolicLink(p).toString() : null));
+        int bits = mode < 0 || kind == 'l' ? mode(p) : kind == 'd' ? mode | (mode & 0444) >> 2 : mode;
+        items.add(new Item(name, p, kind, size, bits, attrs.lastModifiedTime().toMillis(),
+            kind == 'l' ? Files.readSymbolicLink(p).toString() : null, null));
       }
     });
-    return new Source(items);
+    return new Source(items, uid, gid);
   }
 
   private static String kind(BasicFileAttributes a) {
@@ -140,9 +168,13 @@ public final class SafeTar {
     private final byte[] chunk = new byte[CHUNK];
     private boolean finished;
     private int pos;
+    private final int uid;
+    private final int gid;
 
-    Source(List<Item> items) {
+    Source(List<Item> items, int uid, int gid) {
       this.items = items;
+      this.uid = uid;
+      this.gid = gid;
       this.tar = new TarArchiveOutputStream(pending);
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -206,12 +238,13 @@ public final class SafeTar {
         e.setSize(item.size());
       }
       e.setMode((item.kind() == 'd' ? 040000 : item.kind() == 'l' ? 0120000 : 0100000) | (item.mode() & 0777));
-      e.setIds(0, 0);
-      e.setNames("root", "root");
+      e.setIds(uid, gid);
+      e.setNames(uid == 0 ? "root" : "", gid == 0 ? "root" : "");
       e.setModTime(item.mtime());
       tar.putArchiveEntry(e);
       if (item.kind() == 'f' && item.size() > 0) {
-        current = Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
+        current = item.bytes() != null ? new java.io.ByteArrayInputStream(item.bytes())
+            : Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
         remaining = item.size();
       } else {
         tar.closeArchiveEntry();

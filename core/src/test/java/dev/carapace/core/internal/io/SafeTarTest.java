@@ -210,4 +210,42 @@ class SafeTarTest {
         assertThrows(SafeTar.Refused.class, () -> SafeTar.source(src, "d", 1 << 20, 100)).getMessage());
     assertTrue(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS));
   }
+
+  /** Each entry of {@code in} as {@code name mode uid:gid}, the content of files after {@code =}. */
+  private static List<String> entries(InputStream in) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        out.add(e.getName() + " " + Integer.toOctalString(e.getMode()) + " " + e.getLongUserId() + ":"
+            + e.getLongGroupId() + (e.isFile() && !e.isSymbolicLink() ? "=" + new String(tar.readAllBytes(), StandardCharsets.UTF_8) : ""));
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  @Test
+  void ofBytesIsOneFileWithItsModeAndOwnerWithinTheLimit() throws IOException {
+    assertEquals(List.of("page.html 100640 1000:33=<h1>hi</h1>"), entries(SafeTar.ofBytes(
+        "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8), "page.html", 1 << 20, 0640, 1000, 33)));
+    assertEquals(List.of("empty 100755 0:0="), entries(SafeTar.ofBytes(new byte[0], "empty", 0, 04755, 0, 0)),
+        "setuid dropped, an empty file is within a limit of 0");
+    assertEquals("copy size must be at most 1024 bytes: the content has 1025 bytes",
+        assertThrows(SafeTar.Refused.class, () -> SafeTar.ofBytes(new byte[1025], "x", 1024, 0644, 0, 0))
+            .getMessage());
+  }
+
+  @Test
+  void sourceWithAModeGivesFilesTheModeAndDirectoriesReadableOnesAnExecuteBit() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src/sub"));
+    Files.writeString(src.resolve("a.txt"), "A");
+    Files.setPosixFilePermissions(src.resolve("a.txt"), PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(src.resolve("link"), Path.of("a.txt"));
+    assertEquals(List.of("data/ 40750 1000:1000", "data/sub/ 40750 1000:1000",
+        "data/sub/a.txt 100640 1000:1000=A", "data/sub/link 120777 1000:1000"),
+        entries(SafeTar.source(tmp.resolve("src"), "data", 1 << 20, 100, 0640, 1000, 1000)));
+    assertEquals(List.of("data/ 40755 0:0", "data/sub/ 40755 0:0", "data/sub/a.txt 100600 0:0=A",
+        "data/sub/link 120777 0:0"), entries(SafeTar.source(tmp.resolve("src"), "data", 1 << 20, 100)),
+        "without a mode, the host's permissions");
+  }
 }
