@@ -108,8 +108,11 @@ class NetworksIT {
       assertEquals("bridge", n.getDriver());
       assertEquals(Boolean.TRUE, n.getInternal());
       assertEquals("10.213.7.0/24", n.getIpam().getConfig().get(0).getSubnet());
-      assertEquals(Map.of("team", "payments", OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
-          OwnerLabels.LAUNCHER, launcher.id()), n.getLabels());
+      Map<String, String> expected = new java.util.HashMap<>(launcher.identity());   // host, user, application
+      expected.putAll(Map.of("team", "payments", OwnerLabels.MANAGED, "true", OwnerLabels.OWNER,
+          OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, launcher.id()));
+      assertEquals(Set.of(OwnerLabels.HOST, OwnerLabels.USER, OwnerLabels.APPLICATION), launcher.identity().keySet());
+      assertEquals(expected, n.getLabels());
       assertEquals(name, net.name());
       assertEquals(NetworkMode.named(name), net.mode());
     }
