@@ -90,6 +90,12 @@ public final class EngineSession implements AutoCloseable {
   private final Set<String> live = ConcurrentHashMap.newKeySet();
   /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
   private volatile boolean createInDoubt;
+  /**
+   * How long {@link #close()} looks for the container of a create it gave up on (no answer in time)
+   * once the engine answers again: a frozen engine carries the request out after it resumes.
+   */
+  static final Duration IN_DOUBT_GRACE = Duration.ofSeconds(5);
+  private static final Duration IN_DOUBT_POLL = Duration.ofMillis(200);
   /** What {@code GET /info} said (runtimes, CPUs), asked once, when a spec first needs it. */
   private volatile EngineInfo info;
 
@@ -522,8 +528,22 @@ public final class EngineSession implements AutoCloseable {
     RuntimeException first = null;
     if (createInDoubt) {
       try {
-        list(ownLabels).forEach(c -> live.add(c.getId()));
+        // an engine that was frozen may carry out the create it was sent only after it answers again:
+        // look for it until it shows up, at most IN_DOUBT_GRACE after the first answer
+        long end = System.nanoTime() + IN_DOUBT_GRACE.toNanos();
+        boolean found = false;
+        while (!found) {
+          for (Container c : list(ownLabels)) {
+            found |= live.add(c.getId());
+          }
+          if (found || System.nanoTime() >= end) {
+            break;
+          }
+          Thread.sleep(IN_DOUBT_POLL.toMillis());
+        }
         createInDoubt = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
         first = e;
       }
