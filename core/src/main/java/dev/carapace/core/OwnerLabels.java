@@ -78,15 +78,6 @@ public final class OwnerLabels {
     return Map.of(MANAGED, "true", OWNER, CURRENT_OWNER, LAUNCHER, launcherId);
   }
 
-  /**
-   * Whether {@code owner}, a value of {@value #OWNER}, names a process of this host that is gone (its
-   * pid is free, or now belongs to a process started at another time). Other hosts' owners and values
-   * that do not parse are never dead: their containers are left alone.
-   */
-  static boolean isDeadLocalOwner(String owner) {
-    return LocalOwners.isDead(owner);
-  }
-
   /** The host part of {@link #currentOwner()}. */
   static String hostName() {
     return HOST_NAME;

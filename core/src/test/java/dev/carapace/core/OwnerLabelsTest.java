@@ -1,5 +1,7 @@
 package dev.carapace.core;
 
+import dev.carapace.core.internal.values.LocalOwners;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,12 +33,12 @@ class OwnerLabelsTest {
   @Test
   void onlyGoneProcessesOfThisHostAreDead() {
     String host = OwnerLabels.hostName();
-    assertFalse(OwnerLabels.isDeadLocalOwner(OwnerLabels.currentOwner()));
-    assertTrue(OwnerLabels.isDeadLocalOwner("2147483646@" + host + "@1"), "no such pid");
+    assertFalse(LocalOwners.isDead(OwnerLabels.currentOwner()));
+    assertTrue(LocalOwners.isDead("2147483646@" + host + "@1"), "no such pid");
     long pid = ProcessHandle.current().pid();
-    assertTrue(OwnerLabels.isDeadLocalOwner(pid + "@" + host + "@1"), "pid reused by a later process");
-    assertFalse(OwnerLabels.isDeadLocalOwner("2147483646@another-host@1"));
-    assertFalse(OwnerLabels.isDeadLocalOwner("not-an-owner"));
-    assertFalse(OwnerLabels.isDeadLocalOwner("x@" + host + "@1"));
+    assertTrue(LocalOwners.isDead(pid + "@" + host + "@1"), "pid reused by a later process");
+    assertFalse(LocalOwners.isDead("2147483646@another-host@1"));
+    assertFalse(LocalOwners.isDead("not-an-owner"));
+    assertFalse(LocalOwners.isDead("x@" + host + "@1"));
   }
 }
