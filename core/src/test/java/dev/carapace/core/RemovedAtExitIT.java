@@ -381,7 +381,8 @@ class RemovedAtExitIT {
       long ticks0 = cpuTicks(pid);
       Thread.sleep(2000);
       long idleTicks = cpuTicks(pid) - ticks0;
-      System.out.println("RemovedAtExitIT: reaper " + pid + " standing cost: " + procStatus(pid, "VmRSS") + " resident, "
+      System.out.println("RemovedAtExitIT: reaper " + pid + " standing cost: " + procStatus(pid, "VmRSS") + " resident (" + procStatus(pid, "RssAnon")
+          + " of it anonymous, the rest mapped files the JVM shares), "
           + procStatus(pid, "Threads") + " threads, " + idleTicks + " CPU ticks (1/100 s) in 2 s idle");
       assertEquals(1, TestEngine.containersOf(docker, child.launcherId).size(), child.output());
       long t0 = System.nanoTime();

@@ -55,7 +55,8 @@ public final class Reaper {
   /** How long the child keeps trying an engine that does not answer, after the JVM's end. */
   static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+  /** The launcher's logger: the reaper is the JVM's, started by its first launcher or deployer. */
+  private static final Logger LOG = LoggerFactory.getLogger("dev.carapace.core.ContainerLauncher");
   private static Process child;
   private static OutputStream pipe;
   private static boolean failed;
