@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A deployer not closed when its JVM ends (main returns, {@code System.exit}, SIGTERM, SIGINT) is
  * closed by the JVM shutdown hook core's launchers share (at most 10 s for all of them), which logs at
- * INFO the services it removed; {@link Builder#keepOnExit()} opts out. {@code kill -9} runs no hook.
+ * INFO the services it removed; {@link Builder#keepOnExit()} opts out. {@code kill -9} runs no hook: the
+ * reaper child process then removes the services ({@link Builder#withoutReaper()} opts out).
  */
 public final class SwarmDeployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmDeployer.class);
@@ -162,6 +163,17 @@ public final class SwarmDeployer implements AutoCloseable {
      */
     public Builder keepOnExit() {
       connection.keepOnExit();
+      return this;
+    }
+
+    /**
+     * <b>No reaper for this deployer: its services stay on the engine when the JVM dies without running
+     * its exit hook</b> ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}. If unset, the
+     * reaper child process removes them then, as it does a launcher's containers
+     * ({@code ContainerLauncher.Builder.withoutReaper()}).
+     */
+    public Builder withoutReaper() {
+      connection.withoutReaper();
       return this;
     }
 

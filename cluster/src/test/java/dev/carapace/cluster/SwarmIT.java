@@ -256,7 +256,8 @@ class SwarmIT {
   @Test
   void aCrashedDeployLeavesNothingAfterCleanup() throws Exception {
     StringBuilder seen = new StringBuilder();
-    Process child = deployForever(seen, new java.io.BufferedReader[1], "carapace-crash");
+    // without a reaper: the service outlives the kill, and the cleanup is what removes it
+    Process child = deployForever(seen, new java.io.BufferedReader[1], "carapace-crash", "noreaper");
     try (SwarmDeployer ofTheChildsApplication = childsApplication()) {
       assertEquals(0, ofTheChildsApplication.cleanupLeftovers().size(), "the child is alive: its service stays");
       child.destroyForcibly();
@@ -289,6 +290,49 @@ class SwarmIT {
           "{\"label\":[\"com.docker.swarm.service.name=carapace-exit\"]}"), output);
       assertTrue(java.util.regex.Pattern.compile("INFO dev\\.carapace\\.cluster\\.SwarmDeployer - deployer \\S+: removed"
           + " at JVM exit, close\\(\\) was not called: service carapace-exit \\(\\d+ ms\\)").matcher(output).find(), output);
+    } finally {
+      child.destroyForcibly();
+      try (SwarmDeployer ofTheChildsApplication = childsApplication()) {
+        ofTheChildsApplication.cleanupLeftovers();
+      }
+    }
+  }
+
+  /** {@code kill -9}: no exit hook runs; the reaper process the deployer's JVM started removes the service. */
+  @Test
+  void aServiceIsRemovedByTheReaperWhenItsDeployersJvmIsKilled() throws Exception {
+    StringBuilder seen = new StringBuilder();
+    java.io.BufferedReader[] rest = new java.io.BufferedReader[1];
+    Process child = deployForever(seen, rest, "carapace-reaped", "1");
+    try {
+      assertEquals(1, count("/services?filters=", "{\"name\":[\"carapace-reaped\"]}"));
+      // read on, from now: when the child ends, Process drains and closes the pipe unless a read is under way,
+      // and the reaper's line comes after that end
+      StringBuffer after = new StringBuffer();
+      Thread reader = new Thread(() -> rest[0].lines().forEach(l -> after.append(l).append('\n')));
+      reader.start();
+      long t0 = System.nanoTime();
+      // kill(1), not destroyForcibly(), which would close the pipe the reaper's line comes through
+      assertEquals(0, new ProcessBuilder("kill", "-KILL", String.valueOf(child.pid())).start().waitFor());
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      long gone = -1;
+      while (System.nanoTime() - t0 < 60_000_000_000L) {
+        if (count("/services?filters=", "{\"name\":[\"carapace-reaped\"]}") == 0 && count("/containers/json?all=1&filters=",
+            "{\"label\":[\"com.docker.swarm.service.name=carapace-reaped\"]}") == 0) {
+          gone = (System.nanoTime() - t0) / 1_000_000;
+          break;
+        }
+        sleep(50);
+      }
+      String reaper = seen.toString().lines().filter(l -> l.startsWith("reaper ")).findFirst().orElseThrow();
+      ProcessHandle.of(Long.parseLong(reaper.substring("reaper ".length()))).ifPresent(p -> p.onExit().join());
+      reader.join(10_000);
+      String output = seen + after.toString();
+      System.out.println("SwarmIT: kill -9: the service and its task's container were gone " + gone
+          + " ms after the kill");
+      assertTrue(gone >= 0, "still on the engine 60 s after kill -9:\n" + output);
+      assertTrue(java.util.regex.Pattern.compile("\\[carapace-reaper\\] JVM \\S+ is gone without closing \\S+ on \\S+:"
+          + " removed service carapace-reaped(, container \\w{12})? \\(\\d+ ms after its end\\)").matcher(output).find(), output);
     } finally {
       child.destroyForcibly();
       try (SwarmDeployer ofTheChildsApplication = childsApplication()) {

@@ -61,8 +61,12 @@ import org.slf4j.LoggerFactory;
  * removed, and a line at INFO names them ({@code launcher ID: removed at JVM exit, close() was not
  * called: container 0123456789ab, network NAME (120 ms)}). The hook waits at most 10 s for every
  * launcher and Swarm deployer together, then lets the JVM end, logging at WARN what is left: a hung
- * engine never hangs the exit. {@link Builder#keepOnExit()} opts out. {@code kill -9}, an OOM kill or a
- * power cut run no hook: {@link #cleanupLeftovers()} in a later process removes what such a process left.
+ * engine never hangs the exit. {@link Builder#keepOnExit()} opts out. {@code kill -9} and an OOM kill
+ * run no hook: then a reaper, a small child process of the JVM that waits on a pipe for the JVM's end,
+ * removes the containers and networks of every launcher not closed, within about a second (no
+ * privileged container, no engine socket mounted anywhere); {@link Builder#withoutReaper()} opts out.
+ * A power cut, or a kill of the JVM's whole process group, takes the reaper too:
+ * {@link #cleanupLeftovers()} in a later process removes what such a process left.
  * Carapace's own threads are daemon threads: they never keep a JVM alive.
  *
  * <p>An image the engine lacks is pulled first ({@link PullPolicy}), with the credentials
@@ -222,6 +226,22 @@ public final class ContainerLauncher implements AutoCloseable {
      */
     public Builder keepOnExit() {
       connection.keepOnExit();
+      return this;
+    }
+
+    /**
+     * <b>No reaper for this launcher: its containers and networks stay on the engine when the JVM dies
+     * without running its exit hook</b> ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}
+     * in a later process. Logged at INFO when the launcher is built.
+     *
+     * <p>If unset, the JVM's first launcher starts the reaper, one child process for the whole JVM
+     * (a JVM with a 32 MiB heap, idle on a pipe): when the JVM dies, the pipe ends, and the reaper removes
+     * what every launcher not closed made, then exits. The endpoint, its credentials and TLS key included,
+     * reach it through that pipe only. A launcher on a caller's own client ({@link #dockerClient}) has
+     * no reaper. {@link #keepOnExit()} implies this.
+     */
+    public Builder withoutReaper() {
+      connection.withoutReaper();
       return this;
     }
 

@@ -40,7 +40,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class Endpoint {
   static {
-    dev.carapace.core.internal.values.EndpointAccess.install(Endpoint::authorizationHeader);
+    dev.carapace.core.internal.values.EndpointAccess.install(Endpoint::authorizationHeader, Endpoint::toWire,
+        Endpoint::fromWire);
   }
 
   /** The engine's usual socket, {@code unix:///var/run/docker.sock}. */
@@ -48,6 +49,8 @@ public final class Endpoint {
 
   private final URI uri;
   private final SSLContext sslContext;
+  /** The material {@link #sslContext} was made from, for the reaper; null without TLS. */
+  private final DockerTlsMaterial material;
   private final String tlsSource;
   private final String username;
   private final char[] password;
@@ -55,10 +58,11 @@ public final class Endpoint {
   private final Duration connectTimeout;
   private final Duration responseTimeout;
 
-  private Endpoint(URI uri, SSLContext sslContext, String tlsSource, String username, char[] password,
+  private Endpoint(URI uri, SSLContext sslContext, DockerTlsMaterial material, String tlsSource, String username, char[] password,
       boolean plainCredentialsAllowed, Duration connectTimeout, Duration responseTimeout) {
     this.uri = uri;
     this.sslContext = sslContext;
+    this.material = material;
     this.tlsSource = tlsSource;
     this.username = username;
     this.password = password;
@@ -68,7 +72,7 @@ public final class Endpoint {
   }
 
   private static Endpoint of(URI uri) {
-    return new Endpoint(uri, null, null, null, null, false, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    return new Endpoint(uri, null, null, null, null, null, false, Duration.ofSeconds(5), Duration.ofSeconds(60));
   }
 
   /** The engine's unix socket at {@code socket}, as {@code DOCKER_HOST=unix:///var/run/docker.sock}. */
@@ -97,7 +101,7 @@ public final class Endpoint {
     Objects.requireNonNull(material, "tls material");
     URI uri = tcpUri(host, port);
     SSLContext context = material.sslContext(uri.getHost().replace("[", "").replace("]", ""));
-    return new Endpoint(uri, context, material.toString(), null, null, false,
+    return new Endpoint(uri, context, material, material.toString(), null, null, false,
         Duration.ofSeconds(5), Duration.ofSeconds(60));
   }
 
@@ -266,7 +270,7 @@ public final class Endpoint {
       throw new IllegalArgumentException("basic auth over plain TCP must stay on loopback: " + uri
           + " (use TLS, or call allowCredentialsOverPlainTcp() to send the password in clear)");
     }
-    return new Endpoint(uri, sslContext, tlsSource, username, password.clone(), plainCredentialsAllowed,
+    return new Endpoint(uri, sslContext, material, tlsSource, username, password.clone(), plainCredentialsAllowed,
         connectTimeout, responseTimeout);
   }
 
@@ -275,7 +279,7 @@ public final class Endpoint {
    * plain-TCP host other than loopback. Anyone on the path reads it. Call before {@code basicAuth}.
    */
   public Endpoint allowCredentialsOverPlainTcp() {
-    return new Endpoint(uri, sslContext, tlsSource, username, password, true, connectTimeout, responseTimeout);
+    return new Endpoint(uri, sslContext, material, tlsSource, username, password, true, connectTimeout, responseTimeout);
   }
 
   static boolean isLoopback(String host) {
@@ -290,7 +294,7 @@ public final class Endpoint {
   /** A copy that waits at most {@code timeout} for a connection. Default 5 s. */
   public Endpoint connectTimeout(Duration timeout) {
     checkTimeout("connect timeout", timeout);
-    return new Endpoint(uri, sslContext, tlsSource, username, password, plainCredentialsAllowed, timeout,
+    return new Endpoint(uri, sslContext, material, tlsSource, username, password, plainCredentialsAllowed, timeout,
         responseTimeout);
   }
 
@@ -300,7 +304,7 @@ public final class Endpoint {
    */
   public Endpoint responseTimeout(Duration timeout) {
     checkTimeout("response timeout", timeout);
-    return new Endpoint(uri, sslContext, tlsSource, username, password, plainCredentialsAllowed,
+    return new Endpoint(uri, sslContext, material, tlsSource, username, password, plainCredentialsAllowed,
         connectTimeout, timeout);
   }
 
@@ -328,6 +332,68 @@ public final class Endpoint {
   /** The basic-auth user name, if credentials are set. */
   public Optional<String> username() {
     return Optional.ofNullable(username);
+  }
+
+  /**
+   * This endpoint whole, credentials and TLS material included, for the reaper's child process, which
+   * rebuilds it with {@link #fromWire}: never written to a file or a log.
+   */
+  byte[] toWire() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeUTF(uri.toString());
+      out.writeBoolean(material != null);
+      if (material != null) {
+        byte[] wire = dev.carapace.tls.internal.MaterialWire.encode(material);
+        out.writeInt(wire.length);
+        out.write(wire);
+      }
+      out.writeBoolean(username != null);
+      if (username != null) {
+        out.writeUTF(username);
+        out.writeUTF(new String(password));
+      }
+      out.writeBoolean(plainCredentialsAllowed);
+      out.writeLong(connectTimeout.toMillis());
+      out.writeLong(responseTimeout.toMillis());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The endpoint {@link #toWire} wrote.
+   *
+   * @throws IllegalArgumentException when {@code wire} is not such a form
+   */
+  static Endpoint fromWire(byte[] wire) {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(wire))) {
+      URI uri = URI.create(in.readUTF());
+      Endpoint e;
+      if (in.readBoolean()) {
+        int length = in.readInt();
+        if (length < 0 || length > (16 << 20)) {
+          throw new IllegalArgumentException("TLS material of " + length + " bytes");
+        }
+        DockerTlsMaterial m = (DockerTlsMaterial) dev.carapace.tls.internal.MaterialWire.decode(in.readNBytes(length));
+        e = tls(uri.getHost().replace("[", "").replace("]", ""), uri.getPort(), m);
+      } else {
+        e = parse(uri.toString());
+      }
+      String user = in.readBoolean() ? in.readUTF() : null;
+      char[] pass = user == null ? null : in.readUTF().toCharArray();
+      if (in.readBoolean()) {
+        e = e.allowCredentialsOverPlainTcp();
+      }
+      if (user != null) {
+        e = e.basicAuth(user, pass);
+        Arrays.fill(pass, '\0');
+      }
+      return e.connectTimeout(Duration.ofMillis(in.readLong())).responseTimeout(Duration.ofMillis(in.readLong()));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not the wire form of an endpoint: " + e.getClass().getSimpleName());
+    }
   }
 
   /** The {@code Authorization} header value; internal use. */

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * returns, {@code System.exit(0)}, SIGTERM, SIGINT. Each case runs {@link LaunchThenEnd} in a child JVM
  * on the test class path, ends it, and asserts that the engine lists nothing carrying its launcher's
  * label, that the child's log has the INFO line naming what was removed, and that the child ended
- * within the exit's bound. {@code kill -9} runs no shutdown hook: it is not tested here (a reaper's
- * job; {@code cleanupLeftovers()} and {@code LauncherIT} cover it today).
+ * within the exit's bound, and that its reaper process ended without a word (the hook released the
+ * launcher). {@code kill -9} runs no shutdown hook: there the reaper removes what the child made, also
+ * through TLS with basic auth; with {@code withoutReaper()} the container stays.
  *
  * <p>What such a child leaves with {@code keepOnExit()} is its application's leftover: removed by the
  * {@code cleanupLeftovers()} of a launcher of the same application name, not by another application's,
@@ -63,8 +64,12 @@ class RemovedAtExitIT {
     final String launcherId;
     final String containerId;
     final String network;
+    /** The reaper process the child started, if any. */
+    final java.util.Optional<ProcessHandle> reaper;
     final StringBuilder output = new StringBuilder();
     private final Thread reader;
+    /** {@link System#nanoTime()} when {@link #end} saw the child's end. */
+    long endedAt;
 
     Child(String... args) throws IOException {
       this(System.getProperty("carapace.docker.host", ""), List.of(args));
@@ -97,6 +102,10 @@ class RemovedAtExitIT {
         process.destroyForcibly();
         throw new AssertionError("the child launched nothing:\n" + output);
       }
+      String second = lines.readLine();
+      output.append(second).append('\n');
+      reaper = second.equals("reaper none") ? java.util.Optional.empty()
+          : ProcessHandle.of(Long.parseLong(second.substring("reaper ".length())));
       String[] words = first.split(" ", -1);
       launcherId = words[1];
       containerId = words[2];
@@ -126,13 +135,15 @@ class RemovedAtExitIT {
         process.destroyForcibly();
         throw new AssertionError("the child's JVM did not end within " + CHILD_END_SECONDS + " s:\n" + output());
       }
-      reader.join(5000);
+      endedAt = System.nanoTime();
+      reader.join(5000); // a reaper holds the pipe open until it ends too
       return process.exitValue();
     }
 
     /** Whatever happened: ends the child, and removes what its launcher left (a failed test's). */
     void killAndRemoveItsObjects() {
       process.destroyForcibly();
+      reaper.ifPresent(ProcessHandle::destroyForcibly);
       java.util.Map<String, String> mine = java.util.Map.of(OwnerLabels.LAUNCHER, launcherId);
       docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()
           .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
@@ -181,7 +192,7 @@ class RemovedAtExitIT {
         child.signal(signal);
       }
       int exit = child.end();
-      long ms = (System.nanoTime() - t0) / 1_000_000;
+      long ms = (child.endedAt - t0) / 1_000_000;
       System.out.println("RemovedAtExitIT: " + String.join(" ", args) + (signal == null ? "" : " kill -" + signal)
           + ": the child ended " + ms + " ms after the " + (signal == null ? "launch" : "signal"));
       String output = child.output();
@@ -193,6 +204,11 @@ class RemovedAtExitIT {
           + (child.network.isEmpty() ? "" : ", network " + child.network) + " (";
       assertTrue(output.contains(removed), "no line '" + removed + "' in:\n" + output);
       output.lines().filter(l -> l.contains(removed)).forEach(l -> System.out.println("RemovedAtExitIT: child: " + l));
+      // the exit hook released the launcher: the reaper finds nothing to do, says nothing, and ends
+      assertTrue(child.reaper.isPresent(), output);
+      assertTrue(child.reaper.get().onExit().get(10, TimeUnit.SECONDS) != null, output);
+      child.reader.join(5000);
+      assertTrue(!child.output().contains("[carapace-reaper]"), child.output());
     } finally {
       child.killAndRemoveItsObjects();
     }
@@ -322,7 +338,7 @@ class RemovedAtExitIT {
         long t0 = System.nanoTime();
         child.signal("TERM");
         int exit = child.end();
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long ms = (child.endedAt - t0) / 1_000_000;
         System.out.println("RemovedAtExitIT: engine hung, kill -TERM: the child ended " + ms + " ms after the signal");
         String output = child.output();
         assertEquals(143, exit, output);
@@ -337,6 +353,94 @@ class RemovedAtExitIT {
         child.killAndRemoveItsObjects();
       }
     }
+  }
+
+  /**
+   * {@code kill -9}: no hook runs; the reaper the child started removes its container and network.
+   * Prints the delay from the kill to the engine listing nothing of the launcher, and the reaper's
+   * standing cost while it waited (resident memory, threads, CPU time over 2 s idle).
+   */
+  @Test
+  void killMinus9TheReaperRemovesTheContainerAndTheNetwork() throws Exception {
+    reaps("network");
+  }
+
+  /** The same through nginx with TLS, a client certificate and basic auth: the reaper gets them all. */
+  @Test
+  void killMinus9ThroughTlsAndBasicAuth() throws Exception {
+    reaps("container", "nginx-tls");
+  }
+
+  private static void reaps(String what, String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("wait", what));
+    args.addAll(List.of(options));
+    Child child = new Child(System.getProperty("carapace.docker.host", ""), args);
+    try {
+      assertTrue(child.reaper.isPresent(), "no reaper: " + child.output());
+      long pid = child.reaper.get().pid();
+      long ticks0 = cpuTicks(pid);
+      Thread.sleep(2000);
+      long idleTicks = cpuTicks(pid) - ticks0;
+      System.out.println("RemovedAtExitIT: reaper " + pid + " standing cost: " + procStatus(pid, "VmRSS") + " resident (" + procStatus(pid, "RssAnon")
+          + " of it anonymous, the rest mapped files the JVM shares), "
+          + procStatus(pid, "Threads") + " threads, " + idleTicks + " CPU ticks (1/100 s) in 2 s idle");
+      assertEquals(1, TestEngine.containersOf(docker, child.launcherId).size(), child.output());
+      long t0 = System.nanoTime();
+      child.signal("KILL");
+      assertEquals(137, child.end(), child.output());
+      long gone = -1;
+      while (System.nanoTime() - t0 < 30_000_000_000L) {
+        if (TestEngine.containersOf(docker, child.launcherId).isEmpty() && networksOf(child.launcherId) == 0) {
+          gone = (System.nanoTime() - t0) / 1_000_000;
+          break;
+        }
+        Thread.sleep(20);
+      }
+      assertTrue(child.reaper.get().onExit().get(30, TimeUnit.SECONDS) != null);
+      child.reader.join(5000);
+      String output = child.output();
+      System.out.println("RemovedAtExitIT: kill -9 " + String.join(" ", args) + ": the engine held nothing of the"
+          + " launcher " + gone + " ms after the kill");
+      assertTrue(gone >= 0, "still on the engine 30 s after kill -9:\n" + output);
+      String line = "[carapace-reaper] JVM ";
+      String removed = "without closing " + child.launcherId + " on ";
+      String named = "removed container " + child.containerId.substring(0, 12)
+          + (child.network.isEmpty() ? "" : ", network " + child.network) + " (";
+      assertTrue(output.lines().anyMatch(l -> l.startsWith(line) && l.contains(removed) && l.contains(named)),
+          "no reaper line naming what it removed in:\n" + output);
+      output.lines().filter(l -> l.startsWith(line)).forEach(l -> System.out.println("RemovedAtExitIT: reaper: " + l));
+      assertTrue(!output.contains("basic auth as") || !output.contains(new String(dev.carapace.core.testing.TestPeers.password())),
+          "the password in the output");
+    } finally {
+      child.killAndRemoveItsObjects();
+    }
+  }
+
+  /** {@code withoutReaper()}: no reaper process, and after {@code kill -9} the container stays. */
+  @Test
+  void withoutReaperKillMinus9LeavesTheContainer() throws Exception {
+    Child child = new Child("wait", "container", "noreaper");
+    try {
+      assertTrue(child.reaper.isEmpty(), child.output());
+      assertTrue(child.output().contains("has no reaper (withoutReaper)"), child.output());
+      child.signal("KILL");
+      assertEquals(137, child.end(), child.output());
+      Thread.sleep(2000);
+      assertEquals(List.of(child.containerId), TestEngine.containersOf(docker, child.launcherId));
+    } finally {
+      child.killAndRemoveItsObjects();
+    }
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+  }
+
+  private static String procStatus(long pid, String key) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(key + ":"))
+        .map(l -> l.substring(key.length() + 1).trim()).findFirst().orElse("?");
   }
 
   @Test

@@ -162,6 +162,9 @@ class ModulePathConsumerIT {
     assertEquals("engine seccomp true", lines.get(1), shown);
     assertTrue(lines.contains("CapEff:\t0000000000000000"), "the container's CapEff" + shown);
     assertFalse(err.contains("SLF4J"), "no SLF4J warning" + shown);
+    // the reaper, started on the module path with -m dev.carapace.core/..., ran and ended without a word
+    assertFalse(err.contains("reaper process ended early") || err.contains("reaper process could not be started"),
+        "the reaper on the module path" + shown);
     assertFalse(err.contains("Exception") || err.contains("\tat "),
         "no exception" + shown);
 

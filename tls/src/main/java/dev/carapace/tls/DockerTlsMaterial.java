@@ -76,6 +76,10 @@ public final class DockerTlsMaterial {
     }
   }
 
+  static {
+    dev.carapace.tls.internal.MaterialWire.install(m -> ((DockerTlsMaterial) m).toWire(), DockerTlsMaterial::fromWire);
+  }
+
   private final Role role;
   private final Path certificateFile;
   private final List<X509Certificate> caCertificates;
@@ -212,6 +216,74 @@ public final class DockerTlsMaterial {
       List<X509Certificate> certificateChain, PrivateKey privateKey) {
     return new DockerTlsMaterial(role, Path.of("<unchecked>"), caCertificates, certificateChain,
         privateKey);
+  }
+
+  /**
+   * This material whole, private key included, as {@link dev.carapace.tls.internal.MaterialWire} hands
+   * it to a child process: role, certificate file name, the CA and chain certificates (DER) and the
+   * key (its algorithm and PKCS#8 encoding), each length-prefixed.
+   */
+  private byte[] toWire() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeUTF(role.name());
+      out.writeUTF(certificateFile.toString());
+      out.writeInt(caCertificates.size());
+      for (X509Certificate c : caCertificates) {
+        writeBlock(out, c.getEncoded());
+      }
+      out.writeInt(certificateChain.size());
+      for (X509Certificate c : certificateChain) {
+        writeBlock(out, c.getEncoded());
+      }
+      out.writeBoolean(privateKey != null);
+      if (privateKey != null) {
+        out.writeUTF(privateKey.getAlgorithm());
+        writeBlock(out, privateKey.getEncoded());
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot encode TLS material " + this + ": " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeBlock(java.io.DataOutputStream out, byte[] block) throws IOException {
+    out.writeInt(block.length);
+    out.write(block);
+  }
+
+  private static byte[] readBlock(java.io.DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > (1 << 20)) {
+      throw new IOException("block of " + length + " bytes");
+    }
+    return in.readNBytes(length);
+  }
+
+  /** The material {@link #toWire} wrote; checked already in the process that wrote it. */
+  private static DockerTlsMaterial fromWire(byte[] wire) {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(wire))) {
+      Role role = Role.valueOf(in.readUTF());
+      Path file = Path.of(in.readUTF());
+      java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+      List<X509Certificate> cas = new java.util.ArrayList<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        cas.add((X509Certificate) x509.generateCertificate(new java.io.ByteArrayInputStream(readBlock(in))));
+      }
+      List<X509Certificate> chain = new java.util.ArrayList<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        chain.add((X509Certificate) x509.generateCertificate(new java.io.ByteArrayInputStream(readBlock(in))));
+      }
+      PrivateKey key = null;
+      if (in.readBoolean()) {
+        String algorithm = in.readUTF();
+        key = java.security.KeyFactory.getInstance(algorithm.equals("ECDSA") ? "EC" : algorithm)
+            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(readBlock(in)));
+      }
+      return new DockerTlsMaterial(role, file, cas, chain, key);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("not the wire form of TLS material: " + e.getClass().getSimpleName());
+    }
   }
 
   /** Returns which end of the connection this material authenticates. */

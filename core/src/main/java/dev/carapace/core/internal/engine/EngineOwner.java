@@ -74,6 +74,7 @@ public final class EngineOwner {
     private DockerClient client;
     private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
     private boolean removeOnExit = true;
+    private boolean reaper = true;
     private String applicationName = LocalOwners.defaultApplicationName();
 
     /** @param noun what the builder builds, as the exclusivity message names it ({@code launcher}) */
@@ -116,6 +117,14 @@ public final class EngineOwner {
     }
 
     /**
+     * The builder's opt-out of the {@link Reaper}: what the owner made stays on the engine when the JVM
+     * dies without its exit hook ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}.
+     */
+    public void withoutReaper() {
+      this.reaper = false;
+    }
+
+    /**
      * The application part of the owner's identity, the value of {@value OwnerLabels#APPLICATION}.
      *
      * @throws IllegalArgumentException when it cannot be a label value
@@ -139,8 +148,16 @@ public final class EngineOwner {
       if (client != null) {
         return EngineSession.reuse(client, EngineSession.DEFAULT_RESPONSE_TIMEOUT, streamTimeout, ownLabels);
       }
-      Endpoint e = endpoint != null ? endpoint : Endpoint.fromEnvironment();
-      return EngineSession.open(e, EndpointAccess.authorizationHeader(e), streamTimeout, ownLabels);
+      return EngineSession.open(chosenEndpoint(), EndpointAccess.authorizationHeader(chosenEndpoint()), streamTimeout,
+          ownLabels);
+    }
+
+    /** The endpoint set, else {@link Endpoint#fromEnvironment()} (read once); null for a caller's client. */
+    private Endpoint chosenEndpoint() {
+      if (client == null && endpoint == null) {
+        endpoint = Endpoint.fromEnvironment();
+      }
+      return endpoint;
     }
 
     private IllegalStateException exclusive() {
@@ -223,6 +240,10 @@ public final class EngineOwner {
   private final String noun;
   private final Logger log;
   private final boolean removeOnExit;
+  private final boolean reaper;
+  /** The endpoint the owner's connections go to; null for a caller's client. */
+  private final Endpoint endpoint;
+  private volatile boolean reaped;
   /** What {@link #removeOnExit} registered: what the owner has on the engine, and its close. */
   private volatile Supplier<List<String>> onEngine;
   private volatile Runnable closeAtExit;
@@ -239,6 +260,8 @@ public final class EngineOwner {
     this.labels = Map.copyOf(all);
     this.session = connection.open(Map.of(OwnerLabels.LAUNCHER, id));
     this.callersClient = connection.callersClient();
+    this.endpoint = connection.chosenEndpoint();
+    this.reaper = connection.reaper;
   }
 
   /**
@@ -330,6 +353,16 @@ public final class EngineOwner {
     this.onEngine = Objects.requireNonNull(onEngine, "onEngine");
     this.closeAtExit = Objects.requireNonNull(close, "close");
     LIVE_OWNERS.add(this);
+    if (!reaper) {
+      log.info("{} {} has no reaper (withoutReaper): if the JVM dies without its exit hook (kill -9, OOM kill), what"
+          + " it made stays on the engine until a cleanupLeftovers()", noun, id);
+    } else if (endpoint == null) {
+      log.info("{} {} has no reaper: it uses the caller's docker-java client, whose endpoint cannot be told; if the"
+          + " JVM dies without its exit hook (kill -9, OOM kill), what it made stays until a cleanupLeftovers()",
+          noun, id);
+    } else {
+      reaped = Reaper.watch(id, noun.equals("deployer"), endpoint);
+    }
     if (EXIT_HOOK_ADDED.compareAndSet(false, true)) {
       try {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> removeAtExit(List.copyOf(LIVE_OWNERS), EXIT_DEADLINE),
@@ -440,7 +473,16 @@ public final class EngineOwner {
       }
     }
     if (failed != null) {
-      throw failed;
+      throw failed; // still watched: the reaper removes what is left if the JVM dies
     }
+    if (reaped) {
+      reaped = false;
+      Reaper.release(id);
+    }
+  }
+
+  /** Whether the {@link Reaper} watches this owner: registered, with an endpoint, and not closed cleanly. */
+  public boolean reaped() {
+    return reaped;
   }
 }
