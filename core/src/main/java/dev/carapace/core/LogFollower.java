@@ -3,6 +3,7 @@ package dev.carapace.core;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.carapace.core.internal.engine.FrameCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -158,29 +159,9 @@ final class LogFollower implements ResultCallback<Frame> {
   private void emitPiece(LogLine.Stream which, ByteArrayOutputStream partial, List<LogLine> batch) {
     byte[] bytes = partial.toByteArray();
     partial.reset();
-    int length = bytes.length - unfinishedCharacter(bytes);
+    int length = bytes.length - FrameCollector.unfinishedCharacter(bytes, bytes.length);
     partial.write(bytes, length, bytes.length - length);
     add(which, bytes, length, batch);
-  }
-
-  /**
-   * How many bytes at the end of {@code bytes} begin a UTF-8 character that they do not finish: 0 to
-   * 3. Bytes that are no valid UTF-8 count as finished (they decode to replacement characters anyway).
-   */
-  static int unfinishedCharacter(byte[] bytes) {
-    int n = bytes.length;
-    for (int back = 1; back <= Math.min(3, n); back++) {
-      int b = bytes[n - back] & 0xff;
-      if (b < 0x80) {
-        return 0;             // ASCII: everything before is finished
-      }
-      if (b >= 0xc0) {        // a lead byte: how many bytes its character takes
-        int needs = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-        return needs > back ? back : 0;
-      }
-      // a continuation byte: look further back
-    }
-    return 0;
   }
 
   private void add(LogLine.Stream which, byte[] bytes, int length, List<LogLine> batch) {

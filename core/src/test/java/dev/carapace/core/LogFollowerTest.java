@@ -125,21 +125,6 @@ class LogFollowerTest {
   }
 
   @Test
-  void unfinishedCharacterCountsTheBytesOfACharacterBegunAtTheEnd() {
-    assertEquals(0, LogFollower.unfinishedCharacter(new byte[0]));
-    assertEquals(0, LogFollower.unfinishedCharacter("ab".getBytes(StandardCharsets.UTF_8)));
-    byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
-    assertEquals(0, LogFollower.unfinishedCharacter(euro));
-    assertEquals(1, LogFollower.unfinishedCharacter(new byte[] {'a', euro[0]}));
-    assertEquals(2, LogFollower.unfinishedCharacter(new byte[] {'a', euro[0], euro[1]}));
-    byte[] smile = "\ud83d\ude00".getBytes(StandardCharsets.UTF_8);
-    assertEquals(3, LogFollower.unfinishedCharacter(java.util.Arrays.copyOf(smile, 3)));
-    assertEquals(0, LogFollower.unfinishedCharacter(smile));
-    assertEquals(0, LogFollower.unfinishedCharacter(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80}),
-        "stray continuation bytes are no character begun");
-  }
-
-  @Test
   void aFailureEndsTheFollowWithIt() {
     RuntimeException boom = new RuntimeException("connection reset");
     follower.onError(boom);
