@@ -92,7 +92,8 @@ public final class SwarmDeployment {
       Objects.requireNonNull(name, "service name");
       if (!NAME.matcher(name).matches()) {
         throw new IllegalArgumentException("service name must be 1 to 63 letters, digits and dashes, not"
-            + " starting with a dash: " + name);
+            + " starting with a dash: " + (name.length() > 63 // never the whole of a huge value
+            ? name.length() + " characters (" + name.substring(0, 20) + "...)" : name));
       }
       this.name = name;
       return this;

@@ -3,6 +3,7 @@ package dev.carapace.core;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.carapace.core.internal.engine.FrameCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>docker-java cuts a frame into chunks of at most 1024 bytes and reuses the chunk's array, so a
  * payload is copied into the line being built before {@link #onNext} returns; a line split across
  * frames or chunks is joined here. A line longer than {@link #MAX_LINE_BYTES} is handed on in
- * pieces of that size.
+ * pieces of at most that size, each cut between two UTF-8 characters (a character is never split
+ * into two replacement characters); nothing is dropped, so a 100 MB line costs this follower 1 MiB
+ * per stream, not 100 MB.
  *
  * <p><b>Catching up.</b> Engine 20.10 ends a followed log early when the container exits while the
  * reader lags behind (the engine was blocked writing): measured with curl as with docker-java, the
@@ -121,7 +124,7 @@ final class LogFollower implements ResultCallback<Frame> {
           from = i + 1;
         } else if (partial.size() + (i - from) >= MAX_LINE_BYTES) {
           partial.write(payload, from, i - from);
-          emit(which, partial, batch);
+          emitPiece(which, partial, batch);
           from = i;
         }
       }
@@ -146,6 +149,22 @@ final class LogFollower implements ResultCallback<Frame> {
     if (length > 0 && bytes[length - 1] == '\r') {
       length--;
     }
+    add(which, bytes, length, batch);
+  }
+
+  /**
+   * Cuts a piece of a line too long to keep whole: what {@code partial} holds but the bytes of a
+   * UTF-8 character begun at its end, which stay in {@code partial} to start the next piece.
+   */
+  private void emitPiece(LogLine.Stream which, ByteArrayOutputStream partial, List<LogLine> batch) {
+    byte[] bytes = partial.toByteArray();
+    partial.reset();
+    int length = bytes.length - FrameCollector.unfinishedCharacter(bytes, bytes.length);
+    partial.write(bytes, length, bytes.length - length);
+    add(which, bytes, length, batch);
+  }
+
+  private void add(LogLine.Stream which, byte[] bytes, int length, List<LogLine> batch) {
     if (which == LogLine.Stream.STDOUT && skipOut > 0) {
       skipOut--;
     } else if (which == LogLine.Stream.STDERR && skipErr > 0) {

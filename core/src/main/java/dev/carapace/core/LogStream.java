@@ -22,23 +22,35 @@ import java.util.function.Function;
  * }                                              // stops reading; no thread is left
  * }</pre>
  *
- * <p><b>Back-pressure.</b> At most {@link #capacity()} lines wait to be taken. When they are all
- * waiting, the stream stops reading from the engine until the caller takes one: a slow reader slows
+ * <p><b>Back-pressure.</b> At most {@link #capacity()} lines, and at most {@link #byteCapacity()} bytes
+ * of text (the lines' UTF-8 length), wait to be taken. When either is reached, the
+ * stream stops reading from the engine until the caller takes a line: a slow reader, or none, slows
  * the reading, memory does not grow (the engine keeps the rest in its log, or the container's writes
- * block, as with {@code docker logs -f | slow-program}). A reader that lagged behind still gets every
- * line: engine 20.10 cuts such a follow short when the container exits, so the rest is then read
- * from the engine's log once more (one extra request).
+ * block, as with {@code docker logs -f | slow-program}). A line longer than
+ * {@value LogFollower#MAX_LINE_BYTES} bytes comes as several lines of at most that many bytes, cut
+ * between characters, never truncated. A reader that lagged behind still gets every line: engine
+ * 20.10 cuts such a follow short when the container exits, so the rest is then read from the
+ * engine's log once more (one extra request).
  *
  * <p>A last line the container left unfinished (no {@code \n}) is not sent by engine 20.10 on a
  * followed log ({@code docker logs -f} shows the same); {@link RunningContainer#logs()} has it.
  *
  * <p>The stream ends when the container's output ends (it exited) and every line was taken, or when it
  * is closed. One thread of docker-java reads it; {@link #close()} stops that thread and waits for its
- * end. Not for several readers at once.
+ * end. A stream nobody closes is closed with its container ({@link RunningContainer#close()}) or its
+ * launcher ({@link ContainerLauncher#close()}), full or not, so its thread never outlives them. Not
+ * for several readers at once.
  */
 public final class LogStream implements AutoCloseable {
   /** The buffer of {@link RunningContainer#streamLogs()}. */
   static final int DEFAULT_CAPACITY = 1024;
+  /** The bytes of text that may wait in the buffer of {@link RunningContainer#streamLogs()}: 4 MiB. */
+  static final long DEFAULT_BYTE_CAPACITY = 4L << 20;
+
+  private final long byteCapacity;
+  private long bufferedBytes;
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> onClose =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private final int capacity;
   private final Function<Throwable, RuntimeException> failure;
@@ -52,11 +64,25 @@ public final class LogStream implements AutoCloseable {
   private LogFollower follower;
 
   LogStream(int capacity, Function<Throwable, RuntimeException> failure) {
+    this(capacity, DEFAULT_BYTE_CAPACITY, failure);
+  }
+
+  LogStream(int capacity, long byteCapacity, Function<Throwable, RuntimeException> failure) {
     if (capacity < 1) {
       throw new IllegalArgumentException("log stream capacity must be at least 1: " + capacity);
     }
+    if (byteCapacity < LogFollower.MAX_LINE_BYTES) {
+      throw new IllegalArgumentException("log stream byte capacity must be at least " + LogFollower.MAX_LINE_BYTES
+          + " (one line of the longest): " + byteCapacity);
+    }
     this.capacity = capacity;
+    this.byteCapacity = byteCapacity;
     this.failure = failure;
+  }
+
+  /** Runs once when the stream is closed (the container forgets it). */
+  void onClose(Runnable onClose) {
+    this.onClose.set(onClose);
   }
 
   /** The sink docker-java's thread writes into. */
@@ -94,7 +120,9 @@ public final class LogStream implements AutoCloseable {
     try {
       boolean waited = false;
       for (LogLine line : batch) {
-        while (lines.size() >= capacity && !closed) {
+        long size = utf8Length(line.text());
+        // a line always fits an empty buffer (a line is at most MAX_LINE_BYTES <= byteCapacity)
+        while ((lines.size() >= capacity || (!lines.isEmpty() && bufferedBytes + size > byteCapacity)) && !closed) {
           waited = true;
           notEmpty.signal();
           notFull.await();
@@ -103,6 +131,7 @@ public final class LogStream implements AutoCloseable {
           return waited;
         }
         lines.add(line);
+        bufferedBytes += size;
       }
       notEmpty.signal();
       return waited;
@@ -137,6 +166,7 @@ public final class LogStream implements AutoCloseable {
         nanos = notEmpty.awaitNanos(nanos);
       }
       LogLine line = lines.poll();
+      bufferedBytes -= utf8Length(line.text());
       notFull.signal();
       return Optional.of(line);
     } catch (InterruptedException e) {
@@ -178,9 +208,49 @@ public final class LogStream implements AutoCloseable {
     }
   }
 
-  /** How many lines may wait to be taken before the stream stops reading from the engine. */
+  /** How many lines may wait to be taken before the stream stops reading from the engine: 1024. */
   public int capacity() {
     return capacity;
+  }
+
+  /**
+   * The bytes of the lines read from the engine and not taken yet (UTF-8, line ends excluded); never
+   * more than {@link #byteCapacity()}.
+   */
+  public long bufferedBytes() {
+    lock.lock();
+    try {
+      return bufferedBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * How many bytes of text (UTF-8, line ends excluded) may wait to be taken before the stream stops
+   * reading from the engine: 4 MiB.
+   */
+  public long byteCapacity() {
+    return byteCapacity;
+  }
+
+  /** The bytes {@code s} takes in UTF-8, without making them. */
+  static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /**
@@ -193,6 +263,7 @@ public final class LogStream implements AutoCloseable {
     try {
       closed = true;
       lines.clear();
+      bufferedBytes = 0;
       notFull.signalAll();
       notEmpty.signalAll();
     } finally {
@@ -200,6 +271,10 @@ public final class LogStream implements AutoCloseable {
     }
     if (follower != null) {
       follower.close();
+    }
+    Runnable forget = onClose.getAndSet(null);
+    if (forget != null) {
+      forget.run();
     }
   }
 }

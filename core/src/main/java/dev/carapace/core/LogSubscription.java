@@ -18,10 +18,14 @@ import java.util.function.Function;
  *
  * <p>The consumer runs on docker-java's reading thread, one line after the other, in the order the
  * engine sends them. While it runs, nothing more is read from the engine: a slow consumer slows the
- * reading and memory does not grow (back-pressure). A consumer that throws stops the following; its
- * exception comes back from {@link #awaitEnd}. Closing waits for the reading thread to end. A
- * consumer that held the reading up still gets every line: engine 20.10 cuts such a follow short
- * when the container exits, so the rest is then read from the engine's log once more.
+ * reading and memory does not grow (back-pressure). A line longer than
+ * {@value LogFollower#MAX_LINE_BYTES} bytes is handed on as several lines of at most that many bytes,
+ * cut between characters. A consumer that throws stops the following and the reading thread ends;
+ * its exception comes back from {@link #awaitEnd} and is logged at WARN at once (so that it is seen
+ * even when nobody awaits the end). Closing waits for the reading thread to end; a subscription
+ * nobody closes is closed with its container or its launcher. A consumer that held the reading up
+ * still gets every line: engine 20.10 cuts such a follow short when the container exits, so the rest
+ * is then read from the engine's log once more.
  */
 public final class LogSubscription implements AutoCloseable {
   private final AtomicReference<Throwable> consumerError = new AtomicReference<>();
@@ -32,12 +36,23 @@ public final class LogSubscription implements AutoCloseable {
    */
   static final Duration SLOW_CONSUMER = Duration.ofMillis(100);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogSubscription.class);
+
   private final Function<Throwable, RuntimeException> failure;
+  private final String container;
+  private final AtomicReference<Runnable> onClose = new AtomicReference<>();
   private LogFollower follower;
   private long consumerNanos;
 
-  LogSubscription(Function<Throwable, RuntimeException> failure) {
+  /** {@code container}: the short id the WARN line names. */
+  LogSubscription(String container, Function<Throwable, RuntimeException> failure) {
+    this.container = container;
     this.failure = failure;
+  }
+
+  /** Runs once when the subscription is closed (the container forgets it). */
+  void onClose(Runnable onClose) {
+    this.onClose.set(onClose);
   }
 
   /** The sink docker-java's thread writes into: {@code consumer}, its exception kept. */
@@ -51,7 +66,10 @@ public final class LogSubscription implements AutoCloseable {
             consumer.accept(line);
           }
         } catch (RuntimeException | Error e) {
-          consumerError.compareAndSet(null, e);
+          if (consumerError.compareAndSet(null, e)) {
+            LOG.warn("log consumer of container {} threw {}: following stopped, awaitEnd() rethrows it", container,
+                e.toString());
+          }
           throw e;
         }
         consumerNanos += System.nanoTime() - t0;
@@ -111,5 +129,9 @@ public final class LogSubscription implements AutoCloseable {
   @Override
   public void close() {
     follower.close();
+    Runnable forget = onClose.getAndSet(null);
+    if (forget != null) {
+      forget.run();
+    }
   }
 }

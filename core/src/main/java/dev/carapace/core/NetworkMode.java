@@ -58,10 +58,12 @@ public final class NetworkMode {
   /**
    * {@code --network NAME}: a user-defined network.
    *
-   * @throws IllegalArgumentException if {@code name} is not a network name, or names a built-in mode
+   * @throws IllegalArgumentException if {@code name} is not a network name (a letter or digit, then
+   *     letters, digits, {@code _ . -}; at most 128 characters), or names a built-in mode
    */
   public static NetworkMode named(String name) {
     Objects.requireNonNull(name, "network name");
+    requireLength("network name", name);
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("network name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: " + name);
     }
@@ -75,10 +77,12 @@ public final class NetworkMode {
   /**
    * {@code --network container:NAME}: joins another container's network namespace.
    *
-   * @throws IllegalArgumentException if {@code container} is not a container name or id
+   * @throws IllegalArgumentException if {@code container} is not a container name or id (at most 128
+   *     characters)
    */
   public static NetworkMode container(String container) {
     Objects.requireNonNull(container, "network container");
+    requireLength("network container", container);
     if (!NAME.matcher(container).matches()) {
       throw new IllegalArgumentException(
           "network container must be a container name or id: " + container);
@@ -106,11 +110,23 @@ public final class NetworkMode {
         if (text.startsWith("container:")) {
           return container(text.substring("container:".length()));
         }
+        requireLength("network name", text);
         if (!NAME.matcher(text).matches()) {
           throw new IllegalArgumentException(
               "network must be none, bridge, host, container:NAME or a network name: " + text);
         }
         return new NetworkMode(Kind.NAMED, text);
+    }
+  }
+
+  /**
+   * Refuses a name longer than {@value NetworkSpec#MAX_NAME_LENGTH} characters, before any other rule
+   * shows it whole: the engine would take it (it bounds neither length), a message should not.
+   */
+  private static void requireLength(String attribute, String name) {
+    if (name.length() > NetworkSpec.MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(attribute + " must be at most " + NetworkSpec.MAX_NAME_LENGTH
+          + " characters: " + dev.carapace.core.internal.io.Strings.lengthAndStart(name));
     }
   }
 

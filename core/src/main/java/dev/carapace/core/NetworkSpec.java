@@ -35,9 +35,11 @@ public final class NetworkSpec {
   /**
    * A network name: what {@link NetworkMode#named} accepts (a letter or digit, then letters, digits,
    * {@code _ . -}), at most 128 characters. The engine (20.10) takes more (spaces, a leading
-   * underscore, 300 characters), but such names cannot be written as {@code --network NAME} safely.
+   * underscore, and any length: a 1,000,000-character name was created, measured), but such names
+   * cannot be written as {@code --network NAME} safely, nor looked up in a request's path.
    */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+  /** The longest network or container name Carapace takes; the engine has no bound of its own. */
   static final int MAX_NAME_LENGTH = 128;
   private static final Pattern IPV4_CIDR =
       Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})/([0-9]{1,2})");
@@ -158,7 +160,7 @@ public final class NetworkSpec {
     Objects.requireNonNull(name, "network name");
     if (name.length() > MAX_NAME_LENGTH) {
       throw new IllegalArgumentException("network name must be at most " + MAX_NAME_LENGTH + " characters: "
-          + name.length() + " (" + name.substring(0, 20) + "...)");
+          + dev.carapace.core.internal.io.Strings.lengthAndStart(name));
     }
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("network name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "

@@ -343,35 +343,46 @@ public final class RunningContainer implements AutoCloseable {
   /**
    * Follows stdout and stderr line by line as they come ({@code docker logs --follow}), from the
    * container's first line, into a {@link LogStream} the caller reads and closes; at most 1024 lines
-   * wait in it before reading from the engine pauses (back-pressure).
+   * and 4 MiB of text wait in it before reading from the engine pauses (back-pressure). A line longer
+   * than 1 MiB comes in pieces of at most 1 MiB. Closing this container or its launcher closes the
+   * stream too.
    */
   public LogStream streamLogs() {
     LogStream stream = new LogStream(LogStream.DEFAULT_CAPACITY, this::logFailure);
     LogFollower follower = new LogFollower(stream.sink(), this::catchUp);
     stream.follower(follower);
-    startFollowing(follower);
+    stream.onClose(() -> session.streamClosed(stream));
+    startFollowing(follower, stream);
     return stream;
   }
 
   /**
    * Follows stdout and stderr line by line as they come ({@code docker logs --follow}), from the
    * container's first line, handing each to {@code consumer} on docker-java's reading thread; a slow
-   * consumer slows the reading (back-pressure). Close the returned subscription to stop.
+   * consumer slows the reading (back-pressure). A line longer than 1 MiB is handed on in pieces of at
+   * most 1 MiB. A consumer that throws ends the following (logged at WARN, rethrown by
+   * {@link LogSubscription#awaitEnd}). Close the returned subscription to stop; closing this container
+   * or its launcher closes it too.
    */
   public LogSubscription followLogs(java.util.function.Consumer<LogLine> consumer) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    LogSubscription subscription = new LogSubscription(this::logFailure);
+    LogSubscription subscription = new LogSubscription(id.substring(0, Math.min(12, id.length())),
+        this::logFailure);
     LogFollower follower = new LogFollower(subscription.sink(consumer), this::catchUp);
     subscription.follower(follower);
-    startFollowing(follower);
+    subscription.onClose(() -> session.streamClosed(subscription));
+    startFollowing(follower, subscription);
     return subscription;
   }
 
-  private void startFollowing(LogFollower follower) {
+  /** Starts {@code follower}; {@code handle} is closed with this container or the launcher. */
+  private void startFollowing(LogFollower follower, AutoCloseable handle) {
+    session.streamOpened(id, handle);
     try {
       session.streaming().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
           .exec(follower);
     } catch (RuntimeException e) {
+      session.streamClosed(handle);
       follower.close();
       throw session.fail(Step.LOGS, spec.image(), id, e);
     }

@@ -185,7 +185,11 @@ public abstract class SecureContainerSpec {
       return this;
     }
 
-    /** The container's name ({@code --name}). If unset, the engine picks one. */
+    /**
+     * The container's name ({@code --name}): a letter or digit, then at least one letter, digit or
+     * {@code _ . -} (the engine's own rule), at most 128 characters (Carapace's: the engine takes any
+     * length). Checked by {@link #build()}. If unset, the engine picks one.
+     */
     public Builder name(String name) {
       b.name(nonNull(name, "name"));
       return this;

@@ -89,12 +89,17 @@ final class SpecValidator {
       }
     });
     spec.name().ifPresent(n -> {
-      if (!NAME.matcher(n).matches() || n.length() < 2) {
+      if (n.length() > NetworkSpec.MAX_NAME_LENGTH) {
+        // the engine takes any length (a 1,048,000-character name was created, measured); a message shows its start
+        problems.add("name must be at most " + NetworkSpec.MAX_NAME_LENGTH + " characters: " + Strings.lengthAndStart(n));
+      } else if (!NAME.matcher(n).matches() || n.length() < 2) {
         problems.add("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: " + Strings.show(n));
       }
     });
     spec.hostname().ifPresent(h -> {
-      if (h.length() > 253 || !HOSTNAME.matcher(h).matches()) {
+      if (h.length() > 253) {
+        problems.add("hostname must be at most 253 characters (RFC 1123): " + Strings.lengthAndStart(h));
+      } else if (!HOSTNAME.matcher(h).matches()) {
         problems.add("hostname must be an RFC 1123 host name: " + h);
       }
     });

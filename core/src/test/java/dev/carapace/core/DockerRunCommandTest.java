@@ -31,6 +31,19 @@ class DockerRunCommandTest {
   }
 
   @Test
+  void aMillionCharacterNetworkOrContainerNameOnTheLineIsRefusedByItsLength() {
+    String million = "n".repeat(1_000_000);
+    IllegalArgumentException net = assertThrows(IllegalArgumentException.class,
+        () -> parse("docker run --network " + million + " busybox"));
+    assertTrue(net.getMessage().endsWith("network name must be at most 128 characters: 1000000 (nnnnnnnnnnnnnnnnnnnn...)"),
+        net.getMessage());
+    assertTrue(net.getMessage().length() < 300, "never the whole value: " + net.getMessage().length());
+    InvalidSpecException name = assertThrows(InvalidSpecException.class,
+        () -> parse("docker run --name " + million + " busybox"));
+    assertEquals(List.of("name must be at most 128 characters: 1000000 (nnnnnnnnnnnnnnnnnnnn...)"), name.problems());
+  }
+
+  @Test
   void readsDockerDefaultsWhereTheLineIsSilent() {
     SecureContainerSpec spec = parse("docker run busybox:1.36");
     assertEquals("busybox:1.36", spec.image());

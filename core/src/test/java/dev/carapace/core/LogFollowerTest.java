@@ -85,6 +85,46 @@ class LogFollowerTest {
   }
 
   @Test
+  void aHundredMegabyteLineWithoutNewlineComesWholeInPiecesOfAtMostTheLimit() {
+    byte[] chunk = new byte[1024]; // docker-java's chunk size
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    long total = 100_000_000L;
+    for (long sent = 0; sent < total; sent += chunk.length) {
+      int n = (int) Math.min(chunk.length, total - sent);
+      follower.onNext(new Frame(StreamType.STDOUT, n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n)));
+      if (lines.size() > 2) {
+        lines.subList(0, lines.size() - 1).clear(); // keep the test's own memory small; count below
+      }
+    }
+    follower.onComplete();
+    // 95 pieces of 1 MiB and the rest, which only the end of the output makes a line
+    assertEquals(100_000_000 - 95L * LogFollower.MAX_LINE_BYTES, lines.get(lines.size() - 1).text().length());
+    assertEquals(LogFollower.MAX_LINE_BYTES, lines.get(lines.size() - 2).text().length());
+  }
+
+  @Test
+  void aPieceIsCutBetweenCharactersNeverInsideOne() {
+    // a line of euro signs (3 bytes each): 1 MiB is no multiple of 3, the cut must move back
+    byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
+    byte[] chunk = new byte[1023];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = euro[i % 3];
+    }
+    int chunks = LogFollower.MAX_LINE_BYTES / chunk.length + 2;
+    for (int i = 0; i < chunks; i++) {
+      follower.onNext(new Frame(StreamType.STDOUT, chunk));
+    }
+    frame(StreamType.STDOUT, "\n");
+    assertEquals(2, lines.size());
+    String first = lines.get(0).text();
+    String second = lines.get(1).text();
+    assertEquals(LogFollower.MAX_LINE_BYTES / 3, first.length(), "as many whole characters as fit");
+    assertTrue(first.chars().allMatch(c -> c == 0x20ac), "no replacement character in the first piece");
+    assertTrue(second.chars().allMatch(c -> c == 0x20ac), "none in the second");
+    assertEquals(chunks * 1023L / 3, first.length() + second.length(), "nothing dropped");
+  }
+
+  @Test
   void aFailureEndsTheFollowWithIt() {
     RuntimeException boom = new RuntimeException("connection reset");
     follower.onError(boom);

@@ -63,6 +63,27 @@ class NetworkSpecTest {
   }
 
   @Test
+  void aMillionCharacterNameIsRefusedByItsLengthShowingOnlyItsStart() {
+    // engine 20.10 creates a network of such a name (measured): Carapace refuses it before any request
+    String million = "n".repeat(1_000_000);
+    String refused = "network name must be at most 128 characters: 1000000 (nnnnnnnnnnnnnnnnnnnn...)";
+    assertRefused(refused, () -> NetworkSpec.of(million));
+    assertRefused(refused, () -> NetworkMode.named(million));
+    assertRefused(refused, () -> NetworkMode.parse(million));
+    assertRefused("network container must be at most 128 characters: 1000000 (nnnnnnnnnnnnnnnnnnnn...)",
+        () -> NetworkMode.container(million));
+    assertRefused("network container must be at most 128 characters: 1000000 (nnnnnnnnnnnnnnnnnnnn...)",
+        () -> NetworkMode.parse("container:" + million));
+    // the length comes first: a huge name of characters no rule takes is not shown whole either
+    assertRefused("network name must be at most 128 characters: 1000000 (\"\\u0000\\u0000\\u0000\\u0000\\u0000"
+        + "\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\"...)",
+        () -> NetworkMode.named("\0".repeat(1_000_000)));
+    assertEquals("n".repeat(128), NetworkMode.named("n".repeat(128)).name());
+    assertRefused("network name must be at most 128 characters: 129 (nnnnnnnnnnnnnnnnnnnn...)",
+        () -> NetworkMode.named("n".repeat(129)));
+  }
+
+  @Test
   void refusesSubnetsThatAreNotIpv4NetworkAddresses() {
     NetworkSpec.Builder b = NetworkSpec.builder().name("n");
     assertRefused("network subnet must be an IPv4 CIDR like 10.89.0.0/24: 10.89.0.0", () -> b.subnet("10.89.0.0"));

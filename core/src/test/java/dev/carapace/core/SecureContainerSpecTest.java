@@ -78,6 +78,13 @@ class SecureContainerSpecTest {
     assertProblem("stopSignal must be a signal name or number like SIGTERM: \"kill me\"", spec().stopSignal("kill me"));
     assertProblem("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: -x", spec().name("-x"));
     assertProblem("hostname must be an RFC 1123 host name: a_b", spec().hostname("a_b"));
+    // the engine creates a container of a 1,048,000-character name (measured): refused by its length, shown by its start
+    assertProblem("name must be at most 128 characters: 1000000 (cccccccccccccccccccc...)",
+        spec().name("c".repeat(1_000_000)));
+    assertProblem("name must be at most 128 characters: 129 (cccccccccccccccccccc...)", spec().name("c".repeat(129)));
+    assertEquals("c".repeat(128), spec().name("c".repeat(128)).build().name().orElseThrow());
+    assertProblem("hostname must be at most 253 characters (RFC 1123): 1000000 (hhhhhhhhhhhhhhhhhhhh...)",
+        spec().hostname("h".repeat(1_000_000)));
     assertProblem("image must be a reference like busybox:1.36 or registry.example:5000/team/app:1.0@sha256:...: \"busy box\""
         + " (a repository name is lower-case letters and digits, separated by / and single . _ __ or runs of -)", spec().image("busy box"));
     assertProblem("ulimits must not repeat a name: nofile", spec()

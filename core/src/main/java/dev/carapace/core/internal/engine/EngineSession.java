@@ -88,6 +88,8 @@ public final class EngineSession implements AutoCloseable {
   private final Duration streamTimeout;
   private final Map<String, String> ownLabels;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
+  /** The followed log streams still open, by container id: closed at the container's removal or the session's close. */
+  private final Map<AutoCloseable, String> streams = new ConcurrentHashMap<>();
   /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
   private volatile boolean createInDoubt;
   /**
@@ -384,6 +386,7 @@ public final class EngineSession implements AutoCloseable {
    * @throws RuntimeException docker-java's failure; map it with {@link #fail}
    */
   public void remove(String id) {
+    closeStreams(id);
     try {
       bounded(() -> api.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException e) {
@@ -394,6 +397,34 @@ public final class EngineSession implements AutoCloseable {
       }
     }
     live.remove(id);
+  }
+
+  /**
+   * Remembers {@code stream}, a followed log of container {@code containerId} that its caller may
+   * never read nor close: {@link #remove} of that container and {@link #close()} close it, so that
+   * its reading thread never outlives them. Forget it with {@link #streamClosed} when it closes.
+   */
+  public void streamOpened(String containerId, AutoCloseable stream) {
+    streams.put(stream, containerId);
+  }
+
+  /** {@code stream} was closed: nothing more to close. */
+  public void streamClosed(AutoCloseable stream) {
+    streams.remove(stream);
+  }
+
+  /** Closes the streams open on container {@code id}, or on every container when {@code id} is null. */
+  private void closeStreams(String id) {
+    for (Map.Entry<AutoCloseable, String> e : new ArrayList<>(streams.entrySet())) {
+      if (id == null || id.equals(e.getValue())) {
+        streams.remove(e.getKey());
+        try {
+          e.getKey().close();
+        } catch (Exception ignored) {
+          // a stream that fails to close has nothing to give back; its thread was told to end
+        }
+      }
+    }
   }
 
   /** The ids of the containers created through {@link #create} and not removed yet. */
@@ -557,6 +588,7 @@ public final class EngineSession implements AutoCloseable {
         }
       }
     }
+    closeStreams(null);
     if (ownsClients) {
       closed = true;
       closeQuietly(api);

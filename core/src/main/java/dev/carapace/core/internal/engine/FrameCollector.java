@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Collects what a container wrote, stdout and stderr apart, each kept up to a limit and the rest read
- * and dropped, saying so ({@link #stdoutTruncated()}). The one collector behind a container's logs,
+ * and dropped, saying so ({@link #stdoutTruncated()}); text cut by the limit ends before a character
+ * the cut left unfinished, never in a replacement character. The one collector behind a container's logs,
  * {@code run()}, exec and a Swarm service's logs.
  *
  * <p>It takes the engine's output in either shape: as docker-java's {@link Frame}s (it is the
@@ -139,6 +140,26 @@ public final class FrameCollector extends ResultCallback.Adapter<Frame> {
     return err.truncated;
   }
 
+  /**
+   * How many bytes at the end of {@code bytes[0..length)} begin a UTF-8 character they do not finish:
+   * 0 to 3. Bytes that are no valid UTF-8 count as finished (they decode to replacement characters
+   * anyway). Where a limit cuts text, those bytes are left out, or kept for the next piece.
+   */
+  public static int unfinishedCharacter(byte[] bytes, int length) {
+    for (int back = 1; back <= Math.min(3, length); back++) {
+      int b = bytes[length - back] & 0xff;
+      if (b < 0x80) {
+        return 0;             // ASCII: everything before is finished
+      }
+      if (b >= 0xc0) {        // a lead byte: how many bytes its character takes
+        int needs = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+        return needs > back ? back : 0;
+      }
+      // a continuation byte: look further back
+    }
+    return 0;
+  }
+
   private static final class Bounded {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final int limit;
@@ -156,8 +177,13 @@ public final class FrameCollector extends ResultCallback.Adapter<Frame> {
       bytes.write(b, off, Math.max(0, Math.min(room, len)));
     }
 
+    /** The bytes kept, as UTF-8; when cut, without a character the cut left unfinished. */
     String text() {
-      return bytes.toString(StandardCharsets.UTF_8);
+      if (!truncated) {
+        return bytes.toString(StandardCharsets.UTF_8);
+      }
+      byte[] kept = bytes.toByteArray();
+      return new String(kept, 0, kept.length - unfinishedCharacter(kept, kept.length), StandardCharsets.UTF_8);
     }
   }
 }

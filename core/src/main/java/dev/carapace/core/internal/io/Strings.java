@@ -28,4 +28,12 @@ public final class Strings {
     }
     return sb.append('"').toString();
   }
+
+  /**
+   * A value too long to show whole, for a "must be at most N characters" message: its length, then
+   * its first 20 characters as {@link #show} writes them, e.g. {@code 1000000 (nnnnnnnnnnnnnnnnnnnn...)}.
+   */
+  public static String lengthAndStart(String s) {
+    return s.length() + " (" + show(s.substring(0, Math.min(20, s.length()))) + "...)";
+  }
 }

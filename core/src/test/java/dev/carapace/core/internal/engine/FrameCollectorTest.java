@@ -198,4 +198,36 @@ class FrameCollectorTest {
     assertEquals("output limit must not be negative: -1",
         assertThrows(IllegalArgumentException.class, () -> new FrameCollector(-1)).getMessage());
   }
+
+  @Test
+  void unfinishedCharacterCountsTheBytesOfACharacterBegunAtTheEnd() {
+    assertEquals(0, unfinished(new byte[0]));
+    assertEquals(0, unfinished("ab".getBytes(StandardCharsets.UTF_8)));
+    byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
+    assertEquals(0, unfinished(euro));
+    assertEquals(1, unfinished(new byte[] {'a', euro[0]}));
+    assertEquals(2, unfinished(new byte[] {'a', euro[0], euro[1]}));
+    byte[] smile = "\ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+    assertEquals(3, unfinished(java.util.Arrays.copyOf(smile, 3)));
+    assertEquals(0, unfinished(smile));
+    assertEquals(0, unfinished(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80}),
+        "stray continuation bytes are no character begun");
+  }
+
+  private static int unfinished(byte[] bytes) {
+    return FrameCollector.unfinishedCharacter(bytes, bytes.length);
+  }
+
+  @Test
+  void textCutByTheLimitEndsBeforeACharacterTheCutLeftUnfinished() throws IOException {
+    // 5 bytes kept of "ab€€": "ab", the first euro sign whole (3 bytes), nothing of the second
+    FrameCollector c = collect(5, frame(1, "ab\u20ac\u20ac"));
+    assertEquals("ab\u20ac", c.stdout());
+    assertTrue(c.stdoutTruncated());
+    FrameCollector cut = collect(4, frame(1, "ab\u20ac"));
+    assertEquals("ab", cut.stdout(), "two bytes of the euro sign are dropped, not shown as a replacement");
+    FrameCollector whole = collect(5, frame(1, "ab\u20ac"));
+    assertEquals("ab\u20ac", whole.stdout());
+    assertFalse(whole.stdoutTruncated());
+  }
 }
