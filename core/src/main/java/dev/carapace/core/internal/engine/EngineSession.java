@@ -521,9 +521,25 @@ public final class EngineSession implements AutoCloseable {
         return CoreAccess.get().engineAuthentication(step, image, engine, status, e);
       }
     }
+    Cause why = explain(e);
+    return CoreAccess.get().engineFailure(step, image, containerId, why.detail(), why.daemon(), e);
+  }
+
+  /**
+   * Why a call failed, as {@link #fail} words it: {@code detail} names the real cause (a refused
+   * connection, plain HTTP to a TLS port, a TLS handshake alert, a dropped connection, no answer in
+   * time), {@code daemon} holds the engine's own words when it said any. Either may be null.
+   */
+  public record Cause(String detail, String daemon) {}
+
+  /**
+   * Why {@code e} happened, in the words of {@link #fail}, for a failure of a call through this
+   * session (docker-java's, or a raw request's through {@link #transport()}): a dropped connection
+   * is asked again, without a request body, for what the peer says (see the class comment).
+   */
+  public Cause explain(RuntimeException e) {
     if (e instanceof Deadline.Exceeded) {
-      return CoreAccess.get().engineFailure(step, image, containerId, "engine " + engine + " unreachable or not answering: "
-          + e.getMessage(), null, e);
+      return new Cause("engine " + engine + " unreachable or not answering: " + e.getMessage(), null);
     }
     String daemon = DaemonErrors.daemonMessage(e);
     Throwable reason = e;
@@ -548,11 +564,14 @@ public final class EngineSession implements AutoCloseable {
         : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
             + DaemonErrors.transportProblem(e)
         : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
-    return CoreAccess.get().engineFailure(step, image, containerId, detail, daemon, e);
+    return new Cause(detail, daemon);
   }
 
-  /** The remedy the engine's own words call for, put before them; null when they speak for themselves. */
-  private String daemonDetail(String daemon) {
+  /**
+   * The remedy the engine's own words call for, put before them ({@code engine ... speaks TLS (use
+   * Endpoint.tls)} for plain HTTP to its TLS port); null when they speak for themselves.
+   */
+  public String daemonDetail(String daemon) {
     if (daemon.startsWith(DaemonErrors.PLAIN_HTTP_TO_TLS)) {
       return "engine " + engine + " speaks TLS (use Endpoint.tls)";
     }
