@@ -89,6 +89,48 @@ class CreateGivenUpOnIT {
   }
 
   /**
+   * The look for a create given up on lists all of the launcher's containers, among them one whose
+   * create is still under way on another thread (made, its answer not back yet): only the container
+   * carrying the given-up create's own label goes, the other launch completes.
+   */
+  @Test
+  void aCreateStillUnderWayIsNotTakenForOneGivenUpOn() throws Exception {
+    String launcherId = null;
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+      try (ContainerLauncher launcher = launcherThrough(proxy);
+          RunningContainer first = launcher.launch(busybox("sleep", "60").build())) {
+        launcherId = launcher.id();
+        // the given-up create is carried out 1 s after the launcher gave up, while the next create is under way
+        RewritingProxy.Held held = proxy.holdNextCreate(RESPONSE_TIMEOUT.plusSeconds(1));
+        assertThrows(LaunchException.class, () -> launcher.launch(busybox("sleep", "60").build()));
+        RewritingProxy.Held slow = proxy.delayNextCreateAnswer(Duration.ofMillis(1800));
+        java.util.concurrent.Future<RunningContainer> second = other.submit(() -> launcher.launch(
+            busybox("sleep", "60").build()));
+        String underWay = slow.awaitContainer(Duration.ofSeconds(10));
+        String lost = held.awaitContainer(Duration.ofSeconds(10));
+        // calls on this thread look (every 200 ms at most) while the second create waits for its answer
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (exists(lost) && System.nanoTime() < end) {
+          assertTrue(first.isRunning());
+          Thread.sleep(50);
+        }
+        assertTrue(!exists(lost), "the container of the create given up on was removed");
+        assertTrue(!second.isDone(), "while the second create was still waiting for its answer");
+        assertTrue(exists(underWay), "whose container was listed too, and kept");
+        try (RunningContainer s = second.get(30, TimeUnit.SECONDS)) {
+          assertEquals(underWay, s.id());
+          assertTrue(s.isRunning());
+        }
+      }
+    } finally {
+      other.shutdownNow();
+      removeLeft(launcherId);
+    }
+    assertEquals(List.of(), TestEngine.containersOf(docker, launcherId));
+  }
+
+  /**
    * The engine "resumes" 1 s after the launcher gave up and only then carries out the create: close(),
    * begun before the container appears, looks for it every 200 ms, removes it and returns. The delays
    * are printed for the report.

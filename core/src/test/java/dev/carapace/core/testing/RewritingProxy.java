@@ -43,17 +43,19 @@ public final class RewritingProxy implements AutoCloseable {
 
   /**
    * A create request held: forwarded to the engine {@code delay} after it arrived, its answer read and
-   * never passed on. Filled in as it happens.
+   * passed on {@code answerDelay} later, or never (null). Filled in as it happens.
    */
   public static final class Held {
     private final Duration delay;
+    private final Duration answerDelay;
     private final java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
     private volatile String createLabel;
     private volatile String containerId;
     private volatile long engineAnsweredAt;
 
-    private Held(Duration delay) {
+    private Held(Duration delay, Duration answerDelay) {
       this.delay = delay;
+      this.answerDelay = answerDelay;
     }
 
     /** The create's {@code dev.carapace.create} label, once the request arrived. */
@@ -101,7 +103,19 @@ public final class RewritingProxy implements AutoCloseable {
    * until the client hangs up.
    */
   public Held holdNextCreate(Duration delay) {
-    Held held = new Held(delay);
+    return hold(new Held(delay, null));
+  }
+
+  /**
+   * The next create request is forwarded to the engine at once, and its answer passed on
+   * {@code answerDelay} after the engine gave it: a create still under way for its client while the
+   * container already exists.
+   */
+  public Held delayNextCreateAnswer(Duration answerDelay) {
+    return hold(new Held(Duration.ZERO, answerDelay));
+  }
+
+  private Held hold(Held held) {
     if (!toHold.compareAndSet(null, held)) {
       throw new IllegalStateException("a create is already to be held");
     }
@@ -175,6 +189,11 @@ public final class RewritingProxy implements AutoCloseable {
         int id = text.indexOf("\"Id\":\"");
         held.containerId = id < 0 ? null : text.substring(id + 6, text.indexOf('"', id + 6));
         held.answered.countDown();
+        if (held.answerDelay != null) {
+          Thread.sleep(held.answerDelay.toMillis());
+          client.getOutputStream().write(answer);
+          return;
+        }
         client.getInputStream().transferTo(OutputStream.nullOutputStream()); // silent until the client hangs up
         return;
       }
