@@ -72,10 +72,10 @@ import org.slf4j.helpers.NOPLogger;
  * carries out the request it holds once it resumes. Every create carries its own random
  * {@value OwnerLabels#CREATE} label, so the container of one given up on is told from those of
  * creates still under way on other threads. Until it is found, each ordinary call that the engine
- * answers ({@link #bounded(Supplier)}, at most once per {@link #IN_DOUBT_POLL}) then lists the
+ * answers ({@link #bounded(Supplier)}, at most once per {@code IN_DOUBT_POLL}) then lists the
  * session's own containers and removes those of creates given up on, logged at INFO; {@link #close()}
- * looks for them every {@link #IN_DOUBT_POLL} before it returns. A create whose container has not
- * appeared {@link #IN_DOUBT_GRACE} after the engine first answered again is taken as never carried out.
+ * looks for them every {@code IN_DOUBT_POLL} before it returns. A create whose container has not
+ * appeared {@code IN_DOUBT_GRACE} after the engine first answered again is taken as never carried out.
  */
 public final class EngineSession implements AutoCloseable {
   /** The response timeout with a caller's client, as {@link Endpoint}'s default. */
@@ -105,7 +105,7 @@ public final class EngineSession implements AutoCloseable {
   /**
    * The {@value OwnerLabels#CREATE} values of the creates whose answer was lost (timeout, dropped
    * connection), which may have made a container anyway, each with when the engine first answered a
-   * look for it ({@link System#nanoTime()}), or {@link #NOT_ANSWERED} yet.
+   * look for it ({@link System#nanoTime()}), or {@code NOT_ANSWERED} yet.
    */
   private final Map<String, Long> inDoubt = new ConcurrentHashMap<>();
   private static final long NOT_ANSWERED = Long.MIN_VALUE;
@@ -122,7 +122,7 @@ public final class EngineSession implements AutoCloseable {
   static final Duration IN_DOUBT_GRACE = Duration.ofSeconds(5);
   /** How often a create in doubt is looked for, at most: by {@link #close()}, and by ordinary calls. */
   static final Duration IN_DOUBT_POLL = Duration.ofMillis(200);
-  private static final long IN_DOUBT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long IN_DOUBT_POLL_NANOS = IN_DOUBT_POLL.toNanos();
   /** What {@code GET /info} said (runtimes, CPUs), asked once, when a spec first needs it. */
   private volatile EngineInfo info;
 
@@ -449,7 +449,7 @@ public final class EngineSession implements AutoCloseable {
   /**
    * One look for the containers of the creates in doubt, unless another is under way: lists the
    * session's own containers once, removes each whose {@value OwnerLabels#CREATE} is in doubt (logged
-   * at INFO), and forgets a create whose container has not appeared {@link #IN_DOUBT_GRACE} after the
+   * at INFO), and forgets a create whose container has not appeared {@code IN_DOUBT_GRACE} after the
    * engine first answered such a look. A container whose removal fails is tracked instead, for
    * {@link #close()} to remove or report.
    *
@@ -645,7 +645,7 @@ public final class EngineSession implements AutoCloseable {
 
   /**
    * Removes every container still tracked and, after a create given up on, its container once it
-   * appears (looked for every {@link #IN_DOUBT_POLL}, at most {@link #IN_DOUBT_GRACE} after the engine
+   * appears (looked for every {@code IN_DOUBT_POLL}, at most {@code IN_DOUBT_GRACE} after the engine
    * first answered again), then closes the clients the session opened; a caller's client stays open.
    * Idempotent.
    *
