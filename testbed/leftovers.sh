@@ -14,6 +14,15 @@ DOCKER=/usr/bin/docker # the Debian 20.10 client; /usr/local/bin/docker may be a
 labels=(dev.carapace.managed dev.carapace.hardened org.testcontainers) # OwnerLabels.MANAGED first
 left=()
 
+# show WHAT -- COMMAND...: adds the line COMMAND prints about WHAT; nothing when WHAT went meanwhile
+show() {
+  local out
+  shift 2
+  if out=$("$@" 2>/dev/null) && [ -n "$out" ]; then
+    left+=("$out")
+  fi
+}
+
 # by_label KIND: the ids of KIND (ps -a, network ls, volume ls, service ls) carrying any of the labels
 by_label() {
   local kind=$1 key
@@ -33,16 +42,16 @@ containers=$( {
   done
 } | sort -u)
 for id in $containers; do
-  left+=("$("$DOCKER" inspect --format 'container {{printf "%.12s" .Id}} {{.Name}} image={{.Config.Image}} status={{.State.Status}} created={{.Created}} command={{json .Config.Cmd}} labels={{json .Config.Labels}}' "$id" 2>/dev/null || echo "container $id (removed while listed)")")
+  show "container $id" -- "$DOCKER" inspect --type container --format 'container {{printf "%.12s" .Id}} {{.Name}} image={{.Config.Image}} status={{.State.Status}} created={{.Created}} command={{json .Config.Cmd}} labels={{json .Config.Labels}}' "$id"
 done
 
 for id in $(by_label network | sort -u); do
-  left+=("$("$DOCKER" network inspect --format 'network {{.Name}} {{printf "%.12s" .Id}} created={{.Created}} labels={{json .Labels}}' "$id" 2>/dev/null || echo "network $id (removed while listed)")")
+  show "network $id" -- "$DOCKER" network inspect --format 'network {{.Name}} {{printf "%.12s" .Id}} created={{.Created}} labels={{json .Labels}}' "$id"
 done
 
 if [ "$("$DOCKER" info --format '{{.Swarm.ControlAvailable}}')" = true ]; then
   for id in $(by_label service | sort -u); do
-    left+=("$("$DOCKER" service inspect --format 'service {{.Spec.Name}} {{printf "%.12s" .ID}} created={{.CreatedAt}} labels={{json .Spec.Labels}}' "$id" 2>/dev/null || echo "service $id (removed while listed)")")
+    show "service $id" -- "$DOCKER" service inspect --format 'service {{.Spec.Name}} {{printf "%.12s" .ID}} created={{.CreatedAt}} labels={{json .Spec.Labels}}' "$id"
   done
 fi
 
@@ -51,7 +60,7 @@ volumes=$( {
   "$DOCKER" volume ls -q --filter dangling=true | grep -E '^[0-9a-f]{64}$' || true
 } | sort -u)
 for name in $volumes; do
-  left+=("$("$DOCKER" volume inspect --format 'volume {{.Name}} created={{.CreatedAt}} labels={{json .Labels}}' "$name" 2>/dev/null || echo "volume $name (removed while listed)")")
+  show "volume $name" -- "$DOCKER" volume inspect --format 'volume {{.Name}} created={{.CreatedAt}} labels={{json .Labels}}' "$name"
 done
 
 if [ ${#left[@]} -gt 0 ]; then
