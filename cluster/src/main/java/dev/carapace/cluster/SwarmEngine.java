@@ -2,8 +2,6 @@ package dev.carapace.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.transport.DockerHttpClient;
-import dev.carapace.core.internal.engine.DaemonErrors;
-import dev.carapace.core.internal.engine.Deadline;
 import dev.carapace.core.internal.engine.EngineSession;
 import dev.carapace.core.internal.engine.FrameCollector;
 import java.io.ByteArrayOutputStream;
@@ -47,14 +45,23 @@ final class SwarmEngine {
       return session.bounded(() -> exchange(api, method, path, body));
     } catch (SwarmException e) {
       throw e;
-    } catch (EngineRefusal e) {
-      throw new SwarmException(step, service, null, e.message, e);
-    } catch (Deadline.Exceeded e) {
-      throw new SwarmException(step, service, "engine unreachable or not answering: " + e.getMessage(), null, e);
     } catch (RuntimeException e) {
-      throw new SwarmException(step, service, "engine unreachable or not answering: "
-          + DaemonErrors.transportProblem(e), null, e);
+      throw failure(step, service, e);
     }
+  }
+
+  /**
+   * {@code e} as a {@link SwarmException}, worded as core's launcher words its failures
+   * ({@link EngineSession#explain}): the engine's refusal with the remedy its words call for, or the
+   * real cause of a failed connection (refused, plain HTTP to a TLS port, a TLS alert, no answer).
+   */
+  private SwarmException failure(SwarmException.Step step, String service, RuntimeException e) {
+    if (e instanceof EngineRefusal) {
+      String said = ((EngineRefusal) e).message;
+      return new SwarmException(step, service, session.daemonDetail(said), said, e);
+    }
+    EngineSession.Cause why = session.explain(e);
+    return new SwarmException(step, service, why.detail(), why.daemon(), e);
   }
 
   /** A multiplexed stream read into {@code into}, within the stream timeout. */
@@ -75,11 +82,8 @@ final class SwarmEngine {
           throw new UncheckedIOException(e);
         }
       });
-    } catch (EngineRefusal e) {
-      throw new SwarmException(step, service, null, e.message, e);
     } catch (RuntimeException e) {
-      throw new SwarmException(step, service, "engine unreachable or not answering: "
-          + DaemonErrors.transportProblem(e), null, e);
+      throw failure(step, service, e);
     }
   }
 

@@ -95,6 +95,7 @@ public final class ContainerLauncher implements AutoCloseable {
   private ContainerLauncher(Builder b) {
     this.owner = EngineOwner.open(b.connection, LOG);
     this.session = owner.session();
+    session.logTo(LOG); // the removal of a container of a create given up on
     this.labels = owner.labels();
     this.networks = new EngineNetworks(session, owner.ownLabels());
     this.checks = List.copyOf(b.checks);

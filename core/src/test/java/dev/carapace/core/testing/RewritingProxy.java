@@ -15,6 +15,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -25,6 +26,9 @@ import java.util.regex.Pattern;
  * unix socket, and rewrites the JSON body of each {@code POST /containers/create} on the way. One
  * request per connection ({@code Connection: close} is forced), so each answer is pumped back to its
  * end without parsing it.
+ *
+ * <p>{@link #holdNextCreate} makes the next create one whose answer is lost: the engine carries it
+ * out, possibly late, but its client never gets the answer, as from an engine that hung.
  */
 public final class RewritingProxy implements AutoCloseable {
   private static final Pattern CREATE = Pattern.compile("POST (/v[0-9.]+)?/containers/create(\\?.*)? HTTP/1\\.1");
@@ -35,6 +39,48 @@ public final class RewritingProxy implements AutoCloseable {
   private final Consumer<ObjectNode> rewrite;
   private final AtomicInteger rewritten = new AtomicInteger();
   private final Thread acceptor;
+  private final java.util.concurrent.atomic.AtomicReference<Held> toHold = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * A create request held: forwarded to the engine {@code delay} after it arrived, its answer read and
+   * passed on {@code answerDelay} later, or never (null). Filled in as it happens.
+   */
+  public static final class Held {
+    private final Duration delay;
+    private final Duration answerDelay;
+    private final java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+    private volatile String createLabel;
+    private volatile String containerId;
+    private volatile long engineAnsweredAt;
+
+    private Held(Duration delay, Duration answerDelay) {
+      this.delay = delay;
+      this.answerDelay = answerDelay;
+    }
+
+    /** The create's {@code dev.carapace.create} label, once the request arrived. */
+    public String createLabel() {
+      return createLabel;
+    }
+
+    /**
+     * Waits until the engine answered the forwarded create.
+     *
+     * @return the id of the container the engine made, which its client never learnt
+     * @throws AssertionError when the engine did not answer within {@code timeout}, or refused the create
+     */
+    public String awaitContainer(Duration timeout) throws InterruptedException {
+      if (!answered.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) || containerId == null) {
+        throw new AssertionError("the held create was not carried out within " + timeout);
+      }
+      return containerId;
+    }
+
+    /** When the engine answered the forwarded create ({@link System#nanoTime()}). */
+    public long engineAnsweredAt() {
+      return engineAnsweredAt;
+    }
+  }
 
   /** Listens on an ephemeral loopback port; {@code rewrite} changes each create body in place. */
   public RewritingProxy(Path engineSocket, Consumer<ObjectNode> rewrite) throws IOException {
@@ -48,6 +94,32 @@ public final class RewritingProxy implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /**
+   * The next create request is forwarded to the engine {@code delay} after it arrives (zero: at once;
+   * longer than the client's response timeout: an engine frozen with the request, which carries it out
+   * when it resumes), and its answer is never passed on: the client's connection stays open, silent,
+   * until the client hangs up.
+   */
+  public Held holdNextCreate(Duration delay) {
+    return hold(new Held(delay, null));
+  }
+
+  /**
+   * The next create request is forwarded to the engine at once, and its answer passed on
+   * {@code answerDelay} after the engine gave it: a create still under way for its client while the
+   * container already exists.
+   */
+  public Held delayNextCreateAnswer(Duration answerDelay) {
+    return hold(new Held(Duration.ZERO, answerDelay));
+  }
+
+  private Held hold(Held held) {
+    if (!toHold.compareAndSet(null, held)) {
+      throw new IllegalStateException("a create is already to be held");
+    }
+    return held;
   }
 
   /** How many create requests were rewritten. */
@@ -90,11 +162,17 @@ public final class RewritingProxy implements AutoCloseable {
         }
       }
       byte[] body = chunked ? readChunked(in) : in.readNBytes((int) length);
+      Held held = null;
       if (CREATE.matcher(lines[0]).matches()) {
         ObjectNode json = (ObjectNode) JSON.readTree(body);
         rewrite.accept(json);
         body = JSON.writeValueAsBytes(json);
         rewritten.incrementAndGet();
+        held = toHold.getAndSet(null);
+        if (held != null) {
+          held.createLabel = json.path("Labels").path("dev.carapace.create").asText(null);
+          Thread.sleep(held.delay.toMillis());
+        }
       }
       if (body.length > 0 || lines[0].startsWith("POST") || lines[0].startsWith("PUT")) {
         headers.append("Content-Length: ").append(body.length).append("\r\n");
@@ -104,9 +182,26 @@ public final class RewritingProxy implements AutoCloseable {
       up.write(headers.toString().getBytes(StandardCharsets.ISO_8859_1));
       up.write(body);
       up.flush();
+      if (held != null) {
+        byte[] answer = Channels.newInputStream(upstream).readAllBytes();
+        held.engineAnsweredAt = System.nanoTime();
+        String text = new String(answer, StandardCharsets.ISO_8859_1);
+        int id = text.indexOf("\"Id\":\"");
+        held.containerId = id < 0 ? null : text.substring(id + 6, text.indexOf('"', id + 6));
+        held.answered.countDown();
+        if (held.answerDelay != null) {
+          Thread.sleep(held.answerDelay.toMillis());
+          client.getOutputStream().write(answer);
+          return;
+        }
+        client.getInputStream().transferTo(OutputStream.nullOutputStream()); // silent until the client hangs up
+        return;
+      }
       Channels.newInputStream(upstream).transferTo(client.getOutputStream());
     } catch (IOException e) {
       // the client or the engine hung up: the connection ends, as it would through any proxy
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

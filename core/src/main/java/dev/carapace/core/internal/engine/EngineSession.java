@@ -13,6 +13,7 @@ import dev.carapace.core.ImageNotFoundException;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.EngineException;
 import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.internal.fields.SpecTranslator;
 import dev.carapace.core.internal.values.CoreAccess;
@@ -27,8 +28,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * One conversation with one Docker Engine: the docker-java client, the deadline of every call, the
@@ -59,9 +65,17 @@ import java.util.function.Supplier;
  * message names the TLS alert or the peer's answer instead of a broken pipe.
  *
  * <p><b>Tracking.</b> Every container created through {@link #create} is tracked until
- * {@link #remove} succeeds; {@link #close()} removes those still tracked. A create whose answer was
- * lost (a timeout, a dropped connection) may have made a container anyway: close then also lists the
- * engine's containers carrying the session's own labels.
+ * {@link #remove} succeeds; {@link #close()} removes those still tracked.
+ *
+ * <p><b>Creates given up on.</b> A create whose answer was lost (a timeout while the engine hung, a
+ * dropped connection) may have made a container anyway, or may make it later: a frozen engine
+ * carries out the request it holds once it resumes. Every create carries its own random
+ * {@value OwnerLabels#CREATE} label, so the container of one given up on is told from those of
+ * creates still under way on other threads. Until it is found, each ordinary call that the engine
+ * answers ({@link #bounded(Supplier)}, at most once per {@code IN_DOUBT_POLL}) then lists the
+ * session's own containers and removes those of creates given up on, logged at INFO; {@link #close()}
+ * looks for them every {@code IN_DOUBT_POLL} before it returns. A create whose container has not
+ * appeared {@code IN_DOUBT_GRACE} after the engine first answered again is taken as never carried out.
  */
 public final class EngineSession implements AutoCloseable {
   /** The response timeout with a caller's client, as {@link Endpoint}'s default. */
@@ -90,14 +104,27 @@ public final class EngineSession implements AutoCloseable {
   private final Set<String> live = ConcurrentHashMap.newKeySet();
   /** The followed log streams still open, by container id: closed at the container's removal or the session's close. */
   private final Map<AutoCloseable, String> streams = new ConcurrentHashMap<>();
-  /** A create whose answer was lost (timeout, dropped connection) may have made a container anyway. */
-  private volatile boolean createInDoubt;
   /**
-   * How long {@link #close()} looks for the container of a create it gave up on (no answer in time)
-   * once the engine answers again: a frozen engine carries the request out after it resumes.
+   * The {@value OwnerLabels#CREATE} values of the creates whose answer was lost (timeout, dropped
+   * connection), which may have made a container anyway, each with when the engine first answered a
+   * look for it ({@link System#nanoTime()}), or {@code NOT_ANSWERED} yet.
+   */
+  private final Map<String, Long> inDoubt = new ConcurrentHashMap<>();
+  private static final long NOT_ANSWERED = Long.MIN_VALUE;
+  /** One look for creates in doubt at a time; the calls it makes itself do not look again. */
+  private final AtomicBoolean looking = new AtomicBoolean();
+  /** When the last look for creates in doubt began ({@link System#nanoTime()}). */
+  private volatile long lastLook = System.nanoTime() - IN_DOUBT_POLL_NANOS;
+  /** Where the removal of a container of a create given up on is logged: the launcher's logger. */
+  private volatile Logger log = NOPLogger.NOP_LOGGER;
+  /**
+   * How long the container of a create given up on (no answer in time) is looked for once the engine
+   * answers again: a frozen engine carries the request out after it resumes.
    */
   static final Duration IN_DOUBT_GRACE = Duration.ofSeconds(5);
-  private static final Duration IN_DOUBT_POLL = Duration.ofMillis(200);
+  /** How often a create in doubt is looked for, at most: by {@link #close()}, and by ordinary calls. */
+  static final Duration IN_DOUBT_POLL = Duration.ofMillis(200);
+  private static final long IN_DOUBT_POLL_NANOS = IN_DOUBT_POLL.toNanos();
   /** What {@code GET /info} said (runtimes, CPUs), asked once, when a spec first needs it. */
   private volatile EngineInfo info;
 
@@ -210,9 +237,29 @@ public final class EngineSession implements AutoCloseable {
     return streamTimeout;
   }
 
-  /** Runs {@code call} within the response timeout, whatever the transport does. */
+  /**
+   * Where the removal of the container of a create given up on is logged at INFO (the launcher's
+   * logger); by default nowhere.
+   */
+  public void logTo(Logger logger) {
+    this.log = Objects.requireNonNull(logger, "logger");
+  }
+
+  /**
+   * Runs {@code call} within the response timeout, whatever the transport does; when the engine
+   * answered and a create is in doubt, then looks for its container and removes it (see the class
+   * comment), whatever that look finds or fails on.
+   */
   public <T> T bounded(Supplier<T> call) {
-    return Deadline.call(responseTimeout, call);
+    T result = Deadline.call(responseTimeout, call);
+    if (!inDoubt.isEmpty() && System.nanoTime() - lastLook >= IN_DOUBT_POLL_NANOS) {
+      try {
+        lookForCreatesInDoubt();
+      } catch (RuntimeException notAnswered) {
+        // the engine did not answer the look: the next call looks again, close() at the latest
+      }
+    }
+    return result;
   }
 
   /** Runs {@code call} within {@code timeout}, whatever the transport does. */
@@ -239,13 +286,16 @@ public final class EngineSession implements AutoCloseable {
    * @throws LaunchException for any other failure, step {@code create}
    */
   public String create(SecureContainerSpec spec, Map<String, String> labels) {
+    String createId = UUID.randomUUID().toString();
+    Map<String, String> all = new java.util.HashMap<>(labels);
+    all.put(OwnerLabels.CREATE, createId);
     String id;
     try {
-      id = bounded(() -> SpecTranslator.apply(spec, api.createContainerCmd(spec.image()), labels).exec()).getId();
+      id = bounded(() -> SpecTranslator.apply(spec, api.createContainerCmd(spec.image()), all).exec()).getId();
     } catch (RuntimeException e) {
       String daemon = DaemonErrors.daemonMessage(e);
       if (daemon == null && !DaemonErrors.neverSent(e)) {
-        createInDoubt = true;
+        inDoubt.put(createId, NOT_ANSWERED);
       }
       if (e instanceof NotFoundException && DaemonErrors.isNoSuchImage(e)) {
         throw CoreAccess.get().imageNotFound(Step.CREATE, spec.image(), "image is not on the engine", daemon, e);
@@ -427,6 +477,65 @@ public final class EngineSession implements AutoCloseable {
     }
   }
 
+  /**
+   * One look for the containers of the creates in doubt, unless another is under way: lists the
+   * session's own containers once, removes each whose {@value OwnerLabels#CREATE} is in doubt (logged
+   * at INFO), and forgets a create whose container has not appeared {@code IN_DOUBT_GRACE} after the
+   * engine first answered such a look. A container whose removal fails is tracked instead, for
+   * {@link #close()} to remove or report.
+   *
+   * @return whether creates are still in doubt after this look
+   * @throws RuntimeException docker-java's failure when the list failed; the creates stay in doubt
+   */
+  private boolean lookForCreatesInDoubt() {
+    if (!looking.compareAndSet(false, true)) {
+      return !inDoubt.isEmpty();
+    }
+    try {
+      lastLook = System.nanoTime();
+      List<Container> listed = Deadline.call(responseTimeout,
+          () -> api.listContainersCmd().withShowAll(true).withLabelFilter(ownLabels).exec());
+      long answered = System.nanoTime();
+      for (Container c : listed) {
+        String createId = c.getLabels() == null ? null : c.getLabels().get(OwnerLabels.CREATE);
+        Long since = createId == null ? null : inDoubt.get(createId);
+        if (since == null) {
+          continue;
+        }
+        try {
+          Deadline.call(responseTimeout, () -> api.removeContainerCmd(c.getId()).withForce(true)
+              .withRemoveVolumes(true).exec());
+        } catch (NotFoundException gone) {
+          // removed meanwhile
+        } catch (RuntimeException e) {
+          live.add(c.getId()); // found: close() removes it, or reports why it could not
+          inDoubt.remove(createId);
+          continue;
+        }
+        inDoubt.remove(createId);
+        log.info("launcher {}: removed container {} of a create given up on (no answer within {}), {} ms after the"
+            + " engine answered again", ownLabels.get(OwnerLabels.LAUNCHER), c.getId().substring(0, Math.min(12,
+            c.getId().length())), responseTimeout, since == NOT_ANSWERED ? 0
+            : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
+      }
+      for (Map.Entry<String, Long> e : new ArrayList<>(inDoubt.entrySet())) {
+        if (e.getValue() == NOT_ANSWERED) {
+          inDoubt.replace(e.getKey(), NOT_ANSWERED, answered);
+        } else if (answered - e.getValue() >= IN_DOUBT_GRACE.toNanos()) {
+          inDoubt.remove(e.getKey()); // never carried out, or removed by someone else
+        }
+      }
+      return !inDoubt.isEmpty();
+    } finally {
+      looking.set(false);
+    }
+  }
+
+  /** The {@value OwnerLabels#CREATE} values of the creates given up on whose container was not found yet. */
+  Set<String> createsInDoubt() {
+    return Set.copyOf(inDoubt.keySet());
+  }
+
   /** The ids of the containers created through {@link #create} and not removed yet. */
   public Set<String> tracked() {
     return Set.copyOf(live);
@@ -443,9 +552,25 @@ public final class EngineSession implements AutoCloseable {
         return CoreAccess.get().engineAuthentication(step, image, engine, status, e);
       }
     }
+    Cause why = explain(e);
+    return CoreAccess.get().engineFailure(step, image, containerId, why.detail(), why.daemon(), e);
+  }
+
+  /**
+   * Why a call failed, as {@link #fail} words it: {@code detail} names the real cause (a refused
+   * connection, plain HTTP to a TLS port, a TLS handshake alert, a dropped connection, no answer in
+   * time), {@code daemon} holds the engine's own words when it said any. Either may be null.
+   */
+  public record Cause(String detail, String daemon) {}
+
+  /**
+   * Why {@code e} happened, in the words of {@link #fail}, for a failure of a call through this
+   * session (docker-java's, or a raw request's through {@link #transport()}): a dropped connection
+   * is asked again, without a request body, for what the peer says (see the class comment).
+   */
+  public Cause explain(RuntimeException e) {
     if (e instanceof Deadline.Exceeded) {
-      return CoreAccess.get().engineFailure(step, image, containerId, "engine " + engine + " unreachable or not answering: "
-          + e.getMessage(), null, e);
+      return new Cause("engine " + engine + " unreachable or not answering: " + e.getMessage(), null);
     }
     String daemon = DaemonErrors.daemonMessage(e);
     Throwable reason = e;
@@ -470,11 +595,14 @@ public final class EngineSession implements AutoCloseable {
         : DaemonErrors.isTransportFailure(e) ? "engine " + engine + " unreachable or not answering: "
             + DaemonErrors.transportProblem(e)
         : "unexpected failure talking to " + engine + ": " + DaemonErrors.transportProblem(e);
-    return CoreAccess.get().engineFailure(step, image, containerId, detail, daemon, e);
+    return new Cause(detail, daemon);
   }
 
-  /** The remedy the engine's own words call for, put before them; null when they speak for themselves. */
-  private String daemonDetail(String daemon) {
+  /**
+   * The remedy the engine's own words call for, put before them ({@code engine ... speaks TLS (use
+   * Endpoint.tls)} for plain HTTP to its TLS port); null when they speak for themselves.
+   */
+  public String daemonDetail(String daemon) {
     if (daemon.startsWith(DaemonErrors.PLAIN_HTTP_TO_TLS)) {
       return "engine " + engine + " speaks TLS (use Endpoint.tls)";
     }
@@ -547,8 +675,9 @@ public final class EngineSession implements AutoCloseable {
   }
 
   /**
-   * Removes every container still tracked (and, after a create in doubt, every one carrying the
-   * session's own labels), then closes the clients the session opened; a caller's client stays open.
+   * Removes every container still tracked and, after a create given up on, its container once it
+   * appears (looked for every {@code IN_DOUBT_POLL}, at most {@code IN_DOUBT_GRACE} after the engine
+   * first answered again), then closes the clients the session opened; a caller's client stays open.
    * Idempotent.
    *
    * @throws EngineException step {@code remove}, for the first removal that failed; the others were
@@ -557,27 +686,19 @@ public final class EngineSession implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException first = null;
-    if (createInDoubt) {
+    if (!inDoubt.isEmpty()) {
+      // an engine that was frozen may carry out the create it was sent only after it answers again:
+      // look for it until it shows up, at most IN_DOUBT_GRACE after the first answer
       try {
-        // an engine that was frozen may carry out the create it was sent only after it answers again:
-        // look for it until it shows up, at most IN_DOUBT_GRACE after the first answer
-        long end = System.nanoTime() + IN_DOUBT_GRACE.toNanos();
-        boolean found = false;
-        while (!found) {
-          for (Container c : list(ownLabels)) {
-            found |= live.add(c.getId());
-          }
-          if (found || System.nanoTime() >= end) {
-            break;
-          }
+        while (lookForCreatesInDoubt()) {
           Thread.sleep(IN_DOUBT_POLL.toMillis());
         }
-        createInDoubt = false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        first = e;
+        first = e; // the engine did not answer: what it may still make is left to cleanupLeftovers()
       }
+      inDoubt.clear();
     }
     for (String id : new ArrayList<>(live)) {
       try {

@@ -1,0 +1,191 @@
+package dev.carapace.core;
+
+import static dev.carapace.core.testing.TestEngine.busybox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.carapace.core.testing.RewritingProxy;
+import dev.carapace.core.testing.TestEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A create the launcher gave up on (its answer did not come within the response timeout) whose
+ * container the engine made anyway is found by its {@value OwnerLabels#CREATE} label and removed by the
+ * launcher: at its next call, or before {@link ContainerLauncher#close()} returns. The engine never
+ * hangs here: a proxy in front of it forwards the create (at once, or late, as a frozen engine that
+ * resumes) and never passes its answer on. The delays printed are the grace: how long after the
+ * engine answered the launcher again the container was gone.
+ */
+class CreateGivenUpOnIT {
+  private static final Path SOCKET = Path.of("/var/run/docker.sock");
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+  private static ContainerLauncher observer;
+  private static DockerClient docker;
+
+  @BeforeAll
+  static void observe() {
+    observer = TestEngine.launcher();
+    docker = observer.dockerClient();
+  }
+
+  @AfterAll
+  static void close() {
+    observer.close();
+  }
+
+  @Test
+  void theNextCallRemovesTheContainerOfACreateGivenUpOn() throws Exception {
+    String launcherId = null;
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+      try (ContainerLauncher launcher = launcherThrough(proxy)) {
+        launcherId = launcher.id();
+        RewritingProxy.Held held = proxy.holdNextCreate(Duration.ZERO);
+        LaunchException e = assertThrows(LaunchException.class, () -> launcher.launch(busybox("sleep", "60").build()));
+        assertEquals(LaunchException.Step.CREATE, e.step());
+        assertTrue(e.getMessage().contains("unreachable or not answering"), e.getMessage());
+        String lost = held.awaitContainer(Duration.ofSeconds(10));
+        assertTrue(exists(lost), "the engine made the container whose answer was lost");
+        assertEquals(held.createLabel(), docker.inspectContainerCmd(lost).exec().getConfig().getLabels()
+            .get(OwnerLabels.CREATE), "the container carries its create's label");
+
+        long[] goneAt = {0};
+        Thread watch = new Thread(() -> {
+          try {
+            while (exists(lost)) {
+              Thread.sleep(10);
+            }
+          } catch (InterruptedException stop) {
+            return;
+          }
+          goneAt[0] = System.nanoTime();
+        }, "watch-" + lost);
+        watch.start();
+        long t0 = System.nanoTime();
+        try (RunningContainer next = launcher.launch(busybox("sleep", "60").build())) {
+          long launched = System.nanoTime();
+          watch.join(5_000);
+          assertTrue(!exists(lost), "the next call removed the container of the create given up on");
+          assertTrue(exists(next.id()), "and kept its own");
+          assertEquals(List.of(next.id()), TestEngine.containersOf(docker, launcherId));
+          System.out.printf("next call: the container of the create given up on was gone %d ms after the next"
+              + " launch began; that launch took %d ms%n", TimeUnit.NANOSECONDS.toMillis(goneAt[0] - t0),
+              TimeUnit.NANOSECONDS.toMillis(launched - t0));
+          assertTrue(goneAt[0] != 0 && goneAt[0] <= launched, "removed before the next launch returned");
+        }
+      }
+    } finally {
+      removeLeft(launcherId);
+    }
+    assertEquals(List.of(), TestEngine.containersOf(docker, launcherId));
+  }
+
+  /**
+   * The look for a create given up on lists all of the launcher's containers, among them one whose
+   * create is still under way on another thread (made, its answer not back yet): only the container
+   * carrying the given-up create's own label goes, the other launch completes.
+   */
+  @Test
+  void aCreateStillUnderWayIsNotTakenForOneGivenUpOn() throws Exception {
+    String launcherId = null;
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+      try (ContainerLauncher launcher = launcherThrough(proxy);
+          RunningContainer first = launcher.launch(busybox("sleep", "60").build())) {
+        launcherId = launcher.id();
+        // the given-up create is carried out 1 s after the launcher gave up, while the next create is under way
+        RewritingProxy.Held held = proxy.holdNextCreate(RESPONSE_TIMEOUT.plusSeconds(1));
+        assertThrows(LaunchException.class, () -> launcher.launch(busybox("sleep", "60").build()));
+        RewritingProxy.Held slow = proxy.delayNextCreateAnswer(Duration.ofMillis(1800));
+        java.util.concurrent.Future<RunningContainer> second = other.submit(() -> launcher.launch(
+            busybox("sleep", "60").build()));
+        String underWay = slow.awaitContainer(Duration.ofSeconds(10));
+        String lost = held.awaitContainer(Duration.ofSeconds(10));
+        // calls on this thread look (every 200 ms at most) while the second create waits for its answer
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (exists(lost) && System.nanoTime() < end) {
+          assertTrue(first.isRunning());
+          Thread.sleep(50);
+        }
+        assertTrue(!exists(lost), "the container of the create given up on was removed");
+        assertTrue(!second.isDone(), "while the second create was still waiting for its answer");
+        assertTrue(exists(underWay), "whose container was listed too, and kept");
+        try (RunningContainer s = second.get(30, TimeUnit.SECONDS)) {
+          assertEquals(underWay, s.id());
+          assertTrue(s.isRunning());
+        }
+      }
+    } finally {
+      other.shutdownNow();
+      removeLeft(launcherId);
+    }
+    assertEquals(List.of(), TestEngine.containersOf(docker, launcherId));
+  }
+
+  /**
+   * The engine "resumes" 1 s after the launcher gave up and only then carries out the create: close(),
+   * begun before the container appears, looks for it every 200 ms, removes it and returns. The delays
+   * are printed for the report.
+   */
+  @Test
+  void closeWaitsForTheContainerOfACreateGivenUpOnThatAppearsLate() throws Exception {
+    String launcherId = null;
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+      ContainerLauncher launcher = launcherThrough(proxy);
+      RewritingProxy.Held held;
+      try {
+        launcherId = launcher.id();
+        held = proxy.holdNextCreate(RESPONSE_TIMEOUT.plusSeconds(1));
+        assertThrows(LaunchException.class, () -> launcher.launch(busybox("sleep", "60").build()));
+        assertEquals(List.of(), TestEngine.containersOf(docker, launcherId), "not made yet when the launcher gave up");
+      } catch (RuntimeException | Error e) {
+        launcher.close();
+        throw e;
+      }
+      long closing = System.nanoTime();
+      launcher.close();
+      long closed = System.nanoTime();
+      String lost = held.awaitContainer(Duration.ofSeconds(10));
+      assertTrue(!exists(lost), "close() removed " + lost);
+      long appearedToGone = closed - held.engineAnsweredAt();
+      System.out.printf("close(): began %d ms before the container appeared, returned %d ms after it appeared"
+          + " (%d ms in all)%n", TimeUnit.NANOSECONDS.toMillis(held.engineAnsweredAt() - closing),
+          TimeUnit.NANOSECONDS.toMillis(appearedToGone), TimeUnit.NANOSECONDS.toMillis(closed - closing));
+      assertTrue(appearedToGone < TimeUnit.SECONDS.toNanos(2), "removed within a poll of its appearance: "
+          + TimeUnit.NANOSECONDS.toMillis(appearedToGone) + " ms");
+    } finally {
+      removeLeft(launcherId);
+    }
+  }
+
+  private static ContainerLauncher launcherThrough(RewritingProxy proxy) {
+    return ContainerLauncher.connect(Endpoint.plainTcp("127.0.0.1", proxy.port()).responseTimeout(RESPONSE_TIMEOUT));
+  }
+
+  private static boolean exists(String id) {
+    try {
+      docker.inspectContainerCmd(id).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** On a failure, what the test's launcher left: removed so that the engine holds nothing of it. */
+  private static void removeLeft(String launcherId) {
+    if (launcherId == null) {
+      return;
+    }
+    for (String id : TestEngine.containersOf(docker, launcherId)) {
+      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    }
+  }
+}
