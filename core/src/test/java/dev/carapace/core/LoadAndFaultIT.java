@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.carapace.core.internal.engine.DockerClients;
+import dev.carapace.core.internal.engine.Reaper;
 import dev.carapace.core.testing.TestEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,10 +177,7 @@ class LoadAndFaultIT {
   @Test
   @Order(4)
   void aJvmKilledMidLaunchLeavesContainersThatCleanupFindsByLabel() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), LaunchForever.class.getName())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process child = launchForever("noreaper");
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (ownedBy(child.pid()) < 3 && System.nanoTime() < deadline) {
@@ -201,15 +199,65 @@ class LoadAndFaultIT {
     assertEquals(0, ownedBy(child.pid()));
   }
 
+  /**
+   * The same kill -9 mid-launch with the reaper: everything the child made goes without a cleanup, the
+   * containers of creates it sent just before it died included (the reaper's second look), and nothing
+   * comes back afterwards.
+   */
+  @Test
+  @Order(5)
+  void aJvmKilledMidLaunchLeavesNothingWithItsReaper() throws Exception {
+    Process child = launchForever();
+    long killed;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (ownedBy(child.pid()) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(ownedBy(child.pid()) >= 3, "the child launched containers");
+    } finally {
+      killed = System.nanoTime();
+      child.destroyForcibly();  // SIGKILL: no close(), no shutdown hook
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+    long gone = -1;
+    while (System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(30)) {
+      if (ownedBy(child.pid()) == 0) {
+        gone = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+        break;
+      }
+      Thread.sleep(50);
+    }
+    System.out.println("LoadAndFaultIT: kill -9 mid-launch: the child's containers gone " + gone + " ms after the kill");
+    assertTrue(gone >= 0, "kill -9 left containers 30 s later: " + ownedBy(child.pid()));
+    Thread.sleep(Reaper.SECOND_LOOK.toMillis() + 2000); // past the reaper's second look
+    assertEquals(0, ownedBy(child.pid()), "a container appeared after the reaper's passes");
+  }
+
+  private static Process launchForever(String... args) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), LaunchForever.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
   private static long ownedBy(long pid) {
     return managed().stream().filter(c -> c.getLabels().getOrDefault(OwnerLabels.OWNER, "")
         .startsWith(pid + "@")).count();
   }
 
-  /** The child of the kill -9 test: launches detached containers until it is killed. */
+  /**
+   * The child of the kill -9 tests: launches detached containers until it is killed; with
+   * {@code noreaper}, {@link ContainerLauncher.Builder#withoutReaper()}.
+   */
   public static final class LaunchForever {
     public static void main(String[] args) {
-      ContainerLauncher launcher = TestEngine.launcher();
+      ContainerLauncher.Builder builder = ContainerLauncher.builder().endpoint(TestEngine.endpoint());
+      if (List.of(args).contains("noreaper")) {
+        builder.withoutReaper();
+      }
+      ContainerLauncher launcher = builder.build();
       while (true) {
         launcher.launch(busybox("sleep", "300").build());
       }

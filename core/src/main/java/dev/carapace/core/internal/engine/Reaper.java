@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Then it removes, on each endpoint, the services, containers and networks carrying the label
  * {@value OwnerLabels#LAUNCHER} of an owner never released, retrying for at most
  * {@link #PATIENCE} while the engine does not answer, writes one line to its standard error (the
- * JVM's, inherited) naming what it removed, and exits. A JVM that ends normally releases its owners
+ * JVM's, inherited) naming what it removed, looks once more after {@link #SECOND_LOOK} for what a
+ * create the JVM sent before it died made since, and exits. A JVM that ends normally releases its owners
  * in the exit hook first: the child then finds nothing to do and exits at once.
  *
  * <p><b>Cost.</b> One JVM process per JVM that has owners, idle on a blocking read (no thread wakes,
@@ -54,6 +55,12 @@ import org.slf4j.LoggerFactory;
 public final class Reaper {
   /** How long the child keeps trying an engine that does not answer, after the JVM's end. */
   static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  /**
+   * How long after its first pass the child looks again: a create the JVM sent just before it died is
+   * carried out by the engine after the JVM's end, possibly after the first list.
+   */
+  public static final Duration SECOND_LOOK = Duration.ofSeconds(3);
 
   /** The launcher's logger: the reaper is the JVM's, started by its first launcher or deployer. */
   private static final Logger LOG = LoggerFactory.getLogger("dev.carapace.core.ContainerLauncher");
@@ -244,6 +251,7 @@ public final class Reaper {
         System.err.println("[carapace-reaper] JVM " + jvm + " is gone without closing " + names(owners)
             + " on " + endpoint + ": removed " + (removed.isEmpty() ? "nothing" : String.join(", ", removed))
             + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms after its end)");
+        secondLook(docker, owners, t0);
         return true;
       } catch (RuntimeException e) {
         lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -264,6 +272,24 @@ public final class Reaper {
         + "; " + endpoint + " did not answer within " + PATIENCE.toSeconds() + " s (" + lastError
         + "): a later cleanupLeftovers() removes what is left");
     return false;
+  }
+
+  /** After {@link #SECOND_LOOK}, removes what a create still under way at the JVM's end made. */
+  private static void secondLook(DockerClient docker, List<String> owners, long t0) {
+    try {
+      Thread.sleep(SECOND_LOOK.toMillis());
+      List<String> late = new ArrayList<>();
+      for (String owner : owners) {
+        removeAll(docker, owner, late);
+      }
+      if (!late.isEmpty()) {
+        System.err.println("[carapace-reaper] and, made after the JVM's end by a create it had sent: removed "
+            + String.join(", ", late) + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms after its end)");
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      System.err.println("[carapace-reaper] the second look failed: " + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + " (a later cleanupLeftovers() removes what is left)");
+    }
   }
 
   private static String names(List<String> watched) {
