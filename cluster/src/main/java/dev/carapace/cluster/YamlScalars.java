@@ -29,13 +29,15 @@ final class YamlScalars {
       ".inf", "+.inf", "-.inf", ".nan", "+.nan", "-.nan", "<<", "=");
   /**
    * Numbers once underscores are dropped: Go's and YAML 1.1's base prefixes (hex, octal {@code 0o} and
-   * leading {@code 0}, binary), YAML 1.2 and Go's decimal floats, YAML 1.1's floats ({@code 1.2.3} and
-   * {@code .} included, as its regular expression has them) and sexagesimal numbers.
+   * leading {@code 0}, binary), YAML 1.2 and Go's decimal floats, YAML 1.1's floats with a bare dot
+   * ({@code 1.}, {@code .}) and sexagesimal numbers. Not YAML 1.1's informative expression's several dots
+   * ({@code 1.2.3}, {@code 127.0.0.1}): no reader implements them (SnakeYAML, PyYAML and go-yaml read them as
+   * strings), and an IP address stays plain.
    */
   private static final Pattern NUMBER = Pattern.compile("[-+]?(?:"
       + "0[xX][0-9a-fA-F]*|0[oO][0-7]*|0[bB][01]*"
       + "|(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-      + "|[0-9]*\\.[0-9.]*(?:[eE][-+]?[0-9]+)?"
+      + "|[0-9]*\\.[0-9]*(?:[eE][-+]?[0-9]+)?"
       + "|[0-9]+(?::[0-5]?[0-9])+(?:\\.[0-9]*)?)");
   /** YAML 1.1's timestamps and the ones go-yaml parses: a date, alone or followed by a time. */
   private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \\t].*)?",

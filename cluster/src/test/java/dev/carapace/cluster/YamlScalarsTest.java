@@ -30,13 +30,14 @@ class YamlScalarsTest {
       "2001-12-14", "2001-1-2", "2001-12-14T21:59:43.10-05:00", "2001-12-14t21:59:43Z", "2001-12-14 21:59:43.10");
   /** YAML 1.1's types beyond go-yaml's (sexagesimal, its loose floats, =) and YAML 1.2's core schema. */
   private static final List<String> YAML_11_AND_12 = List.of("1:20", "-1:20", "190:20:30.15", "1_000:20", "=",
-      "685_230.15", "1.2.3", ".", "0o7", "2001-12-14 21:59:43.10 -5", "2002-12-14\t21:59:43");
+      "685_230.15", ".", "-.", "0o7", "2001-12-14 21:59:43.10 -5", "2002-12-14\t21:59:43");
   /** Strings everywhere: they stay plain. */
   private static final List<String> STRINGS = List.of("busybox", "carapace", "app.kubernetes.io/name", "Never",
       "RuntimeDefault", "ALL", "NET_BIND_SERVICE", "64Mi", "500m", "/bin/sh", "-c", "--flag", "sleep", "a-1", "v1.2",
       "x1", "e3", "yes!", "yess", "nope", "ony", "null-ish", "true1", "inf", "nan", "Infinity", "_1", "1-2",
       "1.2-3", "2001-12", "20011214x", "1:60", "a:1", "2001-12-14x", "0xG", "0b2", "0o8", "1e", "1e+", "+", "-",
-      "..x", "<<<", "~x", "\u00e9t\u00e9");
+      "..x", "<<<", "~x", "\u00e9t\u00e9",
+      "1.2.3", "127.0.0.1", "10.0.0.1:8080", "::1");
 
   @Test
   void everyReadersNonStringIsFound() {
