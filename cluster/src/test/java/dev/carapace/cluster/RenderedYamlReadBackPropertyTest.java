@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Every string the renderer writes reads back as the same string, by a YAML 1.1 reader (SnakeYAML: it
  * types {@code yes}, {@code 1:20}, {@code 2001-12-14}, {@code 0x1F} and {@code 1_000} as YAML 1.1 does) and by
- * Jackson, as a tree and as fabric8's model: env names and values, command words, label keys and values,
+ * Jackson, as a tree and as fabric8's model: env names and values, command words, label keys and values, names,
  * over {@link HostileScalars#KNOWN} and {@link Fuzz#count()} generated hostile strings from a fixed seed, in
  * pods of {@value #PER_POD}.
  * go-yaml v2 reads them in {@code PodmanKubePlayIT#hostileEnvValuesArriveInsideUnchanged}.
@@ -124,6 +124,22 @@ class RenderedYamlReadBackPropertyTest {
     assertFalse(doc.get("e") instanceof String);
     assertTrue(doc.containsKey("f") && doc.get("f") == null);
     assertEquals(Double.POSITIVE_INFINITY, doc.get("g"));
+  }
+
+  @Test
+  void namesThatLookLikeNumbersOrDatesReadBackAsNames() throws Exception {
+    for (String name : List.of("1e3", "0x1f", "0o17", "017", "1000", "2001-12-14", "0b1", "1e-3", "123e4567")) {
+      SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox:1.36").name(name).build();
+      for (KubernetesWorkload<?> w : List.of(render(spec),
+          KubernetesRenderer.builder(spec).acceptLoss(SpecAttribute.PIDS_LIMIT).acceptLoss(SpecAttribute.NETWORK)
+              .build().deployment())) {
+        assertTrue(w.yaml().contains("name: \"" + name + "\"\n"), w.yaml());
+        Map<?, ?> metadata = (Map<?, ?>) ((Map<?, ?>) snake(w.yaml())).get("metadata");
+        assertEquals(name, metadata.get("name"));
+        assertEquals(name, ((Map<?, ?>) metadata.get("labels")).get(KubernetesRenderer.NAME_LABEL));
+        assertEquals(name, text(Yaml.MAPPER.readTree(w.yaml()).path("metadata").path("name")));
+      }
+    }
   }
 
   @Test
