@@ -19,6 +19,7 @@ module dev.carapace.cluster {
   requires transitive kubernetes.model.batch;
   requires transitive kubernetes.model.common;
   requires com.fasterxml.jackson.dataformat.yaml;
+  requires org.yaml.snakeyaml; // the scalar styles of YamlWriter's generator, in Jackson's own signatures
 
   requires static org.immutables.value;
 }

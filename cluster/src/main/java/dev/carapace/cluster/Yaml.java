@@ -7,7 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-/** YAML in and out of fabric8's model, as kubectl writes it: no document marker, quotes only where needed. */
+/**
+ * YAML in and out of fabric8's model, as kubectl writes it: no document marker, quotes only where needed
+ * ({@link YamlWriter}: wherever some reader would take a plain string for something else).
+ */
 final class Yaml {
   static final ObjectMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -22,7 +25,7 @@ final class Yaml {
 
   static String write(Object model) {
     try {
-      return MAPPER.writeValueAsString(model);
+      return YamlWriter.MAPPER.writeValueAsString(model);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("fabric8's model did not serialise: " + e.getOriginalMessage(), e);
     }

@@ -48,11 +48,24 @@ final class Podman {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  /** {@code podman kube play FILE} of {@code yaml}, returning the file to take it down with. */
+  /**
+   * {@code podman kube play FILE} of {@code yaml}, returning the file to take it down with; when the play
+   * fails, whatever it made is taken down and the file deleted.
+   */
   static Path play(String yaml) throws IOException, InterruptedException {
     Path file = Files.createTempFile("carapace-kube", ".yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
-    run("kube", "play", file.toString());
+    try {
+      run("kube", "play", file.toString());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // podman may have made part of it before failing: take that down too, then drop the file
+      try {
+        down(file);
+      } catch (IOException | RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
     return file;
   }
 

@@ -5,10 +5,12 @@ import dev.carapace.core.internal.io.Strings;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The consistency checks of a {@link SecureContainerSpec}: is it launchable? Each problem is one line,
@@ -36,6 +38,7 @@ final class SpecValidator {
   static final long MAX_ID = Integer.MAX_VALUE;
 
   private static final String RESERVED = SecureContainerSpec.RESERVED_LABEL_PREFIX;
+  private static final String LONE_SURROGATE = "it holds a lone surrogate, which no UTF-8, JSON or YAML text carries";
 
   private SpecValidator() {}
 
@@ -63,6 +66,7 @@ final class SpecValidator {
         problems.add("env value must not contain NUL: in " + key + " (the value is not shown)");
       }
     }
+    wellFormed(problems, spec);
     for (Map.Entry<String, String> e : spec.labels().entrySet()) {
       if (e.getKey().isEmpty()) {
         problems.add("label key must not be empty: \"\"");
@@ -233,6 +237,36 @@ final class SpecValidator {
             + "; execve ends an argument at NUL, so the start fails)");
       }
     }
+  }
+
+  /**
+   * Adds a problem for each free-text string holding a lone surrogate (half of a UTF-16 pair): no UTF-8 text
+   * carries one, so the engine's JSON reader would get U+FFFD and a YAML reader (kubectl, podman) would refuse
+   * the manifest. Every other character is carried, escaped where it must be. Env values are never shown.
+   */
+  private static void wellFormed(List<String> problems, SecureContainerSpec spec) {
+    Map<String, List<String>> words = new LinkedHashMap<>();
+    words.put("command words", spec.command());
+    words.put("entrypoint words", spec.entrypoint());
+    words.put("env name", List.copyOf(spec.env().keySet()));
+    words.put("label key", List.copyOf(spec.labels().keySet()));
+    words.put("label value", List.copyOf(spec.labels().values()));
+    words.put("healthCheck words", spec.healthCheck().map(HealthCheck::test).orElse(List.of()));
+    words.put("workingDir", spec.workingDir().map(ContainerPath::toString).stream().toList());
+    words.put("mount paths", spec.mounts().stream().flatMap(m -> Stream.of(m.source(),
+        m.target().toString())).toList());
+    words.forEach((attribute, values) -> values.stream().filter(SpecValidator::hasLoneSurrogate).forEach(v ->
+        problems.add(attribute + " must be valid Unicode: " + Strings.show(v) + " (" + LONE_SURROGATE + ")")));
+    spec.env().forEach((k, v) -> {
+      if (hasLoneSurrogate(v)) {
+        problems.add("env value must be valid Unicode: in " + Strings.show(k) + " (" + LONE_SURROGATE
+            + "; the value is not shown)");
+      }
+    });
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    return s.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
   }
 
   private static boolean isNumber(String s) {

@@ -103,6 +103,17 @@ class SecureContainerSpecTest {
     assertProblem("entrypoint words must not contain NUL: \"/bin/\\u0000sh\" (word 0; execve ends an argument at NUL,"
         + " so the start fails)", spec().entrypoint("/bin/\0sh"));
     assertProblem("label key must not contain NUL: \"a\\u0000b\"", spec().putLabel("a\0b", "c"));
+    assertProblem("command words must be valid Unicode: \"a\\ud800b\" (it holds a lone surrogate, which no UTF-8,"
+        + " JSON or YAML text carries)", spec().command("echo", "a\ud800b"));
+    assertProblem("label value must be valid Unicode: \"\\udc00\" (it holds a lone surrogate, which no UTF-8, JSON or"
+        + " YAML text carries)", spec().putLabel("k", "\udc00"));
+    assertProblem("env value must be valid Unicode: in TOKEN (it holds a lone surrogate, which no UTF-8, JSON or YAML"
+        + " text carries; the value is not shown)", spec().putEnv("TOKEN", "secret\ud83d"));
+    assertProblem("mount paths must be valid Unicode: \"/data\\udfff\" (it holds a lone surrogate, which no UTF-8,"
+        + " JSON or YAML text carries)", spec().addMount(Mount.tmpfs(ContainerPath.of("/data\udfff"))));
+    // a pair is one character, and every other one is carried (escaped in YAML where it must be)
+    assertEquals("\ud83d\ude00\u0001\u0085\ufffe",
+        spec().putEnv("E", "\ud83d\ude00\u0001\u0085\ufffe").build().env().get("E"));
     // the engine stores and shows a label value with NUL, so it stays accepted
     assertEquals("x\0y", spec().putLabel("k", "x\0y").build().labels().get("k"));
     assertProblem("name must match [a-zA-Z0-9][a-zA-Z0-9_.-]+: \"web\\u0000x\"", spec().name("web\0x"));
