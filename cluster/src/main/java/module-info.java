@@ -19,6 +19,7 @@ module dev.carapace.cluster {
   requires transitive kubernetes.model.batch;
   requires transitive kubernetes.model.common;
   requires com.fasterxml.jackson.dataformat.yaml;
+  requires org.yaml.snakeyaml; // ManifestReader: anchors, aliases and merge keys as go-yaml reads them, bounded
 
   requires static org.immutables.value;
 }

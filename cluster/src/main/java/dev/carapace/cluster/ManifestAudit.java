@@ -1,9 +1,7 @@
 package dev.carapace.cluster;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,10 +25,10 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Sysctl;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,7 +91,9 @@ public final class ManifestAudit {
    */
   public static PolicyReport judge(String yaml, Policy policy) {
     Objects.requireNonNull(policy, "policy must not be null");
-    return policy.evaluate(containers(yaml));
+    Map<ContainerView, PodSecurity.Facts> facts = new IdentityHashMap<>();
+    List<ContainerView> views = read(yaml, facts);
+    return PodSecurity.forManifests(policy, facts).evaluate(views);
   }
 
   /**
@@ -103,34 +103,24 @@ public final class ManifestAudit {
    * @throws InvalidManifestException as {@link #judge(String, Policy)}
    */
   public static List<ContainerView> containers(String yaml) {
+    return read(yaml, new IdentityHashMap<>());
+  }
+
+  private static List<ContainerView> read(String yaml, Map<ContainerView, PodSecurity.Facts> facts) {
     Objects.requireNonNull(yaml, "manifest yaml must not be null");
     List<ContainerView> views = new ArrayList<>();
-    int document = 0;
-    try (JsonParser parser = Yaml.MAPPER.getFactory().createParser(yaml);
-        MappingIterator<JsonNode> docs = Yaml.MAPPER.readValues(parser, JsonNode.class)) {
-      while (docs.hasNextValue()) {
-        JsonNode doc = docs.nextValue();
-        document++;
-        if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isObject() && doc.isEmpty())) {
-          continue;
-        }
-        views.addAll(workload(doc, document));
-      }
-    } catch (JsonProcessingException e) {
-      throw new InvalidManifestException("manifest must be yaml: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"));
-    } catch (IOException e) {
-      throw new InvalidManifestException("manifest must be yaml: " + e.getMessage());
+    List<ManifestReader.Document> documents = ManifestReader.read(yaml);
+    for (ManifestReader.Document d : documents) {
+      views.addAll(workload(d.tree, d.number, facts));
     }
     if (views.isEmpty()) {
       throw new InvalidManifestException("manifest must hold a workload with containers: "
-          + (document == 0 ? "no document" : document + " document(s) without one"));
+          + (documents.isEmpty() ? "no document" : documents.size() + " document(s) without one"));
     }
     return views;
   }
 
-  private static List<ContainerView> workload(JsonNode doc, int document) {
+  private static List<ContainerView> workload(JsonNode doc, int document, Map<ContainerView, PodSecurity.Facts> facts) {
     if (!doc.isObject()) {
       throw new InvalidManifestException("manifest document " + document + " must be a mapping with a kind: "
           + doc.getNodeType().toString().toLowerCase(Locale.ROOT));
@@ -205,6 +195,17 @@ public final class ManifestAudit {
       main.set(0, view(workload + "/" + first.getName(), first, pod, annotations, labels, new HashSet<>()));
     }
     views.addAll(views.size() - list(pod.getEphemeralContainers()).size(), main);
+    JsonNode template = kind.equals("Pod") ? doc : kind.equals("CronJob")
+        ? doc.path("spec").path("jobTemplate").path("spec").path("template") : doc.path("spec").path("template");
+    JsonNode spec = template.path("spec");
+    List<JsonNode> raw = new ArrayList<>();
+    spec.path("initContainers").forEach(raw::add);
+    spec.path("containers").forEach(raw::add);
+    spec.path("ephemeralContainers").forEach(raw::add);
+    int firstMain = spec.path("initContainers").size();
+    for (int i = 0; i < views.size() && i < raw.size(); i++) {
+      facts.put(views.get(i), new PodSecurity.Facts(spec, template.path("metadata"), raw.get(i), i == firstMain));
+    }
     return views;
   }
 

@@ -116,6 +116,10 @@ class ManifestAuditTest {
         """;
     PolicyReport report = ManifestAudit.judge(yaml, Profiles.podSecurityBaseline());
     assertEquals("nightly/backup", report.containers().get(0).name());
-    assertEquals(List.of("privileged", "seccomp"), report.violatedRuleIds());
+    // PSS baseline forbids an explicit Unconfined seccomp profile only; no profile at all passes baseline
+    // (restricted requires one), as the published standard says
+    assertEquals(List.of("privileged"), report.violatedRuleIds());
+    assertEquals(List.of("privileged", "seccomp"), ManifestAudit.judge(yaml.replace("privileged: true",
+        "privileged: true, seccompProfile: {type: Unconfined}"), Profiles.podSecurityBaseline()).violatedRuleIds());
   }
 }
