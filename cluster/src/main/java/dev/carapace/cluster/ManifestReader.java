@@ -339,6 +339,9 @@ final class ManifestReader {
       String plain = in.replace("_", "");
       BigInteger i = goInteger(plain);
       if (i != null) {
+        if (i.bitLength() < 32) {
+          return JSON.numberNode(i.intValue()); // as Jackson reads it: fabric8's IntOrString wants an int
+        }
         if (i.bitLength() < 64) {
           return JSON.numberNode(i.longValue());
         }
