@@ -56,7 +56,7 @@ final class ManifestReader {
   /** Nesting of mappings and sequences, after alias expansion. */
   static final int MAX_DEPTH = 100;
   /** Nodes of one document after alias expansion. */
-  static final int MAX_EXPANDED_NODES = 1_000_000;
+  static final int MAX_EXPANDED_NODES = 500_000;
   /** Aliases to collections per document (SnakeYAML's own bound, before expansion). */
   private static final int MAX_COLLECTION_ALIASES = 10_000;
 
@@ -67,6 +67,9 @@ final class ManifestReader {
   private static final Pattern YAML_FLOAT = Pattern.compile("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final Map<String, JsonNode> WORDS = new HashMap<>();
+  /** go-yaml v2's NaN and infinities, which JSON cannot hold. */
+  private static final java.util.Set<String> NOT_JSON_NUMBERS = java.util.Set.of(".nan", ".NaN", ".NAN", ".inf",
+      ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF");
 
   static {
     for (String s : List.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")) {
@@ -113,21 +116,23 @@ final class ManifestReader {
     Composer composer = new Composer(new ParserImpl(new StreamReader(yaml), options), new PlainResolver(), options);
     List<Document> documents = new ArrayList<>();
     int number = 0;
+    int current = 1; // the document being read, for messages
     try {
       while (composer.checkNode()) {
         number++;
+        current = number;
         Node root = composer.getNode();
         JsonNode tree = root == null ? JSON.nullNode() : toJson(new Expansion(number), root, 0);
-        if (tree.isNull() || (tree.isObject() && tree.isEmpty())) {
-          continue; // an empty or comment-only document, or a trailing ---
+        if (!(tree.isNull() || (tree.isObject() && tree.isEmpty()))) { // else empty, comment-only, a trailing ---
+          documents.add(new Document(number, tree));
         }
-        documents.add(new Document(number, tree));
+        current = number + 1;
       }
     } catch (MarkedYAMLException e) {
       throw new InvalidManifestException("manifest must be yaml: " + oneLine(e.getProblem())
           + where(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark()));
     } catch (YAMLException e) {
-      throw new InvalidManifestException(limitMessage(number + 1, e.getMessage()));
+      throw new InvalidManifestException(limitMessage(current, e.getMessage()));
     }
     return documents;
   }
@@ -160,7 +165,11 @@ final class ManifestReader {
   private static final class Expansion {
     final int document;
     int nodes;
+    int aliasNodes;
+    int aliasDepth;
     final IdentityHashMap<Node, Boolean> open = new IdentityHashMap<>();
+    /** Anchored nodes met once: meeting one again is expanding an alias. */
+    final IdentityHashMap<Node, Boolean> anchored = new IdentityHashMap<>();
 
     Expansion(int document) {
       this.document = document;
@@ -171,8 +180,41 @@ final class ManifestReader {
     }
   }
 
+  /** go-yaml v2's allowedAliasRatio (decode.go): the share of a document's nodes that may come from aliases. */
+  private static double allowedAliasRatio(int decoded) {
+    if (decoded <= 400_000) {
+      return 0.99;
+    }
+    if (decoded >= 4_000_000) {
+      return 0.10;
+    }
+    return 0.99 - 0.89 * ((decoded - 400_000) / 3_600_000.0);
+  }
+
   private static JsonNode toJson(Expansion x, Node n, int depth) {
-    if (++x.nodes > MAX_EXPANDED_NODES) {
+    boolean alias = n.getAnchor() != null && x.anchored.put(n, Boolean.TRUE) != null;
+    if (alias) {
+      x.aliasDepth++;
+    }
+    try {
+      return toJsonCounted(x, n, depth);
+    } finally {
+      if (alias) {
+        x.aliasDepth--;
+      }
+    }
+  }
+
+  private static JsonNode toJsonCounted(Expansion x, Node n, int depth) {
+    x.nodes++;
+    if (x.aliasDepth > 0) {
+      x.aliasNodes++;
+    }
+    if (x.aliasNodes > 100 && x.nodes > 1000 && (double) x.aliasNodes / x.nodes > allowedAliasRatio(x.nodes)) {
+      throw x.refuse(n, "must not expand aliases into most of its nodes: " + x.aliasNodes + " of " + x.nodes
+          + " so far (billion laughs?); go-yaml refuses it too (document contains excessive aliasing)");
+    }
+    if (x.nodes > MAX_EXPANDED_NODES) {
       throw x.refuse(n, "must expand to at most " + MAX_EXPANDED_NODES + " nodes through anchors and aliases:"
           + " more (billion laughs?), refused at the limit");
     }
@@ -320,7 +362,7 @@ final class ManifestReader {
     if (word != null) {
       return word;
     }
-    if (in.equals(".nan") || in.equals(".NaN") || in.equals(".NAN") || in.matches("[-+]?\\.(inf|Inf|INF)")) {
+    if (NOT_JSON_NUMBERS.contains(in)) {
       throw x.refuse(s, "value " + in + " must be a number JSON can hold: go-yaml reads an infinity or NaN,"
           + " which kubectl cannot turn into JSON");
     }
