@@ -50,6 +50,19 @@ import java.util.Set;
  * System.out.println(report.toText());
  * }</pre>
  *
+ * <p>The YAML is read as kubectl and the API server read it (go-yaml v2): anchors and aliases expanded,
+ * merge keys merged, {@code yes}/{@code on} as {@code true}, empty and comment-only documents skipped;
+ * what those readers would read differently is refused with the reason, and size, depth and alias
+ * expansion are bounded (a manifest above 16 MiB is refused before parsing, a document above 3 MiB at the
+ * limit).
+ *
+ * <p>With a policy that holds the built-in Pod Security Standards rules ({@link
+ * dev.carapace.policy.Profiles#podSecurityBaseline()}, {@link dev.carapace.policy.Profiles#podSecurityRestricted()},
+ * or a policy built from them), those rules read the manifest's own fields exactly as the published
+ * standard does (pod-level and container-level fields each count, names as spelt, any non-zero
+ * {@code hostPort}), under the same rule ids, and {@code host-process} and {@code probe-host} are added;
+ * every other rule reads the container's view below.
+ *
  * <p>How the manifest reads in Docker's terms:
  * <ul>
  *   <li>the container's securityContext wins over the pod's for {@code runAsUser}, {@code runAsGroup},
@@ -69,7 +82,8 @@ import java.util.Set;
  *       {@code procMount: Unmasked} empties the masked paths; the pod's sysctls, each container's.
  * </ul>
  * The AppArmor annotation {@code container.apparmor.security.beta.kubernetes.io/NAME} is read where
- * no field is set. Windows options ({@code hostProcess}) have no Docker counterpart and are not judged.
+ * no field is set. Windows options ({@code hostProcess}) have no Docker counterpart: only the Pod Security
+ * Standards' {@code host-process} rule judges them.
  */
 public final class ManifestAudit {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
