@@ -434,7 +434,7 @@ final class ManifestReader {
     }
   }
 
-  /** Leaves every untagged plain scalar to {@link #plain}: the tag {@link #PLAIN}, go-yaml's rules after. */
+  /** Leaves every untagged plain scalar to {@code plain}: the tag {@code PLAIN}, go-yaml's rules after. */
   private static final class PlainResolver extends Resolver {
     @Override
     public Tag resolve(NodeId kind, String value, boolean implicit) {

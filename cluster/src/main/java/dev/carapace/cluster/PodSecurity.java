@@ -73,7 +73,7 @@ final class PodSecurity {
   private PodSecurity() {}
 
   /**
-   * {@code policy} for manifests: when it holds the built-in baseline rules, those named in {@link #REPLACED}
+   * {@code policy} for manifests: when it holds the built-in baseline rules, those named in {@code REPLACED}
    * are read on the manifest's fields (at the restricted level when it also holds the built-in restricted
    * rules), and the controls without a Docker field are added. Any other policy is returned as it is.
    */
