@@ -125,7 +125,7 @@ public final class ManifestAudit {
     List<ContainerView> views = new ArrayList<>();
     List<ManifestReader.Document> documents = ManifestReader.read(yaml);
     for (ManifestReader.Document d : documents) {
-      views.addAll(workload(d.tree, d.number, facts));
+      views.addAll(workload(d.tree(), d.number(), facts));
     }
     if (views.isEmpty()) {
       throw new InvalidManifestException("manifest must hold a workload with containers: "

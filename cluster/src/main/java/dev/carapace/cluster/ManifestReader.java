@@ -84,15 +84,7 @@ final class ManifestReader {
   }
 
   /** One document of the manifest: its number (1-based, every document counted) and its tree. */
-  static final class Document {
-    final int number;
-    final JsonNode tree;
-
-    Document(int number, JsonNode tree) {
-      this.number = number;
-      this.tree = tree;
-    }
-  }
+  record Document(int number, JsonNode tree) {}
 
   private ManifestReader() {}
 

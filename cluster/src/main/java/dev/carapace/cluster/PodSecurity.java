@@ -27,21 +27,11 @@ final class PodSecurity {
   /** The level a policy asks for. */
   enum Level { BASELINE, RESTRICTED }
 
-  /** One container of one pod, with the pod around it: what every check reads. */
-  static final class Facts {
-    final JsonNode spec;
-    final JsonNode meta;
-    final JsonNode container;
-    /** Whether pod-level volumes no container mounts are counted on this container (the first one). */
-    final boolean first;
-
-    Facts(JsonNode spec, JsonNode meta, JsonNode container, boolean first) {
-      this.spec = spec;
-      this.meta = meta;
-      this.container = container;
-      this.first = first;
-    }
-  }
+  /**
+   * One container of one pod, with the pod around it: what every check reads; {@code first} says whether
+   * the pod-level volumes no container mounts are counted on this container (the first one).
+   */
+  record Facts(JsonNode spec, JsonNode meta, JsonNode container, boolean first) {}
 
   static final String HOST_PROCESS = "host-process";
   static final String PROBE_HOST = "probe-host";
@@ -126,10 +116,10 @@ final class PodSecurity {
   /** What container {@code x} breaks of the control(s) behind rule {@code id}: {attribute, problem, value, remedy}. */
   static List<String[]> findings(String id, Level level, Facts x) {
     List<String[]> out = new ArrayList<>();
-    JsonNode psc = x.spec.path("securityContext");
-    JsonNode sc = x.container.path("securityContext");
-    boolean windows = "windows".equals(x.spec.path("os").path("name").asText(""));
-    boolean userNamespace = x.spec.path("hostUsers").isBoolean() && !x.spec.path("hostUsers").booleanValue();
+    JsonNode psc = x.spec().path("securityContext");
+    JsonNode sc = x.container().path("securityContext");
+    boolean windows = "windows".equals(x.spec().path("os").path("name").asText(""));
+    boolean userNamespace = x.spec().path("hostUsers").isBoolean() && !x.spec().path("hostUsers").booleanValue();
     switch (id) {
       case HOST_PROCESS:
         if (isTrue(psc.path("windowsOptions").path("hostProcess"))) {
@@ -144,12 +134,12 @@ final class PodSecurity {
       case PROBE_HOST:
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
           for (String handler : List.of("httpGet", "tcpSocket")) {
-            host(out, x.container.path(probe).path(handler), probe + "." + handler + ".host");
+            host(out, x.container().path(probe).path(handler), probe + "." + handler + ".host");
           }
         }
         for (String hook : List.of("postStart", "preStop")) {
           for (String handler : List.of("httpGet", "tcpSocket")) {
-            host(out, x.container.path("lifecycle").path(hook).path(handler), "lifecycle." + hook + "." + handler
+            host(out, x.container().path("lifecycle").path(hook).path(handler), "lifecycle." + hook + "." + handler
                 + ".host");
           }
         }
@@ -204,7 +194,7 @@ final class PodSecurity {
         }
         break;
       case "host-ports":
-        for (JsonNode p : list(x.container.path("ports"))) {
+        for (JsonNode p : list(x.container().path("ports"))) {
           JsonNode hp = p.path("hostPort");
           if (present(hp) && !(hp.isNumber() && hp.asLong() == 0)) {
             out.add(v("ports[" + p.path("containerPort").asText("") + "].hostPort", "must be unset or 0",
@@ -216,8 +206,8 @@ final class PodSecurity {
       case "apparmor":
         apparmorType(out, psc, "spec.securityContext", " (pod)");
         apparmorType(out, sc, "securityContext", "");
-        if (x.meta.path("annotations").isObject()) {
-          for (var e : x.meta.path("annotations").properties()) {
+        if (x.meta().path("annotations").isObject()) {
+          for (var e : x.meta().path("annotations").properties()) {
             String value = e.getValue().asText("");
             if (e.getKey().startsWith(APPARMOR_ANNOTATION) && !(value.isEmpty() || value.equals("runtime/default")
                 || value.startsWith("localhost/"))
@@ -343,21 +333,21 @@ final class PodSecurity {
   /** The volumes this container mounts, and on the first container those nobody mounts. */
   private static List<JsonNode> volumes(Facts x) {
     Set<String> mine = new TreeSet<>();
-    for (JsonNode m : list(x.container.path("volumeMounts"))) {
+    for (JsonNode m : list(x.container().path("volumeMounts"))) {
       mine.add(m.path("name").asText(""));
     }
     Set<String> anyone = new TreeSet<>();
     for (String kind : List.of("initContainers", "containers", "ephemeralContainers")) {
-      for (JsonNode c : list(x.spec.path(kind))) {
+      for (JsonNode c : list(x.spec().path(kind))) {
         for (JsonNode m : list(c.path("volumeMounts"))) {
           anyone.add(m.path("name").asText(""));
         }
       }
     }
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode vol : list(x.spec.path("volumes"))) {
+    for (JsonNode vol : list(x.spec().path("volumes"))) {
       String name = vol.path("name").asText("");
-      if (mine.contains(name) || (x.first && !anyone.contains(name))) {
+      if (mine.contains(name) || (x.first() && !anyone.contains(name))) {
         out.add(vol);
       }
     }
@@ -369,11 +359,11 @@ final class PodSecurity {
    * when the pod has one of that name, else (the standard forbids the value whatever it names) on each.
    */
   private static boolean namedHere(Facts x, String name) {
-    if (name.equals(x.container.path("name").asText(null))) {
+    if (name.equals(x.container().path("name").asText(null))) {
       return true;
     }
     for (String kind : List.of("initContainers", "containers", "ephemeralContainers")) {
-      for (JsonNode c : list(x.spec.path(kind))) {
+      for (JsonNode c : list(x.spec().path(kind))) {
         if (name.equals(c.path("name").asText(null))) {
           return false;
         }

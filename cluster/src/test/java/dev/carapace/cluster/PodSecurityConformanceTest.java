@@ -44,21 +44,21 @@ class PodSecurityConformanceTest {
       Map<String, Set<String>> outcomes = new TreeMap<>();
       for (Fixture f : fixtures("pss/latest/" + level.getKey() + ".yaml")) {
         total++;
-        PolicyReport report = ManifestAudit.judge(f.yaml, level.getValue());
+        PolicyReport report = ManifestAudit.judge(f.yaml(), level.getValue());
         boolean passed = report.passed();
         // a failing pod fails for its control's rules only: the corpus tests one control at a time
-        Set<String> rules = RULES.get(f.control.startsWith("Running as Non-root") ? "Running as Non-root"
-            : level.getKey().equals("restricted") && f.control.equals("Capabilities") ? "Capabilities (restricted)"
-            : level.getKey().equals("restricted") && f.control.equals("Volume Types") ? "HostPath Volumes"
-            : f.control);
-        assertTrue(rules.containsAll(report.violatedRuleIds()), f.control + " (" + f.why + ") broke "
+        Set<String> rules = RULES.get(f.control().startsWith("Running as Non-root") ? "Running as Non-root"
+            : level.getKey().equals("restricted") && f.control().equals("Capabilities") ? "Capabilities (restricted)"
+            : level.getKey().equals("restricted") && f.control().equals("Volume Types") ? "HostPath Volumes"
+            : f.control());
+        assertTrue(rules.containsAll(report.violatedRuleIds()), f.control() + " (" + f.why() + ") broke "
             + report.violatedRuleIds() + ", not only " + rules);
-        outcomes.computeIfAbsent(f.control, k -> new TreeSet<>()).add(f.expectPass ? "pass" : "fail");
-        if (passed == f.expectPass) {
+        outcomes.computeIfAbsent(f.control(), k -> new TreeSet<>()).add(f.expectPass() ? "pass" : "fail");
+        if (passed == f.expectPass()) {
           agreed++;
         } else {
-          disagreements.add(level.getKey() + " " + f.control + ": expected " + (f.expectPass ? "pass" : "fail")
-              + " (" + f.why + ")\n" + ManifestAudit.judge(f.yaml, level.getValue()).toText());
+          disagreements.add(level.getKey() + " " + f.control() + ": expected " + (f.expectPass() ? "pass" : "fail")
+              + " (" + f.why() + ")\n" + ManifestAudit.judge(f.yaml(), level.getValue()).toText());
         }
       }
       Set<String> controls = level.getKey().equals("baseline") ? BASELINE_CONTROLS : RESTRICTED_CONTROLS;
@@ -90,19 +90,7 @@ class PodSecurityConformanceTest {
       Map.entry("Privilege Escalation", Set.of("no-new-privileges")),
       Map.entry("Running as Non-root", Set.of("non-root-user")));
 
-  private static final class Fixture {
-    final String control;
-    final boolean expectPass;
-    final String why;
-    final String yaml;
-
-    Fixture(String control, boolean expectPass, String why, String yaml) {
-      this.control = control;
-      this.expectPass = expectPass;
-      this.why = why;
-      this.yaml = yaml;
-    }
-  }
+  private record Fixture(String control, boolean expectPass, String why, String yaml) {}
 
   static List<Fixture> fixtures(String resource) throws IOException {
     String text;
