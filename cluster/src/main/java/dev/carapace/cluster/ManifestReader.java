@@ -339,7 +339,7 @@ final class ManifestReader {
       if (!fits) {
         throw x.refuse(s, "value " + v + " must match its tag " + tag + ": it does not");
       }
-      return tag.equals(Tag.FLOAT) && r.isIntegralNumber() ? JSON.numberNode(r.doubleValue()) : r;
+      return r;
     }
     if (tag.equals(Tag.TIMESTAMP)) {
       return JSON.textNode(v);
@@ -364,7 +364,7 @@ final class ManifestReader {
     char c = in.charAt(0);
     if (c == '.') {
       try {
-        return JSON.numberNode(Double.parseDouble(in.replace("_", "")));
+        return number(Double.parseDouble(in.replace("_", "")));
       } catch (NumberFormatException e) {
         return JSON.textNode(in);
       }
@@ -388,10 +388,24 @@ final class ManifestReader {
         if (Double.isInfinite(d)) {
           throw x.refuse(s, "value " + in + " must be a number JSON can hold: out of range");
         }
-        return JSON.numberNode(d);
+        return number(d);
       }
     }
     return JSON.textNode(in);
+  }
+
+  /**
+   * A float as kubectl sends it: Go's JSON encoder writes an integral float64 below 1e21 without a fraction
+   * ({@code 0.0} as {@code 0}, {@code 1e3} as {@code 1000}), which the API server reads as an integer:
+   * {@code runAsUser: 0.0} is root.
+   */
+  private static JsonNode number(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e21) {
+      BigInteger i = new java.math.BigDecimal(d).toBigIntegerExact();
+      return i.bitLength() < 32 ? JSON.numberNode(i.intValue()) : i.bitLength() < 64 ? JSON.numberNode(i.longValue())
+          : JSON.numberNode(i);
+    }
+    return JSON.numberNode(d);
   }
 
   /** Go's strconv.ParseInt(s, 0, ...) syntax, without range: sign, then 0x, 0o, 0b, a leading 0 (octal) or decimal. */

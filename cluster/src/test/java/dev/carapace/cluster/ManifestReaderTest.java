@@ -69,7 +69,7 @@ class ManifestReaderTest {
       assertEquals(List.of("privileged"), baselineRules(POD
           + "  containers: [{name: a, image: x, securityContext: {privileged: " + yes + "}}]\n"), yes);
     }
-    for (String zero : List.of("0", "00", "0x0", "0o0", "0b0", "0_0", "+0", "-0")) {
+    for (String zero : List.of("0", "00", "0x0", "0o0", "0b0", "0_0", "+0", "-0", "0.0", "-0.0", "0e5", ".0")) {
       PolicyReport r = ManifestAudit.judge(POD + "  securityContext: {runAsNonRoot: true, runAsUser: " + zero
           + ", seccompProfile: {type: RuntimeDefault}}\n  containers: [{name: a, image: x, securityContext:"
           + " {runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]\n",
