@@ -10,11 +10,15 @@ import org.junit.jupiter.api.Test;
 class ReportRendererTest {
   @Test
   void textIsEscapedForATerminal() {
-    assertEquals("web\\u001b[31mred\\u001b[0m", ReportRenderer.escaped("web\u001b[31mred\u001b[0m"));
-    assertEquals("a\\u202eexe.txt\\u2066\\u2069\\u200f\\u061c", ReportRenderer.escaped("a\u202eexe.txt\u2066\u2069\u200f\u061c"));
-    assertEquals("line\\u000anext\\u0009tab\\u0085", ReportRenderer.escaped("line\nnext\ttab\u0085"));
-    assertEquals("lone \\ud800 and \\udc00", ReportRenderer.escaped("lone \ud800 and \udc00"));
-    assertEquals("a literal \\\\u001b stays told apart", ReportRenderer.escaped("a literal \\u001b stays told apart"));
+    String[][] cases = {
+        {"web\u001b[31mred\u001b[0m", "web\\u001b[31mred\\u001b[0m"},
+        {"a\u202eexe.txt\u2066\u2069\u200f\u061c", "a\\u202eexe.txt\\u2066\\u2069\\u200f\\u061c"},
+        {"line\nnext\ttab\u0085", "line\\u000anext\\u0009tab\\u0085"},
+        {"lone \ud800 and \udc00", "lone \\ud800 and \\udc00"},
+        {"a literal \\u001b stays told apart", "a literal \\\\u001b stays told apart"}};
+    for (String[] c : cases) {
+      assertEquals(c[1], ReportRenderer.escaped(c[0]), c[1]);
+    }
     String plain = "busybox/app: ok é 😀";
     assertSame(plain, ReportRenderer.escaped(plain));
   }
