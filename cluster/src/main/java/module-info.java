@@ -19,7 +19,9 @@ module dev.carapace.cluster {
   requires transitive kubernetes.model.batch;
   requires transitive kubernetes.model.common;
   requires com.fasterxml.jackson.dataformat.yaml;
-  requires org.yaml.snakeyaml; // the scalar styles of YamlWriter's generator, in Jackson's own signatures
+  // YamlWriter: the scalar styles of its generator, in Jackson's own signatures; ManifestReader: anchors,
+  // aliases and merge keys as go-yaml reads them, bounded
+  requires org.yaml.snakeyaml;
 
   requires static org.immutables.value;
 }

@@ -1,9 +1,7 @@
 package dev.carapace.cluster;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,10 +25,10 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Sysctl;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +50,19 @@ import java.util.Set;
  * System.out.println(report.toText());
  * }</pre>
  *
+ * <p>The YAML is read as kubectl and the API server read it (go-yaml v2): anchors and aliases expanded,
+ * merge keys merged, {@code yes}/{@code on} as {@code true}, empty and comment-only documents skipped;
+ * what those readers would read differently is refused with the reason, and size, depth and alias
+ * expansion are bounded (a manifest above 16 MiB is refused before parsing, a document above 3 MiB at the
+ * limit).
+ *
+ * <p>With a policy that holds the built-in Pod Security Standards rules ({@link
+ * dev.carapace.policy.Profiles#podSecurityBaseline()}, {@link dev.carapace.policy.Profiles#podSecurityRestricted()},
+ * or a policy built from them), those rules read the manifest's own fields exactly as the published
+ * standard does (pod-level and container-level fields each count, names as spelt, any non-zero
+ * {@code hostPort}), under the same rule ids, and {@code host-process} and {@code probe-host} are added;
+ * every other rule reads the container's view below.
+ *
  * <p>How the manifest reads in Docker's terms:
  * <ul>
  *   <li>the container's securityContext wins over the pod's for {@code runAsUser}, {@code runAsGroup},
@@ -71,7 +82,8 @@ import java.util.Set;
  *       {@code procMount: Unmasked} empties the masked paths; the pod's sysctls, each container's.
  * </ul>
  * The AppArmor annotation {@code container.apparmor.security.beta.kubernetes.io/NAME} is read where
- * no field is set. Windows options ({@code hostProcess}) have no Docker counterpart and are not judged.
+ * no field is set. Windows options ({@code hostProcess}) have no Docker counterpart: only the Pod Security
+ * Standards' {@code host-process} rule judges them.
  */
 public final class ManifestAudit {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -93,7 +105,9 @@ public final class ManifestAudit {
    */
   public static PolicyReport judge(String yaml, Policy policy) {
     Objects.requireNonNull(policy, "policy must not be null");
-    return policy.evaluate(containers(yaml));
+    Map<ContainerView, PodSecurity.Facts> facts = new IdentityHashMap<>();
+    List<ContainerView> views = read(yaml, facts);
+    return PodSecurity.forManifests(policy, facts).evaluate(views);
   }
 
   /**
@@ -103,34 +117,24 @@ public final class ManifestAudit {
    * @throws InvalidManifestException as {@link #judge(String, Policy)}
    */
   public static List<ContainerView> containers(String yaml) {
+    return read(yaml, new IdentityHashMap<>());
+  }
+
+  private static List<ContainerView> read(String yaml, Map<ContainerView, PodSecurity.Facts> facts) {
     Objects.requireNonNull(yaml, "manifest yaml must not be null");
     List<ContainerView> views = new ArrayList<>();
-    int document = 0;
-    try (JsonParser parser = Yaml.MAPPER.getFactory().createParser(yaml);
-        MappingIterator<JsonNode> docs = Yaml.MAPPER.readValues(parser, JsonNode.class)) {
-      while (docs.hasNextValue()) {
-        JsonNode doc = docs.nextValue();
-        document++;
-        if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isObject() && doc.isEmpty())) {
-          continue;
-        }
-        views.addAll(workload(doc, document));
-      }
-    } catch (JsonProcessingException e) {
-      throw new InvalidManifestException("manifest must be yaml: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"));
-    } catch (IOException e) {
-      throw new InvalidManifestException("manifest must be yaml: " + e.getMessage());
+    List<ManifestReader.Document> documents = ManifestReader.read(yaml);
+    for (ManifestReader.Document d : documents) {
+      views.addAll(workload(d.tree(), d.number(), facts));
     }
     if (views.isEmpty()) {
       throw new InvalidManifestException("manifest must hold a workload with containers: "
-          + (document == 0 ? "no document" : document + " document(s) without one"));
+          + (documents.isEmpty() ? "no document" : documents.size() + " document(s) without one"));
     }
     return views;
   }
 
-  private static List<ContainerView> workload(JsonNode doc, int document) {
+  private static List<ContainerView> workload(JsonNode doc, int document, Map<ContainerView, PodSecurity.Facts> facts) {
     if (!doc.isObject()) {
       throw new InvalidManifestException("manifest document " + document + " must be a mapping with a kind: "
           + doc.getNodeType().toString().toLowerCase(Locale.ROOT));
@@ -205,6 +209,17 @@ public final class ManifestAudit {
       main.set(0, view(workload + "/" + first.getName(), first, pod, annotations, labels, new HashSet<>()));
     }
     views.addAll(views.size() - list(pod.getEphemeralContainers()).size(), main);
+    JsonNode template = kind.equals("Pod") ? doc : kind.equals("CronJob")
+        ? doc.path("spec").path("jobTemplate").path("spec").path("template") : doc.path("spec").path("template");
+    JsonNode spec = template.path("spec");
+    List<JsonNode> raw = new ArrayList<>();
+    spec.path("initContainers").forEach(raw::add);
+    spec.path("containers").forEach(raw::add);
+    spec.path("ephemeralContainers").forEach(raw::add);
+    int firstMain = spec.path("initContainers").size();
+    for (int i = 0; i < views.size() && i < raw.size(); i++) {
+      facts.put(views.get(i), new PodSecurity.Facts(spec, template.path("metadata"), raw.get(i), i == firstMain));
+    }
     return views;
   }
 

@@ -116,6 +116,23 @@ class ManifestAuditTest {
         """;
     PolicyReport report = ManifestAudit.judge(yaml, Profiles.podSecurityBaseline());
     assertEquals("nightly/backup", report.containers().get(0).name());
-    assertEquals(List.of("privileged", "seccomp"), report.violatedRuleIds());
+    // PSS baseline forbids an explicit Unconfined seccomp profile only; no profile at all passes baseline
+    // (restricted requires one), as the published standard says
+    assertEquals(List.of("privileged"), report.violatedRuleIds());
+    assertEquals(List.of("privileged", "seccomp"), ManifestAudit.judge(yaml.replace("privileged: true",
+        "privileged: true, seccompProfile: {type: Unconfined}"), Profiles.podSecurityBaseline()).violatedRuleIds());
+  }
+
+  @Test
+  void namesInTheTextReportAreEscaped() {
+    String yaml = "kind: Pod\nmetadata: {name: \"web\\e[2J\\u202Eexe.txt\"}\nspec:\n  containers:\n"
+        + "    - {name: \"a\\nFAKE: passed\\u2066\", image: \"x\\e]0;title\\a\", securityContext: {privileged: true}}\n";
+    String text = ManifestAudit.judge(yaml, Profiles.podSecurityBaseline()).toText();
+    assertTrue(text.contains("container web\\u001b[2J\\u202eexe.txt/a\\u000aFAKE: passed\\u2066 (x\\u001b]0;title\\u0007)"),
+        text);
+    for (char c : text.toCharArray()) {
+      assertTrue(c == '\n' || (c >= 0x20 && c != 0x7f && !(c >= 0x202a && c <= 0x202e) && !(c >= 0x2066 && c <= 0x2069)),
+          "unescaped U+" + Integer.toHexString(c) + " in\n" + text);
+    }
   }
 }

@@ -26,24 +26,53 @@ final class ReportRenderer {
   static String text(PolicyReport r) {
     StringBuilder sb = new StringBuilder(summary(r));
     for (PolicyReport.ContainerResult c : r.containers()) {
-      sb.append("\ncontainer ").append(c.name());
+      sb.append("\ncontainer ").append(escaped(c.name()));
       if (!c.name().equals(c.image())) {
-        sb.append(" (").append(c.image()).append(')');
+        sb.append(" (").append(escaped(c.image())).append(')');
       }
       sb.append(" [").append(c.origin().name().toLowerCase(Locale.ROOT))
-          .append(c.runtime().isEmpty() ? "" : ", runtime " + c.runtime()).append("]: ")
+          .append(c.runtime().isEmpty() ? "" : ", runtime " + escaped(c.runtime())).append("]: ")
           .append(c.passed() ? "passed" : count(c.violations().size(), "violation"));
       for (Violation v : c.violations()) {
         sb.append("\n  [").append(v.severity()).append("] ").append(v.ruleId()).append(": ")
-            .append(v.message())
-            .append("\n      standards: ").append(String.join("; ", v.standards()))
-            .append("\n      remedy: ").append(v.remedy());
+            .append(escaped(v.message()))
+            .append("\n      standards: ").append(escaped(String.join("; ", v.standards())))
+            .append("\n      remedy: ").append(escaped(v.remedy()));
       }
       for (Note n : c.notes()) {
-        sb.append("\n  note ").append(n.ruleId()).append(": ").append(n.reason());
+        sb.append("\n  note ").append(n.ruleId()).append(": ").append(escaped(n.reason()));
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * {@code s} safe to print on a terminal: control characters (C0, DEL, C1: ANSI escapes start with ESC),
+   * bidirectional controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and lone surrogates
+   * shown as {@code \\uXXXX}, a backslash doubled; names and values from a manifest are the writer's text.
+   */
+  static String escaped(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean lone = Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+      boolean unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f
+          || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || lone || c == '\\';
+      if (unsafe && sb == null) {
+        sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (sb != null) {
+        if (c == '\\') {
+          sb.append("\\\\");
+        } else if (unsafe) {
+          sb.append(String.format("\\u%04x", (int) c));
+        } else {
+          sb.append(c);
+        }
+      }
+    }
+    return sb == null ? s : sb.toString();
   }
 
   static String json(PolicyReport r) {
