@@ -311,6 +311,7 @@ public final class SafeTar {
     Path root = dir.resolve(rootName);
     Map<Path, Integer> dirModes = new LinkedHashMap<>();
     Set<Path> known = new HashSet<>(); // directories this extraction made or checked: they stay directories
+    int createdMode = -1;
     List<Path> links = new ArrayList<>();
     long total = 0;
     int entries = 0;
@@ -336,9 +337,11 @@ public final class SafeTar {
         parents(dir, dest, known);
         if (e.isDirectory()) {
           // one system call for a new directory: each costs a walk of the whole path in the kernel
+          boolean made = false;
           if (!known.contains(dest)) {
             try {
               Files.createDirectory(dest);
+              made = true;
             } catch (java.nio.file.FileAlreadyExistsException exists) {
               if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
                 throw new Refused("archive entry must be unique: " + e.getName());
@@ -346,7 +349,14 @@ public final class SafeTar {
             }
             known.add(dest);
           }
-          dirModes.put(dest, mode | 0700);
+          if (made && createdMode < 0) {
+            createdMode = mode(dest); // what the umask gives a new directory: read once
+          }
+          if (made && (mode | 0700) == createdMode) {
+            dirModes.remove(dest); // already as it should be: no chmod (another walk of its path) at the end
+          } else {
+            dirModes.put(dest, mode | 0700);
+          }
         } else if (e.isSymbolicLink()) {
           String target = e.getLinkName();
           if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
