@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -309,6 +310,15 @@ public final class SafeTar {
   public static long extract(InputStream tar, Path dir, String rootName, long maxBytes, int maxEntries)
       throws IOException {
     Path root = dir.resolve(rootName);
+    Metered raw = new Metered(new java.io.BufferedInputStream(tar, CHUNK));
+    Reader in = new Reader(raw);
+    try (Dirs open = Dirs.open(dir, rootName)) {
+      return extract(in, dir, root, rootName, maxBytes, maxEntries, open);
+    }
+  }
+
+  private static long extract(Reader in, Path dir, Path root, String rootName, long maxBytes, int maxEntries,
+      Dirs open) throws IOException {
     Map<Path, Integer> dirModes = new LinkedHashMap<>();
     Set<Path> known = new HashSet<>(); // directories this extraction made or checked: they stay directories
     int createdMode = -1;
@@ -316,8 +326,6 @@ public final class SafeTar {
     long total = 0;
     int entries = 0;
     boolean sawRoot = false;
-    Metered raw = new Metered(new java.io.BufferedInputStream(tar, CHUNK));
-    Reader in = new Reader(raw);
     for (TarArchiveEntry e = in.next(); e != null; e = in.next()) {
       if (++entries > maxEntries) {
         throw new Refused("copy entries must be at most " + maxEntries + ": the archive has more");
@@ -334,13 +342,13 @@ public final class SafeTar {
             + (e.isCharacterDevice() ? "character device" : e.isBlockDevice() ? "block device" : "FIFO") + ")");
       }
       try {
-        parents(dir, dest, known);
+        parents(dir, dest, known, open);
         if (e.isDirectory()) {
           // one system call for a new directory: each costs a walk of the whole path in the kernel
           boolean made = false;
           if (!known.contains(dest)) {
             try {
-              Files.createDirectory(dest);
+              mkdir(dest, open);
               made = true;
             } catch (java.nio.file.FileAlreadyExistsException exists) {
               if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
@@ -393,14 +401,18 @@ public final class SafeTar {
           if (size < 0 || (total += size) > maxBytes) {
             throw tooLarge(maxBytes);
           }
-          try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS)) {
+          try (OutputStream out = open != null ? open.newFile(dest) : Files.newOutputStream(dest,
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (copy(in, out, size, dest) != size) {
               throw new Refused("archive entry must hold the bytes it declares: " + printable(e.getName())
                   + " holds more than " + size);
             }
           }
-          Files.setPosixFilePermissions(dest, perms(mode | 0600));
+          if (open != null) {
+            open.chmod(dest, perms(mode | 0600));
+          } else {
+            Files.setPosixFilePermissions(dest, perms(mode | 0600));
+          }
         } else {
           throw new Refused("archive entry must be a file, directory or link: " + printable(e.getName())
               + " (type " + (char) e.getLinkFlag() + ")");
@@ -456,6 +468,128 @@ public final class SafeTar {
         throw new TargetFailed(dest, local);
       }
       done += n;
+    }
+  }
+
+  /** Creates the directory {@code p}, relative to its open parent when there is one. */
+  private static void mkdir(Path p, Dirs open) throws IOException {
+    if (open != null) {
+      open.mkdir(p);
+    } else {
+      Files.createDirectory(p);
+    }
+  }
+
+  /**
+   * The directories on the path of the entries being extracted, held open, so that an entry is made
+   * relative to its parent's descriptor ({@code openat}, {@code renameat}, {@code fchmodat}): the
+   * kernel walks one name, not the whole path (2,000 names for a file 2,000 levels down, which made
+   * a deep tree's extraction quadratic). The JDK has no {@code mkdirat}: a directory deeper than
+   * {@link #SHALLOW} levels is made under a short name in the staging directory, then renamed into
+   * place relative to both. At most
+   * {@link #MAX_OPEN} are open; null where the JDK gives no {@link SecureDirectoryStream}.
+   */
+  private static final class Dirs implements java.io.Closeable {
+    private static final int MAX_OPEN = 64;
+    /** Up to this many levels below the staging directory a directory is made by its path, as usual. */
+    private static final int SHALLOW = 64;
+    private final Path stage;
+    private final java.nio.file.SecureDirectoryStream<Path> stageStream;
+    private final String scratch;
+    /** Open directories, deepest first, each the parent of the one before it. */
+    private final java.util.ArrayDeque<Map.Entry<Path, java.nio.file.SecureDirectoryStream<Path>>> stack =
+        new java.util.ArrayDeque<>();
+
+    private Dirs(Path stage, java.nio.file.SecureDirectoryStream<Path> stageStream, String rootName) {
+      this.stage = stage;
+      this.stageStream = stageStream;
+      this.scratch = rootName.equals(".carapace-new") ? ".carapace-new-dir" : ".carapace-new";
+    }
+
+    static Dirs open(Path stage, String rootName) throws IOException {
+      java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(stage);
+      if (s instanceof java.nio.file.SecureDirectoryStream) {
+        return new Dirs(stage, (java.nio.file.SecureDirectoryStream<Path>) s, rootName);
+      }
+      s.close();
+      return null;
+    }
+
+    /** The open directory {@code dir}: from the stack, opened relative to its parent on top, or by its path. */
+    private java.nio.file.SecureDirectoryStream<Path> at(Path dir) throws IOException {
+      if (dir.equals(stage)) {
+        return stageStream;
+      }
+      while (!stack.isEmpty() && !dir.startsWith(stack.peekFirst().getKey())) {
+        stack.pollFirst().getValue().close();
+      }
+      if (!stack.isEmpty() && stack.peekFirst().getKey().equals(dir)) {
+        return stack.peekFirst().getValue();
+      }
+      java.nio.file.SecureDirectoryStream<Path> parent = !stack.isEmpty()
+          && stack.peekFirst().getKey().equals(dir.getParent()) ? stack.peekFirst().getValue()
+          : dir.getParent().equals(stage) ? stageStream : null;
+      java.nio.file.DirectoryStream<Path> opened = parent != null
+          ? parent.newDirectoryStream(dir.getFileName(), LinkOption.NOFOLLOW_LINKS)
+          : Files.newDirectoryStream(dir);
+      if (!(opened instanceof java.nio.file.SecureDirectoryStream)) {
+        opened.close();
+        throw new IOException("directory could not be opened securely: " + dir);
+      }
+      stack.addFirst(Map.entry(dir, (java.nio.file.SecureDirectoryStream<Path>) opened));
+      if (stack.size() > MAX_OPEN) {
+        stack.pollLast().getValue().close();
+      }
+      return stack.peekFirst().getValue();
+    }
+
+    /** Whether {@code p} exists, not following a link, looked up relative to its parent. */
+    private boolean exists(java.nio.file.SecureDirectoryStream<Path> parent, Path name) throws IOException {
+      try {
+        parent.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+        return true;
+      } catch (NoSuchFileException e) {
+        return false;
+      }
+    }
+
+    void mkdir(Path p) throws IOException {
+      if (p.getNameCount() - stage.getNameCount() <= SHALLOW) {
+        Files.createDirectory(p); // a short walk costs less than a rename into place
+        return;
+      }
+      java.nio.file.SecureDirectoryStream<Path> parent = at(p.getParent());
+      Path name = p.getFileName();
+      if (exists(parent, name)) {
+        throw new java.nio.file.FileAlreadyExistsException(p.toString());
+      }
+      Path fresh = stage.getFileSystem().getPath(scratch);
+      Files.createDirectory(stage.resolve(fresh));
+      try {
+        stageStream.move(fresh, parent, name); // renameat: fails on anything but a missing or empty directory
+      } catch (IOException failed) {
+        Files.deleteIfExists(stage.resolve(fresh));
+        throw failed;
+      }
+    }
+
+    OutputStream newFile(Path p) throws IOException {
+      java.nio.file.SecureDirectoryStream<Path> parent = at(p.getParent());
+      return java.nio.channels.Channels.newOutputStream(parent.newByteChannel(p.getFileName(), Set.of(
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
+    }
+
+    void chmod(Path p, Set<PosixFilePermission> perms) throws IOException {
+      at(p.getParent()).getFileAttributeView(p.getFileName(), java.nio.file.attribute.PosixFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
+    }
+
+    @Override
+    public void close() throws IOException {
+      while (!stack.isEmpty()) {
+        stack.pollFirst().getValue().close();
+      }
+      stageStream.close();
     }
   }
 
@@ -641,15 +775,20 @@ public final class SafeTar {
    * is not looked at again, so an entry costs the same at any depth: only the directories above it
    * that no entry brought yet are.
    */
-  private static void parents(Path dir, Path dest, Set<Path> known) throws IOException {
+  private static void parents(Path dir, Path dest, Set<Path> known, Dirs open) throws IOException {
     java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
     for (Path p = dest.getParent(); !p.equals(dir) && !known.contains(p); p = p.getParent()) {
       missing.push(p);
     }
     for (Path p : missing) {
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectory(p);
-      } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      boolean made = false;
+      try {
+        mkdir(p, open);
+        made = true;
+      } catch (java.nio.file.FileAlreadyExistsException exists) {
+        // checked below
+      }
+      if (!made && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new Refused("archive entry must not pass through a link or file: " + dir.relativize(dest)
             + " (" + dir.relativize(p) + " is " + (Files.isSymbolicLink(p) ? "a link)" : "a file)"));
       }
