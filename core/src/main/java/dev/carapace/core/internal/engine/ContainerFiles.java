@@ -71,6 +71,11 @@ public final class ContainerFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof SafeTar.HostSourceFailed) { // the host's file, not the engine
+          throw new UncheckedIOException(c.getMessage(), (SafeTar.HostSourceFailed) c);
+        }
+      }
       String daemon = DaemonErrors.daemonMessage(e);
       if (daemon != null && daemon.contains("rootfs is marked read-only")) {
         throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy target must be on a volume or bind"

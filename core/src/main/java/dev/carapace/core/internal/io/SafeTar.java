@@ -57,6 +57,15 @@ public final class SafeTar {
     }
   }
 
+  /** Reading a host source while it was sent failed, or it changed: the host's fault, not the engine's. */
+  public static final class HostSourceFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    HostSourceFailed(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ writing
 
   /** One entry of a host source: its name in the archive, its host path, its kind. */
@@ -210,10 +219,16 @@ public final class SafeTar {
 
     private void step() throws IOException {
       if (current != null) {
-        int n = current.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+        int n;
+        try {
+          n = current.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+        } catch (IOException e) {
+          throw new HostSourceFailed("copy source could not be read on the host: " + items.get(next - 1).path()
+              + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
         if (n < 0) {
-          throw new IOException("copy source changed while copied: " + items.get(next - 1).path()
-              + " shrank (" + remaining + " bytes missing)");
+          throw new HostSourceFailed("copy source changed while copied: " + items.get(next - 1).path()
+              + " shrank (" + remaining + " bytes missing)", null);
         }
         tar.write(chunk, 0, n);
         remaining -= n;
@@ -245,8 +260,14 @@ public final class SafeTar {
       e.setModTime(item.mtime());
       tar.putArchiveEntry(e);
       if (item.kind() == 'f' && item.size() > 0) {
-        current = item.bytes() != null ? new java.io.ByteArrayInputStream(item.bytes())
-            : Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
+        try {
+          current = item.bytes() != null ? new java.io.ByteArrayInputStream(item.bytes())
+              : Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException failed) {
+          throw new HostSourceFailed("copy source could not be read on the host: " + item.path() + " ("
+              + failed.getClass().getSimpleName() + (failed.getMessage() == null ? "" : ": " + failed.getMessage())
+              + ")", failed);
+        }
         remaining = item.size();
       } else {
         tar.closeArchiveEntry();
