@@ -23,7 +23,7 @@ import java.util.List;
  * {@code bench/run.sh}; tune with system properties {@code bench.iterations} (latency rounds, 30),
  * {@code bench.warmup} (3), {@code bench.batch} (launches per throughput batch, 16),
  * {@code bench.rounds} (throughput rounds, 5), {@code bench.cold} (cold-start repetitions, 7),
- * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,logs,kube,manifests; default all).
+ * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests; default all).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -87,6 +87,9 @@ public final class BenchMain {
     }
     if (SECTIONS.contains("exec-files")) {
       new ExecFilesBench(launcher, raw, md, targets, ITERATIONS, WARMUP).run();
+    }
+    if (SECTIONS.contains("deep-tree")) {
+      DeepTreeBench.run(launcher, md, targets);
     }
     if (SECTIONS.contains("logs")) {
       LogFollowBench.run(launcher, raw, md, targets);

@@ -120,7 +120,10 @@ public final class RegistryCredentials {
 
   /**
    * Where to look for credential helpers ({@code docker-credential-<name>}), in order. If unset, the
-   * directories of the {@code PATH} environment variable, as the docker CLI.
+   * directories of the {@code PATH} environment variable, as the docker CLI. As for the docker CLI
+   * since Go 1.19, a helper is never looked for in the current directory, and one found first in a
+   * relative directory is refused, not run. A helper runs within 30 seconds, its child processes
+   * included; a failing helper's output is never shown (it may hold the secret).
    *
    * @throws IllegalStateException when these are not {@link #fromDockerConfig()} credentials
    */

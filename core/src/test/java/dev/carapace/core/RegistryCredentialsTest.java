@@ -251,7 +251,9 @@ class RegistryCredentialsTest {
     helper(bin, "json", "cat > /dev/null\necho '{\"Secret\":\"" + SECRET + "\"'\nexit 2\n");
     config(dir, "{\"credsStore\": \"json\"}");
     String m = assertThrows(DockerConfigCredentials.Unreadable.class, () -> c.lookup("ghcr.io")).getMessage();
-    assertEquals("credential helper docker-credential-json (credsStore in " + file + ") failed with exit code 2", m);
+    assertEquals("credential helper docker-credential-json (credsStore in " + file + ") failed with exit code 2"
+        + " (it printed " + (SECRET.length() + 13) + " bytes on stdout and 0 bytes on stderr, not shown)", m);
+    assertFalse(m.contains(SECRET));
 
     helper(bin, "garbled", "cat > /dev/null\necho 'User " + SECRET + "'\n");
     config(dir, "{\"credsStore\": \"garbled\"}");

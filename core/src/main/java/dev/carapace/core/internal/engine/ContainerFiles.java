@@ -61,7 +61,9 @@ public final class ContainerFiles {
       throw new UncheckedIOException("copy source could not be read: " + hostSource, e);
     }
     try (InputStream in = tar) {
-      session.bounded(session.streamTimeout(), () -> session.streaming().copyArchiveToContainerCmd(containerId)
+      // the client whose reads time out (the response timeout): over TCP and TLS, where the deadline's
+      // interrupt cannot stop a blocked socket read, a silent engine still cannot hold the copy
+      session.bounded(session.streamTimeout(), () -> session.api().copyArchiveToContainerCmd(containerId)
           .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec());
     } catch (NotFoundException e) {
       throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy target's parent directory must exist"
@@ -69,6 +71,11 @@ public final class ContainerFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof SafeTar.HostSourceFailed) { // the host's file, not the engine
+          throw new UncheckedIOException(c.getMessage(), (SafeTar.HostSourceFailed) c);
+        }
+      }
       String daemon = DaemonErrors.daemonMessage(e);
       if (daemon != null && daemon.contains("rootfs is marked read-only")) {
         throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy target must be on a volume or bind"
@@ -108,17 +115,24 @@ public final class ContainerFiles {
     }
     try {
       session.bounded(session.streamTimeout(), () -> {
-        try (InputStream tar = session.streaming().copyArchiveFromContainerCmd(containerId, path).exec()) {
+        // the client whose reads time out, as for copyInto
+        try (InputStream tar = session.api().copyArchiveFromContainerCmd(containerId, path).exec()) {
           return SafeTar.extract(tar, staging, name, limits.maxSize().bytes(), limits.maxEntries());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       });
       Files.move(staging.resolve(name), target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof SafeTar.Refused) {
-        throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, e.getCause().getMessage()
-            + "; nothing was written to " + hostTarget, null, e.getCause());
+    } catch (UncheckedIOException | Deadline.Exceeded e) {
+      // a refusal or a host failure may surface as the deadline passed while the rest of the body was read
+      Throwable why = e instanceof Deadline.Exceeded && e.getCause() != null ? e.getCause().getCause() : e.getCause();
+      if (why instanceof SafeTar.Refused) {
+        throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, why.getMessage()
+            + "; nothing was written to " + hostTarget, null, why);
+      }
+      if (why instanceof SafeTar.TargetFailed) {
+        throw new UncheckedIOException(why.getMessage() + "; nothing was left at " + hostTarget,
+            (SafeTar.TargetFailed) why);
       }
       throw session.fail(Step.COPY, spec.image(), containerId, e);
     } catch (NotFoundException e) {

@@ -42,4 +42,19 @@ public final class BoundedFiles {
           attribute + " must be at most " + cap + ": " + file + " (" + e.size() + " bytes)", e);
     }
   }
+
+  /**
+   * The first {@code maxBytes} bytes at most of a kernel file under {@code /proc} (its size shows as
+   * 0, so it is read, not measured): a process's {@code environ}, for example.
+   *
+   * @throws IOException if it cannot be read (the process ended, or belongs to another user)
+   */
+  public static byte[] readProcFile(Path file, int maxBytes) throws IOException {
+    if (!file.startsWith("/proc/")) {
+      throw new IllegalArgumentException("proc file must be under /proc: " + file);
+    }
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return in.readNBytes(maxBytes);
+    }
+  }
 }

@@ -10,10 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,15 @@ public final class SafeTar {
 
     public Refused(String message) {
       super(message);
+    }
+  }
+
+  /** Reading a host source while it was sent failed, or it changed: the host's fault, not the engine's. */
+  public static final class HostSourceFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    HostSourceFailed(String message, IOException cause) {
+      super(message, cause);
     }
   }
 
@@ -208,10 +219,16 @@ public final class SafeTar {
 
     private void step() throws IOException {
       if (current != null) {
-        int n = current.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+        int n;
+        try {
+          n = current.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+        } catch (IOException e) {
+          throw new HostSourceFailed("copy source could not be read on the host: " + items.get(next - 1).path()
+              + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
         if (n < 0) {
-          throw new IOException("copy source changed while copied: " + items.get(next - 1).path()
-              + " shrank (" + remaining + " bytes missing)");
+          throw new HostSourceFailed("copy source changed while copied: " + items.get(next - 1).path()
+              + " shrank (" + remaining + " bytes missing)", null);
         }
         tar.write(chunk, 0, n);
         remaining -= n;
@@ -243,8 +260,14 @@ public final class SafeTar {
       e.setModTime(item.mtime());
       tar.putArchiveEntry(e);
       if (item.kind() == 'f' && item.size() > 0) {
-        current = item.bytes() != null ? new java.io.ByteArrayInputStream(item.bytes())
-            : Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
+        try {
+          current = item.bytes() != null ? new java.io.ByteArrayInputStream(item.bytes())
+              : Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException failed) {
+          throw new HostSourceFailed("copy source could not be read on the host: " + item.path() + " ("
+              + failed.getClass().getSimpleName() + (failed.getMessage() == null ? "" : ": " + failed.getMessage())
+              + ")", failed);
+        }
         remaining = item.size();
       } else {
         tar.closeArchiveEntry();
@@ -275,23 +298,56 @@ public final class SafeTar {
   // ------------------------------------------------------------------------------------------ reading
 
   /**
+   * The most header bytes one entry may come with: its 512-byte header and any PAX extended or global
+   * header, GNU long name or long link name and old GNU sparse map before it. A real entry needs a few
+   * KiB at most (a 4,096-byte path); beyond this the archive is refused before the header is in memory.
+   */
+  public static final int MAX_HEADER_BYTES = 1 << 20;
+
+  /** Writing the extracted entries on the host failed: the host's fault, not the archive's or the engine's. */
+  public static final class TargetFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TargetFailed(Path path, IOException cause) {
+      super("copy target could not be written on the host: " + path + " (" + cause.getClass().getSimpleName()
+          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")", cause);
+    }
+  }
+
+  /**
    * Extracts {@code tar} into the existing empty directory {@code dir}, every entry under
-   * {@code rootName}, which becomes {@code dir/rootName}.
+   * {@code rootName}, which becomes {@code dir/rootName}. Headers are bounded by
+   * {@link #MAX_HEADER_BYTES} an entry, as they are read; a sparse entry counts at its real (expanded)
+   * size; the size and entry limits are checked on what an entry declares before it is written, and
+   * again on the bytes written. The time taken is linear in the entries, however deep the tree.
    *
    * @return the number of file-content bytes written
-   * @throws Refused naming the first entry that breaks a rule or the limit it exceeds; what was
-   *     written stays in {@code dir} for the caller to delete
+   * @throws Refused naming the first entry that breaks a rule or the limit it exceeds, or saying that
+   *     the stream is not an uncompressed tar; what was written stays in {@code dir} for the caller to
+   *     delete
+   * @throws TargetFailed when a file or directory could not be written on the host
+   * @throws IOException any other: reading {@code tar} itself failed
    */
   public static long extract(InputStream tar, Path dir, String rootName, long maxBytes, int maxEntries)
       throws IOException {
     Path root = dir.resolve(rootName);
+    Metered raw = new Metered(new java.io.BufferedInputStream(tar, CHUNK));
+    Reader in = new Reader(raw);
+    try (Dirs open = Dirs.open(dir, rootName)) {
+      return extract(in, dir, root, rootName, maxBytes, maxEntries, open);
+    }
+  }
+
+  private static long extract(Reader in, Path dir, Path root, String rootName, long maxBytes, int maxEntries,
+      Dirs open) throws IOException {
     Map<Path, Integer> dirModes = new LinkedHashMap<>();
+    Set<Path> known = new HashSet<>(); // directories this extraction made or checked: they stay directories
+    int createdMode = -1;
     List<Path> links = new ArrayList<>();
     long total = 0;
     int entries = 0;
     boolean sawRoot = false;
-    TarArchiveInputStream in = new TarArchiveInputStream(tar);
-    for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+    for (TarArchiveEntry e = in.next(); e != null; e = in.next()) {
       if (++entries > maxEntries) {
         throw new Refused("copy entries must be at most " + maxEntries + ": the archive has more");
       }
@@ -301,81 +357,402 @@ public final class SafeTar {
       if (!dest.normalize().startsWith(root)) {
         throw new Refused("archive entry must stay within the target: " + e.getName());
       }
-      parents(dir, dest);
       int mode = e.getMode() & 0777 & ~0002;
       if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
         throw new Refused("archive entry must be a file, directory or link: " + printable(e.getName()) + " ("
             + (e.isCharacterDevice() ? "character device" : e.isBlockDevice() ? "block device" : "FIFO") + ")");
       }
-      if (e.isDirectory()) {
-        if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-          dirModes.put(dest, mode | 0700);
-          continue;
+      try {
+        parents(dir, dest, known, open);
+        if (e.isDirectory()) {
+          // one system call for a new directory: each costs a walk of the whole path in the kernel
+          boolean made = false;
+          if (!known.contains(dest)) {
+            try {
+              mkdir(dest, open);
+              made = true;
+            } catch (java.nio.file.FileAlreadyExistsException exists) {
+              if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                throw new Refused("archive entry must be unique: " + e.getName());
+              }
+            }
+            known.add(dest);
+          }
+          if (made && createdMode < 0) {
+            createdMode = mode(dest); // what the umask gives a new directory: read once
+          }
+          if (made && (mode | 0700) == createdMode) {
+            dirModes.remove(dest); // already as it should be: no chmod (another walk of its path) at the end
+          } else {
+            dirModes.put(dest, mode | 0700);
+          }
+        } else if (e.isSymbolicLink()) {
+          String target = e.getLinkName();
+          if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
+            throw new Refused("archive link must be relative and stay within the target: " + e.getName() + " -> "
+                + printable(target));
+          }
+          if (!dest.getParent().resolve(target).normalize().startsWith(root)) {
+            throw new Refused("archive link must stay within the target: " + e.getName() + " -> "
+                + printable(target));
+          }
+          Files.createSymbolicLink(dest, dest.getFileSystem().getPath(target));
+          links.add(dest);
+        } else if (e.isLink()) {
+          Path from = null;
+          try {
+            from = dir.resolve(entryName(e.getLinkName(), rootName));
+          } catch (Refused badName) {
+            // reported below, as any hard link that names no earlier file
+          }
+          if (from == null || !from.normalize().startsWith(root)
+              || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Refused("archive hard link must name a regular file extracted before it: " + e.getName()
+                + " => " + printable(e.getLinkName()));
+          }
+          long size = Files.size(from);
+          if ((total += size) > maxBytes) {
+            throw tooLarge(maxBytes);
+          }
+          Files.copy(from, dest, LinkOption.NOFOLLOW_LINKS);
+          Files.setPosixFilePermissions(dest, perms(mode(from)));
+        } else if (e.isFile()) {
+          // a sparse entry is written at its real size, its holes as zeros: that size is what counts
+          long size = e.isSparse() ? Math.max(e.getRealSize(), e.getSize()) : e.getSize();
+          if (size < 0 || (total += size) > maxBytes) {
+            throw tooLarge(maxBytes);
+          }
+          try (OutputStream out = open != null ? open.newFile(dest) : Files.newOutputStream(dest,
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            if (copy(in, out, size, dest) != size) {
+              throw new Refused("archive entry must hold the bytes it declares: " + printable(e.getName())
+                  + " holds more than " + size);
+            }
+          }
+          if (open != null) {
+            open.chmod(dest, perms(mode | 0600));
+          } else {
+            Files.setPosixFilePermissions(dest, perms(mode | 0600));
+          }
+        } else {
+          throw new Refused("archive entry must be a file, directory or link: " + printable(e.getName())
+              + " (type " + (char) e.getLinkFlag() + ")");
         }
-        if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
-          throw new Refused("archive entry must be unique: " + e.getName());
-        }
-        Files.createDirectory(dest);
-        dirModes.put(dest, mode | 0700);
-      } else if (e.isSymbolicLink()) {
-        String target = e.getLinkName();
-        if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
-          throw new Refused("archive link must be relative and stay within the target: " + e.getName() + " -> "
-              + printable(target));
-        }
-        if (!dest.getParent().resolve(target).normalize().startsWith(root)) {
-          throw new Refused("archive link must stay within the target: " + e.getName() + " -> " + printable(target));
-        }
-        create(dest, e.getName());
-        Files.createSymbolicLink(dest, dest.getFileSystem().getPath(target));
-        links.add(dest);
-      } else if (e.isLink()) {
-        Path from = null;
-        try {
-          from = dir.resolve(entryName(e.getLinkName(), rootName));
-        } catch (Refused badName) {
-          // reported below, as any hard link that names no earlier file
-        }
-        if (from == null || !from.normalize().startsWith(root) || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
-          throw new Refused("archive hard link must name a regular file extracted before it: " + e.getName()
-              + " => " + printable(e.getLinkName()));
-        }
-        long size = Files.size(from);
-        if ((total += size) > maxBytes) {
-          throw tooLarge(maxBytes);
-        }
-        create(dest, e.getName());
-        Files.copy(from, dest, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(dest, perms(mode(from)));
-      } else if (e.isFile()) {
-        if ((total += e.getSize()) > maxBytes) {
-          throw tooLarge(maxBytes);
-        }
-        create(dest, e.getName());
-        try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS)) {
-          in.transferTo(out);
-        }
-        Files.setPosixFilePermissions(dest, perms(mode | 0600));
-      } else {
-        throw new Refused("archive entry must be a file, directory or link: " + printable(e.getName())
-            + " (type " + (char) e.getLinkFlag() + ")");
+      } catch (Refused | Metered.SourceFailed | TargetFailed re) {
+        throw re;
+      } catch (java.nio.file.FileAlreadyExistsException exists) {
+        throw new Refused("archive entry must be unique: " + printable(e.getName()));
+      } catch (IOException local) {
+        throw new TargetFailed(dest, local);
       }
     }
     if (!sawRoot) {
       throw new Refused("archive must hold " + rootName + ": it is empty");
     }
-    for (Path link : links) { // the kernel's resolution, now that every entry exists
-      if (!resolvesWithin(link, root)) {
-        throw new Refused("archive link must stay within the target: " + dir.relativize(link) + " -> "
-            + Files.readSymbolicLink(link));
+    try {
+      for (Path link : links) { // the kernel's resolution, now that every entry exists
+        if (!resolvesWithin(link, root)) {
+          throw new Refused("archive link must stay within the target: " + dir.relativize(link) + " -> "
+              + Files.readSymbolicLink(link));
+        }
       }
-    }
-    List<Path> dirs = new ArrayList<>(dirModes.keySet());
-    for (int i = dirs.size() - 1; i >= 0; i--) {
-      Files.setPosixFilePermissions(dirs.get(i), perms(dirModes.get(dirs.get(i))));
+      List<Path> dirs = new ArrayList<>(dirModes.keySet());
+      for (int i = dirs.size() - 1; i >= 0; i--) {
+        Files.setPosixFilePermissions(dirs.get(i), perms(dirModes.get(dirs.get(i))));
+      }
+    } catch (Refused re) {
+      throw re;
+    } catch (IOException local) {
+      throw new TargetFailed(root, local);
     }
     return total;
+  }
+
+  /**
+   * Copies the current entry's data to {@code out}, at most {@code max} bytes; returns {@code max + 1}
+   * when the entry holds more (what commons-compress reads for a sparse entry is not checked by it).
+   */
+  private static long copy(InputStream in, OutputStream out, long max, Path dest) throws IOException {
+    byte[] buf = new byte[CHUNK];
+    long done = 0;
+    while (true) {
+      int n = readData(in, buf, (int) Math.min(buf.length, max - done + 1));
+      if (n < 0) {
+        return done;
+      }
+      if (done + n > max) {
+        return max + 1;
+      }
+      try {
+        out.write(buf, 0, n);
+      } catch (IOException local) {
+        throw new TargetFailed(dest, local);
+      }
+      done += n;
+    }
+  }
+
+  /** Creates the directory {@code p}, relative to its open parent when there is one. */
+  private static void mkdir(Path p, Dirs open) throws IOException {
+    if (open != null) {
+      open.mkdir(p);
+    } else {
+      Files.createDirectory(p);
+    }
+  }
+
+  /**
+   * The directories on the path of the entries being extracted, held open, so that an entry is made
+   * relative to its parent's descriptor ({@code openat}, {@code renameat}, {@code fchmodat}): the
+   * kernel walks one name, not the whole path (2,000 names for a file 2,000 levels down, which made
+   * a deep tree's extraction quadratic). The JDK has no {@code mkdirat}: a directory deeper than
+   * {@link #SHALLOW} levels is made under a short name in the staging directory, then renamed into
+   * place relative to both. At most
+   * {@link #MAX_OPEN} are open; null where the JDK gives no {@link SecureDirectoryStream}.
+   */
+  private static final class Dirs implements java.io.Closeable {
+    private static final int MAX_OPEN = 64;
+    /** Up to this many levels below the staging directory a directory is made by its path, as usual. */
+    private static final int SHALLOW = 64;
+    private final Path stage;
+    private final java.nio.file.SecureDirectoryStream<Path> stageStream;
+    private final String scratch;
+    /** Open directories, deepest first, each the parent of the one before it. */
+    private final java.util.ArrayDeque<Map.Entry<Path, java.nio.file.SecureDirectoryStream<Path>>> stack =
+        new java.util.ArrayDeque<>();
+
+    private Dirs(Path stage, java.nio.file.SecureDirectoryStream<Path> stageStream, String rootName) {
+      this.stage = stage;
+      this.stageStream = stageStream;
+      this.scratch = rootName.equals(".carapace-new") ? ".carapace-new-dir" : ".carapace-new";
+    }
+
+    static Dirs open(Path stage, String rootName) throws IOException {
+      java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(stage);
+      if (s instanceof java.nio.file.SecureDirectoryStream) {
+        return new Dirs(stage, (java.nio.file.SecureDirectoryStream<Path>) s, rootName);
+      }
+      s.close();
+      return null;
+    }
+
+    /** The open directory {@code dir}: from the stack, opened relative to its parent on top, or by its path. */
+    private java.nio.file.SecureDirectoryStream<Path> at(Path dir) throws IOException {
+      if (dir.equals(stage)) {
+        return stageStream;
+      }
+      while (!stack.isEmpty() && !dir.startsWith(stack.peekFirst().getKey())) {
+        stack.pollFirst().getValue().close();
+      }
+      if (!stack.isEmpty() && stack.peekFirst().getKey().equals(dir)) {
+        return stack.peekFirst().getValue();
+      }
+      java.nio.file.SecureDirectoryStream<Path> parent = !stack.isEmpty()
+          && stack.peekFirst().getKey().equals(dir.getParent()) ? stack.peekFirst().getValue()
+          : dir.getParent().equals(stage) ? stageStream : null;
+      java.nio.file.DirectoryStream<Path> opened = parent != null
+          ? parent.newDirectoryStream(dir.getFileName(), LinkOption.NOFOLLOW_LINKS)
+          : Files.newDirectoryStream(dir);
+      if (!(opened instanceof java.nio.file.SecureDirectoryStream)) {
+        opened.close();
+        throw new IOException("directory could not be opened securely: " + dir);
+      }
+      stack.addFirst(Map.entry(dir, (java.nio.file.SecureDirectoryStream<Path>) opened));
+      if (stack.size() > MAX_OPEN) {
+        stack.pollLast().getValue().close();
+      }
+      return stack.peekFirst().getValue();
+    }
+
+    /** Whether {@code p} exists, not following a link, looked up relative to its parent. */
+    private boolean exists(java.nio.file.SecureDirectoryStream<Path> parent, Path name) throws IOException {
+      try {
+        parent.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+        return true;
+      } catch (NoSuchFileException e) {
+        return false;
+      }
+    }
+
+    void mkdir(Path p) throws IOException {
+      if (p.getNameCount() - stage.getNameCount() <= SHALLOW) {
+        Files.createDirectory(p); // a short walk costs less than a rename into place
+        return;
+      }
+      java.nio.file.SecureDirectoryStream<Path> parent = at(p.getParent());
+      Path name = p.getFileName();
+      if (exists(parent, name)) {
+        throw new java.nio.file.FileAlreadyExistsException(p.toString());
+      }
+      Path fresh = stage.getFileSystem().getPath(scratch);
+      Files.createDirectory(stage.resolve(fresh));
+      try {
+        stageStream.move(fresh, parent, name); // renameat: fails on anything but a missing or empty directory
+      } catch (IOException failed) {
+        Files.deleteIfExists(stage.resolve(fresh));
+        throw failed;
+      }
+    }
+
+    OutputStream newFile(Path p) throws IOException {
+      java.nio.file.SecureDirectoryStream<Path> parent = at(p.getParent());
+      return java.nio.channels.Channels.newOutputStream(parent.newByteChannel(p.getFileName(), Set.of(
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
+    }
+
+    void chmod(Path p, Set<PosixFilePermission> perms) throws IOException {
+      at(p.getParent()).getFileAttributeView(p.getFileName(), java.nio.file.attribute.PosixFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
+    }
+
+    @Override
+    public void close() throws IOException {
+      while (!stack.isEmpty()) {
+        stack.pollFirst().getValue().close();
+      }
+      stageStream.close();
+    }
+  }
+
+  /** Reads entry data; commons-compress's own failures (the archive ends early, a bad sparse map) are refusals. */
+  private static int readData(InputStream in, byte[] buf, int len) throws IOException {
+    try {
+      return in.read(buf, 0, len);
+    } catch (Refused | Metered.SourceFailed e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new Refused("archive must be a complete tar stream: " + (e.getMessage() == null
+          ? e.getClass().getSimpleName() : e.getMessage()));
+    }
+  }
+
+  /**
+   * The archive stream under commons-compress: counts the bytes read while headers are read (armed
+   * by {@link Reader#next}) and refuses past {@link #MAX_HEADER_BYTES}, before the header is in
+   * memory; and marks its own read failures, so a failing stream is told apart from a malformed one.
+   */
+  static final class Metered extends java.io.FilterInputStream {
+    /** Reading the archive stream failed (the engine, the connection): not the archive's content. */
+    static final class SourceFailed extends IOException {
+      private static final long serialVersionUID = 1L;
+
+      SourceFailed(IOException cause) {
+        super(cause.getMessage(), cause);
+      }
+    }
+
+    private long budget = -1;
+    private long headerBytes;
+
+    Metered(InputStream in) {
+      super(in);
+    }
+
+    void arm(long bytes) {
+      budget = bytes;
+      headerBytes = 0;
+    }
+
+    void disarm() {
+      budget = -1;
+    }
+
+    private int count(int n) throws Refused {
+      if (n > 0 && budget >= 0 && (headerBytes += n) > budget) {
+        throw new Refused("archive entry headers must be at most " + sizeText(budget) + " an entry: the archive has"
+            + " more (PAX headers or GNU long names of that size are not a real entry's)");
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (budget >= 0) {
+        len = (int) Math.min(len, Math.max(1, budget - headerBytes + 1));
+      }
+      try {
+        return count(in.read(b, off, len));
+      } catch (Refused | SourceFailed e) {
+        throw e;
+      } catch (IOException e) {
+        throw new SourceFailed(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(1, n))];
+      long done = 0;
+      while (done < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+  }
+
+  /** commons-compress's reader with bounded headers, and a stream that is not a tar named as such. */
+  private static final class Reader extends TarArchiveInputStream {
+    private final Metered raw;
+    private boolean first = true;
+
+    Reader(Metered raw) {
+      super(raw);
+      this.raw = raw;
+    }
+
+    /** The next entry, its headers read within {@link #MAX_HEADER_BYTES}; null at the end. */
+    TarArchiveEntry next() throws IOException {
+      if (getCurrentEntry() != null) { // what the caller did not read (a directory's data): not in memory
+        byte[] sink = new byte[CHUNK];
+        while (readData(this, sink, sink.length) >= 0) {
+          // skipped
+        }
+      }
+      if (first) {
+        first = false;
+        requireTar();
+      }
+      raw.arm(MAX_HEADER_BYTES);
+      try {
+        return getNextEntry();
+      } catch (Refused | Metered.SourceFailed e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new Refused("archive must be a tar stream: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+            : e.getMessage()) + " (the engine sent something else)");
+      } finally {
+        raw.disarm();
+      }
+    }
+
+    /** Refuses a gzip, bzip2, xz or zstd stream by its first bytes, which a tar header never starts with. */
+    private void requireTar() throws IOException {
+      if (!raw.markSupported()) {
+        return;
+      }
+      raw.mark(4);
+      byte[] head = raw.readNBytes(4);
+      raw.reset();
+      String kind = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b ? "gzip"
+          : head.length >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' ? "bzip2"
+          : head.length >= 4 && (head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X' ? "xz"
+          : head.length >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
+              && (head[3] & 0xff) == 0xfd ? "zstd" : null;
+      if (kind != null) {
+        throw new Refused("archive must be an uncompressed tar stream: it is " + kind + "-compressed");
+      }
+    }
   }
 
   private static Refused tooLarge(long maxBytes) {
@@ -413,23 +790,30 @@ public final class SafeTar {
     return s.replaceAll("\\p{Cntrl}", "?");
   }
 
-  /** Creates the missing directories between {@code dir} and {@code dest}, refusing to pass a link or file. */
-  private static void parents(Path dir, Path dest) throws IOException {
-    Path p = dir;
-    for (Path part : dir.relativize(dest.getParent())) {
-      p = p.resolve(part);
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectory(p);
-      } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+  /**
+   * Creates the missing directories between {@code dir} and {@code dest}, refusing to pass a link or
+   * file. A directory in {@code known} (made or checked by this extraction, which never replaces one)
+   * is not looked at again, so an entry costs the same at any depth: only the directories above it
+   * that no entry brought yet are.
+   */
+  private static void parents(Path dir, Path dest, Set<Path> known, Dirs open) throws IOException {
+    java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+    for (Path p = dest.getParent(); !p.equals(dir) && !known.contains(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    for (Path p : missing) {
+      boolean made = false;
+      try {
+        mkdir(p, open);
+        made = true;
+      } catch (java.nio.file.FileAlreadyExistsException exists) {
+        // checked below
+      }
+      if (!made && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new Refused("archive entry must not pass through a link or file: " + dir.relativize(dest)
             + " (" + dir.relativize(p) + " is " + (Files.isSymbolicLink(p) ? "a link)" : "a file)"));
       }
-    }
-  }
-
-  private static void create(Path dest, String name) throws Refused {
-    if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
-      throw new Refused("archive entry must be unique: " + printable(name));
+      known.add(p);
     }
   }
 

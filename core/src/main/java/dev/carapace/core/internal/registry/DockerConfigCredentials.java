@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -32,15 +34,27 @@ import java.util.regex.Pattern;
  * answering {@code {"ServerURL":..,"Username":..,"Secret":..}}; a {@code Username} of {@code <token>}
  * makes the secret an identity token.
  *
- * <p>No message built here holds a secret: a failing helper's output is shown only when it is not
- * JSON, cut to one line of at most 200 characters.
+ * <p>A helper is found as the docker CLI finds it (Go's {@code exec.LookPath} since Go 1.19: never
+ * through the current directory or a relative {@code PATH} entry) and runs within
+ * {@link #HELPER_TIMEOUT}, its child processes included. No message built here holds a secret: a
+ * failing helper's output is never shown, only how many bytes it printed.
  */
 public final class DockerConfigCredentials {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HELPER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final int MAX_HELPER_OUTPUT = 64 * 1024;
-  /** How long a credential helper may take. */
+  /** How long a credential helper may take, from its start to the end of its output. */
   public static final Duration HELPER_TIMEOUT = Duration.ofSeconds(30);
+  /** How long the output of a helper that exited may stay open (held by a child it left) before that child is destroyed. */
+  static final Duration EXIT_GRACE = Duration.ofMillis(500);
+  /** How often the processes a running helper started are looked at, to destroy them with it. */
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(20);
+  /** What a helper prints when its store has nothing for the registry (docker-credential-helpers' protocol). */
+  private static final String NOT_FOUND = "credentials not found";
+  /** The environment variable that marks the processes of one helper run, children included. */
+  static final String RUN_TOKEN = "CARAPACE_CREDENTIAL_HELPER_RUN";
+  private static final int MAX_ENVIRON_BYTES = 1 << 20;
+  private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
   /** The credentials could not be read; the message names the file or helper and the registry. */
   public static final class Unreadable extends RuntimeException {
@@ -59,12 +73,12 @@ public final class DockerConfigCredentials {
     return dir == null || dir.isBlank() ? home.resolve(".docker") : Path.of(dir);
   }
 
-  /** The directories of {@code PATH}, in order. */
+  /** The non-empty entries of {@code PATH}, in order; {@link #find} refuses a match in a relative one. */
   public static List<Path> pathOf(Map<String, String> env) {
     String path = env.getOrDefault("PATH", "");
     List<Path> dirs = new ArrayList<>();
     for (String d : path.split(java.io.File.pathSeparator)) {
-      if (!d.isEmpty()) {
+      if (!d.isEmpty()) { // the current directory for Go, which refuses a match there: never searched here
         dirs.add(Path.of(d));
       }
     }
@@ -188,51 +202,19 @@ public final class DockerConfigCredentials {
       throw new Unreadable("credential helper name must be letters, digits, . _ and -: " + Strings.show(name)
           + " (" + namedBy + ")", null);
     }
-    Path found = null;
-    for (Path dir : helperPath) {
-      Path candidate = dir.resolve(program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        found = candidate;
-        break;
-      }
-    }
-    if (found == null) {
-      throw new Unreadable(about + " must be installed: " + program + " not found in " + helperPath
-          + " (install it, or remove it from the docker config)", null);
-    }
-    Process p;
-    try {
-      p = new ProcessBuilder(found.toString(), "get").start();
-    } catch (IOException e) {
-      throw new Unreadable(about + " could not start: " + e.getMessage(), e);
-    }
-    CompletableFuture<byte[]> out = drain(p.getInputStream(), program + " stdout");
-    CompletableFuture<byte[]> err = drain(p.getErrorStream(), program + " stderr");
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(key.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // the helper may exit without reading: its exit code says what happened
-    }
-    int exit;
-    try {
-      if (!p.waitFor(HELPER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new Unreadable(about + " did not answer within " + HELPER_TIMEOUT, null);
-      }
-      exit = p.exitValue();
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new Unreadable(about + " interrupted", e);
-    }
-    String stdout = new String(out.join(), StandardCharsets.UTF_8).trim();
-    if (exit != 0) {
-      String said = stdout.isEmpty() ? new String(err.join(), StandardCharsets.UTF_8).trim() : stdout;
-      if (said.contains("credentials not found")) {
+    Path found = find(program, about, helperPath);
+    Answer a = run(found, key, about, HELPER_TIMEOUT);
+    if (a.exit != 0) {
+      if (a.notFound) {
         return Optional.empty(); // the helper's store has nothing for this registry: anonymous, as docker
       }
-      throw new Unreadable(about + " failed with exit code " + exit + safeLine(said), null);
+      // what it printed may hold the secret: never quoted, only counted
+      throw new Unreadable(about + " failed with exit code " + a.exit + " (it " + a.printed() + ", not shown)", null);
     }
+    if (a.stdoutBytes > MAX_HELPER_OUTPUT) {
+      throw new Unreadable(about + " must answer at most " + MAX_HELPER_OUTPUT + " bytes: it " + a.printed(), null);
+    }
+    String stdout = new String(a.stdout, StandardCharsets.UTF_8).trim();
     JsonNode answer;
     try {
       answer = JSON.readTree(stdout);
@@ -254,35 +236,188 @@ public final class DockerConfigCredentials {
     return Optional.of(RegistryAuth.basic(key, user, secret, source));
   }
 
-  /** The first line of what a failing helper said, unless it looks like JSON (which may hold a secret). */
-  private static String safeLine(String said) {
-    if (said.isEmpty() || said.startsWith("{") || said.startsWith("[")) {
-      return "";
+  /** What a helper did: its exit code and what it printed, of which at most {@link #MAX_HELPER_OUTPUT} bytes a stream. */
+  record Answer(int exit, byte[] stdout, long stdoutBytes, long stderrBytes, boolean notFound) {
+    /** {@code printed 12 bytes on stdout and 0 on stderr}: how much, never what. */
+    String printed() {
+      return "printed " + amount(stdoutBytes) + " on stdout and " + amount(stderrBytes) + " on stderr";
     }
-    String line = said.lines().findFirst().orElse("");
-    return ": " + Strings.show(line.length() > 200 ? line.substring(0, 200) + "..." : line);
+
+    private static String amount(long n) {
+      return n > MAX_HELPER_OUTPUT ? "more than " + MAX_HELPER_OUTPUT + " bytes" : n + (n == 1 ? " byte" : " bytes");
+    }
   }
 
-  /** Reads {@code in} to its end on a thread of its own, keeping at most 64 KiB. */
-  private static CompletableFuture<byte[]> drain(InputStream in, String name) {
-    CompletableFuture<byte[]> done = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+  /**
+   * Where {@code program} is, as Go's {@code exec.LookPath} finds it since Go 1.19 (the docker CLI runs
+   * helpers through it): in the first directory of {@code helperPath} that holds an executable regular
+   * file of that name, never in the current directory unless an entry names it; a match in an entry
+   * that is not absolute ({@code .}, {@code bin}) is refused, not skipped, as Go's {@code ErrDot}
+   * refuses it. (An empty {@code PATH} entry, the current directory for Go, is left out by
+   * {@link #pathOf}.)
+   */
+  static Path find(String program, String about, List<Path> helperPath) {
+    for (Path dir : helperPath) {
+      Path candidate = dir.resolve(program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        if (!dir.isAbsolute()) {
+          throw new Unreadable(about + " must be found in an absolute directory: " + program
+              + " was found first in the relative PATH entry " + Strings.show(dir.toString())
+              + " (the docker CLI refuses it too since Go 1.19; install it in an absolute directory of PATH)", null);
+        }
+        return candidate;
+      }
+    }
+    throw new Unreadable(about + " must be installed: " + program + " not found in " + helperPath
+        + " (install it, or remove it from the docker config)", null);
+  }
+
+  /**
+   * Runs {@code program get} with {@code key} on its standard input, within {@code timeout} whatever
+   * it does: its output is read on threads of this class, at most {@link #MAX_HELPER_OUTPUT} bytes
+   * a stream (a stream beyond that is closed); the processes it starts are watched while it runs. A
+   * helper still running at the deadline is destroyed with every descendant seen; a helper that
+   * exited but left a child holding its output gets {@link #EXIT_GRACE}, then that child is destroyed
+   * and what was read so far is its answer.
+   */
+  static Answer run(Path program, String key, String about, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Process p;
+    String token = Long.toHexString(TOKENS.nextLong());
+    try {
+      ProcessBuilder b = new ProcessBuilder(program.toString(), "get");
+      b.environment().put(RUN_TOKEN, token); // inherited by what it starts: finds a child it left behind
+      p = b.start();
+    } catch (IOException e) {
+      throw new Unreadable(about + " could not start: " + e.getMessage(), e);
+    }
+    Set<ProcessHandle> family = new LinkedHashSet<>();
+    Drain out = new Drain(p.getInputStream(), program.getFileName() + " stdout");
+    Drain err = new Drain(p.getErrorStream(), program.getFileName() + " stderr");
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(key.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // the helper may exit without reading: its exit code says what happened
+    }
+    try {
+      while (p.isAlive() && System.nanoTime() < deadline) {
+        p.descendants().forEach(family::add);
+        p.waitFor(Math.min(WATCH_INTERVAL.toNanos(), Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+      }
+      p.descendants().forEach(family::add);
+      if (p.isAlive()) {
+        destroy(p.toHandle(), family, token);
+        out.await(System.nanoTime() + EXIT_GRACE.toNanos());
+        err.await(System.nanoTime() + EXIT_GRACE.toNanos());
+        throw new Unreadable(about + " did not answer within " + timeout + ": stopped with its child processes (it "
+            + new Answer(-1, null, out.count(), err.count(), false).printed() + ")", null);
+      }
+      long grace = Math.min(deadline, System.nanoTime() + EXIT_GRACE.toNanos());
+      if (!out.await(grace) | !err.await(grace)) { // a child it left holds its output open
+        destroy(null, family, token);
+        out.await(System.nanoTime() + EXIT_GRACE.toNanos());
+        err.await(System.nanoTime() + EXIT_GRACE.toNanos());
+      }
+    } catch (InterruptedException e) {
+      destroy(p.toHandle(), family, token);
+      Thread.currentThread().interrupt();
+      throw new Unreadable(about + " interrupted", e);
+    }
+    byte[] stdout = out.bytes();
+    boolean notFound = new String(stdout, StandardCharsets.UTF_8).contains(NOT_FOUND)
+        || new String(err.bytes(), StandardCharsets.UTF_8).contains(NOT_FOUND);
+    return new Answer(p.exitValue(), stdout, out.count(), err.count(), notFound);
+  }
+
+  /**
+   * Destroys {@code helper} (when given) and every process in {@code family} still alive, children
+   * first, with every process whose environment carries {@code token} (a child the helper left when
+   * it exited is no longer its descendant; Linux's {@code /proc} shows its environment).
+   */
+  private static void destroy(ProcessHandle helper, Set<ProcessHandle> family, String token) {
+    if (helper != null) {
+      helper.descendants().forEach(family::add);
+    }
+    byte[] mark = (RUN_TOKEN + "=" + token).getBytes(StandardCharsets.UTF_8);
+    ProcessHandle.allProcesses().filter(h -> h.pid() != ProcessHandle.current().pid() && carries(h.pid(), mark))
+        .forEach(family::add);
+    List<ProcessHandle> all = new ArrayList<>(family);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      all.get(i).destroyForcibly();
+    }
+    if (helper != null) {
+      helper.destroyForcibly();
+    }
+  }
+
+  /** Whether the environment of process {@code pid} holds {@code mark}; false when it cannot be read. */
+  private static boolean carries(long pid, byte[] mark) {
+    byte[] env;
+    try {
+      env = BoundedFiles.readProcFile(Path.of("/proc", Long.toString(pid), "environ"), MAX_ENVIRON_BYTES);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    outer:
+    for (int i = 0; i + mark.length <= env.length; i++) {
+      if (i > 0 && env[i - 1] != 0) {
+        continue;
+      }
+      for (int j = 0; j < mark.length; j++) {
+        if (env[i + j] != mark[j]) {
+          continue outer;
+        }
+      }
+      return i + mark.length == env.length || env[i + mark.length] == 0;
+    }
+    return false;
+  }
+
+  /**
+   * Reads one output stream of a helper on a thread of its own, keeping and counting at most
+   * {@link #MAX_HELPER_OUTPUT} bytes and one more; at that point it closes the stream, so a helper
+   * that prints without end fails on a broken pipe instead of filling memory.
+   */
+  private static final class Drain extends Thread {
+    private final InputStream in;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    Drain(InputStream in, String name) {
+      super("carapace-" + name);
+      this.in = in;
+      setDaemon(true);
+      start();
+    }
+
+    @Override
+    public void run() {
       try (in) {
         byte[] chunk = new byte[8192];
         int n;
-        while ((n = in.read(chunk)) >= 0) {
-          if (buf.size() < MAX_HELPER_OUTPUT) {
-            buf.write(chunk, 0, Math.min(n, MAX_HELPER_OUTPUT - buf.size()));
-          } // else drain, so the helper is not blocked on a full pipe
+        while ((n = in.read(chunk, 0, (int) Math.min(chunk.length, MAX_HELPER_OUTPUT + 1L - count()))) > 0) {
+          synchronized (this) {
+            kept.write(chunk, 0, n);
+          }
         }
       } catch (IOException e) {
-        // the helper was killed: keep what was read
+        // the helper was destroyed: keep what was read
+      } finally {
+        done.countDown();
       }
-      done.complete(buf.toByteArray());
-    }, "carapace-" + name);
-    t.setDaemon(true);
-    t.start();
-    return done;
+    }
+
+    /** Whether the stream ended (or its cap was reached) before {@code deadline}, a {@link System#nanoTime()}. */
+    boolean await(long deadline) throws InterruptedException {
+      return done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    synchronized long count() {
+      return kept.size();
+    }
+
+    synchronized byte[] bytes() {
+      return kept.toByteArray();
+    }
   }
 }

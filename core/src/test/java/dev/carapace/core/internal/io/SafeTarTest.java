@@ -248,4 +248,292 @@ class SafeTarTest {
         "data/sub/link 120777 0:0"), entries(SafeTar.source(tmp.resolve("src"), "data", 1 << 20, 100)),
         "without a mode, the host's permissions");
   }
+
+  // ------------------------------------------------------------------- hostile archives, crafted by hand
+
+  /** A raw 512-byte tar header; {@code gnu} writes the old GNU magic (for sparse entries), else ustar. */
+  private static byte[] header(String name, char type, long size, boolean gnu) {
+    byte[] h = new byte[512];
+    put(h, 0, name.getBytes(StandardCharsets.UTF_8));
+    put(h, 100, "0000644\0".getBytes(StandardCharsets.US_ASCII));
+    put(h, 108, "0000000\0".getBytes(StandardCharsets.US_ASCII));
+    put(h, 116, "0000000\0".getBytes(StandardCharsets.US_ASCII));
+    octal(h, 124, 12, size);
+    octal(h, 136, 12, 0);
+    h[156] = (byte) type;
+    put(h, 257, (gnu ? "ustar  \0" : "ustar\u000000").getBytes(StandardCharsets.US_ASCII));
+    return h;
+  }
+
+  private static void put(byte[] h, int at, byte[] b) {
+    System.arraycopy(b, 0, h, at, b.length);
+  }
+
+  private static void octal(byte[] h, int at, int width, long value) {
+    String o = Long.toOctalString(value);
+    put(h, at, ("0".repeat(width - 1 - o.length()) + o + "\0").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] sealed(byte[] h) {
+    java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+    long sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    String o = Long.toOctalString(sum);
+    put(h, 148, ("0".repeat(6 - o.length()) + o + "\0 ").getBytes(StandardCharsets.US_ASCII));
+    return h;
+  }
+
+  /** A header, then {@code size} bytes made on demand (never in memory), counting what was read. */
+  private static final class Lazy extends InputStream {
+    private final byte[] head;
+    private final long size;
+    private final byte fill;
+    long read;
+
+    Lazy(byte[] head, long size, byte fill) {
+      this.head = head;
+      this.size = size;
+      this.fill = fill;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      long left = head.length + size - read;
+      if (left <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, left);
+      for (int i = 0; i < n; i++) {
+        long at = read + i;
+        b[off + i] = at < head.length ? head[(int) at] : fill;
+      }
+      read += n;
+      return n;
+    }
+  }
+
+  @Test
+  void refusesHeadersOfHundredsOfMegabytesBeforeTheyAreInMemory() throws Exception {
+    long huge = 300_000_000L;
+    String paxStart = huge + " path=";
+    for (char type : new char[] {'x', 'g', 'L', 'K'}) {
+      byte[] head = sealed(header("././@LongLink", type, huge, type == 'L' || type == 'K'));
+      byte[] start = type == 'x' || type == 'g' ? paxStart.getBytes(StandardCharsets.US_ASCII) : new byte[0];
+      byte[] both = new byte[head.length + start.length];
+      put(both, 0, head);
+      put(both, head.length, start);
+      Lazy in = new Lazy(both, huge - start.length, (byte) 'a');
+      Path stage = Files.createTempDirectory(tmp, "stage");
+      SafeTar.Refused e = assertThrows(SafeTar.Refused.class, () -> SafeTar.extract(in, stage, "x", 1L << 40, 100),
+          "type " + type);
+      assertEquals("archive entry headers must be at most 1 MiB an entry: the archive has more (PAX headers or GNU"
+          + " long names of that size are not a real entry's)", e.getMessage(), "type " + type);
+      assertTrue(in.read < 2L * SafeTar.MAX_HEADER_BYTES, "type " + type + ": read " + in.read + " bytes");
+    }
+    // a real long name (4,000 characters, PAX) passes
+    Path stage = Files.createTempDirectory(tmp, "stage");
+    String deep = "x/" + "d/".repeat(1999) + "f";
+    assertEquals(2, SafeTar.extract(new ByteArrayInputStream(paxTar(List.of("x/", deep), "ok")), stage, "x",
+        1 << 20, 10_000));
+    assertEquals("ok", Files.readString(stage.resolve(deep)));
+    // rm walks with openat and unlinkat; JUnit's clean-up of @TempDir walks full paths (minutes at 2,000 levels)
+    assertEquals(0, new ProcessBuilder("rm", "-rf", stage.toString()).inheritIO().start().waitFor());
+  }
+
+  /**
+   * A tar of directories and one last file holding {@code content}, each name in a PAX header, written
+   * here: commons-compress's writer takes time quadratic in a name's length (it re-encodes the name one
+   * character shorter until it fits the 100-byte field), minutes for a 2,000-level tree.
+   */
+  private static byte[] paxTar(List<String> names, String content) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      boolean file = i == names.size() - 1;
+      byte[] n = name.getBytes(StandardCharsets.UTF_8);
+      int len = n.length + 7;
+      len += String.valueOf(len + String.valueOf(len).length()).length();
+      byte[] record = (len + " path=" + name + "\n").getBytes(StandardCharsets.UTF_8);
+      assertEquals(len, record.length);
+      out.write(sealed(header("PaxHeaders/x", 'x', record.length, false)));
+      out.write(record);
+      out.write(new byte[(512 - record.length % 512) % 512]);
+      byte[] h = header(name.substring(0, Math.min(name.length(), 99)), file ? '0' : '5', file ? data.length : 0,
+          false);
+      put(h, 100, (file ? "0000644\0" : "0000755\0").getBytes(StandardCharsets.US_ASCII));
+      out.write(sealed(h));
+      if (file) {
+        out.write(data);
+        out.write(new byte[(512 - data.length % 512) % 512]);
+      }
+    }
+    out.write(new byte[1024]);
+    return out.toByteArray();
+  }
+
+  /** An old GNU sparse entry: {@code stored} bytes of data for a file of {@code real} bytes, its data at the end. */
+  private static byte[] sparse(String name, long real, int stored) throws IOException {
+    byte[] h = header(name, 'S', stored, true);
+    octal(h, 386, 12, real - stored); // one region: offset, length
+    octal(h, 398, 12, stored);
+    octal(h, 483, 12, real);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(tar(E.dir("x/")), 0, 512 + 0); // the directory's header only
+    out.write(sealed(h));
+    byte[] data = new byte[(stored + 511) / 512 * 512];
+    java.util.Arrays.fill(data, 0, stored, (byte) 'z');
+    out.write(data);
+    out.write(new byte[1024]);
+    return out.toByteArray();
+  }
+
+  @Test
+  void countsASparseEntryAtItsRealSize() throws IOException {
+    Path stage = Files.createTempDirectory(tmp, "stage");
+    assertEquals(3000, SafeTar.extract(new ByteArrayInputStream(sparse("x/s", 3000, 512)), stage, "x", 4096, 10));
+    byte[] got = Files.readAllBytes(stage.resolve("x/s"));
+    assertEquals(3000, got.length);
+    assertEquals(0, got[0]);
+    assertEquals('z', got[2999]);
+    // 512 bytes in the archive, 4 GiB on disk: refused on its real size, before anything is written
+    Path stage2 = Files.createTempDirectory(tmp, "stage");
+    assertEquals("copy size must be at most 1 MiB: the archive holds more than 1048576 bytes (raise"
+        + " CopyLimits.maxSize)", assertThrows(SafeTar.Refused.class, () -> SafeTar.extract(
+            new ByteArrayInputStream(sparse("x/s", 1L << 32, 512)), stage2, "x", 1 << 20, 10)).getMessage());
+    assertFalse(Files.exists(stage2.resolve("x/s")));
+  }
+
+  @Test
+  void namesWhatIsNotATarAsSuch() throws IOException {
+    byte[] good = tar(E.dir("x/"), E.file("x/a", "hello"));
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(good);
+    }
+    Path stage = Files.createTempDirectory(tmp, "stage");
+    assertEquals("archive must be an uncompressed tar stream: it is gzip-compressed", assertThrows(
+        SafeTar.Refused.class, () -> SafeTar.extract(new ByteArrayInputStream(gz.toByteArray()), stage, "x", 1 << 20,
+            10)).getMessage());
+    byte[] html = ("<html><body>" + "not a tar ".repeat(100) + "</body></html>").getBytes(StandardCharsets.UTF_8);
+    String m = assertThrows(SafeTar.Refused.class, () -> SafeTar.extract(new ByteArrayInputStream(html), stage, "x",
+        1 << 20, 10)).getMessage();
+    assertTrue(m.startsWith("archive must be a tar stream: ") && m.endsWith(" (the engine sent something else)"), m);
+    byte[] cut = java.util.Arrays.copyOf(good, 512 + 512 + 3); // the file's header, 3 of its 5 bytes
+    m = assertThrows(SafeTar.Refused.class, () -> SafeTar.extract(new ByteArrayInputStream(cut), stage, "x", 1 << 20,
+        10)).getMessage();
+    assertTrue(m.startsWith("archive must be a complete tar stream: "), m);
+  }
+
+  @Test
+  void namesAStreamThatFailsAndAHostThatCannotWriteApart() throws IOException {
+    byte[] good = tar(E.dir("x/"), E.file("x/a", "hello".repeat(1000)));
+    InputStream failing = new java.io.SequenceInputStream(new ByteArrayInputStream(good, 0, 1024), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new java.net.SocketTimeoutException("Read timed out");
+      }
+    });
+    Path stage = Files.createTempDirectory(tmp, "stage");
+    IOException e = assertThrows(IOException.class, () -> SafeTar.extract(failing, stage, "x", 1 << 20, 10));
+    assertFalse(e instanceof SafeTar.Refused || e instanceof SafeTar.TargetFailed, e.toString());
+    assertTrue(e.getCause() instanceof java.net.SocketTimeoutException, e.toString());
+    // a name the host's file system cannot hold (a 300-byte component): the host's failure, named so
+    String longName = "x/" + "n".repeat(300);
+    Path stage2 = Files.createTempDirectory(tmp, "stage");
+    SafeTar.TargetFailed t = assertThrows(SafeTar.TargetFailed.class, () -> SafeTar.extract(
+        new ByteArrayInputStream(tar(E.dir("x/"), E.file(longName, "1"))), stage2, "x", 1 << 20, 10));
+    assertTrue(t.getMessage().startsWith("copy target could not be written on the host: " + stage2.resolve(longName)
+        + " (FileSystemException"), t.getMessage());
+  }
+
+  @Test
+  void refusesALimitBeforeTheEntriesBeyondItAreWritten() throws IOException {
+    Path stage = Files.createTempDirectory(tmp, "stage");
+    assertThrows(SafeTar.Refused.class, () -> SafeTar.extract(new ByteArrayInputStream(tar(E.dir("x/"),
+        E.file("x/a", "123456"), E.file("x/b", "123456"), E.file("x/c", "1"))), stage, "x", 10, 100));
+    assertTrue(Files.exists(stage.resolve("x/a")));
+    assertFalse(Files.exists(stage.resolve("x/b")), "the entry beyond the limit is not written, even in part");
+    assertFalse(Files.exists(stage.resolve("x/c")));
+  }
+
+  /** A chain of {@code depth} directories under x, and a file at the bottom. */
+  private static byte[] deepTree(int depth) throws IOException {
+    List<String> names = new ArrayList<>();
+    StringBuilder name = new StringBuilder("x/");
+    names.add(name.toString());
+    for (int i = 0; i < depth; i++) {
+      name.append("d/");
+      names.add(name.toString());
+    }
+    names.add(name + "f");
+    return paxTar(names, "bottom");
+  }
+
+  private long extractNanos(byte[] archive, int depth, int runs) throws Exception {
+    long best = Long.MAX_VALUE;
+    for (int run = 0; run < runs; run++) {
+      Path stage = Files.createTempDirectory(tmp, "s");
+      long start = System.nanoTime();
+      SafeTar.extract(new ByteArrayInputStream(archive), stage, "x", 1 << 20, 10_000);
+      best = Math.min(best, System.nanoTime() - start);
+      assertEquals("bottom", Files.readString(stage.resolve("x/" + "d/".repeat(depth) + "f")));
+      // rm walks with openat and unlinkat: a deep tree goes in time linear in it, unlike a walk by full paths
+      assertEquals(0, new ProcessBuilder("rm", "-rf", stage.toString()).inheritIO().start().waitFor());
+    }
+    return best;
+  }
+
+  @Test
+  void extractsADeepTreeInTimeLinearInItsEntries() throws Exception {
+    byte[] small = deepTree(500);
+    byte[] large = deepTree(2000);
+    extractNanos(small, 500, 1); // warm up
+    long t500 = extractNanos(small, 500, 3);
+    long t2000 = extractNanos(large, 2000, 2);
+    double ratio = (double) t2000 / t500;
+    System.out.printf("SafeTarTest: a 2000-level tree extracted in %d ms, a 500-level one in %d ms: ratio %.1f%n",
+        t2000 / 1_000_000, t500 / 1_000_000, ratio);
+    // 4 times the entries, 7.6 times the bytes (each entry's name is longer): linear in the bytes read is
+    // about 8, each path's walk by the kernel included; quadratic in the entries 16 (and it was worse: each
+    // entry looked at every directory above it, each look a walk of its path: minutes for 2,000 levels)
+    assertTrue(ratio < 12, String.format("2000 levels took %.1f times as long as 500 (%d ms vs %d ms)", ratio,
+        t2000 / 1_000_000, t500 / 1_000_000));
+  }
+
+  @Test
+  void hostileArchivesUnderAFixedSeedAreExtractedOrRefusedNeverAnythingElse() throws IOException {
+    java.util.Random r = new java.util.Random(19);
+    byte[] base = tar(E.dir("x/"), E.file("x/a", "hello"), E.symlink("x/l", "a"), E.dir("x/d/"),
+        E.file("x/d/" + "n".repeat(120), "long"), E.hardlink("x/h", "x/a"));
+    int count = Math.max(1, dev.carapace.tls.testing.Fuzz.count() / 10);
+    dev.carapace.tls.testing.Fuzz.run("SafeTar.extract", count, i -> {
+      byte[] b = base.clone();
+      for (int k = 1 + r.nextInt(8); k > 0; k--) {
+        int at = r.nextInt(b.length);
+        b[at] = r.nextInt(3) == 0 ? (byte) ('0' + r.nextInt(8)) : (byte) r.nextInt(256);
+      }
+      return b;
+    }, b -> b.length + " bytes", (i, b) -> {
+      Path stage = Files.createTempDirectory(tmp, "f");
+      try {
+        SafeTar.extract(new ByteArrayInputStream(b), stage, "x", 1 << 20, 100);
+      } catch (SafeTar.Refused | SafeTar.TargetFailed expected) {
+        // named as what it is
+      }
+      try (Stream<Path> all = Files.walk(tmp, 1)) {
+        assertTrue(all.allMatch(p -> p.equals(tmp) || p.getFileName().toString().startsWith("f")
+            || p.getFileName().toString().startsWith("s")), "nothing written beside the stage");
+      }
+      SafeTar.deleteTree(stage);
+    });
+  }
 }

@@ -1,0 +1,104 @@
+package dev.carapace.core;
+
+import static dev.carapace.core.testing.TestEngine.busybox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.carapace.core.testing.SilentProxy;
+import dev.carapace.core.testing.TestEngine;
+import dev.carapace.core.testing.TestPeers;
+import dev.carapace.tls.DockerTlsMaterial;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code copyInto} and {@code copyFrom} over TCP and TLS endpoints whose engine goes silent (a proxy
+ * of ours in front of it accepts, then drops every byte and answers nothing; the engine itself never
+ * stops): each fails within the endpoint's response timeout, not after the stream timeout or never
+ * (a socket read over TCP ignores the deadline's interrupt; before, nothing else bounded it).
+ */
+class SilentEngineCopyIT {
+  private static final Duration RESPONSE = Duration.ofSeconds(3);
+  private static final Duration STREAM = Duration.ofMinutes(5);
+  private static DockerClient unixSocket;
+  @TempDir Path host;
+
+  @BeforeAll
+  static void connect() {
+    unixSocket = TestPeers.unixSocket();
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    unixSocket.close();
+  }
+
+  @Test
+  void aCopyOverTcpToASilentEngineFailsWithinTheResponseTimeout() throws Exception {
+    assertBounded(new java.io.File(TestEngine.endpoint().uri().getPath()).toPath(), port -> Endpoint.plainTcp(
+        "127.0.0.1", port));
+  }
+
+  @Test
+  void aCopyOverTlsToASilentEngineFailsWithinTheResponseTimeout() throws Exception {
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(TestPeers.pki());
+    assertBounded(null, port -> Endpoint.tls("127.0.0.1", port, material));
+  }
+
+  private void assertBounded(Path unix, IntFunction<Endpoint> endpoint) throws Exception {
+    SocketAddress upstream = unix != null ? UnixDomainSocketAddress.of(unix)
+        : new InetSocketAddress("127.0.0.1", TestPeers.DOCKERD_TLS);
+    String id = null;
+    try (SilentProxy proxy = new SilentProxy(upstream)) {
+      ContainerLauncher launcher = ContainerLauncher.builder().endpoint(endpoint.apply(proxy.port())
+          .responseTimeout(RESPONSE)).streamTimeout(STREAM).build();
+      try {
+        RunningContainer c = launcher.launch(busybox("sleep", "300").build());
+        id = c.id();
+        c.copyInto(ContainerPath.of("/tmp/a.txt"), CopySource.ofString("a\n")); // through the proxy, answered
+        proxy.silence();
+        long start = System.nanoTime();
+        ContainerOperationException out = assertThrows(ContainerOperationException.class,
+            () -> c.copyFrom(ContainerPath.of("/tmp/a.txt"), host.resolve("a.txt")));
+        long outMs = (System.nanoTime() - start) / 1_000_000;
+        start = System.nanoTime();
+        ContainerOperationException in = assertThrows(ContainerOperationException.class,
+            () -> c.copyInto(ContainerPath.of("/tmp/b.txt"), CopySource.ofString("b\n")));
+        long inMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("SilentEngineCopyIT " + proxy + ": copyFrom failed after " + outMs + " ms, copyInto after "
+            + inMs + " ms (response timeout " + RESPONSE + ", stream timeout " + STREAM + ")");
+        for (ContainerOperationException e : java.util.List.of(out, in)) {
+          assertTrue(e.getMessage().contains(" unreachable or not answering: "), e.getMessage());
+          assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+        }
+        assertTrue(outMs < 15_000, "copyFrom failed after " + outMs + " ms");
+        assertTrue(inMs < 15_000, "copyInto failed after " + inMs + " ms");
+        assertFalse(Files.exists(host.resolve("a.txt")));
+        try (var left = Files.list(host)) {
+          assertEquals(0, left.count(), "no staging directory left");
+        }
+      } finally {
+        if (id != null) {
+          unixSocket.removeContainerCmd(id).withForce(true).exec(); // the proxy is silent: not through it
+        }
+        try {
+          launcher.close(); // its own removal goes through the silent proxy: it fails, bounded, and says so
+        } catch (EngineException expected) {
+          assertTrue(expected.getMessage().contains("not answering"), expected.getMessage());
+        }
+      }
+    }
+  }
+}
