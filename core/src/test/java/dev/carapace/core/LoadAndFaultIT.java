@@ -178,16 +178,7 @@ class LoadAndFaultIT {
   @Order(4)
   void aJvmKilledMidLaunchLeavesContainersThatCleanupFindsByLabel() throws Exception {
     Process child = launchForever("noreaper");
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (ownedBy(child.pid()) < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertTrue(ownedBy(child.pid()) >= 3, "the child launched containers");
-    } finally {
-      child.destroyForcibly();  // SIGKILL: no close(), no shutdown hook
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+    killAfterThreeLaunches(child);
     long leftovers = ownedBy(child.pid());
     assertTrue(leftovers >= 3, "kill -9 left containers behind: " + leftovers);
     // the child's application name is its default, its main class
@@ -208,18 +199,7 @@ class LoadAndFaultIT {
   @Order(5)
   void aJvmKilledMidLaunchLeavesNothingWithItsReaper() throws Exception {
     Process child = launchForever();
-    long killed;
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (ownedBy(child.pid()) < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertTrue(ownedBy(child.pid()) >= 3, "the child launched containers");
-    } finally {
-      killed = System.nanoTime();
-      child.destroyForcibly();  // SIGKILL: no close(), no shutdown hook
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+    long killed = killAfterThreeLaunches(child);
     long gone = -1;
     while (System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(30)) {
       if (ownedBy(child.pid()) == 0) {
@@ -232,6 +212,21 @@ class LoadAndFaultIT {
     assertTrue(gone >= 0, "kill -9 left containers 30 s later: " + ownedBy(child.pid()));
     Thread.sleep(Reaper.SECOND_LOOK.toMillis() + 2000); // past the reaper's second look
     assertEquals(0, ownedBy(child.pid()), "a container appeared after the reaper's passes");
+  }
+
+  /** Waits for {@code child} to launch 3 containers, then kills it (SIGKILL); when, as {@link System#nanoTime()}. */
+  private static long killAfterThreeLaunches(Process child) throws InterruptedException {
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (ownedBy(child.pid()) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(ownedBy(child.pid()) >= 3, "the child launched containers");
+    } finally {
+      child.destroyForcibly();  // SIGKILL: no close(), no shutdown hook
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+    return System.nanoTime();
   }
 
   private static Process launchForever(String... args) throws IOException {
