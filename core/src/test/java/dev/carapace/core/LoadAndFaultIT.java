@@ -208,13 +208,13 @@ class LoadAndFaultIT {
       }
       Thread.sleep(50);
     }
-    System.out.println("LoadAndFaultIT: kill -9 mid-launch: the child's containers gone " + gone + " ms after the kill");
+    System.out.println("LoadAndFaultIT: kill -9 mid-launch: the child's containers gone " + gone + " ms after its end was seen");
     assertTrue(gone >= 0, "kill -9 left containers 30 s later: " + ownedBy(child.pid()));
     Thread.sleep(Reaper.SECOND_LOOK.toMillis() + 2000); // past the reaper's second look
     assertEquals(0, ownedBy(child.pid()), "a container appeared after the reaper's passes");
   }
 
-  /** Waits for {@code child} to launch 3 containers, then kills it (SIGKILL); when, as {@link System#nanoTime()}. */
+  /** Waits for {@code child} to launch 3 containers, kills it (SIGKILL) and waits for its end; then, as {@link System#nanoTime()}. */
   private static long killAfterThreeLaunches(Process child) throws InterruptedException {
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
