@@ -28,9 +28,11 @@ import java.util.function.Function;
  * the reading, memory does not grow (the engine keeps the rest in its log, or the container's writes
  * block, as with {@code docker logs -f | slow-program}). A line longer than
  * {@value LogFollower#MAX_LINE_BYTES} bytes comes as several lines of at most that many bytes, cut
- * between characters, never truncated. A reader that lagged behind still gets every line: engine
- * 20.10 cuts such a follow short when the container exits, so the rest is then read from the
- * engine's log once more (one extra request).
+ * between characters, never truncated. A reader that lagged behind still gets the lines that were
+ * finished: engine 20.10 cuts such a follow short when the container exits, so the rest is then read
+ * from the engine's log once more (one extra request). <b>Known defect:</b> of an unfinished last line
+ * that long re-read can lose a part: one run of {@code StreamBoundsIT} out of several got 99,991,552 of
+ * a 100,000,000-byte line's characters.
  *
  * <p>A last line the container left unfinished (no {@code \n}) is not sent by engine 20.10 on a
  * followed log ({@code docker logs -f} shows the same); {@link RunningContainer#logs()} has it.
