@@ -81,7 +81,7 @@ public final class ContainerFiles {
             EndpointAccess.authorizationHeader(tcp));
         try (DockerClient own = EngineClients.client(tcp, http)) {
           Deadline.call(session.streamTimeout(), () -> own.copyArchiveToContainerCmd(containerId)
-              .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec(), http);
+              .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec(), () -> EngineClients.abort(http));
         }
       }
     } catch (Deadline.Exceeded e) {
