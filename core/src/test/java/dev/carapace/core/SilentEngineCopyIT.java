@@ -57,6 +57,60 @@ class SilentEngineCopyIT {
     assertBounded(null, port -> Endpoint.tls("127.0.0.1", port, material));
   }
 
+  @Test
+  void aCopyIntoAnEngineThatStopsReadingOverTcpFailsAtTheDeadline() throws Exception {
+    assertWriteBounded(new java.io.File(TestEngine.endpoint().uri().getPath()).toPath(), port -> Endpoint.plainTcp(
+        "127.0.0.1", port));
+  }
+
+  @Test
+  void aCopyIntoAnEngineThatStopsReadingOverTlsFailsAtTheDeadline() throws Exception {
+    DockerTlsMaterial material = DockerTlsMaterial.readClient(TestPeers.pki());
+    assertWriteBounded(null, port -> Endpoint.tls("127.0.0.1", port, material));
+  }
+
+  /**
+   * A 64 MiB copy to an engine that stops reading its body (the proxy forwards the headers and a little
+   * of it, then reads nothing): the write blocks, which no socket timeout bounds; the copy's deadline
+   * (the stream timeout) closes its connection, and the copy fails then, saying the engine stopped reading.
+   */
+  private void assertWriteBounded(Path unix, IntFunction<Endpoint> endpoint) throws Exception {
+    SocketAddress upstream = unix != null ? UnixDomainSocketAddress.of(unix)
+        : new InetSocketAddress("127.0.0.1", TestPeers.DOCKERD_TLS);
+    Duration deadline = Duration.ofSeconds(10);
+    String id = null;
+    try (SilentProxy proxy = new SilentProxy(upstream)) {
+      Endpoint through = endpoint.apply(proxy.port()).responseTimeout(RESPONSE);
+      ContainerLauncher launcher = ContainerLauncher.builder().endpoint(through).streamTimeout(deadline).build();
+      try {
+        RunningContainer c = launcher.launch(busybox("sleep", "300").build());
+        id = c.id();
+        proxy.stopReading();
+        long start = System.nanoTime();
+        ContainerOperationException in = assertThrows(ContainerOperationException.class,
+            () -> c.copyInto(ContainerPath.of("/tmp/big"), CopySource.ofBytes(new byte[64 << 20])));
+        long inMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("SilentEngineCopyIT " + proxy + ": copyInto of 64 MiB to an engine that stopped reading"
+            + " failed after " + inMs + " ms (stream timeout " + deadline + ", response timeout " + RESPONSE + "): "
+            + in.getMessage());
+        assertEquals("copy of carapace-test/busybox:1 (container " + id.substring(0, 12) + ") failed: engine "
+            + through + " stopped reading the copy: it took N bytes of the archive, then not the rest within PT10S"
+            + " (the stream timeout)", in.getMessage().replaceFirst("took \\d+ bytes", "took N bytes"));
+        assertTrue(inMs >= 9_000 && inMs < 20_000, "copyInto failed after " + inMs + " ms");
+      } finally {
+        proxy.close(); // ends the engine's half-read PUT, which holds the container: its removal would wait
+        if (id != null) {
+          unixSocket.removeContainerCmd(id).withForce(true).exec(); // not through the proxy
+        }
+        try {
+          launcher.close(); // its own removal goes through the closed proxy: it fails, bounded
+        } catch (EngineException expected) {
+          // the container is gone already
+        }
+      }
+    }
+  }
+
   private void assertBounded(Path unix, IntFunction<Endpoint> endpoint) throws Exception {
     SocketAddress upstream = unix != null ? UnixDomainSocketAddress.of(unix)
         : new InetSocketAddress("127.0.0.1", TestPeers.DOCKERD_TLS);

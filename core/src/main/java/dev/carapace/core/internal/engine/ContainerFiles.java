@@ -1,14 +1,19 @@
 package dev.carapace.core.internal.engine;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.CopyLimits;
 import dev.carapace.core.CopySource;
+import dev.carapace.core.Endpoint;
 import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.Mount;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.internal.io.SafeTar;
 import dev.carapace.core.internal.values.CoreAccess;
+import dev.carapace.core.internal.values.EndpointAccess;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,11 +65,32 @@ public final class ContainerFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("copy source could not be read: " + hostSource, e);
     }
-    try (InputStream in = tar) {
-      // the client whose reads time out (the response timeout): over TCP and TLS, where the deadline's
-      // interrupt cannot stop a blocked socket read, a silent engine still cannot hold the copy
-      session.bounded(session.streamTimeout(), () -> session.api().copyArchiveToContainerCmd(containerId)
-          .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec());
+    Endpoint tcp = session.endpoint().filter(e -> !"unix".equals(e.uri().getScheme())).orElse(null);
+    Sent in = new Sent(tar);
+    try (in) {
+      if (tcp == null) {
+        // the client whose reads time out (the response timeout); over the unix socket the deadline's
+        // interrupt also stops a blocked write (its socket is an interruptible channel)
+        session.bounded(session.streamTimeout(), () -> session.api().copyArchiveToContainerCmd(containerId)
+            .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec());
+      } else {
+        // over TCP and TLS a socket write ignores the interrupt: the copy has a client of its own, whose
+        // connection the deadline closes, so an engine that stops reading the body cannot hold the copy;
+        // its reads time out (the response timeout), so a silent engine cannot either
+        DockerHttpClient http = EngineClients.http(tcp, session.responseTimeout(), 1,
+            EndpointAccess.authorizationHeader(tcp));
+        try (DockerClient own = EngineClients.client(tcp, http)) {
+          Deadline.call(session.streamTimeout(), () -> own.copyArchiveToContainerCmd(containerId)
+              .withRemotePath(parent).withTarInputStream(in).withNoOverwriteDirNonDir(true).exec(), () -> EngineClients.abort(http));
+        }
+      }
+    } catch (Deadline.Exceeded e) {
+      if (!in.ended) {
+        throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "engine " + session.engine()
+            + " stopped reading the copy: it took " + in.count + " bytes of the archive, then not the rest within "
+            + e.timeout() + " (the stream timeout)", null, e);
+      }
+      throw session.fail(Step.COPY, spec.image(), containerId, e);
     } catch (NotFoundException e) {
       throw CoreAccess.get().engineFailure(Step.COPY, spec.image(), containerId, "copy target's parent directory must exist"
           + " in the container: " + parent, DaemonErrors.daemonMessage(e), e);
@@ -151,6 +177,38 @@ public final class ContainerFiles {
       } catch (IOException e) {
         // best effort: a staging directory left behind is hidden and named .carapace-copy-*
       }
+    }
+  }
+
+  /** The archive as the transport reads it: how many bytes it took, and whether it took them all. */
+  private static final class Sent extends FilterInputStream {
+    volatile long count;
+    volatile boolean ended;
+
+    Sent(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        ended = true;
+      } else {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        ended = true;
+      } else {
+        count += n;
+      }
+      return n;
     }
   }
 

@@ -48,6 +48,17 @@ public final class Deadline {
    * @throws Exceeded when the deadline passed (the interrupt is consumed)
    */
   public static <T> T call(Duration timeout, Supplier<T> call) {
+    return call(timeout, call, null);
+  }
+
+  /**
+   * As {@link #call(Duration, Supplier)}, and when the deadline passes also closes {@code abort} (on a
+   * thread of its own, so a close that blocks holds nothing else): a blocked socket write over TCP or
+   * TLS ignores the interrupt, and fails only once its connection is closed.
+   *
+   * @param abort what to close when the deadline passes, or null
+   */
+  public static <T> T call(Duration timeout, Supplier<T> call, AutoCloseable abort) {
     Thread caller = Thread.currentThread();
     Object lock = new Object();
     boolean[] state = new boolean[2];  // [0] done, [1] timed out
@@ -56,6 +67,17 @@ public final class Deadline {
         if (!state[0]) {
           state[1] = true;
           caller.interrupt();
+          if (abort != null) {
+            Thread closer = new Thread(() -> {
+              try {
+                abort.close();
+              } catch (Exception e) {
+                // the call fails either way; its own failure says more
+              }
+            }, "carapace-deadline-abort");
+            closer.setDaemon(true);
+            closer.start();
+          }
         }
       }
     }, timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -55,6 +55,22 @@ public final class EngineClients {
     return authorization == null ? http : new BasicAuthHttpClient(http, authorization);
   }
 
+  /**
+   * Closes {@code http} (built by {@link #http}) and its connections at once: their sockets close
+   * without a TLS {@code close_notify}, which would wait behind a write blocked on a peer that stopped
+   * reading, so that write fails. Its plain close if docker-java's transport is not the one expected.
+   */
+  public static void abort(DockerHttpClient http) throws IOException {
+    DockerHttpClient raw = http instanceof BasicAuthHttpClient ? ((BasicAuthHttpClient) http).delegate : http;
+    try {
+      java.lang.reflect.Field f = raw.getClass().getSuperclass().getDeclaredField("httpClient");
+      f.setAccessible(true);
+      ((org.apache.hc.core5.io.ModalCloseable) f.get(raw)).close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      http.close();
+    }
+  }
+
   /** Adds an {@code Authorization} header to every request; the header never reaches a log. */
   private static final class BasicAuthHttpClient implements DockerHttpClient {
     private final DockerHttpClient delegate;

@@ -187,6 +187,11 @@ public final class EngineSession implements AutoCloseable {
     return engine;
   }
 
+  /** The endpoint the session opened its clients to; empty for a caller's client. */
+  public java.util.Optional<Endpoint> endpoint() {
+    return java.util.Optional.ofNullable(endpoint);
+  }
+
   /** For ordinary calls; run them through {@link #bounded} or {@link #call}. */
   public DockerClient api() {
     return api;
