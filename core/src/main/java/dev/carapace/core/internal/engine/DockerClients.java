@@ -12,7 +12,11 @@ import dev.carapace.core.internal.values.EndpointAccess;
 public final class DockerClients {
   private DockerClients() {}
 
-  /** A client to {@code endpoint}, each response bounded by the endpoint's response timeout. */
+  /**
+   * A client to {@code endpoint}. The endpoint's response timeout is the transport's socket timeout,
+   * which bounds TCP and TLS reads but not reads over the unix socket (the JDK's channel stream ignores
+   * it): wrap calls in {@link Deadline#call} where a hung engine must not hang the caller.
+   */
   public static DockerClient connect(Endpoint endpoint) {
     return EngineClients.single(endpoint, EndpointAccess.authorizationHeader(endpoint));
   }

@@ -218,7 +218,7 @@ public final class Reaper {
   private static final Map<String, DockerClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * Opens a client to the endpoint of {@code wire} and pings it, on a thread of its own, so that the
+   * Opens a client to the endpoint of {@code wire} and lists once with it (one request), on a thread of its own, so that the
    * classes and the connection a removal needs are ready before the JVM's end: a second, not five.
    */
   private static void warmUp(String wire) {
@@ -226,7 +226,6 @@ public final class Reaper {
       try {
         DockerClient docker = DockerClients.connect(EndpointAccess.fromWire(Base64.getDecoder().decode(wire)));
         CLIENTS.put(wire, docker);
-        docker.pingCmd().exec();
         docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(OwnerLabels.LAUNCHER, "-")).exec();
         System.gc(); // gives back the warm-up's garbage: the heap shrinks to what stays
       } catch (RuntimeException e) {
@@ -246,12 +245,16 @@ public final class Reaper {
       DockerClient docker = CLIENTS.computeIfAbsent(wire, w -> DockerClients.connect(endpoint));
       try {
         for (String owner : owners) {
-          removeAll(docker, owner, removed);
+          // bounded whatever the transport: a unix socket read ignores the client's socket timeout
+          Deadline.call(endpoint.responseTimeout(), () -> {
+            removeAll(docker, owner, removed);
+            return null;
+          });
         }
         System.err.println("[carapace-reaper] JVM " + jvm + " is gone without closing " + names(owners)
             + " on " + endpoint + ": removed " + (removed.isEmpty() ? "nothing" : String.join(", ", removed))
             + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms after its end)");
-        secondLook(docker, owners, t0);
+        secondLook(docker, endpoint.responseTimeout(), owners, t0);
         return true;
       } catch (RuntimeException e) {
         lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -275,12 +278,15 @@ public final class Reaper {
   }
 
   /** After {@link #SECOND_LOOK}, removes what a create still under way at the JVM's end made. */
-  private static void secondLook(DockerClient docker, List<String> owners, long t0) {
+  private static void secondLook(DockerClient docker, Duration timeout, List<String> owners, long t0) {
     try {
       Thread.sleep(SECOND_LOOK.toMillis());
       List<String> late = new ArrayList<>();
       for (String owner : owners) {
-        removeAll(docker, owner, late);
+        Deadline.call(timeout, () -> {
+          removeAll(docker, owner, late);
+          return null;
+        });
       }
       if (!late.isEmpty()) {
         System.err.println("[carapace-reaper] and, made after the JVM's end by a create it had sent: removed "
