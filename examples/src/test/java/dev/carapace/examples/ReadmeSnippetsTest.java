@@ -322,8 +322,12 @@ class ReadmeSnippetsTest {
         .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd ")).toList();
     // then the CI's own check that the tests left nothing on the engine: not the reader's, whose engine may hold
     // Carapace containers of their own applications
+    // whether or not the tests passed (a failing test is where a leak is likeliest), exiting with the tests' status
     List<String> expected = new java.util.ArrayList<>(List.of(RUN_TESTS.split(" && ")));
+    expected.set(expected.size() - 1, expected.get(expected.size() - 1) + " || tests=$?");
     expected.add(CI_LEFTOVERS_CHECK);
-    assertEquals(expected, ci, ".ci/run runs the README's test command, then " + CI_LEFTOVERS_CHECK);
+    expected.add("exit \"${tests:-0}\"");
+    assertEquals(expected, ci, ".ci/run runs the README's test command, then " + CI_LEFTOVERS_CHECK
+        + " whatever the tests' outcome");
   }
 }
