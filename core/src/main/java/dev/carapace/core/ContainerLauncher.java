@@ -97,7 +97,7 @@ public final class ContainerLauncher implements AutoCloseable {
     this.session = owner.session();
     session.logTo(LOG); // the removal of a container of a create given up on
     this.labels = owner.labels();
-    this.networks = new EngineNetworks(session, owner.ownLabels());
+    this.networks = new EngineNetworks(session);
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
@@ -583,13 +583,15 @@ public final class ContainerLauncher implements AutoCloseable {
    * Removes every network this launcher created that is still on the engine, each after its
    * containers, and every container it created, then closes its connections (never a caller's
    * {@link Builder#dockerClient}). Idempotent. When a create's answer was lost (a timeout, a dropped
-   * connection), the engine may have made the container or network anyway: close then also looks for
-   * this launcher's label.
+   * connection), the engine may have made the container or network anyway: the next call looks for it
+   * (by its {@value OwnerLabels#CREATE} label) and removes it, and close waits for it, at most 5 s after
+   * the engine answered again, before it removes the rest.
    *
    * @throws ContainerOperationException step {@code remove}, when a container or network could not be removed
    */
   @Override
   public void close() {
-    owner.close(networks::close);
+    // the networks of creates given up on first: then every network is removed with its containers
+    owner.close(session::settleCreatesInDoubt, networks::close);
   }
 }

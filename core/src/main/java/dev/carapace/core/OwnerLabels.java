@@ -23,8 +23,8 @@ import java.util.Map;
  * <tr><td>{@value #MANAGED}</td><td>{@code true}</td></tr>
  * <tr><td>{@value #OWNER}</td><td>{@code <pid>@<host>@<process start millis>} of the creating JVM</td></tr>
  * <tr><td>{@value #LAUNCHER}</td><td>the creating launcher's {@link ContainerLauncher#id()}</td></tr>
- * <tr><td>{@value #CREATE}</td><td>a random id of the create request that made the container (not on
- *     networks)</td></tr>
+ * <tr><td>{@value #CREATE}</td><td>a random id of the create request that made the container or
+ *     network</td></tr>
  * <tr><td>{@value #HOST}</td><td>the host the creating JVM runs on (as in {@value #OWNER})</td></tr>
  * <tr><td>{@value #USER}</td><td>the OS user the creating JVM runs as ({@code user.name})</td></tr>
  * <tr><td>{@value #APPLICATION}</td><td>the creating application's name:
@@ -53,10 +53,10 @@ public final class OwnerLabels {
   public static final String LAUNCHER = "dev.carapace.launcher";
 
   /**
-   * A random id of the create request that made the container, one per request: how a launcher tells
-   * the container of a create it gave up on (no answer within the response timeout while the engine
-   * hung) from those of its creates still under way, and removes it once the engine answers again.
-   * Containers only. Since 0.2.
+   * A random id of the create request that made the container or network, one per request: how a
+   * launcher tells the container or network of a create it gave up on (no answer within the response
+   * timeout while the engine hung) from those of its creates still under way, and removes it once the
+   * engine answers again. Since 0.2.
    */
   public static final String CREATE = "dev.carapace.create";
 

@@ -111,6 +111,10 @@ class NetworksIT {
       Map<String, String> expected = new java.util.HashMap<>(launcher.identity());   // host, user, application
       expected.putAll(Map.of("team", "payments", OwnerLabels.MANAGED, "true", OwnerLabels.OWNER,
           OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, launcher.id()));
+      // and the create's own random id, as on a container: how a create given up on is found
+      String createId = n.getLabels().get(OwnerLabels.CREATE);
+      assertEquals(createId, UUID.fromString(String.valueOf(createId)).toString(), "a random UUID: " + n.getLabels());
+      expected.put(OwnerLabels.CREATE, createId);
       assertEquals(Set.of(OwnerLabels.HOST, OwnerLabels.USER, OwnerLabels.APPLICATION), launcher.identity().keySet());
       assertEquals(expected, n.getLabels());
       assertEquals(name, net.name());
