@@ -29,6 +29,8 @@ import java.util.Map;
  * <tr><td>{@value #USER}</td><td>the OS user the creating JVM runs as ({@code user.name})</td></tr>
  * <tr><td>{@value #APPLICATION}</td><td>the creating application's name:
  *     {@link ContainerLauncher.Builder#applicationName(String)}, by default the main class</td></tr>
+ * <tr><td>{@value #AT_EXIT}</td><td>{@code remove}, or {@code keep} when the creating launcher or
+ *     deployer was built with {@code keepOnExit()}</td></tr>
  * </table>
  *
  * <p><b>Whose leftovers.</b> Host, user and application name are the owner's identity.
@@ -69,6 +71,14 @@ public final class OwnerLabels {
    * ({@code applicationName(String)}), by default its main class. Since 0.2.
    */
   public static final String APPLICATION = "dev.carapace.application";
+
+  /**
+   * What the creating owner does with the thing when its JVM ends without {@code close()}: {@code remove}
+   * (the default), or {@code keep} when it was built with {@code keepOnExit()}. The start-up sweep of a
+   * later launcher or deployer of the same identity removes only what a dead owner would have removed
+   * itself ({@code remove}); {@link ContainerLauncher#cleanupLeftovers()} removes both. Since 0.2.
+   */
+  public static final String AT_EXIT = "dev.carapace.at-exit";
 
   private static final String HOST_NAME = LocalOwners.hostName();
   private static final String CURRENT_OWNER = ownerId();
