@@ -43,8 +43,9 @@ import org.slf4j.Logger;
  * without it (main returned, {@code System.exit}, SIGTERM, SIGINT), all in parallel on daemon threads,
  * and logs at INFO, through each owner's logger, what was removed. It waits at most
  * {@link #EXIT_DEADLINE} for all of them together, then logs at WARN what is still on the engine and
- * lets the JVM end: a hung engine never hangs the exit. {@code kill -9} runs no hook: only a later
- * {@code cleanupLeftovers()} removes what such a process left. The registry holds an owner never
+ * lets the JVM end: a hung engine never hangs the exit. {@code kill -9} runs no hook: the
+ * {@link Reaper} removes what such a process left, and when the reaper died too (a power cut, a kill
+ * of the whole process group), the {@link LeftoverSweep} of the next owner of the same identity. The registry holds an owner never
  * closed until the exit (what it made is still on the engine). Hooks run concurrently, in no set
  * order: a logging backend that stops in its own hook (Log4j 2 by default) may drop the INFO line,
  * never the removal; a launch still under way on another thread may create after the removal, and
