@@ -62,22 +62,11 @@ class CreateGivenUpOnIT {
         assertEquals(held.createLabel(), docker.inspectContainerCmd(lost).exec().getConfig().getLabels()
             .get(OwnerLabels.CREATE), "the container carries its create's label");
 
-        long[] goneAt = {0};
-        Thread watch = new Thread(() -> {
-          try {
-            while (exists(lost)) {
-              Thread.sleep(10);
-            }
-          } catch (InterruptedException stop) {
-            return;
-          }
-          goneAt[0] = System.nanoTime();
-        }, "watch-" + lost);
-        watch.start();
+        GoneWatch watch = new GoneWatch(lost, CreateGivenUpOnIT::exists);
         long t0 = System.nanoTime();
         try (RunningContainer next = launcher.launch(busybox("sleep", "60").build())) {
           long launched = System.nanoTime();
-          watch.join(5_000);
+          long[] goneAt = {watch.await(5_000)};
           assertTrue(!exists(lost), "the next call removed the container of the create given up on");
           assertTrue(exists(next.id()), "and kept its own");
           assertEquals(List.of(next.id()), TestEngine.containersOf(docker, launcherId));
@@ -155,17 +144,7 @@ class CreateGivenUpOnIT {
         launcher.close();
         throw e;
       }
-      long closing = System.nanoTime();
-      launcher.close();
-      long closed = System.nanoTime();
-      String lost = held.awaitContainer(Duration.ofSeconds(10));
-      assertTrue(!exists(lost), "close() removed " + lost);
-      long appearedToGone = closed - held.engineAnsweredAt();
-      System.out.printf("close(): began %d ms before the container appeared, returned %d ms after it appeared"
-          + " (%d ms in all)%n", TimeUnit.NANOSECONDS.toMillis(held.engineAnsweredAt() - closing),
-          TimeUnit.NANOSECONDS.toMillis(appearedToGone), TimeUnit.NANOSECONDS.toMillis(closed - closing));
-      assertTrue(appearedToGone < TimeUnit.SECONDS.toNanos(2), "removed within a poll of its appearance: "
-          + TimeUnit.NANOSECONDS.toMillis(appearedToGone) + " ms");
+      closeRemovesWhatAppearsLate(launcher, held, "container", CreateGivenUpOnIT::exists);
     } finally {
       removeLeft(launcherId);
     }
@@ -195,31 +174,18 @@ class CreateGivenUpOnIT {
         assertEquals(held.createLabel(), docker.inspectNetworkCmd().withNetworkId(lost).exec().getLabels()
             .get(OwnerLabels.CREATE), "the network carries its create's label");
 
-        long[] goneAt = {0};
-        Thread watch = new Thread(() -> {
-          try {
-            while (networkExists(lost)) {
-              Thread.sleep(10);
-            }
-          } catch (InterruptedException stop) {
-            return;
-          }
-          goneAt[0] = System.nanoTime();
-        }, "watch-" + lost);
-        watch.start();
+        GoneWatch watch = new GoneWatch(lost, CreateGivenUpOnIT::networkExists);
         long t0 = System.nanoTime();
         RunResult next = launcher.run(busybox("true").build(), Duration.ofSeconds(30));
         long returned = System.nanoTime();
-        watch.join(5_000);
+        long[] goneAt = {watch.await(5_000)};
         assertEquals(0, next.exitCode());
         assertTrue(!networkExists(lost), "the next call removed the network of the create given up on");
         System.out.printf("next call: the network of the create given up on was gone %d ms after the next call"
             + " began; that call took %d ms%n", TimeUnit.NANOSECONDS.toMillis(goneAt[0] - t0),
             TimeUnit.NANOSECONDS.toMillis(returned - t0));
         assertTrue(goneAt[0] != 0 && goneAt[0] <= returned, "removed before the next call returned");
-        String line = "INFO dev.carapace.core.ContainerLauncher - launcher " + launcherId + ": removed network " + name
-            + " of a create given up on (no answer within PT2S), ";
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains(line), "no line '" + line + "' in:\n" + log);
+        assertLoggedNetworkRemoval(log, launcherId, name);
       }
     } finally {
       System.setErr(err);
@@ -253,25 +219,65 @@ class CreateGivenUpOnIT {
         launcher.close();
         throw e;
       }
-      long closing = System.nanoTime();
-      launcher.close();
-      long closed = System.nanoTime();
-      String lost = held.awaitContainer(Duration.ofSeconds(10));
-      assertTrue(!networkExists(lost), "close() removed " + lost);
-      long appearedToGone = closed - held.engineAnsweredAt();
-      System.out.printf("close(): began %d ms before the network appeared, returned %d ms after it appeared"
-          + " (%d ms in all)%n", TimeUnit.NANOSECONDS.toMillis(held.engineAnsweredAt() - closing),
-          TimeUnit.NANOSECONDS.toMillis(appearedToGone), TimeUnit.NANOSECONDS.toMillis(closed - closing));
-      assertTrue(appearedToGone < TimeUnit.SECONDS.toNanos(2), "removed within a poll of its appearance: "
-          + TimeUnit.NANOSECONDS.toMillis(appearedToGone) + " ms");
-      String line = "INFO dev.carapace.core.ContainerLauncher - launcher " + launcherId + ": removed network " + name
-          + " of a create given up on (no answer within PT2S), ";
-      assertTrue(log.toString(StandardCharsets.UTF_8).contains(line), "no line '" + line + "' in:\n" + log);
+      closeRemovesWhatAppearsLate(launcher, held, "network", CreateGivenUpOnIT::networkExists);
+      assertLoggedNetworkRemoval(log, launcherId, name);
     } finally {
       System.setErr(err);
       removeLeft(launcherId);
     }
     assertEquals(List.of(), networksOf(launcherId));
+  }
+
+  /**
+   * Closes {@code launcher} while the {@code kind} of {@code held} has not appeared yet; asserts that
+   * close() removed it within a poll of its appearance, and prints the delays.
+   */
+  private static void closeRemovesWhatAppearsLate(ContainerLauncher launcher, RewritingProxy.Held held, String kind,
+      java.util.function.Predicate<String> exists) throws InterruptedException {
+    long closing = System.nanoTime();
+    launcher.close();
+    long closed = System.nanoTime();
+    String lost = held.awaitContainer(Duration.ofSeconds(10));
+    assertTrue(!exists.test(lost), "close() removed " + lost);
+    long appearedToGone = closed - held.engineAnsweredAt();
+    System.out.printf("close(): began %d ms before the %s appeared, returned %d ms after it appeared (%d ms in all)%n",
+        TimeUnit.NANOSECONDS.toMillis(held.engineAnsweredAt() - closing), kind,
+        TimeUnit.NANOSECONDS.toMillis(appearedToGone), TimeUnit.NANOSECONDS.toMillis(closed - closing));
+    assertTrue(appearedToGone < TimeUnit.SECONDS.toNanos(2), "removed within a poll of its appearance: "
+        + TimeUnit.NANOSECONDS.toMillis(appearedToGone) + " ms");
+  }
+
+  /** The INFO line naming the network of a create given up on that the launcher removed. */
+  private static void assertLoggedNetworkRemoval(ByteArrayOutputStream log, String launcherId, String name) {
+    String line = "INFO dev.carapace.core.ContainerLauncher - launcher " + launcherId + ": removed network " + name
+        + " of a create given up on (no answer within PT2S), ";
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains(line), "no line '" + line + "' in:\n" + log);
+  }
+
+  /** A thread that notes when a container or network is first gone ({@link System#nanoTime()}). */
+  private static final class GoneWatch {
+    private final Thread thread;
+    private volatile long goneAt;
+
+    GoneWatch(String id, java.util.function.Predicate<String> exists) {
+      thread = new Thread(() -> {
+        try {
+          while (exists.test(id)) {
+            Thread.sleep(10);
+          }
+        } catch (InterruptedException stop) {
+          return;
+        }
+        goneAt = System.nanoTime();
+      }, "watch-" + id);
+      thread.start();
+    }
+
+    /** When it was gone, waiting at most {@code millis} for it; 0 if it was not. */
+    long await(long millis) throws InterruptedException {
+      thread.join(millis);
+      return goneAt;
+    }
   }
 
   /** Writes to both streams: the console keeps its log, the test reads it. */
