@@ -120,7 +120,8 @@ public final class EngineOwner {
 
     /**
      * The builder's opt-out of the {@link Reaper}: what the owner made stays on the engine when the JVM
-     * dies without its exit hook ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}.
+     * dies without its exit hook ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}. No
+     * {@link LeftoverSweep} either: the sweep goes with the reaper.
      */
     public void withoutReaper() {
       this.reaper = false;
