@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  * <p>A deployer not closed when its JVM ends (main returns, {@code System.exit}, SIGTERM, SIGINT) is
  * closed by the JVM shutdown hook core's launchers share (at most 10 s for all of them), which logs at
  * INFO the services it removed; {@link Builder#keepOnExit()} opts out. {@code kill -9} runs no hook: the
- * reaper child process then removes the services ({@link Builder#withoutReaper()} opts out).
+ * reaper child process then removes the services ({@link Builder#withoutReaper()} opts out). A power
+ * cut, or a kill of the whole process group or cgroup, ends the reaper too: the next deployer or
+ * launcher of the same identity removes what such a process left when it starts its reaper
+ * ({@link Builder#withoutLeftoverSweep()} opts out).
  */
 public final class SwarmDeployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmDeployer.class);
@@ -170,10 +173,28 @@ public final class SwarmDeployer implements AutoCloseable {
      * <b>No reaper for this deployer: its services stay on the engine when the JVM dies without running
      * its exit hook</b> ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}. If unset, the
      * reaper child process removes them then, as it does a launcher's containers
-     * ({@code ContainerLauncher.Builder.withoutReaper()}).
+     * ({@code ContainerLauncher.Builder.withoutReaper()}). <b>No start-up sweep either</b>
+     * ({@link #withoutLeftoverSweep()}): a deployer without a reaper removes nothing of dead processes.
      */
     public Builder withoutReaper() {
       connection.withoutReaper();
+      return this;
+    }
+
+    /**
+     * <b>Leaves on the engine what dead processes of this deployer's identity left</b> (host, OS user,
+     * {@link #applicationName}), until a {@code cleanupLeftovers()}. Logged at INFO when the deployer
+     * is built.
+     *
+     * <p>If unset, the deployer sweeps when it starts its reaper, as a launcher does
+     * ({@code ContainerLauncher.Builder.withoutLeftoverSweep()}): on a thread of its own, it removes the
+     * services, containers and networks of dead processes of its identity that would have removed them
+     * at their exit (not those deployed with {@code keepOnExit()}), and logs at INFO what it removed.
+     * That covers the deaths the reaper dies in too: a power cut, a kill of the whole process group or
+     * cgroup. Set this to read a dead run's services before removing them yourself.
+     */
+    public Builder withoutLeftoverSweep() {
+      connection.withoutLeftoverSweep();
       return this;
     }
 

@@ -65,8 +65,11 @@ import org.slf4j.LoggerFactory;
  * run no hook: then a reaper, a small child process of the JVM that waits on a pipe for the JVM's end,
  * removes the containers and networks of every launcher not closed, within about a second (no
  * privileged container, no engine socket mounted anywhere); {@link Builder#withoutReaper()} opts out.
- * A power cut, or a kill of the JVM's whole process group, takes the reaper too:
- * {@link #cleanupLeftovers()} in a later process removes what such a process left.
+ * A power cut, or a kill of the JVM's whole process group or cgroup, takes the reaper too: then the
+ * next launcher or deployer of the same identity (host, OS user, application name) removes what such
+ * a process left when it starts its reaper, on a thread of its own, and logs it at INFO (not what a
+ * {@code keepOnExit()} launcher made); {@link Builder#withoutLeftoverSweep()} opts out, and
+ * {@link #cleanupLeftovers()} removes it on demand.
  * Carapace's own threads are daemon threads: they never keep a JVM alive.
  *
  * <p>An image the engine lacks is pulled first ({@link PullPolicy}), with the credentials
@@ -97,7 +100,7 @@ public final class ContainerLauncher implements AutoCloseable {
     this.session = owner.session();
     session.logTo(LOG); // the removal of a container of a create given up on
     this.labels = owner.labels();
-    this.networks = new EngineNetworks(session, owner.ownLabels());
+    this.networks = new EngineNetworks(session);
     this.checks = List.copyOf(b.checks);
     this.pullPolicy = b.pullPolicy;
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
@@ -239,10 +242,33 @@ public final class ContainerLauncher implements AutoCloseable {
      * (a JVM with a 32 MiB heap, idle on a pipe): when the JVM dies, the pipe ends, and the reaper removes
      * what every launcher not closed made, then exits. The endpoint, its credentials and TLS key included,
      * reach it through that pipe only. A launcher on a caller's own client ({@link #dockerClient}) has
-     * no reaper. {@link #keepOnExit()} implies this.
+     * no reaper. {@link #keepOnExit()} implies this. <b>No start-up sweep either</b>
+     * ({@link #withoutLeftoverSweep()}): a launcher without a reaper removes nothing of dead processes.
      */
     public Builder withoutReaper() {
       connection.withoutReaper();
+      return this;
+    }
+
+    /**
+     * <b>Leaves on the engine what dead processes of this launcher's identity left</b> (host, OS user,
+     * {@link #applicationName}), until a {@code cleanupLeftovers()}. Logged at INFO when the launcher is
+     * built.
+     *
+     * <p>If unset, the launcher sweeps when it starts its reaper: a power cut, or a kill of the JVM's
+     * whole process group or cgroup ({@code systemctl stop}, the OOM killer taking a cgroup), ends the
+     * reaper with its JVM, and nothing else would remove what that JVM made. On a thread of its own,
+     * each call bounded by the response timeout and the whole by 60 s, the launcher removes the
+     * containers (forced, with their anonymous volumes) and then the networks of processes of this host
+     * that are gone, had its identity, and would have removed them at their exit (label
+     * {@value OwnerLabels#AT_EXIT} {@code remove}: never what a {@link #keepOnExit()} launcher made, never
+     * another application's or user's), and logs at INFO what it removed. Once per JVM for each engine
+     * and identity. Off with {@link #withoutReaper()}, {@link #keepOnExit()} and a caller's own
+     * {@link #dockerClient}. Set this to read a dead run's containers (their logs, their exit codes)
+     * before removing them yourself.
+     */
+    public Builder withoutLeftoverSweep() {
+      connection.withoutLeftoverSweep();
       return this;
     }
 
@@ -583,13 +609,15 @@ public final class ContainerLauncher implements AutoCloseable {
    * Removes every network this launcher created that is still on the engine, each after its
    * containers, and every container it created, then closes its connections (never a caller's
    * {@link Builder#dockerClient}). Idempotent. When a create's answer was lost (a timeout, a dropped
-   * connection), the engine may have made the container or network anyway: close then also looks for
-   * this launcher's label.
+   * connection), the engine may have made the container or network anyway: the next call looks for it
+   * (by its {@value OwnerLabels#CREATE} label) and removes it, and close waits for it, at most 5 s after
+   * the engine answered again, before it removes the rest.
    *
    * @throws ContainerOperationException step {@code remove}, when a container or network could not be removed
    */
   @Override
   public void close() {
-    owner.close(networks::close);
+    // the networks of creates given up on first: then every network is removed with its containers
+    owner.close(session::settleCreatesInDoubt, networks::close);
   }
 }

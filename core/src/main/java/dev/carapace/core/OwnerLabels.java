@@ -23,12 +23,14 @@ import java.util.Map;
  * <tr><td>{@value #MANAGED}</td><td>{@code true}</td></tr>
  * <tr><td>{@value #OWNER}</td><td>{@code <pid>@<host>@<process start millis>} of the creating JVM</td></tr>
  * <tr><td>{@value #LAUNCHER}</td><td>the creating launcher's {@link ContainerLauncher#id()}</td></tr>
- * <tr><td>{@value #CREATE}</td><td>a random id of the create request that made the container (not on
- *     networks)</td></tr>
+ * <tr><td>{@value #CREATE}</td><td>a random id of the create request that made the container or
+ *     network</td></tr>
  * <tr><td>{@value #HOST}</td><td>the host the creating JVM runs on (as in {@value #OWNER})</td></tr>
  * <tr><td>{@value #USER}</td><td>the OS user the creating JVM runs as ({@code user.name})</td></tr>
  * <tr><td>{@value #APPLICATION}</td><td>the creating application's name:
  *     {@link ContainerLauncher.Builder#applicationName(String)}, by default the main class</td></tr>
+ * <tr><td>{@value #AT_EXIT}</td><td>{@code remove}, or {@code keep} when the creating launcher or
+ *     deployer was built with {@code keepOnExit()}</td></tr>
  * </table>
  *
  * <p><b>Whose leftovers.</b> Host, user and application name are the owner's identity.
@@ -53,10 +55,10 @@ public final class OwnerLabels {
   public static final String LAUNCHER = "dev.carapace.launcher";
 
   /**
-   * A random id of the create request that made the container, one per request: how a launcher tells
-   * the container of a create it gave up on (no answer within the response timeout while the engine
-   * hung) from those of its creates still under way, and removes it once the engine answers again.
-   * Containers only. Since 0.2.
+   * A random id of the create request that made the container or network, one per request: how a
+   * launcher tells the container or network of a create it gave up on (no answer within the response
+   * timeout while the engine hung) from those of its creates still under way, and removes it once the
+   * engine answers again. Since 0.2.
    */
   public static final String CREATE = "dev.carapace.create";
 
@@ -69,6 +71,14 @@ public final class OwnerLabels {
    * ({@code applicationName(String)}), by default its main class. Since 0.2.
    */
   public static final String APPLICATION = "dev.carapace.application";
+
+  /**
+   * What the creating owner does with the thing when its JVM ends without {@code close()}: {@code remove}
+   * (the default), or {@code keep} when it was built with {@code keepOnExit()}. The start-up sweep of a
+   * later launcher or deployer of the same identity removes only what a dead owner would have removed
+   * itself ({@code remove}); {@link ContainerLauncher#cleanupLeftovers()} removes both. Since 0.2.
+   */
+  public static final String AT_EXIT = "dev.carapace.at-exit";
 
   private static final String HOST_NAME = LocalOwners.hostName();
   private static final String CURRENT_OWNER = ownerId();

@@ -9,6 +9,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.carapace.core.testing.RewritingProxy;
 import dev.carapace.core.testing.TestEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A create the launcher gave up on (its answer did not come within the response timeout) whose
- * container the engine made anyway is found by its {@value OwnerLabels#CREATE} label and removed by the
- * launcher: at its next call, or before {@link ContainerLauncher#close()} returns. The engine never
+ * container or network the engine made anyway is found by its {@value OwnerLabels#CREATE} label and
+ * removed by the launcher: at its next call, or before {@link ContainerLauncher#close()} returns. The engine never
  * hangs here: a proxy in front of it forwards the create (at once, or late, as a frozen engine that
  * resumes) and never passes its answer on. The delays printed are the grace: how long after the
  * engine answered the launcher again the container was gone.
@@ -57,22 +62,11 @@ class CreateGivenUpOnIT {
         assertEquals(held.createLabel(), docker.inspectContainerCmd(lost).exec().getConfig().getLabels()
             .get(OwnerLabels.CREATE), "the container carries its create's label");
 
-        long[] goneAt = {0};
-        Thread watch = new Thread(() -> {
-          try {
-            while (exists(lost)) {
-              Thread.sleep(10);
-            }
-          } catch (InterruptedException stop) {
-            return;
-          }
-          goneAt[0] = System.nanoTime();
-        }, "watch-" + lost);
-        watch.start();
+        GoneWatch watch = new GoneWatch(lost, CreateGivenUpOnIT::exists);
         long t0 = System.nanoTime();
         try (RunningContainer next = launcher.launch(busybox("sleep", "60").build())) {
           long launched = System.nanoTime();
-          watch.join(5_000);
+          long[] goneAt = {watch.await(5_000)};
           assertTrue(!exists(lost), "the next call removed the container of the create given up on");
           assertTrue(exists(next.id()), "and kept its own");
           assertEquals(List.of(next.id()), TestEngine.containersOf(docker, launcherId));
@@ -150,20 +144,177 @@ class CreateGivenUpOnIT {
         launcher.close();
         throw e;
       }
-      long closing = System.nanoTime();
-      launcher.close();
-      long closed = System.nanoTime();
-      String lost = held.awaitContainer(Duration.ofSeconds(10));
-      assertTrue(!exists(lost), "close() removed " + lost);
-      long appearedToGone = closed - held.engineAnsweredAt();
-      System.out.printf("close(): began %d ms before the container appeared, returned %d ms after it appeared"
-          + " (%d ms in all)%n", TimeUnit.NANOSECONDS.toMillis(held.engineAnsweredAt() - closing),
-          TimeUnit.NANOSECONDS.toMillis(appearedToGone), TimeUnit.NANOSECONDS.toMillis(closed - closing));
-      assertTrue(appearedToGone < TimeUnit.SECONDS.toNanos(2), "removed within a poll of its appearance: "
-          + TimeUnit.NANOSECONDS.toMillis(appearedToGone) + " ms");
+      closeRemovesWhatAppearsLate(launcher, held, "container", CreateGivenUpOnIT::exists);
     } finally {
       removeLeft(launcherId);
     }
+  }
+
+  /**
+   * A network create given up on, whose network the engine made: the launcher's next call (a run) removes
+   * it, and says so at INFO naming it. The delay printed runs from the next call's start to the network's end.
+   */
+  @Test
+  void theNextCallRemovesTheNetworkOfACreateGivenUpOn() throws Exception {
+    String launcherId = null;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(new TeeStream(err, log), true, StandardCharsets.UTF_8));
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+      try (ContainerLauncher launcher = launcherThrough(proxy)) {
+        launcherId = launcher.id();
+        String name = "carapace-it-given-up-" + launcherId.substring(0, 8);
+        RewritingProxy.Held held = proxy.holdNextNetworkCreate(Duration.ZERO);
+        LaunchException e = assertThrows(LaunchException.class, () -> launcher.createNetwork(NetworkSpec.of(name)));
+        assertEquals(LaunchException.Step.CREATE, e.step());
+        assertTrue(e.getMessage().contains("network " + name) && e.getMessage().contains("unreachable or not answering"),
+            e.getMessage());
+        String lost = held.awaitContainer(Duration.ofSeconds(10));
+        assertTrue(networkExists(lost), "the engine made the network whose answer was lost");
+        assertEquals(held.createLabel(), docker.inspectNetworkCmd().withNetworkId(lost).exec().getLabels()
+            .get(OwnerLabels.CREATE), "the network carries its create's label");
+
+        GoneWatch watch = new GoneWatch(lost, CreateGivenUpOnIT::networkExists);
+        long t0 = System.nanoTime();
+        RunResult next = launcher.run(busybox("true").build(), Duration.ofSeconds(30));
+        long returned = System.nanoTime();
+        long[] goneAt = {watch.await(5_000)};
+        assertEquals(0, next.exitCode());
+        assertTrue(!networkExists(lost), "the next call removed the network of the create given up on");
+        System.out.printf("next call: the network of the create given up on was gone %d ms after the next call"
+            + " began; that call took %d ms%n", TimeUnit.NANOSECONDS.toMillis(goneAt[0] - t0),
+            TimeUnit.NANOSECONDS.toMillis(returned - t0));
+        assertTrue(goneAt[0] != 0 && goneAt[0] <= returned, "removed before the next call returned");
+        assertLoggedNetworkRemoval(log, launcherId, name);
+      }
+    } finally {
+      System.setErr(err);
+      removeLeft(launcherId);
+    }
+    assertEquals(List.of(), networksOf(launcherId));
+  }
+
+  /**
+   * The engine "resumes" 1 s after the launcher gave up on a network create and only then carries it
+   * out: close(), begun before the network appears, looks for it every 200 ms, removes it, logs it at
+   * INFO and returns.
+   */
+  @Test
+  void closeWaitsForTheNetworkOfACreateGivenUpOnThatAppearsLate() throws Exception {
+    String launcherId = null;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(new TeeStream(err, log), true, StandardCharsets.UTF_8));
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+      ContainerLauncher launcher = launcherThrough(proxy);
+      RewritingProxy.Held held;
+      String name;
+      try {
+        launcherId = launcher.id();
+        name = "carapace-it-given-up-late-" + launcherId.substring(0, 8);
+        held = proxy.holdNextNetworkCreate(RESPONSE_TIMEOUT.plusSeconds(1));
+        assertThrows(LaunchException.class, () -> launcher.createNetwork(NetworkSpec.of(name)));
+        assertEquals(List.of(), networksOf(launcherId), "not made yet when the launcher gave up");
+      } catch (RuntimeException | Error e) {
+        launcher.close();
+        throw e;
+      }
+      closeRemovesWhatAppearsLate(launcher, held, "network", CreateGivenUpOnIT::networkExists);
+      assertLoggedNetworkRemoval(log, launcherId, name);
+    } finally {
+      System.setErr(err);
+      removeLeft(launcherId);
+    }
+    assertEquals(List.of(), networksOf(launcherId));
+  }
+
+  /**
+   * Closes {@code launcher} while the {@code kind} of {@code held} has not appeared yet; asserts that
+   * close() removed it within a poll of its appearance, and prints the delays.
+   */
+  private static void closeRemovesWhatAppearsLate(ContainerLauncher launcher, RewritingProxy.Held held, String kind,
+      java.util.function.Predicate<String> exists) throws InterruptedException {
+    long closing = System.nanoTime();
+    launcher.close();
+    long closed = System.nanoTime();
+    String lost = held.awaitContainer(Duration.ofSeconds(10));
+    assertTrue(!exists.test(lost), "close() removed " + lost);
+    long appearedToGone = closed - held.engineAnsweredAt();
+    System.out.printf("close(): began %d ms before the %s appeared, returned %d ms after it appeared (%d ms in all)%n",
+        TimeUnit.NANOSECONDS.toMillis(held.engineAnsweredAt() - closing), kind,
+        TimeUnit.NANOSECONDS.toMillis(appearedToGone), TimeUnit.NANOSECONDS.toMillis(closed - closing));
+    assertTrue(appearedToGone < TimeUnit.SECONDS.toNanos(2), "removed within a poll of its appearance: "
+        + TimeUnit.NANOSECONDS.toMillis(appearedToGone) + " ms");
+  }
+
+  /** The INFO line naming the network of a create given up on that the launcher removed. */
+  private static void assertLoggedNetworkRemoval(ByteArrayOutputStream log, String launcherId, String name) {
+    String line = "INFO dev.carapace.core.ContainerLauncher - launcher " + launcherId + ": removed network " + name
+        + " of a create given up on (no answer within PT2S), ";
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains(line), "no line '" + line + "' in:\n" + log);
+  }
+
+  /** A thread that notes when a container or network is first gone ({@link System#nanoTime()}). */
+  private static final class GoneWatch {
+    private final Thread thread;
+    private volatile long goneAt;
+
+    GoneWatch(String id, java.util.function.Predicate<String> exists) {
+      thread = new Thread(() -> {
+        try {
+          while (exists.test(id)) {
+            Thread.sleep(10);
+          }
+        } catch (InterruptedException stop) {
+          return;
+        }
+        goneAt = System.nanoTime();
+      }, "watch-" + id);
+      thread.start();
+    }
+
+    /** When it was gone, waiting at most {@code millis} for it; 0 if it was not. */
+    long await(long millis) throws InterruptedException {
+      thread.join(millis);
+      return goneAt;
+    }
+  }
+
+  /** Writes to both streams: the console keeps its log, the test reads it. */
+  private static final class TeeStream extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    TeeStream(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int off, int len) throws IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+  }
+
+  private static boolean networkExists(String id) {
+    try {
+      docker.inspectNetworkCmd().withNetworkId(id).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  private static List<String> networksOf(String launcherId) {
+    return docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcherId)).exec()
+        .stream().map(com.github.dockerjava.api.model.Network::getId).toList();
   }
 
   private static ContainerLauncher launcherThrough(RewritingProxy proxy) {
@@ -186,6 +337,9 @@ class CreateGivenUpOnIT {
     }
     for (String id : TestEngine.containersOf(docker, launcherId)) {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    }
+    for (String id : networksOf(launcherId)) {
+      docker.removeNetworkCmd(id).exec();
     }
   }
 }

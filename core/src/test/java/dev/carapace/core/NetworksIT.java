@@ -110,7 +110,11 @@ class NetworksIT {
       assertEquals("10.213.7.0/24", n.getIpam().getConfig().get(0).getSubnet());
       Map<String, String> expected = new java.util.HashMap<>(launcher.identity());   // host, user, application
       expected.putAll(Map.of("team", "payments", OwnerLabels.MANAGED, "true", OwnerLabels.OWNER,
-          OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, launcher.id()));
+          OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, launcher.id(), OwnerLabels.AT_EXIT, "remove"));
+      // and the create's own random id, as on a container: how a create given up on is found
+      String createId = n.getLabels().get(OwnerLabels.CREATE);
+      assertEquals(createId, UUID.fromString(String.valueOf(createId)).toString(), "a random UUID: " + n.getLabels());
+      expected.put(OwnerLabels.CREATE, createId);
       assertEquals(Set.of(OwnerLabels.HOST, OwnerLabels.USER, OwnerLabels.APPLICATION), launcher.identity().keySet());
       assertEquals(expected, n.getLabels());
       assertEquals(name, net.name());

@@ -19,6 +19,8 @@ class OwnerLabelsTest {
     assertEquals("dev.carapace.host", OwnerLabels.HOST);
     assertEquals("dev.carapace.user", OwnerLabels.USER);
     assertEquals("dev.carapace.application", OwnerLabels.APPLICATION);
+    assertEquals("dev.carapace.at-exit", OwnerLabels.AT_EXIT);
+    assertEquals("dev.carapace.create", OwnerLabels.CREATE);
   }
 
   @Test

@@ -420,7 +420,7 @@ class RemovedAtExitIT {
   /** {@code withoutReaper()}: no reaper process, and after {@code kill -9} the container stays. */
   @Test
   void withoutReaperKillMinus9LeavesTheContainer() throws Exception {
-    Child child = new Child("wait", "container", "noreaper");
+    Child child = new Child("wait", "container", "noreaper", "app=carapace-it-noreaper-" + Long.toHexString(System.nanoTime()));
     try {
       assertTrue(child.reaper.isEmpty(), child.output());
       assertTrue(child.output().contains("has no reaper (withoutReaper)"), child.output());
@@ -430,6 +430,93 @@ class RemovedAtExitIT {
       assertEquals(List.of(child.containerId), TestEngine.containersOf(docker, child.launcherId));
     } finally {
       child.killAndRemoveItsObjects();
+    }
+  }
+
+  /**
+   * A power cut, or a kill of the whole process group or cgroup: the JVM and its reaper die together
+   * ({@code kill -KILL REAPER JVM}, one command), and what the child made stays. The next launcher of
+   * the same identity (host, user, application name), in a second child, removes it when it starts its
+   * reaper, off its caller's thread, and logs it at INFO; a dead process of another application keeps
+   * its container, and so does a launcher of the same application built with {@code keepOnExit()}.
+   * Prints the delay from the second child's start to the engine listing nothing of the first.
+   */
+  @Test
+  void aDeathTheReaperDiesInTooIsSweptByTheNextStartOfTheSameIdentity() throws Exception {
+    String run = Long.toHexString(System.nanoTime());
+    String app = "carapace-it-sweep-" + run;
+    String host = System.getProperty("carapace.docker.host", "");
+    List<Child> children = new ArrayList<>();
+    try {
+      Child dead = new Child(host, List.of("wait", "network", "app=" + app));
+      children.add(dead);
+      Child otherApplication = new Child(host, List.of("wait", "container", "app=carapace-it-sweep-other-" + run));
+      children.add(otherApplication);
+      Child kept = new Child(host, List.of("exit", "container", "keep", "app=" + app));
+      children.add(kept);
+      assertEquals(0, kept.end(), kept.output());
+      for (Child c : List.of(dead, otherApplication)) {
+        assertTrue(c.reaper.isPresent(), c.output());
+        // the reaper first: it must not see its JVM's end
+        assertEquals(0, new ProcessBuilder("kill", "-KILL", String.valueOf(c.reaper.get().pid()),
+            String.valueOf(c.process.pid())).inheritIO().start().waitFor());
+        assertEquals(137, c.end(), c.output());
+        assertTrue(c.reaper.get().onExit().get(10, TimeUnit.SECONDS) != null);
+      }
+      Thread.sleep(2000);
+      assertEquals(List.of(dead.containerId), TestEngine.containersOf(docker, dead.launcherId),
+          "the JVM and its reaper died together: nothing removed its container");
+      assertEquals(1, networksOf(dead.launcherId), "nor its network");
+      assertTrue(!dead.output().contains("[carapace-reaper]"), dead.output());
+
+      long t0 = System.nanoTime();
+      long[] goneAt = {-1};
+      Thread watch = new Thread(() -> { // from the second child's start, concurrently with it
+        try {
+          while (System.nanoTime() - t0 < 30_000_000_000L) {
+            if (TestEngine.containersOf(docker, dead.launcherId).isEmpty() && networksOf(dead.launcherId) == 0) {
+              goneAt[0] = System.nanoTime();
+              return;
+            }
+            Thread.sleep(20);
+          }
+        } catch (InterruptedException stop) {
+          // the test ended
+        }
+      }, "watch-sweep");
+      watch.start();
+      Child next = new Child(host, List.of("wait", "container", "app=" + app));
+      children.add(next);
+      long launched = System.nanoTime();
+      watch.join(30_000);
+      long gone = goneAt[0];
+      assertTrue(gone > 0, "the dead process's container and network still there 30 s after the next start:\n"
+          + next.output());
+      String line = "INFO dev.carapace.core.ContainerLauncher - launcher " + next.launcherId
+          + ": removed what dead processes of its identity (host " + OwnerLabels.hostName() + ", user "
+          + System.getProperty("user.name") + ", application " + app + ") left: ";
+      long end = System.nanoTime() + 5_000_000_000L;
+      while (!next.output().contains(line) && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      String logged = next.output().lines().filter(l -> l.contains(line)).findFirst()
+          .orElseThrow(() -> new AssertionError("no line '" + line + "' in:\n" + next.output()));
+      assertTrue(logged.contains("container " + dead.containerId.substring(0, 12)) && logged.contains("network "
+          + dead.network), logged);
+      assertTrue(!logged.contains(kept.containerId.substring(0, 12))
+          && !logged.contains(otherApplication.containerId.substring(0, 12)), logged);
+      System.out.println("RemovedAtExitIT: JVM and reaper killed together; the next start of the same identity: the"
+          + " engine held nothing of the dead process " + (gone - t0) / 1_000_000 + " ms after the second child was"
+          + " started (its launch done after " + (launched - t0) / 1_000_000 + " ms); child: " + logged);
+      assertEquals(List.of(otherApplication.containerId), TestEngine.containersOf(docker, otherApplication.launcherId),
+          "another application's dead process keeps its container");
+      assertEquals(List.of(kept.containerId), TestEngine.containersOf(docker, kept.launcherId),
+          "what a keepOnExit() launcher of the same application made stays");
+      assertEquals(List.of(next.containerId), TestEngine.containersOf(docker, next.launcherId), "the next keeps its own");
+      next.signal("TERM");
+      assertEquals(143, next.end(), next.output());
+    } finally {
+      children.forEach(Child::killAndRemoveItsObjects);
     }
   }
 

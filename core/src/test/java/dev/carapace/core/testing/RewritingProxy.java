@@ -28,10 +28,13 @@ import java.util.regex.Pattern;
  * end without parsing it.
  *
  * <p>{@link #holdNextCreate} makes the next create one whose answer is lost: the engine carries it
- * out, possibly late, but its client never gets the answer, as from an engine that hung.
+ * out, possibly late, but its client never gets the answer, as from an engine that hung;
+ * {@link #holdNextNetworkCreate} does the same to the next {@code POST /networks/create} (whose body
+ * is passed on as it is).
  */
 public final class RewritingProxy implements AutoCloseable {
   private static final Pattern CREATE = Pattern.compile("POST (/v[0-9.]+)?/containers/create(\\?.*)? HTTP/1\\.1");
+  private static final Pattern NETWORK_CREATE = Pattern.compile("POST (/v[0-9.]+)?/networks/create(\\?.*)? HTTP/1\\.1");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServerSocket server;
@@ -40,6 +43,8 @@ public final class RewritingProxy implements AutoCloseable {
   private final AtomicInteger rewritten = new AtomicInteger();
   private final Thread acceptor;
   private final java.util.concurrent.atomic.AtomicReference<Held> toHold = new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<Held> networkToHold =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
    * A create request held: forwarded to the engine {@code delay} after it arrived, its answer read and
@@ -66,7 +71,7 @@ public final class RewritingProxy implements AutoCloseable {
     /**
      * Waits until the engine answered the forwarded create.
      *
-     * @return the id of the container the engine made, which its client never learnt
+     * @return the id of the container (or network) the engine made, which its client never learnt
      * @throws AssertionError when the engine did not answer within {@code timeout}, or refused the create
      */
     public String awaitContainer(Duration timeout) throws InterruptedException {
@@ -113,6 +118,18 @@ public final class RewritingProxy implements AutoCloseable {
    */
   public Held delayNextCreateAnswer(Duration answerDelay) {
     return hold(new Held(Duration.ZERO, answerDelay));
+  }
+
+  /**
+   * The next network create request is forwarded to the engine {@code delay} after it arrives, and its
+   * answer never passed on, as {@link #holdNextCreate} does to a container create.
+   */
+  public Held holdNextNetworkCreate(Duration delay) {
+    Held held = new Held(delay, null);
+    if (!networkToHold.compareAndSet(null, held)) {
+      throw new IllegalStateException("a network create is already to be held");
+    }
+    return held;
   }
 
   private Held hold(Held held) {
@@ -171,6 +188,12 @@ public final class RewritingProxy implements AutoCloseable {
         held = toHold.getAndSet(null);
         if (held != null) {
           held.createLabel = json.path("Labels").path("dev.carapace.create").asText(null);
+          Thread.sleep(held.delay.toMillis());
+        }
+      } else if (NETWORK_CREATE.matcher(lines[0]).matches()) {
+        held = networkToHold.getAndSet(null);
+        if (held != null) {
+          held.createLabel = JSON.readTree(body).path("Labels").path("dev.carapace.create").asText(null);
           Thread.sleep(held.delay.toMillis());
         }
       }

@@ -34,19 +34,20 @@ public final class EngineNetworks {
   private static final int REMOVAL_ROUNDS = 3;
 
   private final EngineSession session;
-  private final Map<String, String> ownLabels;
   /** The ids of the networks created here and not yet removed, with their names. */
   private final Map<String, String> live = new ConcurrentHashMap<>();
-  /** A create whose answer was lost may have made a network anyway. */
-  private volatile boolean createInDoubt;
 
   /**
-   * @param ownLabels labels every network created here carries, and only those: how {@link #close()}
-   *     finds a network whose create answer was lost
+   * Networks on {@code session}, which looks for the network of a create given up on among its own
+   * (its own labels are on every network created here) and hands it to this class, to be tracked and
+   * removed with its containers.
    */
-  public EngineNetworks(EngineSession session, Map<String, String> ownLabels) {
+  public EngineNetworks(EngineSession session) {
     this.session = Objects.requireNonNull(session, "session");
-    this.ownLabels = Map.copyOf(ownLabels);
+    session.removeNetworksOfCreatesGivenUpOnWith((id, name) -> {
+      live.put(id, name); // removed below, or by close(), which reports why it could not
+      remove(id, subject(name));
+    });
   }
 
   /** How a network is named in failures: {@code network NAME}. */
@@ -55,8 +56,10 @@ public final class EngineNetworks {
   }
 
   /**
-   * Creates {@code spec}'s network with {@code labels}, then inspects it and compares what the engine
-   * recorded with what was asked (driver, internal, subnet, labels); a mismatch removes it.
+   * Creates {@code spec}'s network with {@code labels} and its own random {@value OwnerLabels#CREATE},
+   * then inspects it and compares what the engine recorded with what was asked (driver, internal,
+   * subnet, labels); a mismatch removes it. A create given up on (no answer in time) is handed to the
+   * session, which looks for its network and removes it (see {@link EngineSession}).
    *
    * @return the network's id, tracked from here on
    * @throws LaunchException step {@code create}, naming the network; {@link RecordedMismatchException}
@@ -64,8 +67,11 @@ public final class EngineNetworks {
    */
   public String create(NetworkSpec spec, Map<String, String> labels) {
     String subject = subject(spec.name());
+    String createId = java.util.UUID.randomUUID().toString();
+    Map<String, String> carapace = new LinkedHashMap<>(labels);
+    carapace.put(OwnerLabels.CREATE, createId);
     Map<String, String> all = new LinkedHashMap<>(spec.labels());
-    all.putAll(labels);
+    all.putAll(carapace);
     String id;
     try {
       id = session.bounded(() -> {
@@ -77,7 +83,7 @@ public final class EngineNetworks {
     } catch (RuntimeException e) {
       String daemon = DaemonErrors.daemonMessage(e);
       if (daemon == null && !DaemonErrors.neverSent(e)) {
-        createInDoubt = true;
+        session.networkCreateGivenUp(createId);
       }
       if (daemon != null && daemon.contains("already exists")) {
         throw CoreAccess.get().engineFailure(Step.CREATE, subject, null, "network name must be free on the engine: "
@@ -92,7 +98,7 @@ public final class EngineNetworks {
     live.put(id, spec.name());
     List<String> mismatches;
     try {
-      mismatches = mismatches(spec, labels, session.bounded(() -> session.api().inspectNetworkCmd().withNetworkId(id).exec()));
+      mismatches = mismatches(spec, carapace, session.bounded(() -> session.api().inspectNetworkCmd().withNetworkId(id).exec()));
     } catch (RuntimeException e) {
       EngineException failure = session.fail(Step.VERIFY, subject, null, e);
       removeQuietly(id, failure);
@@ -234,21 +240,14 @@ public final class EngineNetworks {
   }
 
   /**
-   * Removes every network still tracked (after a create in doubt, every one carrying the own labels),
-   * each with its containers; the others are still tried when one fails.
+   * Removes every network still tracked, each with its containers; the others are still tried when one
+   * fails. Call {@link EngineSession#settleCreatesInDoubt()} first, so that the network of a create
+   * given up on is among them.
    *
    * @throws LaunchException step {@code remove}, for the first removal that failed
    */
   public void close() {
     RuntimeException first = null;
-    if (createInDoubt) {
-      try {
-        list(ownLabels).forEach(n -> live.put(n.getId(), n.getName()));
-        createInDoubt = false;
-      } catch (RuntimeException e) {
-        first = session.fail(Step.REMOVE, "networks", null, e);
-      }
-    }
     for (Map.Entry<String, String> n : new ArrayList<>(live.entrySet())) {
       try {
         remove(n.getKey(), subject(n.getValue()));

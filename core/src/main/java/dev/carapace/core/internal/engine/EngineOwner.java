@@ -43,8 +43,9 @@ import org.slf4j.Logger;
  * without it (main returned, {@code System.exit}, SIGTERM, SIGINT), all in parallel on daemon threads,
  * and logs at INFO, through each owner's logger, what was removed. It waits at most
  * {@link #EXIT_DEADLINE} for all of them together, then logs at WARN what is still on the engine and
- * lets the JVM end: a hung engine never hangs the exit. {@code kill -9} runs no hook: only a later
- * {@code cleanupLeftovers()} removes what such a process left. The registry holds an owner never
+ * lets the JVM end: a hung engine never hangs the exit. {@code kill -9} runs no hook: the
+ * {@link Reaper} removes what such a process left, and when the reaper died too (a power cut, a kill
+ * of the whole process group), the {@link LeftoverSweep} of the next owner of the same identity. The registry holds an owner never
  * closed until the exit (what it made is still on the engine). Hooks run concurrently, in no set
  * order: a logging backend that stops in its own hook (Log4j 2 by default) may drop the INFO line,
  * never the removal; a launch still under way on another thread may create after the removal, and
@@ -75,6 +76,7 @@ public final class EngineOwner {
     private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
     private boolean removeOnExit = true;
     private boolean reaper = true;
+    private boolean sweep = true;
     private String applicationName = LocalOwners.defaultApplicationName();
 
     /** @param noun what the builder builds, as the exclusivity message names it ({@code launcher}) */
@@ -118,10 +120,19 @@ public final class EngineOwner {
 
     /**
      * The builder's opt-out of the {@link Reaper}: what the owner made stays on the engine when the JVM
-     * dies without its exit hook ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}.
+     * dies without its exit hook ({@code kill -9}, an OOM kill), until a {@code cleanupLeftovers()}. No
+     * {@link LeftoverSweep} either: the sweep goes with the reaper.
      */
     public void withoutReaper() {
       this.reaper = false;
+    }
+
+    /**
+     * The builder's opt-out of the {@link LeftoverSweep}: the owner does not remove, when it starts its
+     * reaper, what dead owners of its identity left; that stays until a {@code cleanupLeftovers()}.
+     */
+    public void withoutLeftoverSweep() {
+      this.sweep = false;
     }
 
     /**
@@ -178,6 +189,13 @@ public final class EngineOwner {
      * labels (made by Carapace 0.1) is no application's: never covered.
      */
     LEFTOVERS,
+    /**
+     * Those {@link #LEFTOVERS} covers whose owner would have removed them at its exit: label
+     * {@value OwnerLabels#AT_EXIT} {@code remove}. What an owner built with {@code keepOnExit()} made
+     * ({@code keep}) was meant to outlive it, and a thing without the label is left too: what the
+     * {@link LeftoverSweep} removes, unasked.
+     */
+    SWEEP,
     /** Those of processes of this host that are gone, whatever their user and application. */
     LEFTOVERS_OF_ALL_APPLICATIONS,
     /** Everyone's. */
@@ -197,6 +215,9 @@ public final class EngineOwner {
           return true;
         case LEFTOVERS_OF_ALL_APPLICATIONS:
           return LocalOwners.isDead(owner);
+        case SWEEP:
+          return "remove".equals(labels.get(OwnerLabels.AT_EXIT)) && LocalOwners.isDead(owner)
+              && sameIdentity(labels, identity);
         default:
           return LocalOwners.isDead(owner) && sameIdentity(labels, identity);
       }
@@ -241,6 +262,7 @@ public final class EngineOwner {
   private final Logger log;
   private final boolean removeOnExit;
   private final boolean reaper;
+  private final boolean sweep;
   /** The endpoint the owner's connections go to; null for a caller's client. */
   private final Endpoint endpoint;
   private volatile boolean reaped;
@@ -256,12 +278,14 @@ public final class EngineOwner {
     this.identity = Map.of(OwnerLabels.HOST, LocalOwners.hostName(), OwnerLabels.USER, LocalOwners.userName(),
         OwnerLabels.APPLICATION, connection.applicationName);
     Map<String, String> all = new java.util.HashMap<>(identity);
-    all.putAll(Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, id));
+    all.putAll(Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(), OwnerLabels.LAUNCHER, id,
+        OwnerLabels.AT_EXIT, connection.removeOnExit ? "remove" : "keep"));
     this.labels = Map.copyOf(all);
     this.session = connection.open(Map.of(OwnerLabels.LAUNCHER, id));
     this.callersClient = connection.callersClient();
     this.endpoint = connection.chosenEndpoint();
     this.reaper = connection.reaper;
+    this.sweep = connection.sweep;
   }
 
   /**
@@ -337,8 +361,11 @@ public final class EngineOwner {
   /**
    * Registers this owner for the JVM's exit, unless its builder said {@link Connection#keepOnExit()}
    * (then logs at INFO that it will not be): if the JVM ends before {@link #close} begins, the exit
-   * hook runs {@code close} within {@link #EXIT_DEADLINE} and logs at INFO what was removed. Call it
-   * once, at the end of the owner's constructor.
+   * hook runs {@code close} within {@link #EXIT_DEADLINE} and logs at INFO what was removed. Then,
+   * unless the builder said {@link Connection#withoutReaper()}, or the owner is on a caller's client,
+   * has the {@link Reaper} watch it and, unless {@link Connection#withoutLeftoverSweep()}, starts the
+   * {@link LeftoverSweep} of what dead owners of its identity left. Call it once, at the end of the
+   * owner's constructor.
    *
    * @param onEngine what the owner has made and not removed, each as the log names it
    *     ({@code container 0123456789ab}, {@code network NAME}); read before and after {@code close}
@@ -362,6 +389,12 @@ public final class EngineOwner {
           noun, id);
     } else {
       reaped = Reaper.watch(id, noun.equals("deployer"), endpoint);
+      if (sweep) {
+        LeftoverSweep.start(noun, id, endpoint, identity, noun.equals("deployer"), log);
+      } else {
+        log.info("{} {} sweeps nothing at start (withoutLeftoverSweep): what dead processes of its identity left"
+            + " stays on the engine until a cleanupLeftovers()", noun, id);
+      }
     }
     if (EXIT_HOOK_ADDED.compareAndSet(false, true)) {
       try {

@@ -76,6 +76,9 @@ import org.slf4j.helpers.NOPLogger;
  * session's own containers and removes those of creates given up on, logged at INFO; {@link #close()}
  * looks for them every {@code IN_DOUBT_POLL} before it returns. A create whose container has not
  * appeared {@code IN_DOUBT_GRACE} after the engine first answered again is taken as never carried out.
+ * A network create given up on ({@link #networkCreateGivenUp}, by {@link EngineNetworks}) is looked
+ * for the same way, among the session's own networks, and its network handed to the remover
+ * {@link #removeNetworksOfCreatesGivenUpOnWith} set.
  */
 public final class EngineSession implements AutoCloseable {
   /** The response timeout with a caller's client, as {@link Endpoint}'s default. */
@@ -110,6 +113,10 @@ public final class EngineSession implements AutoCloseable {
    * look for it ({@link System#nanoTime()}), or {@code NOT_ANSWERED} yet.
    */
   private final Map<String, Long> inDoubt = new ConcurrentHashMap<>();
+  /** Of {@link #inDoubt}, the network creates ({@link #networkCreateGivenUp}); the others are container creates. */
+  private final Set<String> networkCreatesInDoubt = ConcurrentHashMap.newKeySet();
+  /** Removes a network of a create given up on, by id and name; set by {@link EngineNetworks}. */
+  private volatile java.util.function.BiConsumer<String, String> networkRemover;
   private static final long NOT_ANSWERED = Long.MIN_VALUE;
   /** One look for creates in doubt at a time; the calls it makes itself do not look again. */
   private final AtomicBoolean looking = new AtomicBoolean();
@@ -248,6 +255,25 @@ public final class EngineSession implements AutoCloseable {
    */
   public void logTo(Logger logger) {
     this.log = Objects.requireNonNull(logger, "logger");
+  }
+
+  /**
+   * Sets what removes the network of a network create given up on once a look finds it (by its id and
+   * name): {@link EngineNetworks} tracks it, then removes it with its containers. A failure of
+   * {@code remover} leaves the network to it.
+   */
+  public void removeNetworksOfCreatesGivenUpOnWith(java.util.function.BiConsumer<String, String> remover) {
+    this.networkRemover = Objects.requireNonNull(remover, "remover");
+  }
+
+  /**
+   * A network create carrying {@value OwnerLabels#CREATE} {@code createId} was given up on (its answer
+   * lost): its network, if the engine makes it, is looked for and removed as a container's is (see
+   * the class comment).
+   */
+  public void networkCreateGivenUp(String createId) {
+    networkCreatesInDoubt.add(createId);
+    inDoubt.put(createId, NOT_ANSWERED);
   }
 
   /**
@@ -483,14 +509,15 @@ public final class EngineSession implements AutoCloseable {
   }
 
   /**
-   * One look for the containers of the creates in doubt, unless another is under way: lists the
-   * session's own containers once, removes each whose {@value OwnerLabels#CREATE} is in doubt (logged
-   * at INFO), and forgets a create whose container has not appeared {@code IN_DOUBT_GRACE} after the
-   * engine first answered such a look. A container whose removal fails is tracked instead, for
-   * {@link #close()} to remove or report.
+   * One look for the containers and networks of the creates in doubt, unless another is under way:
+   * lists the session's own containers once (and its own networks, when a network create is in doubt),
+   * removes each whose {@value OwnerLabels#CREATE} is in doubt (logged at INFO), and forgets a create
+   * whose container or network has not appeared {@code IN_DOUBT_GRACE} after the engine first
+   * answered such a look. A container whose removal fails is tracked instead, for {@link #close()} to
+   * remove or report; a network, by the remover {@link #removeNetworksOfCreatesGivenUpOnWith} set.
    *
    * @return whether creates are still in doubt after this look
-   * @throws RuntimeException docker-java's failure when the list failed; the creates stay in doubt
+   * @throws RuntimeException docker-java's failure when a list failed; the creates stay in doubt
    */
   private boolean lookForCreatesInDoubt() {
     if (!looking.compareAndSet(false, true)) {
@@ -498,12 +525,16 @@ public final class EngineSession implements AutoCloseable {
     }
     try {
       lastLook = System.nanoTime();
-      List<Container> listed = Deadline.call(responseTimeout,
+      boolean containers = !networkCreatesInDoubt.containsAll(inDoubt.keySet());
+      boolean networks = networkRemover != null && inDoubt.keySet().stream().anyMatch(networkCreatesInDoubt::contains);
+      List<Container> listed = !containers ? List.of() : Deadline.call(responseTimeout,
           () -> api.listContainersCmd().withShowAll(true).withLabelFilter(ownLabels).exec());
+      List<com.github.dockerjava.api.model.Network> listedNetworks = !networks ? List.of()
+          : Deadline.call(responseTimeout, () -> api.listNetworksCmd().withFilter("label", labelFilter(ownLabels)).exec());
       long answered = System.nanoTime();
       for (Container c : listed) {
         String createId = c.getLabels() == null ? null : c.getLabels().get(OwnerLabels.CREATE);
-        Long since = createId == null ? null : inDoubt.get(createId);
+        Long since = createId == null || networkCreatesInDoubt.contains(createId) ? null : inDoubt.get(createId);
         if (since == null) {
           continue;
         }
@@ -518,22 +549,53 @@ public final class EngineSession implements AutoCloseable {
           continue;
         }
         inDoubt.remove(createId);
-        log.info("launcher {}: removed container {} of a create given up on (no answer within {}), {} ms after the"
-            + " engine answered again", ownLabels.get(OwnerLabels.LAUNCHER), c.getId().substring(0, Math.min(12,
-            c.getId().length())), responseTimeout, since == NOT_ANSWERED ? 0
-            : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
+        logGivenUpOnRemoved(false, c.getId().substring(0, Math.min(12, c.getId().length())), since);
+      }
+      for (com.github.dockerjava.api.model.Network n : listedNetworks) {
+        String createId = n.getLabels() == null ? null : n.getLabels().get(OwnerLabels.CREATE);
+        Long since = createId == null || !networkCreatesInDoubt.contains(createId) ? null : inDoubt.get(createId);
+        if (since == null) {
+          continue;
+        }
+        inDoubt.remove(createId);
+        networkCreatesInDoubt.remove(createId);
+        try {
+          networkRemover.accept(n.getId(), n.getName());
+        } catch (RuntimeException e) {
+          continue; // found and tracked by the remover: the owner's close removes it, or reports why it could not
+        }
+        logGivenUpOnRemoved(true, n.getName(), since);
       }
       for (Map.Entry<String, Long> e : new ArrayList<>(inDoubt.entrySet())) {
         if (e.getValue() == NOT_ANSWERED) {
           inDoubt.replace(e.getKey(), NOT_ANSWERED, answered);
         } else if (answered - e.getValue() >= IN_DOUBT_GRACE.toNanos()) {
           inDoubt.remove(e.getKey()); // never carried out, or removed by someone else
+          networkCreatesInDoubt.remove(e.getKey());
         }
       }
       return !inDoubt.isEmpty();
     } finally {
       looking.set(false);
     }
+  }
+
+  private void logGivenUpOnRemoved(boolean network, String name, long since) {
+    long ms = since == NOT_ANSWERED ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+    if (network) {
+      log.info("launcher {}: removed network {} of a create given up on (no answer within {}), {} ms after the engine"
+          + " answered again", ownLabels.get(OwnerLabels.LAUNCHER), name, responseTimeout, ms);
+    } else {
+      log.info("launcher {}: removed container {} of a create given up on (no answer within {}), {} ms after the"
+          + " engine answered again", ownLabels.get(OwnerLabels.LAUNCHER), name, responseTimeout, ms);
+    }
+  }
+
+  /** {@code labels} as the engine's {@code label} filter spells them ({@code key=value}). */
+  private static List<String> labelFilter(Map<String, String> labels) {
+    List<String> filter = new ArrayList<>();
+    labels.forEach((k, v) -> filter.add(k + "=" + v));
+    return filter;
   }
 
   /** The {@value OwnerLabels#CREATE} values of the creates given up on whose container was not found yet. */
@@ -680,10 +742,36 @@ public final class EngineSession implements AutoCloseable {
   }
 
   /**
+   * Looks for the containers and networks of the creates given up on until each has appeared and been
+   * removed, or {@code IN_DOUBT_GRACE} has passed since the engine first answered again (every
+   * {@code IN_DOUBT_POLL}); then no create is in doubt any more. {@link #close()} does it first; an
+   * owner that must remove its networks after those of the creates given up on calls it before.
+   *
+   * @throws RuntimeException docker-java's failure when the engine did not answer: what it may still
+   *     make is left to {@code cleanupLeftovers()} and the reaper's sweep
+   */
+  public void settleCreatesInDoubt() {
+    if (inDoubt.isEmpty()) {
+      return;
+    }
+    // an engine that was frozen may carry out the create it was sent only after it answers again:
+    // look for it until it shows up, at most IN_DOUBT_GRACE after the first answer
+    try {
+      while (lookForCreatesInDoubt()) {
+        Thread.sleep(IN_DOUBT_POLL.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      inDoubt.clear();
+      networkCreatesInDoubt.clear();
+    }
+  }
+
+  /**
    * Removes every container still tracked and, after a create given up on, its container once it
-   * appears (looked for every {@code IN_DOUBT_POLL}, at most {@code IN_DOUBT_GRACE} after the engine
-   * first answered again), then closes the clients the session opened; a caller's client stays open.
-   * Idempotent.
+   * appears ({@link #settleCreatesInDoubt}), then closes the clients the session opened; a caller's
+   * client stays open. Idempotent.
    *
    * @throws EngineException step {@code remove}, for the first removal that failed; the others were
    *     still tried and the clients closed
@@ -691,19 +779,10 @@ public final class EngineSession implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException first = null;
-    if (!inDoubt.isEmpty()) {
-      // an engine that was frozen may carry out the create it was sent only after it answers again:
-      // look for it until it shows up, at most IN_DOUBT_GRACE after the first answer
-      try {
-        while (lookForCreatesInDoubt()) {
-          Thread.sleep(IN_DOUBT_POLL.toMillis());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        first = e; // the engine did not answer: what it may still make is left to cleanupLeftovers()
-      }
-      inDoubt.clear();
+    try {
+      settleCreatesInDoubt();
+    } catch (RuntimeException e) {
+      first = e; // the engine did not answer: what it may still make is left to cleanupLeftovers()
     }
     for (String id : new ArrayList<>(live)) {
       try {

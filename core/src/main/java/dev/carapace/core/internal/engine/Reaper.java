@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * no CPU) until the end; started with a 32 MiB heap and the serial collector. It is started in a
  * session of its own ({@code setsid}, when the host has it), so a terminal's Ctrl-C or hang-up, meant
  * for the application, does not take it down too. A {@code SIGKILL} sent to the whole process group
- * or cgroup (a container's end, {@code systemctl kill}) kills it with its JVM: then only
- * {@code cleanupLeftovers()} helps.
+ * or cgroup (a container's end, {@code systemctl kill}) kills it with its JVM: then the
+ * {@link LeftoverSweep} of the next owner of the same identity, or a {@code cleanupLeftovers()}, helps.
  *
  * <p>Not covered: a caller's own docker-java client (its endpoint cannot be told, so nothing is sent),
  * owners built with {@code keepOnExit()} or {@code withoutReaper()}, and a JVM that cannot start a

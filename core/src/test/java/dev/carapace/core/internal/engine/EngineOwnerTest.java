@@ -70,8 +70,13 @@ class EngineOwnerTest {
     assertEquals(identity, owner.identity());
     Map<String, String> all = new java.util.HashMap<>(identity);
     all.putAll(Map.of(OwnerLabels.MANAGED, "true", OwnerLabels.OWNER, OwnerLabels.currentOwner(),
-        OwnerLabels.LAUNCHER, owner.id()));
+        OwnerLabels.LAUNCHER, owner.id(), OwnerLabels.AT_EXIT, "remove"));
     assertEquals(all, owner.labels());
+    EngineOwner.Connection keeping = new EngineOwner.Connection("launcher");
+    keeping.dockerClient(client);
+    keeping.keepOnExit();
+    assertEquals("keep", EngineOwner.open(keeping, LoggerFactory.getLogger(EngineOwnerTest.class)).labels()
+        .get(OwnerLabels.AT_EXIT), "what a keepOnExit() owner makes says so");
     assertEquals(Map.of(OwnerLabels.LAUNCHER, owner.id()), owner.ownLabels());
     assertSame(client, owner.dockerClient());
     assertTrue(owner.callersClient());
@@ -139,6 +144,33 @@ class EngineOwnerTest {
     assertEquals(all, EngineOwner.Cleanup.ALL.select(all, t -> t, a));
     assertFalse(EngineOwner.Cleanup.ALL.covers(null, a), "no labels: nobody's");
     assertFalse(EngineOwner.Cleanup.ALL.covers(Map.of(OwnerLabels.MANAGED, "true"), a), "no owner: nobody's");
+  }
+
+  /**
+   * The start-up sweep takes what cleanupLeftovers takes, less what was to outlive its owner (keepOnExit)
+   * and what does not say (no at-exit label): never another identity's, never a live owner's.
+   */
+  @Test
+  void theSweepTakesDeadOwnersLeftoversOfTheSameIdentityThatTheirOwnerWouldHaveRemoved() {
+    String dead = "2147483646@" + LocalOwners.hostName() + "@1";
+    Map<String, String> a = identity("app-a");
+    Map<String, String> removable = with(thing(dead, a), OwnerLabels.AT_EXIT, "remove");
+    Map<String, String> kept = with(thing(dead, a), OwnerLabels.AT_EXIT, "keep");
+    Map<String, String> unsaid = thing(dead, a);
+    Map<String, String> otherApplication = with(thing(dead, identity("app-b")), OwnerLabels.AT_EXIT, "remove");
+    Map<String, String> alive = with(thing(OwnerLabels.currentOwner(), a), OwnerLabels.AT_EXIT, "remove");
+    Map<String, String> otherHost = with(thing("2147483646@elsewhere@1", a), OwnerLabels.AT_EXIT, "remove");
+    List<Map<String, String>> all = List.of(removable, kept, unsaid, otherApplication, alive, otherHost);
+
+    assertEquals(List.of(removable), EngineOwner.Cleanup.SWEEP.select(all, t -> t, a));
+    assertEquals(List.of(removable, kept, unsaid), EngineOwner.Cleanup.LEFTOVERS.select(all, t -> t, a),
+        "cleanupLeftovers() takes what keepOnExit() owners made too: it is asked for");
+    assertEquals(List.of(otherApplication), EngineOwner.Cleanup.SWEEP.select(all, t -> t, identity("app-b")));
+  }
+
+  private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+    labels.put(key, value);
+    return labels;
   }
 
   @Test
