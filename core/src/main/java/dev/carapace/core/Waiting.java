@@ -213,7 +213,7 @@ final class Waiting {
         return;
       }
       String seen = answer.answered() ? "last answer: status " + answer.status()
-          + (answer.reason().isEmpty() ? "" : " " + shown(answer.reason()).replaceAll("^\"|\"$", ""))
+          + (answer.reason().isEmpty() ? "" : " " + reason(answer.reason()))
           + ", body " + shown(answer.bodyStart().strip())
           : "last attempt: " + answer.failure();
       state = inspect().path("State");
@@ -340,6 +340,12 @@ final class Waiting {
       return d.toMillis() + "ms";
     }
     return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
+  }
+
+  /** An HTTP reason phrase as shown: printable ASCII (anything else as {@code ?}), at most 100 characters. */
+  static String reason(String phrase) {
+    String cut = phrase.length() <= 100 ? phrase : phrase.substring(0, 100) + "...";
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   /** {@code s} quoted, cut to {@link #MAX_SHOWN} characters. */
