@@ -242,16 +242,25 @@ public final class RunningContainer implements AutoCloseable {
     lifecycle(Step.KILL, "running", () -> session.api().killContainerCmd(id).withSignal(signal).exec());
   }
 
-  /** Runs {@code call} for {@code step}; a refusal for the container's state (409) names that state. */
+  /** How the engine refuses a call for the container's state. */
+  private static final java.util.regex.Pattern STATE_REFUSAL = java.util.regex.Pattern.compile(
+      "^Container \\S+ is (not running|not paused|already paused|paused|restarting)");
+
+  /** Runs {@code call} for {@code step}; a refusal for the container's state names that state. */
   private void lifecycle(Step step, String needed, Runnable call) {
     try {
       session.bounded(() -> {
         call.run();
         return null;
       });
-    } catch (com.github.dockerjava.api.exception.ConflictException e) {
-      throw new ContainerOperationException(step, spec.image(), id, "container state must be " + needed + " for "
-          + step + ": " + stateForMessage(), dev.carapace.core.internal.engine.DaemonErrors.daemonMessage(e), e);
+    } catch (com.github.dockerjava.api.exception.DockerException e) {
+      // 409 "Container <id> is not running", "... is already paused"; 500 "... is not paused"
+      String daemon = dev.carapace.core.internal.engine.DaemonErrors.daemonMessage(e);
+      if (daemon != null && STATE_REFUSAL.matcher(daemon).find()) {
+        throw new ContainerOperationException(step, spec.image(), id, "container state must be " + needed + " for "
+            + step + ": " + stateForMessage(), daemon, e);
+      }
+      throw session.fail(step, spec.image(), id, e);
     } catch (RuntimeException e) {
       throw session.fail(step, spec.image(), id, e);
     }

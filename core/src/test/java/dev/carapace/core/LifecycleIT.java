@@ -231,7 +231,7 @@ class LifecycleIT {
           () -> c.restart(Duration.ofSeconds(10)));
       assertEquals(EngineException.Step.RESTART, e.step());
       assertEquals("restart of " + BUSYBOX + " (container " + who(c) + ") failed: the daemon's record no longer holds "
-          + "what was verified at launch, so the container was left stopped: HostConfig.PidsLimit recorded 200, "
+          + "what was verified at launch, so the container was left stopped: PidsLimit recorded 200, "
           + "asked 50", e.getMessage());
       ContainerState state = c.state();
       assertFalse(state.running(), state.toString());

@@ -71,6 +71,8 @@ public final class HttpProbe {
           + "Accept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return read(socket, deadline);
+    } catch (Closed e) {
+      return Answer.failed(CLOSED);
     } catch (SSLException e) {
       return Answer.failed("TLS handshake failed: " + message(e));
     } catch (SocketTimeoutException e) {
@@ -78,6 +80,14 @@ public final class HttpProbe {
     } catch (IOException e) {
       return Answer.failed(message(e));
     }
+  }
+
+  private static final String CLOSED =
+      "connection closed without an answer (the engine's proxy found nothing listening in the container)";
+
+  /** The peer closed or reset the connection before a byte of answer came. */
+  private static final class Closed extends IOException {
+    private static final long serialVersionUID = 1L;
   }
 
   /** Reads the answer until the end, {@link #READ_LIMIT}, or the head and {@link #BODY_KEPT} bytes of body. */
@@ -93,6 +103,11 @@ public final class HttpProbe {
         n = in.read(buffer, 0, Math.min(buffer.length, READ_LIMIT - got.size()));
       } catch (SocketTimeoutException e) {
         timedOut = true;
+        break;
+      } catch (java.net.SocketException e) {
+        if (got.size() == 0) {
+          throw new Closed(); // a reset: the engine's proxy closes so when nothing listens behind it
+        }
         break;
       }
       if (n < 0) {
@@ -110,8 +125,7 @@ public final class HttpProbe {
   /** What {@code bytes}, the start of an answer, say; {@code timedOut} when no more came in time. */
   public static Answer parse(byte[] bytes, boolean timedOut) {
     if (bytes.length == 0) {
-      return Answer.failed(timedOut ? "no answer within the attempt's time (connected, nothing sent back)"
-          : "connection closed without an answer (the engine's proxy found nothing listening in the container)");
+      return Answer.failed(timedOut ? "no answer within the attempt's time (connected, nothing sent back)" : CLOSED);
     }
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     int eol = text.indexOf('\n');
