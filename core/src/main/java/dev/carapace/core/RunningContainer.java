@@ -159,13 +159,18 @@ public final class RunningContainer implements AutoCloseable {
    * stopped container is fine.
    */
   public void stop(Duration timeout) {
+    stop(Step.STOP, timeout);
+  }
+
+  /** {@link #stop(Duration)}, a failure named as {@code step}. */
+  private void stop(Step step, Duration timeout) {
     try {
       session.bounded(session.responseTimeout().plus(timeout),
           () -> session.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
     } catch (NotModifiedException e) {
       // already stopped
     } catch (RuntimeException e) {
-      throw session.fail(Step.STOP, spec.image(), id, e);
+      throw session.fail(step, spec.image(), id, e);
     }
   }
 
@@ -183,14 +188,7 @@ public final class RunningContainer implements AutoCloseable {
    */
   public void restart(Duration timeout) {
     java.util.Objects.requireNonNull(timeout, "restart timeout");
-    try {
-      session.bounded(session.responseTimeout().plus(timeout),
-          () -> session.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
-    } catch (NotModifiedException e) {
-      // already stopped
-    } catch (RuntimeException e) {
-      throw session.fail(Step.RESTART, spec.image(), id, e);
-    }
+    stop(Step.RESTART, timeout);
     com.fasterxml.jackson.databind.JsonNode recorded =
         session.call(Step.RESTART, spec.image(), id, () -> session.inspectRaw(id));
     java.util.List<String> mismatches = RecordedVerifier.mismatches(spec, recorded);

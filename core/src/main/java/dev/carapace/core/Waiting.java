@@ -206,16 +206,24 @@ final class Waiting {
     }
     InetSocketAddress address = address(inspect, wait.port());
     String target = target(address);
+    String seen = null;
+    boolean answered = false;
     while (true) {
+      Duration budget = Duration.ofNanos(Math.min(Math.max(deadline - System.nanoTime(), 0), HTTP_ATTEMPT.toNanos()));
       HttpProbe.Answer answer = HttpProbe.get(address.getHostString(), address.getPort(), wait.path(), wait.tls(),
-          Duration.ofNanos(Math.min(Math.max(deadline - System.nanoTime(), 0), HTTP_ATTEMPT.toNanos())));
+          budget);
       if (answer.answered() && wait.statuses().contains(answer.status())) {
         return;
       }
-      String seen = answer.answered() ? "last answer: status " + answer.status()
-          + (answer.reason().isEmpty() ? "" : " " + reason(answer.reason()))
-          + ", body " + shown(answer.bodyStart().strip())
-          : "last attempt: " + answer.failure();
+      if (answer.answered()) {
+        seen = "last answer: status " + answer.status() + (answer.reason().isEmpty() ? "" : " "
+            + reason(answer.reason())) + ", body " + shown(answer.bodyStart().strip());
+        answered = true;
+      } else if (!(answered && answer.timedOut() && budget.compareTo(HTTP_ATTEMPT) < 0)) {
+        // an attempt the deadline cut short says less than the last answer
+        seen = "last attempt: " + answer.failure();
+        answered = false;
+      }
       state = inspect().path("State");
       if (!running(state)) {
         throw exitedWhile(state, "before " + what + " answered " + request + " on " + target, seen);

@@ -45,6 +45,11 @@ public final class HttpProbe {
     public boolean answered() {
       return failure == null;
     }
+
+    /** Whether the attempt's time ran out before a connection or an answer. */
+    public boolean timedOut() {
+      return failure != null && (failure.startsWith(NO_ANSWER) || failure.startsWith(NO_CONNECTION));
+    }
   }
 
   /**
@@ -76,12 +81,14 @@ public final class HttpProbe {
     } catch (SSLException e) {
       return Answer.failed("TLS handshake failed: " + message(e));
     } catch (SocketTimeoutException e) {
-      return Answer.failed("no connection within the attempt's time: " + message(e));
+      return Answer.failed(NO_CONNECTION + ": " + message(e));
     } catch (IOException e) {
       return Answer.failed(message(e));
     }
   }
 
+  private static final String NO_ANSWER = "no answer within the attempt's time";
+  private static final String NO_CONNECTION = "no connection within the attempt's time";
   private static final String CLOSED =
       "connection closed without an answer (the engine's proxy found nothing listening in the container)";
 
@@ -125,7 +132,7 @@ public final class HttpProbe {
   /** What {@code bytes}, the start of an answer, say; {@code timedOut} when no more came in time. */
   public static Answer parse(byte[] bytes, boolean timedOut) {
     if (bytes.length == 0) {
-      return Answer.failed(timedOut ? "no answer within the attempt's time (connected, nothing sent back)" : CLOSED);
+      return Answer.failed(timedOut ? NO_ANSWER + " (connected, nothing sent back)" : CLOSED);
     }
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     int eol = text.indexOf('\n');
