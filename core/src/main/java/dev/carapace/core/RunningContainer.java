@@ -242,7 +242,7 @@ public final class RunningContainer implements AutoCloseable {
 
   /** How the engine refuses a call for the container's state. */
   private static final java.util.regex.Pattern STATE_REFUSAL = java.util.regex.Pattern.compile(
-      "^Container \\S+ is (not running|not paused|already paused|paused|restarting)");
+      "Container \\S+ is (not running|not paused|already paused|paused|restarting)");
 
   /** Runs {@code call} for {@code step}; a refusal for the container's state names that state. */
   private void lifecycle(Step step, String needed, Runnable call) {
