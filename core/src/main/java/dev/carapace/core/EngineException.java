@@ -50,7 +50,18 @@ public abstract class EngineException extends CarapaceException {
     /** {@link RunningContainer#exec}; a {@link ContainerOperationException}. */
     EXEC,
     /** {@link RunningContainer#copyInto} and {@link RunningContainer#copyFrom}; a {@link ContainerOperationException}. */
-    COPY;
+    COPY,
+    /**
+     * {@link RunningContainer#restart}: stop, the record verified again, start; a
+     * {@link ContainerOperationException}.
+     */
+    RESTART,
+    /** {@link RunningContainer#pause}; a {@link ContainerOperationException}. */
+    PAUSE,
+    /** {@link RunningContainer#unpause}; a {@link ContainerOperationException}. */
+    UNPAUSE,
+    /** {@link RunningContainer#kill}; a {@link ContainerOperationException}. */
+    KILL;
 
     /** Whether this step gets a container running, so that its failure is a {@link LaunchException}. */
     boolean launches() {

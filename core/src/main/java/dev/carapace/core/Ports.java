@@ -3,7 +3,7 @@ package dev.carapace.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.carapace.core.PortBinding.Protocol;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,21 +70,46 @@ final class Ports {
   }
 
   /**
-   * The loopback address to connect to for {@code port}: its own when loopback, {@code 127.0.0.1}
-   * (or {@code ::1}) when published on every interface, else null (never connected to).
+   * The host to connect to, from this process, for {@code port} of a container on the engine at
+   * {@code engine} (null for a caller's docker-java client, whose address Carapace cannot read: taken
+   * as local). A port on every interface: loopback ({@code 127.0.0.1}, {@code ::1} for {@code ::})
+   * when the engine is reached through a unix socket, the engine's own host when through TCP. A port
+   * on one address: that address, which is one of the engine host's.
+   *
+   * @throws IllegalStateException when the port is bound to the loopback of an engine reached through
+   *     TCP at another host: nothing outside that host reaches it
    */
-  static InetSocketAddress loopback(PublishedPort port) {
-    InetAddress address;
-    try {
-      if (port.allInterfaces()) {
-        address = InetAddress.getByName(port.hostAddress().contains(":") ? "::1" : "127.0.0.1");
-      } else {
-        // an IP literal: no name lookup happens
-        address = InetAddress.getByName(port.hostAddress());
-      }
-    } catch (UnknownHostException e) {
-      return null;
+  static String connectHost(PublishedPort port, URI engine) {
+    String tcpHost = engine != null && "tcp".equals(engine.getScheme()) && engine.getHost() != null
+        ? unbracketed(engine.getHost()) : null;
+    if (port.allInterfaces()) {
+      return tcpHost != null ? tcpHost : port.hostAddress().contains(":") ? "::1" : "127.0.0.1";
     }
-    return address.isLoopbackAddress() ? new InetSocketAddress(address, port.hostPort()) : null;
+    if (tcpHost != null && isLoopback(port.hostAddress()) && !isLoopback(tcpHost)) {
+      throw new IllegalStateException("published port " + port.containerPort() + "/" + port.protocol()
+          + " must be reachable from here: bound to " + port.hostAddress() + ", the loopback of engine host "
+          + tcpHost + " (publish it on every interface, new PortBinding(\"0.0.0.0\", 0, " + port.containerPort()
+          + ", Protocol." + port.protocol().name() + "), or on an address of that host)");
+    }
+    return port.hostAddress();
+  }
+
+  private static String unbracketed(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  /** Whether {@code host} is {@code localhost} or a loopback IP literal; a name is never looked up. */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!host.matches("[0-9.]+") && !(host.contains(":") && host.matches("[0-9a-fA-F:.]+"))) {
+      return false; // a name: not looked up
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress(); // a literal: no lookup happens
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

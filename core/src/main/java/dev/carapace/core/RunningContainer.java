@@ -8,6 +8,8 @@ import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.internal.engine.EngineSession;
 import dev.carapace.core.internal.engine.EngineStats;
 import dev.carapace.core.internal.engine.FrameCollector;
+import dev.carapace.core.internal.fields.RecordedVerifier;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -157,14 +159,181 @@ public final class RunningContainer implements AutoCloseable {
    * stopped container is fine.
    */
   public void stop(Duration timeout) {
+    stop(Step.STOP, timeout);
+  }
+
+  /** {@link #stop(Duration)}, a failure named as {@code step}. */
+  private void stop(Step step, Duration timeout) {
     try {
       session.bounded(session.responseTimeout().plus(timeout),
           () -> session.api().stopContainerCmd(id).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
     } catch (NotModifiedException e) {
       // already stopped
     } catch (RuntimeException e) {
-      throw session.fail(Step.STOP, spec.image(), id, e);
+      throw session.fail(step, spec.image(), id, e);
     }
+  }
+
+  /**
+   * Stops the container as {@link #stop} does (the stop signal, at most {@code timeout}, then a kill),
+   * reads the engine's record again and starts it only when the record still holds everything the
+   * launch verified ({@code docker restart}, with the verification of {@link ContainerLauncher#launch}
+   * in between). A record changed meanwhile (a {@code docker update} of a limit, say) leaves the
+   * container stopped. Its logs, id, name and published ports of fixed host ports stay; a host port
+   * the engine chose may change.
+   *
+   * @throws ContainerOperationException step {@code restart}: the stop, the inspect or the start failed,
+   *     or the record no longer holds what was verified (the message names each difference, as
+   *     {@link RecordedMismatchException} does; the container stays stopped)
+   */
+  public void restart(Duration timeout) {
+    java.util.Objects.requireNonNull(timeout, "restart timeout");
+    stop(Step.RESTART, timeout);
+    com.fasterxml.jackson.databind.JsonNode recorded =
+        session.call(Step.RESTART, spec.image(), id, () -> session.inspectRaw(id));
+    java.util.List<String> mismatches = RecordedVerifier.mismatches(spec, recorded);
+    if (!mismatches.isEmpty()) {
+      throw new ContainerOperationException(Step.RESTART, spec.image(), id, "the daemon's record no longer holds "
+          + "what was verified at launch, so the container was left stopped: " + String.join("; ", mismatches),
+          null, null);
+    }
+    session.call(Step.RESTART, spec.image(), id, () -> session.api().startContainerCmd(id).exec());
+  }
+
+  /**
+   * Freezes every process of the container in its cgroup ({@code docker pause}): they stay in memory
+   * and get no CPU time until {@link #unpause()}. {@link #state()} then says {@code paused}.
+   *
+   * @throws ContainerOperationException step {@code pause}, naming the container's state, when it is not
+   *     running or already paused
+   */
+  public void pause() {
+    lifecycle(Step.PAUSE, "running and not paused", () -> session.api().pauseContainerCmd(id).exec());
+  }
+
+  /**
+   * Thaws the processes {@link #pause()} froze ({@code docker unpause}).
+   *
+   * @throws ContainerOperationException step {@code unpause}, naming the container's state, when it is
+   *     not paused
+   */
+  public void unpause() {
+    lifecycle(Step.UNPAUSE, "paused", () -> session.api().unpauseContainerCmd(id).exec());
+  }
+
+  /**
+   * Sends {@code signal} to the container's main process ({@code docker kill --signal}): a Linux signal
+   * name in any case, {@code SIG} optional ({@code SIGUSR1}, {@code usr1}, {@code RTMIN+3}), or its
+   * number from 1 to 64. The main process gets it as PID 1 of its namespace: the kernel delivers only
+   * the signals it installed a handler for ({@code trap} in a shell), and {@code SIGKILL} always.
+   *
+   * @throws IllegalArgumentException when {@code signal} is no signal the engine knows; nothing is sent
+   * @throws ContainerOperationException step {@code kill}, naming the container's state, when it is not
+   *     running
+   */
+  public void kill(String signal) {
+    java.util.Objects.requireNonNull(signal, "kill signal");
+    if (!SpecValidator.isSignal(signal)) {
+      throw new IllegalArgumentException("kill signal must be a signal name or number like SIGTERM: "
+          + dev.carapace.core.internal.io.Strings.show(signal));
+    }
+    lifecycle(Step.KILL, "running", () -> session.api().killContainerCmd(id).withSignal(signal).exec());
+  }
+
+  /** How the engine refuses a call for the container's state. */
+  private static final java.util.regex.Pattern STATE_REFUSAL = java.util.regex.Pattern.compile(
+      "Container \\S+ is (not running|not paused|already paused|paused|restarting)");
+
+  /** Runs {@code call} for {@code step}; a refusal for the container's state names that state. */
+  private void lifecycle(Step step, String needed, Runnable call) {
+    try {
+      session.bounded(() -> {
+        call.run();
+        return null;
+      });
+    } catch (com.github.dockerjava.api.exception.DockerException e) {
+      // 409 "Container <id> is not running", "... is already paused"; 500 "... is not paused"
+      String daemon = dev.carapace.core.internal.engine.DaemonErrors.daemonMessage(e);
+      if (daemon != null && STATE_REFUSAL.matcher(daemon).find()) {
+        throw new ContainerOperationException(step, spec.image(), id, "container state must be " + needed + " for "
+            + step + ": " + stateForMessage(), daemon, e);
+      }
+      throw session.fail(step, spec.image(), id, e);
+    } catch (RuntimeException e) {
+      throw session.fail(step, spec.image(), id, e);
+    }
+  }
+
+  /** {@code exited (exit code 0)}, {@code paused}, or why the state could not be read. */
+  private String stateForMessage() {
+    try {
+      ContainerState s = state();
+      return s.exitCode().isPresent() ? s.status() + " (exit code " + s.exitCode().getAsInt() + ")" : s.status();
+    } catch (RuntimeException e) {
+      return "unknown (its state could not be read)";
+    }
+  }
+
+  /**
+   * The container's state as the engine reports it now (a fresh {@code docker inspect}): running,
+   * paused, restarting, exit code, OOM killed, started and finished, health.
+   *
+   * @throws ContainerOperationException step {@code inspect} when the engine does not answer, or the
+   *     container was removed
+   */
+  public ContainerState state() {
+    return ContainerState.read(inspectJson().path("State"));
+  }
+
+  /** The container's name, as {@code docker ps} shows it (without inspect's leading {@code /}); read afresh. */
+  public String name() {
+    String name = inspectJson().path("Name").asText("");
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  /**
+   * The container's IP address on {@code network} (a user-defined network by name, {@code bridge}
+   * for the default bridge), as the engine reports it now: its IPv4 address, or its IPv6 address on
+   * a network without IPv4. Peers on the same network reach it there; this process usually does not
+   * (use {@link #host} and {@link #hostPort} for a published port).
+   *
+   * @throws IllegalArgumentException when the container is not attached to {@code network}
+   * @throws IllegalStateException when it has no address there: not running, or network {@code none}
+   */
+  public String ipAddress(String network) {
+    java.util.Objects.requireNonNull(network, "network");
+    com.fasterxml.jackson.databind.JsonNode inspect = inspectJson();
+    com.fasterxml.jackson.databind.JsonNode networks = inspect.path("NetworkSettings").path("Networks");
+    com.fasterxml.jackson.databind.JsonNode on = networks.path(network);
+    if (!on.isObject()) {
+      java.util.List<String> attached = new java.util.ArrayList<>();
+      networks.fieldNames().forEachRemaining(attached::add);
+      java.util.Collections.sort(attached);
+      throw new IllegalArgumentException("container network must be one it is attached to: "
+          + dev.carapace.core.internal.io.Strings.show(network) + " (attached: "
+          + (attached.isEmpty() ? "none" : String.join(", ", attached)) + ")");
+    }
+    String ip = on.path("IPAddress").asText("");
+    if (ip.isEmpty()) {
+      ip = on.path("GlobalIPv6Address").asText("");
+    }
+    if (ip.isEmpty()) {
+      com.fasterxml.jackson.databind.JsonNode state = inspect.path("State");
+      throw new IllegalStateException("ip address on network " + network + " needs a running container on a network "
+          + "that gives addresses: " + (state.path("Running").asBoolean(false) ? "running, no address given"
+              : state.path("Status").asText()));
+    }
+    return ip;
+  }
+
+  /** {@link #ipAddress(String)} on {@code network}, by its name. */
+  public String ipAddress(ContainerNetwork network) {
+    java.util.Objects.requireNonNull(network, "network");
+    return ipAddress(network.name());
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode inspectJson() {
+    return session.call(Step.INSPECT, spec.image(), id, () -> session.inspectRaw(id));
   }
 
   /** Removes the container, killing it if it runs. Idempotent. */
@@ -338,6 +507,36 @@ public final class RunningContainer implements AutoCloseable {
    */
   public int hostPort(int containerPort) {
     return publishedPort(containerPort, PortBinding.Protocol.TCP).hostPort();
+  }
+
+  /**
+   * The host to connect to, from this process, for TCP {@code containerPort}: with {@link #hostPort},
+   * where a client reaches the port. A port published on every interface is reached on loopback
+   * ({@code 127.0.0.1}, or {@code ::1} for {@code ::}) when the launcher talks to the engine through a
+   * unix socket, and on the endpoint's host ({@code Endpoint.tls("docker.example", 2376, ..)} gives
+   * {@code docker.example}) when through TCP or TLS; a port published on one address is reached there.
+   * With a caller's docker-java client, whose address Carapace cannot read, the engine is taken as local.
+   *
+   * <pre>{@code
+   * URI uri = URI.create("http://" + c.host(8080) + ":" + c.hostPort(8080) + "/");
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when the spec does not publish that port
+   * @throws IllegalStateException when the container is not running, or the port is bound to the
+   *     loopback of an engine on another host (nothing here reaches it)
+   */
+  public String host(int containerPort) {
+    return host(containerPort, PortBinding.Protocol.TCP);
+  }
+
+  /** {@link #host(int)} for {@code containerPort}/{@code protocol}. */
+  public String host(int containerPort, PortBinding.Protocol protocol) {
+    return Ports.connectHost(publishedPort(containerPort, protocol), engineUri());
+  }
+
+  /** The engine's address, for {@link Ports#connectHost}; null for a caller's docker-java client. */
+  URI engineUri() {
+    return session.endpoint().map(Endpoint::uri).orElse(null);
   }
 
   /**

@@ -285,7 +285,7 @@ final class SpecValidator {
   }
 
   /** As the engine's {@code signal.ParseSignal}: a number from 1 to 64, or a name in any case, SIG optional. */
-  private static boolean isSignal(String s) {
+  static boolean isSignal(String s) {
     if (s.matches("[0-9]{1,2}")) {
       int n = Integer.parseInt(s);
       return n >= 1 && n <= 64;

@@ -42,33 +42,6 @@ public class WaitException extends ContainerOperationException {
 
   /** {@code s} in double quotes, {@code "} and {@code \} escaped, control characters as {@code \n} or {@code \\uXXXX}. */
   static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    return sb.append('"').toString();
+    return dev.carapace.core.internal.io.Strings.quote(s);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.PortBinding.Protocol;
 import dev.carapace.core.internal.engine.EngineSession;
+import dev.carapace.core.internal.io.HttpProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -27,6 +28,8 @@ final class Waiting {
   static final Duration PROXY_CLOSE = Duration.ofMillis(250);
   static final int LAST_LINES = 5;
   static final int MAX_SHOWN = 200;
+  /** The longest one HTTP attempt may take; a server slower than this is asked again. */
+  static final Duration HTTP_ATTEMPT = Duration.ofSeconds(2);
 
   private final EngineSession session;
   private final String id;
@@ -51,6 +54,12 @@ final class Waiting {
         break;
       case PORT:
         port(wait.port(), timeout, deadline);
+        break;
+      case HTTP:
+        http(wait, timeout, deadline);
+        break;
+      case COMMAND:
+        command(wait, timeout, deadline);
         break;
       default:
         exited(timeout);
@@ -148,15 +157,8 @@ final class Waiting {
     if (!running(state)) {
       throw exitedWhile(state, "before " + what + " accepted a connection", null);
     }
-    PublishedPort published = Ports.find(spec, Ports.published(inspect), state.path("Status").asText(),
-        containerPort, Protocol.TCP);
-    InetSocketAddress address = Ports.loopback(published);
-    if (address == null) {
-      throw new WaitException(id, spec.image(), what + " must be published on loopback or every interface to be "
-          + "awaited", published.hostAddress() + " (waits connect to loopback only)", null);
-    }
-    String target = (published.hostAddress().contains(":") ? "[" + address.getAddress().getHostAddress() + "]"
-        : address.getAddress().getHostAddress()) + ":" + address.getPort();
+    InetSocketAddress address = address(inspect, containerPort);
+    String target = target(address);
     while (true) {
       String seen = "last attempt: " + attempt(address, deadline);
       if (seen.equals("last attempt: accepted")) {
@@ -174,10 +176,133 @@ final class Waiting {
     }
   }
 
+  /**
+   * Where to connect for TCP {@code containerPort}: {@link Ports#connectHost}, unresolved (a name is
+   * looked up at each attempt).
+   *
+   * @throws IllegalArgumentException when the spec does not publish the port
+   * @throws IllegalStateException when it is bound where nothing here reaches it
+   */
+  private InetSocketAddress address(JsonNode inspect, int containerPort) {
+    PublishedPort published = Ports.find(spec, Ports.published(inspect), inspect.path("State").path("Status").asText(),
+        containerPort, Protocol.TCP);
+    return InetSocketAddress.createUnresolved(Ports.connectHost(published, container.engineUri()),
+        published.hostPort());
+  }
+
+  /** {@code 127.0.0.1:32768}, {@code [::1]:32768}, {@code docker.example:32768}. */
+  private static String target(InetSocketAddress address) {
+    String host = address.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  private void http(Wait wait, Duration timeout, long deadline) {
+    JsonNode inspect = inspect();
+    JsonNode state = inspect.path("State");
+    String what = "port " + wait.port() + "/tcp";
+    String request = "GET " + wait.path() + (wait.tls() == null ? "" : " over TLS");
+    if (!running(state)) {
+      throw exitedWhile(state, "before " + what + " answered " + request, null);
+    }
+    InetSocketAddress address = address(inspect, wait.port());
+    String target = target(address);
+    String seen = null;
+    boolean answered = false;
+    while (true) {
+      Duration budget = Duration.ofNanos(Math.min(Math.max(deadline - System.nanoTime(), 0), HTTP_ATTEMPT.toNanos()));
+      HttpProbe.Answer answer = HttpProbe.get(address.getHostString(), address.getPort(), wait.path(), wait.tls(),
+          budget);
+      if (answer.answered() && wait.statuses().contains(answer.status())) {
+        return;
+      }
+      if (answer.answered()) {
+        seen = "last answer: status " + answer.status() + (answer.reason().isEmpty() ? "" : " "
+            + reason(answer.reason())) + ", body " + shown(answer.bodyStart().strip());
+        answered = true;
+      } else if (!(answered && answer.timedOut() && budget.compareTo(HTTP_ATTEMPT) < 0)) {
+        // an attempt the deadline cut short says less than the last answer
+        seen = "last attempt: " + answer.failure();
+        answered = false;
+      }
+      state = inspect().path("State");
+      if (!running(state)) {
+        throw exitedWhile(state, "before " + what + " answered " + request + " on " + target, seen);
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new WaitTimeoutException(id, spec.image(), what + " must answer " + request + " with "
+            + wait.statusesShown() + " on " + target + " within " + show(timeout), seen, timeout);
+      }
+      sleep(deadline);
+    }
+  }
+
+  private void command(Wait wait, Duration timeout, long deadline) {
+    String what = "command " + wait.commandShown();
+    String seen = "no attempt finished yet";
+    boolean finished = false;
+    while (true) {
+      JsonNode state = inspect().path("State");
+      if (!running(state)) {
+        throw exitedWhile(state, "before " + what + " succeeded", seen);
+      }
+      if (state.path("Paused").asBoolean(false)) {
+        seen = "container paused, no command run";
+      } else {
+        ExecSpec attempt = attempt(wait.command(), deadline);
+        try {
+          ExecResult r = container.exec(attempt);
+          if (r.exitCode() == 0) {
+            return;
+          }
+          seen = "last exit code " + r.exitCode() + ", stdout " + shown(r.stdout().strip()) + ", stderr "
+              + shown(r.stderr().strip());
+          finished = true;
+        } catch (ExecTimeoutException e) {
+          boolean cutByTheWait = wait.command().timeout().map(t -> t.compareTo(e.timeout()) > 0).orElse(true);
+          if (!(cutByTheWait && finished)) {
+            // an attempt the deadline cut short says less than the last one that finished
+            seen = "last attempt still running after " + show(e.timeout()) + ", stdout "
+                + shown(e.stdoutSoFar().strip()) + ", stderr " + shown(e.stderrSoFar().strip());
+            finished = false;
+          }
+        } catch (ContainerOperationException e) {
+          JsonNode now = inspect().path("State");
+          if (e.step() != Step.EXEC || running(now) && !now.path("Paused").asBoolean(false)) {
+            throw e; // the engine failed, not the command
+          }
+          if (!running(now)) {
+            throw exitedWhile(now, "before " + what + " succeeded", seen);
+          }
+          seen = "container paused, no command run";
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new WaitTimeoutException(id, spec.image(), what + " must succeed within " + show(timeout), seen,
+            timeout);
+      }
+      sleep(deadline);
+    }
+  }
+
+  /** {@code exec} to run until {@code deadline} at most (its own timeout, if shorter), never less than 100 ms. */
+  private static ExecSpec attempt(ExecSpec exec, long deadline) {
+    Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL.toNanos()));
+    Duration timeout = exec.timeout().filter(t -> t.compareTo(left) < 0).orElse(left);
+    ExecSpec.Builder b = ExecSpec.builder().command(exec.command()).putAllEnv(exec.env()).timeout(timeout)
+        .outputLimit(exec.outputLimit());
+    exec.user().ifPresent(b::user);
+    exec.workingDir().ifPresent(b::workingDir);
+    return b.build();
+  }
+
   /** One connection to {@code address}: {@code accepted}, or what went wrong. */
-  private static String attempt(InetSocketAddress address, long deadline) {
+  private static String attempt(InetSocketAddress unresolved, long deadline) {
     long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
     try (Socket socket = new Socket()) {
+      InetSocketAddress address = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+      if (address.isUnresolved()) {
+        return "unknown host " + unresolved.getHostString();
+      }
       socket.connect(address, (int) Math.min(1000, Math.max(left, 100)));
       socket.setSoTimeout((int) PROXY_CLOSE.toMillis());
       try {
@@ -230,6 +355,12 @@ final class Waiting {
       return d.toMillis() + "ms";
     }
     return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
+  }
+
+  /** An HTTP reason phrase as shown: printable ASCII (anything else as {@code ?}), at most 100 characters. */
+  static String reason(String phrase) {
+    String cut = phrase.length() <= 100 ? phrase : phrase.substring(0, 100) + "...";
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   /** {@code s} quoted, cut to {@link #MAX_SHOWN} characters. */

@@ -198,6 +198,97 @@ class WaitIT {
     }
   }
 
+  // ---------------------------------------------------------------- http
+
+  @Test
+  void httpWaitsForTheStatusNotForThePort() {
+    // httpd listens at once but serves the page only after 2 s: the port accepts, the answer is 404 until then
+    try (RunningContainer c = launcher.launch(PublishedPortsIT.httpd().command("sh", "-c",
+        "(sleep 2; echo ready > /tmp/health) & exec httpd -f -p 8080 -h /tmp").build())) {
+      c.await(Wait.portAccepts(8080), T);
+      long t0 = System.nanoTime();
+      c.await(Wait.http(8080, "/health"), T);
+      assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() > 500, "answered 200 before the page existed");
+      // several statuses: any of them will do
+      c.await(Wait.http(8080, "/nope", 200, 404), T);
+    }
+  }
+
+  @Test
+  void httpTimesOutWithTheLastStatusAndTheStartOfTheBody() {
+    try (RunningContainer c = launcher.launch(PublishedPortsIT.httpd().build())) {
+      int port = c.hostPort(8080);
+      WaitTimeoutException e = assertThrows(WaitTimeoutException.class,
+          () -> c.await(Wait.http(8080, "/nope"), Duration.ofSeconds(1)));
+      assertEquals(who(c) + " port 8080/tcp must answer GET /nope with status 200 on 127.0.0.1:" + port + " within 1s: "
+          + "last answer: status 404 Not Found, body \"<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\\n<BODY><H1>404 "
+          + "Not Found</H1>\\nThe requested URL was not found\\n</BODY></HTML>\"", e.getMessage());
+      assertEquals(OptionalInt.empty(), e.exitCode());
+    }
+    try (RunningContainer quiet = launcher.launch(PublishedPortsIT.httpd().command("sleep", "60").build())) {
+      int port = quiet.hostPort(8080);
+      WaitTimeoutException e = assertThrows(WaitTimeoutException.class,
+          () -> quiet.await(Wait.http(8080, "/", 204, 200), Duration.ofSeconds(1)));
+      assertEquals(who(quiet) + " port 8080/tcp must answer GET / with status 200 or 204 on 127.0.0.1:" + port
+          + " within 1s: last attempt: connection closed without an answer (the engine's proxy found nothing "
+          + "listening in the container)", e.getMessage());
+    }
+  }
+
+  @Test
+  void aContainerThatDiesWhileAwaitedForAnAnswerFailsAtOnceNamingItsExitCode() {
+    try (RunningContainer c = launcher.launch(PublishedPortsIT.httpd().command("sh", "-c", "sleep 2; exit 6")
+        .build())) {
+      int port = c.hostPort(8080);
+      WaitException e = atOnce(WaitException.class, () -> c.await(Wait.http(8080, "/"), T));
+      assertTrue(e.getMessage().startsWith(who(c) + " exited with code 6 before port 8080/tcp answered GET / on "
+          + "127.0.0.1:" + port + ": last attempt: "), e.getMessage());
+      assertEquals(OptionalInt.of(6), e.exitCode());
+    }
+  }
+
+  // ---------------------------------------------------------------- command
+
+  @Test
+  void commandSucceedsWaitsForExitCodeZeroInside() {
+    try (RunningContainer c = launcher.launch(busybox("sh", "-c", "sleep 1; touch /tmp/ready; sleep 60").build())) {
+      long t0 = System.nanoTime();
+      c.await(Wait.commandSucceeds("test", "-f", "/tmp/ready"), T);
+      assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() > 300, "succeeded before the file existed");
+      assertEquals(0, c.exec("test", "-f", "/tmp/ready").exitCode());
+      // as another user, with the caller's own exec settings
+      c.await(Wait.commandSucceeds(ExecSpec.builder().command("sh", "-c", "test \"$(id -u)\" = 1000")
+          .user("1000").build()), T);
+    }
+  }
+
+  @Test
+  void commandTimesOutWithTheLastExitCodeAndOutput() {
+    try (RunningContainer c = launcher.launch(busybox("sleep", "60").build())) {
+      WaitTimeoutException e = assertThrows(WaitTimeoutException.class, () -> c.await(
+          Wait.commandSucceeds("sh", "-c", "echo not yet; echo 'no \"db\"' >&2; exit 3"), Duration.ofSeconds(1)));
+      assertEquals(who(c) + " command [\"sh\", \"-c\", \"echo not yet; echo 'no \\\"db\\\"' >&2; exit 3\"] must "
+          + "succeed within 1s: last exit code 3, stdout \"not yet\", stderr \"no \\\"db\\\"\"", e.getMessage());
+      // an attempt that outlives the deadline is cut there and said so
+      WaitTimeoutException slow = assertThrows(WaitTimeoutException.class, () -> c.await(
+          Wait.commandSucceeds("sh", "-c", "echo started; sleep 30"), Duration.ofSeconds(1)));
+      assertTrue(slow.getMessage().startsWith(who(c) + " command [\"sh\", \"-c\", \"echo started; sleep 30\"] must "
+          + "succeed within 1s: last attempt still running after "), slow.getMessage());
+      assertTrue(slow.getMessage().endsWith(", stdout \"started\", stderr \"\""), slow.getMessage());
+    }
+  }
+
+  @Test
+  void aContainerThatDiesWhileAwaitedForACommandFailsAtOnceNamingItsExitCode() {
+    try (RunningContainer c = launcher.launch(busybox("sh", "-c", "sleep 2; exit 8").build())) {
+      WaitException e = atOnce(WaitException.class, () -> c.await(Wait.commandSucceeds("false"), T));
+      // the last attempt exited 1, was killed with the container (137), or met it stopped (126, the runtime's words)
+      assertTrue(e.getMessage().startsWith(who(c) + " exited with code 8 before command [\"false\"] succeeded: last "
+          + "exit code "), e.getMessage());
+      assertEquals(OptionalInt.of(8), e.exitCode());
+    }
+  }
+
   // ---------------------------------------------------------------- exit
 
   @Test

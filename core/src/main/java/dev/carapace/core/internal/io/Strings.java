@@ -36,4 +36,36 @@ public final class Strings {
   public static String lengthAndStart(String s) {
     return s.length() + " (" + show(s.substring(0, Math.min(20, s.length()))) + "...)";
   }
+
+  /** {@code s} in double quotes, {@code "} and {@code \} escaped, control characters as {@code \n} or {@code \\uXXXX}. */
+  public static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+    return sb.append('"').toString();
+  }
 }
