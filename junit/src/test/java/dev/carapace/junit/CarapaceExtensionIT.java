@@ -3,6 +3,7 @@ package dev.carapace.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -164,7 +165,47 @@ class CarapaceExtensionIT {
     }
   }
 
+  // the docs' example (docs/reference.md, "JUnit 5 extension"), run by documentedExampleRunsAndLeavesNothing
+  // --- snippet: junit
+  @CarapaceContainers
+  static class Documented {
+    @Launch    // static: launched before the class's first test, removed after its last
+    static final LaunchedContainer SERVER = LaunchedContainer.of(SecureContainerSpec.builder()
+        .image(TestEngine.BUSYBOX_USER).command("sh", "-c", "echo ready; exec sleep 600").build());
+
+    @Launch    // instance: launched before each test, removed after it
+    final LaunchedContainer scratch = LaunchedContainer.of(SecureContainerSpec.builder()
+        .image(TestEngine.BUSYBOX_USER).command("sleep", "600").build());
+
+    @Test
+    void runsAsTheImagesUser() {
+      assertEquals("1000\n", SERVER.running().exec("id", "-u").stdout());
+      assertEquals("1000\n", scratch.running().exec("id", "-u").stdout());
+    }
+  }
+  // --- end snippet
+
   // ------------------------------------------------------------------------------------------ tests
+
+  /** The documented example, with a test that records its containers' ids. */
+  static class DocumentedRecorded extends Documented {
+    @Test
+    void record() {
+      SEEN.add(SERVER.running().id());
+      SEEN.add(scratch.running().id());
+    }
+  }
+
+  @Test
+  void documentedExampleRunsAndLeavesNothing() {
+    execute(DocumentedRecorded.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+    assertFalse(Documented.SERVER.isRunning());
+    assertEquals(2, SEEN.size(), SEEN.toString());
+    for (String id : SEEN) {
+      assertThrows(com.github.dockerjava.api.exception.NotFoundException.class,
+          () -> ENGINE.dockerClient().inspectContainerCmd(id).exec(), "removed: " + id);
+    }
+  }
 
   @Test
   void aStaticFieldsContainerServesTheWholeClassAndIsRemovedAfter() {
