@@ -79,7 +79,7 @@ class CarapaceExtensionIT {
   // ------------------------------------------------------------------------------------------ samples
 
   @CarapaceContainers
-  static class PerClass {
+  static class PerClassSample {
     @Launch
     static final LaunchedContainer SHARED = LaunchedContainer.of(printing("per-class"));
 
@@ -96,7 +96,7 @@ class CarapaceExtensionIT {
   }
 
   @CarapaceContainers
-  static class PerTest {
+  static class PerTestSample {
     @Launch
     final LaunchedContainer mine = LaunchedContainer.of(printing("per-test"));
     @Launch
@@ -116,7 +116,7 @@ class CarapaceExtensionIT {
   }
 
   @CarapaceContainers
-  static class Failing {
+  static class FailingSample {
     @Launch
     static final LaunchedContainer SHARED = LaunchedContainer.of(printing("class-log-marker"));
     @Launch
@@ -138,7 +138,7 @@ class CarapaceExtensionIT {
   }
 
   @CarapaceContainers
-  static class BeforeEachThrows {
+  static class BeforeEachThrowsSample {
     @Launch
     final LaunchedContainer mine = LaunchedContainer.of(printing("before-each"));
 
@@ -155,7 +155,7 @@ class CarapaceExtensionIT {
   }
 
   @CarapaceContainers
-  static class NullField {
+  static class NullFieldSample {
     @Launch
     static LaunchedContainer missing;
 
@@ -209,17 +209,17 @@ class CarapaceExtensionIT {
 
   @Test
   void aStaticFieldsContainerServesTheWholeClassAndIsRemovedAfter() {
-    execute(PerClass.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+    execute(PerClassSample.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
     assertEquals(3, SEEN.size(), SEEN.toString());
     assertEquals(SEEN.get(0), SEEN.get(2), "one container for both tests: " + SEEN);
     assertEquals("1", SEEN.get(1), "one container on the engine during the class");
-    assertFalse(PerClass.SHARED.isRunning());
+    assertFalse(PerClassSample.SHARED.isRunning());
     assertEquals(List.of(), ours(), "nothing left after the class");
   }
 
   @Test
   void anInstanceFieldsContainerIsNewForEachTestAndRemovedAfterIt() {
-    execute(PerTest.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+    execute(PerTestSample.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
     assertEquals(4, SEEN.size(), SEEN.toString());
     assertNotEquals(SEEN.get(0), SEEN.get(2), "a container per test: " + SEEN);
     assertEquals("2", SEEN.get(1), "the handle's and the spec's containers, during the test");
@@ -229,7 +229,7 @@ class CarapaceExtensionIT {
 
   @Test
   void aFailingTestsReportHoldsTheLogsOfItsContainers() {
-    EngineExecutionResults results = execute(Failing.class);
+    EngineExecutionResults results = execute(FailingSample.class);
     results.testEvents().assertStatistics(s -> s.started(2).failed(2));
     Event failed = results.testEvents().failed().list().stream()
         .filter(e -> e.getTestDescriptor().getDisplayName().equals("fails()")).findFirst().orElseThrow();
@@ -238,16 +238,16 @@ class CarapaceExtensionIT {
     assertEquals("the sample fails on purpose", failure.getMessage(), "the test's own failure, not replaced");
     List<String> logs = Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage).collect(Collectors.toList());
     assertEquals(2, logs.size(), logs.toString());
-    assertTrue(logs.get(0).startsWith("container Failing.SHARED (" + TestEngine.BUSYBOX + ", "), logs.get(0));
+    assertTrue(logs.get(0).startsWith("container FailingSample.SHARED (" + TestEngine.BUSYBOX + ", "), logs.get(0));
     assertTrue(logs.get(0).contains("--- stdout\nclass-log-marker\n--- stderr\nclass-log-marker-err\n"), logs.get(0));
-    assertTrue(logs.get(1).startsWith("container Failing.mine (" + TestEngine.BUSYBOX + ", "), logs.get(1));
+    assertTrue(logs.get(1).startsWith("container FailingSample.mine (" + TestEngine.BUSYBOX + ", "), logs.get(1));
     assertTrue(logs.get(1).contains("--- stdout\ntest-log-marker\n--- stderr\ntest-log-marker-err\n"), logs.get(1));
     // the same text as JUnit report entries, published on the failing test
     List<Map<String, String>> entries = results.allEvents().reportingEntryPublished().list().stream()
         .filter(e -> e.getTestDescriptor().getDisplayName().equals("fails()"))
         .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs()).collect(Collectors.toList());
-    assertEquals(List.of(Map.of("carapace.log.Failing.SHARED", logs.get(0)),
-        Map.of("carapace.log.Failing.mine", logs.get(1))), entries);
+    assertEquals(List.of(Map.of("carapace.log.FailingSample.SHARED", logs.get(0)),
+        Map.of("carapace.log.FailingSample.mine", logs.get(1))), entries);
     // a test that throws gets the same, and nothing is left after either
     Throwable thrown = results.testEvents().failed().list().stream()
         .filter(e -> e.getTestDescriptor().getDisplayName().equals("throwsAnError()")).findFirst().orElseThrow()
@@ -259,7 +259,7 @@ class CarapaceExtensionIT {
 
   @Test
   void aThrowingBeforeEachStillRemovesTheTestsContainer() {
-    EngineExecutionResults results = execute(BeforeEachThrows.class);
+    EngineExecutionResults results = execute(BeforeEachThrowsSample.class);
     results.testEvents().assertStatistics(s -> s.started(1).failed(1));
     assertEquals(1, SEEN.size(), "setUp saw its container, the test never ran: " + SEEN);
     Throwable failure = results.testEvents().failed().list().get(0)
@@ -271,10 +271,10 @@ class CarapaceExtensionIT {
 
   @Test
   void aNullFieldIsAConfigurationErrorNamingTheField() {
-    EngineExecutionResults results = execute(NullField.class);
+    EngineExecutionResults results = execute(NullFieldSample.class);
     Throwable failure = results.containerEvents().failed().list().get(0)
         .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
-    assertEquals("@Launch field NullField.missing must hold a LaunchedContainer or a SecureContainerSpec: null",
+    assertEquals("@Launch field NullFieldSample.missing must hold a LaunchedContainer or a SecureContainerSpec: null",
         failure.getMessage());
     assertEquals(List.of(), SEEN);
   }
