@@ -10,6 +10,7 @@ module dev.carapace.testcontainers {
   requires transitive dev.carapace.core;
   // Testcontainers 2.0 names no module: this is its file-name module
   requires transitive testcontainers;
+  requires com.github.dockerjava.core; // CarapaceHardening.applyTo: a create request built without the engine
 
   requires static org.immutables.value;
 

@@ -217,8 +217,14 @@ public final class ManifestAudit {
     spec.path("containers").forEach(raw::add);
     spec.path("ephemeralContainers").forEach(raw::add);
     int firstMain = spec.path("initContainers").size();
+    int firstEphemeral = firstMain + spec.path("containers").size();
+    String podPath = kind.equals("Pod") ? "spec" : kind.equals("CronJob") ? "spec.jobTemplate.spec.template.spec"
+        : "spec.template.spec";
     for (int i = 0; i < views.size() && i < raw.size(); i++) {
-      facts.put(views.get(i), new PodSecurity.Facts(spec, template.path("metadata"), raw.get(i), i == firstMain));
+      String containerPath = podPath + (i < firstMain ? ".initContainers[" + i + "]" : i < firstEphemeral
+          ? ".containers[" + (i - firstMain) + "]" : ".ephemeralContainers[" + (i - firstEphemeral) + "]");
+      facts.put(views.get(i), new PodSecurity.Facts(spec, template.path("metadata"), raw.get(i), i == firstMain,
+          podPath, containerPath));
     }
     return views;
   }

@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * <p>{@link ManifestAudit#judge} puts these checks in place of the built-in rules of
  * {@link Profiles#podSecurityBaseline()} and {@link Profiles#podSecurityRestricted()} that judge Docker's
  * terms, under the same rule ids, and adds the two controls Docker has no field for ({@code host-process},
- * {@code probe-host}). A rule a caller wrote or replaced is left as it is.
+ * {@code probe-host}). Every other built-in rule keeps judging Docker's terms, its remedies reworded in the
+ * manifest's ({@link ManifestRemedies}). A rule a caller wrote or replaced is left as it is.
  */
 final class PodSecurity {
   /** The level a policy asks for. */
@@ -29,9 +30,11 @@ final class PodSecurity {
 
   /**
    * One container of one pod, with the pod around it: what every check reads; {@code first} says whether
-   * the pod-level volumes no container mounts are counted on this container (the first one).
+   * the pod-level volumes no container mounts are counted on this container (the first one); {@code podPath}
+   * and {@code containerPath} are where the pod spec and the container are in the manifest
+   * ({@code spec.template.spec}, {@code spec.template.spec.containers[0]}), for remedies.
    */
-  record Facts(JsonNode spec, JsonNode meta, JsonNode container, boolean first) {}
+  record Facts(JsonNode spec, JsonNode meta, JsonNode container, boolean first, String podPath, String containerPath) {}
 
   static final String HOST_PROCESS = "host-process";
   static final String PROBE_HOST = "probe-host";
@@ -68,16 +71,19 @@ final class PodSecurity {
    * rules), and the controls without a Docker field are added. Any other policy is returned as it is.
    */
   static Policy forManifests(Policy policy, Map<ContainerView, Facts> facts) {
-    if (!builtIn(policy, Profiles.podSecurityBaseline(), "baseline-capabilities")) {
-      return policy;
-    }
+    boolean pss = builtIn(policy, Profiles.podSecurityBaseline(), "baseline-capabilities");
     Level level = builtIn(policy, Profiles.podSecurityRestricted(), "restricted-capabilities") ? Level.RESTRICTED
         : Level.BASELINE;
     Policy.Builder b = Policy.builder(policy.name());
     for (Rule r : policy.rules()) {
-      boolean replace = REPLACED.contains(r.id()) && (builtIn(policy, Profiles.podSecurityRestricted(), r.id())
+      boolean replace = pss && REPLACED.contains(r.id()) && (builtIn(policy, Profiles.podSecurityRestricted(), r.id())
           || builtIn(policy, Profiles.podSecurityBaseline(), r.id()));
-      b.addRule(replace ? rule(r.id(), r.title(), r.severity(), r.standards(), r.remedy(), level, facts) : r);
+      b.addRule(replace ? rule(r.id(), r.title(), r.severity(), r.standards(),
+          ManifestRemedies.remedy(r.id(), "spec", "spec.containers[*]").orElseThrow(), level, facts)
+          : ManifestRemedies.reworded(r, facts));
+    }
+    if (!pss) {
+      return b.build();
     }
     if (policy.rule(HOST_PROCESS).isEmpty()) {
       b.addRule(rule(HOST_PROCESS, "Windows HostProcess containers are not run", Severity.CRITICAL,

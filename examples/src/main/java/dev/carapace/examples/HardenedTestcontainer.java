@@ -44,13 +44,13 @@ public final class HardenedTestcontainer {
             .pidsLimit(64)                                  // --pids-limit 64
             .readOnlyRootFilesystem(true)                   // --read-only
             .build())                                       // + cap-drop ALL, no-new-privileges
-        .addCheck(PolicyCheck.enforce(Profiles.podSecurityRestricted()))  // judged before create
+        .addCheck(PolicyCheck.enforce(Profiles.podSecurityRestricted()))  // judged by applyTo and at create
         .build();
     try (GenericContainer<?> container = hardening.applyTo(
         new GenericContainer<>(DockerImageName.parse(image))
             .withImagePullPolicy(PullPolicy.defaultPolicy())   // local image, no pull
             .withCommand("sleep", "60"))) {
-      container.start();                                    // refused before create if the policy says so
+      container.start();                                    // a refusal was thrown by applyTo, as itself
       ProcStatus status = ProcStatus.parse(container.execInContainer("cat", "/proc/self/status").getStdout());
       report(container, image, status, out);                // CapEff 0000000000000000, NoNewPrivs 1...
     }

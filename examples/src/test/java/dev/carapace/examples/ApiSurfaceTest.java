@@ -51,6 +51,7 @@ class ApiSurfaceTest {
     MODULES.put("core/carapace-core", List.of("dev.carapace.core"));
     MODULES.put("policy/carapace-policy", List.of("dev.carapace.policy"));
     MODULES.put("testcontainers/carapace-testcontainers", List.of("dev.carapace.testcontainers"));
+    MODULES.put("junit/carapace-junit", List.of("dev.carapace.junit"));
     MODULES.put("cluster/carapace-cluster", List.of("dev.carapace.cluster"));
   }
 

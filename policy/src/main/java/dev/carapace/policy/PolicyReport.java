@@ -39,7 +39,7 @@ public final class PolicyReport {
 
     ContainerResult(String name, String image, ContainerView.Origin origin, List<Violation> violations,
         List<Note> notes, String runtime) {
-      violations = List.copyOf(violations);
+      violations = violations.stream().sorted(Violation.REPORT_ORDER).collect(Collectors.toUnmodifiableList());
       notes = List.copyOf(notes);
       java.util.Objects.requireNonNull(runtime, "runtime");
       this.name = name;
@@ -65,7 +65,7 @@ public final class PolicyReport {
       return origin;
     }
 
-    /** Rules broken. */
+    /** Rules broken: by severity (CRITICAL first), then rule id, then attribute. */
     public List<Violation> violations() {
       return violations;
     }
@@ -142,9 +142,13 @@ public final class PolicyReport {
     return containers.stream().allMatch(ContainerResult::passed);
   }
 
-  /** Every violation, container by container, in rule order. */
+  /**
+   * Every violation of every container: by severity (CRITICAL first), then rule id, then subject (the
+   * container's name, then the attribute). {@link #toText()} lists each container's in the same order.
+   */
   public List<Violation> violations() {
-    return containers.stream().flatMap(c -> c.violations().stream()).collect(Collectors.toList());
+    return containers.stream().flatMap(c -> c.violations().stream()).sorted(Violation.REPORT_ORDER)
+        .collect(Collectors.toList());
   }
 
   /** Every note. */
@@ -152,13 +156,14 @@ public final class PolicyReport {
     return containers.stream().flatMap(c -> c.notes().stream()).collect(Collectors.toList());
   }
 
-  /** The ids of the rules broken, in order, once each. */
+  /** The ids of the rules broken, in the order of {@link #violations()}, once each. */
   public List<String> violatedRuleIds() {
     return violations().stream().map(Violation::ruleId).distinct().collect(Collectors.toList());
   }
 
   /**
-   * A readable report:
+   * A readable report, each container's violations by severity (CRITICAL first), then rule id, then
+   * attribute:
    *
    * <pre>
    * Policy cis-docker-1.6: 1 container, 25 rules, 1 violation, 0 notes

@@ -1,15 +1,30 @@
 package dev.carapace.policy;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * One broken rule in one container: the rule, the attribute, the offending value and the remedy.
+ * Reports list violations by severity (CRITICAL first), then rule id, then subject (container, then
+ * attribute).
  *
  * <p>{@link #message()} follows Carapace's grammar, {@code <attribute> <problem>: <value>}:
  * {@code mount source must not be a sensitive host path: /etc/shadow (read-only)}.
  */
 public final class Violation {
+  /**
+   * The order of every report: severity (CRITICAL first), then rule id, then subject (the container, then
+   * the attribute), then the value, so that equal reports list equal findings in the same order.
+   */
+  static final Comparator<Violation> REPORT_ORDER = Comparator
+      .comparing(Violation::severity, Comparator.reverseOrder())
+      .thenComparing(Violation::ruleId)
+      .thenComparing(Violation::container)
+      .thenComparing(Violation::attribute)
+      .thenComparing(Violation::value)
+      .thenComparing(Violation::problem);
+
   private final Rule rule;
   private final String container;
   private final String attribute;

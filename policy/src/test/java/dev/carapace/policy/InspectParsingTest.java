@@ -117,10 +117,13 @@ class InspectParsingTest {
     ContainerView v = ContainerView.parseInspectJson(fixture("weak.json"))
         .knowingEngine(EngineSecurity.parse(List.of("name=seccomp,profile=default")));
     PolicyReport report = Profiles.carapaceDefault().evaluate(v);
-    assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "host-ports", "proc-mount",
-        "seccomp", "sysctls", "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck",
-        "selinux", "capabilities", "sensitive-mounts", "memory-limit", "cpu-limit", "read-only-rootfs",
-        "ports-all-interfaces", "restart-policy", "host-devices", "pids-limit", "default-bridge", "docker-socket"),
+    // CRITICAL first, then HIGH, MEDIUM, LOW; by rule id within a severity
+    assertEquals(List.of("docker-socket", "sensitive-mounts",
+        "baseline-capabilities", "host-devices", "host-pid", "no-new-privileges", "non-root-user", "proc-mount",
+        "seccomp",
+        "capabilities", "host-path-volumes", "host-ports", "memory-limit", "pids-limit", "ports-all-interfaces",
+        "read-only-rootfs", "restricted-capabilities", "selinux", "sysctls",
+        "cpu-limit", "default-bridge", "healthcheck", "restart-policy"),
         report.violatedRuleIds());
     assertEquals(29, report.violations().size());
     // docker-bench's text match counts "no-new-privileges=false" as set; the engine does not

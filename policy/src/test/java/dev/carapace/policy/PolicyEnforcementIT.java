@@ -53,7 +53,7 @@ class PolicyEnforcementIT {
       }
       List<String> seen = TestEngine.containerEvents(PolicyTesting.TEST_LABEL, run, since);
       assertTrue(seen.contains("create") && seen.contains("destroy"), seen.toString());
-      assertEquals(List.of("host-path-volumes", "sensitive-mounts"), e.report().violatedRuleIds());
+      assertEquals(List.of("sensitive-mounts", "host-path-volumes"), e.report().violatedRuleIds(), "CRITICAL first");
       assertTrue(e.getMessage().contains(
           "[CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)"),
           e.getMessage());

@@ -88,13 +88,13 @@ class PolicyTest {
     assertFalse(r.passed());
     assertEquals("Policy carapace-default: 1 container, 34 rules, 2 violations, 0 notes\n"
         + "container carapace-test/busybox-user:1 [spec]: 2 violations\n"
-        + "  [MEDIUM] host-path-volumes: mounts[0] must be a volume or tmpfs, not bind: /etc/shadow:/etc/shadow:ro\n"
-        + "      standards: PSS baseline: HostPath Volumes; PSS restricted: Volume Types\n"
-        + "      remedy: use a named volume (Mount.volume) or a tmpfs (Mount.tmpfs) instead of a bind mount\n"
         + "  [CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)\n"
         + "      standards: CIS Docker 1.6 5.5; Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow\n"
         + "      remedy: mount only the application's own host folders, or use a named volume; read-only does not"
-        + " help (a container that reads /etc/shadow has the password hashes)", r.toText());
+        + " help (a container that reads /etc/shadow has the password hashes)\n"
+        + "  [MEDIUM] host-path-volumes: mounts[0] must be a volume or tmpfs, not bind: /etc/shadow:/etc/shadow:ro\n"
+        + "      standards: PSS baseline: HostPath Volumes; PSS restricted: Volume Types\n"
+        + "      remedy: use a named volume (Mount.volume) or a tmpfs (Mount.tmpfs) instead of a bind mount", r.toText());
   }
 
   @Test

@@ -59,8 +59,11 @@ import org.testcontainers.containers.GenericContainer;
  *
  * <p><b>The checks.</b> After hardening, the whole create request (Testcontainers' part included) is read
  * back into the {@link SecureContainerSpec} it amounts to, and each {@link LaunchCheck} judges it. A check
- * refuses by throwing; the exception goes on unchanged, Testcontainers wraps it in its
- * {@code ContainerLaunchException}, and no container is created. Settings a spec cannot express and
+ * refuses by throwing, and no container is created. {@link #applyTo} judges the container as configured
+ * when it is called, so a refusal leaves {@code applyTo} as itself ({@code assertThrows(PolicyViolationException.class,
+ * () -> hardening.applyTo(container))}); at create, the request is judged again, and there a refusal goes
+ * on unchanged into Testcontainers, which wraps it in its {@code ContainerLaunchException} (after its
+ * retry loop's {@code RetryCountExceededException}). Settings a spec cannot express and
  * that weaken isolation ({@code --privileged}, host pid/ipc/uts/user namespaces, devices, unknown
  * security options) are refused with a {@link LaunchException} at step {@code create}.
  *
@@ -112,12 +115,82 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
   }
 
   /**
-   * Adds this hardening as {@code container}'s last create-command modifier and returns the container.
+   * Judges {@code container} as configured so far, then adds this hardening as its last create-command
+   * modifier and returns it.
+   *
+   * <p>The judgement happens here, outside {@code start()}: a check's refusal (a
+   * {@code PolicyViolationException}, say) leaves this method as itself, not three exceptions deep in
+   * Testcontainers' {@code ContainerLaunchException} and retry loop, so
+   * {@code assertThrows(PolicyViolationException.class, () -> hardening.applyTo(container))} works. It
+   * reads the container's image name, command, environment, labels, binds, privileged mode, network mode,
+   * extra hosts, tmpfs mounts, shared memory size and working directory into a create request, without
+   * calling the engine, runs the create-command modifiers already added (service ones such as
+   * {@link SuiteHardening} included) and this hardening on it, and judges the result as {@link #accept}
+   * does. What is set on the container after this call is judged again at create, where a refusal comes
+   * wrapped by Testcontainers: call it last. With no check, nothing is judged here.
+   *
+   * @throws RuntimeException a check's own refusal, unchanged
+   * @throws LaunchException at step {@code create} when the container is privileged or holds what a spec
+   *     cannot express
    */
   public <C extends GenericContainer<?>> C applyTo(C container) {
     Objects.requireNonNull(container, "container");
+    if (!checks.isEmpty()) {
+      accept(requestAsConfigured(container));
+    }
     container.withCreateContainerCmdModifier(this);
     return container;
+  }
+
+  /** The create request {@code c} amounts to so far, built without the engine, its modifiers applied. */
+  private static CreateContainerCmd requestAsConfigured(GenericContainer<?> c) {
+    CreateContainerCmd cmd = new com.github.dockerjava.core.command.CreateContainerCmdImpl(request -> {
+      throw new IllegalStateException("a request built to be judged is never sent");
+    }, null, imageName(c));
+    HostConfig hc = HostConfig.newHostConfig();
+    if (c.getCommandParts() != null && c.getCommandParts().length > 0) {
+      cmd.withCmd(c.getCommandParts());
+    }
+    if (!c.getEnv().isEmpty()) {
+      cmd.withEnv(c.getEnv());
+    }
+    if (!c.getLabels().isEmpty()) {
+      cmd.withLabels(new LinkedHashMap<>(c.getLabels()));
+    }
+    if (!c.getBinds().isEmpty()) {
+      hc.withBinds(c.getBinds());
+    }
+    hc.withPrivileged(c.isPrivilegedMode());
+    if (c.getNetworkMode() != null) {
+      hc.withNetworkMode(c.getNetworkMode());
+    }
+    if (!c.getExtraHosts().isEmpty()) {
+      hc.withExtraHosts(c.getExtraHosts().toArray(new String[0]));
+    }
+    if (c.getTmpFsMapping() != null && !c.getTmpFsMapping().isEmpty()) {
+      hc.withTmpFs(new LinkedHashMap<>(c.getTmpFsMapping()));
+    }
+    if (c.getShmSize() != null) {
+      hc.withShmSize(c.getShmSize());
+    }
+    if (c.getWorkingDirectory() != null) {
+      cmd.withWorkingDir(c.getWorkingDirectory());
+    }
+    cmd.withHostConfig(hc);
+    for (org.testcontainers.core.CreateContainerCmdModifier m : c.getCreateContainerCmdModifiers()) {
+      cmd = m.modify(cmd);
+    }
+    return cmd;
+  }
+
+  /**
+   * The container's image name as given, read without resolving it: Testcontainers' {@code getDockerImageName()}
+   * would pull or inspect the image first.
+   */
+  private static String imageName(GenericContainer<?> c) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^RemoteDockerImage\\(imageName=(.+?), imagePullPolicy=")
+        .matcher(String.valueOf(c.getImage()));
+    return m.find() && !m.group(1).startsWith("<") ? m.group(1) : PROFILE_IMAGE;
   }
 
   /**
