@@ -10,27 +10,41 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Cutting docker-java's frames into lines: no engine, the frames as docker-java hands them on. */
+/**
+ * Cutting docker-java's frames into lines: no engine, the frames as docker-java hands them on. The
+ * engine's log is every frame the follow was sent; a catch-up read, when the output ends, reads it
+ * again.
+ */
 class LogFollowerTest {
   private final List<LogLine> lines = new ArrayList<>();
   private final List<Throwable> ends = new ArrayList<>();
+  /** What the engine keeps: the frames sent to the follow. */
+  private final List<Frame> log = new ArrayList<>();
   private final LogFollower follower = new LogFollower(new LogFollower.Sink() {
     @Override
-    public boolean lines(List<LogLine> batch) {
+    public void lines(List<LogLine> batch) {
       lines.addAll(batch);
-      return false;
     }
 
     @Override
     public void end(Throwable error) {
       ends.add(error);
     }
-  }, rest -> {
-    throw new AssertionError("no catch-up without a lagging reader");
-  });
+  }, rest -> replay(log, rest));
+
+  /** A catch-up read of {@code frames}, as docker-java would hand them on. */
+  private static void replay(List<Frame> frames, LogFollower rest) {
+    frames.forEach(rest::onNext);
+    rest.onComplete();
+  }
+
+  private void send(Frame frame) {
+    log.add(frame);
+    follower.onNext(frame);
+  }
 
   private void frame(StreamType type, String text) {
-    follower.onNext(new Frame(type, text.getBytes(StandardCharsets.UTF_8)));
+    send(new Frame(type, text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static LogLine out(String text) {
@@ -66,8 +80,8 @@ class LogFollowerTest {
   @Test
   void aMultiByteCharacterSplitAcrossFramesIsDecodedWhole() {
     byte[] euro = "€\n".getBytes(StandardCharsets.UTF_8);
-    follower.onNext(new Frame(StreamType.STDOUT, new byte[] {euro[0]}));
-    follower.onNext(new Frame(StreamType.STDOUT, new byte[] {euro[1], euro[2], euro[3]}));
+    send(new Frame(StreamType.STDOUT, new byte[] {euro[0]}));
+    send(new Frame(StreamType.STDOUT, new byte[] {euro[1], euro[2], euro[3]}));
     assertEquals(List.of(out("€")), lines);
   }
 
@@ -91,7 +105,7 @@ class LogFollowerTest {
     long total = 100_000_000L;
     for (long sent = 0; sent < total; sent += chunk.length) {
       int n = (int) Math.min(chunk.length, total - sent);
-      follower.onNext(new Frame(StreamType.STDOUT, n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n)));
+      send(new Frame(StreamType.STDOUT, n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n)));
       if (lines.size() > 2) {
         lines.subList(0, lines.size() - 1).clear(); // keep the test's own memory small; count below
       }
@@ -112,7 +126,7 @@ class LogFollowerTest {
     }
     int chunks = LogFollower.MAX_LINE_BYTES / chunk.length + 2;
     for (int i = 0; i < chunks; i++) {
-      follower.onNext(new Frame(StreamType.STDOUT, chunk));
+      send(new Frame(StreamType.STDOUT, chunk));
     }
     frame(StreamType.STDOUT, "\n");
     assertEquals(2, lines.size());
