@@ -31,8 +31,9 @@ import java.util.function.Function;
  * between characters, never truncated.
  *
  * <p><b>The end.</b> When the container's output ends, the stream has brought every line the
- * container wrote, in order, each once, and last an unfinished last line (no {@code \n}) whole, in
- * pieces if it is longer than 1 MiB, whether the reader kept up or fell behind. Engine 20.10's follow
+ * container wrote, each once, in order within stdout and within stderr, and last a line left
+ * unfinished (no {@code \n}) whole, in pieces if it is longer than 1 MiB, whether the reader kept up
+ * or fell behind. Engine 20.10's follow
  * may leave out what the container wrote last (moby/moby#43860): the rest of an unfinished line, and
  * so a 100,000,000-byte line came short of its last 8,448 bytes. So when the output ends, the
  * engine's log is read once more, not followed (one extra request, which reads the whole log again

@@ -104,7 +104,7 @@ class StreamBoundsIT {
     assertTrue(out.contains("exec exit 0 stdout 1048576 truncated true"), out);
     assertTrue(out.contains("logs stdout 1048576 truncated true"), out);
     // the line comes whole, in pieces of at most 1 MiB: 95 of 1 MiB and the rest, every time (engine 20.10's follow
-    // leaves out its last entry of 8,448 bytes, which the re-read at the end brings: LogStreamEndIT)
+    // leaves out its last entry of 8,448 bytes, which the re-read at the end brings: LogStreamIT)
     java.util.regex.Matcher streamed = Pattern.compile("streamLogs pieces (\\d+) chars (\\d+) longest (\\d+)").matcher(out);
     assertTrue(streamed.find(), out);
     System.out.println("StreamBoundsIT: streamLogs of the 100,000,000-byte line: " + streamed.group(2) + " characters in "
