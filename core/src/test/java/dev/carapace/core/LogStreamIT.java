@@ -206,43 +206,48 @@ class LogStreamIT {
   private static final String THREE_MB_LINE = "sleep 1; head -c 3000000 /dev/zero | tr '\\0' x";
   private static final List<Integer> THREE_MB_PIECES = List.of(1_048_576, 1_048_576, 3_000_000 - 2 * 1_048_576);
 
-  @Test
-  void anUnfinishedLineOfThreeMillionBytesComesWholeThroughStreamLogsEveryTime() {
-    List<List<Integer>> rounds = new ArrayList<>();
+  /** What {@code read} got of a container running {@code command}, in each of {@link #ROUNDS} rounds. */
+  private static <T> List<T> rounds(String command, java.util.function.Function<RunningContainer, T> read) {
+    List<T> rounds = new ArrayList<>();
     for (int i = 0; i < ROUNDS; i++) {
-      try (RunningContainer c = launcher.launch(busybox("sh", "-c", THREE_MB_LINE).build());
-          LogStream logs = c.streamLogs()) {
-        rounds.add(drain(logs).stream().map(l -> l.text().length()).collect(Collectors.toList()));
+      try (RunningContainer c = launcher.launch(busybox("sh", "-c", command).build())) {
+        rounds.add(read.apply(c));
       }
     }
+    return rounds;
+  }
+
+  @Test
+  void anUnfinishedLineOfThreeMillionBytesComesWholeThroughStreamLogsEveryTime() {
+    List<List<Integer>> rounds = rounds(THREE_MB_LINE, c -> {
+      try (LogStream logs = c.streamLogs()) {
+        return drain(logs).stream().map(l -> l.text().length()).collect(Collectors.toList());
+      }
+    });
     System.out.println("LogStreamIT streamLogs pieces per round: " + rounds);
     assertEquals(Collections.nCopies(ROUNDS, THREE_MB_PIECES), rounds);
   }
 
   @Test
   void anUnfinishedLineOfThreeMillionBytesComesWholeThroughFollowLogsEveryTime() {
-    List<List<Integer>> rounds = new ArrayList<>();
-    for (int i = 0; i < ROUNDS; i++) {
+    List<List<Integer>> rounds = rounds(THREE_MB_LINE, c -> {
       List<Integer> lengths = new CopyOnWriteArrayList<>();
-      try (RunningContainer c = launcher.launch(busybox("sh", "-c", THREE_MB_LINE).build());
-          LogSubscription s = c.followLogs(l -> lengths.add(l.text().length()))) {
+      try (LogSubscription s = c.followLogs(l -> lengths.add(l.text().length()))) {
         assertTrue(s.awaitEnd(T), "follow did not end; read " + lengths);
-        rounds.add(List.copyOf(lengths));
+        return List.copyOf(lengths);
       }
-    }
+    });
     System.out.println("LogStreamIT followLogs pieces per round: " + rounds);
     assertEquals(Collections.nCopies(ROUNDS, THREE_MB_PIECES), rounds);
   }
 
   @Test
   void aShortUnfinishedLastLineComesAfterTheOthersEveryTime() {
-    List<List<String>> rounds = new ArrayList<>();
-    for (int i = 0; i < ROUNDS; i++) {
-      try (RunningContainer c = launcher.launch(busybox("sh", "-c", "sleep 1; echo first; echo second; printf last")
-          .build()); LogStream logs = c.streamLogs()) {
-        rounds.add(texts(drain(logs), LogLine.Stream.STDOUT));
+    List<List<String>> rounds = rounds("sleep 1; echo first; echo second; printf last", c -> {
+      try (LogStream logs = c.streamLogs()) {
+        return texts(drain(logs), LogLine.Stream.STDOUT);
       }
-    }
+    });
     System.out.println("LogStreamIT short lines per round: " + rounds);
     assertEquals(Collections.nCopies(ROUNDS, List.of("first", "second", "last")), rounds);
   }
