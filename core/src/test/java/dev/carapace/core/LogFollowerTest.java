@@ -385,12 +385,12 @@ class LogFollowerTest {
   void aReReadWhoseFirstLinesAreGoneAddsNothingToTheFollow() {
     // the engine rotated the log (max-file): the re-read starts later than the follow did
     Collected sink = new Collected();
-    List<Frame> reRead = List.of(new Frame(StreamType.STDOUT, "3\n4\n5\n6\n".getBytes(StandardCharsets.UTF_8)));
+    List<Frame> reRead = List.of(new Frame(StreamType.STDOUT, "3\n4\n5\n6\n7\n8\n".getBytes(StandardCharsets.UTF_8)));
     LogFollower follower = new LogFollower(sink, reRead(reRead));
     follower.onNext(new Frame(StreamType.STDOUT, "1\n2\n3\n4\npart".getBytes(StandardCharsets.UTF_8)));
     follower.onComplete();
     assertEquals(List.of("1", "2", "3", "4", "part"), sink.texts(LogLine.Stream.STDOUT),
-        "lines 3 and 4 of the re-read are not the 3rd and 4th handed on: its 5 and 6 cannot be placed");
+        "the re-read's first 4 lines (3 to 6) are not the 4 handed on (1 to 4): its 7 and 8 cannot be placed");
     assertEquals(java.util.Collections.singletonList(null), sink.ends);
   }
 
