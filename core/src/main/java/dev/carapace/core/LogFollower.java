@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Catching up.</b> Engine 20.10's follow does not always send what the container wrote last:
  * the json-file copier writes the rest of a line left unfinished (no {@code \n}) as one last entry
- * when the container exits, and the follow, woken by the container's end, often stops before
- * reading it (moby/moby#43860; measured on this engine with curl: a 100,000,000-byte unfinished line
+ * when the container exits, and the follow often ends without it (moby/moby#43860; measured on this engine with curl: a 100,000,000-byte unfinished line
  * came as 99,991,552 bytes, its 6,103 entries of 16 KiB without the last one of 8,448, in 4 runs of
  * 4; a short unfinished line was dropped in about one run of three). So whenever the output ends
  * (the follow was not closed and did not fail), the whole log is read once more without following
