@@ -28,12 +28,18 @@ import java.util.concurrent.TimeUnit;
  * into two replacement characters); nothing is dropped, so a 100 MB line costs this follower 1 MiB
  * per stream, not 100 MB.
  *
- * <p><b>Catching up.</b> Engine 20.10 ends a followed log early when the container exits while the
- * reader lags behind (the engine was blocked writing): measured with curl as with docker-java, the
- * last part of the output never comes. So when the sink was held up at least once (a full buffer, a
- * slow consumer) and the output ends, the whole log is read once more without following, and the
- * lines beyond those already handed on (counted per stream) are handed on too. That read also brings
- * an unfinished last line the follow did not send.
+ * <p><b>Catching up.</b> Engine 20.10's follow does not always send what the container wrote last:
+ * the json-file copier writes the rest of a line left unfinished (no {@code \n}) as one last entry
+ * when the container exits, and the follow often ends without it (moby/moby#43860; measured on this engine with curl: a 100,000,000-byte unfinished line
+ * came as 99,991,552 bytes, its 6,103 entries of 16 KiB without the last one of 8,448, in 4 runs of
+ * 4; a short unfinished line was dropped in about one run of three). So whenever the output ends
+ * (the follow was not closed and did not fail), the whole log is read once more without following
+ * (the engine has written all of it by then), and the lines beyond those already handed on (counted
+ * per stream, pieces included: a piece's cut depends only on the line's bytes) are handed on too; an
+ * unfinished last line is handed on last, whole. The lines skipped must be those handed on (a CRC-32
+ * per stream): when they are not (the engine rotated the log, {@code max-size}/{@code max-file}, and
+ * its first lines are gone), that stream's re-read adds nothing. A container removed meanwhile ends
+ * the stream with what the follow brought.
  */
 final class LogFollower implements ResultCallback<Frame> {
   /** The longest line kept whole; Docker's own json-file driver splits lines at 16 KiB. */
@@ -46,10 +52,8 @@ final class LogFollower implements ResultCallback<Frame> {
     /**
      * The complete lines of one frame, in order; may block (back-pressure); an interrupt means the
      * follow is being closed.
-     *
-     * @return whether the reading was held up (the reader lags behind)
      */
-    boolean lines(List<LogLine> lines) throws InterruptedException;
+    void lines(List<LogLine> lines) throws InterruptedException;
 
     /** The output ended (the container stopped), or failed ({@code error} not null), or was closed. */
     void end(Throwable error);
@@ -63,14 +67,24 @@ final class LogFollower implements ResultCallback<Frame> {
   private final Sink sink;
   /** Null for a catch-up read itself. */
   private final CatchUp catchUp;
-  /** For a catch-up read: lines per stream to skip (already handed on). */
+  /** For a catch-up read: lines per stream to skip (already handed on), and their CRC-32. */
   private long skipOut;
   private long skipErr;
+  private long skippedOutCrc;
+  private long skippedErrCrc;
+  /** For a catch-up read: a stream whose skipped lines were not those handed on adds nothing. */
+  private boolean misalignedOut;
+  private boolean misalignedErr;
+  private final java.util.zip.CRC32 crcOut = new java.util.zip.CRC32();
+  private final java.util.zip.CRC32 crcErr = new java.util.zip.CRC32();
   private long emittedOut;
   private long emittedErr;
-  private volatile boolean lagged;
   private LogFollower nested;
   private volatile Throwable nestedError;
+  /** For a catch-up read: the container was gone (removed meanwhile). */
+  private volatile boolean gone;
+  /** The longest piece handed on: {@link #MAX_LINE_BYTES}, smaller in tests. */
+  private final int maxLineBytes;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final CountDownLatch done = new CountDownLatch(1);
@@ -81,16 +95,28 @@ final class LogFollower implements ResultCallback<Frame> {
   private boolean ended;
 
   LogFollower(Sink sink, CatchUp catchUp) {
+    this(sink, catchUp, MAX_LINE_BYTES);
+  }
+
+  /** {@code maxLineBytes}: at least 4 (one character of the longest). */
+  LogFollower(Sink sink, CatchUp catchUp, int maxLineBytes) {
+    if (maxLineBytes < 4) {
+      throw new IllegalArgumentException("maxLineBytes must be at least 4: " + maxLineBytes);
+    }
     this.sink = sink;
     this.catchUp = catchUp;
+    this.maxLineBytes = maxLineBytes;
   }
 
   /** A catch-up read for {@code parent}: the same sink, skipping what {@code parent} handed on. */
   private LogFollower(LogFollower parent) {
     this.sink = parent.sink;
     this.catchUp = null;
+    this.maxLineBytes = parent.maxLineBytes;
     this.skipOut = parent.emittedOut;
     this.skipErr = parent.emittedErr;
+    this.skippedOutCrc = parent.crcOut.getValue();
+    this.skippedErrCrc = parent.crcErr.getValue();
   }
 
   @Override
@@ -117,15 +143,18 @@ final class LogFollower implements ResultCallback<Frame> {
     try {
       List<LogLine> batch = new ArrayList<>();
       int from = 0;
+      int before = partial.size(); // the line's bytes before payload[from]
       for (int i = 0; i < payload.length; i++) {
         if (payload[i] == '\n') {
           partial.write(payload, from, i - from);
           emit(which, partial, batch);
           from = i + 1;
-        } else if (partial.size() + (i - from) >= MAX_LINE_BYTES) {
+          before = 0;
+        } else if (before + (i - from) >= maxLineBytes) {
           partial.write(payload, from, i - from);
           emitPiece(which, partial, batch);
           from = i;
+          before = partial.size();
         }
       }
       partial.write(payload, from, payload.length - from);
@@ -164,14 +193,26 @@ final class LogFollower implements ResultCallback<Frame> {
     add(which, bytes, length, batch);
   }
 
+  /**
+   * Hands a line on, or skips it when a catch-up read already handed it on; each line handed on or
+   * skipped goes into its stream's CRC.
+   */
   private void add(LogLine.Stream which, byte[] bytes, int length, List<LogLine> batch) {
-    if (which == LogLine.Stream.STDOUT && skipOut > 0) {
-      skipOut--;
-    } else if (which == LogLine.Stream.STDERR && skipErr > 0) {
-      skipErr--;
-    } else {
+    boolean stdout = which == LogLine.Stream.STDOUT;
+    java.util.zip.CRC32 crc = stdout ? crcOut : crcErr;
+    crc.update(bytes, 0, length);
+    crc.update('\n');
+    if (stdout && skipOut > 0) {
+      if (--skipOut == 0) {
+        misalignedOut = crc.getValue() != skippedOutCrc;
+      }
+    } else if (!stdout && skipErr > 0) {
+      if (--skipErr == 0) {
+        misalignedErr = crc.getValue() != skippedErrCrc;
+      }
+    } else if (!(stdout ? misalignedOut : misalignedErr)) {
       batch.add(new LogLine(which, new String(bytes, 0, length, StandardCharsets.UTF_8)));
-      if (which == LogLine.Stream.STDOUT) {
+      if (stdout) {
         emittedOut++;
       } else {
         emittedErr++;
@@ -180,23 +221,26 @@ final class LogFollower implements ResultCallback<Frame> {
   }
 
   private void hand(List<LogLine> batch) throws InterruptedException {
-    if (!batch.isEmpty() && !closed && sink.lines(batch)) {
-      lagged = true;
+    if (!batch.isEmpty() && !closed) {
+      sink.lines(batch);
     }
   }
 
   @Override
   public void onError(Throwable throwable) {
-    finish(closed ? null : throwable);
+    // a catch-up read of a container removed meanwhile: the follow brought all there is
+    gone = catchUp == null && throwable instanceof com.github.dockerjava.api.exception.NotFoundException;
+    finish(closed || gone ? null : throwable);
   }
 
   @Override
   public void onComplete() {
+    if (ended()) {
+      return;
+    }
     try {
-      if (!closed && lagged && catchUp != null) {
-        // the engine may have cut the follow short: read the rest from the whole log
-        out.reset();
-        err.reset();
+      if (!closed && catchUp != null) {
+        // the engine's follow may have left out what was written last: read the rest from the whole log
         LogFollower rest = new LogFollower(this);
         synchronized (lock) {
           nested = rest;
@@ -206,8 +250,19 @@ final class LogFollower implements ResultCallback<Frame> {
           rest.done.await();
           rest.close();
         }
-        finish(rest.nestedError);
-        return;
+        if (!rest.gone) {
+          // the re-read brought the unfinished lines whole, unless it could not be matched
+          if (!rest.misalignedOut) {
+            out.reset();
+          }
+          if (!rest.misalignedErr) {
+            err.reset();
+          }
+          if (rest.nestedError != null) {
+            finish(rest.nestedError);
+            return;
+          }
+        }
       }
       if (!closed) {
         // what the container left unfinished is a line too
@@ -219,6 +274,9 @@ final class LogFollower implements ResultCallback<Frame> {
           emit(LogLine.Stream.STDERR, err, batch);
         }
         hand(batch);
+        // a re-read with fewer lines than were handed on cannot be matched either
+        misalignedOut |= skipOut > 0;
+        misalignedErr |= skipErr > 0;
       }
       finish(null);
     } catch (InterruptedException e) {

@@ -28,14 +28,18 @@ import java.util.function.Function;
  * the reading, memory does not grow (the engine keeps the rest in its log, or the container's writes
  * block, as with {@code docker logs -f | slow-program}). A line longer than
  * {@value LogFollower#MAX_LINE_BYTES} bytes comes as several lines of at most that many bytes, cut
- * between characters, never truncated. A reader that lagged behind still gets the lines that were
- * finished: engine 20.10 cuts such a follow short when the container exits, so the rest is then read
- * from the engine's log once more (one extra request). <b>Known defect:</b> of an unfinished last line
- * that long re-read can lose a part: one run of {@code StreamBoundsIT} out of several got 99,991,552 of
- * a 100,000,000-byte line's characters.
+ * between characters, never truncated.
  *
- * <p>A last line the container left unfinished (no {@code \n}) is not sent by engine 20.10 on a
- * followed log ({@code docker logs -f} shows the same); {@link RunningContainer#logs()} has it.
+ * <p><b>The end.</b> When the container's output ends, the stream has brought every line the
+ * container wrote, each once, in order within stdout and within stderr, and last a line left
+ * unfinished (no {@code \n}) whole, in pieces if it is longer than 1 MiB, whether the reader kept up
+ * or fell behind. Engine 20.10's follow
+ * may leave out what the container wrote last (moby/moby#43860): the rest of an unfinished line, and
+ * so a 100,000,000-byte line came short of its last 8,448 bytes. So when the output ends, the
+ * engine's log is read once more, not followed (one extra request, which reads the whole log again
+ * and skips the lines already taken), and what the follow left out comes then. A log the engine
+ * rotated ({@code max-size}, {@code max-file}) so that its first lines are gone cannot be matched to
+ * the lines already taken: then nothing more comes from that stream than what the follow brought.
  *
  * <p>The stream ends when the container's output ends (it exited) and every line was taken, or when it
  * is closed. One thread of docker-java reads it; {@link #close()} stops that thread and waits for its
@@ -91,8 +95,8 @@ public final class LogStream implements AutoCloseable {
   LogFollower.Sink sink() {
     return new LogFollower.Sink() {
       @Override
-      public boolean lines(java.util.List<LogLine> batch) throws InterruptedException {
-        return put(batch);
+      public void lines(java.util.List<LogLine> batch) throws InterruptedException {
+        put(batch);
       }
 
       @Override
@@ -115,28 +119,25 @@ public final class LogStream implements AutoCloseable {
 
   /**
    * Adds {@code batch} in order, waiting while the buffer is full (the reader is woken once per
-   * batch, or when the buffer fills); whether it had to wait.
+   * batch, or when the buffer fills).
    */
-  private boolean put(java.util.List<LogLine> batch) throws InterruptedException {
+  private void put(java.util.List<LogLine> batch) throws InterruptedException {
     lock.lock();
     try {
-      boolean waited = false;
       for (LogLine line : batch) {
         long size = utf8Length(line.text());
         // a line always fits an empty buffer (a line is at most MAX_LINE_BYTES <= byteCapacity)
         while ((lines.size() >= capacity || (!lines.isEmpty() && bufferedBytes + size > byteCapacity)) && !closed) {
-          waited = true;
           notEmpty.signal();
           notFull.await();
         }
         if (closed) {
-          return waited;
+          return;
         }
         lines.add(line);
         bufferedBytes += size;
       }
       notEmpty.signal();
-      return waited;
     } finally {
       lock.unlock();
     }

@@ -23,26 +23,19 @@ import java.util.function.Function;
  * cut between characters. A consumer that throws stops the following and the reading thread ends;
  * its exception comes back from {@link #awaitEnd} and is logged at WARN at once (so that it is seen
  * even when nobody awaits the end). Closing waits for the reading thread to end; a subscription
- * nobody closes is closed with its container or its launcher. A consumer that held the reading up
- * still gets every line: engine 20.10 cuts such a follow short when the container exits, so the rest
- * is then read from the engine's log once more.
+ * nobody closes is closed with its container or its launcher. When the output ends, the consumer has
+ * had every line, an unfinished last line included, as with {@link LogStream} (see there: the log is
+ * then read once more, since engine 20.10's follow may leave out what the container wrote last).
  */
 public final class LogSubscription implements AutoCloseable {
   private final AtomicReference<Throwable> consumerError = new AtomicReference<>();
   private final AtomicReference<Throwable> engineError = new AtomicReference<>();
-  /**
-   * Consumers that took this long in all are taken to have held the reading up: the engine may then
-   * cut the follow short, and the rest is read again when the output ends.
-   */
-  static final Duration SLOW_CONSUMER = Duration.ofMillis(100);
-
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogSubscription.class);
 
   private final Function<Throwable, RuntimeException> failure;
   private final String container;
   private final AtomicReference<Runnable> onClose = new AtomicReference<>();
   private LogFollower follower;
-  private long consumerNanos;
 
   /** {@code container}: the short id the WARN line names. */
   LogSubscription(String container, Function<Throwable, RuntimeException> failure) {
@@ -59,8 +52,7 @@ public final class LogSubscription implements AutoCloseable {
   LogFollower.Sink sink(Consumer<LogLine> consumer) {
     return new LogFollower.Sink() {
       @Override
-      public boolean lines(java.util.List<LogLine> batch) {
-        long t0 = System.nanoTime();
+      public void lines(java.util.List<LogLine> batch) {
         try {
           for (LogLine line : batch) {
             consumer.accept(line);
@@ -72,8 +64,6 @@ public final class LogSubscription implements AutoCloseable {
           }
           throw e;
         }
-        consumerNanos += System.nanoTime() - t0;
-        return consumerNanos > SLOW_CONSUMER.toNanos();
       }
 
       @Override

@@ -543,8 +543,9 @@ public final class RunningContainer implements AutoCloseable {
    * Follows stdout and stderr line by line as they come ({@code docker logs --follow}), from the
    * container's first line, into a {@link LogStream} the caller reads and closes; at most 1024 lines
    * and 4 MiB of text wait in it before reading from the engine pauses (back-pressure). A line longer
-   * than 1 MiB comes in pieces of at most 1 MiB. Closing this container or its launcher closes the
-   * stream too.
+   * than 1 MiB comes in pieces of at most 1 MiB. When the container's output ends, every line has
+   * come, an unfinished last line included (the log is then read once more: see {@link LogStream}).
+   * Closing this container or its launcher closes the stream too.
    */
   public LogStream streamLogs() {
     LogStream stream = new LogStream(LogStream.DEFAULT_CAPACITY, this::logFailure);
@@ -559,7 +560,8 @@ public final class RunningContainer implements AutoCloseable {
    * Follows stdout and stderr line by line as they come ({@code docker logs --follow}), from the
    * container's first line, handing each to {@code consumer} on docker-java's reading thread; a slow
    * consumer slows the reading (back-pressure). A line longer than 1 MiB is handed on in pieces of at
-   * most 1 MiB. A consumer that throws ends the following (logged at WARN, rethrown by
+   * most 1 MiB; when the output ends, every line has come, an unfinished last line included (see
+   * {@link LogStream}). A consumer that throws ends the following (logged at WARN, rethrown by
    * {@link LogSubscription#awaitEnd}). Close the returned subscription to stop; closing this container
    * or its launcher closes it too.
    */

@@ -103,15 +103,13 @@ class StreamBoundsIT {
     assertTrue(out.contains("run exit 0 stdout 1048576 truncated true"), out);
     assertTrue(out.contains("exec exit 0 stdout 1048576 truncated true"), out);
     assertTrue(out.contains("logs stdout 1048576 truncated true"), out);
-    // in pieces of at most 1 MiB, memory bounded; whole in most runs (96 pieces, 100,000,000 characters), but
-    // one CI run (11:32 UTC, 2026-12-06) got 99,991,552: engine 20.10 cuts a follow short when the container
-    // exits and the re-read of the unfinished line lost 8,448 bytes, a known defect (docs/reference.md)
+    // the line comes whole, in pieces of at most 1 MiB: 95 of 1 MiB and the rest, every time (engine 20.10's follow
+    // leaves out its last entry of 8,448 bytes, which the re-read at the end brings: LogStreamIT)
     java.util.regex.Matcher streamed = Pattern.compile("streamLogs pieces (\\d+) chars (\\d+) longest (\\d+)").matcher(out);
     assertTrue(streamed.find(), out);
-    assertTrue(Long.parseLong(streamed.group(3)) <= 1_048_576 && Long.parseLong(streamed.group(2)) <= 100_000_000
-        && Long.parseLong(streamed.group(2)) > 95L * 1_048_576, out);
     System.out.println("StreamBoundsIT: streamLogs of the 100,000,000-byte line: " + streamed.group(2) + " characters in "
-        + streamed.group(1) + " pieces");
+        + streamed.group(1) + " pieces, longest " + streamed.group(3));
+    assertTrue(out.contains("streamLogs pieces 96 chars 100000000 longest 1048576"), out);
     assertTrue(run.number("maxBufferedBytes (\\d+)") <= LogStream.DEFAULT_BYTE_CAPACITY, out);
     assertTrue(out.contains("followLogs pieces 96 chars 100000000 longest 1048576 ended true"), out);
     System.out.println("line-100m child (-Xmx64m) took " + run.millis() + " ms: " + out);
