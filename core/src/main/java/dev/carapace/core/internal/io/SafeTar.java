@@ -23,6 +23,8 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipEncoding;
 
 /**
  * Tar streams for copying files into and out of a container, written and read with the engine, the
@@ -248,10 +250,10 @@ public final class SafeTar {
       Item item = items.get(next++);
       TarArchiveEntry e;
       if (item.kind() == 'l') {
-        e = new TarArchiveEntry(item.name(), TarArchiveEntry.LF_SYMLINK);
+        e = new Entry(item.name(), TarArchiveEntry.LF_SYMLINK);
         e.setLinkName(item.link());
       } else {
-        e = new TarArchiveEntry(item.name() + (item.kind() == 'd' ? "/" : ""));
+        e = new Entry(item.name() + (item.kind() == 'd' ? "/" : ""));
         e.setSize(item.size());
       }
       e.setMode((item.kind() == 'd' ? 040000 : item.kind() == 'l' ? 0120000 : 0100000) | (item.mode() & 0777));
@@ -280,6 +282,41 @@ public final class SafeTar {
       if (current != null) {
         current.close();
         current = null;
+      }
+    }
+  }
+
+  /**
+   * commons-compress's entry, whose 100-byte ustar name and link name fields are filled from at most
+   * their first 100 characters. The library fills a field by encoding the whole name, then the name
+   * less its last character, and so on until it fits ({@code TarUtils.formatNameBytes}, still so in
+   * 1.28.0): time quadratic in a long name's length (measured: 25 ms for one 4,000-character name,
+   * 107 ms for 8,000, minutes for a 2,000-level tree). No setting avoids it (the PAX and GNU long-name
+   * modes both fill the field from the whole name), so the field gets the name cut to 100 characters
+   * first: as every character encodes to at least one byte, no longer prefix fits, and the library's
+   * own search from there writes the same bytes as before. The full names still go into the PAX header
+   * that {@code putArchiveEntry} writes from {@link #getName()} and {@link #getLinkName()} before this.
+   */
+  static final class Entry extends TarArchiveEntry {
+    Entry(String name) {
+      super(name);
+    }
+
+    Entry(String name, byte linkFlag) {
+      super(name, linkFlag);
+    }
+
+    @Override
+    public void writeEntryHeader(byte[] outbuf, ZipEncoding encoding, boolean starMode) throws IOException {
+      String name = getName();
+      String link = getLinkName();
+      setName(name.substring(0, Math.min(name.length(), TarConstants.NAMELEN)));
+      setLinkName(link.substring(0, Math.min(link.length(), TarConstants.NAMELEN)));
+      try {
+        super.writeEntryHeader(outbuf, encoding, starMode);
+      } finally {
+        setName(name);
+        setLinkName(link);
       }
     }
   }
@@ -848,11 +885,148 @@ public final class SafeTar {
     return set;
   }
 
-  /** Deletes {@code path} and everything below it, never following a link. */
+  /**
+   * Deletes {@code path} and everything below it, never following a link, each name relative to its
+   * open directory ({@code unlinkat}, {@code openat}), as {@link #extract} makes them: the kernel walks
+   * one name, not the whole path, so a deep tree goes in time linear in its entries (by full paths, a
+   * 2,000-level tree cost 2,000 walks of up to 2,000 names). At most {@link Dirs#MAX_OPEN} directories
+   * are open; one closed on the way down is opened again on the way up as {@code ..} of its child, and
+   * must be the same directory (device and inode), or the deletion stops. By full paths where the JDK
+   * gives no {@link java.nio.file.SecureDirectoryStream}.
+   */
   public static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes top;
+    try {
+      top = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException gone) {
       return;
     }
+    if (!top.isDirectory()) {
+      Files.delete(path);
+      return;
+    }
+    ownerMayEnter(path);
+    java.nio.file.DirectoryStream<Path> first = Files.newDirectoryStream(path);
+    if (!(first instanceof java.nio.file.SecureDirectoryStream)) {
+      first.close();
+      deleteByPaths(path);
+      return;
+    }
+    java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
+    levels.push(new Level(path, top.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) first));
+    int open = 1;
+    try {
+      while (!levels.isEmpty()) {
+        Level level = levels.peek();
+        if (level.it.hasNext()) {
+          Path name = level.it.next().getFileName();
+          java.nio.file.attribute.PosixFileAttributeView view = level.dir.getFileAttributeView(name,
+              java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+          java.nio.file.attribute.PosixFileAttributes attrs;
+          try {
+            attrs = view.readAttributes();
+          } catch (NoSuchFileException gone) {
+            continue;
+          }
+          if (!attrs.isDirectory()) {
+            level.dir.deleteFile(name);
+            continue;
+          }
+          if (!attrs.permissions().containsAll(OWNER_RWX)) {
+            Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+            perms.addAll(attrs.permissions());
+            perms.addAll(OWNER_RWX);
+            try {
+              view.setPermissions(perms); // the JDK opens it to change it: an unreadable one is changed by path
+            } catch (java.nio.file.AccessDeniedException unreadable) {
+              Files.setPosixFilePermissions(level.path.resolve(name), perms);
+            }
+          }
+          levels.push(new Level(level.path.resolve(name), attrs.fileKey(), (java.nio.file.SecureDirectoryStream<Path>)
+              level.dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)));
+          if (++open > Dirs.MAX_OPEN) { // the shallowest open one: opened again as .. of its child on the way up
+            for (java.util.Iterator<Level> up = levels.descendingIterator(); up.hasNext(); ) {
+              Level l = up.next();
+              if (l.dir != null) {
+                l.close();
+                open--;
+                break;
+              }
+            }
+          }
+          continue;
+        }
+        levels.pop();
+        Level parent = levels.peek();
+        if (parent != null && parent.dir == null) {
+          parent.reopen(level.dir);
+          open++;
+        }
+        level.close();
+        open--;
+        if (parent != null) {
+          parent.dir.deleteDirectory(level.path.getFileName());
+        }
+      }
+    } finally {
+      for (Level l : levels) {
+        l.close();
+      }
+    }
+    Files.delete(path);
+  }
+
+  private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(PosixFilePermission.OWNER_READ,
+      PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
+  /** Gives the owner of the directory {@code dir} read, write and search, by its path, when it lacks one. */
+  private static void ownerMayEnter(Path dir) throws IOException {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    perms.addAll(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+    if (perms.addAll(OWNER_RWX)) {
+      Files.setPosixFilePermissions(dir, perms);
+    }
+  }
+
+  /** One directory on the way down of {@link #deleteTree}: open (with where its listing is) or closed. */
+  private static final class Level implements java.io.Closeable {
+    final Path path;
+    final Object key;
+    java.nio.file.SecureDirectoryStream<Path> dir;
+    java.util.Iterator<Path> it;
+
+    Level(Path path, Object key, java.nio.file.SecureDirectoryStream<Path> dir) {
+      this.path = path;
+      this.key = key;
+      this.dir = dir;
+      this.it = dir.iterator();
+    }
+
+    /** Opens this directory again as {@code ..} of its open child; its listing starts over (what went is gone). */
+    void reopen(java.nio.file.SecureDirectoryStream<Path> child) throws IOException {
+      java.nio.file.SecureDirectoryStream<Path> again = (java.nio.file.SecureDirectoryStream<Path>)
+          child.newDirectoryStream(path.getFileSystem().getPath(".."), LinkOption.NOFOLLOW_LINKS);
+      Object now = again.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+      if (key == null || !key.equals(now)) {
+        again.close();
+        throw new IOException("directory moved while it was deleted: " + path);
+      }
+      dir = again;
+      it = again.iterator();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (dir != null) {
+        dir.close();
+        dir = null;
+        it = null;
+      }
+    }
+  }
+
+  /** {@link #deleteTree} by full paths, for a JDK without {@link java.nio.file.SecureDirectoryStream}. */
+  private static void deleteByPaths(Path path) throws IOException {
     Files.walkFileTree(path, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
