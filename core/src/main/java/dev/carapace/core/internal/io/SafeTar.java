@@ -115,42 +115,120 @@ public final class SafeTar {
     if (!top.isRegularFile() && !top.isDirectory()) {
       throw new Refused("copy source must be a regular file or a directory: " + source + " (" + kind(top) + ")");
     }
+    Walk walk = new Walk(source, maxBytes, maxEntries, mode);
+    if (top.isDirectory() && walk.relative(real, rootName)) {
+      return new Source(walk.items, uid, gid);
+    }
     Files.walkFileTree(real, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        add(dir, attrs);
+        walk.add(dir, name(dir), attrs);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        add(file, attrs);
+        walk.add(file, name(file), attrs);
         return FileVisitResult.CONTINUE;
       }
 
-      private void add(Path p, BasicFileAttributes attrs) throws IOException {
+      private String name(Path p) {
         String rel = real.relativize(p).toString();
-        String name = rel.isEmpty() ? rootName : rootName + "/" + rel;
-        char kind = attrs.isDirectory() ? 'd' : attrs.isSymbolicLink() ? 'l' : attrs.isRegularFile() ? 'f' : '?';
-        if (kind == '?') {
-          throw new Refused("copy source must hold only regular files, directories and symbolic links: " + p
-              + " (" + kind(attrs) + ")");
-        }
-        if (items.size() >= maxEntries) {
-          throw new Refused("copy entries must be at most " + maxEntries + ": " + source + " has more");
-        }
-        long size = kind == 'f' ? attrs.size() : 0;
-        total[0] += size;
-        if (total[0] > maxBytes) {
-          throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": " + source + " has more than "
-              + maxBytes + " bytes");
-        }
-        int bits = mode < 0 || kind == 'l' ? mode(p) : kind == 'd' ? mode | (mode & 0444) >> 2 : mode;
-        items.add(new Item(name, p, kind, size, bits, attrs.lastModifiedTime().toMillis(),
-            kind == 'l' ? Files.readSymbolicLink(p).toString() : null, null));
+        return rel.isEmpty() ? rootName : rootName + "/" + rel;
       }
     });
-    return new Source(items, uid, gid);
+    return new Source(walk.items, uid, gid);
+  }
+
+  /** The entries of a host source, checked against the limits as they are found. */
+  private static final class Walk {
+    final List<Item> items = new ArrayList<>();
+    private final Path source;
+    private final long maxBytes;
+    private final int maxEntries;
+    private final int mode;
+    private long total;
+
+    Walk(Path source, long maxBytes, int maxEntries, int mode) {
+      this.source = source;
+      this.maxBytes = maxBytes;
+      this.maxEntries = maxEntries;
+      this.mode = mode;
+    }
+
+    /**
+     * Walks the directory {@code real} relative to open directories ({@code openat}, {@code fstatat}),
+     * as {@link #deleteTree} does, so that an entry costs the same at any depth (by full paths, each
+     * entry's look-ups walk every directory above it); false, having walked nothing, where the JDK
+     * gives no {@link java.nio.file.SecureDirectoryStream}.
+     */
+    boolean relative(Path real, String rootName) throws IOException {
+      java.nio.file.DirectoryStream<Path> first = Files.newDirectoryStream(real);
+      if (!(first instanceof java.nio.file.SecureDirectoryStream)) {
+        first.close();
+        return false;
+      }
+      java.nio.file.SecureDirectoryStream<Path> root = (java.nio.file.SecureDirectoryStream<Path>) first;
+      java.nio.file.attribute.PosixFileAttributes top;
+      try {
+        top = root.getFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class).readAttributes();
+      } catch (IOException | RuntimeException e) {
+        root.close();
+        throw e;
+      }
+      add(real, rootName, top);
+      java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
+      levels.push(new Level(real, rootName, top.fileKey(), root));
+      int open = 1;
+      try {
+        while (!levels.isEmpty()) {
+          Level level = levels.peek();
+          if (level.it.hasNext()) {
+            Path name = level.it.next().getFileName();
+            java.nio.file.attribute.PosixFileAttributes attrs = level.dir.getFileAttributeView(name,
+                java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            Path p = level.path.resolve(name);
+            String entry = level.name + "/" + name;
+            add(p, entry, attrs);
+            if (attrs.isDirectory()) {
+              levels.push(new Level(p, entry, attrs.fileKey(), (java.nio.file.SecureDirectoryStream<Path>)
+                  level.dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)));
+              open = Level.closeShallowest(levels, open + 1);
+            }
+            continue;
+          }
+          levels.pop();
+          open = level.up(levels.peek(), open);
+        }
+      } finally {
+        for (Level l : levels) {
+          l.close();
+        }
+      }
+      return true;
+    }
+
+    void add(Path p, String name, BasicFileAttributes attrs) throws IOException {
+      char kind = attrs.isDirectory() ? 'd' : attrs.isSymbolicLink() ? 'l' : attrs.isRegularFile() ? 'f' : '?';
+      if (kind == '?') {
+        throw new Refused("copy source must hold only regular files, directories and symbolic links: " + p
+            + " (" + kind(attrs) + ")");
+      }
+      if (items.size() >= maxEntries) {
+        throw new Refused("copy entries must be at most " + maxEntries + ": " + source + " has more");
+      }
+      long size = kind == 'f' ? attrs.size() : 0;
+      total += size;
+      if (total > maxBytes) {
+        throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": " + source + " has more than "
+            + maxBytes + " bytes");
+      }
+      int host = attrs instanceof java.nio.file.attribute.PosixFileAttributes
+          ? mode(((java.nio.file.attribute.PosixFileAttributes) attrs).permissions()) : -1;
+      int bits = mode < 0 || kind == 'l' ? (host >= 0 ? host : mode(p)) : kind == 'd' ? mode | (mode & 0444) >> 2 : mode;
+      items.add(new Item(name, p, kind, size, bits, attrs.lastModifiedTime().toMillis(),
+          kind == 'l' ? Files.readSymbolicLink(p).toString() : null, null));
+    }
   }
 
   private static String kind(BasicFileAttributes a) {
@@ -158,7 +236,10 @@ public final class SafeTar {
   }
 
   private static int mode(Path p) throws IOException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+    return mode(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static int mode(Set<PosixFilePermission> perms) {
     int mode = 0;
     for (PosixFilePermission perm : perms) {
       mode |= 0400 >> perm.ordinal(); // OWNER_READ is ordinal 0 ... OTHERS_EXECUTE is 8
@@ -913,7 +994,7 @@ public final class SafeTar {
       return;
     }
     java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
-    levels.push(new Level(path, top.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) first));
+    levels.push(new Level(path, null, top.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) first));
     int open = 1;
     try {
       while (!levels.isEmpty()) {
@@ -942,28 +1023,14 @@ public final class SafeTar {
               Files.setPosixFilePermissions(level.path.resolve(name), perms);
             }
           }
-          levels.push(new Level(level.path.resolve(name), attrs.fileKey(), (java.nio.file.SecureDirectoryStream<Path>)
-              level.dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)));
-          if (++open > Dirs.MAX_OPEN) { // the shallowest open one: opened again as .. of its child on the way up
-            for (java.util.Iterator<Level> up = levels.descendingIterator(); up.hasNext(); ) {
-              Level l = up.next();
-              if (l.dir != null) {
-                l.close();
-                open--;
-                break;
-              }
-            }
-          }
+          levels.push(new Level(level.path.resolve(name), null, attrs.fileKey(),
+              (java.nio.file.SecureDirectoryStream<Path>) level.dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)));
+          open = Level.closeShallowest(levels, open + 1);
           continue;
         }
         levels.pop();
         Level parent = levels.peek();
-        if (parent != null && parent.dir == null) {
-          parent.reopen(level.dir);
-          open++;
-        }
-        level.close();
-        open--;
+        open = level.up(parent, open);
         if (parent != null) {
           parent.dir.deleteDirectory(level.path.getFileName());
         }
@@ -988,39 +1055,68 @@ public final class SafeTar {
     }
   }
 
-  /** One directory on the way down of {@link #deleteTree}: open (with where its listing is) or closed. */
+  /**
+   * One directory on the way down of a walk relative to open directories ({@link #deleteTree}, a
+   * source's walk): open, or closed with the rest of its listing kept, to be opened again as {@code ..}
+   * of its child on the way up. At most {@link Dirs#MAX_OPEN} are open.
+   */
   private static final class Level implements java.io.Closeable {
     final Path path;
+    /** Its name in the archive, for a source's walk. */
+    final String name;
     final Object key;
     java.nio.file.SecureDirectoryStream<Path> dir;
     java.util.Iterator<Path> it;
 
-    Level(Path path, Object key, java.nio.file.SecureDirectoryStream<Path> dir) {
+    Level(Path path, String name, Object key, java.nio.file.SecureDirectoryStream<Path> dir) {
       this.path = path;
+      this.name = name;
       this.key = key;
       this.dir = dir;
       this.it = dir.iterator();
     }
 
-    /** Opens this directory again as {@code ..} of its open child; its listing starts over (what went is gone). */
-    void reopen(java.nio.file.SecureDirectoryStream<Path> child) throws IOException {
-      java.nio.file.SecureDirectoryStream<Path> again = (java.nio.file.SecureDirectoryStream<Path>)
-          child.newDirectoryStream(path.getFileSystem().getPath(".."), LinkOption.NOFOLLOW_LINKS);
-      Object now = again.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
-      if (key == null || !key.equals(now)) {
-        again.close();
-        throw new IOException("directory moved while it was deleted: " + path);
+    /** With {@code open} directories open, closes the shallowest one when they are too many; the new count. */
+    static int closeShallowest(java.util.Deque<Level> levels, int open) throws IOException {
+      if (open <= Dirs.MAX_OPEN) {
+        return open;
       }
-      dir = again;
-      it = again.iterator();
+      for (java.util.Iterator<Level> up = levels.descendingIterator(); up.hasNext(); ) {
+        Level l = up.next();
+        if (l.dir != null) {
+          l.close();
+          return open - 1;
+        }
+      }
+      return open;
     }
 
+    /** Closes this finished directory, first opening {@code parent} again from it if it was closed; the new count. */
+    int up(Level parent, int open) throws IOException {
+      if (parent != null && parent.dir == null) {
+        java.nio.file.SecureDirectoryStream<Path> again = (java.nio.file.SecureDirectoryStream<Path>)
+            dir.newDirectoryStream(path.getFileSystem().getPath(".."), LinkOption.NOFOLLOW_LINKS);
+        Object now = again.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        if (parent.key == null || !parent.key.equals(now)) {
+          again.close();
+          throw new IOException("directory moved while it was walked: " + parent.path);
+        }
+        parent.dir = again;
+        open++;
+      }
+      close();
+      return open - 1;
+    }
+
+    /** Closes its stream, keeping the rest of its listing. */
     @Override
     public void close() throws IOException {
       if (dir != null) {
+        List<Path> rest = new ArrayList<>();
+        it.forEachRemaining(rest::add);
+        it = rest.iterator();
         dir.close();
         dir = null;
-        it = null;
       }
     }
   }
