@@ -177,34 +177,10 @@ public final class SafeTar {
         throw e;
       }
       add(real, rootName, top);
-      java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
-      levels.push(new Level(real, rootName, top.fileKey(), root));
-      int open = 1;
-      try {
-        while (!levels.isEmpty()) {
-          Level level = levels.peek();
-          if (level.it.hasNext()) {
-            Path name = level.it.next().getFileName();
-            java.nio.file.attribute.PosixFileAttributes attrs = level.dir.getFileAttributeView(name,
-                java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
-            Path p = level.path.resolve(name);
-            String entry = level.name + "/" + name;
-            add(p, entry, attrs);
-            if (attrs.isDirectory()) {
-              levels.push(new Level(p, entry, attrs.fileKey(), (java.nio.file.SecureDirectoryStream<Path>)
-                  level.dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)));
-              open = Level.closeShallowest(levels, open + 1);
-            }
-            continue;
-          }
-          levels.pop();
-          open = level.up(levels.peek(), open);
-        }
-      } finally {
-        for (Level l : levels) {
-          l.close();
-        }
-      }
+      Level.walk(new Level(real, rootName, top.fileKey(), root), (level, name, attrs) -> {
+        add(level.path.resolve(name), level.name + "/" + name, attrs);
+        return attrs.isDirectory();
+      }, (level, parent) -> { });
       return true;
     }
 
@@ -993,53 +969,25 @@ public final class SafeTar {
       deleteByPaths(path);
       return;
     }
-    java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
-    levels.push(new Level(path, null, top.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) first));
-    int open = 1;
-    try {
-      while (!levels.isEmpty()) {
-        Level level = levels.peek();
-        if (level.it.hasNext()) {
-          Path name = level.it.next().getFileName();
-          java.nio.file.attribute.PosixFileAttributeView view = level.dir.getFileAttributeView(name,
-              java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-          java.nio.file.attribute.PosixFileAttributes attrs;
-          try {
-            attrs = view.readAttributes();
-          } catch (NoSuchFileException gone) {
-            continue;
-          }
+    Level.walk(new Level(path, null, top.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) first),
+        (level, name, attrs) -> {
           if (!attrs.isDirectory()) {
             level.dir.deleteFile(name);
-            continue;
+            return false;
           }
           if (!attrs.permissions().containsAll(OWNER_RWX)) {
             Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
             perms.addAll(attrs.permissions());
             perms.addAll(OWNER_RWX);
-            try {
-              view.setPermissions(perms); // the JDK opens it to change it: an unreadable one is changed by path
+            try { // the JDK opens it to change it: an unreadable one is changed by its path
+              level.dir.getFileAttributeView(name, java.nio.file.attribute.PosixFileAttributeView.class,
+                  LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
             } catch (java.nio.file.AccessDeniedException unreadable) {
               Files.setPosixFilePermissions(level.path.resolve(name), perms);
             }
           }
-          levels.push(new Level(level.path.resolve(name), null, attrs.fileKey(),
-              (java.nio.file.SecureDirectoryStream<Path>) level.dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)));
-          open = Level.closeShallowest(levels, open + 1);
-          continue;
-        }
-        levels.pop();
-        Level parent = levels.peek();
-        open = level.up(parent, open);
-        if (parent != null) {
-          parent.dir.deleteDirectory(level.path.getFileName());
-        }
-      }
-    } finally {
-      for (Level l : levels) {
-        l.close();
-      }
-    }
+          return true;
+        }, (level, parent) -> parent.dir.deleteDirectory(level.path.getFileName()));
     Files.delete(path);
   }
 
@@ -1074,6 +1022,59 @@ public final class SafeTar {
       this.key = key;
       this.dir = dir;
       this.it = dir.iterator();
+    }
+
+    /** What a walk does with each entry; true to walk into it (a directory). */
+    interface Visit {
+      boolean entry(Level level, Path name, java.nio.file.attribute.PosixFileAttributes attrs) throws IOException;
+    }
+
+    /** What a walk does when it leaves a directory whose entries were all visited, {@code parent} open. */
+    interface Leave {
+      void left(Level level, Level parent) throws IOException;
+    }
+
+    /**
+     * Walks the tree of {@code root}, each entry's attributes read relative to its open directory and
+     * each directory opened relative to its parent; an entry gone since it was listed is skipped.
+     * {@code leave} is not called for {@code root}. Every stream is closed at the end.
+     */
+    static void walk(Level root, Visit visit, Leave leave) throws IOException {
+      java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
+      levels.push(root);
+      int open = 1;
+      try {
+        while (!levels.isEmpty()) {
+          Level level = levels.peek();
+          if (level.it.hasNext()) {
+            Path name = level.it.next().getFileName();
+            java.nio.file.attribute.PosixFileAttributes attrs;
+            try {
+              attrs = level.dir.getFileAttributeView(name, java.nio.file.attribute.PosixFileAttributeView.class,
+                  LinkOption.NOFOLLOW_LINKS).readAttributes();
+            } catch (NoSuchFileException gone) {
+              continue;
+            }
+            if (visit.entry(level, name, attrs)) {
+              levels.push(new Level(level.path.resolve(name), level.name == null ? null : level.name + "/" + name,
+                  attrs.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) level.dir.newDirectoryStream(name,
+                      LinkOption.NOFOLLOW_LINKS)));
+              open = closeShallowest(levels, open + 1);
+            }
+            continue;
+          }
+          levels.pop();
+          Level parent = levels.peek();
+          open = level.up(parent, open);
+          if (parent != null) {
+            leave.left(level, parent);
+          }
+        }
+      } finally {
+        for (Level l : levels) {
+          l.close();
+        }
+      }
     }
 
     /** With {@code open} directories open, closes the shallowest one when they are too many; the new count. */
