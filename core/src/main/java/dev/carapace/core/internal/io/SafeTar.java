@@ -158,7 +158,7 @@ public final class SafeTar {
 
     /**
      * Walks the directory {@code real} relative to open directories ({@code openat}, {@code fstatat}),
-     * as {@link #deleteTree} does, so that an entry costs the same at any depth (by full paths, each
+     * as {@link SafeTar#deleteTree} does, so that an entry costs the same at any depth (by full paths, each
      * entry's look-ups walk every directory above it); false, having walked nothing, where the JDK
      * gives no {@link java.nio.file.SecureDirectoryStream}.
      */
@@ -946,7 +946,7 @@ public final class SafeTar {
    * Deletes {@code path} and everything below it, never following a link, each name relative to its
    * open directory ({@code unlinkat}, {@code openat}), as {@link #extract} makes them: the kernel walks
    * one name, not the whole path, so a deep tree goes in time linear in its entries (by full paths, a
-   * 2,000-level tree cost 2,000 walks of up to 2,000 names). At most {@link Dirs#MAX_OPEN} directories
+   * 2,000-level tree cost 2,000 walks of up to 2,000 names). At most 64 directories
    * are open; one closed on the way down is opened again on the way up as {@code ..} of its child, and
    * must be the same directory (device and inode), or the deletion stops. By full paths where the JDK
    * gives no {@link java.nio.file.SecureDirectoryStream}.
@@ -1004,9 +1004,9 @@ public final class SafeTar {
   }
 
   /**
-   * One directory on the way down of a walk relative to open directories ({@link #deleteTree}, a
+   * One directory on the way down of a walk relative to open directories ({@link SafeTar#deleteTree}, a
    * source's walk): open, or closed with the rest of its listing kept, to be opened again as {@code ..}
-   * of its child on the way up. At most {@link Dirs#MAX_OPEN} are open.
+   * of its child on the way up. At most {@code Dirs.MAX_OPEN} are open.
    */
   private static final class Level implements java.io.Closeable {
     final Path path;
