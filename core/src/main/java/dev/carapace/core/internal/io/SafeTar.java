@@ -23,6 +23,8 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipEncoding;
 
 /**
  * Tar streams for copying files into and out of a container, written and read with the engine, the
@@ -113,42 +115,96 @@ public final class SafeTar {
     if (!top.isRegularFile() && !top.isDirectory()) {
       throw new Refused("copy source must be a regular file or a directory: " + source + " (" + kind(top) + ")");
     }
+    Walk walk = new Walk(source, maxBytes, maxEntries, mode);
+    if (top.isDirectory() && walk.relative(real, rootName)) {
+      return new Source(walk.items, uid, gid);
+    }
     Files.walkFileTree(real, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        add(dir, attrs);
+        walk.add(dir, name(dir), attrs);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        add(file, attrs);
+        walk.add(file, name(file), attrs);
         return FileVisitResult.CONTINUE;
       }
 
-      private void add(Path p, BasicFileAttributes attrs) throws IOException {
+      private String name(Path p) {
         String rel = real.relativize(p).toString();
-        String name = rel.isEmpty() ? rootName : rootName + "/" + rel;
-        char kind = attrs.isDirectory() ? 'd' : attrs.isSymbolicLink() ? 'l' : attrs.isRegularFile() ? 'f' : '?';
-        if (kind == '?') {
-          throw new Refused("copy source must hold only regular files, directories and symbolic links: " + p
-              + " (" + kind(attrs) + ")");
-        }
-        if (items.size() >= maxEntries) {
-          throw new Refused("copy entries must be at most " + maxEntries + ": " + source + " has more");
-        }
-        long size = kind == 'f' ? attrs.size() : 0;
-        total[0] += size;
-        if (total[0] > maxBytes) {
-          throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": " + source + " has more than "
-              + maxBytes + " bytes");
-        }
-        int bits = mode < 0 || kind == 'l' ? mode(p) : kind == 'd' ? mode | (mode & 0444) >> 2 : mode;
-        items.add(new Item(name, p, kind, size, bits, attrs.lastModifiedTime().toMillis(),
-            kind == 'l' ? Files.readSymbolicLink(p).toString() : null, null));
+        return rel.isEmpty() ? rootName : rootName + "/" + rel;
       }
     });
-    return new Source(items, uid, gid);
+    return new Source(walk.items, uid, gid);
+  }
+
+  /** The entries of a host source, checked against the limits as they are found. */
+  private static final class Walk {
+    final List<Item> items = new ArrayList<>();
+    private final Path source;
+    private final long maxBytes;
+    private final int maxEntries;
+    private final int mode;
+    private long total;
+
+    Walk(Path source, long maxBytes, int maxEntries, int mode) {
+      this.source = source;
+      this.maxBytes = maxBytes;
+      this.maxEntries = maxEntries;
+      this.mode = mode;
+    }
+
+    /**
+     * Walks the directory {@code real} relative to open directories ({@code openat}, {@code fstatat}),
+     * as {@link SafeTar#deleteTree} does, so that an entry costs the same at any depth (by full paths, each
+     * entry's look-ups walk every directory above it); false, having walked nothing, where the JDK
+     * gives no {@link java.nio.file.SecureDirectoryStream}.
+     */
+    boolean relative(Path real, String rootName) throws IOException {
+      java.nio.file.DirectoryStream<Path> first = Files.newDirectoryStream(real);
+      if (!(first instanceof java.nio.file.SecureDirectoryStream)) {
+        first.close();
+        return false;
+      }
+      java.nio.file.SecureDirectoryStream<Path> root = (java.nio.file.SecureDirectoryStream<Path>) first;
+      java.nio.file.attribute.PosixFileAttributes top;
+      try {
+        top = root.getFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class).readAttributes();
+      } catch (IOException | RuntimeException e) {
+        root.close();
+        throw e;
+      }
+      add(real, rootName, top);
+      Level.walk(new Level(real, rootName, top.fileKey(), root), (level, name, attrs) -> {
+        add(level.path.resolve(name), level.name + "/" + name, attrs);
+        return attrs.isDirectory();
+      }, (level, parent) -> { });
+      return true;
+    }
+
+    void add(Path p, String name, BasicFileAttributes attrs) throws IOException {
+      char kind = attrs.isDirectory() ? 'd' : attrs.isSymbolicLink() ? 'l' : attrs.isRegularFile() ? 'f' : '?';
+      if (kind == '?') {
+        throw new Refused("copy source must hold only regular files, directories and symbolic links: " + p
+            + " (" + kind(attrs) + ")");
+      }
+      if (items.size() >= maxEntries) {
+        throw new Refused("copy entries must be at most " + maxEntries + ": " + source + " has more");
+      }
+      long size = kind == 'f' ? attrs.size() : 0;
+      total += size;
+      if (total > maxBytes) {
+        throw new Refused("copy size must be at most " + sizeText(maxBytes) + ": " + source + " has more than "
+            + maxBytes + " bytes");
+      }
+      int host = attrs instanceof java.nio.file.attribute.PosixFileAttributes
+          ? mode(((java.nio.file.attribute.PosixFileAttributes) attrs).permissions()) : -1;
+      int bits = mode < 0 || kind == 'l' ? (host >= 0 ? host : mode(p)) : kind == 'd' ? mode | (mode & 0444) >> 2 : mode;
+      items.add(new Item(name, p, kind, size, bits, attrs.lastModifiedTime().toMillis(),
+          kind == 'l' ? Files.readSymbolicLink(p).toString() : null, null));
+    }
   }
 
   private static String kind(BasicFileAttributes a) {
@@ -156,7 +212,10 @@ public final class SafeTar {
   }
 
   private static int mode(Path p) throws IOException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+    return mode(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static int mode(Set<PosixFilePermission> perms) {
     int mode = 0;
     for (PosixFilePermission perm : perms) {
       mode |= 0400 >> perm.ordinal(); // OWNER_READ is ordinal 0 ... OTHERS_EXECUTE is 8
@@ -248,10 +307,10 @@ public final class SafeTar {
       Item item = items.get(next++);
       TarArchiveEntry e;
       if (item.kind() == 'l') {
-        e = new TarArchiveEntry(item.name(), TarArchiveEntry.LF_SYMLINK);
+        e = new Entry(item.name(), TarArchiveEntry.LF_SYMLINK);
         e.setLinkName(item.link());
       } else {
-        e = new TarArchiveEntry(item.name() + (item.kind() == 'd' ? "/" : ""));
+        e = new Entry(item.name() + (item.kind() == 'd' ? "/" : ""));
         e.setSize(item.size());
       }
       e.setMode((item.kind() == 'd' ? 040000 : item.kind() == 'l' ? 0120000 : 0100000) | (item.mode() & 0777));
@@ -280,6 +339,41 @@ public final class SafeTar {
       if (current != null) {
         current.close();
         current = null;
+      }
+    }
+  }
+
+  /**
+   * commons-compress's entry, whose 100-byte ustar name and link name fields are filled from at most
+   * their first 100 characters. The library fills a field by encoding the whole name, then the name
+   * less its last character, and so on until it fits ({@code TarUtils.formatNameBytes}, still so in
+   * 1.28.0): time quadratic in a long name's length (measured: 25 ms for one 4,000-character name,
+   * 107 ms for 8,000, minutes for a 2,000-level tree). No setting avoids it (the PAX and GNU long-name
+   * modes both fill the field from the whole name), so the field gets the name cut to 100 characters
+   * first: as every character encodes to at least one byte, no longer prefix fits, and the library's
+   * own search from there writes the same bytes as before. The full names still go into the PAX header
+   * that {@code putArchiveEntry} writes from {@link #getName()} and {@link #getLinkName()} before this.
+   */
+  static final class Entry extends TarArchiveEntry {
+    Entry(String name) {
+      super(name);
+    }
+
+    Entry(String name, byte linkFlag) {
+      super(name, linkFlag);
+    }
+
+    @Override
+    public void writeEntryHeader(byte[] outbuf, ZipEncoding encoding, boolean starMode) throws IOException {
+      String name = getName();
+      String link = getLinkName();
+      setName(name.substring(0, Math.min(name.length(), TarConstants.NAMELEN)));
+      setLinkName(link.substring(0, Math.min(link.length(), TarConstants.NAMELEN)));
+      try {
+        super.writeEntryHeader(outbuf, encoding, starMode);
+      } finally {
+        setName(name);
+        setLinkName(link);
       }
     }
   }
@@ -848,11 +942,188 @@ public final class SafeTar {
     return set;
   }
 
-  /** Deletes {@code path} and everything below it, never following a link. */
+  /**
+   * Deletes {@code path} and everything below it, never following a link, each name relative to its
+   * open directory ({@code unlinkat}, {@code openat}), as {@link #extract} makes them: the kernel walks
+   * one name, not the whole path, so a deep tree goes in time linear in its entries (by full paths, a
+   * 2,000-level tree cost 2,000 walks of up to 2,000 names). At most 64 directories
+   * are open; one closed on the way down is opened again on the way up as {@code ..} of its child, and
+   * must be the same directory (device and inode), or the deletion stops. By full paths where the JDK
+   * gives no {@link java.nio.file.SecureDirectoryStream}.
+   */
   public static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes top;
+    try {
+      top = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException gone) {
       return;
     }
+    if (!top.isDirectory()) {
+      Files.delete(path);
+      return;
+    }
+    ownerMayEnter(path);
+    java.nio.file.DirectoryStream<Path> first = Files.newDirectoryStream(path);
+    if (!(first instanceof java.nio.file.SecureDirectoryStream)) {
+      first.close();
+      deleteByPaths(path);
+      return;
+    }
+    Level.walk(new Level(path, null, top.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) first),
+        (level, name, attrs) -> {
+          if (!attrs.isDirectory()) {
+            level.dir.deleteFile(name);
+            return false;
+          }
+          if (!attrs.permissions().containsAll(OWNER_RWX)) {
+            Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+            perms.addAll(attrs.permissions());
+            perms.addAll(OWNER_RWX);
+            try { // the JDK opens it to change it: an unreadable one is changed by its path
+              level.dir.getFileAttributeView(name, java.nio.file.attribute.PosixFileAttributeView.class,
+                  LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
+            } catch (java.nio.file.AccessDeniedException unreadable) {
+              Files.setPosixFilePermissions(level.path.resolve(name), perms);
+            }
+          }
+          return true;
+        }, (level, parent) -> parent.dir.deleteDirectory(level.path.getFileName()));
+    Files.delete(path);
+  }
+
+  private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(PosixFilePermission.OWNER_READ,
+      PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
+  /** Gives the owner of the directory {@code dir} read, write and search, by its path, when it lacks one. */
+  private static void ownerMayEnter(Path dir) throws IOException {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    perms.addAll(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+    if (perms.addAll(OWNER_RWX)) {
+      Files.setPosixFilePermissions(dir, perms);
+    }
+  }
+
+  /**
+   * One directory on the way down of a walk relative to open directories ({@link SafeTar#deleteTree}, a
+   * source's walk): open, or closed with the rest of its listing kept, to be opened again as {@code ..}
+   * of its child on the way up. At most {@code Dirs.MAX_OPEN} are open.
+   */
+  private static final class Level implements java.io.Closeable {
+    final Path path;
+    /** Its name in the archive, for a source's walk. */
+    final String name;
+    final Object key;
+    java.nio.file.SecureDirectoryStream<Path> dir;
+    java.util.Iterator<Path> it;
+
+    Level(Path path, String name, Object key, java.nio.file.SecureDirectoryStream<Path> dir) {
+      this.path = path;
+      this.name = name;
+      this.key = key;
+      this.dir = dir;
+      this.it = dir.iterator();
+    }
+
+    /** What a walk does with each entry; true to walk into it (a directory). */
+    interface Visit {
+      boolean entry(Level level, Path name, java.nio.file.attribute.PosixFileAttributes attrs) throws IOException;
+    }
+
+    /** What a walk does when it leaves a directory whose entries were all visited, {@code parent} open. */
+    interface Leave {
+      void left(Level level, Level parent) throws IOException;
+    }
+
+    /**
+     * Walks the tree of {@code root}, each entry's attributes read relative to its open directory and
+     * each directory opened relative to its parent; an entry gone since it was listed is skipped.
+     * {@code leave} is not called for {@code root}. Every stream is closed at the end.
+     */
+    static void walk(Level root, Visit visit, Leave leave) throws IOException {
+      java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>(); // deepest first
+      levels.push(root);
+      int open = 1;
+      try {
+        while (!levels.isEmpty()) {
+          Level level = levels.peek();
+          if (level.it.hasNext()) {
+            Path name = level.it.next().getFileName();
+            java.nio.file.attribute.PosixFileAttributes attrs;
+            try {
+              attrs = level.dir.getFileAttributeView(name, java.nio.file.attribute.PosixFileAttributeView.class,
+                  LinkOption.NOFOLLOW_LINKS).readAttributes();
+            } catch (NoSuchFileException gone) {
+              continue;
+            }
+            if (visit.entry(level, name, attrs)) {
+              levels.push(new Level(level.path.resolve(name), level.name == null ? null : level.name + "/" + name,
+                  attrs.fileKey(), (java.nio.file.SecureDirectoryStream<Path>) level.dir.newDirectoryStream(name,
+                      LinkOption.NOFOLLOW_LINKS)));
+              open = closeShallowest(levels, open + 1);
+            }
+            continue;
+          }
+          levels.pop();
+          Level parent = levels.peek();
+          open = level.up(parent, open);
+          if (parent != null) {
+            leave.left(level, parent);
+          }
+        }
+      } finally {
+        for (Level l : levels) {
+          l.close();
+        }
+      }
+    }
+
+    /** With {@code open} directories open, closes the shallowest one when they are too many; the new count. */
+    static int closeShallowest(java.util.Deque<Level> levels, int open) throws IOException {
+      if (open <= Dirs.MAX_OPEN) {
+        return open;
+      }
+      for (java.util.Iterator<Level> up = levels.descendingIterator(); up.hasNext(); ) {
+        Level l = up.next();
+        if (l.dir != null) {
+          l.close();
+          return open - 1;
+        }
+      }
+      return open;
+    }
+
+    /** Closes this finished directory, first opening {@code parent} again from it if it was closed; the new count. */
+    int up(Level parent, int open) throws IOException {
+      if (parent != null && parent.dir == null) {
+        java.nio.file.SecureDirectoryStream<Path> again = (java.nio.file.SecureDirectoryStream<Path>)
+            dir.newDirectoryStream(path.getFileSystem().getPath(".."), LinkOption.NOFOLLOW_LINKS);
+        Object now = again.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        if (parent.key == null || !parent.key.equals(now)) {
+          again.close();
+          throw new IOException("directory moved while it was walked: " + parent.path);
+        }
+        parent.dir = again;
+        open++;
+      }
+      close();
+      return open - 1;
+    }
+
+    /** Closes its stream, keeping the rest of its listing. */
+    @Override
+    public void close() throws IOException {
+      if (dir != null) {
+        List<Path> rest = new ArrayList<>();
+        it.forEachRemaining(rest::add);
+        it = rest.iterator();
+        dir.close();
+        dir = null;
+      }
+    }
+  }
+
+  /** {@link #deleteTree} by full paths, for a JDK without {@link java.nio.file.SecureDirectoryStream}. */
+  private static void deleteByPaths(Path path) throws IOException {
     Files.walkFileTree(path, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {

@@ -54,6 +54,8 @@ public final class DockerConfigCredentials {
   /** The environment variable that marks the processes of one helper run, children included. */
   static final String RUN_TOKEN = "CARAPACE_CREDENTIAL_HELPER_RUN";
   private static final int MAX_ENVIRON_BYTES = 1 << 20;
+  /** How many open descriptors of one process are looked at for a helper's output pipe. */
+  private static final int MAX_FDS_LOOKED_AT = 65_536;
   private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
   /** The credentials could not be read; the message names the file or helper and the registry. */
@@ -278,7 +280,10 @@ public final class DockerConfigCredentials {
    * a stream (a stream beyond that is closed); the processes it starts are watched while it runs. A
    * helper still running at the deadline is destroyed with every descendant seen; a helper that
    * exited but left a child holding its output gets {@link #EXIT_GRACE}, then that child is destroyed
-   * and what was read so far is its answer.
+   * and what was read so far is its answer. A child is found as a descendant seen while the helper
+   * ran, by the run token in its environment, or, when it left the helper's process tree and cleared
+   * its environment (a double fork, {@code env -i}), by the helper's output pipe it holds open: a
+   * process of this user whose {@code /proc/PID/fd} names the pipe's inode.
    */
   static Answer run(Path program, String key, String about, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -292,6 +297,8 @@ public final class DockerConfigCredentials {
       throw new Unreadable(about + " could not start: " + e.getMessage(), e);
     }
     Set<ProcessHandle> family = new LinkedHashSet<>();
+    // its output pipes, read now, while its descriptors are those we gave it and we hold the other ends
+    Set<String> pipes = ownPipes(outputPipes(p.pid()));
     Drain out = new Drain(p.getInputStream(), program.getFileName() + " stdout");
     Drain err = new Drain(p.getErrorStream(), program.getFileName() + " stderr");
     try (OutputStream in = p.getOutputStream()) {
@@ -306,20 +313,24 @@ public final class DockerConfigCredentials {
       }
       p.descendants().forEach(family::add);
       if (p.isAlive()) {
-        destroy(p.toHandle(), family, token);
+        destroy(p.toHandle(), family, token, pipes);
         out.await(System.nanoTime() + EXIT_GRACE.toNanos());
         err.await(System.nanoTime() + EXIT_GRACE.toNanos());
         throw new Unreadable(about + " did not answer within " + timeout + ": stopped with its child processes (it "
             + new Answer(-1, null, out.count(), err.count(), false).printed() + ")", null);
       }
       long grace = Math.min(deadline, System.nanoTime() + EXIT_GRACE.toNanos());
-      if (!out.await(grace) | !err.await(grace)) { // a child it left holds its output open
-        destroy(null, family, token);
+      boolean ended = out.await(grace) & err.await(grace);
+      // the JDK closes our end of a pipe when the helper exits: an end of stream does not prove that no
+      // child it left holds the other end, so those are looked for by the pipe too
+      if (!ended || holdsAny(pipes)) { // a child it left holds its output open
+        Thread.sleep(Math.max(0, grace - System.nanoTime()) / 1_000_000);
+        destroy(null, family, token, pipes);
         out.await(System.nanoTime() + EXIT_GRACE.toNanos());
         err.await(System.nanoTime() + EXIT_GRACE.toNanos());
       }
     } catch (InterruptedException e) {
-      destroy(p.toHandle(), family, token);
+      destroy(p.toHandle(), family, token, pipes);
       Thread.currentThread().interrupt();
       throw new Unreadable(about + " interrupted", e);
     }
@@ -332,21 +343,118 @@ public final class DockerConfigCredentials {
   /**
    * Destroys {@code helper} (when given) and every process in {@code family} still alive, children
    * first, with every process whose environment carries {@code token} (a child the helper left when
-   * it exited is no longer its descendant; Linux's {@code /proc} shows its environment).
+   * it exited is no longer its descendant; Linux's {@code /proc} shows its environment), and every
+   * process of this user that holds one of {@code pipes} open (one that also cleared its environment
+   * and left the helper's process tree by a double fork still holds the helper's output).
    */
-  private static void destroy(ProcessHandle helper, Set<ProcessHandle> family, String token) {
+  private static void destroy(ProcessHandle helper, Set<ProcessHandle> family, String token, Set<String> pipes) {
     if (helper != null) {
       helper.descendants().forEach(family::add);
     }
     byte[] mark = (RUN_TOKEN + "=" + token).getBytes(StandardCharsets.UTF_8);
-    ProcessHandle.allProcesses().filter(h -> h.pid() != ProcessHandle.current().pid() && carries(h.pid(), mark))
-        .forEach(family::add);
+    Object uid = ownUid();
+    ProcessHandle.allProcesses().filter(h -> h.pid() != ProcessHandle.current().pid()
+        && (carries(h.pid(), mark) || holds(h.pid(), uid, pipes))).forEach(family::add);
     List<ProcessHandle> all = new ArrayList<>(family);
     for (int i = all.size() - 1; i >= 0; i--) {
       all.get(i).destroyForcibly();
     }
     if (helper != null) {
       helper.destroyForcibly();
+    }
+  }
+
+  /**
+   * The pipes a helper just started writes to: the targets ({@code pipe:[inode]}) of its standard
+   * output and error in {@code /proc}; empty where they cannot be read (not Linux, or it is gone).
+   */
+  static Set<String> outputPipes(long pid) {
+    Set<String> pipes = new LinkedHashSet<>();
+    for (String fd : List.of("1", "2")) {
+      String target = link(Path.of("/proc", Long.toString(pid), "fd", fd));
+      if (target != null && target.startsWith("pipe:[")) {
+        pipes.add(target);
+      }
+    }
+    return pipes;
+  }
+
+  /**
+   * Those of {@code pipes} this process holds open itself (the ends it reads): a helper that pointed
+   * its output elsewhere before it was looked at names nothing of ours, and so gets nothing else
+   * destroyed.
+   */
+  private static Set<String> ownPipes(Set<String> pipes) {
+    Set<String> ours = new LinkedHashSet<>();
+    if (pipes.isEmpty()) {
+      return ours;
+    }
+    try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        String target = link(fd);
+        if (target != null && pipes.contains(target)) {
+          ours.add(target);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: nothing is found by its pipe
+    }
+    return ours;
+  }
+
+  /**
+   * Whether process {@code pid}, owned by {@code uid} (the user this process runs as), has one of
+   * {@code pipes} open, looking at up to {@link #MAX_FDS_LOOKED_AT} of its descriptors.
+   */
+  private static boolean holds(long pid, Object uid, Set<String> pipes) {
+    Path proc = Path.of("/proc", Long.toString(pid));
+    if (pipes.isEmpty() || uid == null || !uid.equals(ownerOf(proc))) {
+      return false;
+    }
+    int seen = 0;
+    try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
+      for (Path fd : fds) {
+        if (++seen > MAX_FDS_LOOKED_AT) {
+          return false;
+        }
+        String target = link(fd);
+        if (target != null && pipes.contains(target)) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or not ours to look at
+    }
+    return false;
+  }
+
+  /** Whether another process of this user holds one of {@code pipes} open. */
+  private static boolean holdsAny(Set<String> pipes) {
+    if (pipes.isEmpty()) {
+      return false;
+    }
+    Object uid = ownUid();
+    return ProcessHandle.allProcesses().anyMatch(h -> h.pid() != ProcessHandle.current().pid()
+        && holds(h.pid(), uid, pipes));
+  }
+
+  private static Object ownUid() {
+    return ownerOf(Path.of("/proc", Long.toString(ProcessHandle.current().pid())));
+  }
+
+  private static Object ownerOf(Path proc) {
+    try {
+      return Files.getAttribute(proc, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String link(Path p) {
+    try {
+      return Files.readSymbolicLink(p).toString();
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

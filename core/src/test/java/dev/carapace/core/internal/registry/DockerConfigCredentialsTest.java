@@ -67,6 +67,32 @@ class DockerConfigCredentialsTest {
   }
 
   @Test
+  void aHelperWhoseGrandchildEscapesWithAClearedEnvironmentIsFoundByItsOutputPipeAndDestroyed(@TempDir Path dir)
+      throws Exception {
+    Path grandchild = dir.resolve("grandchild.pid");
+    Path environment = dir.resolve("grandchild.env");
+    // a double fork: the subshell exits at once, so the grandchild is no descendant of the helper when it is looked
+    // at; setsid and env -i: another session, and no run token in its environment; it keeps stdout and stderr
+    helper(dir.resolve("bin"), "escape", "cat > /dev/null\n( setsid env -i /bin/sh -c '/usr/bin/env > \"$1\"; echo $$ > \"$0\";"
+        + " exec /bin/sleep 600' '" + grandchild + "' '" + environment + "' & )\npid=''\nwhile [ -z \"$pid\" ]; do pid=$(cat '" + grandchild
+        + "' 2>/dev/null); done\nprintf '" + ANSWER + "'\nexit 0\n");
+    config(dir, "escape");
+    long start = System.nanoTime();
+    Optional<RegistryAuth> auth = DockerConfigCredentials.lookup(dir, "ghcr.io", List.of(dir.resolve("bin")));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    long pid = pid(grandchild);
+    try {
+      assertEquals(SECRET, auth.orElseThrow().password());
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered in " + took + ", not after the grandchild's 600 s");
+      assertFalse(Files.readString(environment).contains(DockerConfigCredentials.RUN_TOKEN),
+          "the run token is not in the grandchild's environment");
+      assertGone(pid);
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
   void aHelperThatNeverExitsIsStoppedWithItsChildrenAtTheDeadline(@TempDir Path dir) throws Exception {
     Path child = dir.resolve("child.pid");
     Path program = helper(dir, "hang", "cat > /dev/null\nprintf 'partial " + SECRET + "'\nsleep 600 &\necho $! > '"
