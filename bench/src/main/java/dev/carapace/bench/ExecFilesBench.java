@@ -110,8 +110,8 @@ final class ExecFilesBench {
       table("Copy a 10 MiB file out of the container", out, outMs, 1);
       md.append("\nThe medians are warm: every contender ran its ").append(warmup).append(" warm-up rounds first, in a JVM "
           + "that had run the exec and copy-in rounds; `docker cp` is a new process each time, its start-up included. "
-          + "Copy out's first round, the first `copyFrom` of this JVM (classes loaded, nothing compiled yet), not in "
-          + "the medians: Carapace ").append(Stats.ms(firstRound[0])).append(" ms, raw docker-java ")
+          + "Copy out's first round, the first copy out of this JVM (after the exec and copy-in rounds), not in the "
+          + "medians: Carapace ").append(Stats.ms(firstRound[0])).append(" ms, raw docker-java ")
           .append(Stats.ms(firstRound[1])).append(" ms, docker cp ").append(Stats.ms(firstRound[2])).append(" ms.\n");
       verdict("exec round trip within 5% of raw docker-java", execMs);
       verdict("copy of a 10 MiB file into a container within 5% of raw docker-java (same tar stream)", inMs);
