@@ -94,9 +94,12 @@ class EngineClientsTest {
 
   @Test
   void theAuthorizationHeaderGoesWithIt() throws Exception {
-    List<String> lines = headersOf("Basic dTpw", get("/_ping"));
+    List<String> lines = headersOf("Basic dTpw", get("/v1.41" + ARCHIVE));
     assertEquals(List.of("identity"), named(lines, "Accept-Encoding"), String.join("\n", lines));
     assertEquals(List.of("Basic dTpw"), named(lines, "Authorization"));
+    List<String> ping = headersOf("Basic dTpw", get("/_ping"));
+    assertEquals(List.of("Basic dTpw"), named(ping, "Authorization"));
+    assertEquals(List.of("gzip, x-gzip, deflate"), named(ping, "Accept-Encoding"), "other requests as httpclient5 makes them");
   }
 
   @Test
