@@ -7,14 +7,30 @@ set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
-export BENCH_COMMAND="bench/run.sh${*:+ $*}"
+export BENCH_COMMAND="${BENCH_REACTOR:+BENCH_REACTOR=1 }bench/run.sh${*:+ $*}"
 cleanup() { # whatever happens, no benchmark container stays behind
   ids=$(/usr/bin/docker ps -aq --filter label=carapace-bench 2>/dev/null || true)
   [ -z "$ids" ] || /usr/bin/docker rm -f $ids >/dev/null
 }
 trap cleanup EXIT
-[ "${BENCH_SKIP_INSTALL:-}" = 1 ] || (cd "$root" && mvn -B -q -ntp install -DskipTests)
-mvn -B -q -ntp -f "$bench/pom.xml" package
+if [ "${BENCH_REACTOR:-}" = 1 ]; then
+  # no install (a machine others share): the reactor's classes as compiled now, the benchmark compiled by
+  # javac against them; only third-party jars come from ~/.m2
+  (cd "$root" && mvn -B -q -ntp -o -pl cluster -am compile)
+  mvn -B -q -ntp -o -f "$bench/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$bench/target/deps.txt"
+  deps=$(tr ':' '\n' < "$bench/target/deps.txt" | grep -v '/dev/carapace/' | paste -sd:)
+  mods=$root/tls/target/classes:$root/core/target/classes:$root/policy/target/classes:$root/cluster/target/classes
+  jmh=$(tr ':' '\n' <<<"$deps" | grep -E '/jmh-core-' | head -1)
+  apt=$(find ~/.m2/repository/org/openjdk/jmh/jmh-generator-annprocess -name '*.jar' | head -1)
+  rm -rf "$bench/target/reactor-classes"
+  javac -nowarn -d "$bench/target/reactor-classes" -cp "$deps:$mods" -processorpath "$apt:$jmh" \
+    $(find "$bench/src/main/java" -name '*.java')
+  cp="$bench/target/reactor-classes:$mods:$deps"
+else
+  [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || (cd "$root" && mvn -B -q -ntp install -DskipTests)
+  mvn -B -q -ntp -f "$bench/pom.xml" package
+  cp="$bench/target/carapace-bench-0.2.0-SNAPSHOT.jar:$(cat "$bench/target/classpath.txt")"
+fi
 cd "$bench"
-java -cp "target/carapace-bench-0.2.0-SNAPSHOT.jar:$(cat target/classpath.txt)" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  "$@" dev.carapace.bench.BenchMain
+java -cp "$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" dev.carapace.bench.BenchMain

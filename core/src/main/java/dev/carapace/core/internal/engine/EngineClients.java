@@ -40,7 +40,13 @@ public final class EngineClients {
     return client(endpoint, http(endpoint, endpoint.responseTimeout(), 32, authorization));
   }
 
-  /** The HTTP transport for {@code endpoint}, with TLS and the {@code Authorization} header if given. */
+  /**
+   * The HTTP transport for {@code endpoint}, with TLS and the {@code Authorization} header if given.
+   * A copy's archive ({@code GET /containers/{id}/archive}) is asked for uncompressed
+   * ({@code Accept-Encoding: identity}): httpclient5 otherwise offers gzip, and the engine then gzips
+   * the archive on the fly, which made copying a 10 MiB file out take 2.8x the docker CLI's time (the
+   * CLI sends no {@code Accept-Encoding} on a unix socket). Other requests go as httpclient5 makes them.
+   */
   public static DockerHttpClient http(Endpoint endpoint, Duration responseTimeout, int maxConnections,
       String authorization) {
     ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
@@ -52,7 +58,7 @@ public final class EngineClients {
     }
     endpoint.sslContext().ifPresent(ctx -> b.sslConfig(() -> ctx));
     DockerHttpClient http = b.build();
-    return authorization == null ? http : new BasicAuthHttpClient(http, authorization);
+    return new RequestHeaders(http, authorization);
   }
 
   /**
@@ -61,7 +67,7 @@ public final class EngineClients {
    * reading, so that write fails. Its plain close if docker-java's transport is not the one expected.
    */
   public static void abort(DockerHttpClient http) throws IOException {
-    DockerHttpClient raw = http instanceof BasicAuthHttpClient ? ((BasicAuthHttpClient) http).delegate : http;
+    DockerHttpClient raw = http instanceof RequestHeaders ? ((RequestHeaders) http).delegate : http;
     try {
       java.lang.reflect.Field f = raw.getClass().getSuperclass().getDeclaredField("httpClient");
       f.setAccessible(true);
@@ -71,20 +77,38 @@ public final class EngineClients {
     }
   }
 
-  /** Adds an {@code Authorization} header to every request; the header never reaches a log. */
-  private static final class BasicAuthHttpClient implements DockerHttpClient {
+  /**
+   * Adds {@code Accept-Encoding: identity} to a copy's archive request that names no encoding, and the
+   * {@code Authorization} header to every request when there is one; that header never reaches a log.
+   */
+  private static final class RequestHeaders implements DockerHttpClient {
+    /** {@code GET /containers/{id}/archive}, versioned or not: the one answer the engine compresses. */
+    private static final java.util.regex.Pattern ARCHIVE =
+        java.util.regex.Pattern.compile("^(/v[0-9.]+)?/containers/[^/?]+/archive(\\?|$)");
+
     private final DockerHttpClient delegate;
     private final String authorization;
 
-    BasicAuthHttpClient(DockerHttpClient delegate, String authorization) {
+    RequestHeaders(DockerHttpClient delegate, String authorization) {
       this.delegate = delegate;
       this.authorization = authorization;
     }
 
     @Override
     public Response execute(Request request) {
-      Request withAuth = Request.builder().from(request).putHeader("Authorization", authorization).build();
-      return delegate.execute(withAuth);
+      boolean archive = "GET".equals(request.method()) && ARCHIVE.matcher(request.path()).find()
+          && request.headers().keySet().stream().noneMatch("Accept-Encoding"::equalsIgnoreCase);
+      if (!archive && authorization == null) {
+        return delegate.execute(request);
+      }
+      Request.Builder b = Request.builder().from(request);
+      if (archive) {
+        b.putHeader("Accept-Encoding", "identity");
+      }
+      if (authorization != null) {
+        b.putHeader("Authorization", authorization);
+      }
+      return delegate.execute(b.build());
     }
 
     @Override
@@ -94,7 +118,7 @@ public final class EngineClients {
 
     @Override
     public String toString() {
-      return "BasicAuthHttpClient{" + delegate + "}";
+      return "RequestHeaders{" + delegate + "}";
     }
   }
 
