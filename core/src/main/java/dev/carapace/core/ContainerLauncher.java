@@ -316,11 +316,17 @@ public final class ContainerLauncher implements AutoCloseable {
     if (spec.network().kind() == NetworkMode.Kind.NAMED) {
       networks.requireExists(spec.network().name(), spec.image());
     }
+    for (NetworkAttachment extra : spec.additionalNetworks()) {
+      networks.requireExists(extra.network().name(), spec.image());
+    }
     if (pullPolicy == PullPolicy.ALWAYS) {
       pullImage(spec.image());
     }
     String id = create(spec);
     try {
+      for (NetworkAttachment extra : spec.additionalNetworks()) {
+        networks.connect(id, extra.network().name(), extra.aliases(), spec.image());
+      }
       verify(spec, id);
       session.call(Step.START, spec.image(), id, () -> session.api().startContainerCmd(id).exec());
     } catch (RuntimeException | Error e) {

@@ -53,6 +53,16 @@ public final class SpecTranslator {
     spec.hostname().ifPresent(cmd::withHostName);
     spec.healthCheck().ifPresent(h -> cmd.withHealthcheck(healthCheck(h)));
     spec.stopSignal().ifPresent(cmd::withStopSignal);
+    spec.platform().ifPresent(cmd::withPlatform);
+    if (spec.tty()) {
+      cmd.withTty(true);
+    }
+    if (spec.openStdin()) {
+      cmd.withStdinOpen(true);
+    }
+    if (!spec.networkAliases().isEmpty()) {
+      withAliases(cmd, spec.networkAliases());
+    }
     spec.stopTimeout().ifPresent(t -> cmd.withStopTimeout((int) t.getSeconds()));
     if (!spec.ports().isEmpty()) {
       Set<ExposedPort> exposed = new LinkedHashSet<>();
@@ -63,6 +73,17 @@ public final class SpecTranslator {
     }
     cmd.withHostConfig(applyTo(spec, HostConfig.newHostConfig()));
     return cmd;
+  }
+
+  /**
+   * The aliases on the container's network ({@code NetworkingConfig.EndpointsConfig[network].Aliases}):
+   * docker-java's only way to send {@code NetworkingConfig} at create is this deprecated setter (its
+   * replacement, {@code ContainerNetwork}, serves {@code docker network connect}, which cannot add aliases
+   * to the network a container was created on).
+   */
+  @SuppressWarnings("deprecation")
+  private static void withAliases(CreateContainerCmd cmd, List<String> aliases) {
+    cmd.withAliases(aliases);
   }
 
   /**
@@ -100,6 +121,19 @@ public final class SpecTranslator {
     spec.memoryLimit().ifPresent(m -> hc.withMemory(m.bytes()));
     spec.memorySwap().ifPresent(m -> hc.withMemorySwap(m.bytes()));
     hc.withPidsLimit(spec.pidsLimit().orElse(-1));
+    spec.shmSize().ifPresent(m -> hc.withShmSize(m.bytes()));
+    if (!spec.sysctls().isEmpty()) {
+      hc.withSysctls(new LinkedHashMap<>(spec.sysctls()));
+    }
+    if (!spec.extraHosts().isEmpty()) {
+      hc.withExtraHosts(spec.extraHosts().stream().map(Object::toString).toArray(String[]::new));
+    }
+    if (!spec.dnsServers().isEmpty()) {
+      hc.withDns(spec.dnsServers());
+    }
+    if (!spec.dnsSearch().isEmpty()) {
+      hc.withDnsSearch(spec.dnsSearch());
+    }
     if (!spec.ulimits().isEmpty()) {
       List<Ulimit> ulimits = new ArrayList<>();
       for (dev.carapace.core.Ulimit u : spec.ulimits()) {
