@@ -122,17 +122,20 @@ public final class SpecTranslator {
     spec.memorySwap().ifPresent(m -> hc.withMemorySwap(m.bytes()));
     hc.withPidsLimit(spec.pidsLimit().orElse(-1));
     spec.shmSize().ifPresent(m -> hc.withShmSize(m.bytes()));
+    // merged into what hc holds (Testcontainers' own extra hosts stay)
     if (!spec.sysctls().isEmpty()) {
-      hc.withSysctls(new LinkedHashMap<>(spec.sysctls()));
+      Map<String, String> sysctls = hc.getSysctls() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(hc.getSysctls());
+      sysctls.putAll(spec.sysctls());
+      hc.withSysctls(sysctls);
     }
     if (!spec.extraHosts().isEmpty()) {
-      hc.withExtraHosts(spec.extraHosts().stream().map(Object::toString).toArray(String[]::new));
+      hc.withExtraHosts(merged(hc.getExtraHosts(), spec.extraHosts().stream().map(Object::toString).toList()));
     }
     if (!spec.dnsServers().isEmpty()) {
-      hc.withDns(spec.dnsServers());
+      hc.withDns(merged(hc.getDns(), spec.dnsServers()));
     }
     if (!spec.dnsSearch().isEmpty()) {
-      hc.withDnsSearch(spec.dnsSearch());
+      hc.withDnsSearch(merged(hc.getDnsSearch(), spec.dnsSearch()));
     }
     if (!spec.ulimits().isEmpty()) {
       List<Ulimit> ulimits = new ArrayList<>();
@@ -181,6 +184,12 @@ public final class SpecTranslator {
       hc.withInit(true);
     }
     return hc;
+  }
+
+  private static String[] merged(String[] existing, List<String> added) {
+    Set<String> all = new LinkedHashSet<>(existing == null ? List.of() : List.of(existing));
+    all.addAll(added);
+    return all.toArray(new String[0]);
   }
 
   /** The spec's labels, with Carapace's own the spec implies ({@code dev.carapace.untrusted=true}). */
