@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.MemorySize;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.Mount;
 import dev.carapace.core.ProcStatus;
 import dev.carapace.core.SecureContainerSpec;
@@ -202,6 +203,27 @@ class PodmanKubePlayIT {
       Podman.down(file);
     }
     assertEquals(List.of(), Podman.pods(name));
+  }
+
+  @Test
+  void hostAliasesDnsSysctlsAndATerminalArriveInside() throws Exception {
+    String name = PREFIX + "-net";
+    SecureContainerSpec spec = sleeping(name, Podman.BUSYBOX).network(NetworkMode.bridge())
+        .addExtraHost("db.internal", "10.0.0.5").addDnsServer("10.0.0.2").addDnsSearch("corp.example")
+        .putSysctl("kernel.shm_rmid_forced", "1").tty(true).build();
+    Path file = Podman.play(KubernetesRenderer.builder(spec).acceptLoss(SpecAttribute.PIDS_LIMIT).build().pod().yaml());
+    try {
+      String inside = exec(name + "-" + name, "cat /etc/hosts /etc/resolv.conf /proc/sys/kernel/shm_rmid_forced;"
+          + " readlink /proc/1/fd/1");
+      List<String> lines = List.of(inside.split("\n"));
+      assertTrue(lines.stream().anyMatch(l -> l.matches("10\\.0\\.0\\.5\\s+db\\.internal")), inside);
+      assertTrue(lines.contains("nameserver 10.0.0.2"), inside);
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("search ") && l.contains("corp.example")), inside);
+      assertTrue(lines.contains("1"), "kernel.shm_rmid_forced: " + inside);
+      assertTrue(lines.get(lines.size() - 1).startsWith("/dev/pts/"), "a terminal: " + inside);
+    } finally {
+      Podman.down(file);
+    }
   }
 
   @AfterAll

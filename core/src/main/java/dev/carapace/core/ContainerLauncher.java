@@ -366,6 +366,11 @@ public final class ContainerLauncher implements AutoCloseable {
     if (!spec.noNewPrivileges()) {
       LOG.warn("launching {} without no-new-privileges: processes may gain privileges", spec.image());
     }
+    java.util.Set<String> unsafe = new java.util.TreeSet<>(spec.sysctls().keySet());
+    unsafe.removeAll(SecureContainerSpec.KUBERNETES_SAFE_SYSCTLS);
+    if (!unsafe.isEmpty()) {
+      LOG.warn("launching {} with sysctls Kubernetes does not call safe: {}", spec.image(), unsafe);
+    }
     SecretLoggers.warnAtDebug(LOG);
   }
 

@@ -487,7 +487,8 @@ public abstract class SecureContainerSpec {
      * <b>Warning: sets a namespaced kernel parameter Kubernetes does not call safe</b>
      * ({@code --sysctl net.core.somaxconn=1024}): one that is per container ({@code kernel.msg*},
      * {@code kernel.sem}, {@code kernel.shm*}, {@code fs.mqueue.*}, {@code net.*}) but may let it use more
-     * of the host's kernel memory or weaken its network stack; the policy's {@code sysctls} rule flags it.
+     * of the host's kernel memory or weaken its network stack; the policy's {@code sysctls} rule flags it,
+     * and the launcher logs it at WARN at each launch.
      * Parameters that are not namespaced (the host's own, such as {@code kernel.panic} or {@code vm.*})
      * are refused by {@link #build()} whatever the call.
      */
