@@ -369,7 +369,8 @@ public final class ContainerLauncher implements AutoCloseable {
     java.util.Set<String> unsafe = new java.util.TreeSet<>(spec.sysctls().keySet());
     unsafe.removeAll(SecureContainerSpec.KUBERNETES_SAFE_SYSCTLS);
     if (!unsafe.isEmpty()) {
-      LOG.warn("launching {} with sysctls Kubernetes does not call safe: {}", spec.image(), String.join(", ", unsafe));
+      LOG.warn("launching {} with sysctls Kubernetes does not call safe: {}", spec.image(),
+          String.join(", ", unsafe));
     }
     SecretLoggers.warnAtDebug(LOG);
   }
