@@ -62,6 +62,11 @@ public enum KubernetesField {
           .map(h -> "a pod's hostname is a DNS-1123 label (lower case, no dots): " + h);
     }
   },
+  EXTRA_HOSTS(SpecAttribute.EXTRA_HOSTS, "pod `hostAliases`, one entry per address with its host names"),
+  DNS_SERVERS(SpecAttribute.DNS_SERVERS, "`dnsPolicy: None` and `dnsConfig.nameservers` (the cluster's DNS is replaced, as"
+      + " Docker replaces the host's)"),
+  DNS_SEARCH(SpecAttribute.DNS_SEARCH, "`dnsConfig.searches`: after the cluster's own search domains unless dnsServers"
+      + " is set too (then `dnsPolicy: None` makes them the only ones, as in Docker)"),
   DROP_ALL_CAPABILITIES(SpecAttribute.DROP_ALL_CAPABILITIES, "`capabilities.drop: [ALL]`; kept defaults are the runtime's"
       + " (containerd's and CRI-O's sets differ from Docker's)"),
   ADDED_CAPABILITIES(SpecAttribute.ADDED_CAPABILITIES, "`capabilities.add`"),
@@ -134,6 +139,10 @@ public enum KubernetesField {
           + " kubelet's podPidsLimit applies to every pod of a node");
     }
   },
+  SHM_SIZE(SpecAttribute.SHM_SIZE, "an `emptyDir` of medium `Memory` with that `sizeLimit` mounted at `/dev/shm` (a pod"
+      + " has no shm size; the kubelet sizes a memory-backed emptyDir's tmpfs by its sizeLimit)"),
+  SYSCTLS(SpecAttribute.SYSCTLS, "pod `securityContext.sysctls`; one outside Kubernetes' safe set needs the kubelet's"
+      + " `--allowed-unsafe-sysctls` (and Pod Security baseline refuses it)"),
   ULIMITS(SpecAttribute.ULIMITS, "refused: pods take the container runtime's rlimits") {
     @Override
     Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
@@ -177,6 +186,22 @@ public enum KubernetesField {
         default:
           return Optional.of("a pod joins the cluster network, not another container's or a named network: " + n);
       }
+    }
+  },
+  NETWORK_ALIASES(SpecAttribute.NETWORK_ALIASES, "refused: a pod has one network and no aliases on it (a Service"
+      + " names its pods)") {
+    @Override
+    Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
+      return spec.networkAliases().isEmpty() ? Optional.empty()
+          : Optional.of("a pod has no network aliases: " + spec.networkAliases() + " (a Service names its pods)");
+    }
+  },
+  ADDITIONAL_NETWORKS(SpecAttribute.ADDITIONAL_NETWORKS, "refused: a pod joins one network, the cluster's (more need a"
+      + " CNI meta-plugin such as Multus)") {
+    @Override
+    Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
+      return spec.additionalNetworks().isEmpty() ? Optional.empty()
+          : Optional.of("a pod joins the cluster network only, not more networks: " + spec.additionalNetworks());
     }
   },
   PORTS(SpecAttribute.PORTS, "`containerPort` and protocol; a fixed host port also `hostPort` and `hostIP` (Pod Security"
@@ -225,6 +250,16 @@ public enum KubernetesField {
   },
   STOP_TIMEOUT(SpecAttribute.STOP_TIMEOUT, "`terminationGracePeriodSeconds`"),
   RUNTIME(SpecAttribute.RUNTIME, "`runtimeClassName` (a RuntimeClass of that name, such as runsc, must exist)"),
+  PLATFORM(SpecAttribute.PLATFORM, "`nodeSelector` `kubernetes.io/os` and `kubernetes.io/arch`; a variant is refused"
+      + " (no well-known node label carries it)") {
+    @Override
+    Optional<String> loss(SecureContainerSpec spec, KubernetesWorkload.Kind kind) {
+      return spec.platform().filter(p -> p.split("/").length > 2)
+          .map(p -> "kubernetes selects nodes by os and arch only, not a variant: " + p);
+    }
+  },
+  TTY(SpecAttribute.TTY, "container `tty`"),
+  OPEN_STDIN(SpecAttribute.OPEN_STDIN, "container `stdin`"),
   UNTRUSTED(SpecAttribute.UNTRUSTED, "label `dev.carapace.untrusted: \"true\"`");
 
   private static final Pattern NUMERIC_USER = Pattern.compile("[0-9]+(:[0-9]+)?");

@@ -288,7 +288,20 @@ public final class KubernetesRenderer {
             .withMountPath(m.target().toString()).withReadOnly(m.readOnly() ? true : null).build());
       }
     }
+    spec.shmSize().ifPresent(shm -> {
+      // a pod has no shm size: a memory-backed emptyDir at /dev/shm, as the kubelet sizes it by its sizeLimit
+      volumes.add(new VolumeBuilder().withName("shm").withNewEmptyDir().withMedium("Memory")
+          .withSizeLimit(new Quantity(Resources.memory(shm.bytes()))).endEmptyDir().build());
+      mounts.add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("shm").withMountPath("/dev/shm")
+          .build());
+    });
     c.withVolumeMounts(mounts);
+    if (spec.tty()) {
+      c.withTty(true);
+    }
+    if (spec.openStdin()) {
+      c.withStdin(true);
+    }
 
     if (!lost(SpecAttribute.PORTS, kind)) {
       for (PortBinding p : spec.ports()) {
@@ -320,7 +333,35 @@ public final class KubernetesRenderer {
     }
     spec.stopTimeout().ifPresent(t -> ps.withTerminationGracePeriodSeconds(t.getSeconds()));
     spec.runtime().name().ifPresent(ps::withRuntimeClassName);
+    podNetworkFields(ps, kind);
     return new PodTemplateSpec(meta, ps.build());
+  }
+
+  /** Host aliases, DNS, sysctls and the platform's node selector: the pod-level rows of issue 23. */
+  private void podNetworkFields(PodSpecBuilder ps, KubernetesWorkload.Kind kind) {
+    Map<String, List<String>> byIp = new LinkedHashMap<>();
+    spec.extraHosts().forEach(h -> byIp.computeIfAbsent(h.ip(), ip -> new ArrayList<>()).add(h.host()));
+    byIp.forEach((ip, hosts) -> ps.addNewHostAlias().withIp(ip).withHostnames(hosts).endHostAlias());
+    if (!spec.dnsServers().isEmpty()) {
+      ps.withDnsPolicy("None");
+    }
+    if (!spec.dnsServers().isEmpty() || !spec.dnsSearch().isEmpty()) {
+      ps.withNewDnsConfig().withNameservers(spec.dnsServers().isEmpty() ? null : spec.dnsServers())
+          .withSearches(spec.dnsSearch().isEmpty() ? null : spec.dnsSearch()).endDnsConfig();
+    }
+    if (!spec.sysctls().isEmpty()) {
+      List<io.fabric8.kubernetes.api.model.Sysctl> sysctls = new ArrayList<>();
+      spec.sysctls().forEach((k, v) -> sysctls.add(new io.fabric8.kubernetes.api.model.Sysctl(k, v)));
+      ps.withNewSecurityContext().withSysctls(sysctls).endSecurityContext();
+    }
+    if (!lost(SpecAttribute.PLATFORM, kind)) {
+      spec.platform().ifPresent(p -> {
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put("kubernetes.io/os", p.split("/")[0]);
+        selector.put("kubernetes.io/arch", p.split("/")[1]);
+        ps.withNodeSelector(selector);
+      });
+    }
   }
 
   private SecurityContext securityContext(KubernetesWorkload.Kind kind) {

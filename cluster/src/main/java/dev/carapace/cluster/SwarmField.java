@@ -70,6 +70,23 @@ enum SwarmField {
       never(), (s, api, r) -> { /* the service's name: SwarmRequest */ }, (s, api, c, svc, out) -> { /* on the service */ }),
   HOSTNAME(SpecAttribute.HOSTNAME, "`--hostname`", "`ContainerSpec.Hostname`", null, never(), (s, api, r) ->
       s.hostname().ifPresent(h -> r.container().put("Hostname", h)), core(RecordedField.HOSTNAME)),
+  EXTRA_HOSTS(SpecAttribute.EXTRA_HOSTS, "`--add-host`", "`ContainerSpec.Hosts` (`IP HOST`; the task's container records"
+      + " `HOST:IP`)", null, never(), (s, api, r) -> {
+        if (!s.extraHosts().isEmpty()) {
+          ArrayNode hosts = r.container().putArray("Hosts");
+          s.extraHosts().forEach(h -> hosts.add(h.ip() + " " + h.host()));
+        }
+      }, core(RecordedField.EXTRA_HOSTS)),
+  DNS_SERVERS(SpecAttribute.DNS_SERVERS, "`--dns`", "`ContainerSpec.DNSConfig.Nameservers`", null, never(), (s, api, r) -> {
+    if (!s.dnsServers().isEmpty()) {
+      s.dnsServers().forEach(dnsConfig(r).putArray("Nameservers")::add);
+    }
+  }, core(RecordedField.DNS)),
+  DNS_SEARCH(SpecAttribute.DNS_SEARCH, "`--dns-search`", "`ContainerSpec.DNSConfig.Search`", null, never(), (s, api, r) -> {
+    if (!s.dnsSearch().isEmpty()) {
+      s.dnsSearch().forEach(dnsConfig(r).putArray("Search")::add);
+    }
+  }, core(RecordedField.DNS_SEARCH)),
   DROP_ALL_CAPABILITIES(SpecAttribute.DROP_ALL_CAPABILITIES, "`--cap-drop ALL`", "`ContainerSpec.CapabilityDrop`", null, never(),
       (s, api, r) -> {
         if (s.dropAllCapabilities()) {
@@ -158,6 +175,16 @@ enum SwarmField {
       (s, api) -> s.memorySwap().map(m -> "swarm services have no swap limit: " + m).orElse(null), none(), skip()),
   PIDS_LIMIT(SpecAttribute.PIDS_LIMIT, "`--pids-limit`", "`Resources.Limits.Pids`", null, never(), (s, api, r) ->
       s.pidsLimit().ifPresent(p -> r.limits().put("Pids", p)), core(RecordedField.PIDS_LIMIT)),
+  SHM_SIZE(SpecAttribute.SHM_SIZE, "`--shm-size`", "refused: no shm size on API 1.41 or 1.44 (ContainerSpec has none;"
+      + " a tmpfs mount at /dev/shm is carried)", null,
+      (s, api) -> s.shmSize().map(m -> "swarm services have no shm size: " + m + " (mount a tmpfs at /dev/shm instead:"
+          + " Mount.tmpfs(ContainerPath.of(\"/dev/shm\"), size))").orElse(null), none(), skip()),
+  SYSCTLS(SpecAttribute.SYSCTLS, "`--sysctl`", "`ContainerSpec.Sysctls` (API 1.40+)", null, never(), (s, api, r) -> {
+    if (!s.sysctls().isEmpty()) {
+      ObjectNode sysctls = r.container().putObject("Sysctls");
+      s.sysctls().forEach(sysctls::put);
+    }
+  }, core(RecordedField.SYSCTLS)),
   ULIMITS(SpecAttribute.ULIMITS, "`--ulimit`", "`ContainerSpec.Ulimits`", null, never(), (s, api, r) -> {
     if (!s.ulimits().isEmpty()) {
       ArrayNode ulimits = r.container().putArray("Ulimits");
@@ -220,6 +247,16 @@ enum SwarmField {
         c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
         out.compare("NetworkSettings.Networks", networks, Set.of("bridge"));
       }),
+  NETWORK_ALIASES(SpecAttribute.NETWORK_ALIASES, "`--network-alias`", "refused: services join the default bridge only,"
+      + " which takes no aliases", null,
+      (s, api) -> s.networkAliases().isEmpty() ? null
+          : "carapace attaches swarm services to the default bridge only, which takes no aliases: " + s.networkAliases(),
+      none(), skip()),
+  ADDITIONAL_NETWORKS(SpecAttribute.ADDITIONAL_NETWORKS, "`--network` (a second one)", "refused: services join the"
+      + " default bridge only", null,
+      (s, api) -> s.additionalNetworks().isEmpty() ? null
+          : "carapace attaches swarm services to the default bridge only: " + s.additionalNetworks(),
+      none(), skip()),
   PORTS(SpecAttribute.PORTS, "`-p`", "`EndpointSpec.Ports` (ingress) for 0.0.0.0 or ::; refused: a host IP", null,
       (s, api) -> {
         List<String> bound = new ArrayList<>();
@@ -263,6 +300,22 @@ enum SwarmField {
   RUNTIME(SpecAttribute.RUNTIME, "`--runtime`", "engine default only; refused: a named runtime", "engine default only",
       (s, api) -> s.runtime().name().map(n -> "swarm services run under the engine's default runtime: " + n)
           .orElse(null), none(), (s, api, c, svc, out) -> { /* the engine's default */ }),
+  PLATFORM(SpecAttribute.PLATFORM, "`--platform`", "`TaskTemplate.Placement.Platforms` (`OS`, `Architecture`);"
+      + " refused: a variant", null,
+      (s, api) -> s.platform().filter(p -> p.split("/").length > 2)
+          .map(p -> "swarm placement platforms have no variant: " + p).orElse(null),
+      (s, api, r) -> s.platform().ifPresent(p -> r.task().putObject("Placement").putArray("Platforms").addObject()
+          .put("Architecture", p.split("/")[1]).put("OS", p.split("/")[0])), core(RecordedField.PLATFORM)),
+  TTY(SpecAttribute.TTY, "`--tty`", "`ContainerSpec.TTY`", null, never(), (s, api, r) -> {
+    if (s.tty()) {
+      r.container().put("TTY", true);
+    }
+  }, core(RecordedField.TTY)),
+  OPEN_STDIN(SpecAttribute.OPEN_STDIN, "`--interactive`", "`ContainerSpec.OpenStdin`", null, never(), (s, api, r) -> {
+    if (s.openStdin()) {
+      r.container().put("OpenStdin", true);
+    }
+  }, core(RecordedField.OPEN_STDIN)),
   UNTRUSTED(SpecAttribute.UNTRUSTED, "`--label " + SecureContainerSpec.UNTRUSTED_LABEL + "=true`",
       "`ContainerSpec.Labels[" + SecureContainerSpec.UNTRUSTED_LABEL + "]`", null, never(),
       (s, api, r) -> { /* a label: SwarmRequest */ }, core(RecordedField.UNTRUSTED));
@@ -436,6 +489,11 @@ enum SwarmField {
       }
     }
     return asked;
+  }
+
+  private static ObjectNode dnsConfig(SwarmRequest r) {
+    JsonNode dns = r.container().get("DNSConfig");
+    return dns instanceof ObjectNode ? (ObjectNode) dns : r.container().putObject("DNSConfig");
   }
 
   private static String describe(String type, String source, boolean readOnly, long size) {

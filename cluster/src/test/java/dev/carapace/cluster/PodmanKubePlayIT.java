@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.MemorySize;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.Mount;
 import dev.carapace.core.ProcStatus;
 import dev.carapace.core.SecureContainerSpec;
@@ -202,6 +203,31 @@ class PodmanKubePlayIT {
       Podman.down(file);
     }
     assertEquals(List.of(), Podman.pods(name));
+  }
+
+  @Test
+  void hostAliasesDnsAndATerminalArriveInsideASysctlOnlyInTheManifest() throws Exception {
+    String name = PREFIX + "-net";
+    SecureContainerSpec spec = sleeping(name, Podman.BUSYBOX).network(NetworkMode.bridge())
+        .addExtraHost("db.internal", "10.0.0.5").addDnsServer("10.0.0.2").addDnsSearch("corp.example")
+        .putSysctl("kernel.shm_rmid_forced", "1").tty(true).build();
+    String yaml = KubernetesRenderer.builder(spec).acceptLoss(SpecAttribute.PIDS_LIMIT).build().pod().yaml();
+    Path file = Podman.play(yaml);
+    try {
+      String inside = exec(name + "-" + name, "cat /etc/hosts /etc/resolv.conf /proc/sys/kernel/shm_rmid_forced;"
+          + " readlink /proc/1/fd/1");
+      List<String> lines = List.of(inside.split("\n"));
+      assertTrue(lines.stream().anyMatch(l -> l.matches("10\\.0\\.0\\.5\\s+db\\.internal")), inside);
+      assertTrue(lines.contains("nameserver 10.0.0.2"), inside);
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("search ") && l.contains("corp.example")), inside);
+      // measured: podman 4.3.1's kube play does not apply the pod's securityContext.sysctls (a kubelet does);
+      // the manifest carries it, the kernel inside shows the default
+      assertTrue(yaml.contains("  securityContext:\n    sysctls:\n      - name: kernel.shm_rmid_forced\n        value: \"1\""), yaml);
+      assertEquals("0", lines.get(lines.size() - 2), "kernel.shm_rmid_forced under podman 4.3.1: " + inside);
+      assertTrue(lines.get(lines.size() - 1).startsWith("/dev/pts/"), "a terminal: " + inside);
+    } finally {
+      Podman.down(file);
+    }
   }
 
   @AfterAll

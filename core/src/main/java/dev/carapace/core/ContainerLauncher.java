@@ -342,11 +342,17 @@ public final class ContainerLauncher implements AutoCloseable {
     if (spec.network().kind() == NetworkMode.Kind.NAMED) {
       networks.requireExists(spec.network().name(), spec.image());
     }
+    for (NetworkAttachment extra : spec.additionalNetworks()) {
+      networks.requireExists(extra.network().name(), spec.image());
+    }
     if (pullPolicy == PullPolicy.ALWAYS) {
       pullImage(spec.image());
     }
     String id = create(spec);
     try {
+      for (NetworkAttachment extra : spec.additionalNetworks()) {
+        networks.connect(id, extra.network().name(), extra.aliases(), spec.image());
+      }
       verify(spec, id);
       session.call(Step.START, spec.image(), id, () -> session.api().startContainerCmd(id).exec());
     } catch (RuntimeException | Error e) {
@@ -385,6 +391,12 @@ public final class ContainerLauncher implements AutoCloseable {
     }
     if (!spec.noNewPrivileges()) {
       LOG.warn("launching {} without no-new-privileges: processes may gain privileges", spec.image());
+    }
+    java.util.Set<String> unsafe = new java.util.TreeSet<>(spec.sysctls().keySet());
+    unsafe.removeAll(SecureContainerSpec.KUBERNETES_SAFE_SYSCTLS);
+    if (!unsafe.isEmpty()) {
+      LOG.warn("launching {} with sysctls Kubernetes does not call safe: {}", spec.image(),
+          String.join(", ", unsafe));
     }
     SecretLoggers.warnAtDebug(LOG);
   }

@@ -40,9 +40,13 @@ import java.util.Objects;
  * {@code ContainerRuntime.parse(X)}, and {@code --label dev.carapace.untrusted=true} is the spec's
  * {@code untrusted()} mark (other labels under {@code dev.carapace.} are refused, as the spec refuses
  * them); {@code --pids-limit 0} reads as {@code -1}, as Docker reads it; of repeated single-valued
- * flags the last wins. {@code -d}, {@code -i}, {@code -t}, {@code --detach}, {@code --interactive},
- * {@code --tty} and {@code --rm} are accepted and ignored:
- * the launcher decides how the container is attached and when it is removed.
+ * flags the last wins. {@code -i} and {@code -t} ({@code --interactive}, {@code --tty}) are the spec's
+ * {@code openStdin} and {@code tty}; {@code --sysctl} of a name Kubernetes calls safe is
+ * {@code putSysctl}, any other namespaced one {@code putUnsafeSysctl} (asked for on the line); a second
+ * {@code --network}, written {@code NAME} or {@code name=NAME,alias=A} as Docker CLI 25+ writes it, is an
+ * additional network, and {@code --network-alias} names the first one; {@code --shm-size 0} is unset, as
+ * Docker reads it. {@code -d}, {@code --detach} and {@code --rm} are accepted and ignored:
+ * the launcher decides how the container runs and when it is removed.
  *
  * <p>Refused with an {@link IllegalArgumentException} naming the flag: every flag the spec does not
  * model ({@code docker run flag is not supported: --privileged (Carapace never runs privileged

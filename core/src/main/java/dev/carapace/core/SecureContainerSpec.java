@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import dev.carapace.core.internal.io.Strings;
 import dev.carapace.core.internal.values.ValueStyle;
 import org.immutables.value.Value;
 
@@ -52,6 +53,15 @@ public abstract class SecureContainerSpec {
    * policy, and anyone listing the engine's containers, tells untrusted code from the rest.
    */
   public static final String UNTRUSTED_LABEL = RESERVED_LABEL_PREFIX + "untrusted";
+  /**
+   * The sysctls Kubernetes calls safe (its kubelet's allowlist and Pod Security baseline, 1.29+): namespaced
+   * per container and isolated from other containers on the node. {@link Builder#putSysctl} takes only
+   * these; {@link Builder#putUnsafeSysctl} the other namespaced ones.
+   */
+  public static final Set<String> KUBERNETES_SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced",
+      "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
+      "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+      "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
 
   SecureContainerSpec() {}
 
@@ -198,6 +208,68 @@ public abstract class SecureContainerSpec {
     /** The hostname ({@code --hostname}). If unset, the engine uses the container id. */
     public Builder hostname(String hostname) {
       b.hostname(nonNull(hostname, "hostname"));
+      return this;
+    }
+
+    /**
+     * Adds lines to the container's {@code /etc/hosts} ({@code --add-host HOST:IP}). If unset, only the
+     * engine's own lines.
+     */
+    public Builder addExtraHost(ExtraHost... hosts) {
+      for (ExtraHost h : nonNullElements(hosts, "extraHost")) {
+        b.addExtraHosts(h);
+      }
+      return this;
+    }
+
+    /**
+     * Adds {@code host} resolving to {@code ip} in {@code /etc/hosts} ({@code --add-host HOST:IP}), checked as
+     * {@link ExtraHost#of(String, String)} does.
+     *
+     * @throws IllegalArgumentException naming the rule and the value
+     */
+    public Builder addExtraHost(String host, String ip) {
+      return addExtraHost(ExtraHost.of(host, ip));
+    }
+
+    /** Replaces the extra {@code /etc/hosts} lines with {@code hosts}. */
+    public Builder extraHosts(Collection<ExtraHost> hosts) {
+      b.extraHosts(List.copyOf(nonNullElements(new ArrayList<>(nonNull(hosts, "extraHosts")), "extraHosts")));
+      return this;
+    }
+
+    /**
+     * Adds DNS servers ({@code --dns 10.0.0.2}), IP addresses written as {@code nameserver} lines of
+     * {@code /etc/resolv.conf}, at most 3 (the resolver reads no more). Checked by {@link #build()}. If
+     * unset, the engine's (the host's servers, or its embedded DNS on a user-defined network).
+     */
+    public Builder addDnsServer(String... servers) {
+      for (String d : nonNullElements(servers, "dnsServer")) {
+        b.addDnsServers(d);
+      }
+      return this;
+    }
+
+    /** Replaces the DNS servers with {@code servers}; see {@link #addDnsServer(String...)}. */
+    public Builder dnsServers(Collection<String> servers) {
+      b.dnsServers(List.copyOf(nonNullElements(new ArrayList<>(nonNull(servers, "dnsServers")), "dnsServers")));
+      return this;
+    }
+
+    /**
+     * Adds DNS search domains ({@code --dns-search example.com}), RFC 1123 names written on the
+     * {@code search} line of {@code /etc/resolv.conf}. Checked by {@link #build()}. If unset, the host's.
+     */
+    public Builder addDnsSearch(String... domains) {
+      for (String d : nonNullElements(domains, "dnsSearch")) {
+        b.addDnsSearch(d);
+      }
+      return this;
+    }
+
+    /** Replaces the DNS search domains with {@code domains}; see {@link #addDnsSearch(String...)}. */
+    public Builder dnsSearch(Collection<String> domains) {
+      b.dnsSearch(List.copyOf(nonNullElements(new ArrayList<>(nonNull(domains, "dnsSearch")), "dnsSearch")));
       return this;
     }
 
@@ -383,6 +455,49 @@ public abstract class SecureContainerSpec {
     }
 
     /**
+     * The size of {@code /dev/shm} ({@code --shm-size}), the shared memory databases and browsers use:
+     * positive, and at most {@link #memoryLimit} when that is set (the pages written there are charged to
+     * the container's memory). If unset, the engine's 64 MiB.
+     */
+    public Builder shmSize(MemorySize size) {
+      b.shmSize(nonNull(size, "shmSize"));
+      return this;
+    }
+
+    /**
+     * Sets a namespaced kernel parameter ({@code --sysctl NAME=VALUE}), one of those Kubernetes calls safe
+     * ({@link SecureContainerSpec#KUBERNETES_SAFE_SYSCTLS}: {@code net.ipv4.ip_unprivileged_port_start},
+     * {@code kernel.shm_rmid_forced}...). If unset, the kernel's or the engine's values (Docker sets
+     * {@code net.ipv4.ip_unprivileged_port_start=0}).
+     *
+     * @throws IllegalArgumentException for any other name (see {@link #putUnsafeSysctl})
+     */
+    public Builder putSysctl(String name, String value) {
+      nonNull(name, "sysctl name");
+      if (!KUBERNETES_SAFE_SYSCTLS.contains(name)) {
+        throw new IllegalArgumentException("sysctl must be one Kubernetes calls safe: " + Strings.show(name)
+            + " (safe: " + new java.util.TreeSet<>(KUBERNETES_SAFE_SYSCTLS) + "; for another namespaced one,"
+            + " call putUnsafeSysctl)");
+      }
+      b.putSysctls(name, nonNull(value, "sysctl value"));
+      return this;
+    }
+
+    /**
+     * <b>Warning: sets a namespaced kernel parameter Kubernetes does not call safe</b>
+     * ({@code --sysctl net.core.somaxconn=1024}): one that is per container ({@code kernel.msg*},
+     * {@code kernel.sem}, {@code kernel.shm*}, {@code fs.mqueue.*}, {@code net.*}) but may let it use more
+     * of the host's kernel memory or weaken its network stack; the policy's {@code sysctls} rule flags it,
+     * and the launcher logs it at WARN at each launch.
+     * Parameters that are not namespaced (the host's own, such as {@code kernel.panic} or {@code vm.*})
+     * are refused by {@link #build()} whatever the call.
+     */
+    public Builder putUnsafeSysctl(String name, String value) {
+      b.putSysctls(nonNull(name, "sysctl name"), nonNull(value, "sysctl value"));
+      return this;
+    }
+
+    /**
      * <b>Warning: removes the process limit</b> ({@code --pids-limit -1}): a fork bomb can exhaust
      * the host's process table. If not called, 1024.
      */
@@ -475,6 +590,41 @@ public abstract class SecureContainerSpec {
     }
 
     /**
+     * Adds names the container has on its {@link #network(NetworkMode) network} ({@code --network-alias}),
+     * which must be a user-defined one: other containers on it reach this one by each alias. RFC 1123 host
+     * names. If unset, only its name and id.
+     *
+     * @throws IllegalArgumentException naming an alias that is not an RFC 1123 host name
+     */
+    public Builder addNetworkAlias(String... aliases) {
+      for (String a : nonNullElements(aliases, "networkAlias")) {
+        NetworkAttachment.checkAlias("networkAliases", a);
+        b.addNetworkAliases(a);
+      }
+      return this;
+    }
+
+    /**
+     * Joins more user-defined networks besides {@link #network(NetworkMode)}, each with its aliases: the
+     * launcher connects them after create and before start ({@code docker network connect --alias}), and
+     * verifies them. Needs a network of the container's own ({@link NetworkMode#bridge()} or a named one).
+     * If unset, only {@link #network(NetworkMode)}.
+     */
+    public Builder addNetwork(NetworkAttachment... networks) {
+      for (NetworkAttachment n : nonNullElements(networks, "network")) {
+        b.addAdditionalNetworks(n);
+      }
+      return this;
+    }
+
+    /** Replaces the additional networks with {@code networks}; see {@link #addNetwork(NetworkAttachment...)}. */
+    public Builder additionalNetworks(Collection<NetworkAttachment> networks) {
+      b.additionalNetworks(List.copyOf(nonNullElements(new ArrayList<>(nonNull(networks, "additionalNetworks")),
+          "additionalNetworks")));
+      return this;
+    }
+
+    /**
      * Publishes ports ({@code -p 127.0.0.1:8080:80}); each names its host IP. Needs a network of
      * its own ({@link NetworkMode#bridge()} or a named one). If unset, none.
      */
@@ -545,6 +695,31 @@ public abstract class SecureContainerSpec {
      */
     public Builder runtime(ContainerRuntime runtime) {
       b.runtime(nonNull(runtime, "runtime"));
+      return this;
+    }
+
+    /**
+     * The platform of the image to run ({@code --platform linux/arm64}): {@code os/arch[/variant]}, a known
+     * OS and architecture. The engine refuses at create an image of another platform. If unset, the
+     * engine's own.
+     */
+    public Builder platform(String platform) {
+      b.platform(nonNull(platform, "platform"));
+      return this;
+    }
+
+    /** Whether to allocate a pseudo-terminal ({@code -t}, {@code --tty}). If unset, {@code false}. */
+    public Builder tty(boolean tty) {
+      b.tty(tty);
+      return this;
+    }
+
+    /**
+     * Whether to keep standard input open even when nothing is attached ({@code -i}, {@code --interactive}).
+     * If unset, {@code false}.
+     */
+    public Builder openStdin(boolean open) {
+      b.openStdin(open);
       return this;
     }
 
@@ -632,6 +807,15 @@ public abstract class SecureContainerSpec {
   /** The hostname ({@code --hostname}); if unset, the engine uses the container id. */
   public abstract Optional<String> hostname();
 
+  /** Lines added to {@code /etc/hosts} ({@code --add-host HOST:IP}). */
+  public abstract List<ExtraHost> extraHosts();
+
+  /** DNS servers ({@code --dns}), IP addresses; if empty, the engine's. */
+  public abstract List<String> dnsServers();
+
+  /** DNS search domains ({@code --dns-search}); if empty, the host's. */
+  public abstract List<String> dnsSearch();
+
   /**
    * Whether every capability is dropped before {@link #addedCapabilities()} are added back
    * ({@code --cap-drop ALL}). {@code true} unless {@link Builder#keepDockerDefaultCapabilities()}.
@@ -707,6 +891,15 @@ public abstract class SecureContainerSpec {
     return OptionalLong.of(1024);
   }
 
+  /** The size of {@code /dev/shm} ({@code --shm-size}); if unset, the engine's 64 MiB. */
+  public abstract Optional<MemorySize> shmSize();
+
+  /**
+   * Namespaced kernel parameters ({@code --sysctl}): those of {@link #KUBERNETES_SAFE_SYSCTLS}, others only
+   * through {@link Builder#putUnsafeSysctl}.
+   */
+  public abstract Map<String, String> sysctls();
+
   /** Resource limits ({@code --ulimit}). */
   public abstract List<Ulimit> ulimits();
 
@@ -730,6 +923,12 @@ public abstract class SecureContainerSpec {
   public NetworkMode network() {
     return NetworkMode.none();
   }
+
+  /** Names on {@link #network()}, a user-defined network ({@code --network-alias}). */
+  public abstract List<String> networkAliases();
+
+  /** User-defined networks joined besides {@link #network()}, each with its aliases. */
+  public abstract List<NetworkAttachment> additionalNetworks();
 
   /** Published ports ({@code -p}); each names its host IP. Need a network other than none and host. */
   public abstract List<PortBinding> ports();
@@ -759,6 +958,21 @@ public abstract class SecureContainerSpec {
   @Value.Default
   public ContainerRuntime runtime() {
     return ContainerRuntime.engineDefault();
+  }
+
+  /** The platform of the image ({@code --platform os/arch[/variant]}); if unset, the engine's. */
+  public abstract Optional<String> platform();
+
+  /** Whether a pseudo-terminal is allocated ({@code --tty}); default {@code false}. */
+  @Value.Default
+  public boolean tty() {
+    return false;
+  }
+
+  /** Whether standard input stays open ({@code --interactive}); default {@code false}. */
+  @Value.Default
+  public boolean openStdin() {
+    return false;
   }
 
   /**

@@ -34,6 +34,12 @@ public enum SpecAttribute {
   NAME("name", "--name"),
   /** {@link SecureContainerSpec#hostname()}. */
   HOSTNAME("hostname", "--hostname"),
+  /** {@link SecureContainerSpec#extraHosts()}: lines added to {@code /etc/hosts}. */
+  EXTRA_HOSTS("extraHosts", "--add-host"),
+  /** {@link SecureContainerSpec#dnsServers()}: the {@code nameserver} lines of {@code /etc/resolv.conf}. */
+  DNS_SERVERS("dnsServers", "--dns"),
+  /** {@link SecureContainerSpec#dnsSearch()}: the {@code search} line of {@code /etc/resolv.conf}. */
+  DNS_SEARCH("dnsSearch", "--dns-search"),
   /** {@link SecureContainerSpec#dropAllCapabilities()}: {@code --cap-drop ALL}. */
   DROP_ALL_CAPABILITIES("dropAllCapabilities", "--cap-drop"),
   /** {@link SecureContainerSpec#addedCapabilities()}. */
@@ -64,6 +70,10 @@ public enum SpecAttribute {
   MEMORY_SWAP("memorySwap", "--memory-swap"),
   /** {@link SecureContainerSpec#pidsLimit()}. */
   PIDS_LIMIT("pidsLimit", "--pids-limit"),
+  /** {@link SecureContainerSpec#shmSize()}: the size of {@code /dev/shm}. */
+  SHM_SIZE("shmSize", "--shm-size"),
+  /** {@link SecureContainerSpec#sysctls()}: namespaced kernel parameters. */
+  SYSCTLS("sysctls", "--sysctl"),
   /** {@link SecureContainerSpec#ulimits()}. */
   ULIMITS("ulimits", "--ulimit"),
   /** {@link SecureContainerSpec#logConfig()}: {@code --log-driver} and {@code --log-opt}. */
@@ -74,6 +84,10 @@ public enum SpecAttribute {
   MOUNTS("mounts", "--mount"),
   /** {@link SecureContainerSpec#network()}. */
   NETWORK("network", "--network"),
+  /** {@link SecureContainerSpec#networkAliases()}: names on {@link #NETWORK}, a user-defined network. */
+  NETWORK_ALIASES("networkAliases", "--network-alias"),
+  /** {@link SecureContainerSpec#additionalNetworks()}: {@code --network name=NET,alias=A}, repeated (CLI 25+). */
+  ADDITIONAL_NETWORKS("additionalNetworks", "--network"),
   /** {@link SecureContainerSpec#ports()}. */
   PORTS("ports", "--publish"),
   /** {@link SecureContainerSpec#restartPolicy()}. */
@@ -88,6 +102,12 @@ public enum SpecAttribute {
   STOP_TIMEOUT("stopTimeout", "--stop-timeout"),
   /** {@link SecureContainerSpec#runtime()}. */
   RUNTIME("runtime", "--runtime"),
+  /** {@link SecureContainerSpec#platform()}: {@code os/arch[/variant]} of the image to run. */
+  PLATFORM("platform", "--platform"),
+  /** {@link SecureContainerSpec#tty()}: a pseudo-terminal. */
+  TTY("tty", "--tty"),
+  /** {@link SecureContainerSpec#openStdin()}: standard input kept open. */
+  OPEN_STDIN("openStdin", "--interactive"),
   /** {@link SecureContainerSpec#untrusted()}: {@code --label dev.carapace.untrusted=true}. */
   UNTRUSTED("untrusted", "--label");
 

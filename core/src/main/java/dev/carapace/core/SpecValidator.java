@@ -173,6 +173,7 @@ final class SpecValidator {
             + " (call unlimitedPids() for no limit)");
       }
     });
+    networkAndNames(problems, spec);
     Set<String> ulimitNames = new HashSet<>();
     for (Ulimit u : spec.ulimits()) {
       if (!ulimitNames.add(u.name())) {
@@ -229,6 +230,104 @@ final class SpecValidator {
     return problems;
   }
 
+  /**
+   * The checks of the name, address and kernel-parameter fields: extra hosts, DNS, shm size, sysctls,
+   * network aliases and additional networks, platform. Values are shown escaped.
+   */
+  private static void networkAndNames(List<String> problems, SecureContainerSpec spec) {
+    NetworkMode net = spec.network();
+    Set<String> hostLines = new HashSet<>();
+    for (ExtraHost h : spec.extraHosts()) {
+      if (!hostLines.add(h.toString())) {
+        problems.add("extraHosts must not repeat a line: " + h);
+      }
+    }
+    if (spec.dnsServers().size() > 3) {
+      problems.add("dnsServers must be at most 3 (the resolver reads only the first 3 nameserver lines): "
+          + spec.dnsServers());
+    }
+    Set<String> servers = new HashSet<>();
+    for (String d : spec.dnsServers()) {
+      if (!Addresses.isIpLiteral(d)) {
+        problems.add("dnsServers must be IPv4 or IPv6 addresses: " + Strings.show(d));
+      } else if (!servers.add(d)) {
+        problems.add("dnsServers must not repeat a server: " + d);
+      }
+    }
+    Set<String> domains = new HashSet<>();
+    for (String d : spec.dnsSearch()) {
+      if (!Addresses.isHostName(d)) {
+        problems.add("dnsSearch must be RFC 1123 domain names: " + (d.length() > 253 ? Strings.lengthAndStart(d)
+            : Strings.show(d)));
+      } else if (!domains.add(d)) {
+        problems.add("dnsSearch must not repeat a domain: " + d);
+      }
+    }
+    if (net.kind() == NetworkMode.Kind.CONTAINER
+        && !(spec.extraHosts().isEmpty() && spec.dnsServers().isEmpty() && spec.dnsSearch().isEmpty())) {
+      problems.add("extraHosts and dns conflict with network " + net + ": the other container's /etc/hosts and"
+          + " /etc/resolv.conf apply (the engine refuses them)");
+    }
+    spec.shmSize().ifPresent(shm -> {
+      if (shm.bytes() <= 0) {
+        problems.add("shmSize must be positive: " + shm + " (the engine reads 0 as its default, 64MiB: leave"
+            + " shmSize unset for that)");
+      } else if (spec.memoryLimit().isPresent() && shm.compareTo(spec.memoryLimit().get()) > 0) {
+        problems.add("shmSize must be at most memoryLimit: " + shm + " > " + spec.memoryLimit().get()
+            + " (what is written to /dev/shm is charged to the container's memory)");
+      }
+      for (Mount m : spec.mounts()) {
+        if (m.target().toString().equals("/dev/shm")) {
+          problems.add("shmSize conflicts with a mount at /dev/shm: " + shm + " (size the tmpfs mount, or drop it)");
+        }
+      }
+    });
+    for (Map.Entry<String, String> e : spec.sysctls().entrySet()) {
+      String name = e.getKey();
+      String value = e.getValue();
+      if (!Addresses.isSysctlName(name)) {
+        problems.add("sysctl name must be dotted words like net.ipv4.ip_local_port_range: " + Strings.show(name));
+      } else if (!Addresses.isNamespaced(name)) {
+        problems.add("sysctl must be namespaced (kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.*): " + name
+            + " (it would change the host's kernel, which the engine refuses)");
+      } else if (name.startsWith("net.") && (net.kind() == NetworkMode.Kind.HOST
+          || net.kind() == NetworkMode.Kind.CONTAINER)) {
+        problems.add("sysctl net.* conflicts with network " + net + ": " + name + " (it is not the container's own"
+            + " network namespace)");
+      }
+      if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+        problems.add("sysctl value must be non-empty without control characters: " + Strings.show(value)
+            + " (for " + Strings.show(name) + ")");
+      }
+    }
+    if (!spec.networkAliases().isEmpty() && net.kind() != NetworkMode.Kind.NAMED) {
+      problems.add("networkAliases need a user-defined network: network is " + net + " (the engine takes aliases"
+          + " only there; call network(NetworkMode.named(...)))");
+    }
+    if (new HashSet<>(spec.networkAliases()).size() != spec.networkAliases().size()) {
+      problems.add("networkAliases must not repeat an alias: " + spec.networkAliases());
+    }
+    spec.networkAliases().stream().filter(a -> !Addresses.isHostName(a)).forEach(a ->
+        problems.add("networkAliases must be RFC 1123 host names: " + Strings.show(a)));
+    if (!spec.additionalNetworks().isEmpty() && !net.hasOwnInterfaces()) {
+      problems.add("additionalNetworks need a network of the container's own: network is " + net
+          + " (call network(NetworkMode.bridge()) or a named one)");
+    }
+    Set<NetworkMode> joined = new HashSet<>();
+    joined.add(net);
+    for (NetworkAttachment a : spec.additionalNetworks()) {
+      if (!joined.add(a.network())) {
+        problems.add("additionalNetworks must not repeat a network or the main one: " + a.network());
+      }
+    }
+    spec.platform().ifPresent(p -> {
+      String problem = Addresses.platformProblem(p);
+      if (problem != null) {
+        problems.add("platform " + problem + ": " + Strings.show(p));
+      }
+    });
+  }
+
   /** Adds a problem for each word of {@code words} holding NUL, which ends an argument for the kernel's execve. */
   private static void noNul(List<String> problems, String attribute, List<String> words) {
     for (int i = 0; i < words.size(); i++) {
@@ -251,6 +350,7 @@ final class SpecValidator {
     words.put("env name", List.copyOf(spec.env().keySet()));
     words.put("label key", List.copyOf(spec.labels().keySet()));
     words.put("label value", List.copyOf(spec.labels().values()));
+    words.put("sysctl value", List.copyOf(spec.sysctls().values()));
     words.put("healthCheck words", spec.healthCheck().map(HealthCheck::test).orElse(List.of()));
     words.put("workingDir", spec.workingDir().map(ContainerPath::toString).stream().toList());
     words.put("mount paths", spec.mounts().stream().flatMap(m -> Stream.of(m.source(),

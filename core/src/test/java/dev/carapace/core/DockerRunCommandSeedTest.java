@@ -83,7 +83,10 @@ class DockerRunCommandSeedTest {
         "$ docker run -d --name selinuxdock --security-opt label:type:docker_apache_t httpd"
             + "    # 再次运行，应该会记录错误");
     assertEquals(Optional.of(SelinuxLabel.type("docker_apache_t")), detached.selinuxLabel());
-    assertEquals(interactive, detached, "-ti and -d are the launcher's business");
+    // -t and -i are the spec's tty and openStdin (issue 23); -d is the launcher's business
+    assertEquals(true, interactive.tty() && interactive.openStdin());
+    assertEquals(interactive.toBuilder().tty(false).openStdin(false).build(), detached,
+        "-ti are tty and openStdin, -d the launcher's business");
     assertEquals("httpd", detached.image());
   }
 

@@ -323,8 +323,41 @@ class DockerRunCommandTest {
   }
 
   @Test
-  void refusesTwoNetworks() {
-    assertRefused("docker run --network a --net b busybox", "--net must name one network: a and b");
+  void readsASecondNetworkAsAnAdditionalOneWithItsAliases() {
+    SecureContainerSpec spec = parse("docker run --network a --network-alias web --net b"
+        + " --network name=c,alias=x,alias=y busybox");
+    assertEquals(NetworkMode.named("a"), spec.network());
+    assertEquals(List.of("web"), spec.networkAliases());
+    assertEquals(List.of(NetworkAttachment.of(NetworkMode.named("b")),
+        NetworkAttachment.of(NetworkMode.named("c"), "x", "y")), spec.additionalNetworks());
+    assertRefused("docker run --network a --net none busybox", "--net: additionalNetworks network must be a"
+        + " user-defined network: none (the engine attaches a second network only to a named one; use"
+        + " NetworkMode.named(\"...\"))");
+    assertRefused("docker run --network name=a,ip=10.0.0.2 busybox",
+        "--network takes name= and alias= fields only: ip=10.0.0.2 (in name=a,ip=10.0.0.2)");
+  }
+
+  @Test
+  void readsTheNewSpecFields() {
+    SecureContainerSpec spec = parse("docker run --network n --shm-size 256m --add-host db:10.0.0.5"
+        + " --add-host=db6:[fd00::5] --dns 10.0.0.2 --dns-search corp.example --sysctl kernel.shm_rmid_forced=1"
+        + " --sysctl net.core.somaxconn=1024 --platform linux/amd64 -it busybox");
+    assertEquals(Optional.of(MemorySize.ofMebibytes(256)), spec.shmSize());
+    assertEquals(List.of(ExtraHost.of("db", "10.0.0.5"), ExtraHost.of("db6", "fd00::5")), spec.extraHosts());
+    assertEquals(List.of("10.0.0.2"), spec.dnsServers());
+    assertEquals(List.of("corp.example"), spec.dnsSearch());
+    assertEquals(Map.of("kernel.shm_rmid_forced", "1", "net.core.somaxconn", "1024"), spec.sysctls());
+    assertEquals(Optional.of("linux/amd64"), spec.platform());
+    assertTrue(spec.tty());
+    assertTrue(spec.openStdin());
+    assertEquals(spec, DockerRunCommand.parse(DockerRunCommand.render(spec)));
+    assertEquals(Optional.empty(), parse("docker run --shm-size 0 busybox").shmSize(), "Docker's unset");
+    assertRefused("docker run --add-host db busybox", "--add-host: extraHosts must be HOST:IP: db");
+    assertRefused("docker run --add-host db:host-gateway busybox", "--add-host: extraHosts ip must be an IP"
+        + " address: host-gateway (reaching the host from a container is not offered; give the address the"
+        + " container should reach)");
+    assertRefused("docker run --sysctl kernel.shm_rmid_forced busybox",
+        "--sysctl must be KEY=VALUE: kernel.shm_rmid_forced");
   }
 
   @Test
@@ -356,9 +389,15 @@ class DockerRunCommandTest {
   @Test
   void acceptsAndIgnoresHowTheContainerIsAttached() {
     SecureContainerSpec expected = parse("docker run busybox");
-    for (String flags : List.of("-d", "-i", "-t", "-it", "-ti", "-dit", "--rm", "--detach", "--interactive",
-        "--tty", "-d=false", "--rm=true", "-i -t --rm -d")) {
+    for (String flags : List.of("-d", "--rm", "--detach", "-d=false", "--rm=true", "--rm -d", "-i=false",
+        "--tty=false")) {
       assertEquals(expected, parse("docker run " + flags + " busybox"), flags);
+    }
+    SecureContainerSpec both = SecureContainerSpec.builder().image("busybox").tty(true).openStdin(true).build();
+    for (String flags : List.of("-it", "-ti", "-dit", "--interactive --tty", "-i -t --rm -d")) {
+      SecureContainerSpec spec = parse("docker run " + flags + " busybox");
+      assertEquals(both.tty(), spec.tty(), flags);
+      assertEquals(both.openStdin(), spec.openStdin(), flags);
     }
   }
 
@@ -391,8 +430,8 @@ class DockerRunCommandTest {
         "docker run flag is not supported: --device (Carapace does not pass host devices into containers)");
     assertRefused("docker run -itP busybox",
         "docker run flag is not supported: -P (publish each port with -p IP:HOST:CONTAINER)");
-    assertRefused("docker run --shm-size 64m busybox",
-        "docker run flag is not supported: --shm-size (SecureContainerSpec has no such setting)");
+    assertRefused("docker run --mac-address 02:42:ac:11:00:02 busybox",
+        "docker run flag is not supported: --mac-address (SecureContainerSpec has no such setting)");
     assertRefused("docker run -x busybox",
         "docker run flag is not supported: -x (SecureContainerSpec has no such setting)");
   }

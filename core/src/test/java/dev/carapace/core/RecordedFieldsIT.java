@@ -54,7 +54,11 @@ class RecordedFieldsIT {
         .restartPolicy(RestartPolicy.onFailure(2))
         .healthCheck(HealthCheck.exec("true").interval(Duration.ofSeconds(2)).timeout(Duration.ofMillis(1500))
             .startPeriod(Duration.ofMillis(250)).retries(4))
-        .init(true).stopSignal("SIGQUIT").stopTimeout(Duration.ofSeconds(7));
+        .init(true).stopSignal("SIGQUIT").stopTimeout(Duration.ofSeconds(7))
+        // issue 23
+        .shmSize(MemorySize.ofMebibytes(32)).addExtraHost("db.internal", "10.0.0.5").addExtraHost("db6", "fd00::5")
+        .addDnsServer("10.0.0.2").addDnsSearch("corp.example").putSysctl("kernel.shm_rmid_forced", "1")
+        .putUnsafeSysctl("net.core.somaxconn", "1024").platform("linux/amd64").tty(true).openStdin(true);
   }
 
   @Test

@@ -35,7 +35,7 @@ class SpecAttributeTest {
       constants.add(a.builderName());
     }
     List<String> attributes = specAttributes();
-    assertEquals(37, attributes.size(), attributes.toString());
+    assertEquals(47, attributes.size(), attributes.toString());
     assertEquals(new java.util.TreeSet<>(attributes), new java.util.TreeSet<>(constants),
         "SpecAttribute constants and SecureContainerSpec attributes differ (add a constant for each attribute)");
     assertEquals(constants.size(), new java.util.HashSet<>(constants).size(), "a builder name twice: " + constants);

@@ -8,6 +8,7 @@ import static dev.carapace.policy.Severity.MEDIUM;
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.RestartPolicy;
+import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
 import dev.carapace.policy.internal.HostPaths;
 import java.util.ArrayList;
@@ -31,10 +32,7 @@ final class BuiltinRules {
       Capability.SETPCAP, Capability.SETUID, Capability.SYS_CHROOT);
 
   /** Sysctls PSS baseline allows: namespaced, isolated from other containers. */
-  private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced",
-      "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
-      "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
-      "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+  private static final Set<String> SAFE_SYSCTLS = SecureContainerSpec.KUBERNETES_SAFE_SYSCTLS;
 
   /** SELinux types PSS baseline allows. */
   private static final Set<String> BASELINE_SELINUX_TYPES =

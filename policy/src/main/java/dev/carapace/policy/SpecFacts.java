@@ -38,7 +38,8 @@ final class SpecFacts {
         .apparmorProfile(spec.apparmorProfile())
         .healthcheck(spec.healthCheck().map(HealthCheck::test))
         .runtime(spec.runtime().name().orElse(""))
-        .untrusted(spec.untrusted());
+        .untrusted(spec.untrusted())
+        .putAllSysctls(spec.sysctls());
     for (Mount m : spec.mounts()) {
       b.addMount(MountView.of(m));
     }

@@ -52,6 +52,17 @@ final class ViewFields {
     notJudged(SpecAttribute.STOP_TIMEOUT, "how a container is stopped loosens nothing");
     carried(SpecAttribute.RUNTIME, "runtime()");
     carried(SpecAttribute.UNTRUSTED, "untrusted()");
+    notJudged(SpecAttribute.EXTRA_HOSTS, "a line of /etc/hosts names an address the network already lets it reach");
+    notJudged(SpecAttribute.DNS_SERVERS, "which resolver it asks loosens nothing its network does not allow");
+    notJudged(SpecAttribute.DNS_SEARCH, "search domains loosen nothing");
+    notJudged(SpecAttribute.SHM_SIZE, "/dev/shm is charged to the memory limit (memory()), which the spec bounds it by");
+    carried(SpecAttribute.SYSCTLS, "sysctls()");
+    notJudged(SpecAttribute.NETWORK_ALIASES, "a name on a network loosens nothing");
+    notJudged(SpecAttribute.ADDITIONAL_NETWORKS, "more user-defined networks are judged by the launcher, which requires"
+        + " each to exist; no rule reads networks beyond networkMode()");
+    notJudged(SpecAttribute.PLATFORM, "which platform's image runs loosens nothing");
+    notJudged(SpecAttribute.TTY, "a terminal loosens nothing");
+    notJudged(SpecAttribute.OPEN_STDIN, "an open stdin loosens nothing");
   }
 
   private ViewFields() {}

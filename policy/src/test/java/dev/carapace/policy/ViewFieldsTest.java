@@ -10,6 +10,7 @@ import dev.carapace.core.HealthCheck;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
+import dev.carapace.core.NetworkAttachment;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
@@ -79,6 +80,15 @@ class ViewFieldsTest {
     CHANGES.put(SpecAttribute.STOP_TIMEOUT, s -> s.stopTimeout(Duration.ofSeconds(5)));
     CHANGES.put(SpecAttribute.RUNTIME, s -> s.runtime(ContainerRuntime.named("kata")));
     CHANGES.put(SpecAttribute.UNTRUSTED, s -> s.untrusted());
+    CHANGES.put(SpecAttribute.EXTRA_HOSTS, s -> s.addExtraHost("db", "10.0.0.5"));
+    CHANGES.put(SpecAttribute.DNS_SERVERS, s -> s.addDnsServer("10.0.0.2"));
+    CHANGES.put(SpecAttribute.DNS_SEARCH, s -> s.addDnsSearch("corp.example"));
+    CHANGES.put(SpecAttribute.SHM_SIZE, s -> s.shmSize(MemorySize.ofMebibytes(32)));
+    CHANGES.put(SpecAttribute.SYSCTLS, s -> s.putSysctl("kernel.shm_rmid_forced", "1"));
+    CHANGES.put(SpecAttribute.ADDITIONAL_NETWORKS, s -> s.addNetwork(NetworkAttachment.of(NetworkMode.named("n"))));
+    CHANGES.put(SpecAttribute.PLATFORM, s -> s.platform("linux/amd64"));
+    CHANGES.put(SpecAttribute.TTY, s -> s.tty(true));
+    CHANGES.put(SpecAttribute.OPEN_STDIN, s -> s.openStdin(true));
   }
 
   @Test
@@ -88,7 +98,10 @@ class ViewFieldsTest {
 
   @Test
   void aSingleChangeReachesTheViewExactlyWhenTheTableSaysSo() {
-    EnumSet<SpecAttribute> tested = EnumSet.of(SpecAttribute.DROPPED_CAPABILITIES);
+    EnumSet<SpecAttribute> tested = EnumSet.of(SpecAttribute.DROPPED_CAPABILITIES, SpecAttribute.NETWORK_ALIASES);
+    // an alias needs a user-defined network: compared against a base on one
+    assertChange(SpecAttribute.NETWORK_ALIASES, base().network(NetworkMode.named("n")).build(),
+        base().network(NetworkMode.named("n")).addNetworkAlias("web").build());
     // dropping one capability needs Docker's defaults kept: compared against that, not the base
     assertChange(SpecAttribute.DROPPED_CAPABILITIES, base().keepDockerDefaultCapabilities().build(),
         base().keepDockerDefaultCapabilities().dropCapability(Capability.NET_RAW).build());

@@ -46,7 +46,7 @@ import org.testcontainers.containers.GenericContainer;
  *   <li>capabilities ({@code --cap-drop ALL}, {@code --cap-add}, {@code --cap-drop}), never privileged;
  *   <li>security options: {@code no-new-privileges}, seccomp, SELinux label, AppArmor profile;
  *   <li>resources: cpuset, CPU shares, quota, period, {@code --cpus}, memory, memory+swap, pids limit,
- *       ulimits;
+ *       ulimits, shm size; sysctls, extra hosts and DNS, merged with Testcontainers' own;
  *   <li>log driver and options, read-only root filesystem, the profile's mounts (tmpfs, binds, volumes),
  *       {@code --init};
  *   <li>the user ({@code -u}) and labels, when the profile sets them;

@@ -8,6 +8,7 @@ import dev.carapace.core.HealthCheck;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
+import dev.carapace.core.NetworkAttachment;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
@@ -29,6 +30,53 @@ import java.util.TreeSet;
  * the translator and the verifier). Deterministic: the same {@link Random} seed gives the same spec.
  */
 public final class SpecGenerator {
+  /** The fields of issue 23: shm size, hosts, DNS, sysctls, aliases and more networks, platform, tty, stdin. */
+  private static void newFields(Random r, SecureContainerSpec.Builder b, String network, Set<String> targets) {
+    boolean container = network.startsWith("container:");
+    boolean ownNetns = !(container || network.equals("host"));
+    if (r.nextInt(3) == 0 && !targets.contains("/dev/shm")) {
+      // at most 6 MiB, the least memory limit, so that it never exceeds the one generated
+      b.shmSize(r.nextBoolean() ? MemorySize.ofMebibytes(1 + r.nextInt(6)) : MemorySize.ofBytes(1 + r.nextInt(6 << 20)));
+    }
+    if (!container) {
+      for (int i = r.nextInt(3); i > 0; i--) {
+        b.addExtraHost(pick(r, List.of("db", "a-1.example.org", "h" + alnum(r, 0, 6))) + i,
+            pick(r, List.of("10.0.0.5", "127.0.0.1", "fd00::5", "::1", "192.168.1." + r.nextInt(256))));
+      }
+      if (r.nextInt(3) == 0) {
+        b.addDnsServer(pick(r, List.of("10.0.0.2", "1.1.1.1", "fd00::53")));
+      }
+      if (r.nextInt(3) == 0) {
+        b.addDnsSearch(pick(r, List.of("corp.example", "svc.cluster.local", "x" + alnum(r, 0, 8))));
+      }
+    }
+    if (r.nextInt(3) == 0) {
+      b.putSysctl("kernel.shm_rmid_forced", r.nextBoolean() ? "1" : "0");
+      if (ownNetns && r.nextBoolean()) {
+        b.putSysctl("net.ipv4.ip_unprivileged_port_start", Integer.toString(r.nextInt(1025)));
+      }
+      if (r.nextBoolean()) {
+        b.putUnsafeSysctl(pick(r, List.of("kernel.msgmax", "fs.mqueue.msg_max", "kernel.sem")),
+            Integer.toString(1 + r.nextInt(65536)));
+      }
+    }
+    if (network.equals("app_net.1") && r.nextBoolean()) {
+      b.addNetworkAlias("web", "w-" + alnum(r, 1, 6));
+    }
+    if ((network.equals("app_net.1") || network.equals("bridge")) && r.nextBoolean()) {
+      b.addNetwork(NetworkAttachment.of(NetworkMode.named("back_net"), r.nextBoolean() ? new String[0]
+          : new String[] {"api", "a-" + alnum(r, 1, 5)}));
+      if (r.nextBoolean()) {
+        b.addNetwork(NetworkAttachment.of(NetworkMode.named("third")));
+      }
+    }
+    if (r.nextInt(3) == 0) {
+      b.platform(pick(r, List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm64/v8")));
+    }
+    b.tty(r.nextBoolean());
+    b.openStdin(r.nextBoolean());
+  }
+
   private static final String NASTY = "aZ09 _-.'\"\\$`#|&;<>(){}*?~!=,:/@%+\t\n\u00e9\u4e2d";
   private static final String PATH_CHARS = "abcXYZ019_-., '\"=#$\u00e9";
   private static final List<String> IPS = List.of("127.0.0.1", "0.0.0.0", "10.1.2.3", "::1", "::", "fe80::1");
@@ -195,6 +243,7 @@ public final class SpecGenerator {
     if (r.nextBoolean()) {
       b.stopTimeout(Duration.ofSeconds(r.nextInt(600)));
     }
+    newFields(r, b, network, targets);
     return b.build();
   }
 

@@ -162,6 +162,24 @@ public final class EngineNetworks {
   }
 
   /**
+   * Connects the created container {@code containerId} to {@code network} with {@code aliases}
+   * ({@code docker network connect --alias}), before it starts: the engine of API 1.41 creates a container
+   * on one network only.
+   *
+   * @throws LaunchException step {@code create}, naming the network and the engine's own message
+   */
+  public void connect(String containerId, String network, List<String> aliases, String image) {
+    try {
+      session.bounded(() -> session.api().connectToNetworkCmd().withNetworkId(network).withContainerId(containerId)
+          .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(aliases))
+          .exec());
+    } catch (RuntimeException e) {
+      throw CoreAccess.get().engineFailure(Step.CREATE, image, containerId, "additionalNetworks could not be"
+          + " connected: " + network, DaemonErrors.daemonMessage(e), e);
+    }
+  }
+
+  /**
    * Removes network {@code idOrName} after its containers: Carapace's are force-removed, others
    * force-disconnected. An absent network is fine.
    *

@@ -36,7 +36,8 @@ import java.util.Set;
  * <p>What a spec cannot express and that weakens isolation ({@code --privileged}, host pid/ipc/uts/user
  * namespaces, devices, unknown security options) is refused, not dropped: the reader throws an
  * {@link IllegalArgumentException} listing every such setting. Settings that do not weaken isolation
- * (extra hosts, links, shm size, DNS) are ignored.
+ * (extra hosts, links, shm size, DNS, tty, stdin) are ignored; sysctls are read, so that the checks judge
+ * them, and one that is not namespaced fails the spec's own checks.
  */
 public final class CreateRequestReader {
   private CreateRequestReader() {}
@@ -147,6 +148,10 @@ public final class CreateRequestReader {
     }
     b.readOnlyRootFilesystem(Boolean.TRUE.equals(hc.getReadonlyRootfs()));
     mounts(problems, b, hc);
+    if (hc.getSysctls() != null) {
+      // read, so that the policy's sysctls rule judges them; one the host's kernel keeps fails the spec's build
+      hc.getSysctls().forEach((k, v) -> b.putUnsafeSysctl(k, v == null ? "" : v));
+    }
 
     String network = notBlank(hc.getNetworkMode()) ? hc.getNetworkMode() : "bridge";
     attempt(problems, () -> {

@@ -233,6 +233,60 @@ public enum RecordedField {
       String recorded = (name.isEmpty() ? "no" : name) + (count != 0 ? ":" + count : "");
       out.compare("RestartPolicy", recorded, s.restartPolicy().map(Object::toString).orElse("no"));
     }),
+  /** The size of {@code /dev/shm} in bytes; when unset, the engine's 64 MiB. */
+  SHM_SIZE("HostConfig.ShmSize", "HostConfig.ShmSize", carries(SpecAttribute.SHM_SIZE), (s, r, out) ->
+      s.shmSize().ifPresent(m -> out.compare("ShmSize", number(hc(r), "ShmSize"), m.bytes()))),
+  /** Exactly the asked sysctls ({@code null} recorded as none). */
+  SYSCTLS("HostConfig.Sysctls", "HostConfig.Sysctls", carries(SpecAttribute.SYSCTLS), (s, r, out) -> {
+    Map<String, String> recorded = new TreeMap<>();
+    hc(r).path("Sysctls").fields().forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    compareMaps(out, "Sysctls", recorded, new TreeMap<>(s.sysctls()));
+  }),
+  /** Exactly the asked {@code HOST:IP} lines, in order ({@code null} recorded as none). */
+  EXTRA_HOSTS("HostConfig.ExtraHosts", "HostConfig.ExtraHosts", carries(SpecAttribute.EXTRA_HOSTS), (s, r, out) ->
+      out.compare("ExtraHosts", strings(hc(r).path("ExtraHosts")),
+          s.extraHosts().stream().map(Object::toString).toList())),
+  /** Exactly the asked servers, in order. */
+  DNS("HostConfig.Dns", "HostConfig.Dns", carries(SpecAttribute.DNS_SERVERS), (s, r, out) ->
+      out.compare("Dns", strings(hc(r).path("Dns")), s.dnsServers())),
+  /** Exactly the asked search domains, in order. */
+  DNS_SEARCH("HostConfig.DnsSearch", "HostConfig.DnsSearch", carries(SpecAttribute.DNS_SEARCH), (s, r, out) ->
+      out.compare("DnsSearch", strings(hc(r).path("DnsSearch")), s.dnsSearch())),
+  /**
+   * The OS of the asked platform: a container records only {@code Platform: linux}; the engine itself
+   * refuses at create an image whose architecture differs from the one asked.
+   */
+  PLATFORM("Platform", "?platform", carries(SpecAttribute.PLATFORM), (s, r, out) ->
+      s.platform().ifPresent(p -> out.compare("Platform", text(r, "Platform"), p.split("/")[0]))),
+  TTY("Config.Tty", "Tty", carries(SpecAttribute.TTY), (s, r, out) ->
+      out.compare("Config.Tty", r.path("Config").path("Tty").asBoolean(false), s.tty())),
+  OPEN_STDIN("Config.OpenStdin", "OpenStdin", carries(SpecAttribute.OPEN_STDIN), (s, r, out) ->
+      out.compare("Config.OpenStdin", r.path("Config").path("OpenStdin").asBoolean(false), s.openStdin())),
+  /**
+   * When the spec names aliases or more networks: exactly its networks, each with at least its aliases (the
+   * engine adds the container's short id on a user-defined network). The additional networks are connected
+   * after create, before this check.
+   */
+  NETWORKS("NetworkSettings.Networks", "NetworkingConfig",
+      carries(SpecAttribute.NETWORK_ALIASES, SpecAttribute.ADDITIONAL_NETWORKS), (s, r, out) -> {
+        if (s.networkAliases().isEmpty() && s.additionalNetworks().isEmpty()) {
+          return;
+        }
+        JsonNode recorded = r.path("NetworkSettings").path("Networks");
+        Map<String, List<String>> asked = new TreeMap<>();
+        asked.put(s.network().toString(), s.networkAliases());
+        s.additionalNetworks().forEach(a -> asked.put(a.network().name(), a.aliases()));
+        Set<String> names = new TreeSet<>();
+        recorded.fieldNames().forEachRemaining(names::add);
+        out.compare("NetworkSettings.Networks", names, asked.keySet());
+        asked.forEach((net, aliases) -> {
+          List<String> has = strings(recorded.path(net).path("Aliases"));
+          List<String> missing = aliases.stream().filter(a -> !has.contains(a)).toList();
+          if (recorded.has(net) && !missing.isEmpty()) {
+            out.add("NetworkSettings.Networks[" + net + "].Aliases recorded " + has + ", asked to include " + aliases);
+          }
+        });
+      }),
   INIT("HostConfig.Init", "HostConfig.Init", carries(SpecAttribute.INIT), (s, r, out) ->
       out.compare("Init", hc(r).path("Init").asBoolean(false), s.init())),
   /** The test and its timings in nanoseconds (0 recorded as absent); when unset, the image's. */

@@ -53,6 +53,16 @@ public final class SpecTranslator {
     spec.hostname().ifPresent(cmd::withHostName);
     spec.healthCheck().ifPresent(h -> cmd.withHealthcheck(healthCheck(h)));
     spec.stopSignal().ifPresent(cmd::withStopSignal);
+    spec.platform().ifPresent(cmd::withPlatform);
+    if (spec.tty()) {
+      cmd.withTty(true);
+    }
+    if (spec.openStdin()) {
+      cmd.withStdinOpen(true);
+    }
+    if (!spec.networkAliases().isEmpty()) {
+      withAliases(cmd, spec.networkAliases());
+    }
     spec.stopTimeout().ifPresent(t -> cmd.withStopTimeout((int) t.getSeconds()));
     if (!spec.ports().isEmpty()) {
       Set<ExposedPort> exposed = new LinkedHashSet<>();
@@ -63,6 +73,17 @@ public final class SpecTranslator {
     }
     cmd.withHostConfig(applyTo(spec, HostConfig.newHostConfig()));
     return cmd;
+  }
+
+  /**
+   * The aliases on the container's network ({@code NetworkingConfig.EndpointsConfig[network].Aliases}):
+   * docker-java's only way to send {@code NetworkingConfig} at create is this deprecated setter (its
+   * replacement, {@code ContainerNetwork}, serves {@code docker network connect}, which cannot add aliases
+   * to the network a container was created on).
+   */
+  @SuppressWarnings("deprecation")
+  private static void withAliases(CreateContainerCmd cmd, List<String> aliases) {
+    cmd.withAliases(aliases);
   }
 
   /**
@@ -100,6 +121,22 @@ public final class SpecTranslator {
     spec.memoryLimit().ifPresent(m -> hc.withMemory(m.bytes()));
     spec.memorySwap().ifPresent(m -> hc.withMemorySwap(m.bytes()));
     hc.withPidsLimit(spec.pidsLimit().orElse(-1));
+    spec.shmSize().ifPresent(m -> hc.withShmSize(m.bytes()));
+    // merged into what hc holds (Testcontainers' own extra hosts stay)
+    if (!spec.sysctls().isEmpty()) {
+      Map<String, String> sysctls = hc.getSysctls() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(hc.getSysctls());
+      sysctls.putAll(spec.sysctls());
+      hc.withSysctls(sysctls);
+    }
+    if (!spec.extraHosts().isEmpty()) {
+      hc.withExtraHosts(merged(hc.getExtraHosts(), spec.extraHosts().stream().map(Object::toString).toList()));
+    }
+    if (!spec.dnsServers().isEmpty()) {
+      hc.withDns(merged(hc.getDns(), spec.dnsServers()));
+    }
+    if (!spec.dnsSearch().isEmpty()) {
+      hc.withDnsSearch(merged(hc.getDnsSearch(), spec.dnsSearch()));
+    }
     if (!spec.ulimits().isEmpty()) {
       List<Ulimit> ulimits = new ArrayList<>();
       for (dev.carapace.core.Ulimit u : spec.ulimits()) {
@@ -147,6 +184,12 @@ public final class SpecTranslator {
       hc.withInit(true);
     }
     return hc;
+  }
+
+  private static String[] merged(String[] existing, List<String> added) {
+    Set<String> all = new LinkedHashSet<>(existing == null ? List.of() : List.of(existing));
+    all.addAll(added);
+    return all.toArray(new String[0]);
   }
 
   /** The spec's labels, with Carapace's own the spec implies ({@code dev.carapace.untrusted=true}). */

@@ -4,6 +4,8 @@ import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
+import dev.carapace.core.ExtraHost;
+import dev.carapace.core.NetworkAttachment;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
@@ -58,8 +60,8 @@ public final class DockerRunParser {
   enum Flag {
     // how the container runs and when it is removed is the launcher's business
     DETACH("--detach", 'd', ignored()),
-    INTERACTIVE("--interactive", 'i', ignored()),
-    TTY("--tty", 't', ignored()),
+    INTERACTIVE("--interactive", 'i', toggle((p, on) -> p.builder.openStdin(on), SpecAttribute.OPEN_STDIN)),
+    TTY("--tty", 't', toggle((p, on) -> p.builder.tty(on), SpecAttribute.TTY)),
     RM("--rm", ignored()),
 
     NAME("--name", valued((p, s, v) -> p.builder.name(v), SpecAttribute.NAME)),
@@ -80,6 +82,7 @@ public final class DockerRunParser {
         SpecAttribute.APPARMOR_PROFILE)),
     READ_ONLY("--read-only", toggle((p, on) -> p.builder.readOnlyRootFilesystem(on),
         SpecAttribute.READ_ONLY_ROOT_FILESYSTEM)),
+    PLATFORM("--platform", valued((p, s, v) -> p.builder.platform(v), SpecAttribute.PLATFORM)),
     RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))),
         SpecAttribute.RUNTIME)),
     PRIVILEGED("--privileged", refuse("Carapace never runs privileged containers")),
@@ -92,7 +95,14 @@ public final class DockerRunParser {
     DEVICE_CGROUP_RULE("--device-cgroup-rule", refuse(NO_DEVICES)),
     GPUS("--gpus", refuse(NO_DEVICES)),
 
-    NETWORK("--network", "--net", valued(DockerRunParser::network, SpecAttribute.NETWORK)),
+    NETWORK("--network", "--net", valued(DockerRunParser::network, SpecAttribute.NETWORK,
+        SpecAttribute.ADDITIONAL_NETWORKS)),
+    NETWORK_ALIAS("--network-alias", "--net-alias", valued((p, s, v) -> p.aliases.add(v),
+        SpecAttribute.NETWORK_ALIASES)),
+    ADD_HOST("--add-host", valued((p, s, v) -> p.builder.addExtraHost(checked(s, () -> ExtraHost.parse(v))),
+        SpecAttribute.EXTRA_HOSTS)),
+    DNS("--dns", valued((p, s, v) -> p.builder.addDnsServer(v), SpecAttribute.DNS_SERVERS)),
+    DNS_SEARCH("--dns-search", valued((p, s, v) -> p.builder.addDnsSearch(v), SpecAttribute.DNS_SEARCH)),
     PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v)), SpecAttribute.PORTS)),
     PUBLISH_ALL("--publish-all", 'P', refuse("publish each port with -p IP:HOST:CONTAINER")),
     LINK("--link", refuse("legacy links are not modelled; use a user-defined --network")),
@@ -111,6 +121,8 @@ public final class DockerRunParser {
     MEMORY("--memory", 'm', valued(DockerRunParser::memory, SpecAttribute.MEMORY_LIMIT)),
     MEMORY_SWAP("--memory-swap", valued(DockerRunParser::memorySwap, SpecAttribute.MEMORY_SWAP)),
     PIDS_LIMIT("--pids-limit", valued(DockerRunParser::pidsLimit, SpecAttribute.PIDS_LIMIT)),
+    SHM_SIZE("--shm-size", valued(DockerRunParser::shmSize, SpecAttribute.SHM_SIZE)),
+    SYSCTL("--sysctl", valued(DockerRunParser::sysctl, SpecAttribute.SYSCTLS)),
     ULIMIT("--ulimit", valued(DockerRunParser::ulimit, SpecAttribute.ULIMITS)),
 
     LOG_DRIVER("--log-driver", valued((p, s, v) -> p.logDriver = v, SpecAttribute.LOG_CONFIG)),
@@ -282,6 +294,8 @@ public final class DockerRunParser {
   private final List<PortBinding> ports = new ArrayList<>();
   private final List<String> securityOptions = new ArrayList<>();
   private String network;
+  private final List<String> aliases = new ArrayList<>();
+  private final Map<String, NetworkAttachment> additionalNetworks = new LinkedHashMap<>();
   private String logDriver;
   private final Map<String, String> logOptions = new LinkedHashMap<>();
   private String healthCmd;
@@ -530,11 +544,50 @@ public final class DockerRunParser {
     labels.put(key, v);
   }
 
+  /**
+   * The first {@code --network} is the container's network; each other one (Docker CLI 25+) a network it
+   * joins besides, written {@code NAME} or {@code name=NAME,alias=A,alias=B}.
+   */
   private void network(String flag, String value) {
-    if (network != null && !network.equals(value)) {
-      throw new IllegalArgumentException(flag + " must name one network: " + network + " and " + value);
+    String name = value;
+    List<String> named = new ArrayList<>();
+    if (value.startsWith("name=")) {
+      String[] fields = value.split(",", -1);
+      name = fields[0].substring("name=".length());
+      for (int k = 1; k < fields.length; k++) {
+        if (!fields[k].startsWith("alias=")) {
+          throw new IllegalArgumentException(flag + " takes name= and alias= fields only: " + Strings.show(fields[k])
+              + " (in " + Strings.show(value) + ")");
+        }
+        named.add(fields[k].substring("alias=".length()));
+      }
     }
-    network = value;
+    if (network == null || network.equals(name)) {
+      network = name;
+      aliases.addAll(named);
+      return;
+    }
+    String extra = name;
+    NetworkMode mode = checked(flag, () -> NetworkMode.parse(extra));
+    additionalNetworks.put(name, checked(flag, () -> NetworkAttachment.of(mode, named.toArray(new String[0]))));
+  }
+
+  /** {@code --shm-size 0} is Docker's "unset": the engine's 64 MiB. */
+  private void shmSize(String flag, String value) {
+    MemorySize size = memorySize(flag, value);
+    if (size.bytes() != 0) {
+      builder.shmSize(size);
+    }
+  }
+
+  /** A safe sysctl as {@code putSysctl}, any other as asked for on the command line ({@code putUnsafeSysctl}). */
+  private void sysctl(String flag, String value) {
+    Map.Entry<String, String> kv = keyValue(flag, value);
+    if (SecureContainerSpec.KUBERNETES_SAFE_SYSCTLS.contains(kv.getKey())) {
+      builder.putSysctl(kv.getKey(), kv.getValue());
+    } else {
+      builder.putUnsafeSysctl(kv.getKey(), kv.getValue());
+    }
   }
 
   private void entrypoint(String flag, String value) {
@@ -605,6 +658,10 @@ public final class DockerRunParser {
         builder.network(mode);
       }
     }
+    for (String a : aliases) {
+      checked(Flag.NETWORK_ALIAS.longName(), () -> builder.addNetworkAlias(a));
+    }
+    builder.additionalNetworks(additionalNetworks.values());
     String securityOpt = Flag.SECURITY_OPT.longName();
     if (!SecurityOptionsReader.apply(securityOpt, securityOptions, builder, v -> seccomp(securityOpt, v))) {
       builder.allowPrivilegeEscalation(); // docker run's default

@@ -1,6 +1,8 @@
 package dev.carapace.core.internal.runline;
 
 import dev.carapace.core.Capability;
+import dev.carapace.core.ExtraHost;
+import dev.carapace.core.NetworkAttachment;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.Mount;
 import dev.carapace.core.PortBinding;
@@ -82,10 +84,32 @@ public final class DockerRunRenderer {
           .orElseGet(() -> placeholder(s.seccomp())) : o.text());
     }
     s.runtime().name().ifPresent(v -> flag(Flag.RUNTIME, v));
+    s.platform().ifPresent(v -> flag(Flag.PLATFORM, v));
+    if (s.tty()) {
+      toggle(Flag.TTY);
+    }
+    if (s.openStdin()) {
+      toggle(Flag.INTERACTIVE);
+    }
     if (s.readOnlyRootFilesystem()) {
       toggle(Flag.READ_ONLY);
     }
     flag(Flag.NETWORK, s.network().toString());
+    for (String a : s.networkAliases()) {
+      flag(Flag.NETWORK_ALIAS, a);
+    }
+    for (NetworkAttachment n : s.additionalNetworks()) {
+      flag(Flag.NETWORK, n.toString()); // Docker CLI 25+: a second --network, name=NET,alias=A
+    }
+    for (ExtraHost h : s.extraHosts()) {
+      flag(Flag.ADD_HOST, h.toString());
+    }
+    for (String d : s.dnsServers()) {
+      flag(Flag.DNS, d);
+    }
+    for (String d : s.dnsSearch()) {
+      flag(Flag.DNS_SEARCH, d);
+    }
     for (PortBinding p : s.ports()) {
       shortFlag(Flag.PUBLISH, p.toString());
     }
@@ -100,6 +124,8 @@ public final class DockerRunRenderer {
     s.memoryLimit().ifPresent(v -> flag(Flag.MEMORY, v.toDockerString()));
     s.memorySwap().ifPresent(v -> flag(Flag.MEMORY_SWAP, v.toDockerString()));
     flag(Flag.PIDS_LIMIT, Long.toString(s.pidsLimit().orElse(-1)));
+    s.shmSize().ifPresent(v -> flag(Flag.SHM_SIZE, v.toDockerString()));
+    s.sysctls().forEach((k, v) -> flag(Flag.SYSCTL, k + "=" + v));
     for (Ulimit u : s.ulimits()) {
       flag(Flag.ULIMIT, u.toString());
     }

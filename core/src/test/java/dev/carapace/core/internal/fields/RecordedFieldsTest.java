@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import dev.carapace.core.Mount;
+import dev.carapace.core.NetworkAttachment;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.internal.engine.EngineClients;
@@ -81,6 +82,16 @@ class RecordedFieldsTest {
     if (cmd.getName() != null) {
       body.put("?name", cmd.getName());
     }
+    // query parameters and what docker-java turns into NetworkingConfig when it sends the request
+    body.remove(List.of("platform", "aliases"));
+    if (cmd.getPlatform() != null) {
+      body.put("?platform", cmd.getPlatform());
+    }
+    if (!spec.networkAliases().isEmpty()) {
+      ObjectNode endpoint = body.putObject("NetworkingConfig").putObject("EndpointsConfig")
+          .putObject(spec.network().toString());
+      spec.networkAliases().forEach(endpoint.putArray("Aliases")::add);
+    }
     return body;
   }
 
@@ -91,6 +102,17 @@ class RecordedFieldsTest {
     JsonNode name = config.remove("?name");
     if (name != null) {
       inspect.put("Name", "/" + name.asText());
+    }
+    JsonNode platform = config.remove("?platform");
+    inspect.put("Platform", platform == null ? "linux" : platform.asText().split("/")[0]);
+    JsonNode endpoints = config.remove("NetworkingConfig");
+    ObjectNode networks = inspect.putObject("NetworkSettings").putObject("Networks");
+    String mode = config.path("HostConfig").path("NetworkMode").asText();
+    if (!mode.startsWith("container:")) {
+      networks.putObject(mode);
+    }
+    if (endpoints != null) {
+      endpoints.path("EndpointsConfig").fields().forEachRemaining(e -> networks.set(e.getKey(), e.getValue()));
     }
     inspect.set("HostConfig", config.remove("HostConfig"));
     inspect.set("Config", config);
@@ -106,6 +128,18 @@ class RecordedFieldsTest {
         removeNulls(child);
       }
     }
+  }
+
+  /** What the launcher's {@code docker network connect} calls add to the record after create. */
+  static ObjectNode connected(SecureContainerSpec spec, ObjectNode inspect) {
+    ObjectNode networks = (ObjectNode) inspect.path("NetworkSettings").path("Networks");
+    for (NetworkAttachment a : spec.additionalNetworks()) {
+      ObjectNode endpoint = networks.putObject(a.network().name());
+      ArrayNode aliases = endpoint.putArray("Aliases");
+      a.aliases().forEach(aliases::add);
+      aliases.add("0123456789ab"); // the engine adds the container's short id
+    }
+    return inspect;
   }
 
   @Test
@@ -146,7 +180,7 @@ class RecordedFieldsTest {
       long caseSeed = seeds.nextLong();
       Random r = new Random(caseSeed);
       SecureContainerSpec spec = SpecGenerator.generate(r, PROFILES);
-      ObjectNode record = asInspect(createBody(spec));
+      ObjectNode record = connected(spec, asInspect(createBody(spec)));
       List<RecordedVerifier.Mismatch> clean = RecordedVerifier.find(spec, record);
       if (!clean.isEmpty()) {
         fail("case " + n + " seed " + caseSeed + ": the translator's own request: " + clean);
@@ -188,7 +222,7 @@ class RecordedFieldsTest {
   void neverPrintsAnEnvValue() throws Exception {
     SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox").putEnv("TOKEN", "s3cr3t-value")
         .putEnv("GONE", "other-s3cr3t").build();
-    ObjectNode record = asInspect(createBody(spec));
+    ObjectNode record = connected(spec, asInspect(createBody(spec)));
     ((ObjectNode) record.get("Config")).set("Env", JSON.arrayNode().add("TOKEN=s3cr3t-valuX").add("PATH=/bin"));
     assertEquals(List.of("Config.Env[TOKEN] recorded a different value", "Config.Env[GONE] recorded nothing, asked a value"),
         RecordedVerifier.mismatches(spec, record));
@@ -237,6 +271,68 @@ class RecordedFieldsTest {
   private static final Map<RecordedField, Mutation> MUTATIONS = new EnumMap<>(RecordedField.class);
 
   static {
+    MUTATIONS.put(RecordedField.SHM_SIZE, (s, i, r) -> {
+      if (s.shmSize().isEmpty()) {
+        return false;
+      }
+      hostConfig(i).put("ShmSize", r.nextBoolean() ? 67108864L : s.shmSize().get().bytes() + 4096);
+      return true;
+    });
+    MUTATIONS.put(RecordedField.SYSCTLS, (s, i, r) -> {
+      if (s.sysctls().isEmpty() || r.nextBoolean()) {
+        hostConfig(i).putObject("Sysctls").put("net.core.somaxconn", "4096"); // a value nobody asked
+      } else {
+        ObjectNode sysctls = (ObjectNode) hostConfig(i).get("Sysctls");
+        String key = new ArrayList<>(s.sysctls().keySet()).get(r.nextInt(s.sysctls().size()));
+        sysctls.put(key, sysctls.get(key).asText() + "0");
+      }
+      return true;
+    });
+    MUTATIONS.put(RecordedField.EXTRA_HOSTS, (s, i, r) -> {
+      if (s.extraHosts().isEmpty() || r.nextBoolean()) {
+        hostConfig(i).set("ExtraHosts", strings("evil:10.6.6.6"));
+      } else {
+        hostConfig(i).remove("ExtraHosts");
+      }
+      return true;
+    });
+    MUTATIONS.put(RecordedField.DNS, (s, i, r) -> {
+      hostConfig(i).set("Dns", s.dnsServers().isEmpty() ? strings("10.6.6.6") : JSON.arrayNode());
+      return true;
+    });
+    MUTATIONS.put(RecordedField.DNS_SEARCH, (s, i, r) -> {
+      hostConfig(i).set("DnsSearch", s.dnsSearch().isEmpty() ? strings("evil.example") : JSON.arrayNode());
+      return true;
+    });
+    MUTATIONS.put(RecordedField.PLATFORM, (s, i, r) -> {
+      if (s.platform().isEmpty()) {
+        return false;
+      }
+      i.put("Platform", "windows");
+      return true;
+    });
+    MUTATIONS.put(RecordedField.TTY, (s, i, r) -> {
+      config(i).put("Tty", !s.tty());
+      return true;
+    });
+    MUTATIONS.put(RecordedField.OPEN_STDIN, (s, i, r) -> {
+      config(i).put("OpenStdin", !s.openStdin());
+      return true;
+    });
+    MUTATIONS.put(RecordedField.NETWORKS, (s, i, r) -> {
+      if (s.networkAliases().isEmpty() && s.additionalNetworks().isEmpty()) {
+        return false;
+      }
+      ObjectNode networks = (ObjectNode) i.path("NetworkSettings").path("Networks");
+      if (!s.additionalNetworks().isEmpty() && r.nextBoolean()) {
+        networks.remove(s.additionalNetworks().get(0).network().name()); // a connect that did not happen
+      } else if (!s.networkAliases().isEmpty() && r.nextBoolean()) {
+        ((ObjectNode) networks.get(s.network().toString())).putArray("Aliases");
+      } else {
+        networks.putObject("other_net");
+      }
+      return true;
+    });
     MUTATIONS.put(RecordedField.IMAGE, (s, i, r) -> {
       config(i).put("Image", s.image() + "-other");
       return true;
@@ -525,7 +621,7 @@ class RecordedFieldsTest {
   void aMountsReadOnlyFlagDroppedIsNamed() {
     SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox")
         .addMount(Mount.bind("/srv/data", dev.carapace.core.ContainerPath.of("/data")).asReadOnly()).build();
-    ObjectNode record = asInspect(createBody(spec));
+    ObjectNode record = connected(spec, asInspect(createBody(spec)));
     ((ObjectNode) hostConfig(record).get("Mounts").get(0)).remove("ReadOnly");
     assertEquals(List.of("Mounts[/data].ReadOnly recorded false, asked true"), RecordedVerifier.mismatches(spec, record));
     assertFalse(RecordedVerifier.mismatches(spec, record).isEmpty());
