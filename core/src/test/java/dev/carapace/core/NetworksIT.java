@@ -54,9 +54,7 @@ class NetworksIT {
 
   @AfterEach
   void nothingLeft() {
-    assertEquals(List.of(), TestEngine.containersOf(docker, launcher.id()), "containers left behind by this launcher");
-    assertEquals(List.of(), docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcher.id()))
-        .exec().stream().map(Network::getName).toList(), "networks left behind by this launcher");
+    TestEngine.assertNothingLeft(docker, launcher.id());
   }
 
   private static String unique(String prefix) {

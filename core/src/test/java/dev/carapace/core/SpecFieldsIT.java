@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Network;
 import dev.carapace.core.internal.engine.DockerClients;
 import dev.carapace.core.testing.TestEngine;
 import java.time.Duration;
@@ -48,9 +47,7 @@ class SpecFieldsIT {
 
   @AfterEach
   void nothingLeft() {
-    assertEquals(List.of(), TestEngine.containersOf(docker, launcher.id()), "containers left behind by this launcher");
-    assertEquals(List.of(), docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "="
-        + launcher.id())).exec().stream().map(Network::getName).toList(), "networks left behind by this launcher");
+    TestEngine.assertNothingLeft(docker, launcher.id());
   }
 
   private static String run(SecureContainerSpec spec) {

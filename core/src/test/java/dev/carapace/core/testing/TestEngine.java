@@ -127,4 +127,21 @@ public final class TestEngine {
     return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(OwnerLabels.LAUNCHER, launcherId))
         .exec().stream().map(com.github.dockerjava.api.model.Container::getId).toList();
   }
+
+  /** The names of the networks the engine lists as made by launcher {@code launcherId}. */
+  public static List<String> networksOf(com.github.dockerjava.api.DockerClient docker, String launcherId) {
+    return docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcherId)).exec()
+        .stream().map(com.github.dockerjava.api.model.Network::getName).toList();
+  }
+
+  /**
+   * After each test of a class sharing one launcher: the engine holds no container and no network of that
+   * launcher.
+   */
+  public static void assertNothingLeft(com.github.dockerjava.api.DockerClient docker, String launcherId) {
+    Assertions.assertEquals(List.of(), containersOf(docker, launcherId),
+        "containers left behind by this launcher");
+    Assertions.assertEquals(List.of(), networksOf(docker, launcherId),
+        "networks left behind by this launcher");
+  }
 }
