@@ -87,13 +87,14 @@ final class PodSecurity {
     }
     if (policy.rule(HOST_PROCESS).isEmpty()) {
       b.addRule(rule(HOST_PROCESS, "Windows HostProcess containers are not run", Severity.CRITICAL,
-          List.of(BASELINE + "HostProcess"), "leave securityContext.windowsOptions.hostProcess unset or false",
+          List.of(BASELINE + "HostProcess"), "set spec.securityContext.windowsOptions.hostProcess and"
+              + " spec.containers[*].securityContext.windowsOptions.hostProcess: false (or remove them)",
           level, facts));
     }
     if (policy.rule(PROBE_HOST).isEmpty()) {
       b.addRule(rule(PROBE_HOST, "Probes and lifecycle hooks reach the pod itself, not another host", Severity.MEDIUM,
-          List.of(BASELINE + "Host Probes / Lifecycle Hooks"), "leave httpGet.host and tcpSocket.host unset: the"
-              + " kubelet then reaches the pod's own IP", level, facts));
+          List.of(BASELINE + "Host Probes / Lifecycle Hooks"), "remove httpGet.host and tcpSocket.host from the"
+              + " probes and lifecycle hooks of spec.containers[*]: the kubelet then reaches the pod's own IP", level, facts));
     }
     return b.build();
   }
@@ -126,27 +127,33 @@ final class PodSecurity {
     JsonNode sc = x.container().path("securityContext");
     boolean windows = "windows".equals(x.spec().path("os").path("name").asText(""));
     boolean userNamespace = x.spec().path("hostUsers").isBoolean() && !x.spec().path("hostUsers").booleanValue();
+    String pod = x.podPath();
+    String ctr = x.containerPath();
+    String podSc = pod + ".securityContext";
+    String ctrSc = ctr + ".securityContext";
     switch (id) {
       case HOST_PROCESS:
         if (isTrue(psc.path("windowsOptions").path("hostProcess"))) {
           out.add(v("spec.securityContext.windowsOptions.hostProcess", "must not be true", "true (pod)",
-              "remove hostProcess: a HostProcess pod runs on the Windows host"));
+              "set " + podSc + ".windowsOptions.hostProcess: false (or remove it): a HostProcess pod runs on the"
+                  + " Windows host"));
         }
         if (isTrue(sc.path("windowsOptions").path("hostProcess"))) {
           out.add(v("securityContext.windowsOptions.hostProcess", "must not be true", "true",
-              "remove hostProcess: a HostProcess container runs on the Windows host"));
+              "set " + ctrSc + ".windowsOptions.hostProcess: false (or remove it): a HostProcess container runs on"
+                  + " the Windows host"));
         }
         break;
       case PROBE_HOST:
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
           for (String handler : List.of("httpGet", "tcpSocket")) {
-            host(out, x.container().path(probe).path(handler), probe + "." + handler + ".host");
+            host(out, x.container().path(probe).path(handler), probe + "." + handler + ".host", ctr);
           }
         }
         for (String hook : List.of("postStart", "preStop")) {
           for (String handler : List.of("httpGet", "tcpSocket")) {
             host(out, x.container().path("lifecycle").path(hook).path(handler), "lifecycle." + hook + "." + handler
-                + ".host");
+                + ".host", ctr);
           }
         }
         break;
@@ -154,11 +161,14 @@ final class PodSecurity {
         if (level == Level.RESTRICTED && windows) {
           break; // restricted's capability control replaces baseline's, and exempts Windows pods
         }
+        int added = 0;
         for (JsonNode cap : list(sc.path("capabilities").path("add"))) {
           if (!cap.isTextual() || !BASELINE_CAPABILITIES.contains(cap.textValue())) {
             out.add(v("securityContext.capabilities.add", "must add only " + new TreeSet<>(BASELINE_CAPABILITIES)
-                + " (as spelt, upper case)", cap.toString(), "add only the baseline's capabilities, spelt exactly"));
+                + " (as spelt, upper case)", cap.toString(), "remove " + ctrSc + ".capabilities.add[" + added + "] ("
+                + cap + "): add only the baseline's capabilities, spelt exactly"));
           }
+          added++;
         }
         break;
       case "restricted-capabilities":
@@ -172,29 +182,34 @@ final class PodSecurity {
         if (!dropsAll) {
           out.add(v("securityContext.capabilities.drop", "must include ALL (as spelt)",
               sc.path("capabilities").path("drop").isMissingNode() ? "unset" : sc.path("capabilities").path("drop")
-                  .toString(), "set securityContext.capabilities.drop: [ALL]"));
+                  .toString(), "set " + ctrSc + ".capabilities.drop: [ALL]"));
         }
+        int add = 0;
         for (JsonNode cap : list(sc.path("capabilities").path("add"))) {
           if (!cap.isTextual() || !cap.textValue().equals("NET_BIND_SERVICE")) {
             out.add(v("securityContext.capabilities.add", "must add only NET_BIND_SERVICE", cap.toString(),
-                "add nothing but NET_BIND_SERVICE"));
+                "remove " + ctrSc + ".capabilities.add[" + add + "] (" + cap + "): add nothing but NET_BIND_SERVICE"));
           }
+          add++;
         }
         break;
       case "host-path-volumes":
         for (JsonNode vol : volumes(x)) {
           String name = vol.path("name").asText("");
+          String at = pod + ".volumes[" + indexOf(x.spec().path("volumes"), vol) + "]";
           if (level == Level.BASELINE) {
             if (present(vol.path("hostPath"))) {
               out.add(v("spec.volumes[" + name + "].hostPath", "must not be set", vol.path("hostPath").path("path")
-                  .asText(""), "use a persistentVolumeClaim, configMap, secret or emptyDir volume"));
+                  .asText(""), "remove " + at + ".hostPath (volume " + name + "): use a persistentVolumeClaim,"
+                  + " configMap, secret or emptyDir volume"));
             }
             continue;
           }
           for (String type : OTHER_VOLUMES) {
             if (present(vol.path(type))) {
               out.add(v("spec.volumes[" + name + "]", "must be one of " + new TreeSet<>(RESTRICTED_VOLUMES), type,
-                  "use one of the restricted profile's volume types"));
+                  "remove " + at + "." + type + " (volume " + name + "): use one of " + new TreeSet<>(
+                  RESTRICTED_VOLUMES)));
             }
           }
         }
@@ -205,13 +220,14 @@ final class PodSecurity {
           if (present(hp) && !(hp.isNumber() && hp.asLong() == 0)) {
             out.add(v("ports[" + p.path("containerPort").asText("") + "].hostPort", "must be unset or 0",
                 hp.asText() + (p.path("hostIP").isTextual() ? " (hostIP " + p.path("hostIP").asText() + ")" : ""),
-                "remove hostPort, whatever its hostIP; reach the pod through a Service"));
+                "remove " + ctr + ".ports[" + indexOf(x.container().path("ports"), p) + "].hostPort (whatever its"
+                    + " hostIP): reach the pod through a Service"));
           }
         }
         break;
       case "apparmor":
-        apparmorType(out, psc, "spec.securityContext", " (pod)");
-        apparmorType(out, sc, "securityContext", "");
+        apparmorType(out, psc, "spec.securityContext", podSc, " (pod)");
+        apparmorType(out, sc, "securityContext", ctrSc, "");
         if (x.meta().path("annotations").isObject()) {
           for (var e : x.meta().path("annotations").properties()) {
             String value = e.getValue().asText("");
@@ -219,14 +235,15 @@ final class PodSecurity {
                 || value.startsWith("localhost/"))
                 && namedHere(x, e.getKey().substring(APPARMOR_ANNOTATION.length()))) {
               out.add(v("metadata.annotations[" + e.getKey() + "]", "must be runtime/default or localhost/*",
-                  value + " (pod)", "use runtime/default or a localhost/ profile"));
+                  value + " (pod)", "set " + pod.substring(0, pod.length() - "spec".length()) + "metadata.annotations"
+                  + yamlKey(e.getKey()) + ": runtime/default (or a localhost/ profile)"));
             }
           }
         }
         break;
       case "selinux-type":
-        selinux(out, psc.path("seLinuxOptions"), "spec.securityContext.seLinuxOptions", " (pod)");
-        selinux(out, sc.path("seLinuxOptions"), "securityContext.seLinuxOptions", "");
+        selinux(out, psc.path("seLinuxOptions"), "spec.securityContext.seLinuxOptions", podSc, " (pod)");
+        selinux(out, sc.path("seLinuxOptions"), "securityContext.seLinuxOptions", ctrSc, "");
         break;
       case "proc-mount":
         if (level == Level.BASELINE && userNamespace) {
@@ -234,8 +251,8 @@ final class PodSecurity {
         }
         if (present(sc.path("procMount")) && !sc.path("procMount").asText().equals("Default")) {
           out.add(v("securityContext.procMount", "must be unset or Default", sc.path("procMount").asText(),
-              "remove procMount" + (level == Level.BASELINE ? ", or run the pod in a user namespace (hostUsers: false)"
-                  : "")));
+              "set " + ctrSc + ".procMount: Default (or remove it)" + (level == Level.BASELINE ? ", or run the pod"
+                  + " in a user namespace (" + pod + ".hostUsers: false)" : "")));
         }
         break;
       case "seccomp": {
@@ -246,29 +263,33 @@ final class PodSecurity {
             podSet = true;
           } else if (!(level == Level.RESTRICTED && windows)) {
             out.add(v("spec.securityContext.seccompProfile.type", "must be RuntimeDefault or Localhost", quoted(t)
-                + " (pod)", "set seccompProfile.type: RuntimeDefault"));
+                + " (pod)", "set " + podSc + ".seccompProfile.type: RuntimeDefault"));
           }
         }
         if (present(sc.path("seccompProfile"))) {
           String t = sc.path("seccompProfile").path("type").asText("");
           if (!(t.equals("RuntimeDefault") || t.equals("Localhost")) && !(level == Level.RESTRICTED && windows)) {
             out.add(v("securityContext.seccompProfile.type", "must be RuntimeDefault or Localhost", quoted(t),
-                "set seccompProfile.type: RuntimeDefault"));
+                "set " + ctrSc + ".seccompProfile.type: RuntimeDefault"));
           }
         } else if (level == Level.RESTRICTED && !podSet && !windows) {
           out.add(v("securityContext.seccompProfile.type", "must be set (on the pod or the container)",
               "unset, and unset on the pod (the kubelet's default is Unconfined)",
-              "set spec.securityContext.seccompProfile.type: RuntimeDefault"));
+              "set " + ctrSc + ".seccompProfile.type: RuntimeDefault (or " + podSc
+                  + ".seccompProfile.type: RuntimeDefault for every container)"));
         }
         break;
       }
       case "sysctls":
+        int sysctl = 0;
         for (JsonNode s : list(psc.path("sysctls"))) {
           String name = s.path("name").asText("");
           if (!SAFE_SYSCTLS.contains(name)) {
             out.add(v("spec.securityContext.sysctls", "must be in the safe set", name + "=" + s.path("value")
-                .asText("") + " (pod)", "set only " + new TreeSet<>(SAFE_SYSCTLS)));
+                .asText("") + " (pod)", "remove " + podSc + ".sysctls[" + sysctl + "] (" + name + "): set only "
+                + new TreeSet<>(SAFE_SYSCTLS)));
           }
+          sysctl++;
         }
         break;
       case "no-new-privileges":
@@ -276,7 +297,7 @@ final class PodSecurity {
             && !sc.path("allowPrivilegeEscalation").booleanValue())) {
           out.add(v("securityContext.allowPrivilegeEscalation", "must be false",
               present(sc.path("allowPrivilegeEscalation")) ? sc.path("allowPrivilegeEscalation").toString() : "unset",
-              "set securityContext.allowPrivilegeEscalation: false"));
+              "set " + ctrSc + ".allowPrivilegeEscalation: false"));
         }
         break;
       case "non-root-user":
@@ -286,24 +307,26 @@ final class PodSecurity {
         JsonNode podNonRoot = psc.path("runAsNonRoot");
         if (present(podNonRoot) && !isTrue(podNonRoot)) {
           out.add(v("spec.securityContext.runAsNonRoot", "must be true", podNonRoot + " (pod)",
-              "set runAsNonRoot: true"));
+              "set " + podSc + ".runAsNonRoot: true"));
         }
         JsonNode nonRoot = sc.path("runAsNonRoot");
         if (present(nonRoot)) {
           if (!isTrue(nonRoot)) {
-            out.add(v("securityContext.runAsNonRoot", "must be true", nonRoot.toString(), "set runAsNonRoot: true"));
+            out.add(v("securityContext.runAsNonRoot", "must be true", nonRoot.toString(), "set " + ctrSc
+                + ".runAsNonRoot: true"));
           }
         } else if (!isTrue(podNonRoot)) {
           out.add(v("securityContext.runAsNonRoot", "must be true (on the pod or the container), whatever the uid",
               "unset, and " + (present(podNonRoot) ? podNonRoot.toString() : "unset") + " on the pod",
-              "set spec.securityContext.runAsNonRoot: true"));
+              "set " + ctrSc + ".runAsNonRoot: true (or " + podSc + ".runAsNonRoot: true for every container)"));
         }
         if (isZero(psc.path("runAsUser"))) {
           out.add(v("spec.securityContext.runAsUser", "must not be 0, even where containers override it", "0 (pod)",
-              "set runAsUser to a non-zero uid on the pod, or remove it"));
+              "set " + podSc + ".runAsUser: 1000 (any non-zero uid), or remove it"));
         }
         if (isZero(sc.path("runAsUser"))) {
-          out.add(v("securityContext.runAsUser", "must not be 0", "0", "set runAsUser to a non-zero uid"));
+          out.add(v("securityContext.runAsUser", "must not be 0", "0", "set " + ctrSc
+              + ".runAsUser: 1000 (any non-zero uid)"));
         }
         break;
       default:
@@ -378,37 +401,56 @@ final class PodSecurity {
     return true;
   }
 
-  private static void host(List<String[]> out, JsonNode handler, String attribute) {
+  /** The index of {@code element} (this very node) in array {@code array}. */
+  private static int indexOf(JsonNode array, JsonNode element) {
+    int i = 0;
+    for (JsonNode n : list(array)) {
+      if (n == element) {
+        return i;
+      }
+      i++;
+    }
+    throw new IllegalStateException("not an element of its array");
+  }
+
+  /** {@code key} as a step of a YAML path: {@code .name}, or {@code ["a.b/c"]} when it holds other characters. */
+  static String yamlKey(String key) {
+    return key.matches("[A-Za-z_][A-Za-z0-9_-]*") ? "." + key
+        : "[\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+  }
+
+  private static void host(List<String[]> out, JsonNode handler, String attribute, String container) {
     JsonNode host = handler.path("host");
     if (present(host) && !host.asText("").isEmpty()) {
-      out.add(v(attribute, "must be unset or empty", host.asText(""), "remove host: the kubelet then probes the pod's IP"));
+      out.add(v(attribute, "must be unset or empty", host.asText(""), "remove " + container + "." + attribute
+          + ": the kubelet then probes the pod's IP"));
     }
   }
 
-  private static void apparmorType(List<String[]> out, JsonNode sc, String at, String who) {
+  private static void apparmorType(List<String[]> out, JsonNode sc, String at, String path, String who) {
     JsonNode profile = sc.path("appArmorProfile");
     if (present(profile)) {
       String t = profile.path("type").asText("");
       if (!(t.equals("RuntimeDefault") || t.equals("Localhost"))) {
         out.add(v(at + ".appArmorProfile.type", "must be RuntimeDefault or Localhost", quoted(t) + who,
-            "set appArmorProfile.type: RuntimeDefault, or remove it"));
+            "set " + path + ".appArmorProfile.type: RuntimeDefault (or remove " + path + ".appArmorProfile)"));
       }
     }
   }
 
-  private static void selinux(List<String[]> out, JsonNode opts, String at, String who) {
+  private static void selinux(List<String[]> out, JsonNode opts, String at, String path, String who) {
     if (!present(opts)) {
       return;
     }
     String type = opts.path("type").asText("");
     if (!SELINUX_TYPES.contains(type)) {
       out.add(v(at + ".type", "must be one of " + new TreeSet<>(SELINUX_TYPES).toString().replace("[, ", "[\"\", "),
-          type + who, "remove the type, or use container_t"));
+          type + who, "set " + path + ".seLinuxOptions.type: container_t (or remove it)"));
     }
     for (String field : List.of("user", "role")) {
       if (!opts.path(field).asText("").isEmpty()) {
-        out.add(v(at + "." + field, "must not be set", opts.path(field).asText("") + who, "remove seLinuxOptions."
-            + field));
+        out.add(v(at + "." + field, "must not be set", opts.path(field).asText("") + who, "remove " + path
+            + ".seLinuxOptions." + field));
       }
     }
   }

@@ -90,7 +90,7 @@ class PodSecurityConformanceTest {
       Map.entry("Privilege Escalation", Set.of("no-new-privileges")),
       Map.entry("Running as Non-root", Set.of("non-root-user")));
 
-  private record Fixture(String control, boolean expectPass, String why, String yaml) {}
+  record Fixture(String control, boolean expectPass, String why, String yaml) {}
 
   static List<Fixture> fixtures(String resource) throws IOException {
     String text;
