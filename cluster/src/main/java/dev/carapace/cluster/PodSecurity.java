@@ -286,8 +286,8 @@ final class PodSecurity {
           String name = s.path("name").asText("");
           if (!SAFE_SYSCTLS.contains(name)) {
             out.add(v("spec.securityContext.sysctls", "must be in the safe set", name + "=" + s.path("value")
-                .asText("") + " (pod)", "remove " + podSc + ".sysctls[" + sysctl + "] (" + name + "): set only "
-                + new TreeSet<>(SAFE_SYSCTLS)));
+                .asText("") + " (pod)", "remove " + podSc + ".sysctls[" + sysctl + "] (" + name
+                + "): a pod may set only " + new TreeSet<>(SAFE_SYSCTLS)));
           }
           sysctl++;
         }
