@@ -75,10 +75,10 @@ class EngineAuditIT {
           assertEquals(List.of("apparmor", "selinux"),
               h.notes().stream().map(Note::ruleId).collect(Collectors.toList()));
 
-          assertEquals(List.of("host-pid", "baseline-capabilities", "host-path-volumes", "seccomp",
-              "no-new-privileges", "non-root-user", "restricted-capabilities", "healthcheck", "selinux",
-              "capabilities", "sensitive-mounts", "memory-limit", "cpu-limit", "read-only-rootfs", "pids-limit",
-              "default-bridge"),
+          // CRITICAL first, then HIGH, MEDIUM, LOW, each severity by rule id
+          assertEquals(List.of("sensitive-mounts", "baseline-capabilities", "host-pid", "no-new-privileges",
+              "non-root-user", "seccomp", "capabilities", "host-path-volumes", "memory-limit", "pids-limit",
+              "read-only-rootfs", "restricted-capabilities", "selinux", "cpu-limit", "default-bridge", "healthcheck"),
               w.violations().stream().map(Violation::ruleId).distinct().collect(Collectors.toList()));
           assertEquals(List.of("pidMode must not be host: host"), messages(w, "host-pid"));
           assertEquals(List.of("seccomp must not be disabled: unconfined"), messages(w, "seccomp"));
