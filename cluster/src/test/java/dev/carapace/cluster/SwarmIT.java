@@ -212,8 +212,8 @@ class SwarmIT {
   @Test
   void hostsDnsASysctlAndATtyAreWhatTheTasksContainerSees() throws InterruptedException {
     // the workload itself records whether its stdin and stdout are a terminal, in /dev/shm (tmpfs, writable)
-    SecureContainerSpec spec = busybox("{ [ -t 0 ] && echo stdin-is-a-tty || echo stdin-is-not-a-tty;"
-        + " [ -t 1 ] && echo stdout-is-a-tty || echo stdout-is-not-a-tty; } > /dev/shm/tty; exec sleep 600")
+    SecureContainerSpec spec = busybox("i=stdin-is-not-a-tty; o=stdout-is-not-a-tty; [ -t 0 ] && i=stdin-is-a-tty;"
+        + " [ -t 1 ] && o=stdout-is-a-tty; echo $i $o > /dev/shm/tty; exec sleep 600")
         .addExtraHost("carapace-db", "10.1.2.3").addExtraHost("carapace-db6", "fd00::1:2:3")
         .addDnsServer("10.1.2.53").addDnsSearch("carapace.example")
         .putSysctl("net.ipv4.ip_unprivileged_port_start", "2000").tty(true).build();
@@ -240,7 +240,7 @@ class SwarmIT {
           .collect(Collectors.toList()), resolv);
       assertEquals("2000\n", sysctl);
       assertTrue(stdin.matches("/dev/pts/\\d+\n"), stdin);
-      assertEquals("stdin-is-a-tty\nstdout-is-a-tty\n", tty);
+      assertEquals("stdin-is-a-tty stdout-is-a-tty\n", tty);
     }
     assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-fields\"]}"));
     assertEquals(0, count("/containers/json?all=1&filters=",
