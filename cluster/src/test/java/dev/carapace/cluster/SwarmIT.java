@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.SwarmSpec;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -186,6 +188,82 @@ class SwarmIT {
       assertEquals(0, count("/containers/json?all=1&filters=",
           "{\"label\":[\"com.docker.swarm.service.name=carapace-dropped\"]}"));
     }
+  }
+
+  /** What {@code argv} prints (stdout and stderr) run by {@code docker exec} in {@code containerId}. */
+  private static String exec(String containerId, String... argv) throws InterruptedException {
+    String execId = docker.execCreateCmd(containerId).withCmd(argv).withAttachStdout(true).withAttachStderr(true)
+        .exec().getId();
+    StringBuffer out = new StringBuffer();
+    assertTrue(docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+      @Override
+      public void onNext(Frame frame) {
+        out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+      }
+    }).awaitCompletion(30, TimeUnit.SECONDS), "exec " + List.of(argv) + " ended within 30 s");
+    return out.toString();
+  }
+
+  /**
+   * Extra hosts, DNS servers and search, a safe sysctl and a tty, read inside the task's container: each
+   * value differs from what a task without them shows (no such host line; the host's nameservers; Docker's
+   * {@code 0}, the kernel's {@code 1024}; stdin on {@code /dev/null}).
+   */
+  @Test
+  void hostsDnsASysctlAndATtyAreWhatTheTasksContainerSees() throws InterruptedException {
+    // the workload itself records whether its stdin and stdout are a terminal, in /dev/shm (tmpfs, writable)
+    SecureContainerSpec spec = busybox("i=stdin-is-not-a-tty; o=stdout-is-not-a-tty; [ -t 0 ] && i=stdin-is-a-tty;"
+        + " [ -t 1 ] && o=stdout-is-a-tty; echo $i $o > /dev/shm/tty; exec sleep 600")
+        .addExtraHost("carapace-db", "10.1.2.3").addExtraHost("carapace-db6", "fd00::1:2:3")
+        .addDnsServer("10.1.2.53").addDnsSearch("carapace.example")
+        .putSysctl("net.ipv4.ip_unprivileged_port_start", "2000").tty(true).build();
+    try (SwarmService s = swarm.deploy(spec, named("carapace-fields").build(), T)) {
+      String container = s.tasks().get(0).containerId();
+      String hosts = exec(container, "cat", "/etc/hosts");
+      String resolv = exec(container, "cat", "/etc/resolv.conf");
+      String sysctl = exec(container, "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start");
+      String stdin = exec(container, "readlink", "/proc/1/fd/0");
+      String tty = "";
+      for (int i = 0; i < 50 && !tty.contains("stdout-is"); i++) {
+        tty = exec(container, "cat", "/dev/shm/tty");
+        sleep(100);
+      }
+      System.out.println("SwarmIT: in the task's container:\n--- /etc/hosts\n" + hosts + "--- /etc/resolv.conf\n"
+          + resolv + "--- ip_unprivileged_port_start\n" + sysctl + "--- readlink /proc/1/fd/0\n" + stdin
+          + "--- [ -t 0 ], [ -t 1 ] in the workload\n" + tty);
+      assertTrue(hosts.lines().anyMatch(l -> l.matches("10\\.1\\.2\\.3\\s+carapace-db")), hosts);
+      assertTrue(hosts.lines().anyMatch(l -> l.matches("fd00::1:2:3\\s+carapace-db6")), hosts);
+      // only the spec's server: none of the host's
+      assertEquals(List.of("nameserver 10.1.2.53"), resolv.lines().filter(l -> l.startsWith("nameserver"))
+          .collect(Collectors.toList()), resolv);
+      assertEquals(List.of("search carapace.example"), resolv.lines().filter(l -> l.startsWith("search"))
+          .collect(Collectors.toList()), resolv);
+      assertEquals("2000\n", sysctl);
+      assertTrue(stdin.matches("/dev/pts/\\d+\n"), stdin);
+      assertEquals("stdin-is-a-tty stdout-is-a-tty\n", tty);
+    }
+    assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-fields\"]}"));
+    assertEquals(0, count("/containers/json?all=1&filters=",
+        "{\"label\":[\"com.docker.swarm.service.name=carapace-fields\"]}"));
+  }
+
+  @Test
+  void shmSizeAndAnAliasAreRefusedBeforeAnyCall() throws IOException {
+    AtomicInteger calls = new AtomicInteger();
+    try (DockerClient client = counting(calls); SwarmDeployer counted = SwarmDeployer.builder().dockerClient(client).build()) {
+      assertEquals(1, calls.get(), "GET /version, once");
+      SecureContainerSpec spec = busybox("true").shmSize(MemorySize.ofMebibytes(256))
+          .network(NetworkMode.named("carapace-n")).addNetworkAlias("web").build();
+      UncarriableSpecException e = assertThrows(UncarriableSpecException.class,
+          () -> counted.deploy(spec, named("carapace-refused-shm").build(), T));
+      assertEquals("3 field(s) of the spec cannot be carried by " + counted.target() + ": shmSize: swarm services"
+          + " have no shm size: 256MiB (mount a tmpfs at /dev/shm instead: Mount.tmpfs(ContainerPath.of(\"/dev/shm\"),"
+          + " size)); network: carapace attaches swarm services to the default bridge only: carapace-n;"
+          + " networkAliases: carapace attaches swarm services to the default bridge only, which takes no aliases:"
+          + " [web] (remove them from the spec, or accept each loss by name)", e.getMessage());
+      assertEquals(1, calls.get(), "no call for a refused spec");
+    }
+    assertEquals(0, count("/services?filters=", "{\"name\":[\"carapace-refused-shm\"]}"));
   }
 
   /** A DockerClient on the real engine that counts every request it sends. */
