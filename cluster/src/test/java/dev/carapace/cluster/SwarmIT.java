@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * Swarm services on the real engine (API 1.41), in a single-node swarm this class creates and leaves
  * ({@code docker_gwbridge} removed), so the engine ends as it began. It fails loudly when the engine is
  * already in a swarm: that swarm is someone else's. What runs is read inside the task's container (its
- * logs); the SELinux label is read as the engine recorded it, since this kernel has no SELinux.
+ * logs, or files read by exec in it); the SELinux label is read as the engine recorded it, since this
+ * kernel has no SELinux.
  */
 class SwarmIT {
   private static final Duration T = Duration.ofSeconds(120);
