@@ -462,9 +462,12 @@ public final class EngineSession implements AutoCloseable {
 
   /**
    * Force-removes container {@code id} with its anonymous volumes and stops tracking it; an absent
-   * container, or one whose removal is already under way, is fine.
+   * container is fine. When another party's removal is already under way (a reaper, a start-up sweep,
+   * another process's cleanup), waits until the engine no longer lists it, so that the container is
+   * gone when this returns, whoever removed it.
    *
-   * @throws RuntimeException docker-java's failure; map it with {@link #fail}
+   * @throws RuntimeException docker-java's failure, or an {@link IllegalStateException} when the
+   *     removal under way did not end within the response timeout; map it with {@link #fail}
    */
   public void remove(String id) {
     closeStreams(id);
@@ -476,8 +479,31 @@ public final class EngineSession implements AutoCloseable {
       if (!String.valueOf(DaemonErrors.daemonMessage(e)).contains("already in progress")) {
         throw e;
       }
+      awaitRemoved(id);
     }
     live.remove(id);
+  }
+
+  /** Until the engine answers 404 for container {@code id}, within the response timeout. */
+  private void awaitRemoved(String id) {
+    long end = System.nanoTime() + responseTimeout.toNanos();
+    while (true) {
+      try {
+        bounded(() -> api.inspectContainerCmd(id).exec());
+      } catch (NotFoundException gone) {
+        return;
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("another removal of the container was under way and did not end within "
+            + responseTimeout);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while another removal of the container was under way", e);
+      }
+    }
   }
 
   /**
