@@ -317,6 +317,26 @@ class CreateGivenUpOnIT {
         .stream().map(com.github.dockerjava.api.model.Network::getId).toList();
   }
 
+  /**
+   * A removal another party began (the reaper, a start-up sweep, another process's cleanup) and that is
+   * still under way when this launcher's own is refused with 409: remove() returns once the container is
+   * gone, not while the engine still lists it.
+   */
+  @Test
+  void aRemovalUnderWayElsewhereIsAwaitedUntilTheContainerIsGone() throws Exception {
+    try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { });
+        ContainerLauncher launcher = launcherThrough(proxy)) {
+      RunningContainer c = launcher.launch(busybox("sleep", "60").build());
+      proxy.removeElsewhereOnNextDelete(Duration.ofMillis(1000));
+      long t0 = System.nanoTime();
+      c.remove();
+      long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertTrue(!exists(c.id()), "remove() returned after " + ms + " ms with the container still on the engine");
+      assertTrue(ms >= 900, "remove() waited for the other removal: " + ms + " ms");
+      System.out.println("remove() with a removal under way elsewhere returned after " + ms + " ms, container gone");
+    }
+  }
+
   private static ContainerLauncher launcherThrough(RewritingProxy proxy) {
     return ContainerLauncher.connect(Endpoint.plainTcp("127.0.0.1", proxy.port()).responseTimeout(RESPONSE_TIMEOUT));
   }

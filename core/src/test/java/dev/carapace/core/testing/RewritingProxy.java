@@ -30,11 +30,13 @@ import java.util.regex.Pattern;
  * <p>{@link #holdNextCreate} makes the next create one whose answer is lost: the engine carries it
  * out, possibly late, but its client never gets the answer, as from an engine that hung;
  * {@link #holdNextNetworkCreate} does the same to the next {@code POST /networks/create} (whose body
- * is passed on as it is).
+ * is passed on as it is); {@link #removeElsewhereOnNextDelete} plays another party removing the same
+ * container.
  */
 public final class RewritingProxy implements AutoCloseable {
   private static final Pattern CREATE = Pattern.compile("POST (/v[0-9.]+)?/containers/create(\\?.*)? HTTP/1\\.1");
   private static final Pattern NETWORK_CREATE = Pattern.compile("POST (/v[0-9.]+)?/networks/create(\\?.*)? HTTP/1\\.1");
+  private static final Pattern CONTAINER_DELETE = Pattern.compile("DELETE (/v[0-9.]+)?/containers/([^/?]+)(\\?.*)? HTTP/1\\.1");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServerSocket server;
@@ -44,6 +46,8 @@ public final class RewritingProxy implements AutoCloseable {
   private final Thread acceptor;
   private final java.util.concurrent.atomic.AtomicReference<Held> toHold = new java.util.concurrent.atomic.AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicReference<Held> networkToHold =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<Duration> removeElsewhere =
       new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
@@ -132,6 +136,18 @@ public final class RewritingProxy implements AutoCloseable {
     return held;
   }
 
+  /**
+   * The next {@code DELETE /containers/ID} is refused at once with the engine's own answer to a removal
+   * already under way (409, {@code removal of container ID is already in progress}), and forwarded to
+   * the engine {@code delay} later: another party's removal (a reaper, a sweep, another process's
+   * cleanup) still going on when the client's own is refused.
+   */
+  public void removeElsewhereOnNextDelete(Duration delay) {
+    if (!removeElsewhere.compareAndSet(null, delay)) {
+      throw new IllegalStateException("a delete is already to be taken elsewhere");
+    }
+  }
+
   private Held hold(Held held) {
     if (!toHold.compareAndSet(null, held)) {
       throw new IllegalStateException("a create is already to be held");
@@ -197,6 +213,19 @@ public final class RewritingProxy implements AutoCloseable {
           Thread.sleep(held.delay.toMillis());
         }
       }
+      java.util.regex.Matcher delete = CONTAINER_DELETE.matcher(lines[0]);
+      Duration elsewhere = delete.matches() ? removeElsewhere.getAndSet(null) : null;
+      if (elsewhere != null) {
+        byte[] refusal = ("{\"message\":\"removal of container " + delete.group(2) + " is already in progress\"}\n")
+            .getBytes(StandardCharsets.UTF_8);
+        OutputStream out = client.getOutputStream();
+        out.write(("HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\nContent-Length: " + refusal.length
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(refusal);
+        out.flush();
+        client.close();
+        Thread.sleep(elsewhere.toMillis());
+      }
       if (body.length > 0 || lines[0].startsWith("POST") || lines[0].startsWith("PUT")) {
         headers.append("Content-Length: ").append(body.length).append("\r\n");
       }
@@ -218,6 +247,10 @@ public final class RewritingProxy implements AutoCloseable {
           return;
         }
         client.getInputStream().transferTo(OutputStream.nullOutputStream()); // silent until the client hangs up
+        return;
+      }
+      if (elsewhere != null) {
+        Channels.newInputStream(upstream).transferTo(OutputStream.nullOutputStream()); // the other party's answer
         return;
       }
       Channels.newInputStream(upstream).transferTo(client.getOutputStream());
