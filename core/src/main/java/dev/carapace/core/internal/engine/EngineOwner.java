@@ -388,9 +388,10 @@ public final class EngineOwner {
           + " JVM dies without its exit hook (kill -9, OOM kill), what it made stays until a cleanupLeftovers()",
           noun, id);
     } else {
-      reaped = Reaper.watch(id, noun.equals("deployer"), endpoint);
+      boolean services = noun.equals("deployer"); // a Swarm deployer's services go first
+      reaped = Reaper.watch(id, services, endpoint);
       if (sweep) {
-        LeftoverSweep.start(noun, id, endpoint, identity, noun.equals("deployer"), log);
+        LeftoverSweep.start(noun, id, endpoint, identity, services, log);
       } else {
         log.info("{} {} sweeps nothing at start (withoutLeftoverSweep): what dead processes of its identity left"
             + " stays on the engine until a cleanupLeftovers()", noun, id);

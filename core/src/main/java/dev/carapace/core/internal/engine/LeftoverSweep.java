@@ -1,7 +1,6 @@
 package dev.carapace.core.internal.engine;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
@@ -127,16 +126,8 @@ public final class LeftoverSweep {
       if (System.nanoTime() > end) {
         return;
       }
-      try {
-        call(timeout, () -> {
-          docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
-          return null;
-        });
+      if (call(timeout, () -> Reaper.forceRemove(docker, c.getId()))) {
         removed.add("container " + c.getId().substring(0, 12));
-      } catch (NotFoundException gone) {
-        // removed meanwhile (its owner's reaper)
-      } catch (ConflictException beingRemoved) {
-        // "removal already in progress"
       }
     }
     List<Network> networks = call(timeout, () -> docker.listNetworksCmd().withFilter("label",

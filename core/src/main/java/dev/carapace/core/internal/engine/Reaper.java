@@ -302,6 +302,22 @@ public final class Reaper {
     return String.join(", ", watched).replace("+services", "");
   }
 
+  /**
+   * Force-removes container {@code id} with its anonymous volumes: true when this call removed it,
+   * false when it was gone already or another party's removal is under way (a service's task, an
+   * {@code --rm} container, its owner's own close): nothing for the caller to wait for.
+   */
+  static boolean forceRemove(DockerClient docker, String id) {
+    try {
+      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      return true;
+    } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+      return false;
+    } catch (com.github.dockerjava.api.exception.ConflictException beingRemoved) {
+      return false; // "removal already in progress"
+    }
+  }
+
   private static void removeAll(DockerClient docker, String watched, List<String> removed) {
     String owner = watched.replace("+services", "");
     String label = OwnerLabels.LAUNCHER + "=" + owner;
@@ -315,13 +331,8 @@ public final class Reaper {
     }
     for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(OwnerLabels.LAUNCHER, owner))
         .exec()) {
-      try {
-        docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+      if (forceRemove(docker, c.getId())) {
         removed.add("container " + c.getId().substring(0, 12));
-      } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
-        // removed meanwhile (a service's task, an --rm container)
-      } catch (com.github.dockerjava.api.exception.ConflictException beingRemoved) {
-        // "removal already in progress": the engine removes it (a service's task)
       }
     }
     for (Network n : docker.listNetworksCmd().withFilter("label", List.of(label)).exec()) {
