@@ -21,12 +21,12 @@ import java.util.List;
  */
 @AnalyzeClasses(packages = "dev.carapace.policy", importOptions = ImportOption.DoNotIncludeTests.class)
 class PolicyLayersTest {
-  static final List<String> VIEWS = List.of("ContainerView", "MountView", "PortView", "ImageFacts",
+  static final List<String> VIEWS = List.of("ContainerView", "MountView", "PortView", "ImageFacts", "RecordedSeccompProfile",
       "EngineSecurity", "InspectParser", "SpecFacts", "CapabilitiesView", "ViewFields");
   static final List<String> RULES = List.of("Rule", "BuiltinRules", "Severity", "Violation", "Note", "Policy",
       "Profiles", "PolicyReport", "ReportRenderer");
   static final List<String> CHECKS = List.of("PolicyCheck", "EngineAudit", "CapabilityMinimiser", "SelinuxModule",
-      "PolicyViolationException");
+      "PolicyViolationException", "SyscallRecorder", "SyscallRecording", "SyscallRecordingRefusedException");
 
   private static final String POLICY = "dev.carapace.policy";
 

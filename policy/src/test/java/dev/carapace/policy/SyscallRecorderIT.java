@@ -1,0 +1,179 @@
+package dev.carapace.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ExecResult;
+import dev.carapace.core.NetworkMode;
+import dev.carapace.core.PortBinding;
+import dev.carapace.core.RunResult;
+import dev.carapace.core.RunningContainer;
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.Wait;
+import dev.carapace.core.testing.TestEngine;
+import dev.carapace.policy.internal.PrintkRateLimit;
+import dev.carapace.policy.testing.PolicyTesting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 21 on the real engine: three workloads recorded under {@code SCMP_ACT_LOG}, each run again
+ * under its recorded profile (it ends as recorded), and a call outside the set denied with
+ * {@code EPERM} inside the container, where a control profile (the same plus that one call) lets it
+ * through, so the denial is the profile's, not a missing capability's.
+ */
+class SyscallRecorderIT {
+  static final Set<String> OUTSIDE = Set.of("unshare", "mount", "ptrace", "keyctl", "io_uring_setup");
+  static final String PROBE = "unshare -U true; echo probe-rc=$?";
+  static String ratelimitBefore;
+
+  final String run = UUID.randomUUID().toString();
+  final SyscallRecorder recorder = SyscallRecorder.builder().endpoint(TestEngine.endpoint())
+      .timeout(Duration.ofSeconds(30)).build();
+
+  @BeforeAll
+  static void rememberRateLimit() throws Exception {
+    ratelimitBefore = Files.readString(PrintkRateLimit.FILE).strip();
+  }
+
+  @AfterAll
+  static void rateLimitIsBack() throws Exception {
+    assertEquals(ratelimitBefore, Files.readString(PrintkRateLimit.FILE).strip(),
+        "kernel.printk_ratelimit restored after the recordings");
+  }
+
+  SecureContainerSpec.Builder busybox(String... argv) {
+    return SecureContainerSpec.builder().image(TestEngine.BUSYBOX).putLabel(PolicyTesting.TEST_LABEL, run)
+        .command(argv);
+  }
+
+  static void print(String what, SyscallRecording rec, RecordedSeccompProfile p) {
+    System.out.println(what + ": " + rec + "\n  " + p.diffSummary() + "\n  " + rec.syscalls());
+    rec.runs().forEach(r -> System.out.println("  run: " + r + " added " + r.added() + " " + r.commands()));
+  }
+
+  static void assertOutsideNotRecorded(SyscallRecording rec) {
+    TreeSet<String> hit = new TreeSet<>(OUTSIDE);
+    hit.retainAll(rec.syscalls());
+    assertEquals(Set.of(), hit, "none of the five probes is in the recorded set");
+  }
+
+  /** Runs {@code script; PROBE} under the recorded profile and under it plus {@code unshare}. */
+  void probeDeniedInsideContainer(String script, RecordedSeccompProfile profile) {
+    TreeSet<String> plus = new TreeSet<>(profile.syscalls());
+    plus.add("unshare");
+    RecordedSeccompProfile control = RecordedSeccompProfile.of(profile.architecture(), plus);
+    try (ContainerLauncher launcher = TestEngine.launcher()) {
+      RunResult denied = launcher.run(busybox("sh", "-c", script + "; " + PROBE).seccomp(profile.seccomp()).build(),
+          Duration.ofSeconds(30));
+      RunResult allowed = launcher.run(busybox("sh", "-c", script + "; " + PROBE).seccomp(control.seccomp()).build(),
+          Duration.ofSeconds(30));
+      System.out.println("  probe under the profile: " + denied.stdout().strip() + " | " + denied.stderr().strip());
+      System.out.println("  probe under profile+unshare: " + allowed.stdout().strip() + " | " + allowed.stderr().strip());
+      assertTrue(denied.stderr().contains("unshare(0x10000000): Operation not permitted"), denied.stderr());
+      assertTrue(denied.stdout().contains("probe-rc=1"), denied.stdout());
+      assertTrue(allowed.stdout().contains("probe-rc=0"), allowed.stdout() + allowed.stderr());
+    }
+  }
+
+  @Test
+  void shellScriptWithFilesAndPipes() {
+    String script = "for i in 1 2 3; do echo line$i >> /tmp/f; done; cat /tmp/f | grep line2 | wc -l > /tmp/n;"
+        + " sort -r /tmp/f | head -1; test \"$(cat /tmp/n)\" = 1";
+    SecureContainerSpec spec = busybox("sh", "-c", script).build();
+    long t0 = System.nanoTime();
+    SyscallRecording rec = recorder.recordUntilStable(spec, null, 1, 4);
+    RecordedSeccompProfile p = rec.profile();
+    print("script (" + (System.nanoTime() - t0) / 1_000_000 + " ms)", rec, p);
+    assertTrue(rec.complete());
+    assertEquals(Set.of(0), rec.exitCodes());
+    assertTrue(rec.syscalls().containsAll(List.of("execve", "openat", "write", "wait4")), rec.syscalls().toString());
+    assertTrue(rec.syscalls().contains("pipe") || rec.syscalls().contains("pipe2"), rec.syscalls().toString());
+    assertOutsideNotRecorded(rec);
+    assertTrue(p.syscalls().size() < p.dockerDefaultAllowed().size() / 2, p.diffSummary());
+    SyscallRecorder.Check check = recorder.check(spec, p, null, 0);
+    System.out.println("  check: " + check);
+    assertTrue(check.passed(), check.toString());
+    probeDeniedInsideContainer(script, p);
+  }
+
+  @Test
+  void programThatForks() {
+    String script = "for i in 1 2 3 4; do (echo child $i; sleep 0.1) & done; wait; echo all done";
+    SecureContainerSpec spec = busybox("sh", "-c", script).build();
+    SyscallRecording rec = recorder.recordUntilStable(spec, null, 1, 4);
+    RecordedSeccompProfile p = rec.profile();
+    print("fork", rec, p);
+    assertTrue(rec.syscalls().contains("clone") || rec.syscalls().contains("fork")
+        || rec.syscalls().contains("vfork"), rec.syscalls().toString());
+    assertTrue(rec.runs().get(0).processes() >= 5, rec.runs().get(0).toString()); // sh + 4 children
+    assertOutsideNotRecorded(rec);
+    assertTrue(p.syscalls().size() < p.dockerDefaultAllowed().size() / 2, p.diffSummary());
+    SyscallRecorder.Check check = recorder.check(spec, p, null, 0);
+    System.out.println("  check: " + check);
+    assertTrue(check.passed(), check.toString());
+    probeDeniedInsideContainer(script, p);
+  }
+
+  @Test
+  void httpdServingAPage() throws Exception {
+    SecureContainerSpec spec = busybox("sh", "-c", "mkdir -p /tmp/www && echo recorded-page > /tmp/www/index.html"
+        + " && exec httpd -f -p 8080 -h /tmp/www")
+        .network(NetworkMode.bridge()).addPort(PortBinding.localhost(0, 8080)).build();
+    SyscallRecorder.Exercise fetch = c -> {
+      c.await(Wait.portAccepts(8080), Duration.ofSeconds(20));
+      String page = get(c.hostPort(8080), "/index.html");
+      if (!page.startsWith("HTTP/1.") || !page.contains(" 200 ") || !page.endsWith("\r\n\r\nrecorded-page\n")) {
+        throw new IllegalStateException("page: " + page);
+      }
+    };
+    SyscallRecording rec = recorder.recordUntilStable(spec, fetch, 1, 4);
+    RecordedSeccompProfile p = rec.profile();
+    print("httpd", rec, p);
+    assertTrue(rec.syscalls().containsAll(List.of("bind", "listen", "accept", "sendfile")) || rec.syscalls()
+        .containsAll(List.of("bind", "listen", "accept4")), rec.syscalls().toString());
+    assertOutsideNotRecorded(rec);
+    assertTrue(p.syscalls().size() < p.dockerDefaultAllowed().size() / 2, p.diffSummary());
+    int recordedExit = rec.exitCodes().first();
+    SyscallRecorder.Check check = recorder.check(spec, p, fetch, recordedExit);
+    System.out.println("  check: " + check);
+    assertTrue(check.passed(), check.toString());
+    // the call outside the set, from inside the running server's container (docker exec)
+    try (ContainerLauncher launcher = TestEngine.launcher();
+         RunningContainer web = launcher.launch(spec.toBuilder().seccomp(p.seccomp()).build())) {
+      web.await(Wait.portAccepts(8080), Duration.ofSeconds(20));
+      ExecResult unshare = web.exec("unshare", "-U", "true");
+      System.out.println("  exec unshare under the profile: " + unshare);
+      assertEquals(1, unshare.exitCode(), unshare.toString());
+      assertTrue(unshare.stderr().contains("Operation not permitted"), unshare.toString());
+    }
+  }
+
+  /** A plain HTTP/1.0 GET on 127.0.0.1: status line, headers and body as text. */
+  static String get(int port, String path) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+    }
+  }
+}
