@@ -294,6 +294,29 @@ final class BuiltinRules {
       })
       .build();
 
+  /**
+   * {@code seccomp-recorded-profile-unused}: a note (never a violation) when a container of an image
+   * with a recorded profile runs with the engine's default profile. A note, because the engine's
+   * default already satisfies {@link #SECCOMP}, and a recorded profile allows only the paths the
+   * recording exercised: switching is the operator's call, after {@code SyscallRecorder.check}.
+   */
+  static Rule recordedSeccompProfiles(java.util.Map<String, RecordedSeccompProfile> byImage) {
+    java.util.Map<String, RecordedSeccompProfile> copy = java.util.Map.copyOf(byImage);
+    return Rule.builder("seccomp-recorded-profile-unused")
+        .title("A container whose image has a recorded seccomp profile runs with it, not the engine's default")
+        .severity(LOW)
+        .remedy("launch it with the recorded profile: spec.toBuilder().seccomp(profile.writeTo(file)) (--security-opt"
+            + " seccomp=<file>), after SyscallRecorder.check has run the workload under it")
+        .check((c, f) -> {
+          RecordedSeccompProfile p = copy.get(c.image());
+          if (p != null && c.seccompState() == ContainerView.SeccompState.DEFAULT) {
+            f.note("image " + c.image() + " has a recorded seccomp profile (" + p.syscalls().size() + " system calls"
+                + " of Docker's " + p.dockerDefaultAllowed().size() + ") but runs with the engine's default profile");
+          }
+        })
+        .build();
+  }
+
   static final Rule NO_NEW_PRIVILEGES = Rule.builder("no-new-privileges")
       .title("Processes cannot gain privileges (no-new-privileges)")
       .severity(HIGH)

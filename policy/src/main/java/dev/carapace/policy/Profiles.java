@@ -139,4 +139,17 @@ public final class Profiles {
     Objects.requireNonNull(types, "selinux types must not be null");
     return BuiltinRules.selinuxType(Set.of(types));
   }
+
+  /**
+   * The {@code seccomp-recorded-profile-unused} rule: a note (not a violation: the engine's default
+   * profile passes the {@code seccomp} rule) for each container of an image in {@code byImage}
+   * (the image reference exactly as the spec names it) that runs with the engine's default seccomp
+   * profile though a profile was recorded for it ({@link SyscallRecorder}):
+   * {@code Policy.builder("mine").addProfile(carapaceDefault())
+   * .addRule(Profiles.recordedSeccompProfiles(Map.of("web:1", profile))).build()}.
+   */
+  public static Rule recordedSeccompProfiles(java.util.Map<String, RecordedSeccompProfile> byImage) {
+    Objects.requireNonNull(byImage, "recorded seccomp profiles must not be null");
+    return BuiltinRules.recordedSeccompProfiles(byImage);
+  }
 }

@@ -301,4 +301,21 @@ class SyscallRecorderTest {
     assertEquals(Optional.empty(), SyscallTable.name("x86_64", 100000));
     assertEquals(Optional.empty(), SyscallTable.name("x86_64", 400)); // a hole in the table
   }
+
+  @Test
+  void aRecordedProfileUnusedIsANoteNotAViolation() {
+    RecordedSeccompProfile p = RecordedSeccompProfile.of("x86_64", Set.of("read", "write", "exit_group", "execve"));
+    Policy policy = Policy.builder("mine").addProfile(Profiles.carapaceDefault())
+        .addRule(Profiles.recordedSeccompProfiles(Map.of("web:1", p))).build();
+    SecureContainerSpec web = SecureContainerSpec.builder().image("web:1").build();
+    PolicyReport unused = policy.evaluate(web);
+    assertEquals(List.of("image web:1 has a recorded seccomp profile (4 system calls of Docker's 333) but runs with"
+        + " the engine's default profile"), unused.notes().stream().filter(n -> n.ruleId()
+            .equals("seccomp-recorded-profile-unused")).map(Note::reason).collect(java.util.stream.Collectors.toList()));
+    assertTrue(unused.violations().stream().noneMatch(v -> v.ruleId().startsWith("seccomp")));
+    PolicyReport used = policy.evaluate(web.toBuilder().seccomp(p.seccomp()).build());
+    assertTrue(used.notes().stream().noneMatch(n -> n.ruleId().equals("seccomp-recorded-profile-unused")));
+    PolicyReport other = policy.evaluate(SecureContainerSpec.builder().image("db:1").build());
+    assertTrue(other.notes().stream().noneMatch(n -> n.ruleId().equals("seccomp-recorded-profile-unused")));
+  }
 }
