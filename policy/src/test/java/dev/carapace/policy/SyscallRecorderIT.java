@@ -44,7 +44,7 @@ class SyscallRecorderIT {
 
   final String run = UUID.randomUUID().toString();
   final SyscallRecorder recorder = SyscallRecorder.builder().endpoint(TestEngine.endpoint())
-      .timeout(Duration.ofSeconds(30)).build();
+      .timeout(Duration.ofSeconds(30)).stopTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
   static void rememberRateLimit() throws Exception {
@@ -64,7 +64,8 @@ class SyscallRecorderIT {
 
   static void print(String what, SyscallRecording rec, RecordedSeccompProfile p) {
     System.out.println(what + ": " + rec + "\n  " + p.diffSummary() + "\n  " + rec.syscalls());
-    rec.runs().forEach(r -> System.out.println("  run: " + r + " added " + r.added() + " " + r.commands()));
+    rec.runs().forEach(r -> System.out.println("  run: " + r + " added " + r.added() + " " + r.commands()
+        + (r.lossEvidence().isEmpty() ? "" : " " + r.lossEvidence())));
   }
 
   static void assertOutsideNotRecorded(SyscallRecording rec) {
@@ -162,6 +163,40 @@ class SyscallRecorderIT {
       assertEquals(1, unshare.exitCode(), unshare.toString());
       assertTrue(unshare.stderr().contains("Operation not permitted"), unshare.toString());
     }
+  }
+
+  @Test
+  void twoRecordingsAtOnceEachKeepToTheirOwnContainer() throws Exception {
+    SecureContainerSpec pipes = busybox("sh", "-c", "for i in 1 2 3; do echo line$i >> /tmp/f; done;"
+        + " cat /tmp/f | grep line2 | wc -l").build();
+    SecureContainerSpec sleeps = busybox("sh", "-c", "for i in 1 2; do (sleep 1; echo child $i) & done; wait").build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<SyscallRecording> a = pool.submit(() -> recorder.record(pipes));
+      java.util.concurrent.Future<SyscallRecording> b = pool.submit(() -> recorder.record(sleeps));
+      SyscallRecording ra = a.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      SyscallRecording rb = b.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      System.out.println("concurrent pipes: " + ra.runs().get(0) + " " + ra.runs().get(0).commands()
+          + " foreign " + ra.runs().get(0).foreignRecords() + "\n  " + ra.syscalls());
+      System.out.println("concurrent sleeps: " + rb.runs().get(0) + " " + rb.runs().get(0).commands()
+          + " foreign " + rb.runs().get(0).foreignRecords() + "\n  " + rb.syscalls());
+      // sleep's call is only in the sleeping workload, cat's sendfile and the pipe only in the other
+      assertTrue(rb.syscalls().contains("clock_nanosleep"), rb.syscalls().toString());
+      assertFalse(ra.syscalls().contains("clock_nanosleep"), ra.syscalls().toString());
+      assertTrue(ra.syscalls().contains("pipe2"), ra.syscalls().toString());
+      assertFalse(rb.syscalls().contains("pipe2"), rb.syscalls().toString());
+      assertFalse(rb.syscalls().contains("sendfile"), rb.syscalls().toString());
+      assertTrue(ra.runs().get(0).foreignRecords() + rb.runs().get(0).foreignRecords() > 0,
+          "the windows overlapped: each saw the other's records and left them out");
+      assertFalse(ra.runs().get(0).commands().contains("sleep"), ra.runs().get(0).commands().toString());
+      // a run that could not tie every process to a container says so, never returns a short set as complete
+      for (SyscallRecording.Run r : List.of(ra.runs().get(0), rb.runs().get(0))) {
+        assertEquals(r.unattributedRecords() == 0 && r.lostRecords() == 0, r.complete(), r.toString());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(ratelimitBefore, Files.readString(PrintkRateLimit.FILE).strip(), "restored after both");
   }
 
   /** A plain HTTP/1.0 GET on 127.0.0.1: status line, headers and body as text. */

@@ -114,6 +114,10 @@ public final class KernelLogWindow implements AutoCloseable {
   private long lastSerial = -1;
   private long otherRecords;
   private long seqs;
+  /** Audit serial numbers skipped so far and not seen since. */
+  private final java.util.TreeSet<Long> missing = new java.util.TreeSet<>();
+  private long missingUntracked;
+  private static final int MAX_MISSING = 100_000;
   private volatile IOException failure;
   private volatile long lastRecordNanos = System.nanoTime();
 
@@ -252,8 +256,17 @@ public final class KernelLogWindow implements AutoCloseable {
     if (serial.find()) {
       long s = Long.parseLong(serial.group(1));
       if (lastSerial >= 0 && s > lastSerial + 1) {
-        lost += s - lastSerial - 1;
-        lossEvidence.add("audit serial numbers " + (lastSerial + 1) + ".." + (s - 1) + " never printed");
+        // the numbers skipped may still come: two CPUs queue their records in either order
+        long gap = s - lastSerial - 1;
+        if (missing.size() + gap <= MAX_MISSING) {
+          for (long m = lastSerial + 1; m < s; m++) {
+            missing.add(m);
+          }
+        } else {
+          missingUntracked += gap;
+        }
+      } else if (s < lastSerial) {
+        missing.remove(s);
       }
       if (s > lastSerial) {
         lastSerial = s;
@@ -317,14 +330,39 @@ public final class KernelLogWindow implements AutoCloseable {
     return List.copyOf(processes.values());
   }
 
-  /** How many records were lost, as far as the log shows; 0 when it shows no loss. */
+  /**
+   * How many records were lost, as far as the log shows; 0 when it shows no loss. An audit serial
+   * number skipped and never seen later in the window counts as one lost record.
+   */
   public synchronized long lost() {
-    return lost;
+    return lost + missing.size() + missingUntracked;
   }
 
   /** What showed the losses, at most 20 lines. */
   public synchronized List<String> lossEvidence() {
-    return Collections.unmodifiableList(new ArrayList<>(lossEvidence.subList(0, Math.min(20, lossEvidence.size()))));
+    List<String> out = new ArrayList<>(lossEvidence);
+    Long start = null;
+    long prev = -2;
+    for (long m : missing) {
+      if (m != prev + 1) {
+        if (start != null) {
+          out.add(gap(start, prev));
+        }
+        start = m;
+      }
+      prev = m;
+    }
+    if (start != null) {
+      out.add(gap(start, prev));
+    }
+    if (missingUntracked > 0) {
+      out.add(missingUntracked + " more audit serial numbers never printed");
+    }
+    return Collections.unmodifiableList(new ArrayList<>(out.subList(0, Math.min(20, out.size()))));
+  }
+
+  private static String gap(long from, long to) {
+    return "audit serial numbers " + from + ".." + to + " never printed";
   }
 
   /** Seccomp records of another action (a kill, an errno with the log flag): not counted as calls. */
