@@ -51,4 +51,27 @@ interface Op {
     }
     return failed.get();
   }
+
+  /**
+   * Runs the two {@code ops} alternately, {@code warmup} rounds unrecorded then {@code rounds}
+   * recorded, each round rotating who goes first; the wall milliseconds of each (NaN for a failed
+   * run), and the failures per op in {@code failed}.
+   */
+  static double[][] alternating(String[] names, Op[] ops, int warmup, int rounds, int[] failed, String label) {
+    double[][] wall = new double[2][rounds];
+    for (int round = -warmup; round < rounds; round++) {
+      for (int k = 0; k < 2; k++) {
+        int i = Math.floorMod(k + round, 2);
+        long t0 = System.nanoTime();
+        boolean ok = attempt(names[i], ops[i]);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (round >= 0) {
+          wall[i][round] = ok ? ms : Double.NaN;
+          failed[i] += ok ? 0 : 1;
+        }
+      }
+      System.out.printf("%s round %d done%n", label, round);
+    }
+    return wall;
+  }
 }

@@ -86,20 +86,8 @@ final class SeccompBench {
     SecureContainerSpec recorded = Hardened.spec("seccomp-recorded").toBuilder().seccomp(profile.seccomp()).build();
     String[] names = {"engine's default profile", "recorded profile (" + profile.syscalls().size() + " calls)"};
     Op[] ops = {() -> Launches.carapaceLaunch(launcher, plain), () -> Launches.carapaceLaunch(launcher, recorded)};
-    double[][] wall = new double[2][ITERATIONS];
     int[] failed = new int[2];
-    for (int round = -WARMUP; round < ITERATIONS; round++) {
-      for (int k = 0; k < 2; k++) {
-        int i = Math.floorMod(k + round, 2);
-        long t0 = System.nanoTime();
-        boolean ok = Op.attempt(names[i], ops[i]);
-        double t = (System.nanoTime() - t0) / 1e6;
-        if (round >= 0) {
-          wall[i][round] = ok ? t : Double.NaN;
-          failed[i] += ok ? 0 : 1;
-        }
-      }
-    }
+    double[][] wall = Op.alternating(names, ops, WARMUP, ITERATIONS, failed, "seccomp launch");
     md.append("\nLaunch (`launch` + `awaitExit` + `close`) of the hardened `true` container, ").append(ITERATIONS)
         .append(" rounds after ").append(WARMUP).append(" warm-up, alternating who goes first; its recorded profile: ")
         .append(profile.diffSummary()).append(".\n\n| profile | median ms | p25 | p75 | min | failed |\n"
