@@ -203,6 +203,22 @@ class SyscallRecorderIT {
     assertEquals(ratelimitBefore, Files.readString(PrintkRateLimit.FILE).strip(), "restored after both");
   }
 
+  @Test
+  void aFailingExerciseLeavesNoContainerAndTheRateLimitRestored() throws Exception {
+    SecureContainerSpec spec = busybox("sleep", "30").build();
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> recorder.record(spec, c -> {
+          throw new IOException("the page did not come");
+        }));
+    assertTrue(e.getMessage().startsWith("exercise failed during recording: java.io.IOException: the page did not"
+        + " come"), e.getMessage());
+    assertEquals(ratelimitBefore, Files.readString(PrintkRateLimit.FILE).strip());
+    try (ContainerLauncher launcher = TestEngine.launcher()) {
+      assertEquals(List.of(), launcher.dockerClient().listContainersCmd().withShowAll(true)
+          .withLabelFilter(java.util.Map.of(PolicyTesting.TEST_LABEL, run)).exec());
+    }
+  }
+
   /** A plain HTTP/1.0 GET on 127.0.0.1: status line, headers and body as text. */
   static String get(int port, String path) throws IOException {
     try (Socket s = new Socket()) {
