@@ -83,6 +83,7 @@ public final class SyscallRecorder {
     this.host = b.host;
   }
 
+  /** A builder: the local engine's socket, a 60 s run timeout, a 5 s stop timeout unless set. */
   public static Builder builder() {
     return new Builder();
   }
@@ -528,6 +529,7 @@ public final class SyscallRecorder {
       return d;
     }
 
+    /** The recorder; nothing is checked or started until a recording. */
     public SyscallRecorder build() {
       return new SyscallRecorder(this);
     }
