@@ -2,6 +2,7 @@ package dev.carapace.policy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.Seccomp;
@@ -184,6 +185,15 @@ public final class SyscallRecorder {
     }
   }
 
+  /** Whether the engine's runtime name (its inspect record) is a sandbox such as gVisor. */
+  static boolean sandboxedName(String runtime) {
+    try {
+      return runtime != null && !runtime.isBlank() && ContainerRuntime.named(runtime).isSandboxed();
+    } catch (IllegalArgumentException e) {
+      return false; // not a name the engine could run; the records tell whether the host saw the calls
+    }
+  }
+
   private static List<String> words(String s) {
     return List.of(s.strip().split("\\s+"));
   }
@@ -238,7 +248,7 @@ public final class SyscallRecorder {
           String runtime = inspect.getHostConfig() == null ? null : inspect.getHostConfig().getRuntime();
           Long pid = inspect.getState() == null ? null : inspect.getState().getPidLong();
           initPid = pid == null || pid <= 0 ? -1 : pid.intValue();
-          if (runtime != null && runtime.equals("runsc")) {
+          if (sandboxedName(runtime)) {
             throw sandboxed(runtime + " (the engine's default runtime)");
           }
           exit = drive(c, exercise, "recording");

@@ -92,6 +92,16 @@ class SyscallRecorderTest {
   }
 
   @Test
+  void theEnginesRecordOfASandboxIsRecognised() {
+    assertTrue(SyscallRecorder.sandboxedName("runsc"));
+    assertTrue(SyscallRecorder.sandboxedName("io.containerd.runsc.v1"));
+    assertFalse(SyscallRecorder.sandboxedName("runc"));
+    assertFalse(SyscallRecorder.sandboxedName("io.containerd.runc.v2"));
+    assertFalse(SyscallRecorder.sandboxedName(""));
+    assertFalse(SyscallRecorder.sandboxedName(null));
+  }
+
+  @Test
   void refusesAKernelWithoutTheLogAction() {
     SyscallRecordingRefusedException e = refused(SyscallRecorder.builder()
         .host(host(0, "kill_process kill_thread trap errno trace allow\n", LOGGED, "x86_64")), SPEC);
