@@ -16,6 +16,7 @@ import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.testing.TestEngine;
+import dev.carapace.core.testing.TestPeers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,13 +110,22 @@ class AuditIT {
         "cpu-limit|low|" + w + "cpu must be limited or weighted: no cpu shares, quota, cpus or cpuset",
         "default-bridge|low|" + w + "networkMode must not be the default bridge docker0: default",
         "healthcheck|low|" + w + "healthcheck must be set: none"));
-    List<String> actual = new ArrayList<>();
-    root.path("findings").forEach(f -> actual.add(f.path("ruleId").asText() + "|" + f.path("severity").asText() + "|"
-        + f.path("message").asText()));
-    assertEquals(expected, actual, json.out());
+    assertEquals(expected, findings(root), json.out());
     root.path("findings").forEach(f -> assertTrue(f.path("file").isNull() && f.path("line").isNull()));
     assertEquals(List.of(hardenedName + ": apparmor", hardenedName + ": selinux", weakName + ": apparmor"),
         notes(root), "the notes name the rules the host cannot enforce");
+
+    // the same engine over mutual TLS (dockerd's 127.0.0.1:2376, the testbed's PKI): by the docker CLI's
+    // variables, and by the command's flags; the same findings
+    String pki = TestPeers.pki().toString();
+    CommandProcess.Result byEnv = CommandProcess.run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + TestPeers.DOCKERD_TLS,
+        "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", pki), "audit", "--label", label, "--format", "json");
+    assertEquals(1, byEnv.code(), byEnv::toString);
+    assertEquals(expected, findings(JSON.readTree(byEnv.out())));
+    CommandProcess.Result byFlags = CommandProcess.run("audit", "--host", "tcp://127.0.0.1:" + TestPeers.DOCKERD_TLS,
+        "--tlsverify", "--cert-path", pki, "--label", label, "--format", "json");
+    assertEquals(1, byFlags.code(), byFlags::toString);
+    assertEquals(expected, findings(JSON.readTree(byFlags.out())));
 
     // exit codes by --fail-on: the weak container has a critical finding
     assertEquals(1, CommandProcess.run("audit", "--host", host, "--label", label, "--fail-on", "critical").code());
@@ -152,6 +162,14 @@ class AuditIT {
     assertEquals(expected.size(), suites.get(0).getNumberOfFailures());
     assertEquals(expected.size() + root.path("rules").size() - (int) expected.stream()
         .map(e -> e.substring(0, e.indexOf('|'))).distinct().count(), suites.get(0).getNumberOfTests());
+  }
+
+  /** {@code ruleId|severity|message} of each finding of a JSON report, in order. */
+  static List<String> findings(JsonNode root) {
+    List<String> actual = new ArrayList<>();
+    root.path("findings").forEach(f -> actual.add(f.path("ruleId").asText() + "|" + f.path("severity").asText() + "|"
+        + f.path("message").asText()));
+    return actual;
   }
 
   /** What the engine's own settings give, from its {@code /info} as the test reads it. */

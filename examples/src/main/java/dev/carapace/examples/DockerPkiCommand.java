@@ -97,17 +97,7 @@ public final class DockerPkiCommand {
       err.println("error: " + e.getMessage());
       return 1;
     }
-    out.println("Wrote " + files.directory() + ": ca.pem ca-key.pem server-cert.pem"
-        + " server-key.pem cert.pem key.pem");
-    out.println();
-    out.println("dockerd flags:");
-    out.println("  " + files.dockerdCommandLine());
-    out.println();
-    out.println("or daemon.json (not both):");
-    out.print(files.daemonJson());
-    out.println();
-    out.println("client (or DOCKER_CERT_PATH=" + files.directory() + " DOCKER_TLS_VERIFY=1):");
-    out.println("  " + files.dockerClientCommandLine() + " version");
+    out.print(PkiCommand.summary(files));
     return 0;
   }
 }
