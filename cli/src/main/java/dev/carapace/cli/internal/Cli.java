@@ -1,0 +1,105 @@
+package dev.carapace.cli.internal;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Runs the {@code carapace} command line: picocli parses it into {@link CarapaceCommand} and its
+ * subcommands; every failure becomes exit code 2 and one line on stderr (with the stack trace only
+ * under {@code --debug}).
+ */
+public final class Cli {
+  private Cli() {}
+
+  /**
+   * Sets slf4j-simple's level before any logger exists: {@code debug} with {@code --debug}, else
+   * {@code error} (simplelogger.properties). httpclient5's wire and header loggers stay at INFO even
+   * then: at DEBUG they print every byte and header exchanged with the engine, credentials included.
+   */
+  public static void configureLogging(String[] args) {
+    if (debug(args)) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.hc.client5.http.wire", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.hc.client5.http.headers", "info");
+    }
+  }
+
+  static boolean debug(String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return false;
+      }
+      if (a.equals("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the command line; returns its exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment, Path home) {
+    if (args.length == 1 && args[0].equals("--cds-training")) {
+      return CdsTraining.run(environment, home);
+    }
+    PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    boolean debug = debug(args);
+    CommandLine cl;
+    try {
+      cl = commandLine(environment, home);
+    } catch (RuntimeException e) {
+      return fail(errWriter, "carapace", e, debug);
+    }
+    cl.setOut(outWriter);
+    cl.setErr(errWriter);
+    cl.setParameterExceptionHandler((ex, arguments) -> {
+      String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+      errWriter.println(name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+      if (debug) {
+        ex.printStackTrace(errWriter);
+      }
+      errWriter.flush();
+      return ExitCodes.INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        fail(errWriter, commandLine.getCommandSpec().qualifiedName(), ex, debug));
+    int code = cl.execute(args);
+    outWriter.flush();
+    errWriter.flush();
+    return code;
+  }
+
+  /** The command line with its subcommands and settings (case-insensitive enum values, no {@code @file} expansion). */
+  public static CommandLine commandLine(Map<String, String> environment, Path home) {
+    CommandLine cl = new CommandLine(new CarapaceCommand(environment, home));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExpandAtFiles(false);
+    cl.setUsageHelpAutoWidth(false);
+    return cl;
+  }
+
+  private static int fail(PrintWriter err, String command, Throwable e, boolean debug) {
+    err.println(command + ": error: " + describe(e) + (debug ? "" : (e instanceof InputException ? ""
+        : " (--debug shows where)")));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return ExitCodes.INPUT;
+  }
+
+  /** {@link Messages#describe}: one line saying what failed, its causes without class names. */
+  public static String describe(Throwable e) {
+    return Messages.describe(e);
+  }
+
+  /** {@link Messages#oneLine}: the text on one line (controls escaped), bounded. */
+  public static String oneLine(String text) {
+    return Messages.oneLine(text);
+  }
+}
