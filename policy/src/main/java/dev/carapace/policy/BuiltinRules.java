@@ -11,6 +11,7 @@ import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
 import dev.carapace.policy.internal.HostPaths;
+import dev.carapace.policy.internal.ImagePins;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -173,6 +174,55 @@ final class BuiltinRules {
         } else if (image.get().get(0).equals("NONE")) {
           f.violation("healthcheck", "must not be disabled", "unset, and image " + c.image()
               + " disables its HEALTHCHECK");
+        }
+      })
+      .build();
+
+  // ---------------------------------------------------------------- provenance
+
+  /**
+   * The image is named by content, not by a tag. Pinned: a digest after {@code @} ({@code name@sha256:...},
+   * {@code name:tag@sha256:...}); on an engine or in a spec also an image id ({@code sha256:<64 hex>}, the
+   * digest of the image's configuration, which names the content on that engine). Not pinned: a tag, or a
+   * bare name (the engine reads {@code :latest}), <em>even when the image behind it has a
+   * {@code RepoDigests} entry</em>: that entry says which registry manifest the local image matched when
+   * it was pulled or pushed, not what the container's creator asked for, and the next create or pull by
+   * that tag may get other content. Under Docker Content Trust the client resolves a tag to its signed
+   * digest before create, so a container created under it records {@code name@sha256:...} as its
+   * {@code Config.Image} (CIS 4.5). A Kubernetes manifest's image is pinned only by a digest.
+   */
+  static final Rule IMAGE_PINNED = Rule.builder("image-pinned")
+      .title("The image is pinned by digest (name@sha256:...), so no tag can swap it between check and start")
+      .severity(LOW)
+      .addStandard(CIS + "4.5")
+      .addStandard("NIST SP 800-190 4.2.2 (immutable image names)")
+      .remedy("name the image by digest: image(\"registry.example/app@sha256:...\") (docker run"
+          + " registry.example/app@sha256:...); a pulled image's digest is in docker image inspect --format"
+          + " '{{.RepoDigests}}' IMAGE")
+      .check((c, f) -> {
+        if (c.imageDigest().isPresent()
+            || (c.origin() != ContainerView.Origin.MANIFEST && ImagePins.isImageId(c.image()))) {
+          return;
+        }
+        String image = c.image();
+        StringBuilder value = new StringBuilder(image.isEmpty() ? "\"\"" : image);
+        value.append(image.indexOf('@') >= 0 ? " (a digest the engine cannot pull by)"
+            : ImagePins.isImageId(image) ? " (an image id, which the kubelet pulls as a name)"
+            : ImagePins.hasTag(image) ? " (a tag)" : " (no tag: :latest)");
+        List<String> repoDigests = c.imageFacts().map(ImageFacts::repoDigests).orElse(List.of());
+        Optional<String> own = ImagePins.repoDigestOf(image, repoDigests);
+        if (c.origin() == ContainerView.Origin.ENGINE) {
+          c.imageId().ifPresent(id -> value.append(", runs image ").append(id, 0, Math.min(id.length(), 19)));
+          if (c.imageFacts().isPresent()) {
+            value.append(repoDigests.isEmpty() ? " (no repo digest: built or loaded here, never pulled or pushed)"
+                : " (repo digests " + repoDigests + ")");
+          }
+        }
+        if (own.isPresent()) {
+          f.violation("image", "must be pinned by digest", value.toString(), "name the image by digest:"
+              + " image(\"" + own.get() + "\") (docker run " + own.get() + "), the digest the engine recorded for it");
+        } else {
+          f.violation("image", "must be pinned by digest", value.toString());
         }
       })
       .build();
