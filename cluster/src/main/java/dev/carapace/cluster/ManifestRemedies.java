@@ -127,6 +127,10 @@ final class ManifestRemedies {
       case "accepted-loss":
         text = "remove the field from the manifest, or run the workload where it is carried";
         break;
+      case "image-pinned":
+        text = "set " + container + ".image: NAME@sha256:DIGEST, the digest of the manifest its tag names now"
+            + " (skopeo inspect --format '{{.Digest}}' docker://NAME:TAG)";
+        break;
       case "memory-limit":
         text = "set " + container + ".resources.limits.memory: 256Mi";
         break;
