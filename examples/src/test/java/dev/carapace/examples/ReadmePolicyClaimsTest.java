@@ -13,12 +13,18 @@ import org.junit.jupiter.api.Test;
 /** What the docs ({@code docs/policy.md}) say about Carapace's defaults under its own default policy, checked. */
 class ReadmePolicyClaimsTest {
   @Test
-  void aSpecWithOnlyAnImageBreaksFiveRulesOfCarapaceDefault() throws Exception {
+  void aSpecWithOnlyAnImageBreaksFiveRulesOfCarapaceDefaultAndASixthForATag() throws Exception {
     String page = Files.readString(Path.of("..", "docs", "policy.md")).replaceAll("\\s+", " ");
     assertTrue(page.contains("a spec with only an image breaks five of its rules (`non-root-user`, `memory-limit`,"
-        + " `cpu-limit`, `read-only-rootfs`, `healthcheck`)"), "docs/policy.md states the claim checked here");
-    SecureContainerSpec bare = SecureContainerSpec.builder().image("carapace-test/busybox:1").build();
+        + " `cpu-limit`, `read-only-rootfs`, `healthcheck`), since the user, the limits and the health check depend on"
+        + " the workload, and a sixth, `image-pinned`, when the image is a tag rather than a digest"),
+        "docs/policy.md states the claim checked here");
+    SecureContainerSpec bare = SecureContainerSpec.builder().image("carapace-test/busybox@sha256:" + "ab".repeat(32))
+        .build();
     assertEquals(List.of("cpu-limit", "healthcheck", "memory-limit", "non-root-user", "read-only-rootfs"),
         Profiles.carapaceDefault().evaluate(bare).violatedRuleIds().stream().distinct().sorted().toList());
+    SecureContainerSpec tagged = SecureContainerSpec.builder().image("carapace-test/busybox:1").build();
+    assertEquals(List.of("cpu-limit", "healthcheck", "image-pinned", "memory-limit", "non-root-user", "read-only-rootfs"),
+        Profiles.carapaceDefault().evaluate(tagged).violatedRuleIds().stream().distinct().sorted().toList());
   }
 }

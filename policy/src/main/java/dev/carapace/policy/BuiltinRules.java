@@ -7,6 +7,8 @@ import static dev.carapace.policy.Severity.MEDIUM;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerRuntime;
+import dev.carapace.core.ImageTrust;
+import dev.carapace.core.ImageVerification;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
@@ -226,6 +228,78 @@ final class BuiltinRules {
         }
       })
       .build();
+
+  /**
+   * The rule {@code image-signed}: the digest a container runs carries a cosign signature by one of
+   * {@code trust}'s keys, where the trust's rule for the image requires one
+   * ({@link ImageTrust.Rule#REQUIRE_SIGNATURE}); where it only warns ({@link ImageTrust.Rule#WARN_IF_UNSIGNED}),
+   * an unsigned image is a note; images it has no signature rule for pass. Which digest: a spec's or a
+   * manifest's image as named (a tag is resolved now, as a launch would), a running container's the one it
+   * runs (its {@code Config.Image} digest, or its image's {@code RepoDigests} entry for its repository: the
+   * tag may have moved since). Each judgement asks the registry ({@link ImageTrust#verify}); a verified
+   * digest is remembered by the trust.
+   */
+  static Rule imageSigned(ImageTrust trust) {
+    return Rule.builder("image-signed")
+        .title("The image's digest is signed by a trusted key, where the image trust requires a signature")
+        .severity(HIGH)
+        .addStandard(CIS + "4.5")
+        .addStandard("NIST SP 800-190 4.1.5 (use of untrusted images)")
+        .remedy("sign the image's digest with a trusted key (ImageSigner, or cosign sign --key KEY NAME@sha256:DIGEST)"
+            + " and launch it by that digest")
+        .check((c, f) -> {
+          String image = c.image();
+          String asNamed = image;
+          if (c.origin() == ContainerView.Origin.ENGINE && c.imageDigest().isEmpty() && !ImagePins.isImageId(image)) {
+            List<String> repoDigests = c.imageFacts().map(ImageFacts::repoDigests).orElse(List.of());
+            Optional<String> own = ImagePins.repoDigestOf(image, repoDigests);
+            if (own.isEmpty()) {
+              unverifiable(trust, c, f, image + (c.imageFacts().isEmpty() ? " (its image's digests unknown)"
+                  : " (its image has no digest of " + ImagePins.repository(image) + ": built, loaded or tagged here,"
+                  + " so no signature can name it)"));
+              return;
+            }
+            asNamed = own.get();
+          }
+          String verified = asNamed;
+          ImageVerification v;
+          try {
+            v = trust.verify(verified);
+          } catch (IllegalArgumentException e) {
+            f.note("image " + image + " is no registry reference (" + e.getMessage() + "): no signature can name it");
+            return;
+          }
+          if (v.signatureVerified() || v.rule() == ImageTrust.Rule.NONE || v.rule() == ImageTrust.Rule.PIN_DIGEST) {
+            return;
+          }
+          String value = image + (verified.equals(image) ? "" : " (runs " + verified + ")")
+              + v.digest().map(d -> verified.endsWith(d) ? "" : " at " + d).orElse("") + ": "
+              + v.problem().orElse("no signature by a trusted key");
+          if (v.rule() == ImageTrust.Rule.REQUIRE_SIGNATURE) {
+            f.violation("image", "must be signed by a trusted key", value);
+          } else {
+            f.note("image is not signed by a trusted key, which the image trust only warns about: " + value);
+          }
+        })
+        .build();
+  }
+
+  /** A running image whose digest is unknown: a violation where the trust requires a signature, a note where it warns. */
+  private static void unverifiable(ImageTrust trust, ContainerView c, Rule.Findings f, String value) {
+    ImageTrust.Rule rule;
+    try {
+      rule = trust.ruleFor(c.image());
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    String shown = value + c.imageId().map(id -> ", image " + id.substring(0, Math.min(id.length(), 19))).orElse("");
+    if (rule == ImageTrust.Rule.REQUIRE_SIGNATURE) {
+      f.violation("image", "must be signed by a trusted key", shown, "recreate the container from a signed image"
+          + " by digest (NAME@sha256:DIGEST, signed with ImageSigner or cosign sign --key)");
+    } else if (rule == ImageTrust.Rule.WARN_IF_UNSIGNED) {
+      f.note("image signature cannot be verified, which the image trust only warns about: " + shown);
+    }
+  }
 
   // ---------------------------------------------------------------- LSMs
 

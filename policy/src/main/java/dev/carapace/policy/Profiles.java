@@ -133,6 +133,26 @@ public final class Profiles {
   }
 
   /**
+   * The rule {@code image-signed} (HIGH; CIS Docker 1.6 4.5): the digest a container runs carries a cosign
+   * signature by one of {@code trust}'s keys, where {@code trust}'s rule for the image requires one
+   * ({@code requireSignature(pattern)}); where it only warns ({@code warnIfUnsigned}) an unsigned image is a
+   * note, and images it has no signature rule for pass. Add it to a policy to have an enforcing
+   * {@link PolicyCheck} refuse an unsigned image before any create, {@link EngineAudit} report the running
+   * containers whose digest is unsigned, and the cluster module's {@code ManifestAudit} the manifests:
+   * {@code Policy.builder("signed").addProfile(carapaceDefault()).addRule(Profiles.imageSignedBy(trust)).build()}.
+   *
+   * <p>A spec's or a manifest's image is judged as named (a tag is resolved to its digest now, as a launch
+   * would); a running container's is the digest it runs: its {@code Config.Image} digest, or, when it was
+   * created by tag, its image's {@code RepoDigests} entry for that repository (an image built or loaded on
+   * the engine has none, and cannot be verified). Every judgement asks the registry through the trust's
+   * {@code RegistryAccess}; the trust remembers verified digests.
+   */
+  public static Rule imageSignedBy(dev.carapace.core.ImageTrust trust) {
+    Objects.requireNonNull(trust, "image trust must not be null");
+    return BuiltinRules.imageSigned(trust);
+  }
+
+  /**
    * The PSS baseline SELinux rule ({@code selinux-type}) allowing {@code types} besides the
    * container types, for a reviewed custom domain such as one {@link SelinuxModule} generates:
    * {@code Policy.builder("mine").addProfile(carapaceDefault()).removeRule("selinux-type")
