@@ -27,4 +27,32 @@ class ReadmePolicyClaimsTest {
     assertEquals(List.of("cpu-limit", "healthcheck", "image-pinned", "memory-limit", "non-root-user", "read-only-rootfs"),
         Profiles.carapaceDefault().evaluate(tagged).violatedRuleIds().stream().distinct().sorted().toList());
   }
+
+  /** The rows of {@code docs/policy.md}'s table of built-in rules, from the profiles' own rules. */
+  static String ruleTable() {
+    java.util.Map<String, dev.carapace.policy.Rule> rules = new java.util.TreeMap<>();
+    Profiles.all().forEach(p -> p.rules().forEach(r -> rules.put(r.id(), r)));
+    dev.carapace.policy.Rule signed = Profiles.imageSignedBy(dev.carapace.core.ImageTrust.builder().build());
+    rules.put(signed.id(), signed);
+    StringBuilder table = new StringBuilder("| rule | severity | standards | profiles |\n|---|---|---|---|\n");
+    for (dev.carapace.policy.Rule r : rules.values()) {
+      List<String> in = new java.util.ArrayList<>();
+      for (dev.carapace.policy.Policy p : Profiles.all()) {
+        if (p.rule(r.id()).isPresent()) {
+          in.add("`" + p.name() + "`");
+        }
+      }
+      table.append("| `").append(r.id()).append("` | ").append(r.severity()).append(" | ")
+          .append(r.standards().isEmpty() ? "Carapace" : String.join("; ", r.standards())).append(" | ")
+          .append(in.isEmpty() ? "none: add `Profiles." + (r.id().equals("image-signed") ? "imageSignedBy(trust)"
+              : "?") + "`" : String.join(", ", in)).append(" |\n");
+    }
+    return table.toString();
+  }
+
+  @Test
+  void theRuleTableIsTheBuiltInRules() throws Exception {
+    String page = Files.readString(Path.of("..", "docs", "policy.md"));
+    assertTrue(page.contains("\n" + ruleTable() + "\n"), "docs/policy.md's rule table must be:\n" + ruleTable());
+  }
 }
