@@ -127,4 +127,46 @@ class KubernetesImageDigestTest {
     assertEquals(dev.carapace.policy.Severity.LOW, v.severity());
     assertEquals(List.of("CIS Docker 1.6 4.5", "NIST SP 800-190 4.2.2 (immutable image names)"), v.standards());
   }
+
+  @Test
+  void givenAnImageTrustTheAuditReportsAManifestImageNoTrustedKeySigned() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair key = g.generateKeyPair();
+    try (dev.carapace.core.testing.FakeRegistry registry = new dev.carapace.core.testing.FakeRegistry()) {
+      String type = "application/vnd.docker.distribution.manifest.v2+json";
+      String[] digests = new String[2];
+      for (int i = 0; i < 2; i++) {
+        String config = registry.putBlob(("{\"variant\":" + i + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digests[i] = registry.putManifest("team/" + (i == 0 ? "signed" : "unsigned"), "1", type, ("{\"schemaVersion\":2,"
+            + "\"mediaType\":\"" + type + "\",\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\","
+            + "\"size\":10,\"digest\":\"" + config + "\"},\"layers\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      dev.carapace.core.RegistryAccess access = dev.carapace.core.RegistryAccess.builder().withoutEngineCertificates()
+          .addCertificateAuthority(registry.ca.certificate()).credentials(dev.carapace.core.RegistryCredentials.none())
+          .build();
+      String addr = registry.address();
+      dev.carapace.core.ImageSigner.builder().privateKey(key.getPrivate()).registryAccess(access).build()
+          .sign(addr + "/team/signed:1");
+      dev.carapace.core.ImageTrust trust = dev.carapace.core.ImageTrust.builder().addTrustedKey(key.getPublic())
+          .requireSignature(addr + "/team/*").registryAccess(access).build();
+      String yaml = String.join("\n",
+          "apiVersion: v1",
+          "kind: Pod",
+          "metadata: {name: shop}",
+          "spec:",
+          "  containers:",
+          "    - {name: good, image: '" + addr + "/team/signed@" + digests[0] + "'}",
+          "    - {name: bad, image: '" + addr + "/team/unsigned:1'}",
+          "");
+      dev.carapace.policy.Policy signed = dev.carapace.policy.Policy.builder("signed")
+          .addRule(Profiles.imageSignedBy(trust)).build();
+      PolicyReport report = ManifestAudit.judge(yaml, signed);
+      assertEquals(List.of("shop/bad: image must be signed by a trusted key: " + addr + "/team/unsigned:1 at " + digests[1]
+          + ": no signature (no manifest " + digests[1].replace(':', '-') + ".sig in " + addr + "/team/unsigned) | sign"
+          + " the image's digest with a trusted key (cosign sign --key KEY NAME@sha256:DIGEST) and set"
+          + " spec.containers[1].image: NAME@sha256:DIGEST"), report.violations().stream()
+          .map(v -> v.container() + ": " + v.message() + " | " + v.remedy()).toList());
+    }
+  }
 }
