@@ -94,15 +94,9 @@ public final class KubernetesRenderer {
   private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
   private static final Pattern IMAGE_ID = Pattern.compile("(?:sha256:)?[a-f0-9]{64}");
 
-  /** A reference's repository, without tag or digest. */
+  /** A reference's repository, without tag or digest: a tag is what follows the last {@code :} after the last {@code /}. */
   private static String repository(String image) {
-    String s = image;
-    int at = s.indexOf('@');
-    if (at >= 0) {
-      s = s.substring(0, at);
-    }
-    int colon = s.lastIndexOf(':');
-    return colon > s.lastIndexOf('/') ? s.substring(0, colon) : s;
+    return image.replaceFirst("@.*$", "").replaceFirst(":[^:/]*$", "");
   }
 
   /** {@code value} as a message shows it: printable ASCII as is, anything else escaped; at most 80 characters. */

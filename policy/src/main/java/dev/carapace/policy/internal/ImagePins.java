@@ -36,24 +36,12 @@ public final class ImagePins {
    * {@code 127.0.0.1:5443/team/app:1@sha256:...}.
    */
   public static String repository(String image) {
-    String s = image;
-    int at = s.indexOf('@');
-    if (at >= 0) {
-      s = s.substring(0, at);
-    }
-    int slash = s.lastIndexOf('/');
-    int colon = s.lastIndexOf(':');
-    return colon > slash ? s.substring(0, colon) : s;
+    return image.replaceFirst("@.*$", "").replaceFirst(":[^:/]*$", "");
   }
 
   /** Whether {@code image} names a tag: {@code name:tag}, not {@code name} alone (which the engine reads as :latest). */
   public static boolean hasTag(String image) {
-    String s = image;
-    int at = s.indexOf('@');
-    if (at >= 0) {
-      s = s.substring(0, at);
-    }
-    return s.lastIndexOf(':') > s.lastIndexOf('/');
+    return !repository(image).equals(image.replaceFirst("@.*$", ""));
   }
 
   /**
