@@ -7,9 +7,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.carapace.core.ContainerLauncher;
+import dev.carapace.core.ImageSigner;
 import dev.carapace.core.ImageTrust;
+import dev.carapace.core.RegistryAccess;
+import dev.carapace.core.RegistryCredentials;
 import dev.carapace.core.SecureContainerSpec;
-import dev.carapace.core.testing.RegistryTestImages;
+import dev.carapace.core.testing.TestPeers;
+import dev.carapace.core.testing.TestRegistry;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.policy.testing.PolicyTesting;
 import java.security.KeyPair;
@@ -36,18 +40,23 @@ class ImageSignedAuditIT {
   void theAuditReportsTheRunningContainerWhoseDigestIsUnsignedAndEnforcementRefusesItBeforeCreate() throws Exception {
     List<String> containers = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    RegistryCredentials credentials = RegistryCredentials.of(TestPeers.REGISTRY, TestPeers.REGISTRY_USER,
+        TestPeers.registryPassword());
+    RegistryAccess access = RegistryAccess.builder().credentials(credentials).build(); // the engine's CAs
+    TestRegistry images = new TestRegistry();
     try (DockerClient docker = PolicyTesting.docker();
-        RegistryTestImages images = new RegistryTestImages("policy-signed");
         ContainerLauncher puller = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
-            .registryCredentials(RegistryTestImages.credentials()).build();
+            .registryCredentials(credentials).build();
         EngineAudit audit = EngineAudit.connect(TestEngine.endpoint())) {
-      String signedRepo = images.repository("signed");
-      String unsignedRepo = images.repository("unsigned");
+      String signedRepo = images.image("signed");
+      String unsignedRepo = images.image("unsigned");
       String signed = images.copyBusybox("signed", "1", 1);
       String unsigned = images.copyBusybox("unsigned", "1", 2);
-      assertEquals(signed, images.sign(signedRepo + ":1", KEY.getPrivate()));
-      ImageTrust trust = ImageTrust.builder().addTrustedKey(KEY.getPublic()).requireSignature(
-          signedRepo.substring(0, signedRepo.lastIndexOf('/')) + "/*").registryAccess(images.access()).build();
+      assertEquals(signed, ImageSigner.builder().privateKey(KEY.getPrivate()).registryAccess(access).build()
+          .sign(signedRepo + ":1"));
+      images.rememberSignatures(images.repository("signed"), signed);
+      ImageTrust trust = ImageTrust.builder().addTrustedKey(KEY.getPublic()).requireSignature(images.image("*"))
+          .registryAccess(access).build();
       Policy policy = Policy.builder("signed").addRule(Profiles.imageSignedBy(trust)).build();
       try {
         for (String image : List.of(signedRepo + ":1", signedRepo + "@" + signed, unsignedRepo + "@" + unsigned)) {
@@ -94,6 +103,8 @@ class ImageSignedAuditIT {
           }
         }
       }
+    } finally {
+      images.deleteAll();
     }
   }
 }
