@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * {@link #describe()}.
  */
 public enum KubernetesField {
-  IMAGE(SpecAttribute.IMAGE, "`image`"),
+  IMAGE(SpecAttribute.IMAGE, "`image` as written (`NAME@sha256:...` kept intact); a tag at the digest it resolved to"
+      + " with `imageDigest(..)`: `NAME@sha256:...`"),
   COMMAND(SpecAttribute.COMMAND, "`args` (Docker's CMD)"),
   ENTRYPOINT(SpecAttribute.ENTRYPOINT, "`command` (Docker's ENTRYPOINT)"),
   ENV(SpecAttribute.ENV, "`env` (the values are written into the manifest: keep secrets in a Secret)"),

@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +84,30 @@ public final class KubernetesRenderer {
   private final String name;
 
   private KubernetesRenderer(Builder b) {
-    this.spec = b.spec;
+    this.spec = b.digest == null || b.spec.image().endsWith("@" + b.digest) ? b.spec
+        : b.spec.toBuilder().image(repository(b.spec.image()) + "@" + b.digest).build();
     this.accepted = Set.copyOf(b.accepted);
     this.replicas = b.replicas;
     this.name = spec.name().filter(KubernetesNames::isDnsLabel).orElseGet(() -> KubernetesNames.fromImage(spec.image()));
+  }
+
+  private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
+  private static final Pattern IMAGE_ID = Pattern.compile("(?:sha256:)?[a-f0-9]{64}");
+
+  /** A reference's repository, without tag or digest: a tag is what follows the last {@code :} after the last {@code /}. */
+  private static String repository(String image) {
+    return image.replaceFirst("@.*$", "").replaceFirst(":[^:/]*$", "");
+  }
+
+  /** {@code value} as a message shows it: printable ASCII as is, anything else escaped; at most 80 characters. */
+  private static String shown(String value) {
+    StringBuilder sb = new StringBuilder();
+    int i = 0;
+    for (; i < value.length() && sb.length() < 80; i++) {
+      char c = value.charAt(i);
+      sb.append(c > 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return value.isEmpty() ? "\"\"" : i < value.length() ? sb + "... (" + value.length() + " characters)" : sb.toString();
   }
 
   /** A builder rendering {@code spec}; accept each loss by name before {@link Builder#build()}. */
@@ -99,6 +120,7 @@ public final class KubernetesRenderer {
     private final SecureContainerSpec spec;
     private final Set<SpecAttribute> accepted = EnumSet.noneOf(SpecAttribute.class);
     private int replicas = 1;
+    private String digest;
 
     private Builder(SecureContainerSpec spec) {
       this.spec = spec;
@@ -124,6 +146,39 @@ public final class KubernetesRenderer {
         throw new IllegalArgumentException("replicas must be at least 0: " + replicas);
       }
       this.replicas = replicas;
+      return this;
+    }
+
+    /**
+     * Renders the spec's image pinned at {@code digest}, the manifest digest its tag was resolved to (by
+     * the caller, e.g. {@code skopeo inspect --format '{{.Digest}}' docker://NAME:TAG}, or by Carapace's
+     * registry client): the container's {@code image} becomes {@code NAME@sha256:...}, with the tag dropped
+     * (containers/image, which podman and CRI-O use, refuses a reference holding both), so the kubelet
+     * pulls exactly that content and the {@code image-pinned} rule passes. A spec whose image names a digest
+     * already is rendered as written, and needs no call; given one, it must be the same digest. If unset,
+     * the image as the spec writes it.
+     *
+     * @throws IllegalArgumentException when {@code digest} is not {@code sha256:} and 64 lower-case hex
+     *     digits, when the spec's image is an image id (no registry serves it by name), or names another
+     *     digest
+     */
+    public Builder imageDigest(String digest) {
+      Objects.requireNonNull(digest, "image digest must not be null");
+      if (!DIGEST.matcher(digest).matches()) {
+        throw new IllegalArgumentException("image digest must be sha256: and 64 lower-case hex digits: "
+            + shown(digest));
+      }
+      String image = spec.image();
+      if (IMAGE_ID.matcher(image).matches()) {
+        throw new IllegalArgumentException("image digest must pin a registry reference, not an image id: " + image
+            + " (name the image by repository, e.g. registry.example/app:1)");
+      }
+      int at = image.indexOf('@');
+      if (at >= 0 && !image.substring(at + 1).equals(digest)) {
+        throw new IllegalArgumentException("image digest must be the digest the spec's image names: " + digest
+            + " for " + image);
+      }
+      this.digest = digest;
       return this;
     }
 

@@ -19,6 +19,10 @@ import java.util.TreeSet;
  * paths of that container and its pod; a rule a caller wrote keeps its own remedy.
  */
 final class ManifestRemedies {
+  /** The remedy of {@code Profiles.imageSignedBy(trust)}, whatever the trust. */
+  private static final String IMAGE_SIGNED_REMEDY = "sign the image's digest with a trusted key (ImageSigner, or cosign"
+      + " sign --key KEY NAME@sha256:DIGEST) and launch it by that digest";
+
   private ManifestRemedies() {}
 
   /** The remedy of rule {@code id} for the container at {@code container} of the pod spec at {@code pod}. */
@@ -127,6 +131,14 @@ final class ManifestRemedies {
       case "accepted-loss":
         text = "remove the field from the manifest, or run the workload where it is carried";
         break;
+      case "image-pinned":
+        text = "set " + container + ".image: NAME@sha256:DIGEST, the digest of the manifest its tag names now"
+            + " (skopeo inspect --format '{{.Digest}}' docker://NAME:TAG)";
+        break;
+      case "image-signed":
+        text = "sign the image's digest with a trusted key (cosign sign --key KEY NAME@sha256:DIGEST) and set "
+            + container + ".image: NAME@sha256:DIGEST";
+        break;
       case "memory-limit":
         text = "set " + container + ".resources.limits.memory: 256Mi";
         break;
@@ -158,7 +170,7 @@ final class ManifestRemedies {
       }
     }
     return rule.id().equals("untrusted-sandboxed") && rule.remedy().equals(Profiles.sandboxedRuntimesAllowing()
-        .remedy());
+        .remedy()) || rule.id().equals("image-signed") && rule.remedy().equals(IMAGE_SIGNED_REMEDY);
   }
 
   /**

@@ -141,6 +141,11 @@ public final class SwarmService implements AutoCloseable {
         containerId = containers.get(0).path("Id").asText();
         JsonNode inspect = engine.call(Step.VERIFY, name, GET, "/containers/" + containerId + "/json", null);
         mismatches.addAll(SwarmVerifier.container(spec, api, inspect, recorded));
+        if (SwarmVerifier.pinnedDigest(spec.image()) != null) {   // the content the digest names, nothing else
+          String image = inspect.path("Image").asText("");
+          mismatches.addAll(SwarmVerifier.image(spec, inspect, image.matches("sha256:[a-f0-9]{64}")
+              ? engine.call(Step.VERIFY, name, GET, "/images/" + image + "/json", null) : null));
+        }
       }
     }
     if (!mismatches.isEmpty()) {

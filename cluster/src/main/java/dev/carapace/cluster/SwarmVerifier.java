@@ -70,6 +70,42 @@ final class SwarmVerifier {
     return s.length() > 80 ? s.substring(0, 77) + "..." : s;
   }
 
+  /** The manifest digest a reference pins after its {@code @}, or null for a tag, a bare name or an image id. */
+  static String pinnedDigest(String image) {
+    int at = image.lastIndexOf('@');
+    return at >= 0 ? image.substring(at + 1) : null;
+  }
+
+  /**
+   * For a spec whose image names a digest: whether the task's container runs that content. The container
+   * ({@code inspect}) records the image id it runs ({@code Image}); that image ({@code image}, the engine's
+   * {@code GET /images/{id}/json}) must list the digest among its {@code RepoDigests}, which the engine
+   * records when it pulls or pushes that manifest, whatever repository name it was pulled under. Empty when
+   * it does, or when the spec names no digest.
+   */
+  static List<String> image(SecureContainerSpec spec, JsonNode inspect, JsonNode image) {
+    String digest = pinnedDigest(spec.image());
+    if (digest == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    String runs = inspect.path("Image").asText("");
+    String id = image == null ? "" : image.path("Id").asText("");
+    if (image == null || image.isMissingNode() || !id.equals(runs)) {
+      out.add("Image " + (runs.isEmpty() ? "unrecorded" : runs) + " (the image the container runs) could not be"
+          + " inspected, asked " + digest);
+      return out;
+    }
+    List<String> repoDigests = new ArrayList<>();
+    for (JsonNode d : SwarmField.iterable(image.path("RepoDigests"))) {
+      repoDigests.add(d.asText());
+    }
+    if (repoDigests.stream().noneMatch(d -> d.endsWith("@" + digest))) {
+      out.add("Image " + runs + " has RepoDigests " + repoDigests + ", asked " + digest);
+    }
+    return out;
+  }
+
   /**
    * Each difference between a running task's container ({@code inspect}) and {@code spec}, for the
    * fields {@code api} carries (a loss the caller accepted is not compared); empty when all match. Env

@@ -104,6 +104,9 @@ class ManifestRemediesTest {
     assertEquals("set spec.template.spec.hostNetwork: false (or remove it)", remedies.get("host-network worst/app carapace-default"));
     assertEquals("set spec.template.spec.containers[0].resources.limits.memory: 256Mi",
         remedies.get("memory-limit worst/app carapace-default"));
+    assertEquals("set spec.template.spec.initContainers[0].image: NAME@sha256:DIGEST, the digest of the manifest its"
+        + " tag names now (skopeo inspect --format '{{.Digest}}' docker://NAME:TAG)",
+        remedies.get("image-pinned worst/init:setup cis-docker-1.6"));
   }
 
   @Test

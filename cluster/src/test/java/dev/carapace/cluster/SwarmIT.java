@@ -23,6 +23,7 @@ import dev.carapace.core.SelinuxLabel;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.engine.DockerClients;
+import dev.carapace.core.testing.PinnedImage;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.policy.Profiles;
 import java.io.IOException;
@@ -122,6 +123,38 @@ class SwarmIT {
           "recorded, though this kernel enforces no SELinux");
       assertEquals("true", inspect.path("Config").path("Labels").path("dev.carapace.managed").asText());
       assertEquals(swarm.id(), inspect.path("Config").path("Labels").path("dev.carapace.launcher").asText());
+    }
+  }
+
+  /**
+   * A spec naming its image by digest runs that exact digest: the service and its task's container record the
+   * digest reference as written, and the image the container runs lists that digest among its RepoDigests
+   * (the deployer checks it too, or the deployment fails). The registry's busybox is pulled by the test with
+   * the registry's user first: the node skips its own pull of a digest it has (it has no credentials).
+   */
+  @Test
+  void aDigestPinnedServiceRunsThatDigest() {
+    try (PinnedImage pinned = PinnedImage.pull(docker, TestEngine.BUSYBOX)) {
+      SecureContainerSpec spec = SecureContainerSpec.builder().image(pinned.reference())
+          .command("sh", "-c", "echo done; exec sleep 600").network(NetworkMode.bridge()).build();
+      try (SwarmService s = swarm.deploy(spec, named("carapace-pinned").build(), T)) {
+        assertEquals("done\n", output(s));
+        JsonNode service = TestEngine.getJson("/services/" + s.id()).get(0);
+        assertEquals(pinned.reference(), service.path("Spec").path("TaskTemplate").path("ContainerSpec").path("Image")
+            .asText());
+        JsonNode task = TestEngine.getJson("/tasks/" + s.tasks().get(0).id()).get(0);
+        assertEquals(pinned.reference(), task.path("Spec").path("ContainerSpec").path("Image").asText());
+        JsonNode inspect = TestEngine.getJson("/containers/" + s.tasks().get(0).containerId() + "/json").get(0);
+        assertEquals(pinned.reference(), inspect.path("Config").path("Image").asText());
+        String runs = inspect.path("Image").asText();
+        assertEquals(pinned.imageId(), runs);
+        JsonNode image = TestEngine.getJson("/images/" + runs + "/json").get(0);
+        assertEquals(List.of(), SwarmVerifier.image(spec, inspect, image));
+        assertTrue(image.path("RepoDigests").toString().contains(pinned.digest()), image.path("RepoDigests").toString());
+        // the policy judges the service's spec pinned
+        assertEquals(List.of(), Profiles.carapaceDefault().evaluate(swarm.policyView(spec, named("carapace-pinned")
+            .build())).violations().stream().filter(v -> v.ruleId().equals("image-pinned")).toList());
+      }
     }
   }
 

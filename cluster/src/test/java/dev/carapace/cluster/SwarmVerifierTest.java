@@ -80,6 +80,56 @@ class SwarmVerifierTest {
     assertEquals(List.of(), SwarmVerifier.container(none, SwarmApi.V1_41, r, SwarmRequest.MAPPER.createObjectNode()));
   }
 
+  /** The testbed registry's busybox, by a digest (made up: no engine here). */
+  private static final String DIGEST = "sha256:4b1f2a6a3c2f0d0a8f8e2d4c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e";
+  private static final String PINNED = "127.0.0.1:5443/carapace-test/busybox@" + DIGEST;
+  private static final String RUNS = "sha256:33c4a7a42be6558611521574c0550a6867dc4013e7c8a2fd1284a8f01102d906";
+
+  @Test
+  void aDigestPinnedSpecIsSentAsWrittenAndTheTaskMustRunThatDigest() throws Exception {
+    SecureContainerSpec pinned = SPEC.toBuilder().image(PINNED).build();
+    ObjectNode body = SwarmRequest.of(pinned, SwarmDeployment.builder("web").build(), SwarmApi.V1_41, Map.of());
+    assertEquals(PINNED, body.path("TaskTemplate").path("ContainerSpec").path("Image").asText());
+    assertEquals(PINNED, SwarmRequest.of(pinned, SwarmDeployment.builder("web").build(), SwarmApi.V1_44, Map.of())
+        .path("TaskTemplate").path("ContainerSpec").path("Image").asText());
+
+    ObjectNode r = recorded();
+    ((ObjectNode) r.get("Config")).put("Image", PINNED);
+    r.put("Image", RUNS);
+    assertEquals(List.of(), SwarmVerifier.container(pinned, SwarmApi.V1_41, r, SwarmRequest.MAPPER.createObjectNode()));
+    // the container must record the digest itself, not the tag or another digest
+    ObjectNode byTag = recorded();
+    assertEquals(List.of("Config.Image recorded carapace-test/busybox:1, asked " + PINNED),
+        SwarmVerifier.container(pinned, SwarmApi.V1_41, byTag, SwarmRequest.MAPPER.createObjectNode()));
+    ObjectNode other = recorded();
+    String otherDigest = "127.0.0.1:5443/carapace-test/busybox@sha256:" + "0".repeat(64);
+    ((ObjectNode) other.get("Config")).put("Image", otherDigest);
+    assertEquals(List.of("Config.Image recorded " + otherDigest + ", asked " + PINNED),
+        SwarmVerifier.container(pinned, SwarmApi.V1_41, other, SwarmRequest.MAPPER.createObjectNode()));
+
+    // and the image it runs must be that manifest: the engine lists the digest in the image's RepoDigests
+    ObjectNode image = (ObjectNode) SwarmRequest.MAPPER.readTree("{\"Id\":\"" + RUNS + "\",\"RepoTags\":"
+        + "[\"carapace-test/busybox:1\"],\"RepoDigests\":[\"" + PINNED + "\"]}");
+    assertEquals(List.of(), SwarmVerifier.image(pinned, r, image));
+    // pulled under another name: the same manifest, so the same content
+    image.putArray("RepoDigests").add("localhost:5443/carapace-test/busybox@" + DIGEST);
+    assertEquals(List.of(), SwarmVerifier.image(pinned, r, image));
+    image.putArray("RepoDigests").add("127.0.0.1:5443/carapace-test/busybox@sha256:" + "0".repeat(64));
+    assertEquals(List.of("Image " + RUNS + " has RepoDigests [127.0.0.1:5443/carapace-test/busybox@sha256:"
+        + "0".repeat(64) + "], asked " + DIGEST), SwarmVerifier.image(pinned, r, image));
+    image.putArray("RepoDigests");
+    assertEquals(List.of("Image " + RUNS + " has RepoDigests [], asked " + DIGEST), SwarmVerifier.image(pinned, r, image));
+    image.remove("RepoDigests");
+    assertEquals(List.of("Image " + RUNS + " has RepoDigests [], asked " + DIGEST), SwarmVerifier.image(pinned, r, image));
+    image.put("Id", "sha256:" + "1".repeat(64));
+    assertEquals(List.of("Image " + RUNS + " (the image the container runs) could not be inspected, asked " + DIGEST),
+        SwarmVerifier.image(pinned, r, image));
+    assertEquals(List.of("Image " + RUNS + " (the image the container runs) could not be inspected, asked " + DIGEST),
+        SwarmVerifier.image(pinned, r, null));
+    // a spec by tag asks for no digest
+    assertEquals(List.of(), SwarmVerifier.image(SPEC, recorded(), null));
+  }
+
   @Test
   void theServiceMustHoldEveryFieldSent() throws Exception {
     JsonNode sent = SwarmRequest.MAPPER.valueToTree(Map.of("TaskTemplate", Map.of("ContainerSpec", Map.of(

@@ -94,7 +94,7 @@ class DocumentedExamplesPassTheirPolicyTest {
     // the default refuses the quick-start spec (LOW and MEDIUM findings) ...
     PolicyViolationException e = assertThrows(PolicyViolationException.class,
         () -> PolicyCheck.enforce(Profiles.carapaceDefault()).check(quickStart()));
-    assertEquals(List.of("cpu-limit", "healthcheck", "memory-limit", "read-only-rootfs"),
+    assertEquals(List.of("cpu-limit", "healthcheck", "image-pinned", "memory-limit", "read-only-rootfs"),
         e.report().violatedRuleIds().stream().distinct().sorted().toList());
     // ... which passes at HIGH, while a spec running as the image's root does not
     PolicyCheck high = PolicyCheck.enforce(Profiles.carapaceDefault()).atLeast(Severity.HIGH);

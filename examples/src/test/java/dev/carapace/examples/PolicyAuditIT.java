@@ -12,6 +12,7 @@ import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.PinnedImage;
 import dev.carapace.core.testing.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,9 +25,14 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PolicyAuditIT {
   static final String LABEL = "carapace-test.examples.policy-audit";
+
+  /** {@link TestEngine#BUSYBOX_USER} as the testbed registry holds it: the hardened container pins it by digest. */
+  @RegisterExtension
+  static final PinnedImage.PerClass BUSYBOX_USER = PinnedImage.perClass(TestEngine.BUSYBOX_USER);
 
   /** The rule ids of the section of {@code report} for the container named {@code name}. */
   static List<String> ruleIds(String report, String name) {
@@ -64,7 +70,7 @@ class PolicyAuditIT {
       try {
         docker.startContainerCmd(weak).exec();
         SecureContainerSpec hardened = SecureContainerSpec.builder()
-            .image(TestEngine.BUSYBOX_USER)   // USER 1000:1000 and a HEALTHCHECK
+            .image(BUSYBOX_USER.reference())   // USER 1000:1000 and a HEALTHCHECK; by digest
             .name(hardenedName)
             .putLabel(LABEL, run)
             .command("sleep", "60")
@@ -82,7 +88,8 @@ class PolicyAuditIT {
           assertTrue(out.startsWith("Policy carapace-default: 2 containers, "), out);
           List<String> weakIds = ruleIds(out, weakName);
           for (String id : List.of("capabilities", "baseline-capabilities", "seccomp", "non-root-user",
-              "sensitive-mounts", "host-path-volumes", "no-new-privileges", "memory-limit", "read-only-rootfs")) {
+              "sensitive-mounts", "host-path-volumes", "no-new-privileges", "memory-limit", "read-only-rootfs",
+              "image-pinned")) {
             assertTrue(weakIds.contains(id), id + " missing for the weak container: " + weakIds);
           }
           assertTrue(out.contains("\n  [CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path:"
@@ -93,7 +100,7 @@ class PolicyAuditIT {
               + " [SYS_ADMIN]\n"), out);
 
           assertEquals(List.of(), ruleIds(out, hardenedName), out);
-          assertTrue(out.contains("\ncontainer " + hardenedName + " (" + TestEngine.BUSYBOX_USER
+          assertTrue(out.contains("\ncontainer " + hardenedName + " (" + BUSYBOX_USER.reference()
               + ") [engine, runtime runc]: passed\n"), out);
         }
       } finally {

@@ -7,10 +7,13 @@ import static dev.carapace.policy.Severity.MEDIUM;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerRuntime;
+import dev.carapace.core.ImageTrust;
+import dev.carapace.core.ImageVerification;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
 import dev.carapace.policy.internal.HostPaths;
+import dev.carapace.policy.internal.ImagePins;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -176,6 +179,127 @@ final class BuiltinRules {
         }
       })
       .build();
+
+  // ---------------------------------------------------------------- provenance
+
+  /**
+   * The image is named by content, not by a tag. Pinned: a digest after {@code @} ({@code name@sha256:...},
+   * {@code name:tag@sha256:...}); on an engine or in a spec also an image id ({@code sha256:<64 hex>}, the
+   * digest of the image's configuration, which names the content on that engine). Not pinned: a tag, or a
+   * bare name (the engine reads {@code :latest}), <em>even when the image behind it has a
+   * {@code RepoDigests} entry</em>: that entry says which registry manifest the local image matched when
+   * it was pulled or pushed, not what the container's creator asked for, and the next create or pull by
+   * that tag may get other content. Under Docker Content Trust the client resolves a tag to its signed
+   * digest before create, so a container created under it records {@code name@sha256:...} as its
+   * {@code Config.Image} (CIS 4.5). A Kubernetes manifest's image is pinned only by a digest.
+   */
+  static final Rule IMAGE_PINNED = Rule.builder("image-pinned")
+      .title("The image is pinned by digest (name@sha256:...), so no tag can swap it between check and start")
+      .severity(LOW)
+      .addStandard(CIS + "4.5")
+      .addStandard("NIST SP 800-190 4.2.2 (immutable image names)")
+      .remedy("name the image by digest: image(\"registry.example/app@sha256:...\") (docker run"
+          + " registry.example/app@sha256:...); a pulled image's digest is in docker image inspect --format"
+          + " '{{.RepoDigests}}' IMAGE")
+      .check((c, f) -> {
+        if (c.imageDigest().isPresent()
+            || (c.origin() != ContainerView.Origin.MANIFEST && ImagePins.isImageId(c.image()))) {
+          return;
+        }
+        String image = c.image();
+        StringBuilder value = new StringBuilder(image.isEmpty() ? "\"\"" : image);
+        value.append(image.indexOf('@') >= 0 ? " (a digest the engine cannot pull by)"
+            : ImagePins.isImageId(image) ? " (an image id, which the kubelet pulls as a name)"
+            : ImagePins.hasTag(image) ? " (a tag)" : " (no tag: :latest)");
+        List<String> repoDigests = c.imageFacts().map(ImageFacts::repoDigests).orElse(List.of());
+        Optional<String> own = ImagePins.repoDigestOf(image, repoDigests);
+        if (c.origin() == ContainerView.Origin.ENGINE) {
+          c.imageId().ifPresent(id -> value.append(", runs image ").append(id, 0, Math.min(id.length(), 19)));
+          if (c.imageFacts().isPresent()) {
+            value.append(repoDigests.isEmpty() ? " (no repo digest: built or loaded here, never pulled or pushed)"
+                : " (repo digests " + repoDigests + ")");
+          }
+        }
+        if (own.isPresent()) {
+          f.violation("image", "must be pinned by digest", value.toString(), "name the image by digest:"
+              + " image(\"" + own.get() + "\") (docker run " + own.get() + "), the digest the engine recorded for it");
+        } else {
+          f.violation("image", "must be pinned by digest", value.toString());
+        }
+      })
+      .build();
+
+  /**
+   * The rule {@code image-signed}: the digest a container runs carries a cosign signature by one of
+   * {@code trust}'s keys, where the trust's rule for the image requires one
+   * ({@link ImageTrust.Rule#REQUIRE_SIGNATURE}); where it only warns ({@link ImageTrust.Rule#WARN_IF_UNSIGNED}),
+   * an unsigned image is a note; images it has no signature rule for pass. Which digest: a spec's or a
+   * manifest's image as named (a tag is resolved now, as a launch would), a running container's the one it
+   * runs (its {@code Config.Image} digest, or its image's {@code RepoDigests} entry for its repository: the
+   * tag may have moved since). Each judgement asks the registry ({@link ImageTrust#verify}); a verified
+   * digest is remembered by the trust.
+   */
+  static Rule imageSigned(ImageTrust trust) {
+    return Rule.builder("image-signed")
+        .title("The image's digest is signed by a trusted key, where the image trust requires a signature")
+        .severity(HIGH)
+        .addStandard(CIS + "4.5")
+        .addStandard("NIST SP 800-190 4.1.5 (use of untrusted images)")
+        .remedy("sign the image's digest with a trusted key (ImageSigner, or cosign sign --key KEY NAME@sha256:DIGEST)"
+            + " and launch it by that digest")
+        .check((c, f) -> {
+          String image = c.image();
+          String asNamed = image;
+          if (c.origin() == ContainerView.Origin.ENGINE && c.imageDigest().isEmpty() && !ImagePins.isImageId(image)) {
+            List<String> repoDigests = c.imageFacts().map(ImageFacts::repoDigests).orElse(List.of());
+            Optional<String> own = ImagePins.repoDigestOf(image, repoDigests);
+            if (own.isEmpty()) {
+              unverifiable(trust, c, f, image + (c.imageFacts().isEmpty() ? " (its image's digests unknown)"
+                  : " (its image has no digest of " + ImagePins.repository(image) + ": built, loaded or tagged here,"
+                  + " so no signature can name it)"));
+              return;
+            }
+            asNamed = own.get();
+          }
+          String verified = asNamed;
+          ImageVerification v;
+          try {
+            v = trust.verify(verified);
+          } catch (IllegalArgumentException e) {
+            f.note("image " + image + " is no registry reference (" + e.getMessage() + "): no signature can name it");
+            return;
+          }
+          if (v.signatureVerified() || v.rule() == ImageTrust.Rule.NONE || v.rule() == ImageTrust.Rule.PIN_DIGEST) {
+            return;
+          }
+          String value = image + (verified.equals(image) ? "" : " (runs " + verified + ")")
+              + v.digest().map(d -> verified.endsWith(d) ? "" : " at " + d).orElse("") + ": "
+              + v.problem().orElse("no signature by a trusted key");
+          if (v.rule() == ImageTrust.Rule.REQUIRE_SIGNATURE) {
+            f.violation("image", "must be signed by a trusted key", value);
+          } else {
+            f.note("image is not signed by a trusted key, which the image trust only warns about: " + value);
+          }
+        })
+        .build();
+  }
+
+  /** A running image whose digest is unknown: a violation where the trust requires a signature, a note where it warns. */
+  private static void unverifiable(ImageTrust trust, ContainerView c, Rule.Findings f, String value) {
+    ImageTrust.Rule rule;
+    try {
+      rule = trust.ruleFor(c.image());
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    String shown = value + c.imageId().map(id -> ", image " + id.substring(0, Math.min(id.length(), 19))).orElse("");
+    if (rule == ImageTrust.Rule.REQUIRE_SIGNATURE) {
+      f.violation("image", "must be signed by a trusted key", shown, "recreate the container from a signed image"
+          + " by digest (NAME@sha256:DIGEST, signed with ImageSigner or cosign sign --key)");
+    } else if (rule == ImageTrust.Rule.WARN_IF_UNSIGNED) {
+      f.note("image signature cannot be verified, which the image trust only warns about: " + shown);
+    }
+  }
 
   // ---------------------------------------------------------------- LSMs
 

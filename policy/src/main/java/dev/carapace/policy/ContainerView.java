@@ -9,6 +9,7 @@ import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
+import dev.carapace.policy.internal.ImagePins;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +112,24 @@ public abstract class ContainerView {
 
   /** The image reference or id. */
   public abstract String image();
+
+  /**
+   * The manifest digest {@link #image()} pins, when it names one: the {@code sha256:<64 hex>} (or
+   * {@code sha384}, {@code sha512}) after the {@code @} of {@code name@sha256:...} or
+   * {@code name:tag@sha256:...} (the engine then ignores the tag); empty for a tag, a bare name or an
+   * image id. The rule {@code image-pinned} judges it.
+   */
+  @Value.Derived
+  public Optional<String> imageDigest() {
+    return ImagePins.digest(image());
+  }
+
+  /**
+   * The id of the image the container runs, as the engine recorded it when it created the container
+   * (inspect's {@code Image}, {@code sha256:<64 hex>}, the digest of the image's configuration); empty
+   * for a spec or a manifest, which have run nothing yet.
+   */
+  public abstract Optional<String> imageId();
 
   @Value.Default
   public Origin origin() {

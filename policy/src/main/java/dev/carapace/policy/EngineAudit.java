@@ -15,9 +15,11 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Audits the containers running on an engine, like docker-bench-security's section 5 but exact: it
@@ -159,7 +161,27 @@ public final class EngineAudit implements AutoCloseable {
   }
 
   private ContainerView inspect(String containerId, EngineSecurity security) {
-    return InspectParser.parse(get(inspectPath(containerId), false)).knowingEngine(security);
+    return knowingImage(InspectParser.parse(get(inspectPath(containerId), false)).knowingEngine(security),
+        new HashMap<>());
+  }
+
+  /**
+   * {@code view} knowing the facts of the image it runs ({@code GET /images/{id}/json}, once per image id
+   * in {@code seen}): its {@code RepoDigests}, which the rule {@code image-pinned} quotes. An image removed
+   * since the container was created leaves them unknown.
+   */
+  private ContainerView knowingImage(ContainerView view, Map<String, Optional<ImageFacts>> seen) {
+    if (view.imageId().isEmpty()) {
+      return view;
+    }
+    Optional<ImageFacts> facts = seen.computeIfAbsent(view.imageId().get(), id -> {
+      try {
+        return Optional.of(ImageFacts.of(view.image(), session.bounded(() -> session.api().inspectImageCmd(id).exec())));
+      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+        return Optional.empty();
+      }
+    });
+    return facts.isPresent() ? view.knowingImage(facts.get()) : view;
   }
 
   private static String inspectPath(String containerId) {
@@ -194,8 +216,9 @@ public final class EngineAudit implements AutoCloseable {
   public PolicyReport audit(Policy policy, List<String> containerIds) {
     EngineSecurity security = engineSecurity();
     List<ContainerView> views = new ArrayList<>(containerIds.size());
+    Map<String, Optional<ImageFacts>> images = new HashMap<>();
     for (String id : containerIds) {
-      views.add(inspect(id, security));
+      views.add(knowingImage(InspectParser.parse(get(inspectPath(id), false)).knowingEngine(security), images));
     }
     return policy.evaluate(views);
   }
@@ -203,10 +226,11 @@ public final class EngineAudit implements AutoCloseable {
   private PolicyReport auditListed(Policy policy, List<String> listed) {
     EngineSecurity security = engineSecurity();
     List<ContainerView> views = new ArrayList<>(listed.size());
+    Map<String, Optional<ImageFacts>> images = new HashMap<>();
     for (String id : listed) {
       JsonNode inspected = get(inspectPath(id), true);
       if (inspected != null) {
-        views.add(InspectParser.parse(inspected).knowingEngine(security));
+        views.add(knowingImage(InspectParser.parse(inspected).knowingEngine(security), images));
       }
     }
     return policy.evaluate(views);

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * What an image sets that a spec may leave to it: {@code USER} and {@code HEALTHCHECK}, as
- * {@code docker image inspect} shows them under {@code Config}.
+ * {@code docker image inspect} shows them under {@code Config}; and where it came from, its
+ * {@code RepoDigests}.
  *
  * <pre>{@code
  * ImageFacts facts = audit.imageFacts("carapace-test/busybox-user:1");   // an EngineAudit's
@@ -19,14 +20,20 @@ public final class ImageFacts {
   private final String image;
   private final String user;
   private final Optional<List<String>> healthcheck;
+  private final List<String> repoDigests;
 
   ImageFacts(String image, String user, Optional<List<String>> healthcheck) {
+    this(image, user, healthcheck, List.of());
+  }
+
+  ImageFacts(String image, String user, Optional<List<String>> healthcheck, List<String> repoDigests) {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(user, "image user");
     healthcheck = healthcheck.map(List::copyOf);
     this.image = image;
     this.user = user;
     this.healthcheck = healthcheck;
+    this.repoDigests = List.copyOf(repoDigests);
   }
 
   /**
@@ -55,6 +62,15 @@ public final class ImageFacts {
     return healthcheck;
   }
 
+  /**
+   * The registry manifests the engine knows this image by, {@code name@sha256:...} ({@code docker image
+   * inspect}'s {@code RepoDigests}): recorded when the image was pulled from or pushed to a registry;
+   * empty for an image built or loaded here and never pushed, and for facts a caller gave.
+   */
+  public List<String> repoDigests() {
+    return repoDigests;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (o == this) {
@@ -65,18 +81,19 @@ public final class ImageFacts {
     }
     ImageFacts that = (ImageFacts) o;
     return Objects.equals(image, that.image) && Objects.equals(user, that.user)
-        && Objects.equals(healthcheck, that.healthcheck);
+        && Objects.equals(healthcheck, that.healthcheck) && Objects.equals(repoDigests, that.repoDigests);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, user, healthcheck);
+    return Objects.hash(image, user, healthcheck, repoDigests);
   }
 
   /** {@code ImageFacts[image=..., user=..., ...]}, as a record shows itself. */
   @Override
   public String toString() {
-    return "ImageFacts[image=" + image + ", user=" + user + ", healthcheck=" + healthcheck + "]";
+    return "ImageFacts[image=" + image + ", user=" + user + ", healthcheck=" + healthcheck + ", repoDigests="
+        + repoDigests + "]";
   }
 
   /** The facts of {@code image} in the engine's answer to {@code docker image inspect}. */
@@ -88,6 +105,7 @@ public final class ImageFacts {
         && !c.getHealthcheck().getTest().isEmpty()) {
       test = Optional.of(c.getHealthcheck().getTest());
     }
-    return new ImageFacts(image, user, test);
+    List<String> digests = r.getRepoDigests() == null ? List.of() : r.getRepoDigests();
+    return new ImageFacts(image, user, test, digests);
   }
 }

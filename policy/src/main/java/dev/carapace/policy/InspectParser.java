@@ -8,6 +8,7 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
+import dev.carapace.policy.internal.ImagePins;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,10 @@ final class InspectParser {
         .cgroupParent(host.path("CgroupParent").asText(""))
         .runtime(host.path("Runtime").asText(""))
         .untrusted(config.path("Labels").path(SecureContainerSpec.UNTRUSTED_LABEL).asText("").equals("true"));
+    String imageId = root.path("Image").asText("");
+    if (ImagePins.isImageId(imageId)) {
+      b.imageId(imageId.startsWith("sha256:") ? imageId : "sha256:" + imageId);
+    }
     if (host.path("MaskedPaths").isArray()) {
       b.maskedPaths(strings(host.path("MaskedPaths")));
     }

@@ -9,8 +9,10 @@ import java.util.Set;
  * (host PID: CIS 5.15 and the Pod Security Standards' host namespaces) is one rule in both.
  *
  * <ul>
- *   <li>{@link #cisDocker()}: CIS Docker Benchmark 1.6 section 5 (and 4.1, 4.6) as far as a
- *       container's configuration shows it. Not mapped, because a configuration cannot show them:
+ *   <li>{@link #cisDocker()}: CIS Docker Benchmark 1.6 section 5 (and 4.1, 4.5, 4.6) as far as a
+ *       container's configuration shows it. 4.5 (content trust) as the rule {@code image-pinned}: under
+ *       content trust the client resolves a tag to its signed digest before create, so the container's
+ *       image is {@code name@sha256:...}; a tag shows it was not created so. Not mapped, because a configuration cannot show them:
  *       5.6 (sshd inside), 5.8 (only needed ports open), 5.18 (ulimits, manual), 5.22 and 5.23
  *       ({@code docker exec} options), 5.24 (cgroup usage, manual), 5.27 (latest image).
  *   <li>{@link #podSecurityBaseline()} and {@link #podSecurityRestricted()}: Kubernetes Pod
@@ -54,6 +56,7 @@ public final class Profiles {
       .addRule(BuiltinRules.DEFAULT_BRIDGE)
       .addRule(BuiltinRules.HOST_USERNS)
       .addRule(BuiltinRules.DOCKER_SOCKET)
+      .addRule(BuiltinRules.IMAGE_PINNED)
       .build();
 
   private static final Policy BASELINE = Policy.builder("pss-baseline")
@@ -87,7 +90,7 @@ public final class Profiles {
 
   private Profiles() {}
 
-  /** CIS Docker Benchmark 1.6, section 5 and 4.1/4.6, as far as configuration shows them. */
+  /** CIS Docker Benchmark 1.6, section 5 and 4.1/4.5/4.6, as far as configuration shows them. */
   public static Policy cisDocker() {
     return CIS;
   }
@@ -127,6 +130,26 @@ public final class Profiles {
       Objects.requireNonNull(n, "sandboxed runtime name must not be null");
     }
     return BuiltinRules.untrustedSandboxed(Set.of(names));
+  }
+
+  /**
+   * The rule {@code image-signed} (HIGH; CIS Docker 1.6 4.5): the digest a container runs carries a cosign
+   * signature by one of {@code trust}'s keys, where {@code trust}'s rule for the image requires one
+   * ({@code requireSignature(pattern)}); where it only warns ({@code warnIfUnsigned}) an unsigned image is a
+   * note, and images it has no signature rule for pass. Add it to a policy to have an enforcing
+   * {@link PolicyCheck} refuse an unsigned image before any create, {@link EngineAudit} report the running
+   * containers whose digest is unsigned, and the cluster module's {@code ManifestAudit} the manifests:
+   * {@code Policy.builder("signed").addProfile(carapaceDefault()).addRule(Profiles.imageSignedBy(trust)).build()}.
+   *
+   * <p>A spec's or a manifest's image is judged as named (a tag is resolved to its digest now, as a launch
+   * would); a running container's is the digest it runs: its {@code Config.Image} digest, or, when it was
+   * created by tag, its image's {@code RepoDigests} entry for that repository (an image built or loaded on
+   * the engine has none, and cannot be verified). Every judgement asks the registry through the trust's
+   * {@code RegistryAccess}; the trust remembers verified digests.
+   */
+  public static Rule imageSignedBy(dev.carapace.core.ImageTrust trust) {
+    Objects.requireNonNull(trust, "image trust must not be null");
+    return BuiltinRules.imageSigned(trust);
   }
 
   /**

@@ -26,11 +26,15 @@ import org.junit.jupiter.api.Test;
 /** Every built-in rule with a passing and a failing container, messages asserted exactly. */
 class BuiltinRulesTest {
   static final String IMAGE = "carapace-test/busybox-user:1";
+  /** A manifest digest (made up: no engine here). */
+  static final String DIGEST = "sha256:d9ffa416f5d3fd4d868633b41dd787e2914833ab4424610bf9e4442d2ec412cf";
+  /** {@link #IMAGE} pinned by {@link #DIGEST}. */
+  static final String PINNED = "carapace-test/busybox-user@" + DIGEST;
 
-  /** The hardened spec: passes every rule of the default profile. */
+  /** The hardened spec, its image pinned by digest: passes every rule of the default profile. */
   static SecureContainerSpec.Builder hardened() {
     return SecureContainerSpec.builder()
-        .image(IMAGE)
+        .image(PINNED)
         .user("1000:1000")
         .memoryLimit(MemorySize.ofMebibytes(64))
         .cpuShares(512)
@@ -55,7 +59,7 @@ class BuiltinRulesTest {
   }
 
   static ContainerView.Builder view() {
-    return ContainerView.builder().image("img").user("1000").droppedCapabilities(caps("ALL"))
+    return ContainerView.builder().image("img@" + DIGEST).user("1000").droppedCapabilities(caps("ALL"))
         .securityOptions(opts("no-new-privileges")).networkMode("none").memory(MemorySize.ofMebibytes(64)).cpuShares(512)
         .pidsLimit(100).readOnlyRootfs(true).healthcheck(List.of("CMD", "true"));
   }
@@ -147,6 +151,65 @@ class BuiltinRulesTest {
     fails(r, view().healthcheck(List.of("NONE")).build(), "healthcheck must not be disabled: [NONE]");
     fails(r, view().healthcheck(Optional.empty()).origin(ContainerView.Origin.ENGINE).build(),
         "healthcheck must be set: none");
+  }
+
+  // ------------------------------------------------------------------ provenance
+
+  @Test
+  void imagePinnedByDigest() {
+    Rule r = BuiltinRules.IMAGE_PINNED;
+    passes(r, hardened().build());
+    passes(r, hardened().image("127.0.0.1:5443/team/app@" + DIGEST).build());
+    passes(r, hardened().image("127.0.0.1:5443/team/app:1.0@" + DIGEST).build()); // the engine ignores the tag
+    passes(r, hardened().image("busybox@sha512:" + "ab".repeat(64)).build());
+    passes(r, hardened().image(DIGEST).build());               // an image id names the content on its engine
+    passes(r, hardened().image(DIGEST.substring(7)).build());
+    fails(r, hardened().image(IMAGE).build(), "image must be pinned by digest: carapace-test/busybox-user:1 (a tag)");
+    fails(r, hardened().image("busybox").build(), "image must be pinned by digest: busybox (no tag: :latest)");
+    fails(r, hardened().image("localhost:5000/app").build(),
+        "image must be pinned by digest: localhost:5000/app (no tag: :latest)");
+    fails(r, hardened().image("busybox@sha256:" + "AB".repeat(32)).build(),
+        "image must be pinned by digest: busybox@sha256:" + "AB".repeat(32) + " (a digest the engine cannot pull by)");
+    assertEquals("name the image by digest: image(\"registry.example/app@sha256:...\") (docker run"
+        + " registry.example/app@sha256:...); a pulled image's digest is in docker image inspect --format"
+        + " '{{.RepoDigests}}' IMAGE", r.evaluate(ContainerView.of(hardened().image(IMAGE).build())).violations()
+        .get(0).remedy());
+    assertEquals(Optional.of(DIGEST), ContainerView.of(hardened().build()).imageDigest());
+    assertEquals(Optional.empty(), ContainerView.of(hardened().image(IMAGE).build()).imageDigest());
+    assertEquals(Optional.empty(), ContainerView.of(hardened().image(DIGEST).build()).imageDigest());
+  }
+
+  @Test
+  void imagePinnedOnAnEngineQuotesTheImageRunAndItsRepoDigest() {
+    Rule r = BuiltinRules.IMAGE_PINNED;
+    String id = "sha256:33c4a7a42be6558611521574c0550a6867dc4013e7c8a2fd1284a8f01102d906";
+    ContainerView byTag = view().origin(ContainerView.Origin.ENGINE).image("127.0.0.1:5443/carapace-test/busybox:1")
+        .imageId(id).build();
+    fails(r, byTag, "image must be pinned by digest: 127.0.0.1:5443/carapace-test/busybox:1 (a tag),"
+        + " runs image sha256:33c4a7a42be6");
+    String repoDigest = "127.0.0.1:5443/carapace-test/busybox@" + DIGEST;
+    ContainerView known = byTag.knowingImage(new ImageFacts("127.0.0.1:5443/carapace-test/busybox:1", "", Optional.empty(),
+        List.of("other/name@" + DIGEST, repoDigest)));
+    Violation v = r.evaluate(known).violations().get(0);
+    assertEquals("image must be pinned by digest: 127.0.0.1:5443/carapace-test/busybox:1 (a tag), runs image"
+        + " sha256:33c4a7a42be6 (repo digests [other/name@" + DIGEST + ", " + repoDigest + "])", v.message());
+    assertEquals("name the image by digest: image(\"" + repoDigest + "\") (docker run " + repoDigest
+        + "), the digest the engine recorded for it", v.remedy());
+    ContainerView local = view().origin(ContainerView.Origin.ENGINE).image("carapace-test/busybox:1").imageId(id).build()
+        .knowingImage(new ImageFacts("carapace-test/busybox:1", "", Optional.empty()));
+    fails(r, local, "image must be pinned by digest: carapace-test/busybox:1 (a tag), runs image sha256:33c4a7a42be6"
+        + " (no repo digest: built or loaded here, never pulled or pushed)");
+    // Docker Hub's names: the engine records busybox@sha256:... for docker.io/library/busybox:1.36
+    ContainerView hub = view().origin(ContainerView.Origin.ENGINE).image("docker.io/library/busybox:1.36").imageId(id)
+        .build().knowingImage(new ImageFacts("busybox", "", Optional.empty(), List.of("busybox@" + DIGEST)));
+    assertEquals("name the image by digest: image(\"busybox@" + DIGEST + "\") (docker run busybox@" + DIGEST
+        + "), the digest the engine recorded for it", r.evaluate(hub).violations().get(0).remedy());
+    // created by digest, or by image id: pinned
+    passes(r, view().origin(ContainerView.Origin.ENGINE).image(repoDigest).imageId(id).build());
+    passes(r, view().origin(ContainerView.Origin.ENGINE).image(id).imageId(id).build());
+    // a manifest's image id is no pin: the kubelet pulls by name
+    fails(r, view().origin(ContainerView.Origin.MANIFEST).image(id).build(),
+        "image must be pinned by digest: " + id + " (an image id, which the kubelet pulls as a name)");
   }
 
   // ------------------------------------------------------------------ LSMs

@@ -13,6 +13,7 @@ import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.PinnedImage;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.policy.testing.PolicyTesting;
 import java.util.List;
@@ -20,20 +21,28 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Audit of real running containers: one deliberately weak, one hardened by Carapace. */
 class EngineAuditIT {
   final String run = UUID.randomUUID().toString();
+
+  /** {@link TestEngine#BUSYBOX_USER} as the testbed registry holds it: hardened specs pin their image by digest. */
+  @RegisterExtension
+  static final PinnedImage.PerClass BUSYBOX_USER = PinnedImage.perClass(TestEngine.BUSYBOX_USER);
 
   static List<String> messages(PolicyReport.ContainerResult c, String ruleId) {
     return c.violations().stream().filter(v -> v.ruleId().equals(ruleId)).map(Violation::message)
         .collect(Collectors.toList());
   }
 
-  /** A hardened {@code sleep 60} of this run, named {@code prefix} and the run's first 8 characters. */
+  /**
+   * A hardened {@code sleep 60} of this run, named {@code prefix} and the run's first 8 characters, its image
+   * pinned by digest.
+   */
   SecureContainerSpec hardenedSleeper(String prefix) {
     return SecureContainerSpec.builder()
-        .image(TestEngine.BUSYBOX_USER)
+        .image(BUSYBOX_USER.reference())
         .name(prefix + run.substring(0, 8))
         .putLabel(PolicyTesting.TEST_LABEL, run)
         .command("sleep", "60")
@@ -78,7 +87,8 @@ class EngineAuditIT {
           // CRITICAL first, then HIGH, MEDIUM, LOW, each severity by rule id
           assertEquals(List.of("sensitive-mounts", "baseline-capabilities", "host-pid", "no-new-privileges",
               "non-root-user", "seccomp", "capabilities", "host-path-volumes", "memory-limit", "pids-limit",
-              "read-only-rootfs", "restricted-capabilities", "selinux", "cpu-limit", "default-bridge", "healthcheck"),
+              "read-only-rootfs", "restricted-capabilities", "selinux", "cpu-limit", "default-bridge", "healthcheck",
+              "image-pinned"),
               w.violations().stream().map(Violation::ruleId).distinct().collect(Collectors.toList()));
           assertEquals(List.of("pidMode must not be host: host"), messages(w, "host-pid"));
           assertEquals(List.of("seccomp must not be disabled: unconfined"), messages(w, "seccomp"));
@@ -95,6 +105,56 @@ class EngineAuditIT {
         }
       } finally {
         docker.removeContainerCmd(weak).withForce(true).exec();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same container created twice from the same image, once by tag and once by the digest the registry
+   * gave it: only the one by tag breaks {@code image-pinned}, and its finding quotes the image it runs and
+   * the digests the engine recorded for that image.
+   */
+  @Test
+  void aContainerCreatedByTagIsUnpinnedAndOneByDigestIsNot() {
+    try (DockerClient docker = PolicyTesting.docker();
+        EngineAudit audit = EngineAudit.connect(TestEngine.endpoint());
+        PinnedImage pinned = PinnedImage.pull(docker, TestEngine.BUSYBOX)) {
+      List<String> created = new java.util.ArrayList<>();
+      try {
+        for (String image : List.of(TestEngine.BUSYBOX, pinned.reference())) {
+          String id = docker.createContainerCmd(image)
+              .withName((image.contains("@") ? "carapace-policy-by-digest-" : "carapace-policy-by-tag-") + run.substring(0, 8))
+              .withCmd("sleep", "60").withLabels(Map.of(PolicyTesting.TEST_LABEL, run))
+              .withHostConfig(HostConfig.newHostConfig()).exec().getId();
+          created.add(id);
+          docker.startContainerCmd(id).exec();
+        }
+        List<String> repoDigests = docker.inspectImageCmd(pinned.imageId()).exec().getRepoDigests();
+        PolicyReport report = audit.audit(Profiles.cisDocker(), Map.of(PolicyTesting.TEST_LABEL, run));
+        System.out.println(report.toText());
+        PolicyReport.ContainerResult byTag = report.containers().stream()
+            .filter(c -> c.name().startsWith("carapace-policy-by-tag-")).findFirst().orElseThrow();
+        PolicyReport.ContainerResult byDigest = report.containers().stream()
+            .filter(c -> c.name().startsWith("carapace-policy-by-digest-")).findFirst().orElseThrow();
+        assertEquals(List.of("image must be pinned by digest: " + TestEngine.BUSYBOX + " (a tag), runs image "
+            + pinned.imageId().substring(0, 19) + " (repo digests " + repoDigests + ")"), messages(byTag, "image-pinned"));
+        assertEquals(List.of(), messages(byDigest, "image-pinned"));
+        // what the engine recorded, read back: the same image, asked for by digest
+        assertEquals(pinned.reference(), audit.inspect(created.get(1)).image());
+        assertEquals(java.util.Optional.of(pinned.digest()), audit.inspect(created.get(1)).imageDigest());
+        assertEquals(audit.inspect(created.get(0)).imageId(), audit.inspect(created.get(1)).imageId());
+        // and nothing else differs between the two
+        List<String> tagRules = byTag.violations().stream().map(Violation::ruleId).distinct().collect(Collectors.toList());
+        List<String> digestRules = byDigest.violations().stream().map(Violation::ruleId).distinct()
+            .collect(Collectors.toList());
+        tagRules.remove("image-pinned");
+        assertEquals(tagRules, digestRules);
+      } finally {
+        for (String id : created) {
+          docker.removeContainerCmd(id).withForce(true).exec();
+        }
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -20,11 +20,15 @@ import org.junit.jupiter.api.Test;
 class EngineAuditTest {
   static final String WEAK = "84936354cb86de9627a3df0d57eb069b9aacb48a904093119a34035becb0ca98";
   static final String GONE = "0123456789ab";
+  /** The id of the image the weak fixture runs. */
+  static final String WEAK_IMAGE = "sha256:873fa0916937d462fa7311f04d78ffbc4d9dcef6ad4b2b9822e9407ea9535ec8";
 
   /** Answers /info, a listing of the weak fixture and a container removed since, and their inspects. */
   static final class Scripted implements DockerHttpClient {
     final List<String> paths = new ArrayList<>();
     final String weakJson;
+    /** The answer to the weak fixture's image inspect; null: 404, the image was removed. */
+    String imageJson;
 
     Scripted() throws Exception {
       weakJson = InspectParsingTest.fixture("weak.json");
@@ -42,6 +46,9 @@ class EngineAuditTest {
       }
       if (p.equals("/containers/" + WEAK + "/json")) {
         return answer(200, weakJson);
+      }
+      if (p.equals("/images/" + WEAK_IMAGE + "/json") && imageJson != null) {
+        return answer(200, imageJson);
       }
       return answer(404, "{\"message\":\"No such container: " + GONE + "\"}");
     }
@@ -91,7 +98,26 @@ class EngineAuditTest {
       assertEquals(List.of("carapace-policy-fixture-weak"),
           report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
       assertEquals(List.of("/containers/json?all=false", "/info", "/containers/" + WEAK + "/json",
-          "/containers/" + GONE + "/json"), http.paths);
+          "/images/" + WEAK_IMAGE + "/json", "/containers/" + GONE + "/json"), http.paths);
+    }
+  }
+
+  @Test
+  void theImageACreatedByTagContainerRunsIsInspectedOnceAndItsRepoDigestQuoted() throws Exception {
+    Scripted http = new Scripted();
+    String digest = "carapace-test/busybox@sha256:" + "0f".repeat(32);
+    http.imageJson = "{\"Id\":\"" + WEAK_IMAGE + "\",\"RepoTags\":[\"carapace-test/busybox:1\"],"
+        + "\"RepoDigests\":[\"" + digest + "\"],\"Config\":{\"User\":\"\"}}";
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
+      PolicyReport report = audit.audit(Profiles.cisDocker(), List.of(WEAK, WEAK));
+      List<Violation> pinned = report.violations().stream().filter(v -> v.ruleId().equals("image-pinned")).toList();
+      assertEquals(2, pinned.size());
+      assertEquals("image must be pinned by digest: carapace-test/busybox:1 (a tag), runs image sha256:873fa0916937"
+          + " (repo digests [" + digest + "])", pinned.get(0).message());
+      assertEquals("name the image by digest: image(\"" + digest + "\") (docker run " + digest
+          + "), the digest the engine recorded for it", pinned.get(0).remedy());
+      assertEquals(1, http.paths.stream().filter(p -> p.startsWith("/images/")).count(), "one inspect per image: "
+          + http.paths);
     }
   }
 

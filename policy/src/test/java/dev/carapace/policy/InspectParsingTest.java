@@ -123,9 +123,15 @@ class InspectParsingTest {
         "seccomp",
         "capabilities", "host-path-volumes", "host-ports", "memory-limit", "pids-limit", "ports-all-interfaces",
         "read-only-rootfs", "restricted-capabilities", "selinux", "sysctls",
-        "cpu-limit", "default-bridge", "healthcheck", "restart-policy"),
+        "cpu-limit", "default-bridge", "healthcheck", "image-pinned", "restart-policy"),
         report.violatedRuleIds());
-    assertEquals(29, report.violations().size());
+    assertEquals(30, report.violations().size());
+    // created by tag: the image id the engine recorded is quoted
+    assertEquals(java.util.Optional.of("sha256:873fa0916937d462fa7311f04d78ffbc4d9dcef6ad4b2b9822e9407ea9535ec8"),
+        v.imageId());
+    assertEquals(List.of("image must be pinned by digest: carapace-test/busybox:1 (a tag), runs image"
+        + " sha256:873fa0916937"), report.violations().stream().filter(x -> x.ruleId().equals("image-pinned"))
+        .map(Violation::message).toList());
     // docker-bench's text match counts "no-new-privileges=false" as set; the engine does not
     assertEquals(List.of("securityOpts must set no-new-privileges: no-new-privileges=false"),
         messagesOf(report, "no-new-privileges"));

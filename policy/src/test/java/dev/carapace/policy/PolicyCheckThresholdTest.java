@@ -102,7 +102,8 @@ class PolicyCheckThresholdTest {
     SecureContainerSpec onlyLow = SecureContainerSpec.builder().image("carapace-test/busybox:1").user("1000:1000")
         .memoryLimit(MemorySize.ofMebibytes(64)).readOnlyRootFilesystem(true).build();
     PolicyReport report = Profiles.carapaceDefault().evaluate(onlyLow);
-    assertEquals(List.of("cpu-limit", "healthcheck"), report.violatedRuleIds().stream().distinct().sorted().toList());
+    assertEquals(List.of("cpu-limit", "healthcheck", "image-pinned"),
+        report.violatedRuleIds().stream().distinct().sorted().toList());
     assertTrue(report.violations().stream().allMatch(v -> v.severity() == Severity.LOW));
     assertThrows(PolicyViolationException.class, () -> PolicyCheck.enforce(Profiles.carapaceDefault()).check(onlyLow));
     PolicyCheck.enforce(Profiles.carapaceDefault()).atLeast(Severity.MEDIUM).check(onlyLow);

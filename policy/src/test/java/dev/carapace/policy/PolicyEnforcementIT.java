@@ -12,6 +12,7 @@ import dev.carapace.core.MemorySize;
 import dev.carapace.core.Mount;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.PinnedImage;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.policy.testing.PolicyTesting;
 import java.time.Duration;
@@ -20,14 +21,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The policy plugged into the real launcher. */
 class PolicyEnforcementIT {
   final String run = UUID.randomUUID().toString();
 
+  /** {@link TestEngine#BUSYBOX_USER} as the testbed registry holds it: hardened specs pin their image by digest. */
+  @RegisterExtension
+  static final PinnedImage.PerClass BUSYBOX_USER = PinnedImage.perClass(TestEngine.BUSYBOX_USER);
+
+
   SecureContainerSpec.Builder hardened() {
     return SecureContainerSpec.builder()
-        .image(TestEngine.BUSYBOX_USER)
+        .image(BUSYBOX_USER.reference())
         .putLabel(PolicyTesting.TEST_LABEL, run)
         .memoryLimit(MemorySize.ofMebibytes(64))
         .cpuShares(512)

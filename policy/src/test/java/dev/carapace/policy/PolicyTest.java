@@ -37,12 +37,12 @@ class PolicyTest {
 
   @Test
   void profilesHoldTheirRulesOnce() {
-    assertEquals(25, Profiles.cisDocker().rules().size());
+    assertEquals(26, Profiles.cisDocker().rules().size());
     assertEquals(12, Profiles.podSecurityBaseline().rules().size());
     assertEquals(15, Profiles.podSecurityRestricted().rules().size());
     // restricted and CIS share host-network, host-pid, host-ipc, privileged, apparmor, seccomp,
     // no-new-privileges and non-root-user; and adds untrusted-sandboxed and accepted-loss
-    assertEquals(34, Profiles.carapaceDefault().rules().size());
+    assertEquals(35, Profiles.carapaceDefault().rules().size());
     assertSame(Profiles.cisDocker().rule("host-pid").get(), Profiles.podSecurityBaseline().rule("host-pid").get());
     assertEquals(List.of("CIS Docker 1.6 5.15", "PSS baseline: Host Namespaces"),
         Profiles.carapaceDefault().rule("host-pid").get().standards());
@@ -56,9 +56,10 @@ class PolicyTest {
         .removeRule("default-bridge")
         .addRule(NO_LATEST)
         .build();
-    assertEquals(32, mine.rules().size());
+    assertEquals(33, mine.rules().size());
     PolicyReport r = mine.evaluate(BuiltinRulesTest.hardened().image("busybox:latest").network(NetworkMode.bridge()).build());
-    assertEquals(List.of("image must not be :latest: busybox:latest"),
+    assertEquals(List.of("image must not be :latest: busybox:latest",
+        "image must be pinned by digest: busybox:latest (a tag)"),
         r.violations().stream().map(Violation::message).collect(Collectors.toList()));
   }
 
@@ -86,8 +87,8 @@ class PolicyTest {
   void reportRendersAsText() {
     PolicyReport r = Profiles.carapaceDefault().evaluate(shadow());
     assertFalse(r.passed());
-    assertEquals("Policy carapace-default: 1 container, 34 rules, 2 violations, 0 notes\n"
-        + "container carapace-test/busybox-user:1 [spec]: 2 violations\n"
+    assertEquals("Policy carapace-default: 1 container, 35 rules, 2 violations, 0 notes\n"
+        + "container " + BuiltinRulesTest.PINNED + " [spec]: 2 violations\n"
         + "  [CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)\n"
         + "      standards: CIS Docker 1.6 5.5; Docker in Practice: -v /sbin:/sbin, -v /etc/shadow:/etc/shadow\n"
         + "      remedy: mount only the application's own host folders, or use a named volume; read-only does not"
@@ -106,9 +107,10 @@ class PolicyTest {
     assertEquals(List.of("", "runsc", ""), r.containers().stream().map(PolicyReport.ContainerResult::runtime)
         .collect(Collectors.toList()));
     String text = r.toText();
-    assertTrue(text.contains("\ncontainer plain (carapace-test/busybox-user:1) [spec]: passed\n"), text);
-    assertTrue(text.contains("\ncontainer sandboxed (carapace-test/busybox-user:1) [spec, runtime runsc]: passed\n"), text);
-    assertTrue(text.contains("\ncontainer exposed (carapace-test/busybox-user:1) [spec]: 1 violation\n"
+    String image = BuiltinRulesTest.PINNED;
+    assertTrue(text.contains("\ncontainer plain (" + image + ") [spec]: passed\n"), text);
+    assertTrue(text.contains("\ncontainer sandboxed (" + image + ") [spec, runtime runsc]: passed\n"), text);
+    assertTrue(text.contains("\ncontainer exposed (" + image + ") [spec]: 1 violation\n"
         + "  [HIGH] untrusted-sandboxed: runtime must be sandboxed for untrusted code: \"\" (the engine's default,"
         + " runc unless configured otherwise)\n      standards: NIST SP 800-190 4.5.2 (shared kernel)\n"), text);
     JsonNode json = new ObjectMapper().readTree(r.toJson());
@@ -142,7 +144,7 @@ class PolicyTest {
   void enforceRefusesWithTheFullReport() {
     PolicyCheck check = PolicyCheck.enforce(Profiles.cisDocker());
     PolicyViolationException e = assertThrows(PolicyViolationException.class, () -> check.check(shadow()));
-    assertEquals("policy cis-docker-1.6 refused carapace-test/busybox-user:1 (1 violation):\n"
+    assertEquals("policy cis-docker-1.6 refused " + BuiltinRulesTest.PINNED + " (1 violation):\n"
         + "  [CRITICAL] sensitive-mounts: mounts[0].source must not be a sensitive host path: /etc/shadow (read-only)\n"
         + "      remedy: mount only the application's own host folders, or use a named volume; read-only does not"
         + " help (a container that reads /etc/shadow has the password hashes)", e.getMessage());

@@ -11,6 +11,7 @@ import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunResult;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.PinnedImage;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.policy.testing.PolicyTesting;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code untrusted-sandboxed} rule of the default profile on the real engine with the real
@@ -30,6 +32,11 @@ class UntrustedSandboxIT {
   private static final Duration T = Duration.ofSeconds(60);
   final String run = UUID.randomUUID().toString();
 
+  /** {@link TestEngine#BUSYBOX_USER} as the testbed registry holds it: hardened specs pin their image by digest. */
+  @RegisterExtension
+  static final PinnedImage.PerClass BUSYBOX_USER = PinnedImage.perClass(TestEngine.BUSYBOX_USER);
+
+
   @BeforeAll
   static void gvisorIsThere() {
     TestEngine.requireGvisor();
@@ -38,7 +45,7 @@ class UntrustedSandboxIT {
   /** Passes every other rule of the default profile. */
   SecureContainerSpec.Builder hardened(String name) {
     return SecureContainerSpec.builder()
-        .image(TestEngine.BUSYBOX_USER)   // USER 1000:1000 and a HEALTHCHECK
+        .image(BUSYBOX_USER.reference())   // USER 1000:1000 and a HEALTHCHECK; by digest
         .name(name + "-" + run.substring(0, 8))
         .putLabel(PolicyTesting.TEST_LABEL, run)
         .memoryLimit(MemorySize.ofMebibytes(64))
@@ -96,9 +103,9 @@ class UntrustedSandboxIT {
       assertEquals("runsc", s.runtime());
       assertEquals("runc", t.runtime());
       String text = report.toText();
-      assertTrue(text.contains("\ncontainer " + s.name() + " (" + TestEngine.BUSYBOX_USER
+      assertTrue(text.contains("\ncontainer " + s.name() + " (" + BUSYBOX_USER.reference()
           + ") [engine, runtime runsc]: passed\n"), text);
-      assertTrue(text.contains("\ncontainer " + e.name() + " (" + TestEngine.BUSYBOX_USER
+      assertTrue(text.contains("\ncontainer " + e.name() + " (" + BUSYBOX_USER.reference()
           + ") [engine, runtime runc]: 1 violation\n"), text);
       assertTrue(s.notes().stream().anyMatch(n -> n.ruleId().equals("seccomp")
           && n.reason().contains("--oci-seccomp")), text);
