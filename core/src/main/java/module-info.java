@@ -28,6 +28,8 @@ module dev.carapace.core {
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
   requires org.apache.commons.compress; // SafeTar: the tar streams of copyInto and copyFrom
+  requires java.net.http; // RegistryClient: the registry HTTP API (digests, signatures)
+  requires org.bouncycastle.provider; // SigningKeys: the algorithm of a trusted key's SubjectPublicKeyInfo
 
   // not imported by Carapace, loaded by docker-java-core: without them a launch fails with
   // NoClassDefFoundError (Guava, commons-lang3 on every request; commons-io when a DockerClient

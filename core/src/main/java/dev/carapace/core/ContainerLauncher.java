@@ -94,6 +94,8 @@ public final class ContainerLauncher implements AutoCloseable {
   private final RegistryCredentials registryCredentials;
   private final Consumer<PullProgress> pullProgress;
   private final Map<String, String> labels;
+  /** Null: images are launched as named, unverified. */
+  private final ImageTrust imageTrust;
 
   private ContainerLauncher(Builder b) {
     this.owner = EngineOwner.open(b.connection, LOG);
@@ -106,6 +108,7 @@ public final class ContainerLauncher implements AutoCloseable {
     this.registryCredentials = b.registryCredentials != null ? b.registryCredentials
         : b.connection.callersClient() ? null : RegistryCredentials.fromDockerConfig();
     this.pullProgress = b.pullProgress;
+    this.imageTrust = b.imageTrust;
     owner.removeOnExit(this::onEngine, this::close);
   }
 
@@ -133,6 +136,7 @@ public final class ContainerLauncher implements AutoCloseable {
     private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
     private RegistryCredentials registryCredentials;
     private Consumer<PullProgress> pullProgress;
+    private ImageTrust imageTrust;
 
     private Builder() {}
 
@@ -291,6 +295,23 @@ public final class ContainerLauncher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Verifies each image before any create, as {@code trust}'s rules say: an image a rule matches is
+     * resolved to its manifest digest once, its cosign signatures are verified, and it is created by
+     * that digest ({@code repo@sha256:...}), so the tag cannot be moved between the check and the
+     * start; the recorded {@code Config.Image} is verified to be that digest and
+     * {@link RunningContainer#spec()} names it. Refused ({@link ImageTrust.Rule#REQUIRE_SIGNATURE}
+     * without a verified signature): an {@link UntrustedImageException} naming the image, the digest
+     * and the reason, and nothing created. {@link ImageTrust.Rule#WARN_IF_UNSIGNED}: launched, with a
+     * WARN log. The registry is reached with the trust's {@link RegistryAccess}, whose credentials
+     * default to this launcher's {@linkplain #registryCredentials registry credentials}.
+     * If unset, images are launched as named, unverified (as {@code docker run}).
+     */
+    public Builder imageTrust(ImageTrust trust) {
+      this.imageTrust = Objects.requireNonNull(trust, "image trust");
+      return this;
+    }
+
     public ContainerLauncher build() {
       return new ContainerLauncher(this);
     }
@@ -329,11 +350,12 @@ public final class ContainerLauncher implements AutoCloseable {
    *
    * @throws LaunchException naming the step; nothing is left on the engine
    */
-  public RunningContainer launch(SecureContainerSpec spec) {
-    Objects.requireNonNull(spec, "spec");
+  public RunningContainer launch(SecureContainerSpec asked) {
+    Objects.requireNonNull(asked, "spec");
     for (LaunchCheck check : checks) {
-      check.check(spec);
+      check.check(asked);
     }
+    SecureContainerSpec spec = pinnedIfTrusted(asked);
     warnAboutLoosening(spec);
     spec.runtime().name().ifPresent(runtime -> requireListedRuntime(spec, runtime));
     if (spec.cpusetCpus().isPresent() || spec.nanoCpus().isPresent()) {
@@ -383,6 +405,27 @@ public final class ContainerLauncher implements AutoCloseable {
       LOG.warn("creating network {} with external access: its containers can reach other hosts", spec.name());
     }
     return new ContainerNetwork(networks, networks.create(spec, labels), spec);
+  }
+
+  /**
+   * {@code spec} with its image pinned to the digest the image trust resolved and verified; refuses
+   * an image the trust does not allow. Unchanged without a trust or a matching rule.
+   */
+  private SecureContainerSpec pinnedIfTrusted(SecureContainerSpec spec) {
+    if (imageTrust == null) {
+      return spec;
+    }
+    ImageVerification v = imageTrust.verify(spec.image(), registryCredentials);
+    if (v.rule() == ImageTrust.Rule.NONE) {
+      return spec;
+    }
+    v.requireAllowed();
+    if (v.rule() == ImageTrust.Rule.WARN_IF_UNSIGNED && !v.signatureVerified()) {
+      LOG.warn("launching {} at {} without a verified signature: {}", spec.image(),
+          v.digest().orElse("an unresolved digest"), v.problem().orElse("none verified"));
+    }
+    String image = v.imageToLaunch();
+    return image.equals(spec.image()) ? spec : spec.toBuilder().image(image).build();
   }
 
   private static void warnAboutLoosening(SecureContainerSpec spec) {

@@ -1,0 +1,280 @@
+package dev.carapace.core.internal.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.carapace.core.internal.io.Strings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * cosign's key-based signatures on a registry without the referrers API, read and written: the
+ * signatures of the image {@code repo@sha256:<hex>} are the layers of the manifest tagged
+ * {@code sha256-<hex>.sig} in the same repository, each of media type {@value #SIMPLE_SIGNING}, its
+ * blob the "simple signing" payload
+ * <pre>{@code {"critical":{"identity":{"docker-reference":"127.0.0.1:5443/team/app"},
+ *   "image":{"docker-manifest-digest":"sha256:..."},"type":"cosign container image signature"},
+ *   "optional":null}}</pre>
+ * and its annotation {@value #SIGNATURE_ANNOTATION} the base64 signature over the payload's bytes.
+ *
+ * <p>An image is verified when one layer passes every check, in this order (containers/image's, which
+ * skopeo and podman run for a {@code sigstoreSigned} policy): its media type; its declared size at
+ * most {@link #MAX_PAYLOAD_BYTES}; its signature annotation base64; its blob read and matching its
+ * digest; the signature verified by one of the trusted keys; the payload JSON of type
+ * {@value #PAYLOAD_TYPE}, naming the digest being verified, and naming the image's repository
+ * ({@code docker-reference}, its tag ignored, as cosign writes the repository only). A manifest with
+ * more than {@link #MAX_SIGNATURES} layers is refused whole.
+ */
+public final class CosignSignatures {
+  /** The media type of a signature layer. */
+  public static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+  /** The layer annotation holding the base64 signature. */
+  public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+  /** The payload's {@code critical.type}. */
+  public static final String PAYLOAD_TYPE = "cosign container image signature";
+  /** How many signatures (layers) one image's signature manifest may have: cosign's default {@code COSIGN_MAX_ATTACHMENTS}. */
+  public static final int MAX_SIGNATURES = 50;
+  /** The largest payload read: 128 KiB (a simple-signing payload is a few hundred bytes). */
+  public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+  /** The longest signature annotation read (an RSA-8192 signature is 1.4 KiB of base64). */
+  static final int MAX_SIGNATURE_CHARS = 16 * 1024;
+  /** The config of a signature manifest: the empty JSON object. */
+  static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+  static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CosignSignatures() {}
+
+  /**
+   * What a verification found.
+   *
+   * @param verified whether one signature passed every check
+   * @param signedBy the key that verified it ({@link SigningKeys#describe}), or null
+   * @param problem why none did, or null
+   * @param signatures how many signature layers were read
+   */
+  public record Check(boolean verified, String signedBy, String problem, int signatures) {}
+
+  /** The tag of {@code digest}'s signatures: {@code sha256-<hex>.sig}. */
+  public static String signatureTag(String digest) {
+    return digest.replace(':', '-') + ".sig";
+  }
+
+  /** The simple-signing payload for {@code name} (the repository, fully qualified) at {@code digest}, as cosign writes it. */
+  public static byte[] payload(String name, String digest) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    ObjectNode critical = root.putObject("critical");
+    critical.putObject("identity").put("docker-reference", name);
+    critical.putObject("image").put("docker-manifest-digest", digest);
+    critical.put("type", PAYLOAD_TYPE);
+    root.putNull("optional");
+    return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Verifies the signatures of {@code image}'s repository at {@code digest} with {@code keys}.
+   *
+   * @throws RegistryClient.RegistryFailure when the registry fails on the signature manifest (a
+   *     layer's failing blob is a problem of that layer, not thrown)
+   */
+  public static Check verify(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys) {
+    String tag = signatureTag(digest);
+    Optional<RegistryClient.Manifest> found = registry.manifest(image.repository(), tag);
+    if (found.isEmpty()) {
+      return new Check(false, null, "no signature (no manifest " + tag + " in " + image.name() + ")", 0);
+    }
+    JsonNode layers = layersOf(found.get(), tag);
+    int n = layers.size();
+    if (n > MAX_SIGNATURES) {
+      return new Check(false, null, "signature manifest " + tag + " has " + n + " layers: at most "
+          + MAX_SIGNATURES + " are read", n);
+    }
+    if (n == 0) {
+      return new Check(false, null, "no signature (manifest " + tag + " has no layers)", 0);
+    }
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String which = n == 1 ? "signature: " : "signature " + (i + 1) + " of " + n + ": ";
+      Layer l = new Layer(layers.get(i));
+      String problem;
+      try {
+        problem = check(registry, image, digest, keys, l);
+      } catch (RegistryClient.RegistryFailure e) {
+        problem = "payload " + l.digest + ": " + e.getMessage();
+      }
+      if (problem == null) {
+        return new Check(true, l.signedBy, null, n);
+      }
+      problems.add(which + problem);
+    }
+    return new Check(false, null, String.join("; ", problems), n);
+  }
+
+  private static JsonNode layersOf(RegistryClient.Manifest m, String tag) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(m.bytes());
+    } catch (IOException e) {
+      root = null;
+    }
+    if (root == null || !root.isObject()) {
+      throw new RegistryClient.RegistryFailure("signature manifest " + tag + " is not a JSON object", 200, null);
+    }
+    if (!m.mediaType().equals(RegistryClient.OCI_MANIFEST) && !m.mediaType().equals(RegistryClient.DOCKER_MANIFEST)) {
+      throw new RegistryClient.RegistryFailure("signature manifest " + tag + " must be an image manifest: it is "
+          + Strings.show(m.mediaType().isEmpty() ? "of no media type" : m.mediaType()), 200, null);
+    }
+    JsonNode layers = root.path("layers");
+    if (!layers.isArray()) {
+      throw new RegistryClient.RegistryFailure("signature manifest " + tag + " has no layers array", 200, null);
+    }
+    return layers;
+  }
+
+  /** One signature layer, as its descriptor says. */
+  private static final class Layer {
+    final String mediaType;
+    final String digest;
+    final long size;
+    final JsonNode signature;
+    String signedBy;
+
+    Layer(JsonNode d) {
+      mediaType = d.path("mediaType").asText("");
+      digest = d.path("digest").asText("");
+      size = d.path("size").canConvertToLong() ? d.path("size").asLong() : -1;
+      signature = d.path("annotations").path(SIGNATURE_ANNOTATION);
+    }
+  }
+
+  /** Why {@code l} does not verify {@code image} at {@code digest}, or null when it does. */
+  private static String check(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys, Layer l) {
+    if (!l.mediaType.equals(SIMPLE_SIGNING)) {
+      return "layer media type must be " + SIMPLE_SIGNING + ": " + Strings.show(shorten(l.mediaType));
+    }
+    if (!ImageName.isDigest(l.digest)) {
+      return "layer digest must be sha256:<64 hex digits>: " + Strings.show(shorten(l.digest));
+    }
+    if (l.size < 0 || l.size > MAX_PAYLOAD_BYTES) {
+      return "payload size must be 0 to " + MAX_PAYLOAD_BYTES + " bytes: " + (l.size < 0 ? "none given" : l.size);
+    }
+    if (!l.signature.isTextual()) {
+      return "layer has no " + SIGNATURE_ANNOTATION + " annotation";
+    }
+    String b64 = l.signature.asText();
+    if (b64.length() > MAX_SIGNATURE_CHARS) {
+      return SIGNATURE_ANNOTATION + " must be at most " + MAX_SIGNATURE_CHARS + " characters: " + b64.length();
+    }
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(b64);
+    } catch (IllegalArgumentException e) {
+      return SIGNATURE_ANNOTATION + " must be base64: " + Strings.lengthAndStart(b64);
+    }
+    byte[] payload = registry.blob(image.repository(), l.digest, MAX_PAYLOAD_BYTES);
+    if (payload.length != l.size) {
+      return "payload " + l.digest + " is " + payload.length + " bytes, its layer says " + l.size;
+    }
+    String signedBy = null;
+    for (PublicKey k : keys) {
+      if (SigningKeys.verifies(k, payload, signature)) {
+        signedBy = SigningKeys.describe(k);
+        break;
+      }
+    }
+    if (signedBy == null) {
+      return "not signed by a trusted key (" + keys.size() + (keys.size() == 1 ? " key" : " keys") + " tried)";
+    }
+    JsonNode p;
+    try {
+      p = JSON.readTree(payload);
+    } catch (IOException e) {
+      p = null;
+    }
+    if (p == null || !p.isObject() || !p.path("critical").isObject()) {
+      return "payload must be a JSON object with \"critical\"";
+    }
+    JsonNode critical = p.path("critical");
+    String type = critical.path("type").asText("");
+    if (!type.equals(PAYLOAD_TYPE)) {
+      return "payload type must be \"" + PAYLOAD_TYPE + "\": " + Strings.show(shorten(type));
+    }
+    String signedDigest = critical.path("image").path("docker-manifest-digest").asText("");
+    if (!signedDigest.equals(digest)) {
+      return "payload is for " + Strings.show(shorten(signedDigest)) + ", not " + digest
+          + " (a signature of another image)";
+    }
+    String reference = critical.path("identity").path("docker-reference").asText("");
+    Optional<String> signedName = ImageName.nameOf(reference);
+    if (signedName.isEmpty() || !signedName.get().equals(image.name())) {
+      return "payload names " + Strings.show(shorten(reference)) + ", not " + image.name()
+          + " (signed for another repository)";
+    }
+    l.signedBy = signedBy;
+    return null;
+  }
+
+  /**
+   * The signature manifest {@code existing} (or a new one) with one more layer: {@code payloadDigest}
+   * of {@code payloadSize} bytes signed with {@code signature}; unchanged when it has that layer.
+   *
+   * @throws IllegalStateException when the manifest already has {@link #MAX_SIGNATURES} layers or is not an image manifest
+   */
+  public static byte[] withSignature(Optional<RegistryClient.Manifest> existing, String payloadDigest, long payloadSize, byte[] signature) {
+    String b64 = Base64.getEncoder().encodeToString(signature);
+    ObjectNode root;
+    if (existing.isPresent()) {
+      JsonNode layers = layersOf(existing.get(), "existing");
+      if (layers.size() >= MAX_SIGNATURES) {
+        throw new IllegalStateException("signature manifest has " + layers.size() + " layers: at most "
+            + MAX_SIGNATURES + " are read, no room for another");
+      }
+      for (JsonNode l : layers) {
+        if (l.path("digest").asText("").equals(payloadDigest)
+            && l.path("annotations").path(SIGNATURE_ANNOTATION).asText("").equals(b64)) {
+          return existing.get().bytes();
+        }
+      }
+      try {
+        root = (ObjectNode) JSON.readTree(existing.get().bytes());
+      } catch (IOException e) {
+        throw new IllegalStateException("signature manifest is not JSON", e);
+      }
+    } else {
+      root = JsonNodeFactory.instance.objectNode();
+      root.put("schemaVersion", 2);
+      root.put("mediaType", RegistryClient.OCI_MANIFEST);
+      root.putObject("config").put("mediaType", CONFIG_TYPE).put("size", EMPTY_CONFIG.length)
+          .put("digest", RegistryClient.sha256(EMPTY_CONFIG));
+      root.putArray("layers");
+    }
+    ArrayNode layers = (ArrayNode) root.path("layers");
+    ObjectNode layer = layers.addObject();
+    layer.put("mediaType", SIMPLE_SIGNING).put("size", payloadSize).put("digest", payloadDigest);
+    layer.putObject("annotations").put(SIGNATURE_ANNOTATION, b64);
+    return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The config blob of a new signature manifest: {@code {}}. */
+  public static byte[] emptyConfig() {
+    return EMPTY_CONFIG.clone();
+  }
+
+  /** {@code key}'s signature over {@code payload}. */
+  public static byte[] sign(PrivateKey key, byte[] payload) {
+    return SigningKeys.sign(key, payload);
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "...";
+  }
+}
