@@ -11,6 +11,7 @@ module dev.carapace.testcontainers {
   // Testcontainers 2.0 names no module: this is its file-name module
   requires transitive testcontainers;
   requires com.github.dockerjava.core; // CarapaceHardening.applyTo: a create request built without the engine
+  requires org.slf4j; // CarapaceHardening: the WARN of an image trust's warnIfUnsigned
 
   requires static org.immutables.value;
 

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Signs an image already in its registry as {@code cosign sign --key} does, so a CI job can sign its
- * own images without cosign and an {@link ImageTrust} (or {@code cosign verify --key}, or skopeo with a
- * {@code sigstoreSigned} policy) accepts them: resolves the image to its manifest digest, pushes the
+ * own images without cosign and an {@link ImageTrust} accepts them (the layout is the one
+ * {@code cosign verify --key} and containers/image's {@code sigstoreSigned} policy read): resolves the image to its manifest digest, pushes the
  * simple-signing payload naming the repository and that digest as a blob, and pushes (or extends)
  * the manifest tagged {@code sha256-<hex>.sig} whose layer is that payload with the base64 signature
  * in the annotation {@code dev.cosignproject.cosign/signature}.

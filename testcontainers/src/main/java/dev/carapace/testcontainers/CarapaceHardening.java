@@ -3,6 +3,8 @@ package dev.carapace.testcontainers;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import dev.carapace.core.ImageTrust;
+import dev.carapace.core.ImageVerification;
 import dev.carapace.core.LaunchCheck;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.NetworkMode;
@@ -78,12 +80,17 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
 
   private static final CarapaceHardening DEFAULTS = builder().build();
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CarapaceHardening.class);
+
   private final SecureContainerSpec profile;
   private final List<LaunchCheck> checks;
+  /** Null: the image is created as named. */
+  private final ImageTrust imageTrust;
 
   private CarapaceHardening(Builder b) {
     this.profile = b.profile;
     this.checks = List.copyOf(b.checks);
+    this.imageTrust = b.imageTrust;
   }
 
   /**
@@ -114,6 +121,11 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
     return checks;
   }
 
+  /** The image trust that verifies and pins every hardened container's image, when one was given. */
+  public Optional<ImageTrust> imageTrust() {
+    return Optional.ofNullable(imageTrust);
+  }
+
   /**
    * Judges {@code container} as configured so far, then adds this hardening as its last create-command
    * modifier and returns it.
@@ -135,7 +147,7 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
    */
   public <C extends GenericContainer<?>> C applyTo(C container) {
     Objects.requireNonNull(container, "container");
-    if (!checks.isEmpty()) {
+    if (!checks.isEmpty() || imageTrust != null) {
       accept(requestAsConfigured(container));
     }
     container.withCreateContainerCmdModifier(this);
@@ -207,6 +219,7 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
           "privileged must not be set on a hardened container: true (remove withPrivilegedMode(true);"
               + " add only the capabilities the container needs to the profile)", null, null);
     }
+    pinIfTrusted(cmd);
     harden(cmd);
     SecureContainerSpec effective = effectiveSpec(cmd);
     for (LaunchCheck check : checks) {
@@ -227,6 +240,26 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
       throw CoreAccess.get().engineFailure(LaunchException.Step.CREATE, cmd.getImage(), null,
           "the Testcontainers request cannot be judged: " + e.getMessage(), null, e);
     }
+  }
+
+  /**
+   * Verifies the request's image with the image trust and names it by the verified digest; refuses an
+   * image the trust does not allow. Testcontainers pulled the tag before: a tag moved since then makes
+   * the create fail (the engine has no image of the new digest), never run another image.
+   */
+  private void pinIfTrusted(CreateContainerCmd cmd) {
+    if (imageTrust == null || cmd.getImage() == null || cmd.getImage().equals(PROFILE_IMAGE)) {
+      return;
+    }
+    ImageVerification v = imageTrust.verify(cmd.getImage()).requireAllowed();
+    if (v.rule() == ImageTrust.Rule.NONE) {
+      return;
+    }
+    if (v.rule() == ImageTrust.Rule.WARN_IF_UNSIGNED && !v.signatureVerified()) {
+      LOG.warn("creating hardened {} at {} without a verified signature: {}", cmd.getImage(),
+          v.digest().orElse("an unresolved digest"), v.problem().orElse("none verified"));
+    }
+    cmd.withImage(v.imageToLaunch());
   }
 
   private void harden(CreateContainerCmd cmd) {
@@ -280,8 +313,21 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
   public static final class Builder {
     private SecureContainerSpec profile;
     private final List<LaunchCheck> checks = new ArrayList<>();
+    private ImageTrust imageTrust;
 
     private Builder() {}
+
+    /**
+     * Verifies each hardened container's image as {@code trust}'s rules say, in {@link #applyTo} (a
+     * refusal leaves it as an {@code UntrustedImageException}) and again at create, where the image is
+     * replaced by the verified digest ({@code repo@sha256:...}); {@code warnIfUnsigned} logs at WARN.
+     * The registry is reached with the trust's {@code RegistryAccess} (by default the docker CLI's
+     * credentials and the engine's CAs). If unset, images are created as named.
+     */
+    public Builder imageTrust(ImageTrust trust) {
+      this.imageTrust = Objects.requireNonNull(trust, "image trust");
+      return this;
+    }
 
     /**
      * The spec whose hardening to apply; its image, command, env, ports and the like are ignored (see
