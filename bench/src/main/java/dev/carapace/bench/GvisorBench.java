@@ -26,21 +26,7 @@ final class GvisorBench {
     SecureContainerSpec runsc = Hardened.spec("gvisor-runsc").toBuilder().runtime(ContainerRuntime.gvisor()).build();
     String[] names = {"runc (the engine's default)", "gVisor (`--runtime runsc`)"};
     Op[] ops = {() -> Launches.carapaceLaunch(launcher, runc), () -> Launches.carapaceLaunch(launcher, runsc)};
-    double[][] wall = new double[2][ITERATIONS];
-    int[] failed = new int[2];
-    for (int round = -WARMUP; round < ITERATIONS; round++) {
-      for (int k = 0; k < 2; k++) {
-        int i = Math.floorMod(k + round, 2);
-        long t0 = System.nanoTime();
-        boolean ok = Op.attempt(names[i], ops[i]);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (round >= 0) {
-          wall[i][round] = ok ? ms : Double.NaN;
-          failed[i] += ok ? 0 : 1;
-        }
-      }
-      System.out.printf("gvisor latency round %d done%n", round);
-    }
+    double[][] wall = Op.roundRobin("gvisor", names, ops, ITERATIONS, WARMUP);
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
     double[][] rate = new double[2][ROUNDS];
     int[] batchFailed = new int[2];
@@ -74,7 +60,7 @@ final class GvisorBench {
       List<Double> r = Stats.valid(rate[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
           .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
-          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(failed[i]).append(" | ")
+          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(Op.failures(wall[i])).append(" | ")
           .append(String.format("%.2f", Stats.median(r))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ").append(batchFailed[i]).append(" |\n");

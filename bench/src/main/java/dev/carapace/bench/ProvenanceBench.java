@@ -77,21 +77,7 @@ final class ProvenanceBench {
         SecureContainerSpec byDigest = spec(pinned, "provenance");
         Op[] ops = {() -> Launches.carapaceLaunch(plain, byTag), () -> Launches.carapaceLaunch(trusted, byTag),
             () -> Launches.carapaceLaunch(plain, byDigest), () -> Launches.carapaceLaunch(trusted, byDigest)};
-        double[][] wall = new double[4][ITERATIONS];
-        int[] failed = new int[4];
-        for (int round = -WARMUP; round < ITERATIONS; round++) {
-          for (int k = 0; k < 4; k++) {
-            int i = Math.floorMod(k + round, 4);
-            long t0 = System.nanoTime();
-            boolean ok = Op.attempt(names[i], ops[i]);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            if (round >= 0) {
-              wall[i][round] = ok ? ms : Double.NaN;
-              failed[i] += ok ? 0 : 1;
-            }
-          }
-          System.out.printf("provenance latency round %d done%n", round);
-        }
+        double[][] wall = Op.roundRobin("provenance", names, ops, ITERATIONS, WARMUP);
         // the first verification of a digest: a new trust each round (nothing cached), its access reused or new
         int n = ITERATIONS;
         double[][] first = new double[4][n];
@@ -117,7 +103,7 @@ final class ProvenanceBench {
           }
         }
         ImageVerification cached = trust.verify(pinned);
-        report(md, targets, names, wall, failed, firstNames, first, digest, cached);
+        report(md, targets, names, wall, firstNames, first, digest, cached);
       }
     } finally {
       cleanUp(user, password, ca, digest);
@@ -144,7 +130,7 @@ final class ProvenanceBench {
     return Hardened.spec(who).toBuilder().image(image).build();
   }
 
-  private static void report(StringBuilder md, List<String[]> targets, String[] names, double[][] wall, int[] failed,
+  private static void report(StringBuilder md, List<String[]> targets, String[] names, double[][] wall,
       String[] firstNames, double[][] first, String digest, ImageVerification cached) {
     md.append("\n## Image provenance: verified against unverified launches (issue 20)\n\n")
         .append("Carapace `launch` + `awaitExit` + `close` of the hardened container from `").append(IMAGE)
@@ -161,7 +147,7 @@ final class ProvenanceBench {
       List<Double> w = Stats.valid(wall[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
           .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
-          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(failed[i]).append(" |\n");
+          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(Op.failures(wall[i])).append(" |\n");
     }
     List<String> texts = new ArrayList<>();
     for (int[] pair : new int[][] {{1, 0}, {3, 2}}) {

@@ -117,9 +117,7 @@ public final class SkopeoVerifier implements AutoCloseable {
    * as signed by the key in {@code publicKeyPem} (a {@code PUBLIC KEY} block).
    */
   public Verdict verify(String image, String publicKeyPem) {
-    Path run = null;
-    try {
-      run = Files.createTempDirectory(dir, "run-");
+    return inRunDirectory("run-", run -> {
       Path key = run.resolve("key.pub");
       Files.writeString(key, publicKeyPem);
       Path policy = run.resolve("policy.json");
@@ -127,11 +125,7 @@ public final class SkopeoVerifier implements AutoCloseable {
       return run(List.of("--policy", policy.toString(), "--registries.d", registriesDir().toString(),
           "copy", "--retry-times", "0", "--src-authfile", dir.resolve("auth.json").toString(),
           "--src-cert-dir", dir.resolve("certs").toString(), "docker://" + image, "dir:" + run.resolve("out")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      delete(run);
-    }
+    });
   }
 
   /**
@@ -141,9 +135,7 @@ public final class SkopeoVerifier implements AutoCloseable {
    * ({@link CosignKeyFile#writeEncrypted}).
    */
   public Verdict sign(String image, Path encryptedKey, String passphrase) {
-    Path run = null;
-    try {
-      run = Files.createTempDirectory(dir, "sign-");
+    return inRunDirectory("sign-", run -> {
       Path pass = run.resolve("passphrase");
       Files.writeString(pass, passphrase);
       Path policy = run.resolve("policy.json");
@@ -155,6 +147,19 @@ public final class SkopeoVerifier implements AutoCloseable {
           "--src-cert-dir", certs, "--dest-cert-dir", certs,
           "--sign-by-sigstore-private-key", encryptedKey.toString(), "--sign-passphrase-file", pass.toString(),
           "docker://" + image, "docker://" + image));
+    });
+  }
+
+  private interface InRun {
+    Verdict run(Path directory) throws IOException;
+  }
+
+  /** {@code body} in a new directory of this verifier's, removed afterwards whatever happened. */
+  private Verdict inRunDirectory(String prefix, InRun body) {
+    Path run = null;
+    try {
+      run = Files.createTempDirectory(dir, prefix);
+      return body.run(run);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
