@@ -44,8 +44,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Setup: {@code carapace-test/busybox:1} is pushed with the Docker CLI (a throwaway client config)
  * as {@code 127.0.0.1:5443/carapace-test/bench-provenance:1} and signed with a new EC P-256 key by
- * {@link ImageSigner}; afterwards its signature manifest is deleted from the registry and the tag
- * removed from the engine.
+ * {@link ImageSigner}; afterwards its signature manifest and its manifest in that repository are
+ * deleted from the registry and the tag removed from the engine.
  */
 final class ProvenanceBench {
   static final Path TESTBED = Path.of(System.getProperty("bench.testbed", "/var/lib/carapace-testbed"));
@@ -213,7 +213,7 @@ final class ProvenanceBench {
     }
   }
 
-  /** Deletes the signature manifest (a new key signs each run) and removes the tag from the engine. */
+  /** Deletes the signature manifest and the image's manifest in REPO, and removes the tag from the engine. */
   private static void cleanUp(String user, char[] password, Path ca, String digest) throws Exception {
     try {
       docker(null, null, "rmi", IMAGE);
@@ -238,13 +238,18 @@ final class ProvenanceBench {
         .header("Accept", "application/vnd.oci.image.manifest.v1+json").timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.discarding());
     String sig = head.headers().firstValue("Docker-Content-Digest").orElse(null);
-    if (head.statusCode() != 200 || sig == null) {
+    if (head.statusCode() == 200 && sig != null) {
+      delete(http, auth, base, sig, "signature manifest");
+    } else {
       System.out.println("provenance: no signature manifest to delete (HTTP " + head.statusCode() + ")");
-      return;
     }
-    HttpResponse<Void> del = http.send(HttpRequest.newBuilder(URI.create(base + sig)).DELETE()
+    delete(http, auth, base, digest, "image manifest (" + IMAGE + ")");
+  }
+
+  private static void delete(HttpClient http, String auth, String base, String digest, String what) throws Exception {
+    HttpResponse<Void> del = http.send(HttpRequest.newBuilder(URI.create(base + digest)).DELETE()
         .header("Authorization", auth).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
-    System.out.println("provenance: deleted signature manifest " + sig + ": HTTP " + del.statusCode());
+    System.out.println("provenance: deleted " + what + " " + digest + " from the registry: HTTP " + del.statusCode());
   }
 
   private static void deleteTree(Path dir) throws IOException {
