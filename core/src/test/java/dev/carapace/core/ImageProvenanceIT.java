@@ -16,6 +16,7 @@ import dev.carapace.core.internal.registry.RegistryClient;
 import dev.carapace.core.testing.SilentProxy;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.core.testing.TestPeers;
+import dev.carapace.core.testing.TestRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -50,19 +51,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageProvenanceIT {
   private static final String REGISTRY = TestPeers.REGISTRY;
-  private static final String RUN = "carapace-test/prov-" + HexFormat.of().formatHex(
-      java.nio.ByteBuffer.allocate(8).putLong(ThreadLocalRandom.current().nextLong()).array());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final KeyPair KEY = ImageTrustTest.keyPair("EC", "secp256r1");
   private static final KeyPair OTHER = ImageTrustTest.keyPair("EC", "secp256r1");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static DockerClient docker;
   private static RegistryAccess access;
-  private static RegistryClient api;
-  private static RegistryClient.Manifest busybox;
-  /** repository -> digests pushed there, deleted at the end. */
-  private static final Map<String, List<String>> pushed = new java.util.concurrent.ConcurrentHashMap<>();
+  private static TestRegistry registry;
+  private static String run;
   private static final List<String> pulled = new CopyOnWriteArrayList<>();
 
   @TempDir
@@ -72,13 +69,12 @@ class ImageProvenanceIT {
   static void connect() {
     docker = TestPeers.unixSocket();
     access = RegistryAccess.builder().credentials(credentials()).build(); // the engine's CAs: /etc/docker/certs.d
-    api = client();
-    busybox = api.manifest("carapace-test/busybox", "1").orElseThrow(
-        () -> new AssertionError("the testbed's registry has no carapace-test/busybox:1 (testbed/registry.sh)"));
+    registry = new TestRegistry();
+    run = registry.run;
   }
 
   private static RegistryClient client() {
-    return access.client(ImageName.parse(REGISTRY + "/carapace-test/busybox:1"), "test", null);
+    return TestRegistry.client();
   }
 
   private static RegistryCredentials credentials() {
@@ -94,56 +90,33 @@ class ImageProvenanceIT {
         // not pulled
       }
     }
-    RegistryClient c = client();
-    pushed.forEach((repository, digests) -> digests.forEach(d -> c.deleteManifest(repository, d)));
+    registry.deleteAll();
     docker.close();
   }
 
-  /**
-   * Pushes busybox's manifest to {@code RUN/name:tag} (its blobs mounted from carapace-test/busybox),
-   * {@code variant} trailing newlines making another digest of the same image; returns the digest.
-   */
   private static String copyImage(String name, String tag, int variant) throws Exception {
-    String repository = RUN + "/" + name;
-    JsonNode m = JSON.readTree(busybox.bytes());
-    List<String> blobs = new ArrayList<>();
-    blobs.add(m.path("config").path("digest").asText());
-    m.path("layers").forEach(l -> blobs.add(l.path("digest").asText()));
-    RegistryClient c = client();
-    for (String blob : blobs) {
-      c.mountBlob(repository, blob, "carapace-test/busybox");
-    }
-    byte[] bytes = (new String(busybox.bytes(), StandardCharsets.UTF_8) + "\n".repeat(variant))
-        .getBytes(StandardCharsets.UTF_8);
-    String digest = c.putManifest(repository, tag, busybox.mediaType(), bytes);
-    pushed.computeIfAbsent(repository, r -> new CopyOnWriteArrayList<>()).add(digest);
-    return digest;
+    return registry.copyBusybox(name, tag, variant);
   }
 
   private static String image(String name) {
-    return REGISTRY + "/" + RUN + "/" + name;
+    return registry.image(name);
   }
 
   private static String signatureTag(String digest) {
-    return digest.replace(':', '-') + ".sig";
+    return TestRegistry.signatureTag(digest);
   }
 
   /** Signs {@code image} with {@code key}, and remembers the signature manifest for deletion. */
   private static String sign(String image, KeyPair key) {
     String digest = ImageSigner.builder().privateKey(key.getPrivate()).registryAccess(access).build().sign(image);
-    rememberSignature(ImageName.parse(image).repository(), digest);
+    registry.rememberSignatures(ImageName.parse(image).repository(), digest);
     return digest;
-  }
-
-  private static void rememberSignature(String repository, String digest) {
-    client().manifest(repository, signatureTag(digest)).ifPresent(m ->
-        pushed.computeIfAbsent(repository, r -> new CopyOnWriteArrayList<>()).add(m.digest()));
   }
 
   private static ImageTrust requireSignature() throws Exception {
     Path pub = tmp.resolve("cosign.pub");
     Files.writeString(pub, ImageTrustTest.pem("PUBLIC KEY", KEY.getPublic().getEncoded()));
-    return ImageTrust.builder().addTrustedKeys(pub).requireSignature(REGISTRY + "/" + RUN + "/*").build();
+    return ImageTrust.builder().addTrustedKeys(pub).requireSignature(REGISTRY + "/" + run + "/*").build();
   }
 
   private static ContainerLauncher launcher(ImageTrust trust) {
@@ -231,7 +204,7 @@ class ImageProvenanceIT {
   @Test
   void tamperedPayloadIsRefusedBeforeCreate() throws Exception {
     String digest = copyImage("tampered", "1", 0);
-    String repository = RUN + "/tampered";
+    String repository = run + "/tampered";
     sign(image("tampered") + ":1", KEY);
     RegistryClient c = client();
     ObjectNode m = (ObjectNode) JSON.readTree(c.manifest(repository, signatureTag(digest)).orElseThrow().bytes());
@@ -242,7 +215,7 @@ class ImageProvenanceIT {
     layer.put("digest", c.putBlob(repository, tampered)).put("size", tampered.length);
     c.putManifest(repository, signatureTag(digest), RegistryClient.OCI_MANIFEST,
         m.toString().getBytes(StandardCharsets.UTF_8));
-    rememberSignature(repository, digest);
+    registry.rememberSignatures(repository, digest);
     UntrustedImageException e = refusedBeforeCreate(requireSignature(), image("tampered") + ":1");
     assertEquals("create of " + image("tampered") + ":1 failed: image not trusted at " + digest + ": signature:"
         + " not signed by a trusted key (1 key tried)", e.getMessage());
@@ -252,12 +225,12 @@ class ImageProvenanceIT {
   void signatureOfAnotherDigestIsRefusedBeforeCreate() throws Exception {
     String digest = copyImage("replay", "1", 0);
     String other = copyImage("replay", "2", 2);
-    String repository = RUN + "/replay";
+    String repository = run + "/replay";
     sign(image("replay") + ":2", KEY);
     RegistryClient c = client();
     RegistryClient.Manifest signatures = c.manifest(repository, signatureTag(other)).orElseThrow();
     c.putManifest(repository, signatureTag(digest), signatures.mediaType(), signatures.bytes());
-    rememberSignature(repository, digest);
+    registry.rememberSignatures(repository, digest);
     UntrustedImageException e = refusedBeforeCreate(requireSignature(), image("replay") + ":1");
     assertEquals("create of " + image("replay") + ":1 failed: image not trusted at " + digest + ": signature:"
         + " payload is for " + other + ", not " + digest + " (a signature of another image)", e.getMessage());
@@ -268,15 +241,7 @@ class ImageProvenanceIT {
     String digest = copyImage("original", "1", 0);
     sign(image("original") + ":1", KEY);
     copyImage("copy", "1", 0);
-    RegistryClient c = client();
-    RegistryClient.Manifest signatures = c.manifest(RUN + "/original", signatureTag(digest)).orElseThrow();
-    JsonNode m = JSON.readTree(signatures.bytes());
-    c.mountBlob(RUN + "/copy", m.path("config").path("digest").asText(), RUN + "/original");
-    for (JsonNode l : m.path("layers")) {
-      c.mountBlob(RUN + "/copy", l.path("digest").asText(), RUN + "/original");
-    }
-    c.putManifest(RUN + "/copy", signatureTag(digest), signatures.mediaType(), signatures.bytes());
-    rememberSignature(RUN + "/copy", digest);
+    registry.copySignatures("original", "copy", digest);
     UntrustedImageException e = refusedBeforeCreate(requireSignature(), image("copy") + ":1");
     assertEquals("create of " + image("copy") + ":1 failed: image not trusted at " + digest + ": signature:"
         + " payload names " + image("original") + ", not " + image("copy") + " (signed for another repository)",
@@ -288,7 +253,7 @@ class ImageProvenanceIT {
     String digest = copyImage("warned", "1", 0);
     String pinned = image("warned") + "@" + digest;
     pulled.add(pinned);
-    ImageTrust trust = ImageTrust.builder().addTrustedKey(KEY.getPublic()).warnIfUnsigned(REGISTRY + "/" + RUN + "/*")
+    ImageTrust trust = ImageTrust.builder().addTrustedKey(KEY.getPublic()).warnIfUnsigned(REGISTRY + "/" + run + "/*")
         .build();
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream err = System.err;
@@ -315,9 +280,9 @@ class ImageProvenanceIT {
           .addCertificateAuthority(TestPeers.dir().resolve("registry").resolve("ca.pem"))
           .credentials(RegistryCredentials.of(viaProxy, TestPeers.REGISTRY_USER, TestPeers.registryPassword()))
           .timeout(Duration.ofSeconds(2)).build();
-      String image = viaProxy + "/" + RUN + "/silent:1";
+      String image = viaProxy + "/" + run + "/silent:1";
       // through the proxy, the registry answers: the digest resolves
-      assertEquals(pushed.get(RUN + "/silent").get(0), slow.resolveDigest(image));
+      assertEquals(registry.firstDigest("silent"), slow.resolveDigest(image));
       proxy.silence();
       ImageTrust trust = ImageTrust.builder().addTrustedKey(KEY.getPublic()).requireSignature("*")
           .registryAccess(slow).build();
@@ -325,7 +290,7 @@ class ImageProvenanceIT {
       UntrustedImageException e = refusedBeforeCreate(trust, image);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertEquals("create of " + image + " failed: image not trusted: the digest could not be resolved: registry "
-          + viaProxy + " did not answer GET /v2/" + RUN + "/silent/manifests/1 within 2000 ms (the registry timeout"
+          + viaProxy + " did not answer GET /v2/" + run + "/silent/manifests/1 within 2000 ms (the registry timeout"
           + " of this verification)", e.getMessage());
       assertTrue(ms < 15_000, "refused after " + ms + " ms");
     }
