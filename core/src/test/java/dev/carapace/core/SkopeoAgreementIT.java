@@ -117,6 +117,16 @@ class SkopeoAgreementIT {
       sign(rsa, byRsa);
       cases.add(new Case("signed by ImageSigner (RSA-2048)", byRsa, rsa.getPublic(), true));
 
+      KeyPair p384 = ec("secp384r1");
+      String byP384 = image("p384-signed");
+      sign(p384, byP384);
+      cases.add(new Case("signed by ImageSigner (ECDSA P-384, SHA-256)", byP384, p384.getPublic(), true));
+
+      KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      String byEd = image("ed25519-signed");
+      sign(ed, byEd);
+      cases.add(new Case("signed by ImageSigner (Ed25519)", byEd, ed.getPublic(), true));
+
       String otherTag = image("other-tag", variants.get("signed"));
       cases.add(new Case("signed image under another tag of its repository", otherTag, trusted.getPublic(), true));
 
@@ -302,8 +312,12 @@ class SkopeoAgreementIT {
   }
 
   private static KeyPair ec() throws GeneralSecurityException {
+    return ec("secp256r1");
+  }
+
+  private static KeyPair ec(String curve) throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
+    g.initialize(new ECGenParameterSpec(curve));
     return g.generateKeyPair();
   }
 
