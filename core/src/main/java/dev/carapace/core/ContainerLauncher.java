@@ -303,8 +303,9 @@ public final class ContainerLauncher implements AutoCloseable {
      * {@link RunningContainer#spec()} names it. Refused ({@link ImageTrust.Rule#REQUIRE_SIGNATURE}
      * without a verified signature): an {@link UntrustedImageException} naming the image, the digest
      * and the reason, and nothing created. {@link ImageTrust.Rule#WARN_IF_UNSIGNED}: launched, with a
-     * WARN log. The registry is reached with the trust's {@link RegistryAccess}, whose credentials
-     * default to this launcher's {@linkplain #registryCredentials registry credentials}.
+     * WARN log. The verification comes first: the {@linkplain #addCheck checks} judge the spec with
+     * its image pinned. The registry is reached with the trust's {@link RegistryAccess}, whose
+     * credentials default to this launcher's {@linkplain #registryCredentials registry credentials}.
      * If unset, images are launched as named, unverified (as {@code docker run}).
      */
     public Builder imageTrust(ImageTrust trust) {
@@ -345,17 +346,20 @@ public final class ContainerLauncher implements AutoCloseable {
   }
 
   /**
-   * Creates, verifies and starts {@code spec}, and returns its handle. Close the handle to remove the
-   * container.
+   * Creates, verifies and starts {@code asked}, and returns its handle. Close the handle to remove the
+   * container. With an {@linkplain Builder#imageTrust image trust} whose rule matches the image, the
+   * image is verified first and the spec launched is {@code asked} with its image pinned to the verified
+   * digest ({@link RunningContainer#spec()}).
    *
+   * @throws UntrustedImageException when the image trust refuses the image; nothing was created
    * @throws LaunchException naming the step; nothing is left on the engine
    */
   public RunningContainer launch(SecureContainerSpec asked) {
     Objects.requireNonNull(asked, "spec");
+    SecureContainerSpec spec = pinnedIfTrusted(asked); // the checks judge what is created: by digest
     for (LaunchCheck check : checks) {
-      check.check(asked);
+      check.check(spec);
     }
-    SecureContainerSpec spec = pinnedIfTrusted(asked);
     warnAboutLoosening(spec);
     spec.runtime().name().ifPresent(runtime -> requireListedRuntime(spec, runtime));
     if (spec.cpusetCpus().isPresent() || spec.nanoCpus().isPresent()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
@@ -26,11 +25,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,9 +159,12 @@ class ImageProvenanceIT {
     pulled.add(pinned);
     ImageTrust trust = requireSignature();
     long since = System.currentTimeMillis() / 1000 - 1;
-    try (ContainerLauncher launcher = launcher(trust);
+    List<String> checked = new CopyOnWriteArrayList<>();
+    try (ContainerLauncher launcher = ContainerLauncher.builder().endpoint(TestEngine.endpoint())
+        .registryCredentials(credentials()).imageTrust(trust).addCheck(spec -> checked.add(spec.image())).build();
         RunningContainer c = launcher.launch(echo(image("signed") + ":1"))) {
       assertEquals(List.of(c.id()), creates(launcher.id(), since), "the events show the launch's create");
+      assertEquals(List.of(pinned), checked, "the launch checks judged the pinned spec");
       assertEquals(pinned, c.spec().image());
       var inspect = docker.inspectContainerCmd(c.id()).exec();
       assertEquals(pinned, inspect.getConfig().getImage(), "the engine recorded the digest");
