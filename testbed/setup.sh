@@ -128,4 +128,5 @@ fi
 "$here/outside-peer.sh"
 "$here/prometheus.sh"
 "$here/podman.sh"
+"$here/skopeo.sh" # skopeo built from upstream (Debian's cannot verify sigstore signatures)
 log "ready"

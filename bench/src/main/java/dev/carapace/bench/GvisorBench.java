@@ -26,8 +26,7 @@ final class GvisorBench {
     SecureContainerSpec runsc = Hardened.spec("gvisor-runsc").toBuilder().runtime(ContainerRuntime.gvisor()).build();
     String[] names = {"runc (the engine's default)", "gVisor (`--runtime runsc`)"};
     Op[] ops = {() -> Launches.carapaceLaunch(launcher, runc), () -> Launches.carapaceLaunch(launcher, runsc)};
-    int[] failed = new int[2];
-    double[][] wall = Op.alternating(names, ops, WARMUP, ITERATIONS, failed, "gvisor latency");
+    double[][] wall = Op.roundRobin("gvisor", names, ops, ITERATIONS, WARMUP);
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
     double[][] rate = new double[2][ROUNDS];
     int[] batchFailed = new int[2];
@@ -61,7 +60,7 @@ final class GvisorBench {
       List<Double> r = Stats.valid(rate[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(w))).append(" | ")
           .append(Stats.ms(Stats.percentile(w, .25))).append(" | ").append(Stats.ms(Stats.percentile(w, .75)))
-          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(failed[i]).append(" | ")
+          .append(" | ").append(Stats.ms(Stats.percentile(w, 0))).append(" | ").append(Op.failures(wall[i])).append(" | ")
           .append(String.format("%.2f", Stats.median(r))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 0))).append(" | ")
           .append(String.format("%.2f", Stats.percentile(r, 1))).append(" | ").append(batchFailed[i]).append(" |\n");

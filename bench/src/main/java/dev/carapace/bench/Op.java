@@ -23,6 +23,37 @@ interface Op {
     }
   }
 
+  /**
+   * {@code warmup} rounds, then {@code rounds} measured rounds of every op in turn, each round
+   * rotating which goes first; wall time in ms per op and round, {@code NaN} where the op failed.
+   */
+  static double[][] roundRobin(String section, String[] names, Op[] ops, int rounds, int warmup) {
+    int n = ops.length;
+    double[][] wall = new double[n][rounds];
+    for (int round = -warmup; round < rounds; round++) {
+      for (int k = 0; k < n; k++) {
+        int i = Math.floorMod(k + round, n);
+        long t0 = System.nanoTime();
+        boolean ok = attempt(names[i], ops[i]);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (round >= 0) {
+          wall[i][round] = ok ? ms : Double.NaN;
+        }
+      }
+      System.out.printf("%s latency round %d done%n", section, round);
+    }
+    return wall;
+  }
+
+  /** How many rounds of {@link #roundRobin} failed. */
+  static int failures(double[] wall) {
+    int failed = 0;
+    for (double v : wall) {
+      failed += Double.isNaN(v) ? 1 : 0;
+    }
+    return failed;
+  }
+
   /** Runs {@code op} {@code n} times, {@code threads} at a time (on {@code pool} when more than one); the failures. */
   static int batch(ExecutorService pool, Op op, int n, int threads) throws InterruptedException {
     AtomicInteger failed = new AtomicInteger();
@@ -50,28 +81,5 @@ interface Op {
       }
     }
     return failed.get();
-  }
-
-  /**
-   * Runs the two {@code ops} alternately, {@code warmup} rounds unrecorded then {@code rounds}
-   * recorded, each round rotating who goes first; the wall milliseconds of each (NaN for a failed
-   * run), and the failures per op in {@code failed}.
-   */
-  static double[][] alternating(String[] names, Op[] ops, int warmup, int rounds, int[] failed, String label) {
-    double[][] wall = new double[2][rounds];
-    for (int round = -warmup; round < rounds; round++) {
-      for (int k = 0; k < 2; k++) {
-        int i = Math.floorMod(k + round, 2);
-        long t0 = System.nanoTime();
-        boolean ok = attempt(names[i], ops[i]);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (round >= 0) {
-          wall[i][round] = ok ? ms : Double.NaN;
-          failed[i] += ok ? 0 : 1;
-        }
-      }
-      System.out.printf("%s round %d done%n", label, round);
-    }
-    return wall;
   }
 }

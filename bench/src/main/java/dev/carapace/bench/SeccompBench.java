@@ -86,8 +86,7 @@ final class SeccompBench {
     SecureContainerSpec recorded = Hardened.spec("seccomp-recorded").toBuilder().seccomp(profile.seccomp()).build();
     String[] names = {"engine's default profile", "recorded profile (" + profile.syscalls().size() + " calls)"};
     Op[] ops = {() -> Launches.carapaceLaunch(launcher, plain), () -> Launches.carapaceLaunch(launcher, recorded)};
-    int[] failed = new int[2];
-    double[][] wall = Op.alternating(names, ops, WARMUP, ITERATIONS, failed, "seccomp launch");
+    double[][] wall = Op.roundRobin("seccomp", names, ops, ITERATIONS, WARMUP);
     md.append("\nLaunch (`launch` + `awaitExit` + `close`) of the hardened `true` container, ").append(ITERATIONS)
         .append(" rounds after ").append(WARMUP).append(" warm-up, alternating who goes first; its recorded profile: ")
         .append(profile.diffSummary()).append(".\n\n| profile | median ms | p25 | p75 | min | failed |\n"
@@ -96,7 +95,7 @@ final class SeccompBench {
       List<Double> v = Stats.valid(wall[i]);
       md.append("| ").append(names[i]).append(" | ").append(Stats.ms(Stats.median(v))).append(" | ")
           .append(Stats.ms(Stats.percentile(v, .25))).append(" | ").append(Stats.ms(Stats.percentile(v, .75)))
-          .append(" | ").append(Stats.ms(Stats.percentile(v, 0))).append(" | ").append(failed[i]).append(" |\n");
+          .append(" | ").append(Stats.ms(Stats.percentile(v, 0))).append(" | ").append(Op.failures(wall[i])).append(" |\n");
     }
     List<Double> ratio = Stats.pairedRatios(wall[1], wall[0]);
     double[] ci = Stats.medianCi(ratio);
