@@ -19,11 +19,11 @@ import java.util.List;
  * Runs the benchmark sections in one JVM, one after another, and writes {@code results/<date>.md}: each
  * section is its own class ({@link RoundTripsBench}, {@link LatencyBench}, {@link ThroughputBench},
  * {@link GvisorBench}, {@link SwarmBench}, {@link ColdStartBench}, {@link SpecBench},
- * {@link ExecFilesBench}, {@link LogFollowBench}, {@link KubeBench}, {@link ManifestLimitsBench}); this class only dispatches. Started by
+ * {@link ExecFilesBench}, {@link LogFollowBench}, {@link KubeBench}, {@link ManifestLimitsBench}, {@link ProvenanceBench}); this class only dispatches. Started by
  * {@code bench/run.sh}; tune with system properties {@code bench.iterations} (latency rounds, 30),
  * {@code bench.warmup} (3), {@code bench.batch} (launches per throughput batch, 16),
  * {@code bench.rounds} (throughput rounds, 5), {@code bench.cold} (cold-start repetitions, 7),
- * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests; default all).
+ * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests,provenance; default all).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -99,6 +99,9 @@ public final class BenchMain {
     }
     if (SECTIONS.contains("manifests")) {
       ManifestLimitsBench.run(md);
+    }
+    if (SECTIONS.contains("provenance")) {
+      ProvenanceBench.run(md, targets);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.carapace.core.internal.registry.SigningKeys;
 import dev.carapace.tls.Pem;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,10 +35,13 @@ import java.util.Optional;
  */
 public final class ImageSigner {
   private final PrivateKey key;
+  /** Null when it cannot be computed: then only an identical signature counts as already there. */
+  private final PublicKey publicKey;
   private final RegistryAccess access;
 
   private ImageSigner(Builder b) {
     this.key = b.key;
+    this.publicKey = SigningKeys.publicKeyOf(b.key).orElse(null);
     this.access = b.access;
   }
 
@@ -118,11 +122,11 @@ public final class ImageSigner {
     try {
       byte[] payload = CosignSignatures.payload(name.name(), digest);
       byte[] signature = CosignSignatures.sign(key, payload);
-      String payloadDigest = client.putBlob(name.repository(), payload);
+      client.putBlob(name.repository(), payload);
       client.putBlob(name.repository(), CosignSignatures.emptyConfig());
       String tag = CosignSignatures.signatureTag(digest);
       Optional<RegistryClient.Manifest> existing = client.manifest(name.repository(), tag);
-      byte[] manifest = CosignSignatures.withSignature(existing, payloadDigest, payload.length, signature);
+      byte[] manifest = CosignSignatures.withSignature(existing, payload, signature, publicKey);
       if (existing.isEmpty() || !java.util.Arrays.equals(existing.get().bytes(), manifest)) {
         client.putManifest(name.repository(), tag,
             existing.map(RegistryClient.Manifest::mediaType).orElse(RegistryClient.OCI_MANIFEST), manifest);

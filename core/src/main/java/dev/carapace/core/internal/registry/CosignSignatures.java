@@ -224,25 +224,29 @@ public final class CosignSignatures {
   }
 
   /**
-   * The signature manifest {@code existing} (or a new one) with one more layer: {@code payloadDigest}
-   * of {@code payloadSize} bytes signed with {@code signature}; unchanged when it has that layer.
+   * The signature manifest {@code existing} (or a new one) with one more layer: {@code payload}
+   * signed with {@code signature}; unchanged when a layer already holds that payload signed by
+   * {@code signer} (an ECDSA signature differs at each signing: compared by verifying, as cosign
+   * finds duplicates).
    *
+   * @param signer the signing key's public key, or null when unknown (then only the same signature is a duplicate)
    * @throws IllegalStateException when the manifest already has {@link #MAX_SIGNATURES} layers or is not an image manifest
    */
-  public static byte[] withSignature(Optional<RegistryClient.Manifest> existing, String payloadDigest, long payloadSize, byte[] signature) {
+  public static byte[] withSignature(Optional<RegistryClient.Manifest> existing, byte[] payload, byte[] signature,
+      PublicKey signer) {
     String b64 = Base64.getEncoder().encodeToString(signature);
+    String payloadDigest = RegistryClient.sha256(payload);
     ObjectNode root;
     if (existing.isPresent()) {
       JsonNode layers = layersOf(existing.get(), "existing");
+      for (JsonNode l : layers) {
+        if (l.path("digest").asText("").equals(payloadDigest) && sameSigner(l, b64, payload, signer)) {
+          return existing.get().bytes();
+        }
+      }
       if (layers.size() >= MAX_SIGNATURES) {
         throw new IllegalStateException("signature manifest has " + layers.size() + " layers: at most "
             + MAX_SIGNATURES + " are read, no room for another");
-      }
-      for (JsonNode l : layers) {
-        if (l.path("digest").asText("").equals(payloadDigest)
-            && l.path("annotations").path(SIGNATURE_ANNOTATION).asText("").equals(b64)) {
-          return existing.get().bytes();
-        }
       }
       try {
         root = (ObjectNode) JSON.readTree(existing.get().bytes());
@@ -259,9 +263,25 @@ public final class CosignSignatures {
     }
     ArrayNode layers = (ArrayNode) root.path("layers");
     ObjectNode layer = layers.addObject();
-    layer.put("mediaType", SIMPLE_SIGNING).put("size", payloadSize).put("digest", payloadDigest);
+    layer.put("mediaType", SIMPLE_SIGNING).put("size", payload.length).put("digest", payloadDigest);
     layer.putObject("annotations").put(SIGNATURE_ANNOTATION, b64);
     return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Whether the layer {@code l} holds {@code b64}, or a signature {@code signer} made over {@code payload}. */
+  private static boolean sameSigner(JsonNode l, String b64, byte[] payload, PublicKey signer) {
+    String theirs = l.path("annotations").path(SIGNATURE_ANNOTATION).asText("");
+    if (theirs.equals(b64)) {
+      return true;
+    }
+    if (signer == null) {
+      return false;
+    }
+    try {
+      return SigningKeys.verifies(signer, payload, Base64.getDecoder().decode(theirs));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The config blob of a new signature manifest: {@code {}}. */

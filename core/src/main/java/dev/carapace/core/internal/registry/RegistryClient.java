@@ -459,7 +459,7 @@ public final class RegistryClient {
     }
     CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(b.build(),
         info -> new Bounded(info.statusCode() >= 200 && info.statusCode() < 300 ? maxBytes : MAX_SMALL_BYTES,
-            info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+            method.equals("HEAD") ? -1 : info.headers().firstValueAsLong("Content-Length").orElse(-1)));
     try {
       HttpResponse<byte[]> r = f.get(remaining, TimeUnit.NANOSECONDS);
       return new Answer(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body(), uri);

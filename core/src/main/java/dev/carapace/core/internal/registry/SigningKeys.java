@@ -169,6 +169,40 @@ public final class SigningKeys {
     }
   }
 
+  /**
+   * The public key of {@code key}: computed for EC (the curve's generator times the secret, by
+   * BouncyCastle's curve arithmetic) and Ed25519 (BouncyCastle), read from an RSA CRT key; empty
+   * when it cannot be had (an RSA key without its public exponent).
+   */
+  public static java.util.Optional<PublicKey> publicKeyOf(PrivateKey key) {
+    try {
+      if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+        org.bouncycastle.jce.spec.ECParameterSpec spec =
+            org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util.convertSpec(ec.getParams());
+        org.bouncycastle.math.ec.ECPoint q = spec.getG().multiply(ec.getS()).normalize();
+        return java.util.Optional.of(KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
+            new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+            ec.getParams())));
+      }
+      if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
+        return java.util.Optional.of(KeyFactory.getInstance("RSA").generatePublic(
+            new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent())));
+      }
+      if (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519")) {
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(
+            key.getEncoded());
+        byte[] secret = org.bouncycastle.asn1.ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
+        byte[] pub = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(secret, 0).generatePublicKey()
+            .getEncoded();
+        byte[] der = new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), pub).getEncoded();
+        return java.util.Optional.of(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
+      }
+    } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.empty();
+  }
+
   /** {@code EC P-256 key SHA256:0123456789abcdef}: its type and the start of its SubjectPublicKeyInfo's SHA-256. */
   public static String describe(PublicKey key) {
     try {

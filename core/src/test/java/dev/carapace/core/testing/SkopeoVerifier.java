@@ -1,0 +1,239 @@
+package dev.carapace.core.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * skopeo as an independent second verifier of cosign-style key-based signatures (issue 20): for an
+ * image of the testbed's registry and a public key, runs {@code skopeo copy} under a
+ * {@code containers-policy.json} whose only requirement for the registry is {@code sigstoreSigned}
+ * with that key, and a {@code registries.d} with {@code use-sigstore-attachments: true}, so that
+ * skopeo (containers/image) reads the signatures under the tag {@code sha256-<hex>.sig}. Accepted
+ * when skopeo copies the image (to a {@code dir:} in a temporary directory), refused when it exits
+ * non-zero; the verdict carries skopeo's message.
+ *
+ * <p>The binary is the one {@code testbed/skopeo.sh} builds ({@code $testbed/skopeo/skopeo}, or
+ * {@code -Dcarapace.skopeo}): Debian's skopeo 1.9.3 refuses every sigstore signature ("Debian-local
+ * change: sigstore disabled"). The registry's credentials go to an authfile (mode 0600) and its CA to
+ * a {@code --cert-dir}, both in a temporary directory removed by {@link #close()}; each run has its
+ * own policy and output directory, removed when it ends, and is killed after {@link #TIMEOUT}.
+ */
+public final class SkopeoVerifier implements AutoCloseable {
+  /** The longest one skopeo run may take. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final int MAX_OUTPUT = 64 * 1024;
+  private static final Pattern FATAL = Pattern.compile("level=fatal msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /** What skopeo said of one image. */
+  public record Verdict(boolean accepted, String message, Duration took) {
+    @Override
+    public String toString() {
+      return (accepted ? "accept" : "refuse") + (message.isEmpty() ? "" : ": " + message);
+    }
+  }
+
+  private final Path binary;
+  private final String registry;
+  private final Path dir;
+  private final String signedIdentity;
+
+  private SkopeoVerifier(Path binary, String registry, Path dir, String signedIdentity) {
+    this.binary = binary;
+    this.registry = registry;
+    this.dir = dir;
+    this.signedIdentity = signedIdentity;
+  }
+
+  /** The skopeo binary {@code testbed/skopeo.sh} built; fails (never skips) when it is absent. */
+  public static Path binary() {
+    String configured = System.getProperty("carapace.skopeo");
+    Path path = configured != null ? Path.of(configured) : TestPeers.dir().resolve("skopeo").resolve("skopeo");
+    if (!Files.isExecutable(path)) {
+      throw new IllegalStateException("no skopeo at " + path + ": run testbed/skopeo.sh (or testbed/setup.sh)");
+    }
+    return path;
+  }
+
+  /**
+   * A verifier for the testbed's registry ({@link TestPeers#REGISTRY}, its user and CA), with the
+   * policy's {@code signedIdentity} {@code matchRepository}: the signature's
+   * {@code docker-reference} must name the image's repository, any tag (Carapace's rule).
+   */
+  public static SkopeoVerifier forTestbedRegistry() {
+    return forTestbedRegistry("{\"type\":\"matchRepository\"}");
+  }
+
+  /** As {@link #forTestbedRegistry()} with another {@code signedIdentity} (a JSON object). */
+  public static SkopeoVerifier forTestbedRegistry(String signedIdentityJson) {
+    Path binary = binary();
+    try {
+      Path dir = Files.createTempDirectory("carapace-skopeo-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      SkopeoVerifier v = new SkopeoVerifier(binary, TestPeers.REGISTRY, dir, signedIdentityJson);
+      Files.createDirectories(dir.resolve("certs"));
+      Files.copy(TestPeers.dir().resolve("registry").resolve("ca.pem"), dir.resolve("certs").resolve("ca.crt"));
+      Files.createDirectories(dir.resolve("registries.d"));
+      Files.writeString(dir.resolve("registries.d").resolve("carapace.yaml"),
+          "docker:\n  " + TestPeers.REGISTRY + ":\n    use-sigstore-attachments: true\n");
+      String auth = Base64.getEncoder().encodeToString(
+          (TestPeers.REGISTRY_USER + ":" + new String(TestPeers.registryPassword())).getBytes(StandardCharsets.UTF_8));
+      Files.writeString(dir.resolve("auth.json"),
+          "{\"auths\":{\"" + TestPeers.REGISTRY + "\":{\"auth\":\"" + auth + "\"}}}");
+      return v;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The policy this verifier writes for {@code publicKeyFile}: reject all but the registry's signed images. */
+  public String policy(Path publicKeyFile) {
+    return "{\"default\":[{\"type\":\"reject\"}],\"transports\":{\"docker\":{\"" + registry
+        + "\":[{\"type\":\"sigstoreSigned\",\"keyPath\":\"" + publicKeyFile
+        + "\",\"signedIdentity\":" + signedIdentity + "}]}}}";
+  }
+
+  /** The {@code registries.d} directory this verifier gives skopeo. */
+  public Path registriesDir() {
+    return dir.resolve("registries.d");
+  }
+
+  /**
+   * Whether skopeo accepts {@code image} (a reference in the testbed's registry, by tag or digest)
+   * as signed by the key in {@code publicKeyPem} (a {@code PUBLIC KEY} block).
+   */
+  public Verdict verify(String image, String publicKeyPem) {
+    Path run = null;
+    try {
+      run = Files.createTempDirectory(dir, "run-");
+      Path key = run.resolve("key.pub");
+      Files.writeString(key, publicKeyPem);
+      Path policy = run.resolve("policy.json");
+      Files.writeString(policy, policy(key));
+      return run(List.of("--policy", policy.toString(), "--registries.d", registriesDir().toString(),
+          "copy", "--retry-times", "0", "--src-authfile", dir.resolve("auth.json").toString(),
+          "--src-cert-dir", dir.resolve("certs").toString(), "docker://" + image, "dir:" + run.resolve("out")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      delete(run);
+    }
+  }
+
+  /**
+   * Signs {@code image} the way podman and skopeo do with {@code --sign-by-sigstore-private-key}
+   * (containers/image's signer: the payload names the reference with its tag): copies it onto
+   * itself with the signature added. {@code encryptedKey} is a cosign private key
+   * ({@link CosignKeyFile#writeEncrypted}).
+   */
+  public Verdict sign(String image, Path encryptedKey, String passphrase) {
+    Path run = null;
+    try {
+      run = Files.createTempDirectory(dir, "sign-");
+      Path pass = run.resolve("passphrase");
+      Files.writeString(pass, passphrase);
+      Path policy = run.resolve("policy.json");
+      Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
+      String auth = dir.resolve("auth.json").toString();
+      String certs = dir.resolve("certs").toString();
+      return run(List.of("--policy", policy.toString(), "--registries.d", registriesDir().toString(),
+          "copy", "--retry-times", "0", "--src-authfile", auth, "--dest-authfile", auth,
+          "--src-cert-dir", certs, "--dest-cert-dir", certs,
+          "--sign-by-sigstore-private-key", encryptedKey.toString(), "--sign-passphrase-file", pass.toString(),
+          "docker://" + image, "docker://" + image));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      delete(run);
+    }
+  }
+
+  private Verdict run(List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--command-timeout");
+    command.add(TIMEOUT.toSeconds() + "s");
+    command.addAll(args);
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> drain(p.getInputStream(), out), "skopeo-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      if (!p.waitFor(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        return new Verdict(false, "skopeo did not end within " + TIMEOUT, Duration.ofNanos(System.nanoTime() - start));
+      }
+      reader.join(5_000);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for skopeo", e);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    String output;
+    synchronized (out) {
+      output = out.toString(StandardCharsets.UTF_8);
+    }
+    if (p.exitValue() == 0) {
+      return new Verdict(true, "", took);
+    }
+    Matcher m = FATAL.matcher(output);
+    String message = m.find() ? m.group(1).replace("\\\"", "\"") : lastLine(output);
+    return new Verdict(false, message, took);
+  }
+
+  private static void drain(InputStream in, ByteArrayOutputStream out) {
+    byte[] buf = new byte[8192];
+    try (in) {
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        synchronized (out) {
+          if (out.size() < MAX_OUTPUT) {
+            out.write(buf, 0, Math.min(n, MAX_OUTPUT - out.size()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1];
+  }
+
+  private static void delete(Path path) {
+    if (path == null || !Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(path)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes the credentials, the CA and everything else this verifier wrote. */
+  @Override
+  public void close() {
+    delete(dir);
+  }
+}
