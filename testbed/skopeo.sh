@@ -76,7 +76,7 @@ if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -qF "commit: $marker"; t
 fi
 
 renice -n 10 -p $$ >/dev/null 2>&1 || true
-ionice -c 3 -p $$ >/dev/null 2>&1 || true
+ionice -c 2 -n 7 -p $$ >/dev/null 2>&1 || true
 mkdir -p "$tb/skopeo"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
