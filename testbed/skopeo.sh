@@ -11,9 +11,9 @@
 # Debian 12's skopeo 1.9.3 (installed too, for the record) and podman 4.3.1 are built with Debian's
 # disable-sigstore.patch of golang-github-containers-image (5.23.1-4): every sigstore signature is
 # refused with "Debian-local change: sigstore disabled", signed or not, and
-# `--sign-by-sigstore-private-key` fails the same way. The patch exists only because bookworm main
-# lacks the Go libraries the code needs (github.com/sigstore/sigstore, theupdateframework/go-tuf);
-# bookworm-backports has them.
+# `--sign-by-sigstore-private-key` fails the same way. The patch's stated purpose is "to avoid
+# dependency on sigstore/cosign": bookworm main has no github.com/sigstore/sigstore nor
+# theupdateframework/go-tuf; bookworm-backports has both.
 #
 # So this script builds skopeo from Debian's own sources, from deb.debian.org only (no GitHub, no
 # Go module proxy), the way dh-golang does (GOPATH mode, GO111MODULE=off, Debian's Go 1.19):
