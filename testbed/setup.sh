@@ -128,5 +128,5 @@ fi
 "$here/outside-peer.sh"
 "$here/prometheus.sh"
 "$here/podman.sh"
-"$here/skopeo.sh" # skopeo built from upstream (Debian's cannot verify sigstore signatures)
+"$here/skopeo.sh" # skopeo built from Debian's sources with sigstore enabled (Debian's binary refuses sigstore signatures)
 log "ready"
