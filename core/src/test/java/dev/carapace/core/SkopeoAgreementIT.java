@@ -56,7 +56,7 @@ class SkopeoAgreementIT {
 
   /**
    * One image and the key trusted for it. {@code difference}: null when both must give
-   * {@code expected}; else the reason skopeo (containers/image 5.24) gives the opposite verdict.
+   * {@code expected}; else the reason skopeo (containers/image 5.23.1, as 5.24.1) gives the opposite verdict.
    */
   private record Case(String name, String image, PublicKey trusted, boolean expected, String difference) {
     Case(String name, String image, PublicKey trusted, boolean expected) {
@@ -197,7 +197,7 @@ class SkopeoAgreementIT {
       putSignatures(repo, manyDigest, layers);
       cases.add(new Case("51 signature layers, only the last one good", many, trusted.getPublic(), false,
           "Carapace reads at most " + CosignSignatures.MAX_SIGNATURES + " layers (cosign's COSIGN_MAX_ATTACHMENTS"
-          + " default) and refuses more; containers/image 5.24 has no such limit and verifies all 51"));
+          + " default) and refuses more; containers/image has no such limit and verifies all 51"));
 
       String big = image("big-payload");
       String bigDigest = digest(big);
