@@ -55,6 +55,7 @@ import dev.carapace.cluster.ComposeYaml.SeqValue;
 import dev.carapace.cluster.ComposeYaml.Value;
 import dev.carapace.core.DockerRunCommand;
 import dev.carapace.core.HealthCheck;
+import dev.carapace.core.InvalidSpecException;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
 import java.nio.file.Path;
@@ -205,6 +206,8 @@ final class ComposeServiceReader {
       if (!f.words.isEmpty()) {
         try {
           DockerRunCommand.parse(probe(f.words), Map.of());
+        } catch (InvalidSpecException ex) {
+          // a rule between fields (memswap_limit needs mem_limit): checked on the whole service below
         } catch (IllegalArgumentException ex) {
           refuse(e.line, e.column, f.path, ex.getMessage());
           continue;
@@ -245,6 +248,22 @@ final class ComposeServiceReader {
         b.stopTimeout(stopTimeout);
       }
       spec = b.build();
+    } catch (InvalidSpecException ex) {
+      for (String problem : ex.problems()) {
+        Field at = null;
+        for (SpecAttribute a : SpecAttribute.values()) {
+          if (problem.startsWith(a.builderName() + " ")) {
+            at = fields.stream().filter(f -> f.carries.contains(a)).findFirst().orElse(null);
+            break;
+          }
+        }
+        if (at == null) {
+          refuse(service.line, service.column, prefix, problem);
+        } else {
+          refuse(at.entry.line, at.entry.column, at.path, problem);
+        }
+      }
+      return new Result(null, refusals);
     } catch (IllegalArgumentException ex) {
       refuse(service.line, service.column, prefix, ex.getMessage());
       return new Result(null, refusals);
