@@ -219,9 +219,12 @@ final class ComposeServiceReader {
         fields.add(f);
       }
     }
-    if (image == null) {
+    if (image == null && !m.entries.containsKey("image")) {
       refuse(service.line, service.column, prefix, "service must name an image: " + (m.entries.containsKey("build")
           ? "build only (build it, then name the image)" : "none"));
+      return new Result(null, refusals);
+    }
+    if (image == null) { // refused above, at its key
       return new Result(null, refusals);
     }
     if (!lenient && !refusals.isEmpty()) {
