@@ -159,6 +159,9 @@ public final class ComposeRenderer {
               name, l.attribute(), l.attribute().name(), l.reason());
           if (l.attribute() == SpecAttribute.SECCOMP) {
             written = written.toBuilder().seccomp(Seccomp.engineDefault()).build();
+          } else if (l.attribute() == SpecAttribute.ULIMITS) {
+            written = written.toBuilder().ulimits(written.ulimits().stream()
+                .filter(u -> !ComposeField.unlimitedHardOnly(u)).toList()).build();
           } else if (l.attribute() == SpecAttribute.ADDITIONAL_NETWORKS) {
             written = written.toBuilder().additionalNetworks(List.of()).build();
           }
