@@ -114,8 +114,21 @@ enum ComposeField {
   CPU_QUOTA(SpecAttribute.CPU_QUOTA, "`cpu_quota`", (s, w) -> s.cpuQuota().ifPresent(c -> w.service.put("cpu_quota", c))),
   CPU_PERIOD(SpecAttribute.CPU_PERIOD, "`cpu_period`", (s, w) ->
       s.cpuPeriod().ifPresent(c -> w.service.put("cpu_period", c))),
-  NANO_CPUS(SpecAttribute.NANO_CPUS, "`cpus`, or `deploy.resources.limits.cpus`", (s, w) ->
-      s.nanoCpus().ifPresent(n -> w.service.put("cpus", BigDecimal.valueOf(n, 9).stripTrailingZeros()))),
+  NANO_CPUS(SpecAttribute.NANO_CPUS, "`cpus`, or `deploy.resources.limits.cpus`; refused: a value docker-compose"
+      + " 1.29 cannot multiply by 10^9 exactly in floating point (it refuses `17.15363745`)", (s, w) ->
+      s.nanoCpus().ifPresent(n -> w.service.put("cpus", BigDecimal.valueOf(n, 9).stripTrailingZeros()))) {
+    @Override
+    String loss(SecureContainerSpec s) {
+      if (s.nanoCpus().isEmpty()) {
+        return null;
+      }
+      long n = s.nanoCpus().getAsLong();
+      double product = Double.parseDouble(BigDecimal.valueOf(n, 9).toPlainString()) * 1e9; // as Python computes it
+      return product == n ? null : "docker-compose 1.29 reads cpus as a float and refuses one whose value times 10^9"
+          + " is not the whole number " + n + ": " + BigDecimal.valueOf(n, 9).stripTrailingZeros().toPlainString()
+          + " (use fewer decimal digits)";
+    }
+  },
   MEMORY_LIMIT(SpecAttribute.MEMORY_LIMIT, "`mem_limit` (bytes), or `deploy.resources.limits.memory`;"
       + " `deploy.resources.reservations` refused", (s, w) ->
       s.memoryLimit().ifPresent(m -> w.service.put("mem_limit", m.bytes()))),
