@@ -1,6 +1,6 @@
 package dev.carapace.cluster;
 
-import java.math.BigDecimal;
+import dev.carapace.core.internal.values.GoDurations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,6 @@ final class ComposeValues {
   private static final Pattern VARIABLE = Pattern.compile(
       "\\$(?:(\\$)|([A-Za-z_][A-Za-z0-9_]*)|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\\}|(.?))",
       Pattern.DOTALL);
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(h|ms|m|s|us|µs|ns)");
   private static final int MAX_QUOTED = 80;
 
   private ComposeValues() {}
@@ -159,58 +158,17 @@ final class ComposeValues {
   }
 
   /**
-   * A Compose duration: Go's syntax ({@code 1m30s}, {@code 500ms}, {@code 1.5s}), or a number of seconds.
+   * A Compose duration: Go's syntax ({@code 1m30s}, {@code 500ms}, {@code 1.5s}), as docker-compose and Compose v2
+   * read it.
    *
-   * @throws IllegalArgumentException naming the value otherwise
+   * @throws IllegalArgumentException naming the field and the value otherwise
    */
   static Duration duration(String field, String text) {
-    if (text.matches("[0-9]+")) {
-      return Duration.ofSeconds(Long.parseLong(text));
-    }
-    Matcher m = DURATION_PART.matcher(text);
-    int at = 0;
-    BigDecimal nanos = BigDecimal.ZERO;
-    while (at < text.length() && m.find(at) && m.start() == at) {
-      BigDecimal n = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
-      long unit = switch (m.group(2)) {
-        case "h" -> 3_600_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "ms" -> 1_000_000L;
-        case "us", "µs" -> 1_000L;
-        default -> 1L;
-      };
-      nanos = nanos.add(n.multiply(BigDecimal.valueOf(unit)));
-      at = m.end();
-    }
-    if (at != text.length() || text.isEmpty()) {
-      throw new IllegalArgumentException(field + " must be a duration like 1m30s, 10s or 500ms: " + quote(text));
-    }
-    if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw new IllegalArgumentException(field + " must be at most 292 years: " + quote(text));
-    }
-    return Duration.ofNanos(nanos.longValue());
+    return GoDurations.parse(field, text);
   }
 
   /** Go's duration syntax, exact, as Compose reads it back: {@code 1h2m3.5s}, {@code 0.25s}, {@code 0s}. */
   static String duration(Duration d) {
-    if (d.isZero()) {
-      return "0s";
-    }
-    StringBuilder sb = new StringBuilder();
-    long hours = d.toHours();
-    int minutes = d.toMinutesPart();
-    Duration rest = d.minusHours(hours).minusMinutes(minutes);
-    if (hours > 0) {
-      sb.append(hours).append('h');
-    }
-    if (minutes > 0) {
-      sb.append(minutes).append('m');
-    }
-    if (!rest.isZero()) {
-      sb.append(BigDecimal.valueOf(rest.getSeconds()).add(BigDecimal.valueOf(rest.getNano(), 9))
-          .stripTrailingZeros().toPlainString()).append('s');
-    }
-    return sb.toString();
+    return GoDurations.format(d);
   }
 }
