@@ -83,6 +83,42 @@ final class ComposeValues {
     return out.toString();
   }
 
+  /**
+   * A YAML 1.1 integer as PyYAML reads it, in decimal: underscores dropped, {@code 0b} binary, {@code 0x} hex, a
+   * leading {@code 0} octal.
+   *
+   * @throws IllegalArgumentException for a sexagesimal one ({@code 33:33} is 2013), which no other reader agrees on
+   */
+  static String yaml11Integer(String text) {
+    String t = text.replace("_", "");
+    if (t.contains(":")) {
+      throw new IllegalArgumentException("must be quoted: " + text + " reads as a number in YAML 1.1 (base 60,"
+          + " docker-compose reads it as " + sexagesimal(t) + ")");
+    }
+    boolean negative = t.startsWith("-");
+    String body = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+    java.math.BigInteger v;
+    if (body.startsWith("0b")) {
+      v = new java.math.BigInteger(body.substring(2), 2);
+    } else if (body.startsWith("0x")) {
+      v = new java.math.BigInteger(body.substring(2), 16);
+    } else if (body.length() > 1 && body.startsWith("0")) {
+      v = new java.math.BigInteger(body.substring(1), 8);
+    } else {
+      v = new java.math.BigInteger(body);
+    }
+    return (negative ? v.negate() : v).toString();
+  }
+
+  /** A YAML 1.1 sexagesimal integer's value: {@code 22:22} is 1342. */
+  static String sexagesimal(String text) {
+    java.math.BigInteger v = java.math.BigInteger.ZERO;
+    for (String p : text.replace("_", "").replace("-", "").replace("+", "").split(":")) {
+      v = v.multiply(java.math.BigInteger.valueOf(60)).add(new java.math.BigInteger(p.isEmpty() ? "0" : p));
+    }
+    return (text.startsWith("-") ? v.negate() : v).toString();
+  }
+
   /** {@code s} with every {@code $} written {@code $$}, so that Compose's interpolation gives {@code s} back. */
   static String escape(String s) {
     return s.replace("$", "$$");
