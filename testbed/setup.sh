@@ -129,4 +129,5 @@ fi
 "$here/prometheus.sh"
 "$here/podman.sh"
 "$here/skopeo.sh" # skopeo built from Debian's sources with sigstore enabled (Debian's binary refuses sigstore signatures)
+"$here/compose.sh" # docker-compose 1.29.2: ComposeConfigIT validates rendered Compose files
 log "ready"

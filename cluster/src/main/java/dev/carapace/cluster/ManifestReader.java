@@ -99,12 +99,7 @@ final class ManifestReader {
       throw new InvalidManifestException("manifest must be at most " + MAX_CHARS + " characters (16 MiB): "
           + yaml.length() + " characters, refused before reading");
     }
-    LoaderOptions options = new LoaderOptions();
-    options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
-    options.setAllowRecursiveKeys(false);
-    options.setProcessComments(false);
+    LoaderOptions options = loaderOptions();
     Composer composer = new Composer(new ParserImpl(new StreamReader(yaml), options), new PlainResolver(), options);
     List<Document> documents = new ArrayList<>();
     int number = 0;
@@ -127,6 +122,20 @@ final class ManifestReader {
       throw new InvalidManifestException(limitMessage(current, e.getMessage()));
     }
     return documents;
+  }
+
+  /**
+   * SnakeYAML's own bounds, as this reader and {@link ComposeYaml} set them: a document's code points, nesting,
+   * aliases to collections, no recursive keys, no comments kept.
+   */
+  static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+    options.setNestingDepthLimit(MAX_DEPTH);
+    options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
+    options.setAllowRecursiveKeys(false);
+    options.setProcessComments(false);
+    return options;
   }
 
   private static String limitMessage(int document, String message) {
