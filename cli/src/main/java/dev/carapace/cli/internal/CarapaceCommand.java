@@ -1,0 +1,69 @@
+package dev.carapace.cli.internal;
+
+import dev.carapace.cli.internal.audit.AuditCommand;
+import dev.carapace.cli.internal.output.ToolInfo;
+import dev.carapace.cli.internal.pki.PkiCommand;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code carapace}: the top command. It only holds the subcommands, {@code --help}, {@code --version}
+ * and {@code --debug} (inherited by every subcommand); without a subcommand it is a usage error. A new
+ * subcommand is one class with {@code @Command(name = ...)} listed in {@code subcommands} below.
+ */
+@Command(name = "carapace", mixinStandardHelpOptions = true, versionProvider = CarapaceCommand.Version.class,
+    description = "Judge and harden Docker containers: an engine's running containers, manifests, run lines.",
+    subcommands = {AuditCommand.class, PkiCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:clean: no finding at or above --fail-on",
+        "1:findings at or above --fail-on",
+        "2:usage or input error (one line on stderr)"},
+    footer = "%nSee 'carapace COMMAND --help' and docs/cli.md.")
+public final class CarapaceCommand implements Callable<Integer> {
+  private final Map<String, String> environment;
+  private final Path home;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "on an error, print the stack trace; log the library's debug lines to stderr")
+  boolean debug;
+
+  CarapaceCommand(Map<String, String> environment, Path home) {
+    this.environment = Map.copyOf(environment);
+    this.home = home;
+  }
+
+  /** The environment the command runs in (for {@code DOCKER_HOST} and friends). */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /** The user's home folder. */
+  public Path home() {
+    return home;
+  }
+
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing a command: "
+        + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
+  }
+
+  /** {@code carapace VERSION}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"carapace " + ToolInfo.carapace().version()};
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.carapace.cli.internal.output;
+
+import com.contrastsecurity.sarif.ArtifactLocation;
+import com.contrastsecurity.sarif.Invocation;
+import com.contrastsecurity.sarif.Location;
+import com.contrastsecurity.sarif.Message;
+import com.contrastsecurity.sarif.MultiformatMessageString;
+import com.contrastsecurity.sarif.Notification;
+import com.contrastsecurity.sarif.PhysicalLocation;
+import com.contrastsecurity.sarif.PropertyBag;
+import com.contrastsecurity.sarif.Region;
+import com.contrastsecurity.sarif.ReportingConfiguration;
+import com.contrastsecurity.sarif.ReportingDescriptor;
+import com.contrastsecurity.sarif.Result;
+import com.contrastsecurity.sarif.Run;
+import com.contrastsecurity.sarif.SarifSchema210;
+import com.contrastsecurity.sarif.Tool;
+import com.contrastsecurity.sarif.ToolComponent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.carapace.policy.Severity;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code --format sarif}: one SARIF 2.1.0 log with one run, through the {@code java-sarif} object model.
+ * {@code tool.driver} names carapace, its version and every rule checked ({@code id},
+ * {@code shortDescription} = title, {@code help} = remedy, {@code defaultConfiguration.level}, and
+ * GitHub's {@code security-severity} property); each finding is a result with {@code ruleId},
+ * {@code ruleIndex}, {@code level}, {@code message} (message, then the remedy) and, when it has a file, a
+ * {@code physicalLocation} (relative {@code artifactLocation.uri}, {@code region.startLine} and
+ * {@code startColumn} when known). Notes become the invocation's {@code toolExecutionNotifications}.
+ *
+ * <p>Levels: critical and high are {@code error}, medium {@code warning}, low {@code note}.
+ */
+final class SarifWriter implements ReportWriter {
+  static final URI SCHEMA = URI.create("https://json.schemastore.org/sarif-2.1.0.json");
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Override
+  public String write(Report report, ToolInfo tool, FailOn failOn) {
+    Set<ReportingDescriptor> rules = new LinkedHashSet<>();
+    Map<String, Integer> index = new HashMap<>();
+    for (RuleInfo r : report.rules()) {
+      index.put(r.id(), rules.size());
+      rules.add(new ReportingDescriptor().withId(r.id())
+          .withShortDescription(new MultiformatMessageString().withText(nonEmpty(r.title(), r.id())))
+          .withHelp(new MultiformatMessageString().withText(nonEmpty(r.help(), r.title())))
+          .withDefaultConfiguration(new ReportingConfiguration().withLevel(ruleLevel(r.severity())))
+          .withProperties(new PropertyBag().withTags(new LinkedHashSet<>(List.of("security")))
+              .withAdditionalProperty("security-severity", securitySeverity(r.severity()))));
+    }
+    List<Result> results = new ArrayList<>();
+    for (Finding f : report.findings()) {
+      String text = f.message() + (f.remedy().isEmpty() ? "" : " Fix: " + f.remedy());
+      Result result = new Result().withRuleId(f.ruleId()).withRuleIndex(index.get(f.ruleId()))
+          .withLevel(resultLevel(f.severity())).withMessage(new Message().withText(text));
+      if (f.file() != null) {
+        PhysicalLocation physical = new PhysicalLocation()
+            .withArtifactLocation(new ArtifactLocation().withUri(uri(f.file())));
+        if (f.line() != null) {
+          physical.withRegion(new Region().withStartLine(f.line()).withStartColumn(f.column()));
+        }
+        result.withLocations(List.of(new Location().withPhysicalLocation(physical)));
+      }
+      results.add(result);
+    }
+    List<Notification> notifications = new ArrayList<>();
+    for (String note : report.notes()) {
+      notifications.add(new Notification().withLevel(Notification.Level.NOTE).withMessage(new Message().withText(note)));
+    }
+    Invocation invocation = new Invocation().withExecutionSuccessful(true)
+        .withToolExecutionNotifications(notifications);
+    ToolComponent driver = new ToolComponent().withName(tool.name()).withVersion(tool.version())
+        .withInformationUri(URI.create(tool.informationUri())).withRules(rules);
+    SarifSchema210 log = new SarifSchema210().with$schema(SCHEMA).withVersion(SarifSchema210.Version._2_1_0)
+        .withRuns(List.of(new Run().withTool(new Tool().withDriver(driver)).withInvocations(List.of(invocation))
+            .withResults(results)));
+    // java-sarif leaves out a level equal to SARIF's default (warning): written always, so a reader needs no default
+    ObjectNode tree = JSON.valueToTree(log);
+    JsonNode run = tree.path("runs").path(0);
+    JsonNode written = run.path("tool").path("driver").path("rules");
+    for (int i = 0; i < report.rules().size(); i++) {
+      ((ObjectNode) written.get(i)).with("defaultConfiguration")
+          .put("level", ruleLevel(report.rules().get(i).severity()).value());
+    }
+    JsonNode writtenResults = run.path("results");
+    for (int i = 0; i < report.findings().size(); i++) {
+      ((ObjectNode) writtenResults.get(i)).put("level", resultLevel(report.findings().get(i).severity()).value());
+    }
+    try {
+      return JSON.writeValueAsString(tree) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String nonEmpty(String text, String otherwise) {
+    return text.isEmpty() ? otherwise : text;
+  }
+
+  /**
+   * The file as a SARIF URI reference: a relative path stays relative (code scanning resolves it
+   * against the checkout), with {@code /} separators and each segment percent-encoded.
+   */
+  static String uri(String file) {
+    String path = file.replace('\\', '/');
+    StringBuilder b = new StringBuilder(path.startsWith("/") ? "file://" : "");
+    for (byte x : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = x & 0xff;
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "/-._~!$&'()*+,;=@".indexOf(c) >= 0)) {
+        b.append((char) c);
+      } else {
+        b.append('%').append(String.format("%02X", c));
+      }
+    }
+    return b.toString();
+  }
+
+  static ReportingConfiguration.Level ruleLevel(Severity s) {
+    return switch (s) {
+      case CRITICAL, HIGH -> ReportingConfiguration.Level.ERROR;
+      case MEDIUM -> ReportingConfiguration.Level.WARNING;
+      case LOW -> ReportingConfiguration.Level.NOTE;
+    };
+  }
+
+  static Result.Level resultLevel(Severity s) {
+    return switch (s) {
+      case CRITICAL, HIGH -> Result.Level.ERROR;
+      case MEDIUM -> Result.Level.WARNING;
+      case LOW -> Result.Level.NOTE;
+    };
+  }
+
+  /** GitHub code scanning's {@code security-severity}: 9.5, 8.0, 5.5, 2.0. */
+  static String securitySeverity(Severity s) {
+    return switch (s) {
+      case CRITICAL -> "9.5";
+      case HIGH -> "8.0";
+      case MEDIUM -> "5.5";
+      case LOW -> "2.0";
+    };
+  }
+}

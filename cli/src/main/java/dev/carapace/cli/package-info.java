@@ -1,0 +1,2 @@
+/** The {@code carapace} command line: {@link dev.carapace.cli.Carapace} (docs/cli.md). */
+package dev.carapace.cli;

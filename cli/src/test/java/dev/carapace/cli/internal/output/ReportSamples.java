@@ -1,0 +1,34 @@
+package dev.carapace.cli.internal.output;
+
+import dev.carapace.policy.Severity;
+import java.util.List;
+
+/** Reports the writer tests write: one with a finding per severity, files and no files, hostile text. */
+final class ReportSamples {
+  static final RuleInfo PRIVILEGED = new RuleInfo("no-privileged", "Not privileged", "drop --privileged",
+      Severity.CRITICAL);
+  static final RuleInfo READ_ONLY = new RuleInfo("read-only-rootfs", "Read-only root filesystem", "add --read-only",
+      Severity.MEDIUM);
+  static final RuleInfo CLEAN = new RuleInfo("no-host-pid", "Not in the host's PID namespace", "", Severity.HIGH);
+  static final RuleInfo HEALTH = new RuleInfo("healthcheck", "Has a health check", "add HEALTHCHECK", Severity.LOW);
+
+  private ReportSamples() {}
+
+  static Report mixed() {
+    return new Report("lint", "2 files", List.of(PRIVILEGED, READ_ONLY, CLEAN, HEALTH), List.of(
+        Finding.at("no-privileged", Severity.CRITICAL, "service web: privileged: true", "drop privileged",
+            "deploy/compose.yaml", 12, 5),
+        Finding.at("read-only-rootfs", Severity.MEDIUM, "pod api: readOnlyRootFilesystem unset", "set it",
+            "k8s/my pod.yaml", 3, null),
+        Finding.of("healthcheck", Severity.LOW, "container db: no health check", "add HEALTHCHECK"),
+        // a finding whose text carries what a hostile file could put there
+        Finding.at("no-privileged", Severity.HIGH, "line\nbreak \u001b[31mred\u0000 <x a=\"&\"/> \u202e",
+            null, "weird/ä:b.txt", 1, 1)),
+        List.of("container db: apparmor: not enabled on the host"));
+  }
+
+  static Report empty() {
+    return new Report("audit", "profile cis-docker on unix:///var/run/docker.sock, 0 running containers",
+        List.of(PRIVILEGED), List.of(), List.of());
+  }
+}
