@@ -128,4 +128,5 @@ fi
 "$here/outside-peer.sh"
 "$here/prometheus.sh"
 "$here/podman.sh"
+"$here/compose.sh" # docker-compose 1.29.2: ComposeConfigIT validates rendered Compose files
 log "ready"

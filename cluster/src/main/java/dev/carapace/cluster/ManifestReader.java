@@ -102,12 +102,7 @@ final class ManifestReader {
       throw new InvalidManifestException("manifest must be at most " + MAX_CHARS + " characters (16 MiB): "
           + yaml.length() + " characters, refused before reading");
     }
-    LoaderOptions options = new LoaderOptions();
-    options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
-    options.setAllowRecursiveKeys(false);
-    options.setProcessComments(false);
+    LoaderOptions options = loaderOptions();
     StreamReader reader = new StreamReader(yaml);
     Composer composer = new Composer(new ParserImpl(reader, options), new PlainResolver(), options);
     List<Document> documents = new ArrayList<>();
@@ -133,6 +128,20 @@ final class ManifestReader {
       throw new InvalidManifestException(limitMessage(current, e.getMessage()), at.getLine() + 1, at.getColumn() + 1);
     }
     return documents;
+  }
+
+  /**
+   * SnakeYAML's own bounds, as this reader and {@link ComposeYaml} set them: a document's code points, nesting,
+   * aliases to collections, no recursive keys, no comments kept.
+   */
+  static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+    options.setNestingDepthLimit(MAX_DEPTH);
+    options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
+    options.setAllowRecursiveKeys(false);
+    options.setProcessComments(false);
+    return options;
   }
 
   private static String limitMessage(int document, String message) {

@@ -1,0 +1,96 @@
+package dev.carapace.cluster;
+
+import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One service of a Compose file: its name, the spec docker-compose would run, and where each field was written,
+ * so that a finding about the spec can point at the line.
+ */
+public final class ComposeService {
+  private final String name;
+  private final ComposeLocation location;
+  private final SecureContainerSpec spec;
+  private final Map<SpecAttribute, ComposeLocation> locations;
+  private final Map<SpecAttribute, List<ComposeLocation>> items;
+  private final Map<String, ComposeLocation> keys;
+  private final List<ComposeRefusal> refusals;
+
+  ComposeService(String name, ComposeLocation location, SecureContainerSpec spec,
+      Map<SpecAttribute, ComposeLocation> locations, Map<SpecAttribute, List<ComposeLocation>> items,
+      Map<String, ComposeLocation> keys, List<ComposeRefusal> refusals) {
+    this.name = name;
+    this.location = location;
+    this.spec = spec;
+    this.locations = Collections.unmodifiableMap(new EnumMap<>(locations.isEmpty()
+        ? new EnumMap<>(SpecAttribute.class) : locations));
+    Map<SpecAttribute, List<ComposeLocation>> copy = new EnumMap<>(SpecAttribute.class);
+    items.forEach((a, l) -> copy.put(a, List.copyOf(l)));
+    this.items = Collections.unmodifiableMap(copy);
+    this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+    this.refusals = List.copyOf(new ArrayList<>(refusals));
+  }
+
+  /** The service's key under {@code services:}. */
+  public String name() {
+    return name;
+  }
+
+  /** Where the service's key is. */
+  public ComposeLocation location() {
+    return location;
+  }
+
+  /**
+   * The spec docker-compose would run: Docker's defaults where the file is silent, as
+   * {@code DockerRunCommand.parse} reads a line without the flag.
+   */
+  public SecureContainerSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Where {@code attribute} was written: the key of the service field that set it ({@code pids_limit},
+   * {@code deploy.resources.limits.memory}...); empty when the file is silent on it (point at
+   * {@link #location()} then).
+   */
+  public Optional<ComposeLocation> location(SpecAttribute attribute) {
+    return Optional.ofNullable(locations.get(attribute));
+  }
+
+  /** {@link #location(SpecAttribute)} of every attribute the file sets. */
+  public Map<SpecAttribute, ComposeLocation> locations() {
+    return locations;
+  }
+
+  /**
+   * Where each item of a list attribute was written, in the file's order: for {@link SpecAttribute#PORTS} the
+   * n-th is {@code spec().ports().get(n)}'s; for {@link SpecAttribute#MOUNTS} {@code volumes} items, then
+   * {@code tmpfs} items, in the order the keys are written. Empty for other attributes.
+   */
+  public List<ComposeLocation> itemLocations(SpecAttribute attribute) {
+    return items.getOrDefault(attribute, List.of());
+  }
+
+  /** Where service key {@code key} is ({@code privileged}, {@code ports}), whether it was read or refused. */
+  public Optional<ComposeLocation> keyLocation(String key) {
+    return Optional.ofNullable(keys.get(key));
+  }
+
+  /** What was refused in this service (lenient reading). */
+  public List<ComposeRefusal> refusals() {
+    return refusals;
+  }
+
+  @Override
+  public String toString() {
+    return "ComposeService[" + name + " at " + location + "]";
+  }
+}
