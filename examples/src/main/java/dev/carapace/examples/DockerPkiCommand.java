@@ -1,21 +1,20 @@
 package dev.carapace.examples;
 
+import dev.carapace.cli.internal.pki.PkiCommand;
 import dev.carapace.tls.DockerPki;
 import dev.carapace.tls.DockerPkiFiles;
 import dev.carapace.tls.TlsMaterialException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A command that generates a Docker TLS PKI with the tls module's {@link DockerPki} and prints the
  * {@code dockerd} flags and {@code daemon.json} fragment that use it. {@code testbed/peers.sh} makes
- * the testbed's PKI with it.
+ * the testbed's PKI with it. The installed {@code carapace pki} is the same command (same options, checks
+ * and output; a file that cannot be written is its exit 2); this entry stays for the testbed and scripts.
  *
  * <pre>{@code
  * mvn -B -ntp -q -pl examples exec:java -Dexec.mainClass=dev.carapace.examples.DockerPkiCommand \
@@ -43,9 +42,6 @@ public final class DockerPkiCommand {
       "  --rsa BITS     RSA keys of 2048, 3072 or 4096 bits instead of EC P-256",
       "  --help         print this message",
       "");
-
-  private static final Pattern IPV4 = Pattern.compile(
-      "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
   private DockerPkiCommand() {}
 
@@ -79,11 +75,11 @@ public final class DockerPkiCommand {
         String value = args[++i];
         switch (option) {
           case "--out" -> directory = Path.of(value);
-          case "--host" -> builder.addServerName(dnsName(value));
-          case "--ip" -> builder.addServerName(ipAddress(value));
+          case "--host" -> builder.addServerName(PkiCommand.dnsName(value));
+          case "--ip" -> builder.addServerName(PkiCommand.ipAddress(value));
           case "--listen" -> builder.addListenAddress(value);
-          case "--days" -> builder.validFor(Duration.ofDays(days(value)));
-          default -> builder.rsa(bits(value));
+          case "--days" -> builder.validFor(Duration.ofDays(PkiCommand.days(value)));
+          default -> builder.rsa(PkiCommand.bits(value));
         }
       }
       if (directory == null) {
@@ -101,69 +97,7 @@ public final class DockerPkiCommand {
       err.println("error: " + e.getMessage());
       return 1;
     }
-    out.println("Wrote " + files.directory() + ": ca.pem ca-key.pem server-cert.pem"
-        + " server-key.pem cert.pem key.pem");
-    out.println();
-    out.println("dockerd flags:");
-    out.println("  " + files.dockerdCommandLine());
-    out.println();
-    out.println("or daemon.json (not both):");
-    out.print(files.daemonJson());
-    out.println();
-    out.println("client (or DOCKER_CERT_PATH=" + files.directory() + " DOCKER_TLS_VERIFY=1):");
-    out.println("  " + files.dockerClientCommandLine() + " version");
+    out.print(PkiCommand.summary(files));
     return 0;
-  }
-
-  private static String dnsName(String value) {
-    if (isIpLiteral(value)) {
-      throw new IllegalArgumentException("--host must be a DNS name (use --ip): " + value);
-    }
-    return value;
-  }
-
-  private static String ipAddress(String value) {
-    if (!isIpLiteral(value)) {
-      throw new IllegalArgumentException("--ip must be an IP address: " + value);
-    }
-    return value;
-  }
-
-  /** An IPv4 dotted quad, or an IPv6 literal (in brackets or not): parsed, never looked up. */
-  private static boolean isIpLiteral(String value) {
-    String v = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
-        ? value.substring(1, value.length() - 1) : value;
-    if (IPV4.matcher(v).matches()) {
-      return true;
-    }
-    if (!v.contains(":") || !v.matches("[0-9A-Fa-f:.]+")) {
-      return false;
-    }
-    try {
-      InetAddress.getByName(v); // a string with ':' is read as an IPv6 literal, never looked up
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
-  private static long days(String value) {
-    try {
-      long days = Long.parseLong(value);
-      if (days > 0 && days <= 36500) {
-        return days;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--days must be an integer from 1 to 36500: " + value);
-  }
-
-  private static int bits(String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--rsa must be 2048, 3072 or 4096: " + value, e);
-    }
   }
 }

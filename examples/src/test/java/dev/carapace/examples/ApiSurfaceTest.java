@@ -53,6 +53,7 @@ class ApiSurfaceTest {
     MODULES.put("testcontainers/carapace-testcontainers", List.of("dev.carapace.testcontainers"));
     MODULES.put("junit/carapace-junit", List.of("dev.carapace.junit"));
     MODULES.put("cluster/carapace-cluster", List.of("dev.carapace.cluster"));
+    MODULES.put("cli/carapace-cli", List.of("dev.carapace.cli"));
   }
 
   private static final Pattern FORBIDDEN = Pattern.compile(

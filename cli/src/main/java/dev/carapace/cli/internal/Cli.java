@@ -21,10 +21,16 @@ public final class Cli {
 
   private Cli() {}
 
-  /** Sets slf4j-simple's level before any logger exists: {@code debug} with {@code --debug}, else {@code error}. */
+  /**
+   * Sets slf4j-simple's level before any logger exists: {@code debug} with {@code --debug}, else
+   * {@code error} (simplelogger.properties). httpclient5's wire and header loggers stay at INFO even
+   * then: at DEBUG they print every byte and header exchanged with the engine, credentials included.
+   */
   public static void configureLogging(String[] args) {
     if (debug(args)) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.hc.client5.http.wire", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.hc.client5.http.headers", "info");
     }
   }
 
@@ -91,13 +97,19 @@ public final class Cli {
 
   /**
    * One line saying what failed: the exception's message, then each cause's message that adds
-   * something, without class names for the project's own and the JDK's common exceptions.
+   * something; a wrapper whose message is only its cause's {@code toString()} (class name and message)
+   * is skipped, so no class name is shown.
    */
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     Set<String> parts = new LinkedHashSet<>();
     String last = "";
-    for (Throwable t = e; t != null && parts.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 8; t = t.getCause() == t ? null : t.getCause(), depth++) {
       String m = t.getMessage();
+      Throwable cause = t.getCause();
+      if (cause != null && cause != t && m != null && m.equals(cause.toString())) {
+        continue;
+      }
       if (m == null || m.isBlank()) {
         m = t.getClass().getSimpleName();
       }
@@ -105,7 +117,7 @@ public final class Cli {
         parts.add(m);
       }
       last = m;
-      if (t instanceof InputException) {
+      if (t instanceof InputException || parts.size() == 3) {
         break;
       }
     }

@@ -93,7 +93,7 @@ public final class AuditCommand implements Callable<Integer> {
     } catch (InputException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw InputException.of("cannot audit the engine at " + endpoint.uri() + ": " + Cli.oneLine(e.getMessage()), e);
+      throw InputException.of("cannot audit the engine at " + endpoint.uri() + ": " + Cli.describe(e), e);
     }
     return output.emit(report, spec.commandLine().getOut());
   }

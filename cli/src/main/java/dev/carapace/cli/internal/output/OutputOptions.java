@@ -71,7 +71,9 @@ public final class OutputOptions {
       }
       temp = null;
     } catch (IOException | RuntimeException e) {
-      throw InputException.of("cannot write --output " + file + ": " + e, e);
+      throw InputException.of("cannot write --output " + file + ": " + (e instanceof java.nio.file.NoSuchFileException
+          ? "no such folder" : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : dev.carapace.cli.internal.Cli.describe(e)), e);
     } finally {
       if (temp != null) {
         try {

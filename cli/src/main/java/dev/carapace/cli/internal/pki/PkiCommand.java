@@ -81,19 +81,26 @@ public final class PkiCommand implements Callable<Integer> {
       throw InputException.of(e.getMessage(), e);
     }
     PrintWriter o = spec.commandLine().getOut();
-    o.println("Wrote " + files.directory() + ": ca.pem ca-key.pem server-cert.pem"
-        + " server-key.pem cert.pem key.pem");
-    o.println();
-    o.println("dockerd flags:");
-    o.println("  " + files.dockerdCommandLine());
-    o.println();
-    o.println("or daemon.json (not both):");
-    o.print(files.daemonJson());
-    o.println();
-    o.println("client (or DOCKER_CERT_PATH=" + files.directory() + " DOCKER_TLS_VERIFY=1):");
-    o.println("  " + files.dockerClientCommandLine() + " version");
+    o.print(summary(files));
     o.flush();
     return ExitCodes.CLEAN;
+  }
+
+  /**
+   * What the command prints once the files are written: where, then the {@code dockerd} flags, the
+   * {@code daemon.json} alternative and the client's command line that use them.
+   */
+  public static String summary(DockerPkiFiles files) {
+    return "Wrote " + files.directory() + ": ca.pem ca-key.pem server-cert.pem server-key.pem cert.pem key.pem\n"
+        + "\n"
+        + "dockerd flags:\n"
+        + "  " + files.dockerdCommandLine() + "\n"
+        + "\n"
+        + "or daemon.json (not both):\n"
+        + files.daemonJson()
+        + "\n"
+        + "client (or DOCKER_CERT_PATH=" + files.directory() + " DOCKER_TLS_VERIFY=1):\n"
+        + "  " + files.dockerClientCommandLine() + " version\n";
   }
 
   /**

@@ -33,11 +33,12 @@ import org.junit.jupiter.api.Test;
  * carrying the rules, levels and locations; JUnit XML read back by Surefire's own report parser; JSON
  * with its documented fields; text on one line per finding whatever the message holds.
  */
-class OutputFormatsTest {
+public class OutputFormatsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ToolInfo TOOL = new ToolInfo("carapace", "9.9.9", "https://example.org/carapace");
 
-  static Set<ValidationMessage> sarifSchemaErrors(String sarif) throws Exception {
+  /** The SARIF 2.1.0 schema's complaints about {@code sarif}, none when valid (other tests use it too). */
+  public static Set<ValidationMessage> sarifSchemaErrors(String sarif) throws Exception {
     try (InputStream schema = OutputFormatsTest.class.getResourceAsStream("/sarif/sarif-schema-2.1.0.json")) {
       JsonSchema s = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
       return s.validate(JSON.readTree(sarif));
@@ -127,7 +128,8 @@ class OutputFormatsTest {
     assertTrue(suite.getTestCases().get(0).isSuccessful());
   }
 
-  static List<ReportTestSuite> surefire(String xml) throws Exception {
+  /** {@code xml} read by Surefire's report parser (other tests use it too). */
+  public static List<ReportTestSuite> surefire(String xml) throws Exception {
     return new TestSuiteXmlParser(new NullConsoleLogger()).parse(new InputStreamReader(
         new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
   }
