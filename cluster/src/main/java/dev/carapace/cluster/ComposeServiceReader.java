@@ -153,6 +153,8 @@ final class ComposeServiceReader {
     final List<String> words = new ArrayList<>();
     final List<SpecAttribute> carries = new ArrayList<>();
     final List<ComposeLocation> items = new ArrayList<>();
+    /** Attributes set deeper than the key ({@code deploy.resources.limits.memory}): where. */
+    final Map<SpecAttribute, ComposeLocation> nested = new EnumMap<>(SpecAttribute.class);
 
     Field(Entry entry, String path) {
       this.entry = entry;
@@ -217,9 +219,12 @@ final class ComposeServiceReader {
         fields.add(f);
       }
     }
-    if (image == null) {
+    if (image == null && !m.entries.containsKey("image")) {
       refuse(service.line, service.column, prefix, "service must name an image: " + (m.entries.containsKey("build")
           ? "build only (build it, then name the image)" : "none"));
+      return new Result(null, refusals);
+    }
+    if (image == null) { // refused above, at its key
       return new Result(null, refusals);
     }
     if (!lenient && !refusals.isEmpty()) {
@@ -228,6 +233,9 @@ final class ComposeServiceReader {
     List<String> words = new ArrayList<>(List.of("docker", "run"));
     for (Field f : fields) {
       words.addAll(f.words);
+    }
+    if (!m.entries.containsKey("network_mode") && !m.entries.containsKey("networks")) {
+      words.add("--network=" + cx.project + "_default"); // Compose's own: the project's network
     }
     words.add("--");
     words.add(image);
@@ -276,7 +284,7 @@ final class ComposeServiceReader {
     }
     for (Field f : fields) {
       for (SpecAttribute a : f.carries) {
-        locations.putIfAbsent(a, cx.location(f.entry.line, f.entry.column, f.path));
+        locations.putIfAbsent(a, f.nested.getOrDefault(a, cx.location(f.entry.line, f.entry.column, f.path)));
         items.computeIfAbsent(a, x -> new ArrayList<>()).addAll(f.items);
       }
     }
@@ -844,18 +852,22 @@ final class ComposeServiceReader {
           throw new IllegalArgumentException(at + " refused: the spec has no reservations (set limits)");
         }
         for (Entry l : map(f, r.value).entries.values()) {
+          ComposeLocation where = cx.location(l.line, l.column, f.path + ".resources.limits." + l.key);
           switch (l.key) {
             case "cpus" -> {
               f.flag("--cpus", number(f, l.value));
               f.carries.add(NANO_CPUS);
+              f.nested.put(NANO_CPUS, where);
             }
             case "memory" -> {
               f.flag("--memory", size(f, l.value));
               f.carries.add(MEMORY_LIMIT);
+              f.nested.put(MEMORY_LIMIT, where);
             }
             case "pids" -> {
               f.flag("--pids-limit", number(f, l.value));
               f.carries.add(PIDS_LIMIT);
+              f.nested.put(PIDS_LIMIT, where);
             }
             default -> throw new IllegalArgumentException(at + "." + l.key + " refused: Carapace reads cpus, memory"
                 + " and pids");

@@ -17,6 +17,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -27,9 +28,16 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * checked before parsing; nesting at most {@link ManifestReader#MAX_DEPTH}; anchors, aliases and merge keys
  * ({@code <<}, as Compose files use them with {@code x-} extension fields) expanded into at most
  * {@link ManifestReader#MAX_EXPANDED_NODES} nodes, so a "billion laughs" is refused at the limit. One document
- * only; a key twice is refused (PyYAML keeps the last silently, Compose v2 refuses it).
+ * only; a key twice is refused (PyYAML keeps the last silently, Compose v2 refuses it); no NUL character; lines
+ * at most {@link #MAX_LINE} characters.
  */
 final class ComposeYaml {
+  /**
+   * A line's length: SnakeYAML copies its whole look-ahead window for every 1,024 characters of one token, so a
+   * 3 MiB token takes minutes (measured: 200 s for one 15 MB scalar); 64 KiB lines take milliseconds.
+   */
+  static final int MAX_LINE = 64 * 1024;
+
   private ComposeYaml() {}
 
   /** A node: where it starts. */
@@ -153,6 +161,16 @@ final class ComposeYaml {
       throw new Problem(line, nul - yaml.lastIndexOf('\n', nul - 1), "compose file must be text: a NUL character"
           + " (binary data?)");
     }
+    int start = 0;
+    for (int line = 1; start <= yaml.length(); line++) {
+      int end = yaml.indexOf('\n', start);
+      end = end < 0 ? yaml.length() : end;
+      if (end - start > MAX_LINE) {
+        throw new Problem(line, MAX_LINE + 1, "compose file lines must be at most " + MAX_LINE + " characters: this"
+            + " one has " + (end - start) + " (SnakeYAML reads a long unbroken run in time that grows with its square)");
+      }
+      start = end + 1;
+    }
     LoaderOptions options = ManifestReader.loaderOptions();
     Composer composer = new Composer(new ParserImpl(new StreamReader(yaml), options), new Resolver(), options);
     try {
@@ -164,6 +182,12 @@ final class ComposeYaml {
             "compose file must be one YAML document: a second one starts here (a Kubernetes manifest?)");
       }
       return root == null ? null : new Expansion().convert(root, 0);
+    } catch (ReaderException e) {
+      int at = Math.min(yaml.length(), yaml.offsetByCodePoints(0, Math.min(e.getPosition(),
+          yaml.codePointCount(0, yaml.length()))));
+      int line = 1 + (int) yaml.substring(0, at).chars().filter(c -> c == '\n').count();
+      throw new Problem(line, at - yaml.lastIndexOf('\n', at - 1), "compose file must be YAML: special characters"
+          + " are not allowed: U+" + String.format("%04X", e.getCodePoint()) + " (binary data?)");
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       throw new Problem(m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1,
