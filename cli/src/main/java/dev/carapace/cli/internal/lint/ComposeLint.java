@@ -112,6 +112,7 @@ final class ComposeLint {
       out.add(Finding.at(UNJUDGED, Severity.LOW, (service.isEmpty() ? "" : service + ": ") + r.field()
           + " must be judged: " + r.reason(), UNJUDGED_RULE.remedy(), shownName, at.line(), at.column()));
     }
+    out.sort(java.util.Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column)); // stable
     return out;
   }
 

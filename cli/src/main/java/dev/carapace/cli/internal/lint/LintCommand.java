@@ -8,6 +8,7 @@ import dev.carapace.cli.internal.output.Report;
 import dev.carapace.cli.internal.output.RuleInfo;
 import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeReader;
+import dev.carapace.cluster.ComposeRefusal;
 import dev.carapace.cluster.InvalidComposeException;
 import dev.carapace.cluster.InvalidManifestException;
 import dev.carapace.cluster.ManifestAudit;
@@ -158,6 +159,11 @@ public final class LintCommand implements Callable<Integer> {
           throw InputException.of(Cli.oneLine(e.getMessage()), e);
         } catch (IllegalArgumentException e) {
           throw InputException.inFile(name, null, Cli.oneLine(e.getMessage()), e);
+        }
+        for (ComposeRefusal r : file.refusals()) {
+          if (!r.reason().contains("refused")) { // not a field Carapace refuses: a field the file gets wrong
+            throw InputException.of(Cli.oneLine(r.toString()));
+          }
         }
         return new Judged(List.of(ComposeLint.UNJUDGED_RULE), ComposeLint.findings(file, policy, name), List.of(),
             file.services().size());
