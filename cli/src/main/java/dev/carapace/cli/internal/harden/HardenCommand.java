@@ -143,7 +143,8 @@ public final class HardenCommand implements Callable<Integer> {
         return b.build().pod().yaml();
       }
       default: {
-        SwarmDeployment.Builder d = SwarmDeployment.builder();
+        SwarmDeployment.Builder d = spec.name().isPresent() ? SwarmDeployment.builder()
+            : SwarmDeployment.builder(serviceName);
         try {
           SwarmDeployer.serviceSpec(spec, d.build());
         } catch (UncarriableSpecException e) {
