@@ -24,9 +24,9 @@ class PolicyLayersTest {
   static final List<String> VIEWS = List.of("ContainerView", "MountView", "PortView", "ImageFacts",
       "EngineSecurity", "InspectParser", "SpecFacts", "CapabilitiesView", "ViewFields");
   static final List<String> RULES = List.of("Rule", "BuiltinRules", "Severity", "Violation", "Note", "Policy",
-      "Profiles", "PolicyReport", "ReportRenderer");
+      "Profiles", "PolicyReport", "ReportRenderer", "SourceLocation", "LocatedViolation", "LocatedReport");
   static final List<String> CHECKS = List.of("PolicyCheck", "EngineAudit", "CapabilityMinimiser", "SelinuxModule",
-      "PolicyViolationException");
+      "PolicyViolationException", "RunLineAudit");
 
   private static final String POLICY = "dev.carapace.policy";
 

@@ -2,7 +2,7 @@ package dev.carapace.cli.internal.harden;
 
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
-import dev.carapace.cli.internal.lint.InputText;
+import dev.carapace.cli.internal.InputText;
 import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeReader;
 import dev.carapace.cluster.ComposeRefusal;

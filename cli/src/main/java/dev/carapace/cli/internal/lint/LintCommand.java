@@ -2,6 +2,7 @@ package dev.carapace.cli.internal.lint;
 
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
+import dev.carapace.cli.internal.InputText;
 import dev.carapace.cli.internal.output.Finding;
 import dev.carapace.cli.internal.output.OutputOptions;
 import dev.carapace.cli.internal.output.Report;

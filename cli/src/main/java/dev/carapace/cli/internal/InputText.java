@@ -1,6 +1,5 @@
-package dev.carapace.cli.internal.lint;
+package dev.carapace.cli.internal;
 
-import dev.carapace.cli.internal.InputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
