@@ -3,7 +3,7 @@
 # judging, the JSON report), against the same files judged through the library (ManifestAudit.lint) in one warm
 # JVM (LintBench, after warm-up passes): the ratio is what the command costs over the library. The manifests are
 # generated (Deployments of two containers, every tenth privileged, every seventh with a hostPath volume).
-# Rounds alternate, medians reported. Needs no engine. Writes bench/results/cli-lint.md. Not part of `mvn verify`.
+# The command's rounds first, then the library's passes (after 5 warm-up passes); medians reported. Needs no engine. Writes bench/results/cli-lint.md. Not part of `mvn verify`.
 #
 #   bench/run-cli-lint.sh [ROUNDS [FILES]]     defaults: 7 rounds, 1000 files
 #   BENCH_SKIP_BUILD=1 bench/run-cli-lint.sh   uses cli/target/carapace as built
