@@ -1,5 +1,8 @@
 package dev.carapace.cli.internal;
 
+import dev.carapace.cluster.ComposeFile;
+import dev.carapace.cluster.ComposeReader;
+import dev.carapace.cluster.InvalidComposeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -103,6 +106,28 @@ public record InputText(String name, String text, Kind kind) {
       text = text.substring(1);
     }
     return new InputText(name, text, kind != null ? kind : detect(name, text));
+  }
+
+  /** The input's name as messages and locations show it: {@code <stdin>} for {@code -}. */
+  public String shownName() {
+    return name.equals("-") ? "<stdin>" : name;
+  }
+
+  /**
+   * The input read as a Compose file, leniently (refused fields skipped and listed), relative paths against its
+   * folder (the working folder for stdin).
+   *
+   * @throws InputException naming the file and line when it is not a Compose file it can read
+   */
+  public ComposeFile composeFile() {
+    Path base = name.equals("-") ? Path.of("").toAbsolutePath() : Path.of(name).toAbsolutePath().getParent();
+    try {
+      return ComposeReader.lenient().read(shownName(), text, base);
+    } catch (InvalidComposeException e) {
+      throw InputException.of(Cli.oneLine(e.getMessage()), e);
+    } catch (IllegalArgumentException e) {
+      throw InputException.inFile(shownName(), null, Cli.oneLine(e.getMessage()), e);
+    }
   }
 
   /** What {@code text} is, from its content. */

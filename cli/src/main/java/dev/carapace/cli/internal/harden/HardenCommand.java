@@ -4,11 +4,9 @@ import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
 import dev.carapace.cli.internal.InputText;
 import dev.carapace.cluster.ComposeFile;
-import dev.carapace.cluster.ComposeReader;
 import dev.carapace.cluster.ComposeRefusal;
 import dev.carapace.cluster.ComposeRenderer;
 import dev.carapace.cluster.ComposeService;
-import dev.carapace.cluster.InvalidComposeException;
 import dev.carapace.cluster.KubernetesRenderer;
 import dev.carapace.cluster.KubernetesWorkload;
 import dev.carapace.cluster.Loss;
@@ -19,7 +17,6 @@ import dev.carapace.core.DockerRunCommand;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -219,16 +216,7 @@ public final class HardenCommand implements Callable<Integer> {
   }
 
   private ComposeService composeService(String name, InputText input, List<String> notCarried) {
-    Path base = input.name().equals("-") ? Path.of("").toAbsolutePath()
-        : Path.of(input.name()).toAbsolutePath().getParent();
-    ComposeFile f;
-    try {
-      f = ComposeReader.lenient().read(name, input.text(), base);
-    } catch (InvalidComposeException e) {
-      throw InputException.of(Cli.oneLine(e.getMessage()), e);
-    } catch (IllegalArgumentException e) {
-      throw InputException.inFile(name, null, Cli.oneLine(e.getMessage()), e);
-    }
+    ComposeFile f = input.composeFile();
     ComposeService s;
     if (service != null) {
       s = f.service(service).orElseThrow(() -> InputException.inFile(name, null, "--service must name a service of"

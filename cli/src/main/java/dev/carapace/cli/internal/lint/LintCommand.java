@@ -3,30 +3,26 @@ package dev.carapace.cli.internal.lint;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
 import dev.carapace.cli.internal.InputText;
+import dev.carapace.cli.internal.ProfileOption;
 import dev.carapace.cli.internal.output.Finding;
 import dev.carapace.cli.internal.output.OutputOptions;
 import dev.carapace.cli.internal.output.Report;
 import dev.carapace.cli.internal.output.RuleInfo;
 import dev.carapace.cluster.ComposeFile;
-import dev.carapace.cluster.ComposeReader;
 import dev.carapace.cluster.ComposeRefusal;
-import dev.carapace.cluster.InvalidComposeException;
 import dev.carapace.cluster.InvalidManifestException;
 import dev.carapace.cluster.ManifestAudit;
 import dev.carapace.policy.LocatedReport;
 import dev.carapace.policy.LocatedViolation;
 import dev.carapace.policy.Note;
 import dev.carapace.policy.Policy;
-import dev.carapace.policy.Profiles;
 import dev.carapace.policy.Rule;
 import dev.carapace.policy.RunLineAudit;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -51,17 +47,8 @@ import picocli.CommandLine.Spec;
         "1:findings at or above --fail-on",
         "2:usage error, or a file that cannot be judged (one line on stderr: file:line: problem)"})
 public final class LintCommand implements Callable<Integer> {
-  /** The profiles by their option value. */
-  static final Map<String, Supplier<Policy>> PROFILES = new LinkedHashMap<>();
   private static final Pattern LINE = Pattern.compile("\\(line (\\d+), column (\\d+)\\)");
   private static final Pattern LEADING_LINE = Pattern.compile("^line (\\d+), column (\\d+): ");
-
-  static {
-    PROFILES.put("carapace-default", Profiles::carapaceDefault);
-    PROFILES.put("cis-docker", Profiles::cisDocker);
-    PROFILES.put("pss-restricted", Profiles::podSecurityRestricted);
-    PROFILES.put("pss-baseline", Profiles::podSecurityBaseline);
-  }
 
   @Spec
   CommandSpec spec;
@@ -82,13 +69,8 @@ public final class LintCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Supplier<Policy> policy = PROFILES.get(profile);
-    if (policy == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--profile must be one of "
-          + String.join(", ", PROFILES.keySet()) + ": '" + profile + "'");
-    }
+    Policy p = ProfileOption.policy(spec, profile);
     InputText.Kind forced = kind(spec, kind);
-    Policy p = policy.get();
     Map<String, RuleInfo> rules = new LinkedHashMap<>();
     p.rules().forEach(r -> rules.put(r.id(), RuleInfo.of(r)));
     List<Finding> findings = new ArrayList<>();
@@ -151,16 +133,7 @@ public final class LintCommand implements Callable<Integer> {
         return located(r, name, List.of());
       }
       default: {
-        ComposeFile file;
-        Path base = input.name().equals("-") ? Path.of("").toAbsolutePath()
-            : Path.of(input.name()).toAbsolutePath().getParent();
-        try {
-          file = ComposeReader.lenient().read(name, input.text(), base);
-        } catch (InvalidComposeException e) {
-          throw InputException.of(Cli.oneLine(e.getMessage()), e);
-        } catch (IllegalArgumentException e) {
-          throw InputException.inFile(name, null, Cli.oneLine(e.getMessage()), e);
-        }
+        ComposeFile file = input.composeFile();
         for (ComposeRefusal r : file.refusals()) {
           if (!r.reason().contains("refused")) { // not a field Carapace refuses: a field the file gets wrong
             throw InputException.of(Cli.oneLine(r.toString()));
