@@ -32,7 +32,8 @@ for i in $(seq 1 "$count"); do
     carapace-test/busybox:1 sleep 3600 >/dev/null
 done
 listed=$($docker ps -q --filter "label=$label" | wc -l)
-[ "$listed" -eq "$count" ] || { echo "expected $count running containers, the engine lists $listed" >&2; exit 1; }
+[ "$listed" -eq "$count" ] || { echo "expected $count running containers, the engine lists $listed" \
+  "($($docker ps -aq --filter "label=$label" | wc -l) with stopped ones)" >&2; exit 1; }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # the audit must judge exactly these containers: its JSON subject says how many
@@ -63,6 +64,9 @@ floor_median=$(median "${floor_ms[@]}")
 ratio=$(awk -v a="$audit_median" -v f="$floor_median" 'BEGIN {printf "%.2f", a / f}')
 verdict=$(awk -v r="$ratio" 'BEGIN {print (r <= 3.0) ? "met" : "not met"}')
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+# a container gone meanwhile (another process on a shared engine) would make the rounds unequal: refuse
+listed=$($docker ps -q --filter "label=$label" | wc -l)
+[ "$listed" -eq "$count" ] || { echo "$count containers at the start, $listed at the end: run again" >&2; exit 1; }
 {
   echo "# carapace audit vs docker inspect ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo

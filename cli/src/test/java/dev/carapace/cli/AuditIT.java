@@ -219,6 +219,10 @@ class AuditIT {
           + ": no response within");
       assertTrue(r.millis() < 30_000, "gave up after " + r.millis() + " ms");
     }
+    // the launcher made its AppCDS archive at its first run; without it, the same answer
+    assertTrue(Files.size(CommandProcess.launcher().getParent().resolveSibling("lib").resolve("carapace.jsa")) > 1_000_000);
+    CommandProcess.run(Map.of("CARAPACE_CDS", "off"), "audit", "--nosuch")
+        .assertInputError("carapace audit: Unknown option: '--nosuch'");
     CommandProcess.Result debug = CommandProcess.run("audit", "--nosuch", "--debug");
     assertEquals(2, debug.code());
     assertTrue(debug.err().contains("\tat picocli."), debug.err());

@@ -108,6 +108,14 @@ class CarapaceTest {
     assertInputError(run("audit", "--label", "a\nb"), "carapace audit: error: --label must be KEY=VALUE: 'a b'");
   }
 
+  /** What the launcher's AppCDS archive is made from runs with no engine and no file, and prints nothing. */
+  @Test
+  void theCdsTrainingRunNeedsNothing() {
+    Run r = run("--cds-training");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("", r.out() + r.err());
+  }
+
   @Test
   void debugShowsTheStackTrace() {
     Run r = run("audit", "--debug", "--label", "novalue");

@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import dev.carapace.cli.internal.ExitCodes;
 import dev.carapace.cli.internal.InputException;
+import dev.carapace.cli.internal.Messages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,7 @@ class CliLayersTest {
     noClasses().that().resideInAPackage("dev.carapace.cli.internal.output..")
         .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.carapace.cli.internal..")
             .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("dev.carapace.cli.internal.output..")))
-            .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(InputException.class, ExitCodes.class))))
+            .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(InputException.class, ExitCodes.class, Messages.class))))
         .check(CLASSES);
   }
 

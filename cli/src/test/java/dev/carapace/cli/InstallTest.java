@@ -35,7 +35,7 @@ class InstallTest {
         assembly);
     String launcher = Files.readString(Path.of("src/main/dist/bin/carapace"));
     assertTrue(launcher.startsWith("#!/bin/sh\n"), "a POSIX shell launcher");
-    assertTrue(launcher.contains("-cp \"$home/lib/*\" " + Carapace.class.getName() + " \"$@\""), launcher);
+    assertTrue(launcher.contains("-cp \"$lib/*\" " + Carapace.class.getName() + " \"$@\""), launcher);
     assertEquals(List.of(), launcher.lines().filter(l -> !l.startsWith("#"))
         .filter(l -> l.contains("curl") || l.contains("wget") || l.contains("mvn")).toList(), "nothing downloaded");
   }

@@ -5,9 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -16,9 +14,6 @@ import picocli.CommandLine;
  * under {@code --debug}).
  */
 public final class Cli {
-  /** The longest error line printed; the rest is cut with {@code ...}. */
-  static final int MAX_ERROR = 2000;
-
   private Cli() {}
 
   /**
@@ -48,6 +43,9 @@ public final class Cli {
 
   /** Runs the command line; returns its exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment, Path home) {
+    if (args.length == 1 && args[0].equals("--cds-training")) {
+      return CdsTraining.run(environment, home);
+    }
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
     boolean debug = debug(args);
@@ -95,49 +93,13 @@ public final class Cli {
     return ExitCodes.INPUT;
   }
 
-  /**
-   * One line saying what failed: the exception's message, then each cause's message that adds
-   * something; a wrapper whose message is only its cause's {@code toString()} (class name and message)
-   * is skipped, so no class name is shown.
-   */
+  /** {@link Messages#describe}: one line saying what failed, its causes without class names. */
   public static String describe(Throwable e) {
-    Set<String> parts = new LinkedHashSet<>();
-    String last = "";
-    int depth = 0;
-    for (Throwable t = e; t != null && depth < 8; t = t.getCause() == t ? null : t.getCause(), depth++) {
-      String m = t.getMessage();
-      Throwable cause = t.getCause();
-      if (cause != null && cause != t && m != null && m.equals(cause.toString())) {
-        continue;
-      }
-      if (m == null || m.isBlank()) {
-        m = t.getClass().getSimpleName();
-      }
-      if (!last.contains(m)) {
-        parts.add(m);
-      }
-      last = m;
-      if (t instanceof InputException || parts.size() == 3) {
-        break;
-      }
-    }
-    return oneLine(String.join(": ", parts));
+    return Messages.describe(e);
   }
 
-  /** The text on one line (controls escaped), at most {@link #MAX_ERROR} characters. */
+  /** {@link Messages#oneLine}: the text on one line (controls escaped), bounded. */
   public static String oneLine(String text) {
-    String s = text == null ? "" : text;
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && b.length() < MAX_ERROR; i++) {
-      char c = s.charAt(i);
-      if (c == '\n' || c == '\r') {
-        b.append(' ');
-      } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.length() >= MAX_ERROR ? b.substring(0, MAX_ERROR) + "..." : b.toString();
+    return Messages.oneLine(text);
   }
 }

@@ -73,7 +73,7 @@ public final class OutputOptions {
     } catch (IOException | RuntimeException e) {
       throw InputException.of("cannot write --output " + file + ": " + (e instanceof java.nio.file.NoSuchFileException
           ? "no such folder" : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : dev.carapace.cli.internal.Cli.describe(e)), e);
+          : dev.carapace.cli.internal.Messages.describe(e)), e);
     } finally {
       if (temp != null) {
         try {
