@@ -114,8 +114,21 @@ enum ComposeField {
   CPU_QUOTA(SpecAttribute.CPU_QUOTA, "`cpu_quota`", (s, w) -> s.cpuQuota().ifPresent(c -> w.service.put("cpu_quota", c))),
   CPU_PERIOD(SpecAttribute.CPU_PERIOD, "`cpu_period`", (s, w) ->
       s.cpuPeriod().ifPresent(c -> w.service.put("cpu_period", c))),
-  NANO_CPUS(SpecAttribute.NANO_CPUS, "`cpus`, or `deploy.resources.limits.cpus`", (s, w) ->
-      s.nanoCpus().ifPresent(n -> w.service.put("cpus", BigDecimal.valueOf(n, 9).stripTrailingZeros()))),
+  NANO_CPUS(SpecAttribute.NANO_CPUS, "`cpus`, or `deploy.resources.limits.cpus`; refused: a value docker-compose"
+      + " 1.29 cannot multiply by 10^9 exactly in floating point (it refuses `17.15363745`)", (s, w) ->
+      s.nanoCpus().ifPresent(n -> w.service.put("cpus", BigDecimal.valueOf(n, 9).stripTrailingZeros()))) {
+    @Override
+    String loss(SecureContainerSpec s) {
+      if (s.nanoCpus().isEmpty()) {
+        return null;
+      }
+      long n = s.nanoCpus().getAsLong();
+      double product = Double.parseDouble(BigDecimal.valueOf(n, 9).toPlainString()) * 1e9; // as Python computes it
+      return product == n ? null : "docker-compose 1.29 reads cpus as a float and refuses one whose value times 10^9"
+          + " is not the whole number " + n + ": " + BigDecimal.valueOf(n, 9).stripTrailingZeros().toPlainString()
+          + " (use fewer decimal digits)";
+    }
+  },
   MEMORY_LIMIT(SpecAttribute.MEMORY_LIMIT, "`mem_limit` (bytes), or `deploy.resources.limits.memory`;"
       + " `deploy.resources.reservations` refused", (s, w) ->
       s.memoryLimit().ifPresent(m -> w.service.put("mem_limit", m.bytes()))),
@@ -131,14 +144,22 @@ enum ComposeField {
       s.sysctls().forEach((k, v) -> o.put(k, ComposeValues.escape(v)));
     }
   }),
-  ULIMITS(SpecAttribute.ULIMITS, "`ulimits` (`NAME: {soft:, hard:}` or one number for both)", (s, w) -> {
-    if (!s.ulimits().isEmpty()) {
-      ObjectNode o = w.service.putObject("ulimits");
-      for (Ulimit u : s.ulimits()) {
-        o.putObject(u.name()).put("soft", u.soft()).put("hard", u.hard());
-      }
+  ULIMITS(SpecAttribute.ULIMITS, "`ulimits` (`NAME: {soft:, hard:}` or one number for both); refused: an unlimited"
+      + " (`-1`) hard limit over a finite soft one, which docker-compose 1.29 reads as soft above hard", (s, w) -> {
+        if (!s.ulimits().isEmpty()) {
+          ObjectNode o = w.service.putObject("ulimits");
+          for (Ulimit u : s.ulimits()) {
+            o.putObject(u.name()).put("soft", u.soft()).put("hard", u.hard());
+          }
+        }
+      }) {
+    @Override
+    String loss(SecureContainerSpec s) {
+      List<String> lost = s.ulimits().stream().filter(ComposeField::unlimitedHardOnly).map(Ulimit::toString).toList();
+      return lost.isEmpty() ? null : "docker-compose 1.29 refuses a soft limit above the hard one and reads unlimited"
+          + " (-1) as below any number: " + String.join(", ", lost);
     }
-  }),
+  },
   LOG_CONFIG(SpecAttribute.LOG_CONFIG, "`logging: {driver:, options:}`; format 2's `log_driver`/`log_opt` refused",
       (s, w) -> s.logConfig().ifPresent(l -> {
         ObjectNode o = w.service.putObject("logging").put("driver", ComposeValues.escape(l.driver()));
@@ -197,18 +218,15 @@ enum ComposeField {
           : null;
     }
   },
-  PORTS(SpecAttribute.PORTS, "`ports` (long syntax written with `host_ip`; short `[IP:][HOST:]CONTAINER[/PROTO]`"
-      + " read; no host IP is every interface, `0.0.0.0`, as Docker publishes it)", (s, w) -> {
+  PORTS(SpecAttribute.PORTS, "`ports` (written `IP:HOST:CONTAINER/PROTO`, IPv6 in brackets; read: that, a"
+      + " number, `[IP:][HOST:]CONTAINER[/PROTO]` and the long syntax with `host_ip`; no host IP is every interface,"
+      + " `0.0.0.0`, as Docker publishes it; a range refused)", (s, w) -> {
         if (s.ports().isEmpty()) {
           return;
         }
         ArrayNode ports = w.service.putArray("ports");
         for (PortBinding p : s.ports()) {
-          ObjectNode o = ports.addObject().put("target", p.containerPort());
-          if (p.hostPort() != 0) {
-            o.put("published", p.hostPort());
-          }
-          o.put("host_ip", p.hostIp()).put("protocol", p.protocol().dockerName());
+          ports.add(p.toString()); // IP:HOST:CONTAINER/PROTO: docker-compose 1.29 has no host_ip in the long syntax
         }
       }),
   RESTART_POLICY(SpecAttribute.RESTART_POLICY, "`restart`; `deploy.restart_policy` is Swarm's, not read", (s, w) ->
@@ -312,6 +330,11 @@ enum ComposeField {
   }
 
   // ------------------------------------------------------------------ row helpers
+
+  /** A finite soft limit under an unlimited hard one, which docker-compose 1.29 compares as numbers. */
+  static boolean unlimitedHardOnly(Ulimit u) {
+    return u.hard() == -1 && u.soft() != -1;
+  }
 
   private static void strings(ArrayNode out, List<String> values) {
     values.forEach(v -> out.add(ComposeValues.escape(v)));

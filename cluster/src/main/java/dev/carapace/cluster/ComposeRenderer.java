@@ -153,12 +153,17 @@ public final class ComposeRenderer {
     ObjectNode volumes = JsonNodeFactory.instance.objectNode();
     services.forEach((name, spec) -> {
       SecureContainerSpec written = spec;
+      Set<SpecAttribute> skipped = EnumSet.noneOf(SpecAttribute.class);
       for (Loss l : lost) {
         if (l.target().equals(TARGET + " service " + name)) {
+          skipped.add(l.attribute());
           LOG.warn("compose service {}: {} is not carried, a loss accepted by acceptLoss(SpecAttribute.{}): {}",
               name, l.attribute(), l.attribute().name(), l.reason());
           if (l.attribute() == SpecAttribute.SECCOMP) {
             written = written.toBuilder().seccomp(Seccomp.engineDefault()).build();
+          } else if (l.attribute() == SpecAttribute.ULIMITS) {
+            written = written.toBuilder().ulimits(written.ulimits().stream()
+                .filter(u -> !ComposeField.unlimitedHardOnly(u)).toList()).build();
           } else if (l.attribute() == SpecAttribute.ADDITIONAL_NETWORKS) {
             written = written.toBuilder().additionalNetworks(List.of()).build();
           }
@@ -166,6 +171,9 @@ public final class ComposeRenderer {
       }
       ComposeField.Writer w = new ComposeField.Writer(serviceNodes.putObject(name), networks, volumes);
       for (ComposeField f : ComposeField.values()) {
+        if (f.attribute() == SpecAttribute.NANO_CPUS && skipped.contains(SpecAttribute.NANO_CPUS)) {
+          continue; // the builder cannot unset it: the row is not written
+        }
         f.write(written, w);
       }
     });

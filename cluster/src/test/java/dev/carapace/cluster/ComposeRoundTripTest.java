@@ -2,6 +2,7 @@ package dev.carapace.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.carapace.core.Seccomp;
@@ -48,11 +49,17 @@ class ComposeRoundTripTest {
         ComposeRenderer.Builder b = ComposeRenderer.builder();
         for (int i = 0; i < specs.size(); i++) {
           SecureContainerSpec s = specs.get(i);
-          if (!ComposeField.ADDITIONAL_NETWORKS.describe().isEmpty()
-              && ComposeField.ADDITIONAL_NETWORKS.loss(s) != null) { // checked by its own test: drop it here
+          if (ComposeField.ADDITIONAL_NETWORKS.loss(s) != null) { // losses: checked by their own tests
             s = s.toBuilder().additionalNetworks(List.of()).build();
-            specs.set(i, s);
           }
+          if (ComposeField.ULIMITS.loss(s) != null) {
+            s = s.toBuilder().ulimits(s.ulimits().stream().filter(u -> !ComposeField.unlimitedHardOnly(u)).toList())
+                .build();
+          }
+          if (ComposeField.NANO_CPUS.loss(s) != null) {
+            s = s.toBuilder().nanoCpus(Math.max(1, s.nanoCpus().getAsLong() / 1_000_000_000) * 1_000_000_000).build();
+          }
+          specs.set(i, s);
           b.addService("s" + i, s);
         }
         yaml = b.build().yaml();
@@ -68,6 +75,16 @@ class ComposeRoundTripTest {
         fail("case " + n + " seed " + caseSeed + ":\n" + yaml, e);
       }
     }
+  }
+
+  @Test
+  void cpusDockerComposeCannotMultiplyExactlyAreALoss() {
+    SecureContainerSpec spec = SecureContainerSpec.builder().image("busybox:1").nanoCpus(17_153_637_450L).build();
+    assertEquals("docker-compose 1.29 reads cpus as a float and refuses one whose value times 10^9 is not the whole"
+        + " number 17153637450: 17.15363745 (use fewer decimal digits)", ComposeField.NANO_CPUS.loss(spec));
+    String yaml = ComposeRenderer.builder().addService("web", spec).acceptLoss(SpecAttribute.NANO_CPUS).build().yaml();
+    assertTrue(ComposeReader.strict().read("c.yaml", yaml, null).services().get(0).spec().nanoCpus().isEmpty(), yaml);
+    assertEquals(null, ComposeField.NANO_CPUS.loss(spec.toBuilder().nanoCpus(1_500_000_000L).build()));
   }
 
   @Test
