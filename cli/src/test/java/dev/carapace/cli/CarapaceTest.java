@@ -87,7 +87,7 @@ class CarapaceTest {
 
   @Test
   void usageErrorsAreOneLineAndExitTwo() {
-    assertInputError(run(), "carapace: missing a command: audit, pki (see 'carapace --help')");
+    assertInputError(run(), "carapace: missing a command: audit, pki, lint, harden (see 'carapace --help')");
     assertInputError(run("--bogus"), "carapace: Unknown option: '--bogus'");
     assertInputError(run("nosuch"), "carapace: Unmatched argument at index 0: 'nosuch'");
     assertInputError(run("audit", "--bogus"), "carapace audit: Unknown option: '--bogus' (see 'carapace audit --help')");
