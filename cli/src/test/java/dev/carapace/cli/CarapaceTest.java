@@ -87,7 +87,10 @@ class CarapaceTest {
 
   @Test
   void usageErrorsAreOneLineAndExitTwo() {
-    assertInputError(run(), "carapace: missing a command: audit, pki, lint, harden (see 'carapace --help')");
+    Run none = run();
+    assertInputError(none, "carapace: missing a command: ");
+    assertTrue(none.err().contains("audit") && none.err().contains("pki")
+        && none.err().endsWith(" (see 'carapace --help')\n"), none.err());
     assertInputError(run("--bogus"), "carapace: Unknown option: '--bogus'");
     assertInputError(run("nosuch"), "carapace: Unmatched argument at index 0: 'nosuch'");
     assertInputError(run("audit", "--bogus"), "carapace audit: Unknown option: '--bogus' (see 'carapace audit --help')");
