@@ -660,7 +660,7 @@ final class ComposeServiceReader {
     Scalar s = scalar(f, item);
     if (Scalar.class.isInstance(s) && s.isNumber() && s.text.contains(":")) {
       throw new IllegalArgumentException("ports " + s.text + " reads as a number in YAML 1.1 (base 60: docker-compose"
-          + " reads it as " + sexagesimal(s.text) + "): quote it");
+          + " reads it as " + ComposeValues.sexagesimal(s.text) + "): quote it");
     }
     String text = ComposeValues.interpolate(s.text, cx.environment);
     String proto = "";
@@ -687,14 +687,6 @@ final class ComposeServiceReader {
         }
         return text;
     }
-  }
-
-  private static String sexagesimal(String text) {
-    long v = 0;
-    for (String p : text.replace("_", "").split(":")) {
-      v = v * 60 + Long.parseLong(p.replaceAll("[^0-9]", "").isEmpty() ? "0" : p.replaceAll("[^0-9]", ""));
-    }
-    return Long.toString(v);
   }
 
   /** A volume as a {@code --mount} word, or {@code -v} for a named volume in short syntax. */
@@ -949,18 +941,31 @@ final class ComposeServiceReader {
     return (Scalar) v;
   }
 
-  /** A string or a number as written, interpolated. */
+  /**
+   * A string, or a number as docker-compose (PyYAML, YAML 1.1) reads it and passes it on: {@code 012} is 10,
+   * {@code 0x1F} 31, {@code 1_000} 1000; interpolated. A number Python would write back otherwise than it is
+   * written (a sexagesimal {@code 33:33}, a float such as {@code 1.50}) and a boolean are refused: quote them.
+   */
   private String text(Field f, Value v) {
     Scalar s = scalar(f, v);
     if (s.isBool()) {
-      throw new IllegalArgumentException("must be a string: the boolean " + s.text + " (quote it)");
+      throw new IllegalArgumentException("must be a string: the boolean " + s.text + " (quote it: docker-compose"
+          + " 1.29 passes True, Compose v2 true)");
+    }
+    if (org.yaml.snakeyaml.nodes.Tag.INT.equals(s.tag)) {
+      return ComposeValues.yaml11Integer(s.text);
+    }
+    if (org.yaml.snakeyaml.nodes.Tag.FLOAT.equals(s.tag) && !s.text.matches("(0|[1-9][0-9]*)\\.[0-9]*[1-9]")) {
+      throw new IllegalArgumentException("must be written as docker-compose passes it on: the float " + s.text
+          + " (quote it)");
     }
     return ComposeValues.interpolate(s.text, cx.environment);
   }
 
   /** A number as written (an int, a float, or a string holding one): the flag reads and checks it. */
   private String number(Field f, Value v) {
-    String t = text(f, v);
+    Scalar s = scalar(f, v);
+    String t = org.yaml.snakeyaml.nodes.Tag.FLOAT.equals(s.tag) ? s.text : text(f, v);
     if (!t.matches("[-+]?[0-9]+(\\.[0-9]+)?")) {
       throw new IllegalArgumentException("must be a number: " + ComposeValues.quote(t));
     }
@@ -1030,9 +1035,7 @@ final class ComposeServiceReader {
     List<String[]> out = new ArrayList<>();
     if (v instanceof MapValue) {
       for (Entry e : ((MapValue) v).entries.values()) {
-        String value = e.value instanceof Scalar && ((Scalar) e.value).isNull() ? null
-            : e.value instanceof Scalar && ((Scalar) e.value).isBool()
-                ? ((Scalar) e.value).text : text(f, e.value);
+        String value = e.value instanceof Scalar && ((Scalar) e.value).isNull() ? null : text(f, e.value);
         out.add(new String[] {e.key, value});
       }
       return out;

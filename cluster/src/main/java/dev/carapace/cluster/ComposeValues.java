@@ -1,6 +1,6 @@
 package dev.carapace.cluster;
 
-import java.math.BigDecimal;
+import dev.carapace.core.internal.values.GoDurations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,6 @@ final class ComposeValues {
   private static final Pattern VARIABLE = Pattern.compile(
       "\\$(?:(\\$)|([A-Za-z_][A-Za-z0-9_]*)|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\\}|(.?))",
       Pattern.DOTALL);
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(h|ms|m|s|us|µs|ns)");
   private static final int MAX_QUOTED = 80;
 
   private ComposeValues() {}
@@ -82,6 +81,42 @@ final class ComposeValues {
     }
     out.append(value, last, value.length());
     return out.toString();
+  }
+
+  /**
+   * A YAML 1.1 integer as PyYAML reads it, in decimal: underscores dropped, {@code 0b} binary, {@code 0x} hex, a
+   * leading {@code 0} octal.
+   *
+   * @throws IllegalArgumentException for a sexagesimal one ({@code 33:33} is 2013), which no other reader agrees on
+   */
+  static String yaml11Integer(String text) {
+    String t = text.replace("_", "");
+    if (t.contains(":")) {
+      throw new IllegalArgumentException("must be quoted: " + text + " reads as a number in YAML 1.1 (base 60,"
+          + " docker-compose reads it as " + sexagesimal(t) + ")");
+    }
+    boolean negative = t.startsWith("-");
+    String body = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+    java.math.BigInteger v;
+    if (body.startsWith("0b")) {
+      v = new java.math.BigInteger(body.substring(2), 2);
+    } else if (body.startsWith("0x")) {
+      v = new java.math.BigInteger(body.substring(2), 16);
+    } else if (body.length() > 1 && body.startsWith("0")) {
+      v = new java.math.BigInteger(body.substring(1), 8);
+    } else {
+      v = new java.math.BigInteger(body);
+    }
+    return (negative ? v.negate() : v).toString();
+  }
+
+  /** A YAML 1.1 sexagesimal integer's value: {@code 22:22} is 1342. */
+  static String sexagesimal(String text) {
+    java.math.BigInteger v = java.math.BigInteger.ZERO;
+    for (String p : text.replace("_", "").replace("-", "").replace("+", "").split(":")) {
+      v = v.multiply(java.math.BigInteger.valueOf(60)).add(new java.math.BigInteger(p.isEmpty() ? "0" : p));
+    }
+    return (text.startsWith("-") ? v.negate() : v).toString();
   }
 
   /** {@code s} with every {@code $} written {@code $$}, so that Compose's interpolation gives {@code s} back. */
@@ -159,58 +194,17 @@ final class ComposeValues {
   }
 
   /**
-   * A Compose duration: Go's syntax ({@code 1m30s}, {@code 500ms}, {@code 1.5s}), or a number of seconds.
+   * A Compose duration: Go's syntax ({@code 1m30s}, {@code 500ms}, {@code 1.5s}), as docker-compose and Compose v2
+   * read it.
    *
-   * @throws IllegalArgumentException naming the value otherwise
+   * @throws IllegalArgumentException naming the field and the value otherwise
    */
   static Duration duration(String field, String text) {
-    if (text.matches("[0-9]+")) {
-      return Duration.ofSeconds(Long.parseLong(text));
-    }
-    Matcher m = DURATION_PART.matcher(text);
-    int at = 0;
-    BigDecimal nanos = BigDecimal.ZERO;
-    while (at < text.length() && m.find(at) && m.start() == at) {
-      BigDecimal n = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
-      long unit = switch (m.group(2)) {
-        case "h" -> 3_600_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "ms" -> 1_000_000L;
-        case "us", "µs" -> 1_000L;
-        default -> 1L;
-      };
-      nanos = nanos.add(n.multiply(BigDecimal.valueOf(unit)));
-      at = m.end();
-    }
-    if (at != text.length() || text.isEmpty()) {
-      throw new IllegalArgumentException(field + " must be a duration like 1m30s, 10s or 500ms: " + quote(text));
-    }
-    if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw new IllegalArgumentException(field + " must be at most 292 years: " + quote(text));
-    }
-    return Duration.ofNanos(nanos.longValue());
+    return GoDurations.parse(field, text);
   }
 
   /** Go's duration syntax, exact, as Compose reads it back: {@code 1h2m3.5s}, {@code 0.25s}, {@code 0s}. */
   static String duration(Duration d) {
-    if (d.isZero()) {
-      return "0s";
-    }
-    StringBuilder sb = new StringBuilder();
-    long hours = d.toHours();
-    int minutes = d.toMinutesPart();
-    Duration rest = d.minusHours(hours).minusMinutes(minutes);
-    if (hours > 0) {
-      sb.append(hours).append('h');
-    }
-    if (minutes > 0) {
-      sb.append(minutes).append('m');
-    }
-    if (!rest.isZero()) {
-      sb.append(BigDecimal.valueOf(rest.getSeconds()).add(BigDecimal.valueOf(rest.getNano(), 9))
-          .stripTrailingZeros().toPlainString()).append('s');
-    }
-    return sb.toString();
+    return GoDurations.format(d);
   }
 }

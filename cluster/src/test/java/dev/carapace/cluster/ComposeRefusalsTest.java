@@ -59,7 +59,13 @@ class ComposeRefusalsTest {
         Map.entry("cpuset: x", "services.web.cpuset: --cpuset-cpus: "),
         Map.entry("memswap_limit: 1g", "services.web.memswap_limit: memorySwap needs memoryLimit"),
         Map.entry("read_only: maybe", "services.web.read_only: must be true or false: a string"),
-        Map.entry("links: [db]", "services.web.links: refused: legacy links are not modelled"));
+        Map.entry("links: [db]", "services.web.links: refused: legacy links are not modelled"),
+        Map.entry("user: 33:33", "services.web.user: must be quoted: 33:33 reads as a number in YAML 1.1 (base 60,"
+            + " docker-compose reads it as 2013)"),
+        Map.entry("environment: {DEBUG: yes}", "services.web.environment: must be a string: the boolean yes (quote it:"
+            + " docker-compose 1.29 passes True, Compose v2 true)"),
+        Map.entry("environment: {RATIO: 1.50}", "services.web.environment: must be written as docker-compose passes"
+            + " it on: the float 1.50 (quote it)"));
     for (Map.Entry<String, String> c : cases.entrySet()) {
       String yaml = "services:\n  web:\n    image: busybox:1\n    " + c.getKey() + "\n";
       String message = strict(yaml).getMessage();
@@ -89,6 +95,16 @@ class ComposeRefusalsTest {
         .services().get(0).spec();
     assertEquals("busybox:1.36", s.image());
     assertEquals(Map.of("A", "$B dflt"), s.env());
+  }
+
+  @Test
+  void numbersAreReadAsDockerComposeReadsThem() {
+    String yaml = "services:\n  web:\n    image: busybox:1\n    environment: {OCTAL: 012, HEX: 0x1F, BIG: 1_000,"
+        + " F: 0.5}\n    cpus: 0.50\n    user: 1000\n";
+    SecureContainerSpec s = ComposeReader.strict().read("c.yaml", yaml, null).services().get(0).spec();
+    assertEquals(Map.of("OCTAL", "10", "HEX", "31", "BIG", "1000", "F", "0.5"), s.env());
+    assertEquals(500_000_000L, s.nanoCpus().getAsLong());
+    assertEquals("1000", s.user().orElseThrow());
   }
 
   @Test

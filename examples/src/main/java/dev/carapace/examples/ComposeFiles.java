@@ -4,6 +4,7 @@ import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeReader;
 import dev.carapace.cluster.ComposeRenderer;
 import dev.carapace.cluster.ComposeService;
+import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
@@ -19,10 +20,10 @@ public final class ComposeFiles {
   private ComposeFiles() {}
 
   public static void main(String[] args) {
-    run(System.out);
+    System.exit(run(System.out));
   }
 
-  public static void run(PrintStream out) {
+  public static int run(PrintStream out) {
     String yaml = String.join("\n",
         "services:",
         "  web:",
@@ -40,12 +41,13 @@ public final class ComposeFiles {
     }
     String hardened = ComposeRenderer.builder()                   // a hardened service, every setting written
         .addService("web", SecureContainerSpec.builder().image("nginx:1.25")
-            .addPort(PortBinding.localhost(8080, 80)).build())
+            .network(NetworkMode.bridge()).addPort(PortBinding.localhost(8080, 80)).build())
         .build()
         .yaml();
     // --- end snippet
     out.println(web.location(SpecAttribute.ADDED_CAPABILITIES).orElseThrow() + ": adds "
         + spec.addedCapabilities());
     out.print(hardened);
+    return 0;
   }
 }

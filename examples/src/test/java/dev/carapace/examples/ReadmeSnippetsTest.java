@@ -66,7 +66,7 @@ class ReadmeSnippetsTest {
 
   /** The programs whose output the pages show and that run without an engine. */
   private static final Map<String, ToIntFunction<PrintStream>> ENGINE_FREE =
-      Map.of("InvalidSpec", out -> InvalidSpec.run("carapace-test/busybox:1", out));
+      Map.of("InvalidSpec", out -> InvalidSpec.run("carapace-test/busybox:1", out), "ComposeFiles", ComposeFiles::run);
 
   private static String readme() throws IOException {
     return Files.readString(ROOT.resolve("README.md"));

@@ -11,6 +11,7 @@ import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SecurityOptions;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.fields.SpecTranslator;
+import dev.carapace.core.internal.values.GoDurations;
 import dev.carapace.core.internal.runline.DockerRunParser.Flag;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -212,27 +213,6 @@ public final class DockerRunRenderer {
 
   /** Go's duration syntax, exact: {@code 1h2m3.5s}, {@code 0.25s}, {@code 0s}. */
   static String goDuration(Duration d) {
-    if (d.isZero()) {
-      return "0s";
-    }
-    StringBuilder sb = new StringBuilder();
-    if (d.isNegative()) {
-      sb.append('-');
-      d = d.negated();
-    }
-    long hours = d.toHours();
-    int minutes = d.toMinutesPart();
-    Duration rest = d.minusHours(hours).minusMinutes(minutes);
-    if (hours > 0) {
-      sb.append(hours).append('h');
-    }
-    if (minutes > 0) {
-      sb.append(minutes).append('m');
-    }
-    if (!rest.isZero()) {
-      sb.append(BigDecimal.valueOf(rest.getSeconds()).add(BigDecimal.valueOf(rest.getNano(), 9))
-          .stripTrailingZeros().toPlainString()).append('s');
-    }
-    return sb.toString();
+    return GoDurations.format(d);
   }
 }

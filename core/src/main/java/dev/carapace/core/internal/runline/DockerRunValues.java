@@ -9,6 +9,7 @@ import dev.carapace.core.PortBinding;
 import dev.carapace.core.Ulimit;
 import dev.carapace.core.internal.fields.GoBooleans;
 import dev.carapace.core.internal.io.Strings;
+import dev.carapace.core.internal.values.GoDurations;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -329,51 +329,9 @@ final class DockerRunValues {
     return checked(flag, () -> new PortBinding(ip, hostPort, containerPort, PortBinding.Protocol.parse(proto)));
   }
 
-  private static final Pattern GO_DURATION_PART =
-      Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
-
   /** Parses Go's {@code time.ParseDuration} syntax: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}. */
   static Duration goDuration(String flag, String text) {
-    String s = text;
-    boolean negative = false;
-    if (s.startsWith("-") || s.startsWith("+")) {
-      negative = s.startsWith("-");
-      s = s.substring(1);
-    }
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = GO_DURATION_PART.matcher(s);
-    BigDecimal nanos = BigDecimal.ZERO;
-    int at = 0;
-    while (at < s.length() && m.region(at, s.length()).lookingAt()) { // find(at) would rescan: quadratic
-      String number = m.group(1);
-      if (number.isEmpty() || number.equals(".")) {
-        break;
-      }
-      nanos = nanos.add(new BigDecimal(number).multiply(unitNanos(m.group(2))));
-      at = m.end();
-    }
-    if (at == 0 || at != s.length()) {
-      throw new IllegalArgumentException(flag + " must be a duration like 30s, 1m30s or 500ms: " + text);
-    }
-    try {
-      long n = nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
-      return Duration.ofNanos(negative ? -n : n);
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(flag + " is too long: " + text);
-    }
-  }
-
-  private static BigDecimal unitNanos(String unit) {
-    switch (unit) {
-      case "ns": return BigDecimal.ONE;
-      case "us": case "\u00b5s": case "\u03bcs": return BigDecimal.valueOf(1_000L);
-      case "ms": return BigDecimal.valueOf(1_000_000L);
-      case "s": return BigDecimal.valueOf(1_000_000_000L);
-      case "m": return BigDecimal.valueOf(60_000_000_000L);
-      default: return BigDecimal.valueOf(3_600_000_000_000L);
-    }
+    return GoDurations.parse(flag, text);
   }
 
   /** A memory size, as {@code -m} and {@code --memory-swap} take it ({@code 64m}, {@code 1g}, bytes). */
