@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.policy.ContainerView;
 import dev.carapace.policy.ImageFacts;
+import dev.carapace.policy.LocatedReport;
+import dev.carapace.policy.LocatedViolation;
+import dev.carapace.policy.Violation;
 import dev.carapace.policy.Policy;
 import dev.carapace.policy.PolicyReport;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -35,6 +38,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Audits Kubernetes manifests written by anyone with the policy module's rules: a manifest in, a
@@ -120,18 +125,92 @@ public final class ManifestAudit {
     return read(yaml, new IdentityHashMap<>());
   }
 
+  /**
+   * Judges {@code yaml} as {@link #judge(String, Policy)} does, and places every violation on the line and
+   * column of the YAML node it is about: the field's key where the manifest sets the field
+   * ({@code privileged: true}), else the deepest part of the field's path the manifest has (the container's
+   * {@code securityContext}, or the container's item in its list), in every document of the file. The
+   * location's field is the path of the field the violation is about
+   * ({@code spec.template.spec.containers[0].securityContext.privileged}), whether or not the manifest has it.
+   *
+   * <p>Unlike {@link #judge(String, Policy)}, documents that are Kubernetes objects of other kinds (a
+   * {@code Service}, a {@code ConfigMap}: {@code apiVersion} and {@code kind} set) are skipped, as a file
+   * deployed with {@code kubectl apply -f} mixes them with workloads; a file of them alone is a clean report
+   * on no container.
+   *
+   * @throws InvalidManifestException as {@link #judge(String, Policy)}, its message naming the line (of the
+   *     problem, or of the document's start)
+   */
+  public static LocatedReport lint(String yaml, Policy policy) {
+    Objects.requireNonNull(policy, "policy must not be null");
+    Map<ContainerView, PodSecurity.Facts> facts = new IdentityHashMap<>();
+    Map<ContainerView, Node> roots = new IdentityHashMap<>();
+    List<ContainerView> views;
+    try {
+      views = read(yaml, facts, roots);
+    } catch (InvalidManifestException e) {
+      if (e.getMessage().contains("(line ")) {
+        throw e;
+      }
+      int line = Math.max(1, e.line());
+      int column = Math.max(1, e.column());
+      throw new InvalidManifestException(e.getMessage() + " (line " + line + ", column " + column + ")", line, column);
+    }
+    PolicyReport report = PodSecurity.forManifests(policy, facts).evaluate(views);
+    List<LocatedViolation> located = new ArrayList<>();
+    for (int i = 0; i < views.size(); i++) {
+      ContainerView view = views.get(i);
+      for (Violation v : report.containers().get(i).violations()) {
+        located.add(LocatedViolation.of(v, ManifestPlaces.locate(roots.get(view), facts.get(view), v)));
+      }
+    }
+    return LocatedReport.of(report, located);
+  }
+
   private static List<ContainerView> read(String yaml, Map<ContainerView, PodSecurity.Facts> facts) {
+    return read(yaml, facts, null);
+  }
+
+  private static List<ContainerView> read(String yaml, Map<ContainerView, PodSecurity.Facts> facts,
+      Map<ContainerView, Node> roots) {
     Objects.requireNonNull(yaml, "manifest yaml must not be null");
     List<ContainerView> views = new ArrayList<>();
     List<ManifestReader.Document> documents = ManifestReader.read(yaml);
+    int objects = 0;
     for (ManifestReader.Document d : documents) {
-      views.addAll(workload(d.tree(), d.number(), facts));
+      if (roots != null && isOtherObject(d.tree())) {
+        objects++; // linting a file: a Service or a ConfigMap next to a Deployment holds no container to judge
+        continue;
+      }
+      List<ContainerView> mine;
+      try {
+        mine = workload(d.tree(), d.number(), facts);
+      } catch (InvalidManifestException e) {
+        if (e.line() > 0) {
+          throw e;
+        }
+        Mark start = d.root().getStartMark();
+        throw new InvalidManifestException(e.getMessage(), start.getLine() + 1, start.getColumn() + 1);
+      }
+      if (roots != null) {
+        mine.forEach(v -> roots.put(v, d.root()));
+      }
+      views.addAll(mine);
+    }
+    if (views.isEmpty() && objects > 0) {
+      return views;
     }
     if (views.isEmpty()) {
       throw new InvalidManifestException("manifest must hold a workload with containers: "
           + (documents.isEmpty() ? "no document" : documents.size() + " document(s) without one"));
     }
     return views;
+  }
+
+  /** A Kubernetes object (apiVersion and kind set) of a kind that holds no pod template. */
+  private static boolean isOtherObject(JsonNode doc) {
+    return doc.isObject() && doc.path("apiVersion").isTextual() && doc.path("kind").isTextual()
+        && !doc.path("kind").asText().isEmpty() && !KINDS.contains(doc.path("kind").asText());
   }
 
   private static List<ContainerView> workload(JsonNode doc, int document, Map<ContainerView, PodSecurity.Facts> facts) {

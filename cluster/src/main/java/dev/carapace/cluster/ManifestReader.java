@@ -83,8 +83,11 @@ final class ManifestReader {
     }
   }
 
-  /** One document of the manifest: its number (1-based, every document counted) and its tree. */
-  record Document(int number, JsonNode tree) {}
+  /**
+   * One document of the manifest: its number (1-based, every document counted), its tree, and the YAML
+   * node it was read from (with the lines and columns of every key and item).
+   */
+  record Document(int number, JsonNode tree, Node root) {}
 
   private ManifestReader() {}
 
@@ -100,7 +103,8 @@ final class ManifestReader {
           + yaml.length() + " characters, refused before reading");
     }
     LoaderOptions options = loaderOptions();
-    Composer composer = new Composer(new ParserImpl(new StreamReader(yaml), options), new PlainResolver(), options);
+    StreamReader reader = new StreamReader(yaml);
+    Composer composer = new Composer(new ParserImpl(reader, options), new PlainResolver(), options);
     List<Document> documents = new ArrayList<>();
     int number = 0;
     int current = 1; // the document being read, for messages
@@ -111,15 +115,17 @@ final class ManifestReader {
         Node root = composer.getNode();
         JsonNode tree = root == null ? JSON.nullNode() : toJson(new Expansion(number), root, 0);
         if (!(tree.isNull() || (tree.isObject() && tree.isEmpty()))) { // else empty, comment-only, a trailing ---
-          documents.add(new Document(number, tree));
+          documents.add(new Document(number, tree, root));
         }
         current = number + 1;
       }
     } catch (MarkedYAMLException e) {
-      throw new InvalidManifestException("manifest must be yaml: " + oneLine(e.getProblem())
-          + where(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark()));
+      Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      throw new InvalidManifestException("manifest must be yaml: " + oneLine(e.getProblem()) + where(at),
+          at == null ? 0 : at.getLine() + 1, at == null ? 0 : at.getColumn() + 1);
     } catch (YAMLException e) {
-      throw new InvalidManifestException(limitMessage(current, e.getMessage()));
+      Mark at = reader.getMark();
+      throw new InvalidManifestException(limitMessage(current, e.getMessage()), at.getLine() + 1, at.getColumn() + 1);
     }
     return documents;
   }
@@ -177,7 +183,8 @@ final class ManifestReader {
     }
 
     InvalidManifestException refuse(Node at, String problem) {
-      return new InvalidManifestException("manifest document " + document + " " + problem + where(at.getStartMark()));
+      return new InvalidManifestException("manifest document " + document + " " + problem + where(at.getStartMark()),
+          at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1);
     }
   }
 

@@ -282,6 +282,36 @@ public final class SwarmDeployer implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The {@code ServiceSpec} a Swarm manager on Engine API 1.44 or later (Docker 25+) takes at
+   * {@code POST /services/create} for {@code spec} deployed as {@code deployment}, as JSON text, written
+   * without an engine: for review, or for {@code curl --unix-socket /var/run/docker.sock -H
+   * 'Content-Type: application/json' -d @spec.json http://localhost/v1.44/services/create}. It carries no owner
+   * labels (nothing removes the service when a program exits: whoever creates it owns it) and <b>holds the env
+   * values</b>. {@code docker service create} has no flags for no-new-privileges, seccomp or AppArmor, so no
+   * command line would mean the same.
+   *
+   * @throws UncarriableSpecException listing every field API 1.44 cannot carry whose loss {@code deployment}
+   *     did not accept
+   */
+  public static String serviceSpec(SecureContainerSpec spec, SwarmDeployment deployment) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(deployment, "deployment");
+    deployment.serviceName(spec);
+    deployment.restartCondition(spec);
+    String target = "swarm on API " + SwarmApi.V1_44.version();
+    List<Loss> refused = new ArrayList<>();
+    SwarmField.losses(spec, SwarmApi.V1_44).forEach((f, reason) -> {
+      if (!deployment.acceptedLosses().contains(f.attribute())) {
+        refused.add(new Loss(f.attribute(), target, reason));
+      }
+    });
+    if (!refused.isEmpty()) {
+      throw new UncarriableSpecException(target, refused);
+    }
+    return SwarmRequest.of(spec, deployment, SwarmApi.V1_44, Map.of()).toPrettyString();
+  }
+
   /** Throws, before any call, for every loss not accepted; returns the accepted ones. */
   private List<Loss> refuse(SecureContainerSpec spec, SwarmDeployment deployment) {
     Objects.requireNonNull(spec, "spec");

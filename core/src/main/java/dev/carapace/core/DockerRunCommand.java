@@ -119,6 +119,17 @@ public final class DockerRunCommand {
     return DockerRunParser.parse(List.copyOf(argv), Objects.requireNonNull(environment, "environment"));
   }
 
+  /**
+   * The words of a command line, split as a shell splits one simple command (quotes, backslashes,
+   * continuations, {@code #} comments) without expanding anything, a leading {@code $} prompt dropped: the
+   * argument list {@link #parse(String)} reads, for a caller that edits it before parsing.
+   *
+   * @throws IllegalArgumentException on an unterminated quote, a shell operator or an expansion
+   */
+  public static List<String> split(String commandLine) {
+    return List.copyOf(words(commandLine));
+  }
+
   private static List<String> words(String commandLine) {
     List<String> words = ShellWords.split(Objects.requireNonNull(commandLine, "commandLine"));
     return !words.isEmpty() && words.get(0).equals("$") ? words.subList(1, words.size()) : words;

@@ -24,9 +24,10 @@ class PolicyLayersTest {
   static final List<String> VIEWS = List.of("ContainerView", "MountView", "PortView", "ImageFacts", "RecordedSeccompProfile",
       "EngineSecurity", "InspectParser", "SpecFacts", "CapabilitiesView", "ViewFields");
   static final List<String> RULES = List.of("Rule", "BuiltinRules", "Severity", "Violation", "Note", "Policy",
-      "Profiles", "PolicyReport", "ReportRenderer");
+      "Profiles", "PolicyReport", "ReportRenderer", "SourceLocation", "LocatedViolation", "LocatedReport");
   static final List<String> CHECKS = List.of("PolicyCheck", "EngineAudit", "CapabilityMinimiser", "SelinuxModule",
-      "PolicyViolationException", "SyscallRecorder", "SyscallRecording", "SyscallRecordingRefusedException");
+      "PolicyViolationException", "SyscallRecorder", "SyscallRecording", "SyscallRecordingRefusedException",
+      "RunLineAudit");
 
   private static final String POLICY = "dev.carapace.policy";
 

@@ -1,6 +1,8 @@
 package dev.carapace.cli.internal;
 
 import dev.carapace.cli.internal.audit.AuditCommand;
+import dev.carapace.cli.internal.harden.HardenCommand;
+import dev.carapace.cli.internal.lint.LintCommand;
 import dev.carapace.cli.internal.output.ToolInfo;
 import dev.carapace.cli.internal.pki.PkiCommand;
 import java.nio.file.Path;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "carapace", mixinStandardHelpOptions = true, versionProvider = CarapaceCommand.Version.class,
     description = "Judge and harden Docker containers: an engine's running containers, manifests, run lines.",
-    subcommands = {AuditCommand.class, PkiCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {AuditCommand.class, PkiCommand.class, LintCommand.class, HardenCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:clean: no finding at or above --fail-on",

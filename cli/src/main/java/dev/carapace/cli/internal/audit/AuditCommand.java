@@ -3,6 +3,7 @@ package dev.carapace.cli.internal.audit;
 import dev.carapace.cli.internal.CarapaceCommand;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
+import dev.carapace.cli.internal.ProfileOption;
 import dev.carapace.cli.internal.engine.EndpointOptions;
 import dev.carapace.cli.internal.output.Finding;
 import dev.carapace.cli.internal.output.OutputOptions;
@@ -14,7 +15,6 @@ import dev.carapace.policy.EngineSecurity;
 import dev.carapace.policy.Note;
 import dev.carapace.policy.Policy;
 import dev.carapace.policy.PolicyReport;
-import dev.carapace.policy.Profiles;
 import dev.carapace.policy.Rule;
 import dev.carapace.policy.Violation;
 import java.util.ArrayList;
@@ -45,14 +45,7 @@ import picocli.CommandLine.Spec;
         "2:usage error, or the engine cannot be used (one line on stderr)"})
 public final class AuditCommand implements Callable<Integer> {
   /** The profiles by their option value. */
-  static final Map<String, Supplier<Policy>> PROFILES = new LinkedHashMap<>();
-
-  static {
-    PROFILES.put("carapace-default", Profiles::carapaceDefault);
-    PROFILES.put("cis-docker", Profiles::cisDocker);
-    PROFILES.put("pss-restricted", Profiles::podSecurityRestricted);
-    PROFILES.put("pss-baseline", Profiles::podSecurityBaseline);
-  }
+  static final Map<String, Supplier<Policy>> PROFILES = ProfileOption.PROFILES;
 
   @Spec
   CommandSpec spec;

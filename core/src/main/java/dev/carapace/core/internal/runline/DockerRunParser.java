@@ -85,7 +85,7 @@ public final class DockerRunParser {
     PLATFORM("--platform", valued((p, s, v) -> p.builder.platform(v), SpecAttribute.PLATFORM)),
     RUNTIME("--runtime", valued((p, s, v) -> p.builder.runtime(checked(s, () -> ContainerRuntime.parse(v))),
         SpecAttribute.RUNTIME)),
-    PRIVILEGED("--privileged", refuse("Carapace never runs privileged containers")),
+    PRIVILEGED("--privileged", refuseToggle("Carapace never runs privileged containers")),
     PID("--pid", refuse(OWN_NAMESPACES)),
     IPC("--ipc", refuse(OWN_NAMESPACES)),
     UTS("--uts", refuse(OWN_NAMESPACES)),
@@ -104,7 +104,7 @@ public final class DockerRunParser {
     DNS("--dns", valued((p, s, v) -> p.builder.addDnsServer(v), SpecAttribute.DNS_SERVERS)),
     DNS_SEARCH("--dns-search", valued((p, s, v) -> p.builder.addDnsSearch(v), SpecAttribute.DNS_SEARCH)),
     PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v)), SpecAttribute.PORTS)),
-    PUBLISH_ALL("--publish-all", 'P', refuse("publish each port with -p IP:HOST:CONTAINER")),
+    PUBLISH_ALL("--publish-all", 'P', refuseToggle("publish each port with -p IP:HOST:CONTAINER")),
     LINK("--link", refuse("legacy links are not modelled; use a user-defined --network")),
 
     VOLUME("--volume", 'v', valued((p, s, v) -> p.mounts.add(DockerRunValues.volume(s, v)), SpecAttribute.MOUNTS)),
@@ -253,8 +253,25 @@ public final class DockerRunParser {
     return new Action(false, (p, s, v) -> { }, null, List.of());
   }
 
+  /** A flag Carapace refuses, followed by a value in Docker ({@code --pid host}). */
   private static Action refuse(String why) {
+    return new Action(true, null, why, List.of());
+  }
+
+  /** A flag Carapace refuses, standing alone in Docker ({@code --privileged}). */
+  private static Action refuseToggle(String why) {
     return new Action(false, null, why, List.of());
+  }
+
+  /**
+   * What the flag table says of one flag, for readers that place findings on a line: its long name, whether
+   * Docker reads a value after it, and why Carapace refuses it (empty when supported).
+   */
+  public record FlagFacts(String longName, boolean takesValue, Optional<String> refusal) {}
+
+  /** The table's row for {@code spelled} ({@code --net}, {@code -e}, {@code --privileged}); empty when it has none. */
+  public static Optional<FlagFacts> facts(String spelled) {
+    return Flag.of(spelled).map(f -> new FlagFacts(f.longName(), f.takesValue(), f.refusal()));
   }
 
   /** The spec attributes written as words, not flags: the image, and the command after it. */

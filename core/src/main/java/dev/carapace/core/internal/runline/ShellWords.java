@@ -29,16 +29,36 @@ public final class ShellWords {
    *     unquoted shell operator
    */
   public static List<String> split(String line) {
-    List<String> words = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    for (Word w : words(line)) {
+      out.add(w.text());
+    }
+    return out;
+  }
+
+  /** One word of a line and the offset in the line of its first character (a quote, if it starts with one). */
+  public record Word(String text, int offset) {}
+
+  /**
+   * The words of {@code line}, each with where it starts, split as {@link #split} splits them.
+   *
+   * @throws IllegalArgumentException as {@link #split}
+   */
+  public static List<Word> words(String line) {
+    List<Word> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean inWord = false;
+    int start = 0;
     int n = line.length();
     int i = 0;
     while (i < n) {
       char c = line.charAt(i);
+      if (!inWord && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '#') {
+        start = i; // where a word would begin; a continuation keeps the word going
+      }
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         if (inWord) {
-          words.add(word.toString());
+          words.add(new Word(word.toString(), start));
           word.setLength(0);
           inWord = false;
         }
@@ -93,7 +113,7 @@ public final class ShellWords {
       }
     }
     if (inWord) {
-      words.add(word.toString());
+      words.add(new Word(word.toString(), start));
     }
     return words;
   }

@@ -1,0 +1,104 @@
+package dev.carapace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code carapace lint} in-process on the corpus: the exact findings and their lines and columns, the exit codes,
+ * and one stderr line naming file and line for every input that is not what it claims.
+ */
+class LintCommandTest {
+  @TempDir
+  Path tmp;
+
+  private record Run(int code, String out, String err) {}
+
+  private Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Carapace.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), tmp);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everyCorpusFileGivesItsExactFindingsAtTheirLines() {
+    for (var e : LintCorpus.EXPECTED.entrySet()) {
+      String file = LintCorpus.DIR.resolve(e.getKey()).toString();
+      Run r = run("lint", file);
+      assertEquals(e.getValue(), LintCorpus.findings(r.out(), file), r.out());
+      assertEquals(e.getValue().isEmpty() ? 0 : 1, r.code(), r.out() + r.err());
+      assertEquals("", r.err());
+    }
+  }
+
+  @Test
+  void severalFilesOfEveryKindInOneRun() {
+    List<String> files = LintCorpus.EXPECTED.keySet().stream().map(f -> LintCorpus.DIR.resolve(f).toString()).toList();
+    Run r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("lint", "--fail-on", "critical"),
+        files.stream()).toArray(String[]::new));
+    assertEquals(1, r.code(), r.err());
+    for (var e : LintCorpus.EXPECTED.entrySet()) {
+      assertEquals(e.getValue(), LintCorpus.findings(r.out(), LintCorpus.DIR.resolve(e.getKey()).toString()));
+    }
+    assertTrue(r.out().startsWith("carapace lint: profile carapace-default on 6 files, 8 containers\n"), r.out());
+  }
+
+  @Test
+  void aFileThatIsNotWhatItClaimsIsOneLineNamingFileAndLine() throws Exception {
+    Path dir = LintCorpus.DIR;
+    for (var e : LintCorpus.BAD.entrySet()) {
+      Run r = run("lint", dir.resolve(e.getKey()).toString());
+      assertEquals(2, r.code(), r.toString());
+      assertEquals("", r.out());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().startsWith("carapace lint: error: " + dir + "/" + e.getValue()), r.err());
+      assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    }
+  }
+
+  @Test
+  void aFileOverSixteenMebibytesIsRefusedBeforeReading() throws Exception {
+    Path big = tmp.resolve("big.yaml");
+    try (var out = Files.newOutputStream(big)) {
+      byte[] chunk = "a: b\n".repeat(1 << 16).getBytes(StandardCharsets.US_ASCII);
+      for (int written = 0; written < 50 * 1024 * 1024; written += chunk.length) {
+        out.write(chunk);
+      }
+    }
+    Run r = run("lint", big.toString());
+    assertEquals(2, r.code());
+    assertEquals("carapace lint: error: " + big + ": must be at most 16777216 bytes (16 MiB): 52428800 bytes,"
+        + " refused before reading\n", r.err());
+  }
+
+  @Test
+  void aKubernetesFileWithOnlyAServiceIsClean() throws Exception {
+    Path f = tmp.resolve("svc.yaml");
+    Files.writeString(f, "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n");
+    Run r = run("lint", f.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("carapace lint: profile carapace-default on 1 file, 0 containers"), r.out());
+  }
+
+  @Test
+  void anUnknownOptionOrKindIsAUsageError() {
+    Run r = run("lint", "--frobnicate", "x.yaml");
+    assertEquals(2, r.code());
+    assertEquals(1, r.err().lines().count(), r.err());
+    r = run("lint", "--kind", "helm", LintCorpus.DIR.resolve("run/run-good.sh").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--kind must be kubernetes, compose or run: 'helm'"), r.err());
+  }
+}

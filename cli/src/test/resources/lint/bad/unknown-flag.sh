@@ -1,0 +1,3 @@
+# a flag Docker does not have
+docker run --name x \
+   --frobnicate busybox:1.36
