@@ -15,6 +15,7 @@ import dev.carapace.core.ContainerLauncher;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.RunningContainer;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.testing.PinnedImage;
 import dev.carapace.core.testing.TestEngine;
 import dev.carapace.core.testing.TestPeers;
 import java.nio.file.Files;
@@ -62,11 +63,12 @@ class AuditIT {
           .withHostConfig(weakHost).exec().getId();
       try {
         docker.startContainerCmd(weak).exec();
-        SecureContainerSpec hardenedSpec = SecureContainerSpec.builder().image(TestEngine.BUSYBOX_USER)
+        PinnedImage pinned = PinnedImage.pull(docker, TestEngine.BUSYBOX_USER); // pinned by digest: image-pinned passes
+        SecureContainerSpec hardenedSpec = SecureContainerSpec.builder().image(pinned.reference())
             .name(hardenedName).putLabel(RUN_LABEL, run).putLabel(ROLE_LABEL, "hardened")
             .command("sleep", "120").memoryLimit(MemorySize.ofMebibytes(64)).cpuShares(512)
             .readOnlyRootFilesystem(true).build();
-        try (RunningContainer hardened = launcher.launch(hardenedSpec)) {
+        try (pinned; RunningContainer hardened = launcher.launch(hardenedSpec)) {
           assertEquals(hardenedName, hardened.name());
           judge();
         }
@@ -88,6 +90,12 @@ class AuditIT {
     assertEquals("profile carapace-default on " + host + ", 2 running containers labelled " + label,
         root.path("subject").asText());
     List<String> expected = new ArrayList<>(engineFindings());
+    String weakImageId;
+    List<String> weakRepoDigests;
+    try (ContainerLauncher launcher = TestEngine.launcher()) {
+      weakImageId = launcher.dockerClient().inspectImageCmd(TestEngine.BUSYBOX).exec().getId();
+      weakRepoDigests = launcher.dockerClient().inspectImageCmd(weakImageId).exec().getRepoDigests();
+    }
     String w = weakName + ": ";
     expected.addAll(List.of(
         "sensitive-mounts|critical|" + w + "mounts[0].source must not be a sensitive host path: /etc (read-only)",
@@ -109,7 +117,11 @@ class AuditIT {
         "selinux|medium|" + w + "selinuxLabel must not disable SELinux separation: label=disable",
         "cpu-limit|low|" + w + "cpu must be limited or weighted: no cpu shares, quota, cpus or cpuset",
         "default-bridge|low|" + w + "networkMode must not be the default bridge docker0: default",
-        "healthcheck|low|" + w + "healthcheck must be set: none"));
+        "healthcheck|low|" + w + "healthcheck must be set: none",
+        "image-pinned|low|" + w + "image must be pinned by digest: " + TestEngine.BUSYBOX + " (a tag), runs image "
+            + weakImageId.substring(0, 19) + (weakRepoDigests.isEmpty()
+                ? " (no repo digest: built or loaded here, never pulled or pushed)"
+                : " (repo digests " + weakRepoDigests + ")")));
     assertEquals(expected, findings(root), json.out());
     root.path("findings").forEach(f -> assertTrue(f.path("file").isNull() && f.path("line").isNull()));
     assertEquals(List.of(hardenedName + ": apparmor", hardenedName + ": selinux", weakName + ": apparmor"),

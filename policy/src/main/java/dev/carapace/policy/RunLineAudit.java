@@ -274,6 +274,12 @@ public final class RunLineAudit {
         "--device-cgroup-rule").contains(longName);
   }
 
+  /** {@code 8080:80} or {@code 80} (Docker: every interface), not {@code IP:HOST:CONTAINER} nor {@code [v6]:..}. */
+  private static boolean withoutHostIp(String value) {
+    String v = value.contains("/") ? value.substring(0, value.indexOf('/')) : value;
+    return !v.startsWith("[") && v.split(":", -1).length < 3;
+  }
+
   private static ContainerView view(Lines lines, Command c) {
     List<String> argv = new ArrayList<>();
     boolean[] skip = new boolean[c.words().size()];
@@ -285,9 +291,24 @@ public final class RunLineAudit {
         }
       }
     }
-    for (int i = 0; i < c.words().size(); i++) {
+    String[] text = new String[c.words().size()];
+    for (int i = 0; i < text.length; i++) {
+      text[i] = c.words().get(i).text();
+    }
+    for (Flag f : c.flags()) { // Docker publishes a port without a host IP on every interface: judged as written so
+      if (f.longName().equals("--publish") && f.value() != null && f.refusal().isEmpty()
+          && withoutHostIp(f.value())) {
+        String all = "0.0.0.0:" + f.value();
+        if (f.valueWord() >= 0) {
+          text[f.valueWord()] = all;
+        } else {
+          text[f.word()] = "--publish=" + all;
+        }
+      }
+    }
+    for (int i = 0; i < text.length; i++) {
       if (!skip[i]) {
-        argv.add(c.words().get(i).text());
+        argv.add(text[i]);
       }
     }
     SecureContainerSpec spec;
