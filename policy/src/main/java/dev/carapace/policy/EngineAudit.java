@@ -214,21 +214,23 @@ public final class EngineAudit implements AutoCloseable {
    *     exist (HTTP 404)
    */
   public PolicyReport audit(Policy policy, List<String> containerIds) {
-    EngineSecurity security = engineSecurity();
-    List<ContainerView> views = new ArrayList<>(containerIds.size());
-    Map<String, Optional<ImageFacts>> images = new HashMap<>();
-    for (String id : containerIds) {
-      views.add(knowingImage(InspectParser.parse(get(inspectPath(id), false)).knowingEngine(security), images));
-    }
-    return policy.evaluate(views);
+    return audit(policy, containerIds, false);
   }
 
   private PolicyReport auditListed(Policy policy, List<String> listed) {
+    return audit(policy, listed, true);
+  }
+
+  /**
+   * One {@code /info}, then each container inspected (each image once); a container gone (404) is skipped when
+   * {@code goneIsSkipped}, else its inspection throws.
+   */
+  private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped) {
     EngineSecurity security = engineSecurity();
-    List<ContainerView> views = new ArrayList<>(listed.size());
+    List<ContainerView> views = new ArrayList<>(ids.size());
     Map<String, Optional<ImageFacts>> images = new HashMap<>();
-    for (String id : listed) {
-      JsonNode inspected = get(inspectPath(id), true);
+    for (String id : ids) {
+      JsonNode inspected = get(inspectPath(id), goneIsSkipped);
       if (inspected != null) {
         views.add(knowingImage(InspectParser.parse(inspected).knowingEngine(security), images));
       }
