@@ -14,7 +14,7 @@
 #   4. `dpkg-deb -x` into a temporary directory: nothing is installed through dpkg or apt (no trixie
 #      package enters this bookworm machine's package database), only usr/bin/cosign is copied to
 #      $tb/cosign/cosign (atomically: temp name, then mv).
-# The core IT CosignAgreementIT runs it as a verifier and a signer against the testbed's registry,
+# The core IT SignatureAgreementIT runs it as a verifier and a signer against the testbed's registry,
 # offline (--insecure-ignore-tlog, --tlog-upload=false, a key file: no Rekor, Fulcio or TUF).
 #
 # When Debian replaces 2.5.0-2+b5 in trixie (a point release or a binNMU), the pool file goes and this

@@ -53,10 +53,11 @@ import java.util.regex.Pattern;
  * added whose pattern matches decides; an image no rule matches is launched as named, unverified.
  *
  * <p>What one verification reads is bounded: at most {@link #DEFAULT_MAX_SIGNATURES} signatures of
- * an image (more are refused whole, before any payload is read; cosign 2.5.0's {@code cosign verify}
- * refuses the same) and payloads of at most {@link #DEFAULT_MAX_PAYLOAD_BYTES} bytes
- * (containers/image's bound), unless {@link Builder#maxSignatures} or {@link Builder#maxPayloadBytes}
- * set others, within {@link #MAX_SIGNATURES_LIMIT} and {@link #MAX_PAYLOAD_BYTES_LIMIT}.
+ * an image (more are refused whole, before any payload is read, as {@code cosign verify} 2.5.0
+ * refuses them) and payloads of at most {@link #DEFAULT_MAX_PAYLOAD_BYTES} bytes (containers/image's
+ * bound), unless {@link Builder#maxSignatures} or {@link Builder#maxPayloadBytes} set others, within
+ * {@link #MAX_SIGNATURES_LIMIT} and {@link #MAX_PAYLOAD_BYTES_LIMIT}; all the requests of one
+ * verification share the {@linkplain RegistryAccess.Builder#timeout registry access's timeout}.
  *
  * <p>A verified digest is remembered (per repository and digest, never for another digest; at most
  * {@value #MAX_REMEMBERED}), so launching it again asks the registry only for the tag. A refusal is
@@ -69,11 +70,11 @@ public final class ImageTrust {
   static final int MAX_RULES = 1024;
   /**
    * How many signatures (layers of the {@code sha256-<hex>.sig} manifest) of one image are read by
-   * default: {@value}, the number {@code cosign verify} 2.5.0 accepts ("maximum number of signatures
-   * on an image is 100"). An image with more is refused whole.
+   * default: {@value}, the number {@code cosign verify} 2.5.0 reads (more: "number of layers (1001)
+   * exceeded the limit (1000)"). An image with more is refused whole, before any payload is read.
    */
   public static final int DEFAULT_MAX_SIGNATURES = CosignSignatures.DEFAULT_MAX_SIGNATURES;
-  /** The highest {@link Builder#maxSignatures} may set: {@value}, cosign's limit on a signature manifest's layers. */
+  /** The highest {@link Builder#maxSignatures} may set: {@value}, cosign's limit on a signature manifest's layers (the default). */
   public static final int MAX_SIGNATURES_LIMIT = CosignSignatures.MAX_SIGNATURES_LIMIT;
   /**
    * The largest signature payload read by default, in bytes: {@value} (4 MiB), containers/image's

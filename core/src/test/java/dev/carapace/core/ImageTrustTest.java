@@ -229,7 +229,7 @@ class ImageTrustTest {
     }
     storeSignatureManifest("team/app", digest, m);
     int before = registry.requests.size();
-    assertEquals("signature manifest " + sigTag(digest) + " has 5000 layers: at most 100 are read (maxSignatures)",
+    assertEquals("signature manifest " + sigTag(digest) + " has 5000 layers: at most 1000 are read (maxSignatures)",
         trust(EC256).verify(app + ":1").problem().orElseThrow());
     assertTrue(registry.requests.subList(before, registry.requests.size()).stream().noneMatch(r -> r.contains("/blobs/")),
         "no payload was read: " + registry.requests);
@@ -554,9 +554,9 @@ class ImageTrustTest {
   @Test
   void signatureWritingKeepsTheLayerLimit() {
     RegistryClient.Manifest full = new RegistryClient.Manifest(RegistryClient.OCI_MANIFEST, ("{\"layers\":["
-        + String.join(",", java.util.Collections.nCopies(100, "{}")) + "]}").getBytes(StandardCharsets.UTF_8), "x");
+        + String.join(",", java.util.Collections.nCopies(1000, "{}")) + "]}").getBytes(StandardCharsets.UTF_8), "x");
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> CosignSignatures.withSignature(java.util.Optional.of(full), new byte[10], new byte[1], null));
-    assertEquals("signature manifest has 100 layers: at most 100 are read by default (and by cosign verify), no room for another", e.getMessage());
+    assertEquals("signature manifest has 1000 layers: at most 1000 are read by default (and by cosign verify), no room for another", e.getMessage());
   }
 }

@@ -33,13 +33,13 @@ import java.util.Optional;
  * ({@code docker-reference}, its tag ignored, as cosign writes the repository only). A manifest with
  * more layers than the signature bound is refused whole, before any payload is read.
  *
- * <p>The bounds, with the values of the two reference verifiers (checked by CosignAgreementIT and
- * SkopeoAgreementIT against their binaries):
+ * <p>The bounds, with the values of the two reference verifiers (SignatureAgreementIT checks them
+ * against their binaries):
  * <ul>
  *   <li>signatures (layers) of one image: {@link #DEFAULT_MAX_SIGNATURES}, as {@code cosign verify}
- *       2.5.0 ({@code maxAllowedSigsOrAtts}: "maximum number of signatures on an image is 100");
- *       at most {@link #MAX_SIGNATURES_LIMIT}, cosign's {@code maxLayers} for a signature manifest.
- *       containers/image has none (its manifest is at most 4 MiB).
+ *       2.5.0 (its {@code maxLayers} of a signature manifest: "number of layers (1001) exceeded the
+ *       limit (1000)"), also the most that may be set. containers/image has no such bound (its
+ *       manifest is at most 4 MiB).
  *   <li>one payload: {@link #DEFAULT_MAX_PAYLOAD_BYTES}, containers/image's
  *       {@code iolimits.MaxSignatureBodySize}; at most {@link #MAX_PAYLOAD_BYTES_LIMIT}, cosign's
  *       default {@code COSIGN_MAX_ATTACHMENT_SIZE}. A payload is read whole into memory, one at a time.
@@ -52,8 +52,8 @@ public final class CosignSignatures {
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
   /** The payload's {@code critical.type}. */
   public static final String PAYLOAD_TYPE = "cosign container image signature";
-  /** How many signatures (layers) of one image are read by default: cosign verify's 100. */
-  public static final int DEFAULT_MAX_SIGNATURES = 100;
+  /** How many signatures (layers) of one image are read by default: cosign verify's 1000. */
+  public static final int DEFAULT_MAX_SIGNATURES = 1000;
   /** The highest signature bound that may be set: cosign's 1000 layers of a signature manifest. */
   public static final int MAX_SIGNATURES_LIMIT = 1000;
   /** The largest payload read by default: 4 MiB, containers/image's (a simple-signing payload is a few hundred bytes). */

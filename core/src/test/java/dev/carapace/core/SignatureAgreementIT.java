@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * cosign 2.5.0 (Debian trixie's binary, {@code testbed/cosign.sh}; {@link CosignVerifier}) as the
- * third verifier, offline, on the testbed's registry:
+ * Carapace's verifier ({@link ImageTrust}) against the two reference verifiers on the testbed's
+ * registry: cosign 2.5.0 (Debian trixie's binary, {@code testbed/cosign.sh}; {@link CosignVerifier}:
+ * {@code cosign verify --key}, offline) and skopeo (containers/image's {@code sigstoreSigned} policy,
+ * {@code signedIdentity: matchRepository}; {@link SkopeoVerifier}, built by {@code testbed/skopeo.sh}).
  * <ul>
  *   <li>an image signed by {@code cosign sign --key} (a key of {@code cosign generate-key-pair},
  *       no transparency log) verifies through Carapace's {@link ImageTrust} with {@code cosign.pub}
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  * Every manifest pushed is deleted afterwards, and the credentials and keys written for cosign, even on failure.
  */
-class CosignAgreementIT {
+class SignatureAgreementIT {
   private static TestRegistry registry;
   private static RegistryAccess access;
   private static CosignVerifier cosign;
@@ -110,7 +112,7 @@ class CosignAgreementIT {
       verifiers.put(SignatureCorpus.COSIGN, cosign::verify);
       verifiers.put(SignatureCorpus.SKOPEO, skopeo::verify);
       List<SignatureCorpus.Row> rows = SignatureCorpus.judge(cases, access, verifiers);
-      System.out.println(SignatureCorpus.table(rows, corpus.repository()));
+      System.out.println(SignatureCorpus.table(rows, corpus.repository(), List.copyOf(verifiers.keySet())));
       assertEquals(List.of(), SignatureCorpus.unexpected(rows), "verdicts (see the table above)");
 
       // The payload bound is the one cosign and Carapace differ on by default: raised to cosign's, they agree.
