@@ -42,6 +42,7 @@ class SignatureAgreementIT {
   private static TestRegistry registry;
   private static RegistryAccess access;
   private static CosignVerifier cosign;
+  private static CosignVerifier.KeyPairFiles cosignKey;
 
   @TempDir static Path tmp;
 
@@ -54,6 +55,7 @@ class SignatureAgreementIT {
         .build();
     registry = new TestRegistry();
     cosign = CosignVerifier.forTestbedRegistry();
+    cosignKey = cosign.generateKeyPair("cosign-" + UUID.randomUUID()); // one scrypt-encrypted key for both tests
   }
 
   @AfterAll
@@ -67,7 +69,7 @@ class SignatureAgreementIT {
 
   @Test
   void imageSignedByCosignVerifiesAndLaunchesByDigest() throws Exception {
-    CosignVerifier.KeyPairFiles key = cosign.generateKeyPair("cosign-" + UUID.randomUUID());
+    CosignVerifier.KeyPairFiles key = cosignKey;
     String digest = registry.copyBusybox("cosign-launch", "1", 1);
     String image = registry.image("cosign-launch") + ":1";
     Verdict signed = cosign.sign(ImageName.parse(image).pinned(digest), key);
@@ -107,7 +109,7 @@ class SignatureAgreementIT {
   void carapaceCosignAndSkopeoAgreeOnEveryCase() throws Exception {
     SignatureCorpus corpus = new SignatureCorpus(registry, access, "agreement");
     try (SkopeoVerifier skopeo = SkopeoVerifier.forTestbedRegistry()) {
-      List<SignatureCorpus.Case> cases = corpus.build(skopeo, cosign, tmp);
+      List<SignatureCorpus.Case> cases = corpus.build(skopeo, cosign, cosignKey, tmp);
       Map<String, SignatureCorpus.Verifier> verifiers = new LinkedHashMap<>();
       verifiers.put(SignatureCorpus.COSIGN, cosign::verify);
       verifiers.put(SignatureCorpus.SKOPEO, skopeo::verify);

@@ -89,11 +89,13 @@ public final class SignatureCorpus {
   }
 
   /**
-   * Pushes every case. {@code cosign}: when not null, adds the image signed by {@code cosign sign --key}.
+   * Pushes every case.
    *
+   * @param cosign when not null, adds the image signed by {@code cosign sign --key} with {@code cosignKey}
    * @param tmp a directory for the encrypted key skopeo signs with
    */
-  public List<Case> build(SkopeoVerifier skopeo, CosignVerifier cosign, Path tmp) throws Exception {
+  public List<Case> build(SkopeoVerifier skopeo, CosignVerifier cosign, CosignVerifier.KeyPairFiles cosignKey, Path tmp)
+      throws Exception {
     KeyPair trusted = ec("secp256r1");
     KeyPair other = ec("secp256r1");
     KeyPair rsa = rsa();
@@ -111,7 +113,7 @@ public final class SignatureCorpus {
     add("signed by skopeo --sign-by-sigstore-private-key", bySkopeo, trusted.getPublic(), true);
 
     if (cosign != null) {
-      CosignVerifier.KeyPairFiles key = cosign.generateKeyPair(PASSPHRASE);
+      CosignVerifier.KeyPairFiles key = cosignKey;
       String byCosign = image("cosign-signed");
       String cosignDigest = digest(byCosign);
       Verdict cosigned = cosign.sign(ImageName.parse(byCosign).pinned(cosignDigest), key);
