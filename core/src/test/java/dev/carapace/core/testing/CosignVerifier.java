@@ -45,12 +45,7 @@ public final class CosignVerifier implements AutoCloseable {
 
   /** The cosign binary {@code testbed/cosign.sh} installed ({@code -Dcarapace.cosign} overrides); fails (never skips) when absent. */
   public static Path binary() {
-    String configured = System.getProperty("carapace.cosign");
-    Path path = configured != null ? Path.of(configured) : TestPeers.dir().resolve("cosign").resolve("cosign");
-    if (!Files.isExecutable(path)) {
-      throw new IllegalStateException("no cosign at " + path + ": run testbed/cosign.sh (or testbed/setup.sh)");
-    }
-    return path;
+    return ToolRun.testbedBinary("cosign");
   }
 
   /** A verifier for the testbed's registry ({@link TestPeers#REGISTRY}, its user and CA). */

@@ -50,12 +50,7 @@ public final class SkopeoVerifier implements AutoCloseable {
 
   /** The skopeo binary {@code testbed/skopeo.sh} built; fails (never skips) when it is absent. */
   public static Path binary() {
-    String configured = System.getProperty("carapace.skopeo");
-    Path path = configured != null ? Path.of(configured) : TestPeers.dir().resolve("skopeo").resolve("skopeo");
-    if (!Files.isExecutable(path)) {
-      throw new IllegalStateException("no skopeo at " + path + ": run testbed/skopeo.sh (or testbed/setup.sh)");
-    }
-    return path;
+    return ToolRun.testbedBinary("skopeo");
   }
 
   /**

@@ -99,6 +99,19 @@ public final class ToolRun {
     }
   }
 
+  /**
+   * The tool {@code testbed/<tool>.sh} installs at {@code $testbed/<tool>/<tool>}, or the path in the
+   * system property {@code carapace.<tool>}; fails (never skips) when it is not executable.
+   */
+  public static Path testbedBinary(String tool) {
+    String configured = System.getProperty("carapace." + tool);
+    Path path = configured != null ? Path.of(configured) : TestPeers.dir().resolve(tool).resolve(tool);
+    if (!Files.isExecutable(path)) {
+      throw new IllegalStateException("no " + tool + " at " + path + ": run testbed/" + tool + ".sh (or testbed/setup.sh)");
+    }
+    return path;
+  }
+
   /** Deletes {@code path} and everything under it, if it exists. */
   public static void delete(Path path) {
     if (path == null || !Files.exists(path)) {
