@@ -6,8 +6,9 @@
 # binary: Depends: libc6 (>= 2.34), which bookworm's 2.36 satisfies). This script takes that one
 # binary from deb.debian.org only (no GitHub), checked along Debian's own chain of trust:
 #   1. trixie's InRelease, verified with gpgv against /usr/share/keyrings/debian-archive-keyring.gpg
-#      (bookworm's keyring 2023.3+deb12u1 and later holds trixie's keys: "Debian Archive Automatic
-#      Signing Key (13/trixie)" and "Debian Stable Release Key (13/trixie)");
+#      (bookworm's debian-archive-keyring 2023.3+deb12u2 added trixie's keys: "Debian Archive Automatic
+#      Signing Key (13/trixie)" and "Debian Stable Release Key (13/trixie)"; an older one is upgraded
+#      from bookworm first);
 #   2. main/binary-amd64/Packages.xz, checked against the SHA256 InRelease lists for it;
 #   3. the .deb, checked against the SHA256 of the pinned version's Packages entry, and against the
 #      SHA256 pinned below (so a rebuild that Debian publishes changes nothing here unnoticed);
@@ -40,7 +41,11 @@ need=()
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v gpgv >/dev/null 2>&1 || need+=(gpgv)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
-[ -f "$keyring" ] || need+=(debian-archive-keyring)
+# 2023.3+deb12u2 is the first bookworm keyring with trixie's keys
+keyring_version=$(dpkg-query -W -f '${Version}' debian-archive-keyring 2>/dev/null || true)
+if [ ! -f "$keyring" ] || ! dpkg --compare-versions "${keyring_version:-0}" ge 2023.3+deb12u2; then
+  need+=(debian-archive-keyring)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -63,7 +68,7 @@ get() { curl -fsS --retry 3 --max-time 300 -o "$2" "$mirror/$1" || fail "downloa
 log "fetching $suite's InRelease from $mirror"
 get "dists/$suite/InRelease" "$work/InRelease"
 gpgv --keyring "$keyring" --output "$work/Release" "$work/InRelease" >"$work/gpgv.log" 2>&1 \
-  || { sed 's/^/  /' "$work/gpgv.log"; fail "$suite's InRelease does not verify with $keyring (does it hold $suite's keys? upgrade debian-archive-keyring)"; }
+  || { sed 's/^/  /' "$work/gpgv.log"; fail "$suite's InRelease does not verify with $keyring (debian-archive-keyring $(dpkg-query -W -f '${Version}' debian-archive-keyring 2>/dev/null))"; }
 grep -q '^Codename: '"$suite"'$' "$work/Release" || fail "the verified Release is not $suite's"
 
 want=$(awk '/^SHA256:/ { s = 1; next } /^[^ ]/ { s = 0 } s && $3 == "main/binary-amd64/Packages.xz" { print $1 }' "$work/Release")
