@@ -129,5 +129,6 @@ fi
 "$here/prometheus.sh"
 "$here/podman.sh"
 "$here/skopeo.sh" # skopeo built from Debian's sources with sigstore enabled (Debian's binary refuses sigstore signatures)
+"$here/cosign.sh" # cosign 2.5.0, the binary of trixie's .deb (InRelease verified with gpgv): the third verifier and a signer
 "$here/compose.sh" # docker-compose 1.29.2: ComposeConfigIT validates rendered Compose files
 log "ready"

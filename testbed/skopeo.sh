@@ -4,7 +4,7 @@
 # skopeo reads a containers-policy.json with a `sigstoreSigned` requirement and a registries.d file
 # with `use-sigstore-attachments: true`, and then verifies cosign-style key-based signatures stored
 # under the tag `sha256-<hex>.sig`: the scheme Carapace's own verifier follows. The core IT
-# SkopeoAgreementIT runs it on a corpus in the testbed's registry with a policy, a registries.d, an
+# SignatureAgreementIT (formerly SkopeoAgreementIT) runs it on a corpus in the testbed's registry with a policy, a registries.d, an
 # authfile and the registry's CA of its own (a temporary directory): nothing under /etc/containers
 # is changed here.
 #
@@ -30,7 +30,7 @@
 # contain Debian's refusal message. The result goes to $tb/skopeo/skopeo (atomically: temp name,
 # then mv); `skopeo --version` reports the marker below as its commit.
 #
-# On the testbed registry this binary gives SkopeoAgreementIT's 15 cases the same verdicts, with the
+# On the testbed registry this binary gave SkopeoAgreementIT's 15 cases (now SignatureAgreementIT's) the same verdicts, with the
 # same messages, as upstream skopeo v1.11.2 (containers/image 5.24.1) built from GitHub.
 #
 # Run as root by setup.sh; idempotent: a binary that reports the marker is kept (seconds). A build

@@ -52,6 +52,13 @@ import java.util.regex.Pattern;
  * {@code /} included ({@code registry.example/team/*}, or {@code *} for every image). The first rule
  * added whose pattern matches decides; an image no rule matches is launched as named, unverified.
  *
+ * <p>What one verification reads is bounded: at most {@link #DEFAULT_MAX_SIGNATURES} signatures of
+ * an image (more are refused whole, before any payload is read, as {@code cosign verify} 2.5.0
+ * refuses them) and payloads of at most {@link #DEFAULT_MAX_PAYLOAD_BYTES} bytes (containers/image's
+ * bound), unless {@link Builder#maxSignatures} or {@link Builder#maxPayloadBytes} set others, within
+ * {@link #MAX_SIGNATURES_LIMIT} and {@link #MAX_PAYLOAD_BYTES_LIMIT}; all the requests of one
+ * verification share the {@linkplain RegistryAccess.Builder#timeout registry access's timeout}.
+ *
  * <p>A verified digest is remembered (per repository and digest, never for another digest; at most
  * {@value #MAX_REMEMBERED}), so launching it again asks the registry only for the tag. A refusal is
  * never remembered. Immutable and thread-safe.
@@ -61,6 +68,23 @@ public final class ImageTrust {
   public static final int MAX_REMEMBERED = 1024;
   /** How many rules one trust may have. */
   static final int MAX_RULES = 1024;
+  /**
+   * How many signatures (layers of the {@code sha256-<hex>.sig} manifest) of one image are read by
+   * default: {@value}, the number {@code cosign verify} 2.5.0 reads (more: "number of layers (1001)
+   * exceeded the limit (1000)"). An image with more is refused whole, before any payload is read.
+   */
+  public static final int DEFAULT_MAX_SIGNATURES = CosignSignatures.DEFAULT_MAX_SIGNATURES;
+  /** The highest {@link Builder#maxSignatures} may set: {@value}, cosign's limit on a signature manifest's layers (the default). */
+  public static final int MAX_SIGNATURES_LIMIT = CosignSignatures.MAX_SIGNATURES_LIMIT;
+  /**
+   * The largest signature payload read by default, in bytes: {@value} (4 MiB), containers/image's
+   * {@code MaxSignatureBodySize}; cosign writes about 250 bytes. A larger layer is refused unread.
+   */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = CosignSignatures.DEFAULT_MAX_PAYLOAD_BYTES;
+  /** The highest {@link Builder#maxPayloadBytes} may set: {@value} (128 MiB), cosign's default {@code COSIGN_MAX_ATTACHMENT_SIZE}. */
+  public static final int MAX_PAYLOAD_BYTES_LIMIT = CosignSignatures.MAX_PAYLOAD_BYTES_LIMIT;
+  /** The lowest {@link Builder#maxPayloadBytes} may set: {@value}. */
+  public static final int MIN_PAYLOAD_BYTES = CosignSignatures.MIN_PAYLOAD_BYTES;
 
   /** What a rule asks of the images its pattern matches. */
   public enum Rule {
@@ -82,6 +106,7 @@ public final class ImageTrust {
   private final Map<String, Rule> rules; // pattern -> rule, in the order added
   private final List<Pattern> compiled;
   private final RegistryAccess access;
+  private final CosignSignatures.Bounds bounds;
   private final Map<String, ImageVerification> remembered = Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -101,6 +126,7 @@ public final class ImageTrust {
     }
     this.compiled = List.copyOf(c);
     this.access = b.access;
+    this.bounds = new CosignSignatures.Bounds(b.maxSignatures, b.maxPayloadBytes);
   }
 
   /** A new builder: no keys, no rules, {@link RegistryAccess#defaults()}. */
@@ -113,6 +139,8 @@ public final class ImageTrust {
     private final List<PublicKey> keys = new ArrayList<>();
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private RegistryAccess access = RegistryAccess.defaults();
+    private int maxSignatures = DEFAULT_MAX_SIGNATURES;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
 
     private Builder() {}
 
@@ -218,6 +246,37 @@ public final class ImageTrust {
     }
 
     /**
+     * How many signatures of one image are read (default {@value ImageTrust#DEFAULT_MAX_SIGNATURES});
+     * an image whose signature manifest has more layers is refused whole, before any payload is read.
+     *
+     * @throws IllegalArgumentException when {@code count} is not 1 to {@value ImageTrust#MAX_SIGNATURES_LIMIT}
+     */
+    public Builder maxSignatures(int count) {
+      if (count < 1 || count > MAX_SIGNATURES_LIMIT) {
+        throw new IllegalArgumentException("maxSignatures must be 1 to " + MAX_SIGNATURES_LIMIT + ": " + count);
+      }
+      this.maxSignatures = count;
+      return this;
+    }
+
+    /**
+     * The largest signature payload read, in bytes (default {@value ImageTrust#DEFAULT_MAX_PAYLOAD_BYTES});
+     * a signature whose layer declares more is refused without being read. Each payload is held in
+     * memory while it is checked, one at a time.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is not {@value ImageTrust#MIN_PAYLOAD_BYTES} to
+     *     {@value ImageTrust#MAX_PAYLOAD_BYTES_LIMIT}
+     */
+    public Builder maxPayloadBytes(int bytes) {
+      if (bytes < MIN_PAYLOAD_BYTES || bytes > MAX_PAYLOAD_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxPayloadBytes must be " + MIN_PAYLOAD_BYTES + " to "
+            + MAX_PAYLOAD_BYTES_LIMIT + ": " + bytes);
+      }
+      this.maxPayloadBytes = bytes;
+      return this;
+    }
+
+    /**
      * The trust.
      *
      * @throws IllegalStateException when a rule requires signatures and no key is trusted
@@ -285,6 +344,16 @@ public final class ImageTrust {
     return access;
   }
 
+  /** How many signatures of one image are read ({@link Builder#maxSignatures}). */
+  public int maxSignatures() {
+    return bounds.maxSignatures();
+  }
+
+  /** The largest signature payload read, in bytes ({@link Builder#maxPayloadBytes}). */
+  public int maxPayloadBytes() {
+    return bounds.maxPayloadBytes();
+  }
+
   /**
    * The rule for {@code image}: the first rule added whose pattern matches its repository, else
    * {@link Rule#NONE}.
@@ -343,7 +412,7 @@ public final class ImageTrust {
     CosignSignatures.Check check;
     try {
       RegistryClient client = access.client(name, image, fallback);
-      check = CosignSignatures.verify(client, name, digest, keys);
+      check = CosignSignatures.verify(client, name, digest, keys, bounds);
     } catch (RegistryClient.RegistryFailure e) {
       check = new CosignSignatures.Check(false, null, e.getMessage(), 0);
     } catch (RegistryException e) {

@@ -229,10 +229,52 @@ class ImageTrustTest {
     }
     storeSignatureManifest("team/app", digest, m);
     int before = registry.requests.size();
-    assertEquals("signature manifest " + sigTag(digest) + " has 5000 layers: at most 50 are read",
+    assertEquals("signature manifest " + sigTag(digest) + " has 5000 layers: at most 1000 are read (maxSignatures)",
         trust(EC256).verify(app + ":1").problem().orElseThrow());
     assertTrue(registry.requests.subList(before, registry.requests.size()).stream().noneMatch(r -> r.contains("/blobs/")),
         "no payload was read: " + registry.requests);
+  }
+
+  @Test
+  void signatureBoundIsSettableWithinCosignsLimit() throws Exception {
+    signer(EC256).sign(app + ":1");
+    ObjectNode m = signatureManifest("team/app", digest);
+    ArrayNode layers = (ArrayNode) m.path("layers");
+    layers.insert(0, ((ObjectNode) layers.get(0).deepCopy()).put("size", 1L << 30)); // a bad first layer, the good one second
+    storeSignatureManifest("team/app", digest, m);
+    ImageTrust.Builder b = ImageTrust.builder().addTrustedKey(EC256.getPublic())
+        .requireSignature(registry.address() + "/*").registryAccess(access());
+    assertEquals(ImageTrust.DEFAULT_MAX_SIGNATURES, b.build().maxSignatures());
+    assertTrue(b.build().verify(app + ":1").signatureVerified());
+    ImageTrust one = b.maxSignatures(1).build();
+    assertEquals(1, one.maxSignatures());
+    assertEquals("signature manifest " + sigTag(digest) + " has 2 layers: at most 1 are read (maxSignatures)",
+        one.verify(app + ":1").problem().orElseThrow());
+    assertEquals("maxSignatures must be 1 to 1000: 1001",
+        assertThrows(IllegalArgumentException.class, () -> b.maxSignatures(1001)).getMessage());
+    assertEquals("maxSignatures must be 1 to 1000: 0",
+        assertThrows(IllegalArgumentException.class, () -> b.maxSignatures(0)).getMessage());
+    assertEquals(1000, b.maxSignatures(1000).build().maxSignatures());
+  }
+
+  @Test
+  void payloadBoundIsSettableWithinCosignsLimit() throws Exception {
+    signer(EC256).sign(app + ":1");
+    ImageTrust.Builder b = ImageTrust.builder().addTrustedKey(EC256.getPublic())
+        .requireSignature(registry.address() + "/*").registryAccess(access());
+    assertEquals(ImageTrust.DEFAULT_MAX_PAYLOAD_BYTES, b.build().maxPayloadBytes());
+    long size = signatureManifest("team/app", digest).path("layers").get(0).path("size").asLong();
+    assertTrue(b.maxPayloadBytes(1024).build().verify(app + ":1").signatureVerified(), "a payload of " + size + " bytes");
+    ObjectNode m = signatureManifest("team/app", digest);
+    ((ObjectNode) m.path("layers").get(0)).put("size", 2048);
+    storeSignatureManifest("team/app", digest, m);
+    assertEquals("signature: payload size must be 0 to 1024 bytes (maxPayloadBytes): 2048",
+        b.maxPayloadBytes(1024).build().verify(app + ":1").problem().orElseThrow());
+    assertEquals("maxPayloadBytes must be 1024 to 134217728: 1023",
+        assertThrows(IllegalArgumentException.class, () -> b.maxPayloadBytes(1023)).getMessage());
+    assertEquals("maxPayloadBytes must be 1024 to 134217728: 134217729",
+        assertThrows(IllegalArgumentException.class, () -> b.maxPayloadBytes(134217729)).getMessage());
+    assertEquals(128 << 20, b.maxPayloadBytes(128 << 20).build().maxPayloadBytes());
   }
 
   @Test
@@ -241,7 +283,7 @@ class ImageTrustTest {
     ObjectNode m = signatureManifest("team/app", digest);
     ((ObjectNode) m.path("layers").get(0)).put("size", 1L << 30);
     storeSignatureManifest("team/app", digest, m);
-    assertEquals("signature: payload size must be 0 to 131072 bytes: 1073741824",
+    assertEquals("signature: payload size must be 0 to 4194304 bytes (maxPayloadBytes): 1073741824",
         trust(EC256).verify(app + ":1").problem().orElseThrow());
   }
 
@@ -250,13 +292,13 @@ class ImageTrustTest {
     signer(EC256).sign(app + ":1");
     ObjectNode m = signatureManifest("team/app", digest);
     String payloadDigest = m.path("layers").get(0).path("digest").asText();
-    registry.blobs.put(payloadDigest, new byte[1 << 20]); // 1 MiB served for a 200-byte layer
+    registry.blobs.put(payloadDigest, new byte[5 << 20]); // 5 MiB served for a 200-byte layer
     long t0 = System.nanoTime();
     ImageVerification v = trust(EC256).verify(app + ":1");
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(ms < 3_000, "refused after " + ms + " ms");
     assertEquals("signature: payload " + payloadDigest + ": registry " + registry.address() + " answered GET /v2/team/app/blobs/"
-        + payloadDigest + " with more than 131072 bytes (Content-Length 1048576)", v.problem().orElseThrow());
+        + payloadDigest + " with more than 4194304 bytes (Content-Length 5242880)", v.problem().orElseThrow());
   }
 
   @Test
@@ -512,9 +554,9 @@ class ImageTrustTest {
   @Test
   void signatureWritingKeepsTheLayerLimit() {
     RegistryClient.Manifest full = new RegistryClient.Manifest(RegistryClient.OCI_MANIFEST, ("{\"layers\":["
-        + String.join(",", java.util.Collections.nCopies(50, "{}")) + "]}").getBytes(StandardCharsets.UTF_8), "x");
+        + String.join(",", java.util.Collections.nCopies(1000, "{}")) + "]}").getBytes(StandardCharsets.UTF_8), "x");
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> CosignSignatures.withSignature(java.util.Optional.of(full), new byte[10], new byte[1], null));
-    assertEquals("signature manifest has 50 layers: at most 50 are read, no room for another", e.getMessage());
+    assertEquals("signature manifest has 1000 layers: at most 1000 are read by default (and by cosign verify), no room for another", e.getMessage());
   }
 }

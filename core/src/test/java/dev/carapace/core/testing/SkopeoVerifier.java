@@ -1,8 +1,7 @@
 package dev.carapace.core.testing;
 
-import java.io.ByteArrayOutputStream;
+import dev.carapace.core.testing.ToolRun.Verdict;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,12 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * skopeo as an independent second verifier of cosign-style key-based signatures (issue 20): for an
@@ -36,16 +33,8 @@ import java.util.stream.Stream;
 public final class SkopeoVerifier implements AutoCloseable {
   /** The longest one skopeo run may take. */
   public static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final int MAX_OUTPUT = 64 * 1024;
   private static final Pattern FATAL = Pattern.compile("level=fatal msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  /** What skopeo said of one image. */
-  public record Verdict(boolean accepted, String message, Duration took) {
-    @Override
-    public String toString() {
-      return (accepted ? "accept" : "refuse") + (message.isEmpty() ? "" : ": " + message);
-    }
-  }
 
   private final Path binary;
   private final String registry;
@@ -61,12 +50,7 @@ public final class SkopeoVerifier implements AutoCloseable {
 
   /** The skopeo binary {@code testbed/skopeo.sh} built; fails (never skips) when it is absent. */
   public static Path binary() {
-    String configured = System.getProperty("carapace.skopeo");
-    Path path = configured != null ? Path.of(configured) : TestPeers.dir().resolve("skopeo").resolve("skopeo");
-    if (!Files.isExecutable(path)) {
-      throw new IllegalStateException("no skopeo at " + path + ": run testbed/skopeo.sh (or testbed/setup.sh)");
-    }
-    return path;
+    return ToolRun.testbedBinary("skopeo");
   }
 
   /**
@@ -163,82 +147,31 @@ public final class SkopeoVerifier implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      delete(run);
+      ToolRun.delete(run);
     }
   }
 
-  private Verdict run(List<String> args) throws IOException {
+  private Verdict run(List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.add("--command-timeout");
     command.add(TIMEOUT.toSeconds() + "s");
     command.addAll(args);
-    long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> drain(p.getInputStream(), out), "skopeo-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      if (!p.waitFor(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        return new Verdict(false, "skopeo did not end within " + TIMEOUT, Duration.ofNanos(System.nanoTime() - start));
-      }
-      reader.join(5_000);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for skopeo", e);
+    ToolRun.Result r = ToolRun.run(command, Map.of(), TIMEOUT.plusSeconds(5));
+    if (r.exit() == 0) {
+      return new Verdict(true, "", r.took());
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    String output;
-    synchronized (out) {
-      output = out.toString(StandardCharsets.UTF_8);
+    if (r.exit() == -1) {
+      return new Verdict(false, "skopeo did not end within " + TIMEOUT, r.took());
     }
-    if (p.exitValue() == 0) {
-      return new Verdict(true, "", took);
-    }
-    Matcher m = FATAL.matcher(output);
-    String message = m.find() ? m.group(1).replace("\\\"", "\"") : lastLine(output);
-    return new Verdict(false, message, took);
-  }
-
-  private static void drain(InputStream in, ByteArrayOutputStream out) {
-    byte[] buf = new byte[8192];
-    try (in) {
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        synchronized (out) {
-          if (out.size() < MAX_OUTPUT) {
-            out.write(buf, 0, Math.min(n, MAX_OUTPUT - out.size()));
-          }
-        }
-      }
-    } catch (IOException e) {
-      // the process ended
-    }
-  }
-
-  private static String lastLine(String output) {
-    String[] lines = output.strip().split("\n");
-    return lines.length == 0 ? "" : lines[lines.length - 1];
-  }
-
-  private static void delete(Path path) {
-    if (path == null || !Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(path)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Matcher m = FATAL.matcher(r.output());
+    String message = m.find() ? m.group(1).replace("\\\"", "\"") : r.lastLine();
+    return new Verdict(false, message, r.took());
   }
 
   /** Removes the credentials, the CA and everything else this verifier wrote. */
   @Override
   public void close() {
-    delete(dir);
+    ToolRun.delete(dir);
   }
 }

@@ -27,11 +27,23 @@ import java.util.Optional;
  *
  * <p>An image is verified when one layer passes every check, in this order (containers/image's, which
  * skopeo and podman run for a {@code sigstoreSigned} policy): its media type; its declared size at
- * most {@link #MAX_PAYLOAD_BYTES}; its signature annotation base64; its blob read and matching its
+ * most the payload bound; its signature annotation base64; its blob read and matching its
  * digest; the signature verified by one of the trusted keys; the payload JSON of type
  * {@value #PAYLOAD_TYPE}, naming the digest being verified, and naming the image's repository
  * ({@code docker-reference}, its tag ignored, as cosign writes the repository only). A manifest with
- * more than {@link #MAX_SIGNATURES} layers is refused whole.
+ * more layers than the signature bound is refused whole, before any payload is read.
+ *
+ * <p>The bounds, with the values of the two reference verifiers (SignatureAgreementIT checks them
+ * against their binaries):
+ * <ul>
+ *   <li>signatures (layers) of one image: {@link #DEFAULT_MAX_SIGNATURES}, as {@code cosign verify}
+ *       2.5.0 (its {@code maxLayers} of a signature manifest: "number of layers (1001) exceeded the
+ *       limit (1000)"), also the most that may be set. containers/image has no such bound (its
+ *       manifest is at most 4 MiB).
+ *   <li>one payload: {@link #DEFAULT_MAX_PAYLOAD_BYTES}, containers/image's
+ *       {@code iolimits.MaxSignatureBodySize}; at most {@link #MAX_PAYLOAD_BYTES_LIMIT}, cosign's
+ *       default {@code COSIGN_MAX_ATTACHMENT_SIZE}. A payload is read whole into memory, one at a time.
+ * </ul>
  */
 public final class CosignSignatures {
   /** The media type of a signature layer. */
@@ -40,10 +52,16 @@ public final class CosignSignatures {
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
   /** The payload's {@code critical.type}. */
   public static final String PAYLOAD_TYPE = "cosign container image signature";
-  /** How many signatures (layers) one image's signature manifest may have: cosign's default {@code COSIGN_MAX_ATTACHMENTS}. */
-  public static final int MAX_SIGNATURES = 50;
-  /** The largest payload read: 128 KiB (a simple-signing payload is a few hundred bytes). */
-  public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+  /** How many signatures (layers) of one image are read by default: cosign verify's 1000. */
+  public static final int DEFAULT_MAX_SIGNATURES = 1000;
+  /** The highest signature bound that may be set: cosign's 1000 layers of a signature manifest. */
+  public static final int MAX_SIGNATURES_LIMIT = 1000;
+  /** The largest payload read by default: 4 MiB, containers/image's (a simple-signing payload is a few hundred bytes). */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+  /** The highest payload bound that may be set: 128 MiB, cosign's default {@code COSIGN_MAX_ATTACHMENT_SIZE}. */
+  public static final int MAX_PAYLOAD_BYTES_LIMIT = 128 * 1024 * 1024;
+  /** The lowest payload bound that may be set (a payload cosign writes is about 250 bytes). */
+  public static final int MIN_PAYLOAD_BYTES = 1024;
   /** The longest signature annotation read (an RSA-8192 signature is 1.4 KiB of base64). */
   static final int MAX_SIGNATURE_CHARS = 16 * 1024;
   /** The config of a signature manifest: the empty JSON object. */
@@ -81,12 +99,28 @@ public final class CosignSignatures {
   }
 
   /**
-   * Verifies the signatures of {@code image}'s repository at {@code digest} with {@code keys}.
+   * How much one verification reads: at most {@code maxSignatures} layers, each payload at most
+   * {@code maxPayloadBytes}.
+   */
+  public record Bounds(int maxSignatures, int maxPayloadBytes) {
+    /** The defaults: {@link #DEFAULT_MAX_SIGNATURES}, {@link #DEFAULT_MAX_PAYLOAD_BYTES}. */
+    public static final Bounds DEFAULTS = new Bounds(DEFAULT_MAX_SIGNATURES, DEFAULT_MAX_PAYLOAD_BYTES);
+  }
+
+  /** As {@link #verify(RegistryClient, ImageName, String, List, Bounds)} with {@link Bounds#DEFAULTS}. */
+  public static Check verify(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys) {
+    return verify(registry, image, digest, keys, Bounds.DEFAULTS);
+  }
+
+  /**
+   * Verifies the signatures of {@code image}'s repository at {@code digest} with {@code keys}, reading
+   * no more than {@code bounds} allow.
    *
    * @throws RegistryClient.RegistryFailure when the registry fails on the signature manifest (a
    *     layer's failing blob is a problem of that layer, not thrown)
    */
-  public static Check verify(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys) {
+  public static Check verify(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys,
+      Bounds bounds) {
     String tag = signatureTag(digest);
     Optional<RegistryClient.Manifest> found = registry.manifest(image.repository(), tag);
     if (found.isEmpty()) {
@@ -94,9 +128,9 @@ public final class CosignSignatures {
     }
     JsonNode layers = layersOf(found.get(), tag);
     int n = layers.size();
-    if (n > MAX_SIGNATURES) {
+    if (n > bounds.maxSignatures()) {
       return new Check(false, null, "signature manifest " + tag + " has " + n + " layers: at most "
-          + MAX_SIGNATURES + " are read", n);
+          + bounds.maxSignatures() + " are read (maxSignatures)", n);
     }
     if (n == 0) {
       return new Check(false, null, "no signature (manifest " + tag + " has no layers)", 0);
@@ -107,7 +141,7 @@ public final class CosignSignatures {
       Layer l = new Layer(layers.get(i));
       String problem;
       try {
-        problem = check(registry, image, digest, keys, l);
+        problem = check(registry, image, digest, keys, l, bounds.maxPayloadBytes());
       } catch (RegistryClient.RegistryFailure e) {
         problem = "payload " + l.digest + ": " + e.getMessage();
       }
@@ -157,15 +191,17 @@ public final class CosignSignatures {
   }
 
   /** Why {@code l} does not verify {@code image} at {@code digest}, or null when it does. */
-  private static String check(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys, Layer l) {
+  private static String check(RegistryClient registry, ImageName image, String digest, List<PublicKey> keys, Layer l,
+      int maxPayloadBytes) {
     if (!l.mediaType.equals(SIMPLE_SIGNING)) {
       return "layer media type must be " + SIMPLE_SIGNING + ": " + Strings.show(shorten(l.mediaType));
     }
     if (!ImageName.isDigest(l.digest)) {
       return "layer digest must be sha256:<64 hex digits>: " + Strings.show(shorten(l.digest));
     }
-    if (l.size < 0 || l.size > MAX_PAYLOAD_BYTES) {
-      return "payload size must be 0 to " + MAX_PAYLOAD_BYTES + " bytes: " + (l.size < 0 ? "none given" : l.size);
+    if (l.size < 0 || l.size > maxPayloadBytes) {
+      return "payload size must be 0 to " + maxPayloadBytes + " bytes (maxPayloadBytes): "
+          + (l.size < 0 ? "none given" : l.size);
     }
     if (!l.signature.isTextual()) {
       return "layer has no " + SIGNATURE_ANNOTATION + " annotation";
@@ -180,7 +216,7 @@ public final class CosignSignatures {
     } catch (IllegalArgumentException e) {
       return SIGNATURE_ANNOTATION + " must be base64: " + Strings.lengthAndStart(b64);
     }
-    byte[] payload = registry.blob(image.repository(), l.digest, MAX_PAYLOAD_BYTES);
+    byte[] payload = registry.blob(image.repository(), l.digest, maxPayloadBytes);
     if (payload.length != l.size) {
       return "payload " + l.digest + " is " + payload.length + " bytes, its layer says " + l.size;
     }
@@ -230,7 +266,8 @@ public final class CosignSignatures {
    * finds duplicates).
    *
    * @param signer the signing key's public key, or null when unknown (then only the same signature is a duplicate)
-   * @throws IllegalStateException when the manifest already has {@link #MAX_SIGNATURES} layers or is not an image manifest
+   * @throws IllegalStateException when the manifest already has {@link #DEFAULT_MAX_SIGNATURES} layers (one more
+   *     would make cosign refuse the image) or is not an image manifest
    */
   public static byte[] withSignature(Optional<RegistryClient.Manifest> existing, byte[] payload, byte[] signature,
       PublicKey signer) {
@@ -244,9 +281,9 @@ public final class CosignSignatures {
           return existing.get().bytes();
         }
       }
-      if (layers.size() >= MAX_SIGNATURES) {
+      if (layers.size() >= DEFAULT_MAX_SIGNATURES) {
         throw new IllegalStateException("signature manifest has " + layers.size() + " layers: at most "
-            + MAX_SIGNATURES + " are read, no room for another");
+            + DEFAULT_MAX_SIGNATURES + " are read by default (and by cosign verify), no room for another");
       }
       try {
         root = (ObjectNode) JSON.readTree(existing.get().bytes());
