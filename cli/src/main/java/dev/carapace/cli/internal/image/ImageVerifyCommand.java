@@ -100,7 +100,7 @@ public final class ImageVerifyCommand implements Callable<Integer> {
     ImageTrust.Builder b = ImageTrust.builder().registryAccess(access);
     for (Path key : keys) {
       try {
-        b.addTrustedKeys(key);
+        b.addTrustedKeys(RegistryOptions.readable(key, "--key " + key));
       } catch (IllegalArgumentException e) {
         throw InputException.of("--key: " + Messages.oneLine(e.getMessage()), e);
       }

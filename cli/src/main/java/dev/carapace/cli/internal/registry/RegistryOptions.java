@@ -81,8 +81,13 @@ public final class RegistryOptions {
         : Path.of(config));
   }
 
-  /** An auth file named by the user must be there (as podman checks it): a missing one is a mistake, not anonymity. */
-  private static Path readable(Path file, String named) {
+  /**
+   * {@code file} when it is a readable regular file (an auth file named by the user must be there, as podman checks
+   * it: a missing one is a mistake, not anonymity).
+   *
+   * @throws InputException {@code NAMED: no such file}, {@code not a regular file} or {@code permission denied}
+   */
+  public static Path readable(Path file, String named) {
     if (!Files.isRegularFile(file)) {
       throw InputException.of(named + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
     }
