@@ -143,6 +143,43 @@ class HardenIT {
     assertEquals(1024, spec.path("TaskTemplate").path("Resources").path("Limits").path("Pids").asInt());
   }
 
+  /**
+   * {@code --pin}: the image, pushed to the testbed's registry under a repository of this run, resolved to its
+   * manifest digest (credentials from {@code --authfile}, the registry's CA from the engine's certs.d) and written as
+   * {@code NAME@sha256:...} to every target, listed first among what was tightened: the run line and the Compose file
+   * then lint with no finding at all (without {@code --pin}, the tag is the one finding left).
+   */
+  @Test
+  void pinnedByDigestTheHardenedOutputLintsWithNoFindingAtAll() throws Exception {
+    dev.carapace.core.testing.TestRegistry registry = new dev.carapace.core.testing.TestRegistry();
+    try {
+      String image = registry.image("harden");
+      String digest = registry.copyBusybox("harden", "1", 0);
+      Path auth = ImageVerifyIT.authFile(tmp.resolve("auth.json"), dev.carapace.core.testing.TestPeers.REGISTRY);
+      Path line = Files.writeString(tmp.resolve("pin.sh"), Files.readString(DIR.resolve("tool.sh"))
+          .replace("localhost/carapace-test/busybox:1", image + ":1"));
+      String pinned = image + "@" + digest;
+      for (String to : List.of("run", "compose", "kubernetes", "swarm")) {
+        CommandProcess.Result r = CommandProcess.run("harden", "--pin", "--authfile", auth.toString(), "--to", to,
+            line.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("tightened: image: pinned by digest, " + pinned + " (what " + image + ":1 points to now)",
+            r.errLines().get(0));
+        assertEquals(RUN_TIGHTENED, r.errLines().subList(1, 1 + RUN_TIGHTENED.size()), r.err());
+        assertTrue(r.out().contains(to.equals("swarm") ? "\"Image\" : \"" + pinned + "\"" : pinned), r.out());
+        assertTrue(!r.out().contains(image + ":1"), "no tag left: " + r.out());
+        if (to.equals("run") || to.equals("compose")) {
+          Path out = Files.writeString(tmp.resolve("pinned." + (to.equals("run") ? "sh" : "yaml")), r.out());
+          CommandProcess.Result lint = CommandProcess.run("lint", out.toString());
+          assertEquals(0, lint.code(), lint.toString());
+          assertTrue(lint.out().contains("\n0 findings against "), lint.out());
+        }
+      }
+    } finally {
+      registry.deleteAll();
+    }
+  }
+
   @Test
   void badInputIsOneLineExitTwo() throws Exception {
     CommandProcess.run("harden", LintCorpus.DIR.resolve("run/run-bad.sh").toString())

@@ -45,6 +45,8 @@ public final class RegistryCredentials {
   private final char[] password;
   // docker config: dir FROM_ENVIRONMENT = DOCKER_CONFIG or ~/.docker at each pull; helperPath null = PATH
   private final Path configDir;
+  /** Whether {@code configDir} is the file itself ({@link #fromAuthFile}), not the folder of {@code config.json}. */
+  private final boolean authFile;
   private final List<Path> helperPath;
   // or
   private final RegistryCredentials first;
@@ -52,6 +54,12 @@ public final class RegistryCredentials {
 
   private RegistryCredentials(String registry, String username, char[] password, Path configDir,
       List<Path> helperPath, RegistryCredentials first, RegistryCredentials second) {
+    this(registry, username, password, configDir, false, helperPath, first, second);
+  }
+
+  private RegistryCredentials(String registry, String username, char[] password, Path configDir, boolean authFile,
+      List<Path> helperPath, RegistryCredentials first, RegistryCredentials second) {
+    this.authFile = authFile;
     this.registry = registry;
     this.username = username;
     this.password = password;
@@ -114,6 +122,18 @@ public final class RegistryCredentials {
     return NONE.configBased(dir, null);
   }
 
+  /**
+   * The credentials of the file {@code file}, in the docker CLI's {@code config.json} format whatever its
+   * name: an auth file as {@code skopeo --authfile}, {@code podman login --authfile} and
+   * {@code REGISTRY_AUTH_FILE} name it (containers-auth.json, whose {@code auths} entries are the docker
+   * CLI's), read at each pull as {@link #fromDockerConfig()} reads {@code config.json}, credential helpers
+   * included. No such file means an anonymous pull.
+   */
+  public static RegistryCredentials fromAuthFile(Path file) {
+    Objects.requireNonNull(file, "registry auth file");
+    return new RegistryCredentials(null, null, null, file, true, null, null, null);
+  }
+
   private RegistryCredentials configBased(Path dir, List<Path> path) {
     return new RegistryCredentials(null, null, null, dir, path, null, null);
   }
@@ -134,7 +154,7 @@ public final class RegistryCredentials {
       throw new IllegalStateException("credentialHelperPath applies to fromDockerConfig(..) credentials: "
           + this + " runs no helper");
     }
-    return new RegistryCredentials(null, null, null, configDir, List.copyOf(directories), null, null);
+    return new RegistryCredentials(null, null, null, configDir, authFile, List.copyOf(directories), null, null);
   }
 
   /** These credentials, and for a registry they have none for, {@code other}'s. */
@@ -164,8 +184,9 @@ public final class RegistryCredentials {
       Path dir = configDir == FROM_ENVIRONMENT
           ? DockerConfigCredentials.defaultDir(env, Path.of(System.getProperty("user.home")))
           : configDir;
-      return DockerConfigCredentials.lookup(dir, registry,
-          helperPath != null ? helperPath : DockerConfigCredentials.pathOf(env));
+      List<Path> helpers = helperPath != null ? helperPath : DockerConfigCredentials.pathOf(env);
+      return authFile ? DockerConfigCredentials.lookupFile(configDir, registry, helpers)
+          : DockerConfigCredentials.lookup(dir, registry, helpers);
     }
     return Optional.empty();
   }
@@ -184,7 +205,7 @@ public final class RegistryCredentials {
       return registry + " as " + username;
     }
     if (configDir != null) {
-      return "docker config " + configDir
+      return (authFile ? "auth file " : "docker config ") + configDir
           + (helperPath == null ? "" : ", helpers in " + helperPath);
     }
     return "none";

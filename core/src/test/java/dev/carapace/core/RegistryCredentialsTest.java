@@ -153,6 +153,23 @@ class RegistryCredentialsTest {
   }
 
   @Test
+  void readsAnAuthFileOfAnyNameAsSkopeoAuthfileDoes(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("auth.json"); // containers-auth.json: the auths of docker's config.json
+    Files.writeString(file, "{\"auths\": {\"127.0.0.1:5443\": {\"auth\": \"" + b64("ci:" + SECRET) + "\"}}}");
+    RegistryCredentials c = RegistryCredentials.fromAuthFile(file);
+    RegistryAuth auth = only(c.lookup("127.0.0.1:5443"));
+    assertEquals("ci", auth.username());
+    assertEquals(SECRET, auth.password());
+    assertEquals(file.toString(), auth.source());
+    assertTrue(c.lookup("docker.io").isEmpty());
+    assertEquals("RegistryCredentials{auth file " + file + "}", c.toString());
+    assertEquals("RegistryCredentials{auth file " + file + ", helpers in [/opt/bin]}",
+        c.credentialHelperPath(List.of(Path.of("/opt/bin"))).toString());
+    assertTrue(RegistryCredentials.fromAuthFile(dir.resolve("absent.json")).lookup("docker.io").isEmpty());
+    assertFalse(c.toString().contains(SECRET));
+  }
+
+  @Test
   void noConfigFileMeansAnonymous(@TempDir Path dir) {
     assertTrue(RegistryCredentials.fromDockerConfig(dir).lookup("docker.io").isEmpty());
   }

@@ -1,8 +1,11 @@
 package dev.carapace.cli.internal.harden;
 
+import dev.carapace.cli.internal.CarapaceCommand;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
 import dev.carapace.cli.internal.InputText;
+import dev.carapace.cli.internal.registry.ImagePins;
+import dev.carapace.cli.internal.registry.RegistryOptions;
 import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeRefusal;
 import dev.carapace.cluster.ComposeRenderer;
@@ -25,9 +28,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,7 +48,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the hardened equivalent was written",
-        "2:usage error, or input that is not one docker run command or Compose service (one line on stderr)"})
+        "2:usage error, or input that is not one docker run command or Compose service, or (--pin) a registry that"
+            + " does not answer or has no such image (one line on stderr)"})
 public final class HardenCommand implements Callable<Integer> {
   private static final Pattern REFUSED = Pattern.compile("^docker run flag is not supported: (\\S+) \\((.*)\\)$");
   private static final List<String> STANDING_ALONE = List.of("--privileged", "--publish-all", "-P");
@@ -63,6 +69,16 @@ public final class HardenCommand implements Callable<Integer> {
   @Option(names = "--kind", paramLabel = "KIND", description = "run or compose: what the input is (default: told"
       + " from its content)")
   String kind;
+
+  @Option(names = "--pin", description = "pin the image to the manifest digest its tag points to now, asking the"
+      + " registry (NAME@sha256:...; the options below say how to reach it)")
+  boolean pin;
+
+  @Mixin
+  RegistryOptions registry;
+
+  @ParentCommand
+  CarapaceCommand parent;
 
   @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "-",
       description = "a file holding one docker run command or a Compose file; - (the default) for stdin")
@@ -98,14 +114,23 @@ public final class HardenCommand implements Callable<Integer> {
       throw InputException.inFile(name, null, "must be one docker run command or a Compose file: it is a Kubernetes"
           + " manifest (judge it with carapace lint)", null);
     }
+    List<String> tightened = new ArrayList<>();
+    if (pin && in.image().indexOf('@') < 0) {
+      String pinned = ImagePins.pin(registry.access(parent.environment(), parent.home()), in.image(), true);
+      tightened.add("image: pinned by digest, " + pinned + " (what " + in.image() + " points to now)");
+      in = in.toBuilder().image(pinned).build();
+    } else if (!pin && registry.given()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--authfile, --ca-cert and --timeout need --pin");
+    }
     Hardener.Hardened h = Hardener.harden(in, notCarried);
+    tightened.addAll(h.tightened());
     List<String> lost = new ArrayList<>();
     String out = render(h.spec(), serviceName, lost);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     stdout.print(out.endsWith("\n") ? out : out + "\n");
     stdout.flush();
-    for (String t : h.tightened()) {
+    for (String t : tightened) {
       stderr.println("tightened: " + t);
     }
     for (String n : h.notCarried()) {

@@ -18,7 +18,8 @@ import java.util.Locale;
  * {"schemaVersion":1, "tool":{"name","version"}, "command", "subject", "failOn", "failed",
  *  "summary":{"total","critical","high","medium","low","failing"},
  *  "findings":[{"ruleId","severity","message","remedy","file","line","column"}],
- *  "rules":[{"id","title","help","severity"}], "notes":[...]}
+ *  "rules":[{"id","title","help","severity"}], "notes":[...],
+ *  "artifacts":[{"name","reference","digest","properties":{...}}]}
  * }</pre>
  */
 final class JsonWriter implements ReportWriter {
@@ -63,6 +64,15 @@ final class JsonWriter implements ReportWriter {
     }
     ArrayNode notes = root.putArray("notes");
     report.notes().forEach(notes::add);
+    ArrayNode artifacts = root.putArray("artifacts");
+    for (ArtifactInfo a : report.artifacts()) {
+      ObjectNode n = artifacts.addObject();
+      n.put("name", a.name());
+      n.put("reference", a.reference());
+      n.put("digest", a.digest());
+      ObjectNode p = n.putObject("properties");
+      a.properties().forEach(p::put);
+    }
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {

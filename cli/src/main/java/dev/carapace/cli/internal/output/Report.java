@@ -10,16 +10,23 @@ import java.util.Objects;
  * What one run of a subcommand found, complete, before any of it is written: the subcommand
  * ({@code audit}, {@code lint}...), what it judged against ({@code subject}, such as
  * {@code profile cis-docker on unix:///var/run/docker.sock}), the rules checked, the findings in order,
- * and notes (rules that could not be judged and why; never findings).
+ * and notes (rules that could not be judged and why; never findings), and the artifacts it resolved
+ * (images and their digests; none for most subcommands).
  *
  * @param command the subcommand's name
  * @param subject what was judged, one line
  * @param rules every rule checked, in order, each id once
  * @param findings the findings, in order
  * @param notes one-line notes, in order
+ * @param artifacts what was resolved (an image to its digest), in order
  */
 public record Report(String command, String subject, List<RuleInfo> rules, List<Finding> findings,
-    List<String> notes) {
+    List<String> notes, List<ArtifactInfo> artifacts) {
+
+  /** A report without artifacts. */
+  public Report(String command, String subject, List<RuleInfo> rules, List<Finding> findings, List<String> notes) {
+    this(command, subject, rules, findings, notes, List.of());
+  }
 
   /** Copies the lists; adds a rule for any finding whose rule is not listed (severity and id from the finding). */
   public Report {
@@ -35,6 +42,7 @@ public record Report(String command, String subject, List<RuleInfo> rules, List<
     rules = List.copyOf(new ArrayList<>(byId.values()));
     findings = List.copyOf(findings);
     notes = List.copyOf(notes);
+    artifacts = List.copyOf(artifacts);
   }
 
   /** The findings at or above {@code threshold}. */

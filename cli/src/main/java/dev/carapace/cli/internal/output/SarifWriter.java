@@ -1,6 +1,7 @@
 package dev.carapace.cli.internal.output;
 
 import com.contrastsecurity.sarif.ArtifactLocation;
+import com.contrastsecurity.sarif.Hashes;
 import com.contrastsecurity.sarif.Invocation;
 import com.contrastsecurity.sarif.Location;
 import com.contrastsecurity.sarif.Message;
@@ -38,7 +39,9 @@ import java.util.Set;
  * GitHub's {@code security-severity} property); each finding is a result with {@code ruleId},
  * {@code ruleIndex}, {@code level}, {@code message} (message, then the remedy) and, when it has a file, a
  * {@code physicalLocation} (relative {@code artifactLocation.uri}, {@code region.startLine} and
- * {@code startColumn} when known). Notes become the invocation's {@code toolExecutionNotifications}.
+ * {@code startColumn} when known). Notes become the invocation's {@code toolExecutionNotifications}; artifacts
+ * ({@link ArtifactInfo}: an image and its digest) the run's {@code artifacts}, {@code docker://} URIs with
+ * {@code hashes}.
  *
  * <p>Levels: critical and high are {@code error}, medium {@code warning}, low {@code note}.
  */
@@ -78,13 +81,25 @@ final class SarifWriter implements ReportWriter {
     for (String note : report.notes()) {
       notifications.add(new Notification().withLevel(Notification.Level.NOTE).withMessage(new Message().withText(note)));
     }
+    Set<com.contrastsecurity.sarif.Artifact> artifacts = new LinkedHashSet<>();
+    for (ArtifactInfo a : report.artifacts()) {
+      PropertyBag properties = new PropertyBag().withAdditionalProperty("name", a.name());
+      a.properties().forEach(properties::withAdditionalProperty);
+      com.contrastsecurity.sarif.Artifact artifact = new com.contrastsecurity.sarif.Artifact().withLocation(
+          new ArtifactLocation().withUri("docker://" + (a.reference() == null ? a.name() : a.reference())))
+          .withProperties(properties);
+      if (a.digest() != null) {
+        artifact.withHashes(new Hashes().withAdditionalProperty("sha-256", a.digest().substring("sha256:".length())));
+      }
+      artifacts.add(artifact);
+    }
     Invocation invocation = new Invocation().withExecutionSuccessful(true)
         .withToolExecutionNotifications(notifications);
     ToolComponent driver = new ToolComponent().withName(tool.name()).withVersion(tool.version())
         .withInformationUri(URI.create(tool.informationUri())).withRules(rules);
     SarifSchema210 log = new SarifSchema210().with$schema(SCHEMA).withVersion(SarifSchema210.Version._2_1_0)
         .withRuns(List.of(new Run().withTool(new Tool().withDriver(driver)).withInvocations(List.of(invocation))
-            .withResults(results)));
+            .withResults(results).withArtifacts(artifacts.isEmpty() ? null : artifacts)));
     // java-sarif leaves out a level equal to SARIF's default (warning): written always, so a reader needs no default
     ObjectNode tree = JSON.valueToTree(log);
     JsonNode run = tree.path("runs").path(0);

@@ -15,6 +15,9 @@ final class TextWriter implements ReportWriter {
   public String write(Report report, ToolInfo tool, FailOn failOn) {
     StringBuilder out = new StringBuilder();
     out.append("carapace ").append(report.command()).append(": ").append(oneLine(report.subject())).append('\n');
+    for (ArtifactInfo a : report.artifacts()) {
+      out.append(oneLine(a.line())).append('\n');
+    }
     for (Finding f : report.findings()) {
       out.append(f.file() == null ? "" : oneLine(f.location()) + ": ")
           .append(f.severity()).append(' ').append(oneLine(f.ruleId())).append(": ").append(oneLine(f.message()))

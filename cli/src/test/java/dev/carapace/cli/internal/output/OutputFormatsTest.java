@@ -78,6 +78,50 @@ public class OutputFormatsTest {
   }
 
   @Test
+  void resolvedImagesAreInEveryFormatWithTheirDigests() throws Exception {
+    Report images = ReportSamples.images();
+    String digest = ReportSamples.DIGEST;
+    String sarif = Format.SARIF.writer().write(images, TOOL, FailOn.LOW);
+    assertEquals(Set.of(), sarifSchemaErrors(sarif));
+    JsonNode run = JSON.readTree(sarif).path("runs").path(0);
+    assertEquals(List.of("docker://registry.example/app@" + digest + "|" + digest.substring(7) + "|registry.example/app:1",
+        "docker://registry.example/unsigned@" + digest + "|" + digest.substring(7) + "|registry.example/unsigned:1",
+        "docker://registry.example/gone:1||registry.example/gone:1"), list(run.path("artifacts"), a ->
+            a.path("location").path("uri").asText() + "|" + a.path("hashes").path("sha-256").asText() + "|"
+                + a.path("properties").path("name").asText()));
+    assertEquals("verified, EC P-256 key SHA256:0123456789abcdef", run.path("artifacts").path(0).path("properties")
+        .path("signature").asText());
+    assertFalse(JSON.readTree(Format.SARIF.writer().write(ReportSamples.mixed(), TOOL, FailOn.LOW)).path("runs")
+        .path(0).has("artifacts"), "no artifacts array when nothing was resolved");
+
+    JsonNode json = JSON.readTree(Format.JSON.writer().write(images, TOOL, FailOn.LOW));
+    assertEquals("{\"name\":\"registry.example/app:1\",\"reference\":\"registry.example/app@" + digest + "\","
+        + "\"digest\":\"" + digest + "\",\"properties\":{\"signature\":\"verified, EC P-256 key SHA256:0123456789abcdef\"}}",
+        json.path("artifacts").path(0).toString());
+    assertEquals("{\"name\":\"registry.example/gone:1\",\"reference\":null,\"digest\":null,\"properties\":{}}",
+        json.path("artifacts").path(2).toString());
+
+    assertEquals(String.join("\n",
+        "carapace image verify: 3 images against 1 trusted key, signature required",
+        "registry.example/app:1: registry.example/app@" + digest + " (signature: verified, EC P-256 key"
+            + " SHA256:0123456789abcdef)",
+        "registry.example/unsigned:1: registry.example/unsigned@" + digest + " (signature: not verified, no signature)",
+        "registry.example/gone:1: not resolved",
+        "HIGH image-signed: registry.example/unsigned:1: image must be signed by a trusted key:"
+            + " registry.example/unsigned@" + digest + ": no signature",
+        "    fix: sign it",
+        "1 finding (1 high) against 2 rules; 1 at or above --fail-on low",
+        ""), Format.TEXT.writer().write(images, TOOL, FailOn.LOW));
+
+    String xml = Format.JUNIT.writer().write(images, TOOL, FailOn.LOW);
+    ReportTestSuite suite = surefire(xml).get(0);
+    assertEquals(2, suite.getNumberOfTests());
+    assertEquals("carapace.image.verify", suite.getFullClassName());
+    assertTrue(xml.contains("<property name=\"artifact\" value=\"registry.example/app:1: registry.example/app@"
+        + digest + " (signature: verified, EC P-256 key SHA256:0123456789abcdef)\"/>"), xml);
+  }
+
+  @Test
   void sarifOfAnEmptyReportIsValid() throws Exception {
     String sarif = Format.SARIF.writer().write(ReportSamples.empty(), TOOL, FailOn.LOW);
     assertEquals(Set.of(), sarifSchemaErrors(sarif));
@@ -138,7 +182,8 @@ public class OutputFormatsTest {
   void jsonHasItsDocumentedFieldsInOrder() throws Exception {
     JsonNode root = JSON.readTree(Format.JSON.writer().write(ReportSamples.mixed(), TOOL, FailOn.HIGH));
     assertEquals(List.of("schemaVersion", "tool", "command", "subject", "failOn", "failed", "summary", "findings",
-        "rules", "notes"), fields(root));
+        "rules", "notes", "artifacts"), fields(root));
+    assertEquals("[]", root.path("artifacts").toString(), "a report that resolved nothing has no artifacts");
     assertEquals(1, root.path("schemaVersion").asInt());
     assertEquals("high", root.path("failOn").asText());
     assertTrue(root.path("failed").asBoolean());

@@ -27,6 +27,24 @@ final class ReportSamples {
         List.of("container db: apparmor: not enabled on the host"));
   }
 
+  static final String DIGEST = "sha256:" + "6f1e".repeat(16);
+
+  /** An {@code image verify} report: one image verified, one unsigned (a finding), one whose tag was not found. */
+  static Report images() {
+    RuleInfo signed = new RuleInfo("image-signed", "The image's digest is signed by a trusted key", "sign it",
+        Severity.HIGH);
+    RuleInfo pinned = new RuleInfo("image-pinned", "The image is pinned by digest", "name it by digest", Severity.LOW);
+    return new Report("image verify", "3 images against 1 trusted key, signature required", List.of(signed, pinned),
+        List.of(Finding.of("image-signed", Severity.HIGH, "registry.example/unsigned:1: image must be signed by a"
+            + " trusted key: registry.example/unsigned@" + DIGEST + ": no signature", "sign it")),
+        List.of(),
+        List.of(new ArtifactInfo("registry.example/app:1", "registry.example/app@" + DIGEST, DIGEST,
+                java.util.Map.of("signature", "verified, EC P-256 key SHA256:0123456789abcdef")),
+            new ArtifactInfo("registry.example/unsigned:1", "registry.example/unsigned@" + DIGEST, DIGEST,
+                java.util.Map.of("signature", "not verified, no signature")),
+            new ArtifactInfo("registry.example/gone:1", null, null, java.util.Map.of())));
+  }
+
   static Report empty() {
     return new Report("audit", "profile cis-docker on unix:///var/run/docker.sock, 0 running containers",
         List.of(PRIVILEGED), List.of(), List.of());

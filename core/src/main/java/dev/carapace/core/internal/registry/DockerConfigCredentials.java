@@ -95,7 +95,14 @@ public final class DockerConfigCredentials {
    * @throws Unreadable when the file is malformed, or a helper is absent, fails or answers nonsense
    */
   public static Optional<RegistryAuth> lookup(Path configDir, String registry, List<Path> helperPath) {
-    Path file = configDir.resolve("config.json");
+    return lookupFile(configDir.resolve("config.json"), registry, helperPath);
+  }
+
+  /**
+   * As {@link #lookup}, from the file {@code file} in {@code config.json}'s format, whatever its name (an
+   * auth file as {@code skopeo --authfile} and {@code REGISTRY_AUTH_FILE} name it).
+   */
+  public static Optional<RegistryAuth> lookupFile(Path file, String registry, List<Path> helperPath) {
     byte[] bytes;
     try {
       bytes = BoundedFiles.readRegularFile(file, "docker config", BoundedFiles.MAX_JSON_BYTES);
