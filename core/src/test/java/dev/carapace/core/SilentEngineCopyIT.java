@@ -96,7 +96,7 @@ class SilentEngineCopyIT {
         assertEquals("copy of carapace-test/busybox:1 (container " + id.substring(0, 12) + ") failed: engine "
             + through + " stopped reading the copy: it took N bytes of the archive, then not the rest within PT10S"
             + " (the stream timeout)", in.getMessage().replaceFirst("took \\d+ bytes", "took N bytes"));
-        assertTrue(inMs >= 9_000 && inMs < 20_000, "copyInto failed after " + inMs + " ms");
+        assertTrue(inMs >= 9_000 && inMs < 40_000, "copyInto failed after " + inMs + " ms");
       } finally {
         proxy.close(); // ends the engine's half-read PUT, which holds the container: its removal would wait
         if (id != null) {
@@ -137,8 +137,9 @@ class SilentEngineCopyIT {
           assertTrue(e.getMessage().contains(" unreachable or not answering: "), e.getMessage());
           assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         }
-        assertTrue(outMs < 15_000, "copyFrom failed after " + outMs + " ms");
-        assertTrue(inMs < 15_000, "copyInto failed after " + inMs + " ms");
+        // 10 times the 3 s response timeout, far under the 5 min stream timeout
+        assertTrue(outMs < 30_000, "copyFrom failed after " + outMs + " ms");
+        assertTrue(inMs < 30_000, "copyInto failed after " + inMs + " ms");
         assertFalse(Files.exists(host.resolve("a.txt")));
         try (var left = Files.list(host)) {
           assertEquals(0, left.count(), "no staging directory left");
