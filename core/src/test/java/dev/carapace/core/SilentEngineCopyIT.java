@@ -78,9 +78,11 @@ class SilentEngineCopyIT {
     SocketAddress upstream = unix != null ? UnixDomainSocketAddress.of(unix)
         : new InetSocketAddress("127.0.0.1", TestPeers.DOCKERD_TLS);
     Duration deadline = Duration.ofSeconds(10);
+    // the stream timeout is under test here: a response timeout of 3 s failed the launch's create under load (15)
+    Duration response = Duration.ofSeconds(30);
     String id = null;
     try (SilentProxy proxy = new SilentProxy(upstream)) {
-      Endpoint through = endpoint.apply(proxy.port()).responseTimeout(RESPONSE);
+      Endpoint through = endpoint.apply(proxy.port()).responseTimeout(response);
       ContainerLauncher launcher = ContainerLauncher.builder().endpoint(through).streamTimeout(deadline).build();
       try {
         RunningContainer c = launcher.launch(busybox("sleep", "300").build());
@@ -91,7 +93,7 @@ class SilentEngineCopyIT {
             () -> c.copyInto(ContainerPath.of("/tmp/big"), CopySource.ofBytes(new byte[64 << 20])));
         long inMs = (System.nanoTime() - start) / 1_000_000;
         System.out.println("SilentEngineCopyIT " + proxy + ": copyInto of 64 MiB to an engine that stopped reading"
-            + " failed after " + inMs + " ms (stream timeout " + deadline + ", response timeout " + RESPONSE + "): "
+            + " failed after " + inMs + " ms (stream timeout " + deadline + ", response timeout " + response + "): "
             + in.getMessage());
         assertEquals("copy of carapace-test/busybox:1 (container " + id.substring(0, 12) + ") failed: engine "
             + through + " stopped reading the copy: it took N bytes of the archive, then not the rest within PT10S"
