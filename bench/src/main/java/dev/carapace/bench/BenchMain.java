@@ -19,12 +19,12 @@ import java.util.List;
  * Runs the benchmark sections in one JVM, one after another, and writes {@code results/<date>.md}: each
  * section is its own class ({@link RoundTripsBench}, {@link LatencyBench}, {@link ThroughputBench},
  * {@link GvisorBench}, {@link SwarmBench}, {@link ColdStartBench}, {@link SpecBench},
- * {@link ExecFilesBench}, {@link LogFollowBench}, {@link KubeBench}, {@link ManifestLimitsBench}, {@link SeccompBench},
+ * {@link ExecFilesBench}, {@link LogFollowBench}, {@link KubeBench}, {@link ManifestLimitsBench}, {@link SafeTarBench}, {@link SeccompBench},
  * {@link ProvenanceBench}); this class only dispatches. Started by
  * {@code bench/run.sh}; tune with system properties {@code bench.iterations} (latency rounds, 30),
  * {@code bench.warmup} (3), {@code bench.batch} (launches per throughput batch, 16),
  * {@code bench.rounds} (throughput rounds, 5), {@code bench.cold} (cold-start repetitions, 7),
- * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests,provenance; default all).
+ * {@code bench.sections} (comma list of roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests,safetar,provenance; default all).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -99,7 +99,10 @@ public final class BenchMain {
       KubeBench.run(md);
     }
     if (SECTIONS.contains("manifests")) {
-      ManifestLimitsBench.run(md);
+      ManifestLimitsBench.run(md, targets);
+    }
+    if (SECTIONS.contains("safetar")) {
+      SafeTarBench.run(md, targets);
     }
     if (SECTIONS.contains("seccomp")) { // only when asked: root, and the host's printk rate limit off meanwhile
       SeccompBench.run(launcher, md, targets);

@@ -9,8 +9,10 @@ import java.util.function.Supplier;
  * Section {@code manifests}: how long {@code ManifestAudit} takes to refuse a manifest too large to read (a
  * 50 MB one, refused before parsing; an 8 MiB single document, refused at the 3 MiB document limit) next to
  * reading a 1 MiB one (issue 19: refusing 50 MB must not take longer than reading 1 MB). Plain timing,
- * median of {@code bench.manifests.rounds} (11) after 2 warm-ups. Needs no engine; {@link #main} runs it
- * alone.
+ * median of {@code bench.manifests.rounds} (11) after 2 warm-ups. Then reading 2 MiB against reading
+ * 0.25 MiB, paired by round, the order alternating (8 times the text: linear is about 8, a scan quadratic in
+ * the text 64; {@code ManifestReaderTest} had the bound 24, moved here). Needs no engine; {@link #main} runs
+ * it alone.
  */
 final class ManifestLimitsBench {
   private ManifestLimitsBench() {}
@@ -50,6 +52,10 @@ final class ManifestLimitsBench {
   }
 
   static void run(StringBuilder md) {
+    run(md, new java.util.ArrayList<>());
+  }
+
+  static void run(StringBuilder md, java.util.List<String[]> targets) {
     int rounds = Integer.getInteger("bench.manifests.rounds", 11);
     String oneMb = pod(1 << 20);
     String eightMb = pod(8 << 20);
@@ -65,6 +71,39 @@ final class ManifestLimitsBench {
         .append(String.format("| 50 MB | refused before reading (16 MiB manifest limit) | %.4f |%n", refuseFifty))
         .append(String.format("%nRefusing 50 MB took %s than reading 1 MiB (%.4f ms against %.2f ms).%n",
             refuseFifty <= read ? "less time" : "LONGER", refuseFifty, read));
+    targets.add(new String[] {"a 50 MB manifest refused in no more time than a 1 MiB one read",
+        String.format("%.4f ms against %.2f ms", refuseFifty, read), refuseFifty <= read ? "met" : "not met"});
+    linearity(md, targets, rounds);
+  }
+
+  /** Reading 2 MiB against 0.25 MiB, paired by round. */
+  private static void linearity(StringBuilder md, java.util.List<String[]> targets, int rounds) {
+    String quarter = pod(1 << 18);
+    String two = pod(2 << 20);
+    for (int i = 0; i < 2; i++) {
+      ManifestAudit.containers(quarter);
+      ManifestAudit.containers(two);
+    }
+    double[] q = new double[rounds];
+    double[] t = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      for (int k = 0; k < 2; k++) {
+        boolean quarterNow = (i + k) % 2 == 0;
+        long t0 = System.nanoTime();
+        ManifestAudit.containers(quarterNow ? quarter : two);
+        (quarterNow ? q : t)[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    java.util.List<Double> ratios = Stats.pairedRatios(t, q);
+    double ratio = Stats.median(ratios);
+    double[] ci = Stats.medianCi(ratios);
+    md.append(String.format("%n| manifest read | ms (median of %d, paired rounds) |%n|---|---|%n| 0.25 MiB (%d characters)"
+        + " | %.2f |%n| 2 MiB (%d characters) | %.2f |%n%n2 MiB / 0.25 MiB, paired by round: %.2f (95%% %.2f–%.2f);"
+        + " 8 times the text, linear is about 8, quadratic 64.%n", rounds, quarter.length(),
+        Stats.median(Stats.valid(q)), two.length(), Stats.median(Stats.valid(t)), ratio, ci[0], ci[1]));
+    targets.add(new String[] {"reading a manifest in time linear in its text: 2 MiB within 24x of 0.25 MiB",
+        String.format("ratio %.2f (95%% %.2f–%.2f)", ratio, ci[0], ci[1]),
+        ratio < 24 ? (ci[1] < 24 ? "met" : "met by the median; the interval reaches the bound") : "not met"});
   }
 
   public static void main(String[] args) {

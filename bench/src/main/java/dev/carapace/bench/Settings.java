@@ -15,7 +15,7 @@ final class Settings {
   static final int COLD = Integer.getInteger("bench.cold", 7);
   static final int CONCURRENCY = 8;
   static final Set<String> SECTIONS = new LinkedHashSet<>(Arrays.asList(
-      System.getProperty("bench.sections", "roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests,provenance").split(",")));
+      System.getProperty("bench.sections", "roundtrips,latency,throughput,gvisor,swarm,cold,jmh,exec-files,deep-tree,logs,kube,manifests,safetar,provenance").split(",")));
 
   private Settings() {}
 }

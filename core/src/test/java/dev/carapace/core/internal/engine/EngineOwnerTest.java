@@ -338,7 +338,7 @@ class EngineOwnerTest {
     long t0 = System.nanoTime();
     assertEquals(List.of(hung.id()), EngineOwner.removeAtExit(List.of(hung), Duration.ofMillis(300)));
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(ms >= 290 && ms < 2000, "waited " + ms + " ms");
+    assertTrue(ms >= 290 && ms < 10_000, "waited " + ms + " ms"); // far under the hung removal's 60 s
     assertTrue(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS), "the late removal is interrupted");
     assertEquals("WARN deployer " + hung.id() + ": at JVM exit, removal not finished within PT0.3S, left on the"
         + " engine: service web (a later cleanupLeftovers() removes them)", log.get(0));
