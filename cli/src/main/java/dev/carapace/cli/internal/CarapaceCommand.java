@@ -5,6 +5,7 @@ import dev.carapace.cli.internal.harden.HardenCommand;
 import dev.carapace.cli.internal.lint.LintCommand;
 import dev.carapace.cli.internal.output.ToolInfo;
 import dev.carapace.cli.internal.pki.PkiCommand;
+import dev.carapace.cli.internal.seccomp.SeccompCommand;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "carapace", mixinStandardHelpOptions = true, versionProvider = CarapaceCommand.Version.class,
     description = "Judge and harden Docker containers: an engine's running containers, manifests, run lines.",
     subcommands = {AuditCommand.class, PkiCommand.class, LintCommand.class, HardenCommand.class,
-        CommandLine.HelpCommand.class},
+        SeccompCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:clean: no finding at or above --fail-on",

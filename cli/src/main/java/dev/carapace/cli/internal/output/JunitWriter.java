@@ -26,7 +26,7 @@ final class JunitWriter implements ReportWriter {
     report.rules().forEach(r -> byRule.put(r.id(), new java.util.ArrayList<>()));
     report.findings().forEach(f -> byRule.get(f.ruleId()).add(f));
     long passing = byRule.values().stream().filter(List::isEmpty).count();
-    String suite = "carapace." + report.command();
+    String suite = "carapace." + report.command().replace(' ', '.');
     StringWriter text = new StringWriter();
     try {
       XMLStreamWriter x = XMLOutputFactory.newInstance().createXMLStreamWriter(text);
