@@ -137,7 +137,7 @@ class SeccompRecordIT {
         .assertInputError("carapace seccomp record: error: " + unknown + ":1: docker run flag is not supported:"
             + " --frobnicate");
     // gVisor: the host's seccomp never sees the workload's calls; refused before any container
-    Path gvisor = Files.writeString(tmp.resolve("gvisor.sh"), "docker run --runtime runsc --label " + LABEL + "=" + run
+    Path gvisor = Files.writeString(tmp.resolve("gvisor.sh"), "docker run --runtime runsc --network none --label " + LABEL + "=" + run
         + " " + TestEngine.BUSYBOX + " true\n");
     CommandProcess.run("seccomp", "record", gvisor.toString(), "--host", host, "-o", profile.toString())
         .assertInputError("carapace seccomp record: error: cannot record system calls: the container runs under runsc");

@@ -253,7 +253,7 @@ public final class RecordCommand implements Callable<Integer> {
   }
 
   /** A finding at the command's or service's line, or about the workload when it came from stdin. */
-  private static Finding finding(Workload w, RuleInfo rule, String message) {
+  static Finding finding(Workload w, RuleInfo rule, String message) {
     String text = w.name() + ": " + message;
     return w.file() != null ? Finding.at(rule.id(), rule.severity(), text, rule.help(), w.file(), w.line(), w.column())
         : Finding.of(rule.id(), rule.severity(), text, rule.help()).on(Target.workload(w.name(), rule.id()));
