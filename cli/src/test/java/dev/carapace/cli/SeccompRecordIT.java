@@ -3,7 +3,6 @@ package dev.carapace.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,16 +10,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.cli.internal.output.OutputFormatsTest;
 import dev.carapace.core.testing.TestEngine;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,8 +88,8 @@ class SeccompRecordIT {
     }
 
     // the docker CLI runs the script under it, as it ran without it
-    Docker plain = docker("run", "--rm", "--label", LABEL + "=" + run, TestEngine.BUSYBOX, "sh", "-c", SCRIPT);
-    Docker under = docker("run", "--rm", "--label", LABEL + "=" + run, "--security-opt", "seccomp=" + profile,
+    CommandProcess.Result plain = docker("run", "--rm", "--label", LABEL + "=" + run, TestEngine.BUSYBOX, "sh", "-c", SCRIPT);
+    CommandProcess.Result under = docker("run", "--rm", "--label", LABEL + "=" + run, "--security-opt", "seccomp=" + profile,
         TestEngine.BUSYBOX, "sh", "-c", SCRIPT);
     assertEquals(0, under.code(), under::toString);
     assertEquals(plain.out(), under.out());
@@ -100,7 +97,7 @@ class SeccompRecordIT {
 
     // calls it never made are refused with EPERM; with unshare added to the same profile, unshare passes
     String probe = SCRIPT + "; unshare -U true; echo unshare-rc=$?; mkdir /tmp/d; echo mkdir-rc=$?";
-    Docker denied = docker("run", "--rm", "--label", LABEL + "=" + run, "--security-opt", "seccomp=" + profile,
+    CommandProcess.Result denied = docker("run", "--rm", "--label", LABEL + "=" + run, "--security-opt", "seccomp=" + profile,
         TestEngine.BUSYBOX, "sh", "-c", probe);
     System.out.println("under the profile: " + denied);
     assertTrue(denied.out().contains("unshare-rc=1") && denied.out().contains("mkdir-rc=1"), denied::toString);
@@ -110,7 +107,7 @@ class SeccompRecordIT {
     ObjectNode widened = (ObjectNode) JSON.readTree(Files.readString(profile));
     ((ArrayNode) widened.path("syscalls").path(0).path("names")).add("unshare");
     Files.writeString(plus, widened.toString());
-    Docker allowed = docker("run", "--rm", "--label", LABEL + "=" + run, "--security-opt", "seccomp=" + plus,
+    CommandProcess.Result allowed = docker("run", "--rm", "--label", LABEL + "=" + run, "--security-opt", "seccomp=" + plus,
         TestEngine.BUSYBOX, "sh", "-c", probe);
     System.out.println("under the profile plus unshare: " + allowed);
     assertTrue(allowed.out().contains("unshare-rc=0") && allowed.out().contains("mkdir-rc=1"), allowed::toString);
@@ -157,34 +154,10 @@ class SeccompRecordIT {
     return ids;
   }
 
-  /** One docker CLI run's exit code, stdout and stderr. */
-  record Docker(int code, String out, String err) {}
-
-  /** Runs the docker CLI against the ITs' engine, at most 2 minutes. */
-  static Docker docker(String... args) {
+  /** Runs the docker CLI against the ITs' engine, at most 3 minutes. */
+  static CommandProcess.Result docker(String... args) {
     List<String> cmd = new ArrayList<>(List.of("docker", "-H", CommandProcess.dockerHost()));
     cmd.addAll(List.of(args));
-    try {
-      Path out = Files.createTempFile("docker-out", ".txt");
-      Path err = Files.createTempFile("docker-err", ".txt");
-      try {
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-          p.destroyForcibly().waitFor();
-          fail("still running after 2 minutes: " + cmd);
-        }
-        return new Docker(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return CommandProcess.exec(cmd, Map.of());
   }
 }

@@ -176,7 +176,8 @@ public final class RecordCommand implements Callable<Integer> {
   }
 
   /** What the recorder gave: the merged recording, its profile, and the check (null with --no-check). */
-  record Recorded(SyscallRecording recording, RecordedSeccompProfile profile, SyscallRecorder.Check check) {}
+  record Recorded(SyscallRecording recording, RecordedSeccompProfile profile, SyscallRecorder.Check check,
+      String checkFailure) {}
 
   private Recorded record(Workload workload, Endpoint endpoint) {
     if ("unix".equals(endpoint.uri().getScheme())) {
@@ -205,21 +206,26 @@ public final class RecordCommand implements Callable<Integer> {
           + Cli.describe(e), e);
     }
     SyscallRecorder.Check check = null;
+    String checkFailure = null;
     if (!noCheck && !recording.exitCodes().isEmpty()) {
       try {
         check = recorder.check(workload.spec(), profile, waitOrStop, recording.exitCodes().first());
       } catch (RuntimeException e) {
-        throw InputException.of("cannot check " + workload.name() + " under its recorded profile on the engine at "
-            + endpoint.uri() + ": " + Cli.describe(e), e);
+        // the workload did not even start under its profile (the runtime's own calls refused?): a finding, the
+        // profile is complete and written
+        checkFailure = "could not run under its recorded profile: " + Cli.describe(e);
       }
     }
-    return new Recorded(recording, profile, check);
+    return new Recorded(recording, profile, check, checkFailure);
   }
 
   private Report report(Workload w, Endpoint endpoint, Recorded r) {
     List<Finding> findings = new ArrayList<>();
     if (r.check() != null && !r.check().passed()) {
       findings.add(finding(w, CHECK, "under its recorded profile: " + r.check()));
+    }
+    if (r.checkFailure() != null) {
+      findings.add(finding(w, CHECK, r.checkFailure()));
     }
     if (!r.profile().addedToDockerDefault().isEmpty()) {
       findings.add(finding(w, BEYOND_DEFAULT, "the recorded profile allows " + r.profile().addedToDockerDefault().size()
@@ -244,6 +250,7 @@ public final class RecordCommand implements Callable<Integer> {
       notes.add("run " + (i + 1) + ": " + runList.get(i));
     }
     notes.add(r.check() != null ? "under its profile: " + r.check()
+        : r.checkFailure() != null ? "under its profile: " + r.checkFailure()
         : noCheck ? "not checked under its profile (--no-check)"
         : "not checked under its profile: no run ended with an exit code");
     String from = w.file() == null ? "<stdin>" : w.file() + ":" + w.line();
