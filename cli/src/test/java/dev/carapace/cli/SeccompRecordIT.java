@@ -123,6 +123,36 @@ class SeccompRecordIT {
     assertEquals("", docker("ps", "-aq", "--filter", "label=" + LABEL + "=" + run).out(), "no container left");
   }
 
+  /**
+   * A service: busybox httpd, recorded while {@code --exercise} fetches its page from this host, stopped after
+   * it; the check fetches the page again under the recorded profile.
+   */
+  @Test
+  void aServiceIsRecordedWhileTheExerciseFetchesItsPage() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path line = Files.writeString(tmp.resolve("web.sh"), "docker run --name " + name + " --label " + LABEL + "=" + run
+        + " -p 127.0.0.1:" + port + ":8080 " + TestEngine.BUSYBOX + " sh -c 'mkdir -p /tmp/www && echo recorded-page"
+        + " > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'\n");
+    String fetch = "for i in $(seq 100); do curl -fsS --max-time 2 http://127.0.0.1:" + port + "/index.html"
+        + " 2>/dev/null | grep -qx recorded-page && exit 0; sleep 0.2; done; echo never served; exit 1";
+    Path profile = tmp.resolve("web.json");
+    CommandProcess.Result r = CommandProcess.run("seccomp", "record", line.toString(), "--host",
+        CommandProcess.dockerHost(), "--duration", "60s", "--exercise", fetch, "-o", profile.toString());
+    System.out.println(r.out());
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("note: under its profile: passed: exit \\d+ as recorded, \\d+ ms")),
+        r.out());
+    Set<String> calls = new TreeSet<>();
+    JSON.readTree(Files.readString(profile)).path("syscalls").path(0).path("names").forEach(n -> calls.add(n.asText()));
+    assertTrue(calls.containsAll(Set.of("bind", "listen")) && (calls.contains("accept") || calls.contains("accept4")),
+        calls::toString);
+    assertFalse(calls.contains("unshare"), calls::toString);
+    assertEquals("", docker("ps", "-aq", "--filter", "label=" + LABEL + "=" + run).out(), "no container left");
+  }
+
   /** What cannot be recorded is exit 2, one line, no profile, no container. */
   @Test
   void whatCannotBeRecordedHereIsExitTwoAndLeavesNothing() throws Exception {
@@ -144,6 +174,12 @@ class SeccompRecordIT {
     CommandProcess.run("seccomp", "record", missing.toString(), "--host", host, "-o", profile.toString())
         .assertInputError("carapace seccomp record: error: cannot record carapace-test/no-such-image:1 on the engine at "
             + host + ": ");
+    // an exercise that fails: the recording fails, the container is removed
+    Path script = Files.writeString(tmp.resolve("sleep.sh"), "docker run --name " + name + " --label " + LABEL + "="
+        + run + " " + TestEngine.BUSYBOX + " sleep 30\n");
+    CommandProcess.run("seccomp", "record", script.toString(), "--host", host, "--exercise", "echo nope; exit 3",
+        "-o", profile.toString())
+        .assertInputError("carapace seccomp record: error: cannot record " + name + ": --exercise exited 3: nope");
     assertFalse(Files.exists(profile), "no profile written");
     assertEquals("", docker("ps", "-aq", "--filter", "label=" + LABEL + "=" + run).out(), "no container left");
   }

@@ -97,6 +97,12 @@ public final class RecordCommand implements Callable<Integer> {
           + " for this long), such as 10s or 2m; default: ${DEFAULT-VALUE}")
   Duration duration;
 
+  @Option(names = "--exercise", paramLabel = "COMMAND",
+      description = "a shell command run on this host (sh -c) once the workload runs, such as 'curl -fsS --retry 20"
+          + " --retry-connrefused http://127.0.0.1:8080/'; CARAPACE_CONTAINER holds the container's id; the workload"
+          + " is stopped when it ends; it must exit 0 within --duration (in the check too)")
+  String exercise;
+
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
       description = "at most N runs, merged; recording stops earlier once --quiet-runs runs in a row add no call"
           + " (1: one run); default: ${DEFAULT-VALUE}")
@@ -189,8 +195,10 @@ public final class RecordCommand implements Callable<Integer> {
       }
     }
     SyscallRecorder recorder = SyscallRecorder.builder().endpoint(endpoint).timeout(duration).build();
-    // runs until the workload exits or --duration has passed; the recorder then stops it, in the check too
-    SyscallRecorder.Exercise waitOrStop = container -> container.awaitExit(duration);
+    // runs until the workload exits or --duration has passed, or --exercise has run; the recorder then stops it,
+    // in the check too
+    SyscallRecorder.Exercise waitOrStop = exercise == null ? container -> container.awaitExit(duration)
+        : container -> runExercise(container.id());
     SyscallRecording recording;
     RecordedSeccompProfile profile;
     try {
@@ -200,6 +208,9 @@ public final class RecordCommand implements Callable<Integer> {
     } catch (SyscallRecordingRefusedException e) {
       throw InputException.of(Cli.oneLine(e.getMessage()) + " (reason " + e.reason() + ")", e);
     } catch (IllegalStateException e) {
+      if (e.getCause() instanceof ExerciseFailedException) {
+        throw InputException.of("cannot record " + workload.name() + ": " + e.getCause().getMessage(), e);
+      }
       throw InputException.of("cannot record system calls: " + Cli.describe(e), e);
     } catch (RuntimeException e) {
       throw InputException.of("cannot record " + workload.name() + " on the engine at " + endpoint.uri() + ": "
@@ -217,6 +228,44 @@ public final class RecordCommand implements Callable<Integer> {
       }
     }
     return new Recorded(recording, profile, check, checkFailure);
+  }
+
+  /** A failed {@code --exercise}: its message is its whole text (no class name in the recorder's messages). */
+  static final class ExerciseFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ExerciseFailedException(String message) {
+      super(message);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
+  /** Runs {@code --exercise} with CARAPACE_CONTAINER set, at most {@code --duration}; its output kept for a failure. */
+  private void runExercise(String containerId) throws Exception {
+    Path log = java.nio.file.Files.createTempFile("carapace-exercise", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder("sh", "-c", exercise).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      pb.environment().put("CARAPACE_CONTAINER", containerId);
+      Process p = pb.start();
+      p.getOutputStream().close();
+      if (!p.waitFor(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor();
+        throw new ExerciseFailedException("--exercise still running after --duration " + duration.toMillis() + " ms");
+      }
+      if (p.exitValue() != 0) {
+        String out = java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+        throw new ExerciseFailedException("--exercise exited " + p.exitValue() + (out.isBlank() ? ""
+            : ": " + Cli.oneLine(out.strip().length() > 300 ? "..." + out.strip().substring(out.strip().length() - 300)
+                : out.strip())));
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(log);
+    }
   }
 
   private Report report(Workload w, Endpoint endpoint, Recorded r) {
