@@ -74,18 +74,7 @@ record Workload(SecureContainerSpec spec, String name, String file, int line, in
 
   private static Workload compose(InputText input, String service, String shown, String file) {
     ComposeFile f = input.composeFile();
-    ComposeService s;
-    if (service != null) {
-      s = f.service(service).orElseThrow(() -> InputException.inFile(shown, null, "--service must name a service"
-          + " of the file: '" + Cli.oneLine(service) + "' is not one of " + f.services().stream()
-          .map(ComposeService::name).toList(), null));
-    } else if (f.services().size() == 1) {
-      s = f.services().get(0);
-    } else {
-      throw InputException.inFile(shown, null, "holds " + f.services().size() + " services that can be read: name"
-          + " one with --service (" + String.join(", ", f.services().stream().map(ComposeService::name).toList())
-          + ")", null);
-    }
+    ComposeService s = input.composeService(f, service);
     for (ComposeRefusal r : f.refusals()) {
       if (r.service().isEmpty() || r.service().get().equals(s.name())) {
         throw InputException.inFile(shown, r.location().line(), Cli.oneLine(r.field() + ": " + r.reason())
