@@ -303,7 +303,8 @@ public final class RecordCommand implements Callable<Integer> {
         : noCheck ? "not checked under its profile (--no-check)"
         : "not checked under its profile: no run ended with an exit code");
     String from = w.file() == null ? "<stdin>" : w.file() + ":" + w.line();
-    String subject = "workload " + w.name() + " (" + w.spec().image() + ") from " + from + ", "
+    String subject = "workload " + w.name() + (w.name().equals(w.spec().image()) ? "" : " (" + w.spec().image() + ")")
+        + " from " + from + ", "
         + runList.size() + (runList.size() == 1 ? " run" : " runs") + " on " + endpoint.uri();
     return new Report("seccomp record", subject, RULES, findings, notes);
   }
