@@ -162,6 +162,22 @@ class AuditIT {
     List<String> sarifRules = new ArrayList<>();
     JSON.readTree(sarif.out()).path("runs").path(0).path("results").forEach(r -> sarifRules.add(r.path("ruleId").asText()));
     assertEquals(expected.stream().map(e -> e.substring(0, e.indexOf('|'))).toList(), sarifRules);
+    // every result has a location code scanning accepts: a relative URI naming the engine and the container, line 1,
+    // a logical location, a fingerprint
+    List<String> located = new ArrayList<>();
+    JSON.readTree(sarif.out()).path("runs").path(0).path("results").forEach(r -> {
+      JsonNode l = r.path("locations").path(0);
+      located.add(l.path("physicalLocation").path("artifactLocation").path("uri").asText() + ":"
+          + l.path("physicalLocation").path("region").path("startLine").asText() + "|"
+          + l.path("logicalLocations").path(0).path("fullyQualifiedName").asText());
+      assertTrue(r.path("partialFingerprints").path("primaryLocationLineHash").asText().matches("[0-9a-f]{16}:1"),
+          r::toString);
+    });
+    java.net.URI h = java.net.URI.create(host);
+    String engineUri = "docker/" + h.getScheme() + "/" + (h.getHost() == null ? h.getPath().substring(1)
+        : h.getHost() + "%3A" + h.getPort());
+    assertEquals(expected.stream().map(e -> e.startsWith("engine-") ? engineUri + "/engine:1|" + host
+        : engineUri + "/containers/" + weakName + ":1|" + host + "/containers/" + weakName).toList(), located);
 
     // JUnit XML into --output, read by Surefire's parser; stdout stays empty
     Path xml = tmp.resolve("audit.xml");

@@ -62,6 +62,12 @@ final class CommandProcess {
     List<String> command = new ArrayList<>();
     command.add(launcher().toString());
     command.addAll(List.of(args));
+    return exec(command, env);
+  }
+
+  /** Runs {@code command} (another program: the docker CLI) with this environment plus {@code env}, at most 3 minutes. */
+  static Result exec(List<String> command, Map<String, String> env) {
+    List<String> args = command.subList(1, command.size());
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     try {
@@ -74,7 +80,7 @@ final class CommandProcess {
         p.getOutputStream().close();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
           p.destroyForcibly().waitFor();
-          fail("carapace " + String.join(" ", args) + " still running after 3 minutes");
+          fail(command.get(0) + " " + String.join(" ", args) + " still running after 3 minutes");
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),

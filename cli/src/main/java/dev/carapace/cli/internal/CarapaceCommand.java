@@ -6,6 +6,7 @@ import dev.carapace.cli.internal.image.ImageCommand;
 import dev.carapace.cli.internal.lint.LintCommand;
 import dev.carapace.cli.internal.output.ToolInfo;
 import dev.carapace.cli.internal.pki.PkiCommand;
+import dev.carapace.cli.internal.seccomp.SeccompCommand;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "carapace", mixinStandardHelpOptions = true, versionProvider = CarapaceCommand.Version.class,
     description = "Judge and harden Docker containers: an engine's running containers, manifests, run lines.",
     subcommands = {AuditCommand.class, PkiCommand.class, LintCommand.class, HardenCommand.class,
-        ImageCommand.class, CommandLine.HelpCommand.class},
+        ImageCommand.class, SeccompCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:clean: no finding at or above --fail-on",

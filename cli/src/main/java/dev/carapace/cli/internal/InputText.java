@@ -2,6 +2,7 @@ package dev.carapace.cli.internal;
 
 import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeReader;
+import dev.carapace.cluster.ComposeService;
 import dev.carapace.cluster.InvalidComposeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,6 +129,26 @@ public record InputText(String name, String text, Kind kind) {
     } catch (IllegalArgumentException e) {
       throw InputException.inFile(shownName(), null, Cli.oneLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * The service {@code service} of {@code file} (this input read as a Compose file), or its only service when
+   * {@code service} is null.
+   *
+   * @throws InputException naming this input when it has no such service, or several and none is named
+   */
+  public ComposeService composeService(ComposeFile file, String service) {
+    if (service != null) {
+      return file.service(service).orElseThrow(() -> InputException.inFile(shownName(), null, "--service must name a"
+          + " service of the file: '" + Cli.oneLine(service) + "' is not one of " + file.services().stream()
+          .map(ComposeService::name).toList(), null));
+    }
+    if (file.services().size() != 1) {
+      throw InputException.inFile(shownName(), null, "holds " + file.services().size() + " services that can be"
+          + " read: name one with --service (" + String.join(", ", file.services().stream().map(ComposeService::name)
+          .toList()) + ")", null);
+    }
+    return file.services().get(0);
   }
 
   /** What {@code text} is, from its content. */

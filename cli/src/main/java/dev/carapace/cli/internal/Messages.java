@@ -13,7 +13,7 @@ public final class Messages {
   /**
    * One line saying what failed: the exception's message, then each cause's message that adds
    * something; a wrapper whose message is only its cause's {@code toString()} (class name and message)
-   * is skipped, so no class name is shown.
+   * is skipped, and so is a cause without a message after the first part, so no class name is shown.
    */
   public static String describe(Throwable e) {
     Set<String> parts = new LinkedHashSet<>();
@@ -26,6 +26,9 @@ public final class Messages {
         continue;
       }
       if (m == null || m.isBlank()) {
+        if (!parts.isEmpty()) {
+          continue; // a cause without a message would add only its class name
+        }
         m = t.getClass().getSimpleName();
       }
       if (!last.contains(m)) {

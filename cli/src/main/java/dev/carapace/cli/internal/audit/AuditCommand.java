@@ -9,6 +9,7 @@ import dev.carapace.cli.internal.output.Finding;
 import dev.carapace.cli.internal.output.OutputOptions;
 import dev.carapace.cli.internal.output.Report;
 import dev.carapace.cli.internal.output.RuleInfo;
+import dev.carapace.cli.internal.output.Target;
 import dev.carapace.core.Endpoint;
 import dev.carapace.policy.EngineAudit;
 import dev.carapace.policy.EngineSecurity;
@@ -110,14 +111,15 @@ public final class AuditCommand implements Callable<Integer> {
     if (engineChecks && EngineChecks.judgesEngine(profile)) {
       EngineSecurity security = audit.engineSecurity();
       rules.addAll(EngineChecks.RULES);
-      findings.addAll(EngineChecks.findings(security));
+      EngineChecks.findings(security).forEach(f -> findings.add(f.on(Target.engine(endpoint.uri(), f.ruleId()))));
     }
     PolicyReport judged = selection.isEmpty() ? audit.audit(policy) : audit.audit(policy, selection);
     for (Rule r : judged.rules()) {
       rules.add(RuleInfo.of(r));
     }
     for (Violation v : judged.violations()) {
-      findings.add(Finding.of(v.ruleId(), v.severity(), v.container() + ": " + v.message(), v.remedy()));
+      findings.add(Finding.of(v.ruleId(), v.severity(), v.container() + ": " + v.message(), v.remedy())
+          .on(Target.container(endpoint.uri(), v.container(), v.attribute())));
     }
     List<String> notes = new ArrayList<>();
     for (Note n : judged.notes()) {

@@ -242,18 +242,7 @@ public final class HardenCommand implements Callable<Integer> {
 
   private ComposeService composeService(String name, InputText input, List<String> notCarried) {
     ComposeFile f = input.composeFile();
-    ComposeService s;
-    if (service != null) {
-      s = f.service(service).orElseThrow(() -> InputException.inFile(name, null, "--service must name a service of"
-          + " the file: '" + Cli.oneLine(service) + "' is not one of " + f.services().stream()
-          .map(ComposeService::name).toList(), null));
-    } else if (f.services().size() == 1) {
-      s = f.services().get(0);
-    } else {
-      throw InputException.inFile(name, null, "holds " + f.services().size() + " services that can be read: name"
-          + " one with --service (" + String.join(", ", f.services().stream().map(ComposeService::name).toList())
-          + ")", null);
-    }
+    ComposeService s = input.composeService(f, service);
     for (ComposeRefusal r : f.refusals()) {
       if (r.service().isEmpty() || r.service().get().equals(s.name())) {
         notCarried.add(r.field() + " (line " + r.location().line() + "): left out (" + r.reason() + ")");

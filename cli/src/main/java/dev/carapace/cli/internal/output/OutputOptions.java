@@ -58,7 +58,13 @@ public final class OutputOptions {
     return report.failing(failOn).isEmpty() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
-  private static void writeFile(Path file, String text) {
+  /**
+   * Writes {@code text} to {@code file}: to a temporary file in the same folder, then moved over it, so that
+   * {@code file} is never seen half written.
+   *
+   * @throws InputException when it cannot be written (naming the file)
+   */
+  public static void writeFile(Path file, String text) {
     Path target = file.toAbsolutePath();
     Path temp = null;
     try {

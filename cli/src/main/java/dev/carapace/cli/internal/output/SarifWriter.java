@@ -4,9 +4,11 @@ import com.contrastsecurity.sarif.ArtifactLocation;
 import com.contrastsecurity.sarif.Hashes;
 import com.contrastsecurity.sarif.Invocation;
 import com.contrastsecurity.sarif.Location;
+import com.contrastsecurity.sarif.LogicalLocation;
 import com.contrastsecurity.sarif.Message;
 import com.contrastsecurity.sarif.MultiformatMessageString;
 import com.contrastsecurity.sarif.Notification;
+import com.contrastsecurity.sarif.PartialFingerprints;
 import com.contrastsecurity.sarif.PhysicalLocation;
 import com.contrastsecurity.sarif.PropertyBag;
 import com.contrastsecurity.sarif.Region;
@@ -39,9 +41,12 @@ import java.util.Set;
  * GitHub's {@code security-severity} property); each finding is a result with {@code ruleId},
  * {@code ruleIndex}, {@code level}, {@code message} (message, then the remedy) and, when it has a file, a
  * {@code physicalLocation} (relative {@code artifactLocation.uri}, {@code region.startLine} and
- * {@code startColumn} when known). Notes become the invocation's {@code toolExecutionNotifications}; artifacts
- * ({@link ArtifactInfo}: an image and its digest) the run's {@code artifacts}, {@code docker://} URIs with
- * {@code hashes}.
+ * {@code startColumn} when known, else line 1); a finding about a {@link Target} (an engine, a container) gets
+ * a relative artifact URI naming it, line 1, a {@code logicalLocations} entry and
+ * {@code partialFingerprints.primaryLocationLineHash} ({@link Target#fingerprint()}), since code scanning refuses
+ * a whole log when one result lacks a location. Notes become the invocation's {@code toolExecutionNotifications};
+ * artifacts ({@link ArtifactInfo}: an image and its digest) the run's {@code artifacts}, {@code docker://} URIs
+ * with {@code hashes}.
  *
  * <p>Levels: critical and high are {@code error}, medium {@code warning}, low {@code note}.
  */
@@ -68,12 +73,15 @@ final class SarifWriter implements ReportWriter {
       Result result = new Result().withRuleId(f.ruleId()).withRuleIndex(index.get(f.ruleId()))
           .withLevel(resultLevel(f.severity())).withMessage(new Message().withText(text));
       if (f.file() != null) {
+        // code scanning needs a startLine (GitHub's ingestion rule GH1003): the first line when unknown
         PhysicalLocation physical = new PhysicalLocation()
-            .withArtifactLocation(new ArtifactLocation().withUri(uri(f.file())));
-        if (f.line() != null) {
-          physical.withRegion(new Region().withStartLine(f.line()).withStartColumn(f.column()));
-        }
+            .withArtifactLocation(new ArtifactLocation().withUri(uri(f.file())))
+            .withRegion(new Region().withStartLine(f.line() == null ? 1 : f.line()).withStartColumn(f.column()));
         result.withLocations(List.of(new Location().withPhysicalLocation(physical)));
+      } else if (f.target() != null) {
+        result.withLocations(List.of(location(f.target())))
+            .withPartialFingerprints(new PartialFingerprints().withAdditionalProperty("primaryLocationLineHash",
+                f.target().fingerprint()));
       }
       results.add(result);
     }
@@ -117,6 +125,19 @@ final class SarifWriter implements ReportWriter {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A target's location: a relative artifact URI that names it (no such file exists; code scanning shows the
+   * alert without a source line), line 1, and a logical location with its name and qualified name.
+   */
+  private static Location location(Target t) {
+    return new Location()
+        .withPhysicalLocation(new PhysicalLocation().withArtifactLocation(new ArtifactLocation().withUri(t.uri()))
+            .withRegion(new Region().withStartLine(1)))
+        .withLogicalLocations(new LinkedHashSet<>(List.of(new LogicalLocation().withName(t.name())
+            .withFullyQualifiedName(t.qualifiedName()).withKind(t.kind()))))
+        .withMessage(new Message().withText(t.qualifiedName()));
   }
 
   private static String nonEmpty(String text, String otherwise) {

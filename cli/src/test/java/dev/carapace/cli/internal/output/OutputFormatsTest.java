@@ -77,6 +77,56 @@ public class OutputFormatsTest {
         .path("toolExecutionNotifications").path(0).path("message").path("text").asText());
   }
 
+  /**
+   * GitHub code scanning refuses a whole upload when one result has no location with an artifact URI, shows only
+   * relative or file: URIs, and wants a start line: an audit's results name their engine and container so.
+   */
+  @Test
+  void sarifGivesAnAuditsResultsARelativeLocationALogicalOneAndAFingerprint() throws Exception {
+    String sarif = Format.SARIF.writer().write(ReportSamples.audit("unix:///var/run/docker.sock"), TOOL, FailOn.LOW);
+    assertEquals(Set.of(), sarifSchemaErrors(sarif));
+    JsonNode results = JSON.readTree(sarif).path("runs").path(0).path("results");
+    assertEquals(List.of(
+        "docker/unix/var/run/docker.sock/engine:1|engine|unix:///var/run/docker.sock|resource",
+        "docker/unix/var/run/docker.sock/containers/web:1|web|unix:///var/run/docker.sock/containers/web|resource",
+        "docker/unix/var/run/docker.sock/containers/web:1|web|unix:///var/run/docker.sock/containers/web|resource",
+        "docker/unix/var/run/docker.sock/containers/db%2F1%20%C3%A4:1|db/1 ä|unix:///var/run/docker.sock/containers/"
+            + "db/1 ä|resource"), list(results, r -> {
+              JsonNode l = r.path("locations").path(0);
+              JsonNode p = l.path("physicalLocation");
+              JsonNode logical = l.path("logicalLocations").path(0);
+              return p.path("artifactLocation").path("uri").asText() + ":" + p.path("region").path("startLine").asText()
+                  + "|" + logical.path("name").asText() + "|" + logical.path("fullyQualifiedName").asText() + "|"
+                  + logical.path("kind").asText();
+            }));
+    List<String> prints = list(results, r -> r.path("partialFingerprints").path("primaryLocationLineHash").asText());
+    prints.forEach(p -> assertTrue(p.matches("[0-9a-f]{16}:1"), p));
+    assertEquals(4, Set.copyOf(prints).size(), "each container's attribute has its own fingerprint: " + prints);
+    // the same findings over TLS name another engine; the same engine in another run gives the same fingerprints
+    String again = Format.SARIF.writer().write(ReportSamples.audit("unix:///var/run/docker.sock"), TOOL, FailOn.LOW);
+    assertEquals(prints, list(JSON.readTree(again).path("runs").path(0).path("results"),
+        r -> r.path("partialFingerprints").path("primaryLocationLineHash").asText()));
+    String tls = Format.SARIF.writer().write(ReportSamples.audit("tcp://127.0.0.1:2376"), TOOL, FailOn.LOW);
+    assertEquals(Set.of(), sarifSchemaErrors(tls));
+    JsonNode tlsFirst = JSON.readTree(tls).path("runs").path(0).path("results").path(1).path("locations").path(0);
+    assertEquals("docker/tcp/127.0.0.1%3A2376/containers/web",
+        tlsFirst.path("physicalLocation").path("artifactLocation").path("uri").asText());
+    assertEquals("tcp://127.0.0.1:2376/containers/web", tlsFirst.path("logicalLocations").path(0)
+        .path("fullyQualifiedName").asText());
+    assertNotEquals(prints.get(1), JSON.readTree(tls).path("runs").path(0).path("results").path(1)
+        .path("partialFingerprints").path("primaryLocationLineHash").asText());
+  }
+
+  @Test
+  void aFileFindingWithoutALineIsPlacedOnLineOne() throws Exception {
+    Report r = new Report("lint", "1 file", List.of(), List.of(Finding.at("r1", Severity.LOW, "m", "", "a.yaml", null,
+        null)), List.of());
+    String sarif = Format.SARIF.writer().write(r, TOOL, FailOn.LOW);
+    assertEquals(Set.of(), sarifSchemaErrors(sarif));
+    assertEquals(1, JSON.readTree(sarif).path("runs").path(0).path("results").path(0).path("locations").path(0)
+        .path("physicalLocation").path("region").path("startLine").asInt());
+  }
+
   @Test
   void resolvedImagesAreInEveryFormatWithTheirDigests() throws Exception {
     Report images = ReportSamples.images();

@@ -45,6 +45,22 @@ final class ReportSamples {
             new ArtifactInfo("registry.example/gone:1", null, null, java.util.Map.of())));
   }
 
+  /** An audit's findings: about the engine and two containers, none in a file. */
+  static Report audit(String endpoint) {
+    java.net.URI e = java.net.URI.create(endpoint);
+    return new Report("audit", "profile carapace-default on " + endpoint + ", 2 running containers",
+        List.of(PRIVILEGED, READ_ONLY), List.of(
+        Finding.of("engine-userns", Severity.MEDIUM, "engine: SecurityOptions lists neither name=userns nor"
+            + " name=rootless", "remap").on(Target.engine(e, "engine-userns")),
+        Finding.of("no-privileged", Severity.CRITICAL, "web: privileged must be false: true", "drop it")
+            .on(Target.container(e, "web", "privileged")),
+        Finding.of("read-only-rootfs", Severity.MEDIUM, "web: readOnlyRootfs must be true: false", "add --read-only")
+            .on(Target.container(e, "web", "readOnlyRootfs")),
+        Finding.of("read-only-rootfs", Severity.MEDIUM, "db/1 ä: readOnlyRootfs must be true: false", "add --read-only")
+            .on(Target.container(e, "db/1 ä", "readOnlyRootfs"))),
+        List.of());
+  }
+
   static Report empty() {
     return new Report("audit", "profile cis-docker on unix:///var/run/docker.sock, 0 running containers",
         List.of(PRIVILEGED), List.of(), List.of());
