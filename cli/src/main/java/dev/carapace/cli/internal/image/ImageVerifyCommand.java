@@ -7,6 +7,7 @@ import dev.carapace.cli.internal.output.Finding;
 import dev.carapace.cli.internal.output.OutputOptions;
 import dev.carapace.cli.internal.output.Report;
 import dev.carapace.cli.internal.output.RuleInfo;
+import dev.carapace.cli.internal.output.Target;
 import dev.carapace.cli.internal.registry.ImagePins;
 import dev.carapace.cli.internal.registry.RegistryOptions;
 import dev.carapace.core.ImageTrust;
@@ -125,7 +126,8 @@ public final class ImageVerifyCommand implements Callable<Integer> {
       ImageVerification v = trust.verify(judged);
       PolicyReport r = policy.evaluate(SecureContainerSpec.builder().image(judged).build());
       for (Violation x : r.violations()) {
-        findings.add(Finding.of(x.ruleId(), x.severity(), image + ": " + x.message(), x.remedy()));
+        findings.add(Finding.of(x.ruleId(), x.severity(), image + ": " + x.message(), x.remedy())
+            .on(Target.image(image, x.ruleId())));
       }
       for (Note n : r.notes()) {
         notes.add(image + ": " + n.ruleId() + ": " + n.reason());

@@ -51,6 +51,14 @@ public record Target(String kind, String name, String qualifiedName, String uri,
         engineUri(endpoint) + "/containers/" + segment(name), key);
   }
 
+  /**
+   * An image as the user named it ({@code image verify}): {@code images/registry.example%3A5000%2Fteam%2Fapp%3A1},
+   * the whole name one percent-encoded segment, so a tag and a digest of one repository are two targets.
+   */
+  public static Target image(String image, String key) {
+    return new Target("resource", image, "images/" + image, "images/" + segment(image), key);
+  }
+
   /** A workload that has no file (read from stdin): {@code workloads/NAME}. */
   public static Target workload(String name, String key) {
     return new Target("resource", name, "workloads/" + name, "workloads/" + segment(name), key);

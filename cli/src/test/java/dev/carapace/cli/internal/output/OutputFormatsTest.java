@@ -141,6 +141,13 @@ public class OutputFormatsTest {
                 + a.path("properties").path("name").asText()));
     assertEquals("verified, EC P-256 key SHA256:0123456789abcdef", run.path("artifacts").path(0).path("properties")
         .path("signature").asText());
+    // code scanning refuses a whole log when one result has no location: an image's finding names the image
+    JsonNode where = run.path("results").path(0).path("locations").path(0);
+    assertEquals("images/registry.example%2Funsigned%3A1:1|registry.example/unsigned:1", where.path("physicalLocation")
+        .path("artifactLocation").path("uri").asText() + ":" + where.path("physicalLocation").path("region")
+        .path("startLine").asText() + "|" + where.path("logicalLocations").path(0).path("name").asText());
+    assertTrue(run.path("results").path(0).path("partialFingerprints").path("primaryLocationLineHash").asText()
+        .matches("[0-9a-f]{16}:1"));
     assertFalse(JSON.readTree(Format.SARIF.writer().write(ReportSamples.mixed(), TOOL, FailOn.LOW)).path("runs")
         .path(0).has("artifacts"), "no artifacts array when nothing was resolved");
 

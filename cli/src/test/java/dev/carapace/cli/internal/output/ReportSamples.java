@@ -36,7 +36,8 @@ final class ReportSamples {
     RuleInfo pinned = new RuleInfo("image-pinned", "The image is pinned by digest", "name it by digest", Severity.LOW);
     return new Report("image verify", "3 images against 1 trusted key, signature required", List.of(signed, pinned),
         List.of(Finding.of("image-signed", Severity.HIGH, "registry.example/unsigned:1: image must be signed by a"
-            + " trusted key: registry.example/unsigned@" + DIGEST + ": no signature", "sign it")),
+            + " trusted key: registry.example/unsigned@" + DIGEST + ": no signature", "sign it")
+            .on(Target.image("registry.example/unsigned:1", "image-signed"))),
         List.of(),
         List.of(new ArtifactInfo("registry.example/app:1", "registry.example/app@" + DIGEST, DIGEST,
                 java.util.Map.of("signature", "verified, EC P-256 key SHA256:0123456789abcdef")),
