@@ -53,7 +53,8 @@ import dev.carapace.cluster.ComposeYaml.MapValue;
 import dev.carapace.cluster.ComposeYaml.Scalar;
 import dev.carapace.cluster.ComposeYaml.SeqValue;
 import dev.carapace.cluster.ComposeYaml.Value;
-import dev.carapace.core.DockerRunCommand;
+import dev.carapace.core.internal.runline.DockerRunParser;
+import dev.carapace.core.internal.runline.DockerRunParser.PortReading;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.InvalidSpecException;
 import dev.carapace.core.SecureContainerSpec;
@@ -68,8 +69,8 @@ import java.util.Map;
 
 /**
  * One service of a Compose file into a spec. Each service key becomes the {@code docker run} flags that mean
- * the same ({@code pids_limit: 100} is {@code --pids-limit 100}), which {@code DockerRunCommand.parse} reads
- * with Docker's defaults, so a Compose file and a {@code docker run} line mean one thing; the keys whose
+ * the same ({@code pids_limit: 100} is {@code --pids-limit 100}), which the run-line parser reads with Docker's
+ * defaults, {@code -p} as Docker reads it ({@link PortReading#AS_DOCKER}), so a Compose file and a {@code docker run} line mean one thing; the keys whose
  * values the command line cannot hold exactly (a multi-word {@code entrypoint}, an exec {@code healthcheck},
  * a {@code stop_grace_period} under a second) are set on the parsed spec afterwards. Each key's flags are first
  * parsed alone, so a bad value is refused at its key's line.
@@ -207,7 +208,7 @@ final class ComposeServiceReader {
       }
       if (!f.words.isEmpty()) {
         try {
-          DockerRunCommand.parse(probe(f.words), Map.of());
+          DockerRunParser.parse(probe(f.words), Map.of(), PortReading.AS_DOCKER);
         } catch (InvalidSpecException ex) {
           // a rule between fields (memswap_limit needs mem_limit): checked on the whole service below
         } catch (IllegalArgumentException ex) {
@@ -241,7 +242,7 @@ final class ComposeServiceReader {
     words.add(image);
     SecureContainerSpec spec;
     try {
-      SecureContainerSpec parsed = DockerRunCommand.parse(words, Map.of());
+      SecureContainerSpec parsed = DockerRunParser.parse(words, Map.of(), PortReading.AS_DOCKER);
       SecureContainerSpec.Builder b = parsed.toBuilder();
       if (command != null) {
         b.command(command);
@@ -627,13 +628,16 @@ final class ComposeServiceReader {
     return name;
   }
 
-  /** Short syntax {@code [IP:][HOST:]CONTAINER[/PROTO]} or a number, or the long syntax; no host IP is every interface. */
+  /**
+   * Short syntax {@code [IP:][HOST:]CONTAINER[/PROTO]} or a number, or the long syntax, as a {@code -p} value that
+   * {@link DockerRunParser.PortReading#AS_DOCKER} reads: no host IP is every interface.
+   */
   private String port(Field f, Value item) {
     if (item instanceof MapValue) {
       MapValue m = (MapValue) item;
       String target = null;
       String published = "";
-      String hostIp = "0.0.0.0";
+      String hostIp = ""; // none: every interface, as Docker reads -p
       String protocol = "tcp";
       for (Entry e : m.entries.values()) {
         switch (e.key) {
@@ -662,31 +666,7 @@ final class ComposeServiceReader {
       throw new IllegalArgumentException("ports " + s.text + " reads as a number in YAML 1.1 (base 60: docker-compose"
           + " reads it as " + ComposeValues.sexagesimal(s.text) + "): quote it");
     }
-    String text = ComposeValues.interpolate(s.text, cx.environment);
-    String proto = "";
-    int slash = text.lastIndexOf('/');
-    String body = text;
-    if (slash >= 0) {
-      proto = text.substring(slash);
-      body = text.substring(0, slash);
-    }
-    if (body.startsWith("[")) {
-      return text; // [IPv6]:HOST:CONTAINER
-    }
-    String[] parts = body.split(":", -1);
-    switch (parts.length) {
-      case 1:
-        return "0.0.0.0::" + body + proto;
-      case 2:
-        return "0.0.0.0:" + body + proto;
-      default:
-        if (parts.length > 3) { // an IPv6 host address without brackets
-          int last = body.lastIndexOf(':');
-          int second = body.lastIndexOf(':', last - 1);
-          return "[" + body.substring(0, second) + "]" + body.substring(second) + proto;
-        }
-        return text;
-    }
+    return ComposeValues.interpolate(s.text, cx.environment); // read as Docker reads -p: no host IP is every interface
   }
 
   /** A volume as a {@code --mount} word, or {@code -v} for a named volume in short syntax. */

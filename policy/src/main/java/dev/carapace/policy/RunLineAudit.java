@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * ending with a backslash continues on the next one, and each command is split as a shell splits one simple
  * command and read as {@link DockerRunCommand#parse(List, Map)} reads it, with an empty environment
  * ({@code -e KEY} is left out), so a command means what Docker would run: where it is silent, Docker's
- * defaults apply and are judged.
+ * defaults apply and are judged, and a {@code -p} value without a host IP ({@code -p 8080:80}) publishes on
+ * every interface, as Docker reads it, where {@code DockerRunCommand.parse} refuses it.
  *
  * <p>Flags a spec cannot hold are judged anyway: {@code --privileged} is a privileged container,
  * {@code --pid}, {@code --ipc}, {@code --uts}, {@code --userns}, {@code --cgroupns} set those namespaces,
@@ -274,12 +275,6 @@ public final class RunLineAudit {
         "--device-cgroup-rule").contains(longName);
   }
 
-  /** {@code 8080:80} or {@code 80} (Docker: every interface), not {@code IP:HOST:CONTAINER} nor {@code [v6]:..}. */
-  private static boolean withoutHostIp(String value) {
-    String v = value.contains("/") ? value.substring(0, value.indexOf('/')) : value;
-    return !v.startsWith("[") && v.split(":", -1).length < 3;
-  }
-
   private static ContainerView view(Lines lines, Command c) {
     List<String> argv = new ArrayList<>();
     boolean[] skip = new boolean[c.words().size()];
@@ -291,29 +286,14 @@ public final class RunLineAudit {
         }
       }
     }
-    String[] text = new String[c.words().size()];
-    for (int i = 0; i < text.length; i++) {
-      text[i] = c.words().get(i).text();
-    }
-    for (Flag f : c.flags()) { // Docker publishes a port without a host IP on every interface: judged as written so
-      if (f.longName().equals("--publish") && f.value() != null && f.refusal().isEmpty()
-          && withoutHostIp(f.value())) {
-        String all = "0.0.0.0:" + f.value();
-        if (f.valueWord() >= 0) {
-          text[f.valueWord()] = all;
-        } else {
-          text[f.word()] = "--publish=" + all;
-        }
-      }
-    }
-    for (int i = 0; i < text.length; i++) {
+    for (int i = 0; i < skip.length; i++) {
       if (!skip[i]) {
-        argv.add(text[i]);
+        argv.add(c.words().get(i).text());
       }
     }
     SecureContainerSpec spec;
     try {
-      spec = DockerRunCommand.parse(argv, Map.of());
+      spec = DockerRunParser.parse(argv, Map.of(), DockerRunParser.PortReading.AS_DOCKER);
     } catch (IllegalArgumentException e) {
       throw lines.refuse(errorOffset(c, e.getMessage()), e.getMessage().replace('\n', ' '));
     }

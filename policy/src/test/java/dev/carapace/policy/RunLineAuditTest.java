@@ -37,6 +37,16 @@ class RunLineAuditTest {
   }
 
   @Test
+  void portsAreReadAsDockerReadsThemEachOnItsOwnFlag() {
+    String text = "docker run --read-only -p 8080:80 -p :8081:81 --publish=82 -p ::1:8083:83 -p [::1]:8084:84"
+        + " busybox:1.36\n";
+    assertEquals(List.of("1:24 --publish line 1 ports-all-interfaces", "1:35 --publish line 1 ports-all-interfaces",
+        "1:47 --publish line 1 ports-all-interfaces"), RunLineAudit.lint(text, Profiles.cisDocker()).violations()
+        .stream().filter(v -> v.violation().ruleId().equals("ports-all-interfaces"))
+        .map(v -> v.location() + " " + v.violation().container() + " " + v.violation().ruleId()).toList());
+  }
+
+  @Test
   void aRepeatedFlagIsPlacedOnTheOccurrenceTheFindingNames() {
     String text = "docker run --cap-drop ALL --cap-add CHOWN \\\n   --cap-add sys_admin --read-only busybox:1.36\n";
     assertEquals(List.of("2:4 --cap-add line 1 capabilities"), RunLineAudit.lint(text, Profiles.cisDocker())
