@@ -43,12 +43,14 @@ final class LintCorpus {
     EXPECTED.put("run/run-bad.sh", List.of("3:1 HIGH no-new-privileges web", "3:1 HIGH non-root-user web",
         "3:1 MEDIUM memory-limit web", "3:1 MEDIUM pids-limit web", "3:1 MEDIUM read-only-rootfs web",
         "3:1 MEDIUM restricted-capabilities web", "3:1 LOW cpu-limit web", "3:1 LOW default-bridge web",
-        "3:1 LOW healthcheck web", "3:1 LOW image-pinned web", "4:3 HIGH baseline-capabilities web", "4:3 MEDIUM restricted-capabilities web",
+        "3:1 LOW healthcheck web", "4:3 HIGH baseline-capabilities web", "4:3 MEDIUM restricted-capabilities web",
         "5:3 MEDIUM host-ports web", "5:3 MEDIUM ports-all-interfaces web", "6:3 CRITICAL privileged web",
+        "7:3 LOW image-pinned web",
         "10:1 HIGH no-new-privileges line 10", "10:1 HIGH non-root-user line 10", "10:1 MEDIUM capabilities line 10",
         "10:1 MEDIUM memory-limit line 10", "10:1 MEDIUM pids-limit line 10", "10:1 MEDIUM read-only-rootfs line 10",
         "10:1 MEDIUM restricted-capabilities line 10", "10:1 LOW cpu-limit line 10",
-        "10:1 LOW default-bridge line 10", "10:1 LOW healthcheck line 10", "10:1 LOW image-pinned line 10", "10:21 HIGH host-pid line 10"));
+        "10:1 LOW default-bridge line 10", "10:1 LOW healthcheck line 10", "10:21 HIGH host-pid line 10",
+        "10:32 LOW image-pinned line 10"));
     EXPECTED.put("run/run-good.sh", List.of());
   }
 

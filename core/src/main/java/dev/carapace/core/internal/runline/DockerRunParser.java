@@ -289,13 +289,23 @@ public final class DockerRunParser {
     if (POSITIONAL.containsKey(attribute)) {
       return Optional.of(POSITIONAL.get(attribute));
     }
+    List<String> flags = flagsCarrying(attribute);
+    return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", flags));
+  }
+
+  /**
+   * The long names of the flags that carry {@code attribute}, in the table's order ({@code --volume},
+   * {@code --mount}, {@code --tmpfs} for {@link SpecAttribute#MOUNTS}); empty for an attribute written as a word
+   * ({@link SpecAttribute#IMAGE}) or not carried.
+   */
+  public static List<String> flagsCarrying(SpecAttribute attribute) {
     List<String> flags = new ArrayList<>();
     for (Flag f : Flag.values()) {
       if (f.carries().contains(attribute)) {
         flags.add(f.longName());
       }
     }
-    return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", flags));
+    return List.copyOf(flags);
   }
 
   /**
