@@ -32,13 +32,13 @@ final class LintCorpus {
     EXPECTED.put("compose/compose-bad.yaml", List.of("2:3 HIGH no-new-privileges web", "2:3 HIGH non-root-user web",
         "2:3 MEDIUM capabilities web", "2:3 MEDIUM memory-limit web", "2:3 MEDIUM pids-limit web",
         "2:3 MEDIUM read-only-rootfs web", "2:3 MEDIUM restricted-capabilities web", "2:3 LOW cpu-limit web",
-        "2:3 LOW healthcheck web", "2:3 LOW image-pinned web", "4:5 CRITICAL privileged web", "6:9 MEDIUM host-ports web",
+        "2:3 LOW healthcheck web", "3:5 LOW image-pinned web", "4:5 CRITICAL privileged web", "6:9 MEDIUM host-ports web",
         "6:9 MEDIUM ports-all-interfaces web", "7:5 HIGH baseline-capabilities web", "7:5 MEDIUM capabilities web",
         "7:5 MEDIUM restricted-capabilities web", "10:9 CRITICAL sensitive-mounts web",
         "10:9 MEDIUM host-path-volumes web", "11:3 HIGH no-new-privileges db", "11:3 HIGH non-root-user db",
         "11:3 MEDIUM capabilities db", "11:3 MEDIUM memory-limit db", "11:3 MEDIUM pids-limit db",
-        "11:3 MEDIUM restricted-capabilities db", "11:3 LOW cpu-limit db", "11:3 LOW healthcheck db", "11:3 LOW image-pinned db",
-        "13:5 HIGH host-pid db"));
+        "11:3 MEDIUM restricted-capabilities db", "11:3 LOW cpu-limit db", "11:3 LOW healthcheck db",
+        "12:5 LOW image-pinned db", "13:5 HIGH host-pid db"));
     EXPECTED.put("compose/compose-good.yaml", List.of());
     EXPECTED.put("run/run-bad.sh", List.of("3:1 HIGH no-new-privileges web", "3:1 HIGH non-root-user web",
         "3:1 MEDIUM memory-limit web", "3:1 MEDIUM pids-limit web", "3:1 MEDIUM read-only-rootfs web",

@@ -5,6 +5,7 @@ import dev.carapace.cluster.ComposeYaml.MapValue;
 import dev.carapace.cluster.ComposeYaml.Scalar;
 import dev.carapace.cluster.ComposeYaml.SeqValue;
 import dev.carapace.cluster.ComposeYaml.Value;
+import dev.carapace.policy.SourceLocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -98,7 +99,7 @@ public final class ComposeReader {
     String name = file.toString();
     long size = Files.size(file);
     if (size > ManifestReader.MAX_CHARS) {
-      throw new InvalidComposeException(List.of(new ComposeRefusal(new ComposeLocation(name, 1, 1, ""), null,
+      throw new InvalidComposeException(List.of(new ComposeRefusal(name, SourceLocation.of(1, 1, ""), null,
           "compose file must be at most " + ManifestReader.MAX_CHARS + " bytes (16 MiB): " + size
               + " bytes, refused before reading")));
     }
@@ -107,7 +108,7 @@ public final class ComposeReader {
       bytes = in.readNBytes(ManifestReader.MAX_CHARS + 1);
     }
     if (bytes.length > ManifestReader.MAX_CHARS) {
-      throw new InvalidComposeException(List.of(new ComposeRefusal(new ComposeLocation(name, 1, 1, ""), null,
+      throw new InvalidComposeException(List.of(new ComposeRefusal(name, SourceLocation.of(1, 1, ""), null,
           "compose file must be at most " + ManifestReader.MAX_CHARS + " bytes (16 MiB): longer (it grew while read)")));
     }
     Path dir = file.toAbsolutePath().normalize().getParent();
@@ -129,8 +130,8 @@ public final class ComposeReader {
     try {
       root = ComposeYaml.read(yaml);
     } catch (ComposeYaml.Problem p) {
-      throw new InvalidComposeException(List.of(new ComposeRefusal(
-          new ComposeLocation(fileName, p.line, p.column, ""), null, p.getMessage())));
+      throw new InvalidComposeException(List.of(new ComposeRefusal(fileName,
+          SourceLocation.of(p.line, p.column, ""), null, p.getMessage())));
     }
     String project = projectName != null ? projectName : derivedProject(baseDirectory);
     ComposeServiceReader.Context context = new ComposeServiceReader.Context(fileName, baseDirectory, environment,
@@ -225,7 +226,7 @@ public final class ComposeReader {
           line++;
         }
       }
-      throw new InvalidComposeException(List.of(new ComposeRefusal(new ComposeLocation(name, line, 1, ""), null,
+      throw new InvalidComposeException(List.of(new ComposeRefusal(name, SourceLocation.of(line, 1, ""), null,
           "compose file must be UTF-8 text: a byte that is not, at offset " + offset + " (binary data?)")));
     }
   }

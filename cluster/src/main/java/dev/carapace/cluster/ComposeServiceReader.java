@@ -59,6 +59,7 @@ import dev.carapace.core.HealthCheck;
 import dev.carapace.core.InvalidSpecException;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
+import dev.carapace.policy.SourceLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,12 +99,16 @@ final class ComposeServiceReader {
       this.project = project;
     }
 
-    ComposeLocation location(int line, int column, String field) {
-      return new ComposeLocation(fileName, line, column, field);
+    SourceLocation location(int line, int column, String field) {
+      return SourceLocation.of(line, column, field);
     }
 
     ComposeRefusal refusal(int line, int column, String field, String service, String reason) {
-      return new ComposeRefusal(location(line, column, field), service, reason);
+      return refusal(line, column, field, service, reason, null);
+    }
+
+    ComposeRefusal refusal(int line, int column, String field, String service, String reason, String value) {
+      return new ComposeRefusal(fileName, location(line, column, field), service, reason, value);
     }
 
     /** Top-level {@code networks:} or {@code volumes:}: each key's name on the engine. */
@@ -136,6 +141,17 @@ final class ComposeServiceReader {
     }
   }
 
+  /** A refused value a rule can still judge ({@code pid: host}): the refusal, and the value as written. */
+  private static final class RefusedValue extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    final String value;
+
+    RefusedValue(String message, String value) {
+      super(message);
+      this.value = value;
+    }
+  }
+
   /** A service read: the service (null when its spec could not be built) and what was refused. */
   static final class Result {
     final ComposeService service;
@@ -153,9 +169,9 @@ final class ComposeServiceReader {
     final String path;
     final List<String> words = new ArrayList<>();
     final List<SpecAttribute> carries = new ArrayList<>();
-    final List<ComposeLocation> items = new ArrayList<>();
+    final List<SourceLocation> items = new ArrayList<>();
     /** Attributes set deeper than the key ({@code deploy.resources.limits.memory}): where. */
-    final Map<SpecAttribute, ComposeLocation> nested = new EnumMap<>(SpecAttribute.class);
+    final Map<SpecAttribute, SourceLocation> nested = new EnumMap<>(SpecAttribute.class);
 
     Field(Entry entry, String path) {
       this.entry = entry;
@@ -202,6 +218,9 @@ final class ComposeServiceReader {
       Field f = new Field(e, prefix + "." + e.key);
       try {
         key(f, e.value);
+      } catch (RefusedValue ex) {
+        refusals.add(cx.refusal(e.line, e.column, f.path, service.key, ex.getMessage(), ex.value));
+        continue;
       } catch (IllegalArgumentException ex) {
         refuse(e.line, e.column, f.path, ex.getMessage());
         continue;
@@ -277,9 +296,9 @@ final class ComposeServiceReader {
       refuse(service.line, service.column, prefix, ex.getMessage());
       return new Result(null, refusals);
     }
-    Map<SpecAttribute, ComposeLocation> locations = new EnumMap<>(SpecAttribute.class);
-    Map<SpecAttribute, List<ComposeLocation>> items = new EnumMap<>(SpecAttribute.class);
-    Map<String, ComposeLocation> keys = new LinkedHashMap<>();
+    Map<SpecAttribute, SourceLocation> locations = new EnumMap<>(SpecAttribute.class);
+    Map<SpecAttribute, List<SourceLocation>> items = new EnumMap<>(SpecAttribute.class);
+    Map<String, SourceLocation> keys = new LinkedHashMap<>();
     for (Entry e : m.entries.values()) {
       keys.put(e.key, cx.location(e.line, e.column, prefix + "." + e.key));
     }
@@ -395,11 +414,12 @@ final class ComposeServiceReader {
         break;
       case "privileged":
         if (bool(f, v)) {
-          throw new IllegalArgumentException("refused: Carapace never runs privileged containers");
+          throw new RefusedValue("refused: Carapace never runs privileged containers", "true");
         }
         break;
       case "pid": case "ipc": case "userns_mode": case "cgroup": case "cgroupns_mode": case "uts":
-        throw new IllegalArgumentException(OWN_NAMESPACES + ": " + f.entry.key + " " + ComposeValues.quote(text(f, v)));
+        String mode = text(f, v);
+        throw new RefusedValue(OWN_NAMESPACES + ": " + f.entry.key + " " + ComposeValues.quote(mode), mode);
       case "devices": case "device_cgroup_rules": case "gpus":
         throw new IllegalArgumentException(NO_DEVICES);
       case "network_mode":
@@ -824,7 +844,7 @@ final class ComposeServiceReader {
           throw new IllegalArgumentException(at + " refused: the spec has no reservations (set limits)");
         }
         for (Entry l : map(f, r.value).entries.values()) {
-          ComposeLocation where = cx.location(l.line, l.column, f.path + ".resources.limits." + l.key);
+          SourceLocation where = cx.location(l.line, l.column, f.path + ".resources.limits." + l.key);
           switch (l.key) {
             case "cpus" -> {
               f.flag("--cpus", number(f, l.value));
