@@ -66,6 +66,7 @@ import org.immutables.value.Value;
  * {@code log} action; and after a run that left no record of the container (an audit daemon takes
  * them, or the engine runs elsewhere).
  */
+@Value.Enclosing
 public final class SyscallRecorder {
   /** The profile runs are recorded under: allow and log every call. */
   static final String LOGGING_PROFILE = "{\"defaultAction\":\"SCMP_ACT_LOG\"}";
@@ -479,7 +480,7 @@ public final class SyscallRecorder {
         }
         exit = c.awaitExit(stopTimeout);
       }
-      return ImmutableCheck.builder().exitCode(exit).expected(expectedExitCode).failure(failure)
+      return ImmutableSyscallRecorder.Check.builder().exitCode(exit).expected(expectedExitCode).failure(failure)
           .elapsed(Duration.ofNanos(System.nanoTime() - t0)).build();
     }
   }

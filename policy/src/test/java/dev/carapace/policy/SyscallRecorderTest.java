@@ -65,19 +65,19 @@ class SyscallRecorderTest {
 
   @Test
   void aCheckIsAValueThatSaysHowTheRunEnded() {
-    SyscallRecorder.Check passed = ImmutableCheck.builder().exitCode(OptionalInt.of(0)).expected(0)
+    SyscallRecorder.Check passed = ImmutableSyscallRecorder.Check.builder().exitCode(OptionalInt.of(0)).expected(0)
         .elapsed(Duration.ofMillis(812)).build();
-    assertEquals(ImmutableCheck.builder().exitCode(OptionalInt.of(0)).expected(0).elapsed(Duration.ofMillis(812))
-        .build(), passed);
-    assertEquals(passed.hashCode(), ImmutableCheck.builder().from(passed).build().hashCode());
+    assertEquals(ImmutableSyscallRecorder.Check.builder().exitCode(OptionalInt.of(0)).expected(0)
+        .elapsed(Duration.ofMillis(812)).build(), passed);
+    assertEquals(passed.hashCode(), ImmutableSyscallRecorder.Check.builder().from(passed).build().hashCode());
     assertTrue(passed.passed());
     assertEquals("passed: exit 0 as recorded, 812 ms", passed.toString());
-    SyscallRecorder.Check killed = ImmutableCheck.builder().from(passed).exitCode(OptionalInt.of(159))
+    SyscallRecorder.Check killed = ImmutableSyscallRecorder.Check.builder().from(passed).exitCode(OptionalInt.of(159))
         .failure("fetch failed").build();
     assertFalse(killed.passed());
     assertFalse(killed.equals(passed));
     assertEquals("FAILED: exit 159 (expected 0), fetch failed, 812 ms", killed.toString());
-    assertEquals("FAILED: exit none (expected 0), 812 ms", ImmutableCheck.builder().from(passed)
+    assertEquals("FAILED: exit none (expected 0), 812 ms", ImmutableSyscallRecorder.Check.builder().from(passed)
         .exitCode(OptionalInt.empty()).build().toString());
   }
 
