@@ -13,7 +13,8 @@ module dev.carapace.core {
   exports dev.carapace.core;
   exports dev.carapace.core.internal.engine to dev.carapace.cluster, dev.carapace.policy;
   exports dev.carapace.core.internal.fields to dev.carapace.cluster, dev.carapace.testcontainers;
-  exports dev.carapace.core.internal.runline to dev.carapace.policy; // RunLineAudit: words with offsets, the flag table
+  // RunLineAudit: words with offsets, the flag table; both it and Compose: run lines read as Docker reads them
+  exports dev.carapace.core.internal.runline to dev.carapace.cluster, dev.carapace.policy;
   exports dev.carapace.core.internal.values to dev.carapace.cluster, dev.carapace.policy, dev.carapace.testcontainers;
 
   // in public signatures: Endpoint.tls(.., DockerTlsMaterial); DockerClients.connect(..) returns a DockerClient

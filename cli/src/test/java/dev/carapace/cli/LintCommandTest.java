@@ -44,6 +44,28 @@ class LintCommandTest {
   }
 
   @Test
+  void composeNamespaceValuesAreReportedAsWrittenAndTheImageFindingSitsOnItsKey() throws Exception {
+    Path compose = tmp.resolve("compose.yaml");
+    Files.writeString(compose, """
+        services:
+          app:
+            read_only: true
+            ipc: "container:db"
+            pid: host
+            image: nginx:1.27
+        """);
+    Run r = run("lint", compose.toString());
+    List<String> lines = r.out().lines().filter(l -> l.startsWith(compose + ":")).toList();
+    assertTrue(lines.contains(compose + ":4:5: LOW unjudged-field: app: services.app.ipc must be judged: refused:"
+        + " Carapace gives every container its own namespaces: ipc \"container:db\""), r.out());
+    assertTrue(lines.contains(compose + ":5:5: HIGH host-pid: app: pidMode must not be host: host (services.app.pid)"),
+        r.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith(compose + ":6:5: LOW image-pinned: app: image must be pinned"
+        + " by digest: nginx:1.27") && l.endsWith("(services.app.image)")), r.out());
+    assertFalse(r.out().contains("ipcMode must not be host"), r.out());
+  }
+
+  @Test
   void severalFilesOfEveryKindInOneRun() {
     List<String> files = LintCorpus.EXPECTED.keySet().stream().map(f -> LintCorpus.DIR.resolve(f).toString()).toList();
     Run r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("lint", "--fail-on", "critical"),

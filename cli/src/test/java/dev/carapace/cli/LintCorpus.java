@@ -32,23 +32,25 @@ final class LintCorpus {
     EXPECTED.put("compose/compose-bad.yaml", List.of("2:3 HIGH no-new-privileges web", "2:3 HIGH non-root-user web",
         "2:3 MEDIUM capabilities web", "2:3 MEDIUM memory-limit web", "2:3 MEDIUM pids-limit web",
         "2:3 MEDIUM read-only-rootfs web", "2:3 MEDIUM restricted-capabilities web", "2:3 LOW cpu-limit web",
-        "2:3 LOW healthcheck web", "2:3 LOW image-pinned web", "4:5 CRITICAL privileged web", "6:9 MEDIUM host-ports web",
+        "2:3 LOW healthcheck web", "3:5 LOW image-pinned web", "4:5 CRITICAL privileged web", "6:9 MEDIUM host-ports web",
         "6:9 MEDIUM ports-all-interfaces web", "7:5 HIGH baseline-capabilities web", "7:5 MEDIUM capabilities web",
         "7:5 MEDIUM restricted-capabilities web", "10:9 CRITICAL sensitive-mounts web",
         "10:9 MEDIUM host-path-volumes web", "11:3 HIGH no-new-privileges db", "11:3 HIGH non-root-user db",
         "11:3 MEDIUM capabilities db", "11:3 MEDIUM memory-limit db", "11:3 MEDIUM pids-limit db",
-        "11:3 MEDIUM restricted-capabilities db", "11:3 LOW cpu-limit db", "11:3 LOW healthcheck db", "11:3 LOW image-pinned db",
-        "13:5 HIGH host-pid db"));
+        "11:3 MEDIUM restricted-capabilities db", "11:3 LOW cpu-limit db", "11:3 LOW healthcheck db",
+        "12:5 LOW image-pinned db", "13:5 HIGH host-pid db"));
     EXPECTED.put("compose/compose-good.yaml", List.of());
     EXPECTED.put("run/run-bad.sh", List.of("3:1 HIGH no-new-privileges web", "3:1 HIGH non-root-user web",
         "3:1 MEDIUM memory-limit web", "3:1 MEDIUM pids-limit web", "3:1 MEDIUM read-only-rootfs web",
         "3:1 MEDIUM restricted-capabilities web", "3:1 LOW cpu-limit web", "3:1 LOW default-bridge web",
-        "3:1 LOW healthcheck web", "3:1 LOW image-pinned web", "4:3 HIGH baseline-capabilities web", "4:3 MEDIUM restricted-capabilities web",
+        "3:1 LOW healthcheck web", "4:3 HIGH baseline-capabilities web", "4:3 MEDIUM restricted-capabilities web",
         "5:3 MEDIUM host-ports web", "5:3 MEDIUM ports-all-interfaces web", "6:3 CRITICAL privileged web",
+        "7:3 LOW image-pinned web",
         "10:1 HIGH no-new-privileges line 10", "10:1 HIGH non-root-user line 10", "10:1 MEDIUM capabilities line 10",
         "10:1 MEDIUM memory-limit line 10", "10:1 MEDIUM pids-limit line 10", "10:1 MEDIUM read-only-rootfs line 10",
         "10:1 MEDIUM restricted-capabilities line 10", "10:1 LOW cpu-limit line 10",
-        "10:1 LOW default-bridge line 10", "10:1 LOW healthcheck line 10", "10:1 LOW image-pinned line 10", "10:21 HIGH host-pid line 10"));
+        "10:1 LOW default-bridge line 10", "10:1 LOW healthcheck line 10", "10:21 HIGH host-pid line 10",
+        "10:32 LOW image-pinned line 10"));
     EXPECTED.put("run/run-good.sh", List.of());
   }
 

@@ -5,12 +5,10 @@ import dev.carapace.cluster.ComposeYaml.MapValue;
 import dev.carapace.cluster.ComposeYaml.Scalar;
 import dev.carapace.cluster.ComposeYaml.SeqValue;
 import dev.carapace.cluster.ComposeYaml.Value;
+import dev.carapace.policy.SourceLocation;
+import dev.carapace.policy.SourceText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a Compose file (the Compose specification, and docker-compose 1.29's file formats 2.x and 3.x) into
@@ -98,7 +98,7 @@ public final class ComposeReader {
     String name = file.toString();
     long size = Files.size(file);
     if (size > ManifestReader.MAX_CHARS) {
-      throw new InvalidComposeException(List.of(new ComposeRefusal(new ComposeLocation(name, 1, 1, ""), null,
+      throw new InvalidComposeException(List.of(new ComposeRefusal(name, SourceLocation.of(1, 1, ""), null,
           "compose file must be at most " + ManifestReader.MAX_CHARS + " bytes (16 MiB): " + size
               + " bytes, refused before reading")));
     }
@@ -107,7 +107,7 @@ public final class ComposeReader {
       bytes = in.readNBytes(ManifestReader.MAX_CHARS + 1);
     }
     if (bytes.length > ManifestReader.MAX_CHARS) {
-      throw new InvalidComposeException(List.of(new ComposeRefusal(new ComposeLocation(name, 1, 1, ""), null,
+      throw new InvalidComposeException(List.of(new ComposeRefusal(name, SourceLocation.of(1, 1, ""), null,
           "compose file must be at most " + ManifestReader.MAX_CHARS + " bytes (16 MiB): longer (it grew while read)")));
     }
     Path dir = file.toAbsolutePath().normalize().getParent();
@@ -129,8 +129,8 @@ public final class ComposeReader {
     try {
       root = ComposeYaml.read(yaml);
     } catch (ComposeYaml.Problem p) {
-      throw new InvalidComposeException(List.of(new ComposeRefusal(
-          new ComposeLocation(fileName, p.line, p.column, ""), null, p.getMessage())));
+      throw new InvalidComposeException(List.of(new ComposeRefusal(fileName,
+          SourceLocation.of(p.line, p.column, ""), null, p.getMessage())));
     }
     String project = projectName != null ? projectName : derivedProject(baseDirectory);
     ComposeServiceReader.Context context = new ComposeServiceReader.Context(fileName, baseDirectory, environment,
@@ -194,6 +194,8 @@ public final class ComposeReader {
     return new ComposeFile(cx.fileName, out, all);
   }
 
+  /** How {@link SourceText#decode(byte[])} starts a refusal: the line of the first bad byte. */
+  private static final Pattern LEADING_LINE = Pattern.compile("line (\\d+), column \\d+: ");
   private static final Set<String> TOP_LEVEL = Set.of("version", "name", "services", "networks", "volumes",
       "secrets", "configs");
 
@@ -204,29 +206,17 @@ public final class ComposeReader {
     return n.isEmpty() || !Character.isLetterOrDigit(n.charAt(0)) ? "default" : n;
   }
 
+  /** The library's text check ({@link SourceText#decode(byte[])}), its refusal as one of the file. */
   private static String utf8(String name, byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      int offset = 0;
-      try {
-        // find the first bad byte's offset, for the message
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        var result = decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length + 1), true);
-        offset = result.isError() ? in.position() : 0;
-      } catch (RuntimeException ignored) {
-        // the offset is only for the message
-      }
-      int line = 1;
-      for (int i = 0; i < offset; i++) {
-        if (bytes[i] == '\n') {
-          line++;
-        }
-      }
-      throw new InvalidComposeException(List.of(new ComposeRefusal(new ComposeLocation(name, line, 1, ""), null,
-          "compose file must be UTF-8 text: a byte that is not, at offset " + offset + " (binary data?)")));
+      return SourceText.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      Matcher at = LEADING_LINE.matcher(e.getMessage());
+      boolean located = at.lookingAt();
+      throw new InvalidComposeException(List.of(new ComposeRefusal(name, SourceLocation.of(located
+          ? Integer.parseInt(at.group(1)) : 1, 1, ""), null, "compose file " + e.getMessage().substring(located
+          ? at.end() : 0))));
     }
   }
+
 }

@@ -1,5 +1,6 @@
 package dev.carapace.cluster;
 
+import dev.carapace.policy.SourceLocation;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,18 +10,31 @@ import java.util.Optional;
  * at all. It names the file, the line and column, the service and the field.
  */
 public final class ComposeRefusal {
-  private final ComposeLocation location;
+  private final String fileName;
+  private final SourceLocation location;
   private final String service;
   private final String reason;
+  private final String value;
 
-  ComposeRefusal(ComposeLocation location, String service, String reason) {
+  ComposeRefusal(String fileName, SourceLocation location, String service, String reason) {
+    this(fileName, location, service, reason, null);
+  }
+
+  ComposeRefusal(String fileName, SourceLocation location, String service, String reason, String value) {
+    this.fileName = Objects.requireNonNull(fileName, "fileName");
     this.location = Objects.requireNonNull(location, "location");
     this.service = service;
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.value = value;
   }
 
-  /** Where: file, line, column and field. */
-  public ComposeLocation location() {
+  /** The file's name, as given to the reader (a path, or a name such as {@code <stdin>}). */
+  public String fileName() {
+    return fileName;
+  }
+
+  /** Where in the file: line, column (from the YAML parser's marks) and field. */
+  public SourceLocation location() {
     return location;
   }
 
@@ -39,23 +53,34 @@ public final class ComposeRefusal {
     return reason;
   }
 
+  /**
+   * The refused value as written (after interpolation), where a rule can still judge it: {@code host} for
+   * {@code pid: host}, {@code container:db} for {@code ipc: container:db}, {@code true} for
+   * {@code privileged: true}; empty for other refusals.
+   */
+  public Optional<String> value() {
+    return Optional.ofNullable(value);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ComposeRefusal)) {
       return false;
     }
     ComposeRefusal that = (ComposeRefusal) o;
-    return location.equals(that.location) && Objects.equals(service, that.service) && reason.equals(that.reason);
+    return fileName.equals(that.fileName) && location.equals(that.location) && Objects.equals(service, that.service)
+        && reason.equals(that.reason) && Objects.equals(value, that.value);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(location, service, reason);
+    return Objects.hash(fileName, location, service, reason, value);
   }
 
   /** One line: {@code FILE:LINE:COLUMN: FIELD: REASON}. */
   @Override
   public String toString() {
-    return location + ": " + (location.field().isEmpty() ? "" : location.field() + ": ") + reason;
+    return fileName + ":" + location.line() + ":" + location.column() + ": "
+        + (location.field().isEmpty() ? "" : location.field() + ": ") + reason;
   }
 }

@@ -2,6 +2,7 @@ package dev.carapace.cluster;
 
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
+import dev.carapace.policy.SourceLocation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -16,22 +17,22 @@ import java.util.Optional;
  */
 public final class ComposeService {
   private final String name;
-  private final ComposeLocation location;
+  private final SourceLocation location;
   private final SecureContainerSpec spec;
-  private final Map<SpecAttribute, ComposeLocation> locations;
-  private final Map<SpecAttribute, List<ComposeLocation>> items;
-  private final Map<String, ComposeLocation> keys;
+  private final Map<SpecAttribute, SourceLocation> locations;
+  private final Map<SpecAttribute, List<SourceLocation>> items;
+  private final Map<String, SourceLocation> keys;
   private final List<ComposeRefusal> refusals;
 
-  ComposeService(String name, ComposeLocation location, SecureContainerSpec spec,
-      Map<SpecAttribute, ComposeLocation> locations, Map<SpecAttribute, List<ComposeLocation>> items,
-      Map<String, ComposeLocation> keys, List<ComposeRefusal> refusals) {
+  ComposeService(String name, SourceLocation location, SecureContainerSpec spec,
+      Map<SpecAttribute, SourceLocation> locations, Map<SpecAttribute, List<SourceLocation>> items,
+      Map<String, SourceLocation> keys, List<ComposeRefusal> refusals) {
     this.name = name;
     this.location = location;
     this.spec = spec;
     this.locations = Collections.unmodifiableMap(new EnumMap<>(locations.isEmpty()
         ? new EnumMap<>(SpecAttribute.class) : locations));
-    Map<SpecAttribute, List<ComposeLocation>> copy = new EnumMap<>(SpecAttribute.class);
+    Map<SpecAttribute, List<SourceLocation>> copy = new EnumMap<>(SpecAttribute.class);
     items.forEach((a, l) -> copy.put(a, List.copyOf(l)));
     this.items = Collections.unmodifiableMap(copy);
     this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
@@ -43,8 +44,8 @@ public final class ComposeService {
     return name;
   }
 
-  /** Where the service's key is. */
-  public ComposeLocation location() {
+  /** Where the service's key is (the file is {@link ComposeFile#fileName()}). */
+  public SourceLocation location() {
     return location;
   }
 
@@ -61,12 +62,12 @@ public final class ComposeService {
    * {@code deploy.resources.limits.memory}...); empty when the file is silent on it (point at
    * {@link #location()} then).
    */
-  public Optional<ComposeLocation> location(SpecAttribute attribute) {
+  public Optional<SourceLocation> location(SpecAttribute attribute) {
     return Optional.ofNullable(locations.get(attribute));
   }
 
   /** {@link #location(SpecAttribute)} of every attribute the file sets. */
-  public Map<SpecAttribute, ComposeLocation> locations() {
+  public Map<SpecAttribute, SourceLocation> locations() {
     return locations;
   }
 
@@ -75,12 +76,12 @@ public final class ComposeService {
    * n-th is {@code spec().ports().get(n)}'s; for {@link SpecAttribute#MOUNTS} {@code volumes} items, then
    * {@code tmpfs} items, in the order the keys are written. Empty for other attributes.
    */
-  public List<ComposeLocation> itemLocations(SpecAttribute attribute) {
+  public List<SourceLocation> itemLocations(SpecAttribute attribute) {
     return items.getOrDefault(attribute, List.of());
   }
 
   /** Where service key {@code key} is ({@code privileged}, {@code ports}), whether it was read or refused. */
-  public Optional<ComposeLocation> keyLocation(String key) {
+  public Optional<SourceLocation> keyLocation(String key) {
     return Optional.ofNullable(keys.get(key));
   }
 

@@ -53,11 +53,13 @@ import dev.carapace.cluster.ComposeYaml.MapValue;
 import dev.carapace.cluster.ComposeYaml.Scalar;
 import dev.carapace.cluster.ComposeYaml.SeqValue;
 import dev.carapace.cluster.ComposeYaml.Value;
-import dev.carapace.core.DockerRunCommand;
+import dev.carapace.core.internal.runline.DockerRunParser;
+import dev.carapace.core.internal.runline.DockerRunParser.PortReading;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.InvalidSpecException;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
+import dev.carapace.policy.SourceLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,8 +70,8 @@ import java.util.Map;
 
 /**
  * One service of a Compose file into a spec. Each service key becomes the {@code docker run} flags that mean
- * the same ({@code pids_limit: 100} is {@code --pids-limit 100}), which {@code DockerRunCommand.parse} reads
- * with Docker's defaults, so a Compose file and a {@code docker run} line mean one thing; the keys whose
+ * the same ({@code pids_limit: 100} is {@code --pids-limit 100}), which the run-line parser reads with Docker's
+ * defaults, {@code -p} as Docker reads it ({@link PortReading#AS_DOCKER}), so a Compose file and a {@code docker run} line mean one thing; the keys whose
  * values the command line cannot hold exactly (a multi-word {@code entrypoint}, an exec {@code healthcheck},
  * a {@code stop_grace_period} under a second) are set on the parsed spec afterwards. Each key's flags are first
  * parsed alone, so a bad value is refused at its key's line.
@@ -97,12 +99,16 @@ final class ComposeServiceReader {
       this.project = project;
     }
 
-    ComposeLocation location(int line, int column, String field) {
-      return new ComposeLocation(fileName, line, column, field);
+    SourceLocation location(int line, int column, String field) {
+      return SourceLocation.of(line, column, field);
     }
 
     ComposeRefusal refusal(int line, int column, String field, String service, String reason) {
-      return new ComposeRefusal(location(line, column, field), service, reason);
+      return refusal(line, column, field, service, reason, null);
+    }
+
+    ComposeRefusal refusal(int line, int column, String field, String service, String reason, String value) {
+      return new ComposeRefusal(fileName, location(line, column, field), service, reason, value);
     }
 
     /** Top-level {@code networks:} or {@code volumes:}: each key's name on the engine. */
@@ -135,6 +141,17 @@ final class ComposeServiceReader {
     }
   }
 
+  /** A refused value a rule can still judge ({@code pid: host}): the refusal, and the value as written. */
+  private static final class RefusedValue extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    final String value;
+
+    RefusedValue(String message, String value) {
+      super(message);
+      this.value = value;
+    }
+  }
+
   /** A service read: the service (null when its spec could not be built) and what was refused. */
   static final class Result {
     final ComposeService service;
@@ -152,9 +169,9 @@ final class ComposeServiceReader {
     final String path;
     final List<String> words = new ArrayList<>();
     final List<SpecAttribute> carries = new ArrayList<>();
-    final List<ComposeLocation> items = new ArrayList<>();
+    final List<SourceLocation> items = new ArrayList<>();
     /** Attributes set deeper than the key ({@code deploy.resources.limits.memory}): where. */
-    final Map<SpecAttribute, ComposeLocation> nested = new EnumMap<>(SpecAttribute.class);
+    final Map<SpecAttribute, SourceLocation> nested = new EnumMap<>(SpecAttribute.class);
 
     Field(Entry entry, String path) {
       this.entry = entry;
@@ -201,13 +218,16 @@ final class ComposeServiceReader {
       Field f = new Field(e, prefix + "." + e.key);
       try {
         key(f, e.value);
+      } catch (RefusedValue ex) {
+        refusals.add(cx.refusal(e.line, e.column, f.path, service.key, ex.getMessage(), ex.value));
+        continue;
       } catch (IllegalArgumentException ex) {
         refuse(e.line, e.column, f.path, ex.getMessage());
         continue;
       }
       if (!f.words.isEmpty()) {
         try {
-          DockerRunCommand.parse(probe(f.words), Map.of());
+          DockerRunParser.parse(probe(f.words), Map.of(), PortReading.AS_DOCKER);
         } catch (InvalidSpecException ex) {
           // a rule between fields (memswap_limit needs mem_limit): checked on the whole service below
         } catch (IllegalArgumentException ex) {
@@ -241,7 +261,7 @@ final class ComposeServiceReader {
     words.add(image);
     SecureContainerSpec spec;
     try {
-      SecureContainerSpec parsed = DockerRunCommand.parse(words, Map.of());
+      SecureContainerSpec parsed = DockerRunParser.parse(words, Map.of(), PortReading.AS_DOCKER);
       SecureContainerSpec.Builder b = parsed.toBuilder();
       if (command != null) {
         b.command(command);
@@ -276,9 +296,9 @@ final class ComposeServiceReader {
       refuse(service.line, service.column, prefix, ex.getMessage());
       return new Result(null, refusals);
     }
-    Map<SpecAttribute, ComposeLocation> locations = new EnumMap<>(SpecAttribute.class);
-    Map<SpecAttribute, List<ComposeLocation>> items = new EnumMap<>(SpecAttribute.class);
-    Map<String, ComposeLocation> keys = new LinkedHashMap<>();
+    Map<SpecAttribute, SourceLocation> locations = new EnumMap<>(SpecAttribute.class);
+    Map<SpecAttribute, List<SourceLocation>> items = new EnumMap<>(SpecAttribute.class);
+    Map<String, SourceLocation> keys = new LinkedHashMap<>();
     for (Entry e : m.entries.values()) {
       keys.put(e.key, cx.location(e.line, e.column, prefix + "." + e.key));
     }
@@ -394,11 +414,12 @@ final class ComposeServiceReader {
         break;
       case "privileged":
         if (bool(f, v)) {
-          throw new IllegalArgumentException("refused: Carapace never runs privileged containers");
+          throw new RefusedValue("refused: Carapace never runs privileged containers", "true");
         }
         break;
       case "pid": case "ipc": case "userns_mode": case "cgroup": case "cgroupns_mode": case "uts":
-        throw new IllegalArgumentException(OWN_NAMESPACES + ": " + f.entry.key + " " + ComposeValues.quote(text(f, v)));
+        String mode = text(f, v);
+        throw new RefusedValue(OWN_NAMESPACES + ": " + f.entry.key + " " + ComposeValues.quote(mode), mode);
       case "devices": case "device_cgroup_rules": case "gpus":
         throw new IllegalArgumentException(NO_DEVICES);
       case "network_mode":
@@ -627,13 +648,16 @@ final class ComposeServiceReader {
     return name;
   }
 
-  /** Short syntax {@code [IP:][HOST:]CONTAINER[/PROTO]} or a number, or the long syntax; no host IP is every interface. */
+  /**
+   * Short syntax {@code [IP:][HOST:]CONTAINER[/PROTO]} or a number, or the long syntax, as a {@code -p} value that
+   * {@link DockerRunParser.PortReading#AS_DOCKER} reads: no host IP is every interface.
+   */
   private String port(Field f, Value item) {
     if (item instanceof MapValue) {
       MapValue m = (MapValue) item;
       String target = null;
       String published = "";
-      String hostIp = "0.0.0.0";
+      String hostIp = ""; // none: every interface, as Docker reads -p
       String protocol = "tcp";
       for (Entry e : m.entries.values()) {
         switch (e.key) {
@@ -662,31 +686,7 @@ final class ComposeServiceReader {
       throw new IllegalArgumentException("ports " + s.text + " reads as a number in YAML 1.1 (base 60: docker-compose"
           + " reads it as " + ComposeValues.sexagesimal(s.text) + "): quote it");
     }
-    String text = ComposeValues.interpolate(s.text, cx.environment);
-    String proto = "";
-    int slash = text.lastIndexOf('/');
-    String body = text;
-    if (slash >= 0) {
-      proto = text.substring(slash);
-      body = text.substring(0, slash);
-    }
-    if (body.startsWith("[")) {
-      return text; // [IPv6]:HOST:CONTAINER
-    }
-    String[] parts = body.split(":", -1);
-    switch (parts.length) {
-      case 1:
-        return "0.0.0.0::" + body + proto;
-      case 2:
-        return "0.0.0.0:" + body + proto;
-      default:
-        if (parts.length > 3) { // an IPv6 host address without brackets
-          int last = body.lastIndexOf(':');
-          int second = body.lastIndexOf(':', last - 1);
-          return "[" + body.substring(0, second) + "]" + body.substring(second) + proto;
-        }
-        return text;
-    }
+    return ComposeValues.interpolate(s.text, cx.environment); // read as Docker reads -p: no host IP is every interface
   }
 
   /** A volume as a {@code --mount} word, or {@code -v} for a named volume in short syntax. */
@@ -844,7 +844,7 @@ final class ComposeServiceReader {
           throw new IllegalArgumentException(at + " refused: the spec has no reservations (set limits)");
         }
         for (Entry l : map(f, r.value).entries.values()) {
-          ComposeLocation where = cx.location(l.line, l.column, f.path + ".resources.limits." + l.key);
+          SourceLocation where = cx.location(l.line, l.column, f.path + ".resources.limits." + l.key);
           switch (l.key) {
             case "cpus" -> {
               f.flag("--cpus", number(f, l.value));

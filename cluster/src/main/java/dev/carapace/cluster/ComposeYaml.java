@@ -28,16 +28,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * checked before parsing; nesting at most {@link ManifestReader#MAX_DEPTH}; anchors, aliases and merge keys
  * ({@code <<}, as Compose files use them with {@code x-} extension fields) expanded into at most
  * {@link ManifestReader#MAX_EXPANDED_NODES} nodes, so a "billion laughs" is refused at the limit. One document
- * only; a key twice is refused (PyYAML keeps the last silently, Compose v2 refuses it); no NUL character; lines
- * at most {@link #MAX_LINE} characters.
+ * only; a key twice is refused (PyYAML keeps the last silently, Compose v2 refuses it); no NUL character and lines
+ * of at most {@link YamlText#MAX_LINE} characters, checked before parsing ({@link YamlText}).
  */
 final class ComposeYaml {
-  /**
-   * A line's length: SnakeYAML copies its whole look-ahead window for every 1,024 characters of one token, so a
-   * 3 MiB token takes minutes (measured: 200 s for one 15 MB scalar); 64 KiB lines take milliseconds.
-   */
-  static final int MAX_LINE = 64 * 1024;
-
   private ComposeYaml() {}
 
   /** A node: where it starts. */
@@ -155,22 +149,9 @@ final class ComposeYaml {
       throw new Problem(1, 1, "compose file must be at most " + ManifestReader.MAX_CHARS + " characters (16 MiB): "
           + yaml.length() + ", refused before reading");
     }
-    int nul = yaml.indexOf('\0');
-    if (nul >= 0) {
-      int line = 1 + (int) yaml.substring(0, nul).chars().filter(c -> c == '\n').count();
-      throw new Problem(line, nul - yaml.lastIndexOf('\n', nul - 1), "compose file must be text: a NUL character"
-          + " (binary data?)");
-    }
-    int start = 0;
-    for (int line = 1; start <= yaml.length(); line++) {
-      int end = yaml.indexOf('\n', start);
-      end = end < 0 ? yaml.length() : end;
-      if (end - start > MAX_LINE) {
-        throw new Problem(line, MAX_LINE + 1, "compose file lines must be at most " + MAX_LINE + " characters: this"
-            + " one has " + (end - start) + " (SnakeYAML reads a long unbroken run in time that grows with its square)");
-      }
-      start = end + 1;
-    }
+    YamlText.problem(yaml, "compose file").ifPresent(p -> {
+      throw new Problem(p.line(), p.column(), p.message());
+    });
     LoaderOptions options = ManifestReader.loaderOptions();
     Composer composer = new Composer(new ParserImpl(new StreamReader(yaml), options), new Resolver(), options);
     try {

@@ -42,7 +42,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *       v3 and the YAML merge rules would read different values (a {@code <<} after an explicit key it
  *       overrides, two merged mappings giving one key different values) or kubectl's strict reading
  *       refuses it (a key twice), the manifest is refused with a message that says so.
- *   <li>Bounded: the text at most {@link #MAX_CHARS} characters (checked before any parsing), each document
+ *   <li>Bounded: the text at most {@link #MAX_CHARS} characters and its lines at most
+ *       {@link YamlText#MAX_LINE} characters, without a NUL character (both checked before any parsing), each document
  *       at most {@link #MAX_DOCUMENT_CODE_POINTS} code points, nesting at most {@link #MAX_DEPTH} levels,
  *       alias expansion at most {@link #MAX_EXPANDED_NODES} nodes per document (a "billion laughs" is refused
  *       when it reaches it, not expanded).
@@ -102,6 +103,10 @@ final class ManifestReader {
       throw new InvalidManifestException("manifest must be at most " + MAX_CHARS + " characters (16 MiB): "
           + yaml.length() + " characters, refused before reading");
     }
+    YamlText.problem(yaml, "manifest").ifPresent(p -> {
+      throw new InvalidManifestException(p.message() + " (line " + p.line() + ", column " + p.column() + ")",
+          p.line(), p.column());
+    });
     LoaderOptions options = loaderOptions();
     StreamReader reader = new StreamReader(yaml);
     Composer composer = new Composer(new ParserImpl(reader, options), new PlainResolver(), options);

@@ -76,10 +76,18 @@ class ComposeHostileInputTest {
   void binaryJunkIsRefusedAsNotText(@TempDir Path dir) throws Exception {
     byte[] junk = new byte[4096];
     new Random(7).nextBytes(junk);
+    for (int i = 0; i < junk.length; i++) {
+      junk[i] = junk[i] == 0 ? 1 : junk[i]; // no NUL byte: the UTF-8 check speaks
+    }
     Path file = dir.resolve("junk.yaml");
     Files.write(file, junk);
     InvalidComposeException e = assertThrows(InvalidComposeException.class, () -> ComposeReader.strict().read(file));
     assertTrue(e.getMessage().startsWith(file + ":") && e.getMessage().contains("must be UTF-8 text"), e.getMessage());
+    // the library's one text check (SourceText), as carapace lint words it: a NUL byte, with its line
+    Path nul = dir.resolve("nul.yaml");
+    Files.write(nul, "services:\n  web:\n    im\0age: x\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(nul + ":3:1: compose file must be text: a NUL byte at offset 23 (a binary file?)", assertThrows(
+        InvalidComposeException.class, () -> ComposeReader.strict().read(nul)).refusals().get(0).toString());
     assertEquals("bad.yaml:2:3: compose file must be text: a NUL character (binary data?)",
         refusal("services:\nab\0c"));
     String control = refusal("services:\n  web:\n    image: busy\u0007box\n");

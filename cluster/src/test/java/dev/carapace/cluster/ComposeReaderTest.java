@@ -15,6 +15,7 @@ import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
+import dev.carapace.policy.SourceLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ class ComposeReaderTest {
     ComposeFile read = ComposeReader.strict().environment(Map.of("TAG", "1.27")).projectName("shop")
         .read("compose.yaml", FILE, Path.of("/srv/shop"));
     ComposeService web = read.services().get(0);
-    assertEquals("compose.yaml:7:3", web.location().toString());
+    assertEquals("7:3 services.web", web.location().toString());
     assertEquals("services.web", web.location().field());
     assertEquals("nginx:1.27", web.spec().image());
     Map<SpecAttribute, String> at = web.locations().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
@@ -119,8 +120,8 @@ class ComposeReaderTest {
     assertEquals(List.of("12:9", "13:9", "14:9"), web.itemLocations(SpecAttribute.PORTS).stream()
         .map(l -> l.line() + ":" + l.column()).toList());
     assertEquals(List.of("services.web.ports[0]", "services.web.ports[1]", "services.web.ports[2]"),
-        web.itemLocations(SpecAttribute.PORTS).stream().map(ComposeLocation::field).toList());
-    assertEquals(List.of(18, 19, 20), web.itemLocations(SpecAttribute.MOUNTS).stream().map(ComposeLocation::line)
+        web.itemLocations(SpecAttribute.PORTS).stream().map(SourceLocation::field).toList());
+    assertEquals(List.of(18, 19, 20), web.itemLocations(SpecAttribute.MOUNTS).stream().map(SourceLocation::line)
         .toList());
     assertTrue(web.location(SpecAttribute.CPUSET_CPUS).isEmpty(), "silent: point at the service");
     assertEquals(31, web.keyLocation("restart").orElseThrow().line());

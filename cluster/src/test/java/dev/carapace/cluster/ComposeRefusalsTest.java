@@ -78,7 +78,8 @@ class ComposeRefusalsTest {
     String yaml = "services:\n  a:\n    image: busybox:1\n    privileged: true\n    pid: host\n"
         + "  b:\n    build: .\n";
     InvalidComposeException e = strict(yaml);
-    assertEquals(List.of("c.yaml:4:5", "c.yaml:5:5"), e.refusals().stream().map(r -> r.location().toString()).toList());
+    assertEquals(List.of("c.yaml:4:5", "c.yaml:5:5"), e.refusals().stream()
+        .map(r -> r.fileName() + ":" + r.location().line() + ":" + r.location().column()).toList());
     assertTrue(e.getMessage().endsWith("(and 1 more)"), e.getMessage());
     ComposeFile lenient = ComposeReader.lenient().read("c.yaml", yaml, null);
     assertEquals(List.of("a"), lenient.services().stream().map(ComposeService::name).toList());

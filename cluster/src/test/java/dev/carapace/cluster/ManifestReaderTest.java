@@ -121,8 +121,8 @@ class ManifestReaderTest {
         .contains("must not expand aliases into most of its nodes"));
     // aliases that stay a minority of a large document: the absolute bound
     StringBuilder wide = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\nplain: [");
-    for (int i = 0; i < 500_100; i++) {
-      wide.append(i == 0 ? "" : ",").append('x');
+    for (int i = 0; i < 500_100; i++) { // a flow sequence over lines of 2,000 characters (lines are bounded)
+      wide.append(i == 0 ? "" : ",").append(i % 1000 == 999 ? "\n  " : "").append('x');
     }
     wide.append("]\nrefs: [*a0, *a0]\n");
     String wideYaml = wide.toString();
@@ -168,6 +168,20 @@ class ManifestReaderTest {
     String fourMb = bigPod(4 << 20);
     assertEquals("manifest document 1 must be at most 3145728 code points (3 MiB, the API server's request limit):"
         + " longer, refused at the limit", refused(fourMb));
+  }
+
+  @Test
+  void aLongLineIsRefusedBeforeSnakeYamlReadsIt() {
+    // one 15 MB token within the 16 MiB limit: SnakeYAML took 200 s over such a token before refusing it at its
+    // document limit; the shared pre-check refuses it in one linear scan
+    String token = POD + "  containers:\n    - name: a\n      image: \"" + "a".repeat(15_000_000) + "\"\n";
+    int line = (int) token.chars().filter(c -> c == '\n').count();
+    assertEquals("manifest lines must be at most 65536 characters: this one has 15000015 (SnakeYAML reads a long"
+        + " unbroken run in time that grows with its square) (line " + line + ", column 65537)", refused(token));
+    assertEquals("manifest must be text: a NUL character (binary data?) (line 2, column 3)",
+        refused("apiVersion: v1\nki\0nd: Pod\n"));
+    assertEquals(1, ManifestAudit.containers(POD + "  containers:\n    - name: a\n      image: \""
+        + "a".repeat(YamlText.MAX_LINE - 15) + "\"\n").size()); // a line of exactly 64 KiB is read
   }
 
   /** Hostile YAML made of anchors, aliases, merge keys and flow syntax: refused or read, never anything else. */

@@ -8,6 +8,7 @@ import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
+import dev.carapace.policy.SourceLocation;
 import java.io.PrintStream;
 
 /**
@@ -35,8 +36,9 @@ public final class ComposeFiles {
     ComposeFile file = ComposeReader.strict().read("compose.yaml", yaml, null);
     ComposeService web = file.service("web").orElseThrow();
     SecureContainerSpec spec = web.spec();                        // what docker-compose would run
+    SourceLocation at = web.location(SpecAttribute.PORTS).orElseThrow(); // line, column, field
     for (PortBinding p : spec.ports()) {
-      out.println(web.location(SpecAttribute.PORTS).orElseThrow() + ": " + p + (p.allInterfaces()
+      out.println(file.fileName() + ":" + at.line() + ":" + at.column() + ": " + p + (p.allInterfaces()
           ? " is published on every interface" : ""));
     }
     String hardened = ComposeRenderer.builder()                   // a hardened service, every setting written
@@ -45,8 +47,8 @@ public final class ComposeFiles {
         .build()
         .yaml();
     // --- end snippet
-    out.println(web.location(SpecAttribute.ADDED_CAPABILITIES).orElseThrow() + ": adds "
-        + spec.addedCapabilities());
+    SourceLocation caps = web.location(SpecAttribute.ADDED_CAPABILITIES).orElseThrow();
+    out.println(file.fileName() + ":" + caps.line() + ":" + caps.column() + ": adds " + spec.addedCapabilities());
     out.print(hardened);
     return 0;
   }

@@ -2,17 +2,18 @@ package dev.carapace.policy;
 
 import dev.carapace.core.DockerRunCommand;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.internal.runline.DockerRunParser;
 import dev.carapace.core.internal.runline.ShellWords;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
  * ending with a backslash continues on the next one, and each command is split as a shell splits one simple
  * command and read as {@link DockerRunCommand#parse(List, Map)} reads it, with an empty environment
  * ({@code -e KEY} is left out), so a command means what Docker would run: where it is silent, Docker's
- * defaults apply and are judged.
+ * defaults apply and are judged, and a {@code -p} value without a host IP ({@code -p 8080:80}) publishes on
+ * every interface, as Docker reads it, where {@code DockerRunCommand.parse} refuses it.
  *
  * <p>Flags a spec cannot hold are judged anyway: {@code --privileged} is a privileged container,
  * {@code --pid}, {@code --ipc}, {@code --uts}, {@code --userns}, {@code --cgroupns} set those namespaces,
@@ -56,47 +58,47 @@ public final class RunLineAudit {
   public static final String UNJUDGED_FLAG = "unjudged-flag";
 
   private static final Pattern OFFSET = Pattern.compile("at offset (\\d+)");
-  /** A policy view attribute (its start) and the flags that carry it. */
-  private static final Map<String, List<String>> FLAGS_OF = new LinkedHashMap<>();
+  /**
+   * The flags a spec cannot hold that the view judges anyway, one row each: the flag, the view attribute its
+   * violations name, and what it sets on the view. Every other flag is placed through the spec attribute it
+   * carries ({@link Violation#specAttributes()} and the run-line flag table).
+   */
+  private enum JudgedFlag {
+    PRIVILEGED("--privileged", "privileged", (b, v) -> b.privileged(v.isEmpty() || GO_TRUE.contains(v))),
+    PID("--pid", "pidMode", (b, v) -> b.pidMode(v)),
+    IPC("--ipc", "ipcMode", (b, v) -> b.ipcMode(v)),
+    UTS("--uts", "utsMode", (b, v) -> b.utsMode(v)),
+    USERNS("--userns", "usernsMode", (b, v) -> b.usernsMode(v)),
+    CGROUPNS("--cgroupns", "cgroupnsMode", (b, v) -> b.cgroupnsMode(v)),
+    DEVICE("--device", "devices", (b, v) -> b.addDevice(v.split(":", 2)[0])),
+    GPUS("--gpus", "devices", (b, v) -> b.addDevice("gpus=" + v)),
+    DEVICE_CGROUP_RULE("--device-cgroup-rule", "devices", (b, v) -> b.addDevice("cgroup rule " + v));
 
-  static {
-    FLAGS_OF.put("user", List.of("--user"));
-    FLAGS_OF.put("healthcheck", List.of("--health-cmd"));
-    FLAGS_OF.put("apparmorProfile", List.of("--security-opt"));
-    FLAGS_OF.put("selinuxLabel", List.of("--security-opt"));
-    FLAGS_OF.put("seccomp", List.of("--security-opt"));
-    FLAGS_OF.put("securityOpts", List.of("--security-opt"));
-    FLAGS_OF.put("maskedPaths", List.of("--security-opt"));
-    FLAGS_OF.put("capAdd", List.of("--cap-add"));
-    FLAGS_OF.put("capDrop", List.of("--cap-drop"));
-    FLAGS_OF.put("privileged", List.of("--privileged"));
-    FLAGS_OF.put("mounts[", List.of("--volume", "--mount", "--tmpfs"));
-    FLAGS_OF.put("networkMode", List.of("--network"));
-    FLAGS_OF.put("pidMode", List.of("--pid"));
-    FLAGS_OF.put("ipcMode", List.of("--ipc"));
-    FLAGS_OF.put("utsMode", List.of("--uts"));
-    FLAGS_OF.put("usernsMode", List.of("--userns"));
-    FLAGS_OF.put("cgroupnsMode", List.of("--cgroupns"));
-    FLAGS_OF.put("devices[", List.of("--device", "--gpus", "--device-cgroup-rule"));
-    FLAGS_OF.put("ports[", List.of("--publish"));
-    FLAGS_OF.put("sysctls", List.of("--sysctl"));
-    FLAGS_OF.put("runtime", List.of("--runtime"));
-    FLAGS_OF.put("memory", List.of("--memory"));
-    FLAGS_OF.put("cpu", List.of("--cpus", "--cpu-shares", "--cpu-quota", "--cpu-period", "--cpuset-cpus"));
-    FLAGS_OF.put("pidsLimit", List.of("--pids-limit"));
-    FLAGS_OF.put("readOnlyRootfs", List.of("--read-only"));
-    FLAGS_OF.put("restartPolicy", List.of("--restart"));
-    FLAGS_OF.put("log", List.of("--log-driver", "--log-opt"));
-    FLAGS_OF.put("ulimits", List.of("--ulimit"));
+    private final String longName;
+    private final String viewAttribute;
+    private final BiConsumer<ContainerView.Builder, String> apply;
+
+    JudgedFlag(String longName, String viewAttribute, BiConsumer<ContainerView.Builder, String> apply) {
+      this.longName = longName;
+      this.viewAttribute = viewAttribute;
+      this.apply = apply;
+    }
+
+    static Optional<JudgedFlag> of(String longName) {
+      return Arrays.stream(values()).filter(j -> j.longName.equals(longName)).findFirst();
+    }
   }
+
+  /** How Go's {@code strconv.ParseBool} spells true ({@code --privileged=true}). */
+  private static final List<String> GO_TRUE = List.of("1", "t", "T", "true", "TRUE", "True");
 
   private RunLineAudit() {}
 
   /** One flag as written: its long name, its value (null for a toggle), where it starts and which words it took. */
   private record Flag(String longName, String value, int offset, int word, int valueWord, Optional<String> refusal) {}
 
-  /** One command: where it starts, its words and flags. */
-  private record Command(int offset, List<ShellWords.Word> words, List<Flag> flags) {}
+  /** One command: where it starts, its words and flags, and the index of its image word (-1 when none). */
+  private record Command(int offset, List<ShellWords.Word> words, List<Flag> flags, int imageWord) {}
 
   /**
    * Judges every {@code docker run} command of {@code text} with {@code policy} (and rule
@@ -131,7 +133,8 @@ public final class RunLineAudit {
         commands.add(c);
         ContainerView view = view(lines, c);
         views.add(view);
-        unjudged.put(view, c.flags().stream().filter(f -> f.refusal().isPresent() && !judged(f.longName())).toList());
+        unjudged.put(view, c.flags().stream().filter(f -> f.refusal().isPresent()
+            && JudgedFlag.of(f.longName()).isEmpty()).toList());
       }
       at = end + 1;
     }
@@ -203,7 +206,11 @@ public final class RunLineAudit {
     while (i < words.size()) {
       String w = words.get(i).text();
       int wordOffset = offset + words.get(i).offset();
-      if (w.equals("--") || !w.startsWith("-") || w.length() == 1) {
+      if (w.equals("--")) {
+        i++;
+        break;
+      }
+      if (!w.startsWith("-") || w.length() == 1) {
         break;
       }
       if (w.startsWith("--")) {
@@ -251,7 +258,7 @@ public final class RunLineAudit {
       }
       i++;
     }
-    return new Command(offset, words, flags);
+    return new Command(offset, words, flags, i < words.size() ? i : -1);
   }
 
   /** The index of the first word after {@code docker run} or {@code docker container run}; -1 when neither. */
@@ -268,18 +275,6 @@ public final class RunLineAudit {
     return -1;
   }
 
-  /** Whether a refused flag is judged through the view (privileged, namespaces, devices). */
-  private static boolean judged(String longName) {
-    return List.of("--privileged", "--pid", "--ipc", "--uts", "--userns", "--cgroupns", "--device", "--gpus",
-        "--device-cgroup-rule").contains(longName);
-  }
-
-  /** {@code 8080:80} or {@code 80} (Docker: every interface), not {@code IP:HOST:CONTAINER} nor {@code [v6]:..}. */
-  private static boolean withoutHostIp(String value) {
-    String v = value.contains("/") ? value.substring(0, value.indexOf('/')) : value;
-    return !v.startsWith("[") && v.split(":", -1).length < 3;
-  }
-
   private static ContainerView view(Lines lines, Command c) {
     List<String> argv = new ArrayList<>();
     boolean[] skip = new boolean[c.words().size()];
@@ -291,29 +286,14 @@ public final class RunLineAudit {
         }
       }
     }
-    String[] text = new String[c.words().size()];
-    for (int i = 0; i < text.length; i++) {
-      text[i] = c.words().get(i).text();
-    }
-    for (Flag f : c.flags()) { // Docker publishes a port without a host IP on every interface: judged as written so
-      if (f.longName().equals("--publish") && f.value() != null && f.refusal().isEmpty()
-          && withoutHostIp(f.value())) {
-        String all = "0.0.0.0:" + f.value();
-        if (f.valueWord() >= 0) {
-          text[f.valueWord()] = all;
-        } else {
-          text[f.word()] = "--publish=" + all;
-        }
-      }
-    }
-    for (int i = 0; i < text.length; i++) {
+    for (int i = 0; i < skip.length; i++) {
       if (!skip[i]) {
-        argv.add(text[i]);
+        argv.add(c.words().get(i).text());
       }
     }
     SecureContainerSpec spec;
     try {
-      spec = DockerRunCommand.parse(argv, Map.of());
+      spec = DockerRunParser.parse(argv, Map.of(), DockerRunParser.PortReading.AS_DOCKER);
     } catch (IllegalArgumentException e) {
       throw lines.refuse(errorOffset(c, e.getMessage()), e.getMessage().replace('\n', ' '));
     }
@@ -321,38 +301,7 @@ public final class RunLineAudit {
     b.from(ContainerView.of(spec));
     b.name(spec.name().orElse("line " + lines.line(c.offset())));
     for (Flag f : c.flags()) {
-      String v = f.value() == null ? "" : f.value();
-      switch (f.longName()) {
-        case "--privileged":
-          b.privileged(f.value() == null || Arrays.asList("1", "t", "T", "true", "TRUE", "True").contains(v));
-          break;
-        case "--pid":
-          b.pidMode(v);
-          break;
-        case "--ipc":
-          b.ipcMode(v);
-          break;
-        case "--uts":
-          b.utsMode(v);
-          break;
-        case "--userns":
-          b.usernsMode(v);
-          break;
-        case "--cgroupns":
-          b.cgroupnsMode(v);
-          break;
-        case "--device":
-          b.addDevice(v.split(":", 2)[0]);
-          break;
-        case "--gpus":
-          b.addDevice("gpus=" + v);
-          break;
-        case "--device-cgroup-rule":
-          b.addDevice("cgroup rule " + v);
-          break;
-        default:
-          break;
-      }
+      JudgedFlag.of(f.longName()).ifPresent(j -> j.apply.accept(b, f.value() == null ? "" : f.value()));
     }
     return b.build();
   }
@@ -377,15 +326,21 @@ public final class RunLineAudit {
   }
 
   private static SourceLocation locate(Lines lines, Command c, Violation v) {
-    List<String> flags = List.of();
+    List<String> flags = new ArrayList<>();
     if (v.ruleId().equals(UNJUDGED_FLAG)) {
-      flags = List.of(v.attribute());
+      flags.add(v.attribute());
     } else {
-      for (var e : FLAGS_OF.entrySet()) {
-        if (v.attribute().startsWith(e.getKey())) {
-          flags = e.getValue();
-          break;
+      String head = v.attribute().split("[.\\[]", 2)[0];
+      for (JudgedFlag j : JudgedFlag.values()) {
+        if (j.viewAttribute.equals(head)) {
+          flags.add(j.longName);
         }
+      }
+      for (SpecAttribute a : v.specAttributes()) {
+        if (a == SpecAttribute.IMAGE && c.imageWord() >= 0) {
+          return lines.at(c.offset() + c.words().get(c.imageWord()).offset(), a.builderName());
+        }
+        DockerRunParser.flagsCarrying(a).stream().filter(f -> !flags.contains(f)).forEach(flags::add);
       }
     }
     List<String> carrying = flags;

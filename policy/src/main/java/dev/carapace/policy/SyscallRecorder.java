@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
+import org.immutables.value.Value;
 
 /**
  * Records the system calls a workload makes, by running it on a local engine under a seccomp
@@ -65,6 +66,7 @@ import java.util.function.IntFunction;
  * {@code log} action; and after a run that left no record of the container (an audit daemon takes
  * them, or the engine runs elsewhere).
  */
+@Value.Enclosing
 public final class SyscallRecorder {
   /** The profile runs are recorded under: allow and log every call. */
   static final String LOGGING_PROFILE = "{\"defaultAction\":\"SCMP_ACT_LOG\"}";
@@ -421,51 +423,37 @@ public final class SyscallRecorder {
     return all;
   }
 
-  /** The workload run under a recorded profile: how it ended, against how it ended when recorded. */
-  public static final class Check {
-    private final OptionalInt exitCode;
-    private final int expected;
-    private final Optional<String> failure;
-    private final Duration elapsed;
-
-    Check(OptionalInt exitCode, int expected, Optional<String> failure, Duration elapsed) {
-      this.exitCode = exitCode;
-      this.expected = expected;
-      this.failure = failure;
-      this.elapsed = elapsed;
-    }
+  /**
+   * The workload run under a recorded profile: how it ended, against how it ended when recorded. A value: equal
+   * when every part is.
+   */
+  @Value.Immutable
+  public abstract static class Check {
+    Check() {}
 
     /** The exit code under the profile; empty when it did not exit in time. */
-    public OptionalInt exitCode() {
-      return exitCode;
-    }
+    public abstract OptionalInt exitCode();
 
     /** The exit code it should have. */
-    public int expected() {
-      return expected;
-    }
+    public abstract int expected();
 
     /** The exercise's failure, when it failed. */
-    public Optional<String> failure() {
-      return failure;
-    }
+    public abstract Optional<String> failure();
 
     /** The run's wall time. */
-    public Duration elapsed() {
-      return elapsed;
-    }
+    public abstract Duration elapsed();
 
     /** It exited with the expected code and its exercise passed. */
     public boolean passed() {
-      return failure.isEmpty() && exitCode.isPresent() && exitCode.getAsInt() == expected;
+      return failure().isEmpty() && exitCode().isPresent() && exitCode().getAsInt() == expected();
     }
 
     /** {@code passed: exit 0 as recorded, 812 ms}. */
     @Override
     public String toString() {
-      return (passed() ? "passed" : "FAILED") + ": exit " + (exitCode.isPresent() ? exitCode.getAsInt() : "none")
-          + (passed() ? " as recorded" : " (expected " + expected + ")") + failure.map(f -> ", " + f).orElse("")
-          + ", " + elapsed.toMillis() + " ms";
+      return (passed() ? "passed" : "FAILED") + ": exit " + (exitCode().isPresent() ? exitCode().getAsInt() : "none")
+          + (passed() ? " as recorded" : " (expected " + expected() + ")") + failure().map(f -> ", " + f).orElse("")
+          + ", " + elapsed().toMillis() + " ms";
     }
   }
 
@@ -492,7 +480,8 @@ public final class SyscallRecorder {
         }
         exit = c.awaitExit(stopTimeout);
       }
-      return new Check(exit, expectedExitCode, failure, Duration.ofNanos(System.nanoTime() - t0));
+      return ImmutableSyscallRecorder.Check.builder().exitCode(exit).expected(expectedExitCode).failure(failure)
+          .elapsed(Duration.ofNanos(System.nanoTime() - t0)).build();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.carapace.policy;
 
+import dev.carapace.core.SpecAttribute;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +61,17 @@ public final class Violation {
   /** What is wrong, e.g. {@code user}, {@code mounts[0].source}. */
   public String attribute() {
     return attribute;
+  }
+
+  /**
+   * The spec attributes {@link #attribute()} is about, from the policy view's row for each
+   * {@link SpecAttribute}: {@code mounts[0].source} is about {@link SpecAttribute#MOUNTS}, {@code cpu} about the
+   * CPU limits ({@link SpecAttribute#NANO_CPUS} first, the one to set); empty when it is about something a spec
+   * cannot hold ({@code privileged}, {@code pidMode}). A reader that knows where each attribute was written (a
+   * line of a Compose file, a flag of a {@code docker run} line) places the violation there.
+   */
+  public List<SpecAttribute> specAttributes() {
+    return ViewFields.reportedAs(attribute);
   }
 
   /** The rule it breaks, e.g. {@code must not be root}. */

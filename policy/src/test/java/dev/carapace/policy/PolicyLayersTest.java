@@ -22,7 +22,7 @@ import java.util.List;
 @AnalyzeClasses(packages = "dev.carapace.policy", importOptions = ImportOption.DoNotIncludeTests.class)
 class PolicyLayersTest {
   static final List<String> VIEWS = List.of("ContainerView", "MountView", "PortView", "ImageFacts", "RecordedSeccompProfile",
-      "EngineSecurity", "InspectParser", "SpecFacts", "CapabilitiesView", "ViewFields");
+      "EngineSecurity", "InspectParser", "SpecFacts", "CapabilitiesView", "ViewFields", "SourceText");
   static final List<String> RULES = List.of("Rule", "BuiltinRules", "Severity", "Violation", "Note", "Policy",
       "Profiles", "PolicyReport", "ReportRenderer", "SourceLocation", "LocatedViolation", "LocatedReport");
   static final List<String> CHECKS = List.of("PolicyCheck", "EngineAudit", "CapabilityMinimiser", "SelinuxModule",

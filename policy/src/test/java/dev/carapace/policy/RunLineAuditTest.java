@@ -27,13 +27,23 @@ class RunLineAuditTest {
     assertEquals(List.of(
         "3:1 --security-opt web no-new-privileges", "3:1 --user web non-root-user", "3:1 --memory web memory-limit",
         "3:1 --pids-limit web pids-limit", "3:1 --read-only web read-only-rootfs", "3:1 --cpus web cpu-limit",
-        "3:1 --network web default-bridge", "3:1 --health-cmd web healthcheck", "3:1 web image-pinned",
-        "5:3 --volume web sensitive-mounts", "6:3 --privileged web privileged",
+        "3:1 --network web default-bridge", "3:1 --health-cmd web healthcheck",
+        "5:3 --volume web sensitive-mounts", "6:3 --privileged web privileged", "6:16 image web image-pinned",
         "8:1 --security-opt line 8 no-new-privileges", "8:1 --user line 8 non-root-user",
         "8:1 --cap-drop line 8 capabilities", "8:1 --memory line 8 memory-limit", "8:1 --pids-limit line 8 pids-limit",
         "8:1 --read-only line 8 read-only-rootfs", "8:1 --cpus line 8 cpu-limit",
-        "8:1 --network line 8 default-bridge", "8:1 --health-cmd line 8 healthcheck", "8:1 line 8 image-pinned",
-        "8:24 --pid line 8 host-pid"), found(text, Profiles.cisDocker()));
+        "8:1 --network line 8 default-bridge", "8:1 --health-cmd line 8 healthcheck",
+        "8:24 --pid line 8 host-pid", "8:39 image line 8 image-pinned"), found(text, Profiles.cisDocker()));
+  }
+
+  @Test
+  void portsAreReadAsDockerReadsThemEachOnItsOwnFlag() {
+    String text = "docker run --read-only -p 8080:80 -p :8081:81 --publish=82 -p ::1:8083:83 -p [::1]:8084:84"
+        + " busybox:1.36\n";
+    assertEquals(List.of("1:24 --publish line 1 ports-all-interfaces", "1:35 --publish line 1 ports-all-interfaces",
+        "1:47 --publish line 1 ports-all-interfaces"), RunLineAudit.lint(text, Profiles.cisDocker()).violations()
+        .stream().filter(v -> v.violation().ruleId().equals("ports-all-interfaces"))
+        .map(v -> v.location() + " " + v.violation().container() + " " + v.violation().ruleId()).toList());
   }
 
   @Test

@@ -64,6 +64,24 @@ class SyscallRecorderTest {
   }
 
   @Test
+  void aCheckIsAValueThatSaysHowTheRunEnded() {
+    SyscallRecorder.Check passed = ImmutableSyscallRecorder.Check.builder().exitCode(OptionalInt.of(0)).expected(0)
+        .elapsed(Duration.ofMillis(812)).build();
+    assertEquals(ImmutableSyscallRecorder.Check.builder().exitCode(OptionalInt.of(0)).expected(0)
+        .elapsed(Duration.ofMillis(812)).build(), passed);
+    assertEquals(passed.hashCode(), ImmutableSyscallRecorder.Check.builder().from(passed).build().hashCode());
+    assertTrue(passed.passed());
+    assertEquals("passed: exit 0 as recorded, 812 ms", passed.toString());
+    SyscallRecorder.Check killed = ImmutableSyscallRecorder.Check.builder().from(passed).exitCode(OptionalInt.of(159))
+        .failure("fetch failed").build();
+    assertFalse(killed.passed());
+    assertFalse(killed.equals(passed));
+    assertEquals("FAILED: exit 159 (expected 0), fetch failed, 812 ms", killed.toString());
+    assertEquals("FAILED: exit none (expected 0), 812 ms", ImmutableSyscallRecorder.Check.builder().from(passed)
+        .exitCode(OptionalInt.empty()).build().toString());
+  }
+
+  @Test
   void refusesAnEngineOverTcp() {
     SyscallRecordingRefusedException e = refused(SyscallRecorder.builder().host(host(0, ALL, LOGGED, "x86_64"))
         .endpoint(Endpoint.plainTcp("10.0.0.5", 2375)), SPEC);

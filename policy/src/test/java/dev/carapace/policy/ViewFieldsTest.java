@@ -6,6 +6,7 @@ import dev.carapace.core.Capability;
 import dev.carapace.core.ContainerPath;
 import dev.carapace.core.ContainerRuntime;
 import dev.carapace.core.CpuSet;
+import dev.carapace.core.DockerRunCommand;
 import dev.carapace.core.HealthCheck;
 import dev.carapace.core.LogConfig;
 import dev.carapace.core.MemorySize;
@@ -23,8 +24,11 @@ import dev.carapace.core.testing.EveryAttribute;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,6 +98,34 @@ class ViewFieldsTest {
   @Test
   void everySpecAttributeIsCarriedOrSaidNotJudged() {
     EveryAttribute.assertDecided("the policy's view", ViewFields::decision);
+  }
+
+  @Test
+  void eachViolationNamesTheSpecAttributesItIsAboutFromTheViewsRows() {
+    SecureContainerSpec dockerDefaults = DockerRunCommand.parse("docker run -p 0.0.0.0:8080:80 busybox:1.36");
+    Map<String, List<SpecAttribute>> about = new TreeMap<>();
+    for (Violation v : Profiles.cisDocker().evaluate(ContainerView.of(dockerDefaults)).violations()) {
+      about.put(v.ruleId() + " " + v.attribute(), v.specAttributes());
+    }
+    assertEquals(Map.of(
+        "cpu-limit cpu", List.of(SpecAttribute.NANO_CPUS, SpecAttribute.CPUSET_CPUS, SpecAttribute.CPU_SHARES,
+            SpecAttribute.CPU_QUOTA, SpecAttribute.CPU_PERIOD),
+        "capabilities capDrop", List.of(SpecAttribute.DROP_ALL_CAPABILITIES,
+            SpecAttribute.DROPPED_CAPABILITIES),
+        "healthcheck healthcheck", List.of(SpecAttribute.HEALTH_CHECK),
+        "image-pinned image", List.of(SpecAttribute.IMAGE),
+        "memory-limit memory", List.of(SpecAttribute.MEMORY_LIMIT),
+        "no-new-privileges securityOpts", List.of(SpecAttribute.NO_NEW_PRIVILEGES),
+        "non-root-user user", List.of(SpecAttribute.USER),
+        "pids-limit pidsLimit", List.of(SpecAttribute.PIDS_LIMIT),
+        "ports-all-interfaces ports[0].hostIp", List.of(SpecAttribute.PORTS),
+        "read-only-rootfs readOnlyRootfs", List.of(SpecAttribute.READ_ONLY_ROOT_FILESYSTEM)),
+        about.entrySet().stream().filter(e -> !e.getKey().startsWith("default-bridge"))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    assertEquals(List.of(SpecAttribute.NETWORK), about.get("default-bridge networkMode"));
+    assertEquals(List.of(), Profiles.cisDocker().evaluate(ContainerView.builder().from(ContainerView.of(dockerDefaults))
+        .privileged(true).build()).violations().stream().filter(v -> v.ruleId().equals("privileged")).findFirst()
+        .orElseThrow().specAttributes());
   }
 
   @Test

@@ -4,21 +4,19 @@ import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeReader;
 import dev.carapace.cluster.ComposeService;
 import dev.carapace.cluster.InvalidComposeException;
+import dev.carapace.policy.SourceText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A file (or stdin) read for {@code lint} and {@code harden}, bounded: at most {@link #MAX_BYTES}, refused
- * before reading when the file says it is larger; UTF-8 text without NUL bytes; and what it is, a
+ * before reading when the file says it is larger; UTF-8 text without NUL bytes (the library's check,
+ * {@link SourceText#decode(byte[])}); and what it is, a
  * Kubernetes manifest, a Compose file or a file of {@code docker run} lines, told from its content.
  *
  * @param name the file as given on the command line ({@code -} for stdin), as messages name it
@@ -50,6 +48,7 @@ public record InputText(String name, String text, Kind kind) {
     }
   }
 
+  private static final Pattern LEADING_LINE = Pattern.compile("line (\\d+), column \\d+: ");
   private static final Pattern COMPOSE_KEY = Pattern.compile("(?m)^services[ \\t]*:");
   private static final Pattern KUBERNETES_KEY = Pattern.compile("(?m)^(apiVersion|kind)[ \\t]*:");
 
@@ -87,24 +86,14 @@ public record InputText(String name, String text, Kind kind) {
       throw InputException.inFile(name, null, "must be at most " + MAX_BYTES + " bytes (16 MiB): more, refused at"
           + " the limit", null);
     }
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == 0) {
-        throw InputException.inFile(name, lineOf(bytes, i), "must be text: a NUL byte at offset " + i
-            + " (a binary file?)", null);
-      }
-    }
     String text;
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
-      text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      int at = firstBadByte(bytes);
-      throw InputException.inFile(name, lineOf(bytes, at), "must be UTF-8 text: byte 0x"
-          + String.format("%02x", bytes[at] & 0xff) + " at offset " + at + " is not (a binary file?)", e);
-    }
-    if (text.startsWith("\ufeff")) {
-      text = text.substring(1);
+      text = SourceText.decode(bytes); // the library's check: UTF-8, no NUL byte
+    } catch (IllegalArgumentException e) {
+      Matcher at = LEADING_LINE.matcher(e.getMessage());
+      boolean located = at.lookingAt();
+      throw InputException.inFile(name, located ? Integer.valueOf(at.group(1)) : null,
+          located ? e.getMessage().substring(at.end()) : e.getMessage(), e);
     }
     return new InputText(name, text, kind != null ? kind : detect(name, text));
   }
@@ -200,34 +189,5 @@ public record InputText(String name, String text, Kind kind) {
     });
     sb.append(s.codePointCount(0, s.length()) > 40 ? "...'" : "'");
     return sb.toString();
-  }
-
-  private static int lineOf(byte[] bytes, int offset) {
-    int line = 1;
-    for (int i = 0; i < offset && i < bytes.length; i++) {
-      if (bytes[i] == '\n') {
-        line++;
-      }
-    }
-    return line;
-  }
-
-  private static int firstBadByte(byte[] b) {
-    int i = 0;
-    while (i < b.length) {
-      int c = b[i] & 0xff;
-      int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 1 : (c & 0xf0) == 0xe0 ? 2
-          : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 3 : -1;
-      if (n < 0 || i + n >= b.length + (n == 0 ? 1 : 0) && n > 0) {
-        return i;
-      }
-      for (int k = 1; k <= n; k++) {
-        if (i + k >= b.length || (b[i + k] & 0xc0) != 0x80) {
-          return i;
-        }
-      }
-      i += n + 1;
-    }
-    return Math.max(0, b.length - 1);
   }
 }

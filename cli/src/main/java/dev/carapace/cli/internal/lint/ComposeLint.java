@@ -2,7 +2,6 @@ package dev.carapace.cli.internal.lint;
 
 import dev.carapace.cli.internal.output.Finding;
 import dev.carapace.cluster.ComposeFile;
-import dev.carapace.cluster.ComposeLocation;
 import dev.carapace.cluster.ComposeRefusal;
 import dev.carapace.cluster.ComposeService;
 import dev.carapace.core.SecureContainerSpec;
@@ -12,6 +11,7 @@ import dev.carapace.policy.Policy;
 import dev.carapace.policy.PolicyReport;
 import dev.carapace.policy.Rule;
 import dev.carapace.policy.Severity;
+import dev.carapace.policy.SourceLocation;
 import dev.carapace.policy.Violation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,39 +39,21 @@ final class ComposeLint {
       .check((c, f) -> { })
       .build();
 
-  /** Policy view attribute (its start) -> the spec attribute whose location places it. */
-  private static final Map<String, List<SpecAttribute>> ATTRIBUTES = new LinkedHashMap<>();
-  /** Refused Compose keys judged by a rule: key -> {rule id, attribute, problem, value}. */
+  /**
+   * Refused Compose keys judged by a rule: key -> {rule id, attribute, problem, the value the rule finds}; the
+   * rule's finding stands only when the value as written ({@link ComposeRefusal#value()}) is that value (null:
+   * any), and shows it as written; any other value is a finding of rule {@value #UNJUDGED} (its reason quotes it).
+   */
   private static final Map<String, String[]> JUDGED_REFUSALS = new LinkedHashMap<>();
-  private static final Pattern INDEX = Pattern.compile("^(?:mounts|ports)\\[(\\d+)]");
+  private static final Pattern INDEX = Pattern.compile("^\\w+\\[(\\d+)]");
 
   static {
-    ATTRIBUTES.put("user", List.of(SpecAttribute.USER));
-    ATTRIBUTES.put("healthcheck", List.of(SpecAttribute.HEALTH_CHECK));
-    ATTRIBUTES.put("apparmorProfile", List.of(SpecAttribute.APPARMOR_PROFILE));
-    ATTRIBUTES.put("selinuxLabel", List.of(SpecAttribute.SELINUX_LABEL));
-    ATTRIBUTES.put("seccomp", List.of(SpecAttribute.SECCOMP));
-    ATTRIBUTES.put("securityOpts", List.of(SpecAttribute.NO_NEW_PRIVILEGES));
-    ATTRIBUTES.put("capAdd", List.of(SpecAttribute.ADDED_CAPABILITIES));
-    ATTRIBUTES.put("capDrop", List.of(SpecAttribute.DROP_ALL_CAPABILITIES, SpecAttribute.DROPPED_CAPABILITIES));
-    ATTRIBUTES.put("mounts[", List.of(SpecAttribute.MOUNTS));
-    ATTRIBUTES.put("networkMode", List.of(SpecAttribute.NETWORK));
-    ATTRIBUTES.put("ports[", List.of(SpecAttribute.PORTS));
-    ATTRIBUTES.put("sysctls", List.of(SpecAttribute.SYSCTLS));
-    ATTRIBUTES.put("runtime", List.of(SpecAttribute.RUNTIME));
-    ATTRIBUTES.put("memory", List.of(SpecAttribute.MEMORY_LIMIT));
-    ATTRIBUTES.put("cpu", List.of(SpecAttribute.NANO_CPUS, SpecAttribute.CPU_QUOTA, SpecAttribute.CPU_SHARES));
-    ATTRIBUTES.put("pidsLimit", List.of(SpecAttribute.PIDS_LIMIT));
-    ATTRIBUTES.put("readOnlyRootfs", List.of(SpecAttribute.READ_ONLY_ROOT_FILESYSTEM));
-    ATTRIBUTES.put("restartPolicy", List.of(SpecAttribute.RESTART_POLICY));
-    ATTRIBUTES.put("log", List.of(SpecAttribute.LOG_CONFIG));
-    ATTRIBUTES.put("ulimits", List.of(SpecAttribute.ULIMITS));
     JUDGED_REFUSALS.put("privileged", new String[] {"privileged", "privileged", "must be false", "true"});
     JUDGED_REFUSALS.put("pid", new String[] {"host-pid", "pidMode", "must not be host", "host"});
     JUDGED_REFUSALS.put("ipc", new String[] {"host-ipc", "ipcMode", "must not be host", "host"});
     JUDGED_REFUSALS.put("uts", new String[] {"host-uts", "utsMode", "must not be host", "host"});
     JUDGED_REFUSALS.put("userns_mode", new String[] {"host-userns", "usernsMode", "must not be host", "host"});
-    JUDGED_REFUSALS.put("devices", new String[] {"host-devices", "devices", "must not expose a host device", "set"});
+    JUDGED_REFUSALS.put("devices", new String[] {"host-devices", "devices", "must not expose a host device", null});
   }
 
   private ComposeLint() {}
@@ -91,7 +73,7 @@ final class ComposeLint {
       ContainerView view = ContainerView.of(spec);
       PolicyReport report = policy.evaluate(view);
       for (Violation v : report.violations()) {
-        ComposeLocation at = locate(s, v);
+        SourceLocation at = locate(s, v);
         out.add(Finding.at(v.ruleId(), v.severity(), s.name() + ": " + v.message() + " (" + at.field() + ")",
             v.remedy(), shownName, at.line(), at.column()));
       }
@@ -99,13 +81,14 @@ final class ComposeLint {
     for (ComposeRefusal r : file.refusals()) {
       String key = r.field().replaceFirst("^services\\.[^.]+\\.", "").split("[.\\[]", 2)[0];
       String[] judged = r.service().isPresent() && r.field().startsWith("services.") ? JUDGED_REFUSALS.get(key) : null;
-      ComposeLocation at = r.location();
+      SourceLocation at = r.location();
       String service = r.service().orElse("");
-      if (judged != null) {
+      String written = r.value().orElse("set");
+      if (judged != null && (judged[3] == null || judged[3].equals(written))) {
         Optional<Rule> rule = policy.rule(judged[0]);
         if (rule.isPresent()) {
           out.add(Finding.at(rule.get().id(), rule.get().severity(), service + ": " + judged[1] + " " + judged[2]
-              + ": " + judged[3] + " (" + r.field() + ")", rule.get().remedy(), shownName, at.line(), at.column()));
+              + ": " + written + " (" + r.field() + ")", rule.get().remedy(), shownName, at.line(), at.column()));
         }
         continue;
       }
@@ -116,27 +99,25 @@ final class ComposeLint {
     return out;
   }
 
-  private static ComposeLocation locate(ComposeService s, Violation v) {
-    String a = v.attribute();
-    for (var e : ATTRIBUTES.entrySet()) {
-      if (!a.startsWith(e.getKey())) {
-        continue;
+  /**
+   * Where {@code v} was written: the n-th item of its list attribute ({@code ports[1].hostIp}), else the key of the
+   * first of its spec attributes the file sets ({@code image:} for {@code image-pinned}), else the service's key.
+   */
+  private static SourceLocation locate(ComposeService s, Violation v) {
+    List<SpecAttribute> about = v.specAttributes();
+    Matcher index = INDEX.matcher(v.attribute());
+    if (!about.isEmpty() && index.find()) {
+      List<SourceLocation> items = s.itemLocations(about.get(0));
+      int i = Integer.parseInt(index.group(1));
+      if (i < items.size()) {
+        return items.get(i);
       }
-      Matcher index = INDEX.matcher(a);
-      if (index.find()) {
-        List<ComposeLocation> items = s.itemLocations(e.getValue().get(0));
-        int i = Integer.parseInt(index.group(1));
-        if (i < items.size()) {
-          return items.get(i);
-        }
+    }
+    for (SpecAttribute attribute : about) {
+      Optional<SourceLocation> at = s.location(attribute);
+      if (at.isPresent()) {
+        return at.get();
       }
-      for (SpecAttribute attribute : e.getValue()) {
-        Optional<ComposeLocation> at = s.location(attribute);
-        if (at.isPresent()) {
-          return at.get();
-        }
-      }
-      break;
     }
     return s.location();
   }

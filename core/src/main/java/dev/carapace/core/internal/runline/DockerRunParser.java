@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -103,7 +104,8 @@ public final class DockerRunParser {
         SpecAttribute.EXTRA_HOSTS)),
     DNS("--dns", valued((p, s, v) -> p.builder.addDnsServer(v), SpecAttribute.DNS_SERVERS)),
     DNS_SEARCH("--dns-search", valued((p, s, v) -> p.builder.addDnsSearch(v), SpecAttribute.DNS_SEARCH)),
-    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v)), SpecAttribute.PORTS)),
+    PUBLISH("--publish", 'p', valued((p, s, v) -> p.ports.add(DockerRunValues.port(s, v, p.portReading)),
+        SpecAttribute.PORTS)),
     PUBLISH_ALL("--publish-all", 'P', refuseToggle("publish each port with -p IP:HOST:CONTAINER")),
     LINK("--link", refuse("legacy links are not modelled; use a user-defined --network")),
 
@@ -287,16 +289,42 @@ public final class DockerRunParser {
     if (POSITIONAL.containsKey(attribute)) {
       return Optional.of(POSITIONAL.get(attribute));
     }
+    List<String> flags = flagsCarrying(attribute);
+    return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", flags));
+  }
+
+  /**
+   * The long names of the flags that carry {@code attribute}, in the table's order ({@code --volume},
+   * {@code --mount}, {@code --tmpfs} for {@link SpecAttribute#MOUNTS}); empty for an attribute written as a word
+   * ({@link SpecAttribute#IMAGE}) or not carried.
+   */
+  public static List<String> flagsCarrying(SpecAttribute attribute) {
     List<String> flags = new ArrayList<>();
     for (Flag f : Flag.values()) {
       if (f.carries().contains(attribute)) {
         flags.add(f.longName());
       }
     }
-    return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", flags));
+    return List.copyOf(flags);
+  }
+
+  /**
+   * How a {@code -p} value without a host IP is read: refused ({@link #NAMED_HOST_IP}, what
+   * {@code DockerRunCommand.parse} does, so that a spec never publishes on every interface by accident), or
+   * as Docker reads it ({@link #AS_DOCKER}), for readers that judge what Docker would run.
+   */
+  public enum PortReading {
+    /** {@code -p IP:HOST:CONTAINER} only: a value without its host IP is refused, naming the fix. */
+    NAMED_HOST_IP,
+    /**
+     * As Docker reads {@code -p}: {@code 80}, {@code 8080:80} and {@code :8080:80} publish on every interface
+     * ({@code 0.0.0.0}), and an IPv6 host address may be written without brackets ({@code ::1:8080:80}).
+     */
+    AS_DOCKER
   }
 
   private final Map<String, String> environment;
+  private final PortReading portReading;
   // docker run's own defaults: Docker's capabilities, privilege escalation, the bridge, no pids limit
   private final SecureContainerSpec.Builder builder = SecureContainerSpec.builder()
       .network(NetworkMode.bridge())
@@ -321,8 +349,9 @@ public final class DockerRunParser {
 
   private record HealthTiming(String value, UnaryOperator<HealthCheck> apply) {}
 
-  private DockerRunParser(Map<String, String> environment) {
+  private DockerRunParser(Map<String, String> environment, PortReading portReading) {
     this.environment = environment;
+    this.portReading = portReading;
   }
 
   /**
@@ -331,7 +360,16 @@ public final class DockerRunParser {
    * @param environment where {@code -e KEY} finds its value; null to refuse {@code -e KEY}
    */
   public static SecureContainerSpec parse(List<String> argv, Map<String, String> environment) {
-    return new DockerRunParser(environment).run(argv);
+    return parse(argv, environment, PortReading.NAMED_HOST_IP);
+  }
+
+  /**
+   * Parses {@code argv} as {@link #parse(List, Map)} does, reading {@code -p} values as {@code portReading} says:
+   * {@link PortReading#AS_DOCKER} for a file of run lines or a Compose file judged as Docker would run it.
+   */
+  public static SecureContainerSpec parse(List<String> argv, Map<String, String> environment,
+      PortReading portReading) {
+    return new DockerRunParser(environment, Objects.requireNonNull(portReading, "portReading")).run(argv);
   }
 
   private SecureContainerSpec run(List<String> argv) {

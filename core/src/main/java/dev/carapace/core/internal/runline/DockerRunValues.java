@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
 final class DockerRunValues {
   private DockerRunValues() {}
 
+  /** The host IP Docker publishes on when a {@code -p} value names none. */
+  private static final String EVERY_INTERFACE = "0.0.0.0";
+
   /**
    * Refuses a path value that reads as a shell word left unexpanded: a part (between colons) starting
    * with {@code $NAME}, {@code ${}, {@code $(} or {@code ~}, or holding {@code ${} ({@code $PWD/src:/src},
@@ -281,8 +284,14 @@ final class DockerRunValues {
     return readOnly ? m.asReadOnly() : m;
   }
 
-  /** {@code -p IP:HOST:CONTAINER[/PROTOCOL]}, the host IP required; IPv6 in brackets. */
-  static PortBinding port(String flag, String value) {
+  /**
+   * {@code -p IP:HOST:CONTAINER[/PROTOCOL]}, IPv6 in brackets. With {@link DockerRunParser.PortReading#NAMED_HOST_IP}
+   * the host IP is required; with {@link DockerRunParser.PortReading#AS_DOCKER} the value is read as Docker's
+   * {@code nat.ParsePortSpec} reads it: no host IP (or an empty one) is every interface, {@code 0.0.0.0}, and
+   * an IPv6 host address may stand without brackets (every part before the last two).
+   */
+  static PortBinding port(String flag, String value, DockerRunParser.PortReading reading) {
+    boolean asDocker = reading == DockerRunParser.PortReading.AS_DOCKER;
     String v = value;
     String protocol = "tcp";
     int slash = v.lastIndexOf('/');
@@ -301,19 +310,26 @@ final class DockerRunValues {
       rest = v.substring(close + 2);
     } else {
       String[] parts = v.split(":", -1);
-      if (parts.length > 3) {
-        throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value
-            + " (write an IPv6 address in brackets, as in [::1]:8080:80)");
+      if (asDocker) {
+        int n = parts.length;
+        String named = n < 3 ? "" : String.join(":", List.of(parts).subList(0, n - 2));
+        ip = named.isEmpty() ? EVERY_INTERFACE : named;
+        rest = n == 1 ? ":" + parts[0] : parts[n - 2] + ":" + parts[n - 1];
+      } else {
+        if (parts.length > 3) {
+          throw new IllegalArgumentException(flag + " must look like IP:HOST:CONTAINER[/PROTOCOL]: " + value
+              + " (write an IPv6 address in brackets, as in [::1]:8080:80)");
+        }
+        if (parts.length < 3 || parts[0].isEmpty()) {
+          String ports = parts.length < 3 ? v : parts[1] + ":" + parts[2];
+          String example = (ports.contains(":") ? ports : ":" + ports) + (slash >= 0 ? "/" + protocol : "");
+          throw new IllegalArgumentException(flag + " must name the host IP: " + value
+              + " (add 127.0.0.1 to publish on this host only, or 0.0.0.0 for every interface, as in "
+              + flag + " 127.0.0.1:" + example + ")");
+        }
+        ip = parts[0];
+        rest = parts[1] + ":" + parts[2];
       }
-      if (parts.length < 3 || parts[0].isEmpty()) {
-        String ports = parts.length < 3 ? v : parts[1] + ":" + parts[2];
-        String example = (ports.contains(":") ? ports : ":" + ports) + (slash >= 0 ? "/" + protocol : "");
-        throw new IllegalArgumentException(flag + " must name the host IP: " + value
-            + " (add 127.0.0.1 to publish on this host only, or 0.0.0.0 for every interface, as in "
-            + flag + " 127.0.0.1:" + example + ")");
-      }
-      ip = parts[0];
-      rest = parts[1] + ":" + parts[2];
     }
     String[] hc = rest.split(":", -1);
     if (hc.length != 2) {
