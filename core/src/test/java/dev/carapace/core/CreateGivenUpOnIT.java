@@ -151,6 +151,31 @@ class CreateGivenUpOnIT {
   }
 
   /**
+   * A create given up on, then the engine gone (its proxy closed) before close(): close() cannot look for the
+   * container and says so with the library's own exception, step {@code remove}, never docker-java's. The
+   * container the engine made is removed by the test.
+   */
+  @Test
+  void closeWithTheEngineGoneThrowsTheLibrarysException() throws Exception {
+    String launcherId = null;
+    try {
+      ContainerLauncher launcher;
+      try (RewritingProxy proxy = new RewritingProxy(SOCKET, create -> { })) {
+        launcher = launcherThrough(proxy);
+        launcherId = launcher.id();
+        RewritingProxy.Held held = proxy.holdNextCreate(Duration.ZERO);
+        assertThrows(LaunchException.class, () -> launcher.launch(busybox("sleep", "60").build()));
+        held.awaitContainer(Duration.ofSeconds(10));
+      }
+      RuntimeException e = assertThrows(RuntimeException.class, launcher::close);
+      assertTrue(e instanceof ContainerOperationException, "the library's exception, not " + e);
+      assertEquals(EngineException.Step.REMOVE, ((ContainerOperationException) e).step());
+    } finally {
+      removeLeft(launcherId);
+    }
+  }
+
+  /**
    * A network create given up on, whose network the engine made: the launcher's next call (a run) removes
    * it, and says so at INFO naming it. The delay printed runs from the next call's start to the network's end.
    */

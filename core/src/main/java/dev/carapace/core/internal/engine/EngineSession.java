@@ -773,7 +773,7 @@ public final class EngineSession implements AutoCloseable {
    * {@code IN_DOUBT_POLL}); then no create is in doubt any more. {@link #close()} does it first; an
    * owner that must remove its networks after those of the creates given up on calls it before.
    *
-   * @throws RuntimeException docker-java's failure when the engine did not answer: what it may still
+   * @throws EngineException step {@code remove}, when the engine did not answer: what it may still
    *     make is left to {@code cleanupLeftovers()} and the reaper's sweep
    */
   public void settleCreatesInDoubt() {
@@ -788,6 +788,8 @@ public final class EngineSession implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      throw fail(Step.REMOVE, "*", null, e); // docker-java's own exception never reaches the caller of close()
     } finally {
       inDoubt.clear();
       networkCreatesInDoubt.clear();
