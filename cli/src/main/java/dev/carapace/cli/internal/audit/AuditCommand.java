@@ -107,12 +107,13 @@ public final class AuditCommand implements Callable<Integer> {
       Map<String, String> selection, boolean engineChecks) {
     List<Finding> findings = new ArrayList<>();
     List<RuleInfo> rules = new ArrayList<>();
+    // one GET /info: the engine's checks and the audit's judgement of the containers read the same answer
+    EngineSecurity security = audit.engineSecurity();
     if (engineChecks && EngineChecks.judgesEngine(profile)) {
-      EngineSecurity security = audit.engineSecurity();
       rules.addAll(EngineChecks.RULES);
       findings.addAll(EngineChecks.findings(security));
     }
-    PolicyReport judged = selection.isEmpty() ? audit.audit(policy) : audit.audit(policy, selection);
+    PolicyReport judged = audit.audit(policy, selection, security);
     for (Rule r : judged.rules()) {
       rules.add(RuleInfo.of(r));
     }
