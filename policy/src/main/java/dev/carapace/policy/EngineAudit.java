@@ -20,6 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 /**
  * Audits the containers running on an engine, like docker-bench-security's section 5 but exact: it
@@ -50,6 +56,10 @@ import java.util.Optional;
  */
 public final class EngineAudit implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** An image id as the engine names it in a container's inspect ({@code sha256:...}). */
+  private static final Pattern IMAGE_ID = Pattern.compile("[a-z0-9]+:[a-f0-9]{32,128}");
+  /** How many containers an audit inspects at once: enough to overlap the engine's answers, few enough for it. */
+  private static final int INSPECT_CONCURRENCY = 4;
 
   private final EngineSession session;
   /** The raw transport, for the inspect JSON docker-java's model lacks; null when the client hides it. */
@@ -175,6 +185,11 @@ public final class EngineAudit implements AutoCloseable {
       return view;
     }
     Optional<ImageFacts> facts = seen.computeIfAbsent(view.imageId().get(), id -> {
+      if (http != null && IMAGE_ID.matcher(id).matches()) {
+        // the raw JSON, read as docker-java's model would be, without building that model (start-up)
+        JsonNode inspected = get("/images/" + id + "/json", true);
+        return inspected == null ? Optional.empty() : Optional.of(ImageFacts.of(view.image(), inspected));
+      }
       try {
         return Optional.of(ImageFacts.of(view.image(), session.bounded(() -> session.api().inspectImageCmd(id).exec())));
       } catch (com.github.dockerjava.api.exception.NotFoundException e) {
@@ -208,6 +223,19 @@ public final class EngineAudit implements AutoCloseable {
   }
 
   /**
+   * Audits the running containers carrying every label in {@code labels} (every running container when
+   * {@code labels} is empty), knowing that the engine's host enforces {@code security}: the
+   * {@link #engineSecurity()} the caller already read, so the audit does not ask {@code GET /info} again. A
+   * container removed between the listing and its inspection is left out of the report.
+   *
+   * @param security what the engine's host enforces, as {@link #engineSecurity()} read it from this engine
+   */
+  public PolicyReport audit(Policy policy, Map<String, String> labels, EngineSecurity security) {
+    Objects.requireNonNull(security, "security must not be null");
+    return audit(policy, containerIds(false, labels), true, security);
+  }
+
+  /**
    * Audits the given containers, in order, into one report.
    *
    * @throws dev.carapace.core.ContainerOperationException step {@code inspect}, when one of them does not
@@ -226,16 +254,72 @@ public final class EngineAudit implements AutoCloseable {
    * {@code goneIsSkipped}, else its inspection throws.
    */
   private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped) {
-    EngineSecurity security = engineSecurity();
+    return audit(policy, ids, goneIsSkipped, engineSecurity());
+  }
+
+  private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped, EngineSecurity security) {
     List<ContainerView> views = new ArrayList<>(ids.size());
     Map<String, Optional<ImageFacts>> images = new HashMap<>();
-    for (String id : ids) {
-      JsonNode inspected = get(inspectPath(id), goneIsSkipped);
+    for (JsonNode inspected : inspectAll(ids, goneIsSkipped)) {
       if (inspected != null) {
         views.add(knowingImage(InspectParser.parse(inspected).knowingEngine(security), images));
       }
     }
     return policy.evaluate(views);
+  }
+
+  /**
+   * The inspect JSON of each container, in the order of {@code ids} (null for one gone when
+   * {@code goneIsSkipped}): up to {@link #INSPECT_CONCURRENCY} requests at once, each bounded by the response
+   * timeout; the first failure in that order is thrown, and the requests not yet sent are not sent.
+   */
+  private List<JsonNode> inspectAll(List<String> ids, boolean goneIsSkipped) {
+    List<String> paths = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      paths.add(inspectPath(id));
+    }
+    List<JsonNode> inspected = new ArrayList<>(ids.size());
+    if (paths.size() < 2) {
+      for (String path : paths) {
+        inspected.add(get(path, goneIsSkipped));
+      }
+      return inspected;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(INSPECT_CONCURRENCY, paths.size()), r -> {
+      Thread t = new Thread(r, "carapace-audit-inspect");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<JsonNode>> answers = new ArrayList<>(paths.size());
+      for (String path : paths) {
+        answers.add(pool.submit(() -> get(path, goneIsSkipped)));
+      }
+      for (Future<JsonNode> answer : answers) {
+        inspected.add(await(answer));
+      }
+      return inspected;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static JsonNode await(Future<JsonNode> answer) {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while the audit inspected containers");
+    }
   }
 
   private JsonNode get(String path) {

@@ -1,7 +1,9 @@
 package dev.carapace.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,6 +96,25 @@ public final class ImageFacts {
   public String toString() {
     return "ImageFacts[image=" + image + ", user=" + user + ", healthcheck=" + healthcheck + ", repoDigests="
         + repoDigests + "]";
+  }
+
+  /**
+   * The facts of {@code image} in the engine's raw JSON answer to {@code GET /images/{id}/json}, read as
+   * {@link #of(String, InspectImageResponse)} reads docker-java's model of it (without building that model).
+   */
+  static ImageFacts of(String image, JsonNode r) {
+    JsonNode c = r.path("Config");
+    String user = c.path("User").isTextual() ? c.path("User").textValue() : "";
+    Optional<List<String>> test = Optional.empty();
+    JsonNode t = c.path("Healthcheck").path("Test");
+    if (t.isArray() && !t.isEmpty()) {
+      List<String> words = new ArrayList<>();
+      t.forEach(w -> words.add(w.asText()));
+      test = Optional.of(List.copyOf(words));
+    }
+    List<String> digests = new ArrayList<>();
+    r.path("RepoDigests").forEach(d -> digests.add(d.asText()));
+    return new ImageFacts(image, user, test, List.copyOf(digests));
   }
 
   /** The facts of {@code image} in the engine's answer to {@code docker image inspect}. */

@@ -25,7 +25,8 @@ class EngineAuditTest {
 
   /** Answers /info, a listing of the weak fixture and a container removed since, and their inspects. */
   static final class Scripted implements DockerHttpClient {
-    final List<String> paths = new ArrayList<>();
+    /** Every path asked, in the order asked (inspects run concurrently: a synchronized list). */
+    final List<String> paths = java.util.Collections.synchronizedList(new ArrayList<>());
     final String weakJson;
     /** The answer to the weak fixture's image inspect; null: 404, the image was removed. */
     String imageJson;
@@ -97,9 +98,82 @@ class EngineAuditTest {
       PolicyReport report = audit.audit(Profiles.cisDocker());
       assertEquals(List.of("carapace-policy-fixture-weak"),
           report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
-      assertEquals(List.of("/containers/json?all=false", "/info", "/containers/" + WEAK + "/json",
-          "/images/" + WEAK_IMAGE + "/json", "/containers/" + GONE + "/json"), http.paths);
+      // the listing, /info, both inspects (concurrent: in either order), then the image of the one inspected
+      assertEquals(List.of("/containers/json?all=false", "/info"), http.paths.subList(0, 2));
+      assertEquals(java.util.Set.of("/containers/" + WEAK + "/json", "/containers/" + GONE + "/json"),
+          java.util.Set.copyOf(http.paths.subList(2, 4)));
+      assertEquals(List.of("/images/" + WEAK_IMAGE + "/json"), http.paths.subList(4, http.paths.size()));
     }
+  }
+
+  /** The engine's own settings read once by the caller: the audit asks no /info of its own. */
+  @Test
+  void anAuditGivenTheEngineSecurityAsksNoInfo() throws Exception {
+    Scripted http = new Scripted();
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
+      EngineSecurity security = audit.engineSecurity();
+      PolicyReport report = audit.audit(Profiles.cisDocker(), Map.of(), security);
+      assertEquals(List.of("carapace-policy-fixture-weak"),
+          report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
+      assertEquals(1, http.paths.stream().filter(p -> p.equals("/info")).count(), http.paths.toString());
+      assertEquals(report.violations(), audit.audit(Profiles.cisDocker()).violations());
+    }
+  }
+
+  /**
+   * Inspected concurrently, reported in the listing's order: the first containers listed answer last, and
+   * at most 4 inspects are ever in flight.
+   */
+  @Test
+  void concurrentInspectsKeepTheListingsOrder() throws Exception {
+    int count = 12;
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    Scripted base = new Scripted();
+    DockerHttpClient http = new DockerHttpClient() {
+      @Override
+      public Response execute(Request request) {
+        String p = request.path();
+        if (p.startsWith("/containers/json")) {
+          StringBuilder list = new StringBuilder("[");
+          for (int i = 0; i < count; i++) {
+            list.append(i == 0 ? "" : ",").append("{\"Id\":\"").append(id(i)).append("\"}");
+          }
+          return answer(200, list.append(']').toString());
+        }
+        for (int i = 0; i < count; i++) {
+          if (p.equals("/containers/" + id(i) + "/json")) {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+              Thread.sleep(5L * (count - i));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              inFlight.decrementAndGet();
+            }
+            return answer(200, base.weakJson.replace(WEAK, id(i))
+                .replace("carapace-policy-fixture-weak", "container-" + i));
+          }
+        }
+        return base.execute(request);
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
+      PolicyReport report = audit.audit(Profiles.cisDocker(), Map.of("app", "shop"));
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        expected.add("container-" + i);
+      }
+      assertEquals(expected, report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
+      assertEquals(true, most.get() > 1 && most.get() <= 4, "most inspects at once: " + most.get());
+    }
+  }
+
+  private static String id(int i) {
+    return String.format("%064x", i + 1);
   }
 
   @Test

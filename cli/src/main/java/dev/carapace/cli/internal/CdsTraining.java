@@ -12,8 +12,12 @@ import dev.carapace.policy.EngineAudit;
 import dev.carapace.policy.Policy;
 import dev.carapace.policy.PolicyReport;
 import dev.carapace.policy.Profiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +28,10 @@ import java.util.Map;
  * What the launcher's AppCDS archive is made from (the hidden {@code carapace --cds-training}, run once by
  * {@code bin/carapace} when {@code lib/carapace.jsa} is missing or older than a jar): the classes a real run
  * loads, with no engine and no file. Every subcommand's help, every profile judging a spec, every writer
- * on a report, and an engine connection refused on port 1 of the loopback (docker-java, httpclient5).
+ * on a report, an engine connection refused on port 1 of the loopback (docker-java, httpclient5), and a
+ * whole {@code carapace audit} in every format against {@link FakeEngine}, an engine of its own on a unix
+ * socket that answers with canned JSON (the classes only a conversation with an engine loads: the HTTP
+ * exchange, the inspect parser, docker-java's image model).
  */
 final class CdsTraining {
   private CdsTraining() {}
@@ -43,6 +50,15 @@ final class CdsTraining {
     Report report = new Report("training", "training", rules, findings, List.of("note"));
     for (Format f : Format.values()) {
       f.writer().write(report, ToolInfo.carapace(), FailOn.LOW);
+    }
+    try (FakeEngine engine = FakeEngine.start()) {
+      PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+      for (Format f : Format.values()) {
+        Cli.run(new String[] {"audit", "--host", engine.uri(), "--format", f.optionValue(), "--fail-on", "never"},
+            discard, discard, Map.of(), home);
+      }
+    } catch (IOException | RuntimeException e) {
+      // a host without unix sockets: the archive is made from the rest
     }
     try (EngineAudit audit = EngineAudit.connect(Endpoint.parse("tcp://127.0.0.1:1")
         .connectTimeout(Duration.ofMillis(500)).responseTimeout(Duration.ofMillis(500)))) {

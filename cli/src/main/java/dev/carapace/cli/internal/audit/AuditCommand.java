@@ -108,12 +108,13 @@ public final class AuditCommand implements Callable<Integer> {
       Map<String, String> selection, boolean engineChecks) {
     List<Finding> findings = new ArrayList<>();
     List<RuleInfo> rules = new ArrayList<>();
+    // one GET /info: the engine's checks and the audit's judgement of the containers read the same answer
+    EngineSecurity security = audit.engineSecurity();
     if (engineChecks && EngineChecks.judgesEngine(profile)) {
-      EngineSecurity security = audit.engineSecurity();
       rules.addAll(EngineChecks.RULES);
       EngineChecks.findings(security).forEach(f -> findings.add(f.on(Target.engine(endpoint.uri(), f.ruleId()))));
     }
-    PolicyReport judged = selection.isEmpty() ? audit.audit(policy) : audit.audit(policy, selection);
+    PolicyReport judged = audit.audit(policy, selection, security);
     for (Rule r : judged.rules()) {
       rules.add(RuleInfo.of(r));
     }

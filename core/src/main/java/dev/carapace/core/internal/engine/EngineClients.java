@@ -13,7 +13,16 @@ import dev.carapace.core.Endpoint;
 import dev.carapace.core.internal.fields.RawLogConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * Builds docker-java clients and transports for an {@link Endpoint} without
@@ -56,7 +65,14 @@ public final class EngineClients {
     if (responseTimeout != null) {
       b.responseTimeout(responseTimeout);
     }
-    endpoint.sslContext().ifPresent(ctx -> b.sslConfig(() -> ctx));
+    if (endpoint.sslContext().isPresent()) {
+      SSLContext ctx = endpoint.sslContext().get();
+      b.sslConfig(() -> ctx);
+    } else if (!"tcp".equals(endpoint.uri().getScheme())) {
+      // a unix socket or named pipe: docker-java would otherwise build the JVM's default SSLContext, which it
+      // never uses there, reading every CA of the JVM's trust store (the largest part of a client's start-up)
+      b.sslConfig(() -> NoTls.CONTEXT);
+    }
     DockerHttpClient http = b.build();
     return new RequestHeaders(http, authorization);
   }
@@ -74,6 +90,53 @@ public final class EngineClients {
       ((org.apache.hc.core5.io.ModalCloseable) f.get(raw)).close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     } catch (ReflectiveOperationException | RuntimeException e) {
       http.close();
+    }
+  }
+
+  /**
+   * The TLS context of a connection that carries no TLS (a unix socket, a named pipe: docker-java's transport
+   * only uses a context for {@code https}): made without the JSSE provider, it refuses every use.
+   */
+  private static final class NoTls extends SSLContextSpi {
+    static final SSLContext CONTEXT = new SSLContext(new NoTls(), null, "none") { };
+
+    private static IllegalStateException refused() {
+      return new IllegalStateException("no TLS on a unix socket or named pipe");
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+      throw refused();
     }
   }
 
