@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.Endpoint;
+import dev.carapace.core.ImageTrust;
 import dev.carapace.core.OwnerLabels;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.UntrustedImageException;
 import dev.carapace.core.internal.engine.EngineOwner;
+import dev.carapace.core.internal.values.TrustedImages;
 import dev.carapace.policy.ContainerView;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,12 +78,14 @@ public final class SwarmDeployer implements AutoCloseable {
   private final String apiVersion;
   private final String engineVersion;
   private final Map<String, String> labels;
+  private final ImageTrust imageTrust;
   /** The names of the services tracked, by id. */
   private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SwarmDeployer(Builder b) {
     this.owner = EngineOwner.open(b.connection, LOG);
     this.labels = owner.labels();
+    this.imageTrust = b.imageTrust;
     SwarmEngine e;
     try {
       e = new SwarmEngine(owner.session());
@@ -117,6 +122,7 @@ public final class SwarmDeployer implements AutoCloseable {
   public static final class Builder {
     private final EngineOwner.Connection connection = new EngineOwner.Connection("deployer");
     private String pretendApi;
+    private ImageTrust imageTrust;
 
     private Builder() {}
 
@@ -210,6 +216,25 @@ public final class SwarmDeployer implements AutoCloseable {
      */
     public Builder applicationName(String name) {
       connection.applicationName(name);
+      return this;
+    }
+
+    /**
+     * Verifies each service's image before it is created, as {@code trust}'s rules say, with the same code
+     * as {@code ContainerLauncher.Builder.imageTrust(..)}: an image a rule matches is resolved to its
+     * manifest digest once, its cosign signatures are verified, and the service is created by that digest
+     * ({@code ContainerSpec.Image} is {@code repository@sha256:...}), so every task on every node runs the
+     * content verified and a tag moved later changes no task, not even one rescheduled or scaled. The
+     * service as recorded and each task's container are verified to hold that digest, and
+     * {@link SwarmService#spec()} names it. Refused ({@link ImageTrust.Rule#REQUIRE_SIGNATURE} without a
+     * verified signature, or a digest that cannot be resolved): an {@link UntrustedImageException} naming
+     * the image, the digest and the reason, before any call to the engine. {@link ImageTrust.Rule#WARN_IF_UNSIGNED}:
+     * deployed by its digest, with a WARN log. The registry is reached with the trust's
+     * {@link dev.carapace.core.RegistryAccess} (its credentials: the deployer has none of its own). If unset,
+     * images are deployed as named, unverified (as {@code docker service create --no-resolve-image}).
+     */
+    public Builder imageTrust(ImageTrust trust) {
+      this.imageTrust = Objects.requireNonNull(trust, "image trust");
       return this;
     }
 
@@ -334,14 +359,21 @@ public final class SwarmDeployer implements AutoCloseable {
    * {@link SwarmDeployment#replicas()} tasks run, and verifies the service and each running task's
    * container. Close or {@link SwarmService#remove()} the handle to remove the service.
    *
+   * With an {@linkplain Builder#imageTrust image trust} whose rule matches the image, the image is
+   * verified first and the service runs {@code spec} with its image pinned to the verified digest
+   * ({@link SwarmService#spec()}).
+   *
    * @throws UncarriableSpecException before any call, listing every field this engine cannot carry
    *     whose loss the deployment did not accept
+   * @throws UntrustedImageException before any call to the engine, when the image trust refuses the image
    * @throws SwarmException naming the step; nothing is left on the engine
    */
-  public SwarmService deploy(SecureContainerSpec spec, SwarmDeployment deployment, Duration timeout) {
+  public SwarmService deploy(SecureContainerSpec asked, SwarmDeployment deployment, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
+    refuse(asked, deployment);
+    String name = deployment.serviceName(asked);
+    SecureContainerSpec spec = pinnedIfTrusted(asked, name);
     List<Loss> accepted = refuse(spec, deployment);
-    String name = deployment.serviceName(spec);
     for (Loss loss : accepted) {
       LOG.warn("deploying service {} without {} (loss accepted): {}: {}", name, loss.attribute(), loss.target(),
           loss.reason());
@@ -363,6 +395,20 @@ public final class SwarmDeployer implements AutoCloseable {
       throw e;
     }
     return service;
+  }
+
+  /**
+   * {@code spec} with its image pinned to the digest the image trust resolved and verified; refuses an
+   * image the trust does not allow. Unchanged without a trust or a matching rule.
+   */
+  private SecureContainerSpec pinnedIfTrusted(SecureContainerSpec spec, String service) {
+    if (imageTrust == null) {
+      return spec;
+    }
+    String image = TrustedImages.verify(imageTrust, spec.image(), null, (asked, digest, problem) -> LOG.warn(
+        "deploying service {} of {} at {} without a verified signature: {}", service, asked, digest, problem))
+        .imageToLaunch();
+    return image.equals(spec.image()) ? spec : spec.toBuilder().image(image).build();
   }
 
   void forget(String serviceId) {

@@ -92,4 +92,9 @@ final class CoreAccessImpl extends CoreAccess {
   public ContainerStats.BlockIo blockIo(long readBytes, long writtenBytes) {
     return new ContainerStats.BlockIo(readBytes, writtenBytes);
   }
+
+  @Override
+  public ImageVerification verifyImage(ImageTrust trust, String image, RegistryCredentials fallback) {
+    return trust.verify(image, fallback);
+  }
 }

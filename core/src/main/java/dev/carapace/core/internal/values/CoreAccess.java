@@ -8,9 +8,12 @@ import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.ExecResult;
 import dev.carapace.core.ExecTimeoutException;
 import dev.carapace.core.ImageNotFoundException;
+import dev.carapace.core.ImageTrust;
+import dev.carapace.core.ImageVerification;
 import dev.carapace.core.PullProgress;
 import dev.carapace.core.RecordedMismatchException;
 import dev.carapace.core.RegistryAuthenticationException;
+import dev.carapace.core.RegistryCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -96,4 +99,10 @@ public abstract class CoreAccess {
   public abstract ContainerStats.NetworkIo networkIo(long receivedBytes, long transmittedBytes);
 
   public abstract ContainerStats.BlockIo blockIo(long readBytes, long writtenBytes);
+
+  /**
+   * {@code trust.verify(image)}, with {@code fallback}'s credentials for an access that has none (a
+   * launcher's); {@code fallback} may be null.
+   */
+  public abstract ImageVerification verifyImage(ImageTrust trust, String image, RegistryCredentials fallback);
 }
