@@ -11,6 +11,7 @@ import dev.carapace.core.RegistryCredentials;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.UntrustedImageException;
+import dev.carapace.core.testing.CosignKeyFile;
 import dev.carapace.core.testing.FakeRegistry;
 import dev.carapace.policy.Policy;
 import dev.carapace.policy.Profiles;
@@ -19,8 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -42,13 +41,7 @@ class KubernetesImageTrustTest {
   private String digest;
 
   static KeyPair keyPair() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"));
-      return g.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return CosignKeyFile.generateP256();
   }
 
   @BeforeEach
