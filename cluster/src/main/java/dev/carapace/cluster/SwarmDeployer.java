@@ -11,9 +11,11 @@ import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.Endpoint;
 import dev.carapace.core.ImageTrust;
 import dev.carapace.core.OwnerLabels;
+import dev.carapace.core.RegistryCredentials;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.UntrustedImageException;
 import dev.carapace.core.internal.engine.EngineOwner;
+import dev.carapace.core.internal.values.CoreAccess;
 import dev.carapace.core.internal.values.TrustedImages;
 import dev.carapace.policy.ContainerView;
 import java.time.Duration;
@@ -79,6 +81,7 @@ public final class SwarmDeployer implements AutoCloseable {
   private final String engineVersion;
   private final Map<String, String> labels;
   private final ImageTrust imageTrust;
+  private final RegistryCredentials registryCredentials;
   /** The names of the services tracked, by id. */
   private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -86,6 +89,7 @@ public final class SwarmDeployer implements AutoCloseable {
     this.owner = EngineOwner.open(b.connection, LOG);
     this.labels = owner.labels();
     this.imageTrust = b.imageTrust;
+    this.registryCredentials = b.registryCredentials;
     SwarmEngine e;
     try {
       e = new SwarmEngine(owner.session());
@@ -123,6 +127,7 @@ public final class SwarmDeployer implements AutoCloseable {
     private final EngineOwner.Connection connection = new EngineOwner.Connection("deployer");
     private String pretendApi;
     private ImageTrust imageTrust;
+    private RegistryCredentials registryCredentials;
 
     private Builder() {}
 
@@ -230,11 +235,25 @@ public final class SwarmDeployer implements AutoCloseable {
      * verified signature, or a digest that cannot be resolved): an {@link UntrustedImageException} naming
      * the image, the digest and the reason, before any call to the engine. {@link ImageTrust.Rule#WARN_IF_UNSIGNED}:
      * deployed by its digest, with a WARN log. The registry is reached with the trust's
-     * {@link dev.carapace.core.RegistryAccess} (its credentials: the deployer has none of its own). If unset,
+     * {@link dev.carapace.core.RegistryAccess}, whose credentials default to this deployer's
+     * {@linkplain #registryCredentials registry credentials}. If unset,
      * images are deployed as named, unverified (as {@code docker service create --no-resolve-image}).
      */
     public Builder imageTrust(ImageTrust trust) {
       this.imageTrust = Objects.requireNonNull(trust, "image trust");
+      return this;
+    }
+
+    /**
+     * The credentials the nodes pull each service's image with: sent with the create as the
+     * {@code X-Registry-Auth} header, as {@code docker service create --with-registry-auth} sends the CLI's
+     * (the engine keeps them with the service, for every node that starts one of its tasks; never logged
+     * here). Also the credentials of an {@linkplain #imageTrust image trust} whose
+     * {@link dev.carapace.core.RegistryAccess} has none, as for a launcher. If unset, nothing is sent: a
+     * node pulls anonymously, or runs the image it already has (a digest it has is not pulled again).
+     */
+    public Builder registryCredentials(RegistryCredentials credentials) {
+      this.registryCredentials = Objects.requireNonNull(credentials, "registry credentials");
       return this;
     }
 
@@ -366,6 +385,8 @@ public final class SwarmDeployer implements AutoCloseable {
    * @throws UncarriableSpecException before any call, listing every field this engine cannot carry
    *     whose loss the deployment did not accept
    * @throws UntrustedImageException before any call to the engine, when the image trust refuses the image
+   * @throws dev.carapace.core.RegistryAuthenticationException before any call, when the
+   *     {@linkplain Builder#registryCredentials registry credentials} could not be read
    * @throws SwarmException naming the step; nothing is left on the engine
    */
   public SwarmService deploy(SecureContainerSpec asked, SwarmDeployment deployment, Duration timeout) {
@@ -379,7 +400,9 @@ public final class SwarmDeployer implements AutoCloseable {
           loss.reason());
     }
     ObjectNode body = SwarmRequest.of(spec, deployment, api, labels);
-    JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body);
+    String auth = registryCredentials == null ? null : CoreAccess.get()
+        .registryAuthHeader(registryCredentials, spec.image(), dev.carapace.core.EngineException.Step.PULL).orElse(null);
+    JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body, auth);
     String id = created.path("ID").asText();
     names.put(id, name);
     owner.track(id);
@@ -405,9 +428,9 @@ public final class SwarmDeployer implements AutoCloseable {
     if (imageTrust == null) {
       return spec;
     }
-    String image = TrustedImages.verify(imageTrust, spec.image(), null, (asked, digest, problem) -> LOG.warn(
-        "deploying service {} of {} at {} without a verified signature: {}", service, asked, digest, problem))
-        .imageToLaunch();
+    String image = TrustedImages.verify(imageTrust, spec.image(), registryCredentials,
+        (asked, digest, problem) -> LOG.warn("deploying service {} of {} at {} without a verified signature: {}",
+            service, asked, digest, problem)).imageToLaunch();
     return image.equals(spec.image()) ? spec : spec.toBuilder().image(image).build();
   }
 

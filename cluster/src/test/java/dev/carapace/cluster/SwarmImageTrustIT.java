@@ -189,6 +189,31 @@ class SwarmImageTrustIT {
     }
   }
 
+  /**
+   * With the deployer's registry credentials, sent with the create ({@code X-Registry-Auth}), the node itself
+   * pulls the verified digest from the registry (the engine had no image of it before) and runs it.
+   */
+  @Test
+  void theNodePullsTheVerifiedDigestWithTheDeployersCredentials() throws Exception {
+    String tag = registry.image("pulled") + ":1";
+    String digest = registry.copyBusybox("pulled", "1", 7);
+    assertEquals(digest, sign(tag));
+    String pinned = registry.image("pulled") + "@" + digest;
+    assertThrows(NotFoundException.class, () -> docker.inspectImageCmd(pinned).exec(), "not on the engine yet");
+    pulled.add(pinned);
+    try (SwarmDeployer swarm = SwarmDeployer.builder().endpoint(TestEngine.endpoint()).registryCredentials(credentials())
+        .imageTrust(ImageTrust.builder().addTrustedKey(KEY.getPublic()).requireSignature(registry.image("*"))
+            .build()).build();   // the trust's access without credentials: the deployer's are used
+        SwarmService s = swarm.deploy(spec(tag), named("carapace-pulled"), T)) {
+      SwarmTask task = s.tasks().get(0);
+      assertEquals(pinned, task.image());
+      JsonNode inspect = get("/containers/" + task.containerId() + "/json");
+      assertEquals(pinned, inspect.path("Config").path("Image").asText());
+      assertTrue(get("/images/" + inspect.path("Image").asText() + "/json").path("RepoDigests").toString()
+          .contains(pinned), "the node pulled the digest");
+    }
+  }
+
   @Test
   void anUnsignedImageIsRefusedBeforeTheEngineIsAsked() throws Exception {
     String tag = registry.image("unsigned") + ":1";

@@ -105,4 +105,13 @@ public abstract class CoreAccess {
    * launcher's); {@code fallback} may be null.
    */
   public abstract ImageVerification verifyImage(ImageTrust trust, String image, RegistryCredentials fallback);
+
+  /**
+   * The {@code X-Registry-Auth} header value of {@code credentials} for {@code image}'s registry, as a
+   * launcher's pull sends it; empty when they hold none for it (an anonymous pull).
+   *
+   * @throws RegistryAuthenticationException step {@code step} when the credentials could not be read (a
+   *     docker config or a credential helper failing); the message names the registry, never a secret
+   */
+  public abstract Optional<String> registryAuthHeader(RegistryCredentials credentials, String image, Step step);
 }
