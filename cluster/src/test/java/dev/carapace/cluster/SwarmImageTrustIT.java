@@ -104,6 +104,13 @@ class SwarmImageTrustIT {
     return digest;
   }
 
+  /** busybox copied as {@code <run>/<name>:1} ({@code variant} making its own digest) and signed; its digest. */
+  private static String signedCopy(String name, int variant) throws IOException {
+    String digest = registry.copyBusybox(name, "1", variant);
+    assertEquals(digest, sign(registry.image(name) + ":1"));
+    return digest;
+  }
+
   private static ImageTrust.Builder trust() {
     return ImageTrust.builder().addTrustedKey(KEY.getPublic()).registryAccess(access);
   }
@@ -142,8 +149,7 @@ class SwarmImageTrustIT {
   @Test
   void aSignedTagRunsByItsDigestOnEveryTaskAndAMovedTagChangesNone() throws Exception {
     String tag = registry.image("signed") + ":1";
-    String digest = registry.copyBusybox("signed", "1", 1);
-    assertEquals(digest, sign(tag));
+    String digest = signedCopy("signed", 1);
     String pinned = registry.image("signed") + "@" + digest;
     pull(pinned);
     long deployed = System.currentTimeMillis() / 1000 - 1;
@@ -196,8 +202,7 @@ class SwarmImageTrustIT {
   @Test
   void theNodePullsTheVerifiedDigestWithTheDeployersCredentials() throws Exception {
     String tag = registry.image("pulled") + ":1";
-    String digest = registry.copyBusybox("pulled", "1", 7);
-    assertEquals(digest, sign(tag));
+    String digest = signedCopy("pulled", 7);
     String pinned = registry.image("pulled") + "@" + digest;
     assertThrows(NotFoundException.class, () -> docker.inspectImageCmd(pinned).exec(), "not on the engine yet");
     pulled.add(pinned);
