@@ -2,6 +2,7 @@ package dev.carapace.cluster;
 
 import dev.carapace.core.Capability;
 import dev.carapace.core.HealthCheck;
+import dev.carapace.core.ImageTrust;
 import dev.carapace.core.Mount;
 import dev.carapace.core.NetworkMode;
 import dev.carapace.core.PortBinding;
@@ -10,6 +11,8 @@ import dev.carapace.core.Seccomp;
 import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.SpecAttribute;
 import dev.carapace.core.SelinuxLabel;
+import dev.carapace.core.UntrustedImageException;
+import dev.carapace.core.internal.values.TrustedImages;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
@@ -84,8 +87,14 @@ public final class KubernetesRenderer {
   private final String name;
 
   private KubernetesRenderer(Builder b) {
-    this.spec = b.digest == null || b.spec.image().endsWith("@" + b.digest) ? b.spec
+    SecureContainerSpec s = b.digest == null || b.spec.image().endsWith("@" + b.digest) ? b.spec
         : b.spec.toBuilder().image(repository(b.spec.image()) + "@" + b.digest).build();
+    if (b.trust != null) {
+      String image = TrustedImages.verify(b.trust, s.image(), null, (asked, digest, problem) -> LOG.warn(
+          "rendering {} at {} without a verified signature: {}", asked, digest, problem)).imageToLaunch();
+      s = image.equals(s.image()) ? s : s.toBuilder().image(image).build();
+    }
+    this.spec = s;
     this.accepted = Set.copyOf(b.accepted);
     this.replicas = b.replicas;
     this.name = spec.name().filter(KubernetesNames::isDnsLabel).orElseGet(() -> KubernetesNames.fromImage(spec.image()));
@@ -121,6 +130,7 @@ public final class KubernetesRenderer {
     private final Set<SpecAttribute> accepted = EnumSet.noneOf(SpecAttribute.class);
     private int replicas = 1;
     private String digest;
+    private ImageTrust trust;
 
     private Builder(SecureContainerSpec spec) {
       this.spec = spec;
@@ -156,7 +166,8 @@ public final class KubernetesRenderer {
      * (containers/image, which podman and CRI-O use, refuses a reference holding both), so the kubelet
      * pulls exactly that content and the {@code image-pinned} rule passes. A spec whose image names a digest
      * already is rendered as written, and needs no call; given one, it must be the same digest. If unset,
-     * the image as the spec writes it.
+     * the image as the spec writes it. To have Carapace resolve the tag and verify its signatures, give an
+     * {@link #imageTrust(ImageTrust)} instead (with both, the trust verifies the image at this digest).
      *
      * @throws IllegalArgumentException when {@code digest} is not {@code sha256:} and 64 lower-case hex
      *     digits, when the spec's image is an image id (no registry serves it by name), or names another
@@ -182,7 +193,29 @@ public final class KubernetesRenderer {
       return this;
     }
 
-    /** The manifest; the spec is judged field by field when a workload is rendered. */
+    /**
+     * Resolves and verifies the spec's image in {@link #build()} as {@code trust}'s rules say, with the same
+     * code as {@code ContainerLauncher.Builder.imageTrust(..)}: an image a rule matches is resolved to its
+     * manifest digest (the registry's answer at {@code build()}), its cosign signatures are verified, and the
+     * workload is rendered with the image pinned, {@code registry/repository@sha256:...} (fully qualified, no
+     * tag), so the kubelet pulls the content verified and the {@code image-pinned} and {@code image-signed}
+     * rules pass. Refused ({@link ImageTrust.Rule#REQUIRE_SIGNATURE} without a verified signature, or a
+     * digest that cannot be resolved): {@code build()} throws the {@link UntrustedImageException} a launch
+     * would, naming the image, the digest and the reason. {@link ImageTrust.Rule#WARN_IF_UNSIGNED}: rendered
+     * by its digest, with a WARN log. An image no rule matches is rendered as written. The registry is
+     * reached with the trust's {@link dev.carapace.core.RegistryAccess}.
+     */
+    public Builder imageTrust(ImageTrust trust) {
+      this.trust = Objects.requireNonNull(trust, "image trust must not be null");
+      return this;
+    }
+
+    /**
+     * The manifest; the spec is judged field by field when a workload is rendered.
+     *
+     * @throws UntrustedImageException when an {@linkplain #imageTrust image trust} refuses the image
+     * @throws IllegalArgumentException when an image trust is given and the image is not a registry reference
+     */
     public KubernetesRenderer build() {
       return new KubernetesRenderer(this);
     }

@@ -96,6 +96,8 @@ public final class ManifestAudit {
   /** The kinds read, in the order error messages list them. */
   private static final List<String> KINDS = List.of("CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet",
       "ReplicationController", "StatefulSet");
+  /** Kubernetes' default {@code backoffLimit} of a Job. */
+  private static final int JOB_BACKOFF_LIMIT = 6;
   private static final Set<String> VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
       "persistentVolumeClaim", "projected", "secret");
 
@@ -262,19 +264,22 @@ public final class ManifestAudit {
           + ") must have containers: none");
     }
     Map<String, String> annotations = meta == null || meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+    JsonNode job = kind.equals("Job") ? doc.path("spec") : doc.path("spec").path("jobTemplate").path("spec");
+    Integer retries = !kind.equals("Job") && !kind.equals("CronJob") ? null
+        : job.path("backoffLimit").canConvertToInt() ? job.path("backoffLimit").asInt() : JOB_BACKOFF_LIMIT;
     Map<String, String> labels = meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
     List<ContainerView> views = new ArrayList<>();
     Set<String> mounted = new HashSet<>();
     for (Container c : list(pod.getInitContainers())) {
-      views.add(view(workload + "/init:" + c.getName(), c, pod, annotations, labels, mounted));
+      views.add(view(workload + "/init:" + c.getName(), c, pod, annotations, labels, mounted, retries));
     }
     List<ContainerView> main = new ArrayList<>();
     for (Container c : list(pod.getContainers())) {
-      main.add(view(workload + "/" + c.getName(), c, pod, annotations, labels, mounted));
+      main.add(view(workload + "/" + c.getName(), c, pod, annotations, labels, mounted, retries));
     }
     for (EphemeralContainer e : list(pod.getEphemeralContainers())) {
       Container c = Yaml.MAPPER.convertValue(e, Container.class);
-      views.add(view(workload + "/ephemeral:" + c.getName(), c, pod, annotations, labels, mounted));
+      views.add(view(workload + "/ephemeral:" + c.getName(), c, pod, annotations, labels, mounted, retries));
     }
     List<Volume> unmounted = list(pod.getVolumes()).stream().filter(v -> !mounted.contains(v.getName())).toList();
     if (!unmounted.isEmpty()) { // judged on the first container, as if mounted
@@ -285,7 +290,7 @@ public final class ManifestAudit {
             .withMountPath("(volume " + v.getName() + ", not mounted)").withReadOnly(true).build());
       }
       first.setVolumeMounts(extra);
-      main.set(0, view(workload + "/" + first.getName(), first, pod, annotations, labels, new HashSet<>()));
+      main.set(0, view(workload + "/" + first.getName(), first, pod, annotations, labels, new HashSet<>(), retries));
     }
     views.addAll(views.size() - list(pod.getEphemeralContainers()).size(), main);
     JsonNode template = kind.equals("Pod") ? doc : kind.equals("CronJob")
@@ -303,7 +308,7 @@ public final class ManifestAudit {
       String containerPath = podPath + (i < firstMain ? ".initContainers[" + i + "]" : i < firstEphemeral
           ? ".containers[" + (i - firstMain) + "]" : ".ephemeralContainers[" + (i - firstEphemeral) + "]");
       facts.put(views.get(i), new PodSecurity.Facts(spec, template.path("metadata"), raw.get(i), i == firstMain,
-          podPath, containerPath));
+          podPath, containerPath, kind));
     }
     return views;
   }
@@ -316,8 +321,9 @@ public final class ManifestAudit {
     return l == null ? List.of() : l;
   }
 
+  /** {@code retries}: a Job's {@code backoffLimit}, which bounds its pods' restarts; null for another kind. */
   private static ContainerView view(String name, Container c, PodSpec pod, Map<String, String> annotations,
-      Map<String, String> labels, Set<String> mounted) {
+      Map<String, String> labels, Set<String> mounted, Integer retries) {
     SecurityContext sc = c.getSecurityContext() == null ? new SecurityContext() : c.getSecurityContext();
     PodSecurityContext psc = pod.getSecurityContext() == null ? new PodSecurityContext() : pod.getSecurityContext();
     ObjectNode root = JSON.objectNode();
@@ -382,7 +388,11 @@ public final class ManifestAudit {
     host.put("IpcMode", Boolean.TRUE.equals(pod.getHostIPC()) ? "host" : "");
     host.put("ReadonlyRootfs", Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()));
     host.put("Runtime", pod.getRuntimeClassName() == null ? "" : pod.getRuntimeClassName());
-    host.putObject("RestartPolicy").put("Name", restart(pod.getRestartPolicy()));
+    String restart = restart(pod.getRestartPolicy());
+    ObjectNode restartPolicy = host.putObject("RestartPolicy").put("Name", restart);
+    if (restart.equals("on-failure") && retries != null) {
+      restartPolicy.put("MaximumRetryCount", retries); // a Job's backoffLimit bounds its pod's restarts
+    }
     ObjectNode sysctls = host.putObject("Sysctls");
     for (Sysctl s : list(psc.getSysctls())) {
       sysctls.put(s.getName(), s.getValue());

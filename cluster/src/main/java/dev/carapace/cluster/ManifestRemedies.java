@@ -9,6 +9,7 @@ import dev.carapace.policy.Violation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -22,6 +23,14 @@ final class ManifestRemedies {
   /** The remedy of {@code Profiles.imageSignedBy(trust)}, whatever the trust. */
   private static final String IMAGE_SIGNED_REMEDY = "sign the image's digest with a trusted key (ImageSigner, or cosign"
       + " sign --key KEY NAME@sha256:DIGEST) and launch it by that digest";
+
+  /**
+   * The kinds whose pods take {@code restartPolicy: Always} only (the API server refuses any other value):
+   * {@code restart-policy} has nothing to ask of them, and the kubelet's crash-loop back-off (10 s, doubling
+   * to 5 min) bounds how often their containers restart.
+   */
+  static final Set<String> ALWAYS_RESTARTING = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+      "ReplicationController");
 
   private ManifestRemedies() {}
 
@@ -188,6 +197,9 @@ final class ManifestRemedies {
     return b.check((c, f) -> {
       PodSecurity.Facts x = facts.get(c);
       Rule.Outcome o = rule.evaluate(c);
+      if (x != null && rule.id().equals("restart-policy") && ALWAYS_RESTARTING.contains(x.kind())) {
+        return; // restartPolicy: Always is the only value these kinds take; the kubelet's back-off bounds restarts
+      }
       for (Violation v : o.violations()) {
         f.violation(v.attribute(), v.problem(), v.value(),
             x == null ? v.remedy() : remedy(rule.id(), x.podPath(), x.containerPath()).orElseThrow());

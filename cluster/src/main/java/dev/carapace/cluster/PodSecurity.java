@@ -34,7 +34,9 @@ final class PodSecurity {
    * and {@code containerPath} are where the pod spec and the container are in the manifest
    * ({@code spec.template.spec}, {@code spec.template.spec.containers[0]}), for remedies.
    */
-  record Facts(JsonNode spec, JsonNode meta, JsonNode container, boolean first, String podPath, String containerPath) {}
+  /** A manifest container's own YAML, its pod's, and where they are; {@code kind} the workload's ({@code Deployment}). */
+  record Facts(JsonNode spec, JsonNode meta, JsonNode container, boolean first, String podPath, String containerPath,
+      String kind) {}
 
   static final String HOST_PROCESS = "host-process";
   static final String PROBE_HOST = "probe-host";

@@ -9,9 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import dev.carapace.cluster.SwarmException.Step;
 import dev.carapace.core.Endpoint;
+import dev.carapace.core.ImageTrust;
 import dev.carapace.core.OwnerLabels;
+import dev.carapace.core.RegistryCredentials;
 import dev.carapace.core.SecureContainerSpec;
+import dev.carapace.core.UntrustedImageException;
 import dev.carapace.core.internal.engine.EngineOwner;
+import dev.carapace.core.internal.values.CoreAccess;
+import dev.carapace.core.internal.values.TrustedImages;
 import dev.carapace.policy.ContainerView;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,12 +80,16 @@ public final class SwarmDeployer implements AutoCloseable {
   private final String apiVersion;
   private final String engineVersion;
   private final Map<String, String> labels;
+  private final ImageTrust imageTrust;
+  private final RegistryCredentials registryCredentials;
   /** The names of the services tracked, by id. */
   private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SwarmDeployer(Builder b) {
     this.owner = EngineOwner.open(b.connection, LOG);
     this.labels = owner.labels();
+    this.imageTrust = b.imageTrust;
+    this.registryCredentials = b.registryCredentials;
     SwarmEngine e;
     try {
       e = new SwarmEngine(owner.session());
@@ -117,6 +126,8 @@ public final class SwarmDeployer implements AutoCloseable {
   public static final class Builder {
     private final EngineOwner.Connection connection = new EngineOwner.Connection("deployer");
     private String pretendApi;
+    private ImageTrust imageTrust;
+    private RegistryCredentials registryCredentials;
 
     private Builder() {}
 
@@ -210,6 +221,39 @@ public final class SwarmDeployer implements AutoCloseable {
      */
     public Builder applicationName(String name) {
       connection.applicationName(name);
+      return this;
+    }
+
+    /**
+     * Verifies each service's image before it is created, as {@code trust}'s rules say, with the same code
+     * as {@code ContainerLauncher.Builder.imageTrust(..)}: an image a rule matches is resolved to its
+     * manifest digest once, its cosign signatures are verified, and the service is created by that digest
+     * ({@code ContainerSpec.Image} is {@code repository@sha256:...}), so every task on every node runs the
+     * content verified and a tag moved later changes no task, not even one rescheduled or scaled. The
+     * service as recorded and each task's container are verified to hold that digest, and
+     * {@link SwarmService#spec()} names it. Refused ({@link ImageTrust.Rule#REQUIRE_SIGNATURE} without a
+     * verified signature, or a digest that cannot be resolved): an {@link UntrustedImageException} naming
+     * the image, the digest and the reason, before any call to the engine. {@link ImageTrust.Rule#WARN_IF_UNSIGNED}:
+     * deployed by its digest, with a WARN log. The registry is reached with the trust's
+     * {@link dev.carapace.core.RegistryAccess}, whose credentials default to this deployer's
+     * {@linkplain #registryCredentials registry credentials}. If unset,
+     * images are deployed as named, unverified (as {@code docker service create --no-resolve-image}).
+     */
+    public Builder imageTrust(ImageTrust trust) {
+      this.imageTrust = Objects.requireNonNull(trust, "image trust");
+      return this;
+    }
+
+    /**
+     * The credentials the nodes pull each service's image with: sent with the create as the
+     * {@code X-Registry-Auth} header, as {@code docker service create --with-registry-auth} sends the CLI's
+     * (the engine keeps them with the service, for every node that starts one of its tasks; never logged
+     * here). Also the credentials of an {@linkplain #imageTrust image trust} whose
+     * {@link dev.carapace.core.RegistryAccess} has none, as for a launcher. If unset, nothing is sent: a
+     * node pulls anonymously, or runs the image it already has (a digest it has is not pulled again).
+     */
+    public Builder registryCredentials(RegistryCredentials credentials) {
+      this.registryCredentials = Objects.requireNonNull(credentials, "registry credentials");
       return this;
     }
 
@@ -334,20 +378,31 @@ public final class SwarmDeployer implements AutoCloseable {
    * {@link SwarmDeployment#replicas()} tasks run, and verifies the service and each running task's
    * container. Close or {@link SwarmService#remove()} the handle to remove the service.
    *
+   * With an {@linkplain Builder#imageTrust image trust} whose rule matches the image, the image is
+   * verified first and the service runs {@code spec} with its image pinned to the verified digest
+   * ({@link SwarmService#spec()}).
+   *
    * @throws UncarriableSpecException before any call, listing every field this engine cannot carry
    *     whose loss the deployment did not accept
+   * @throws UntrustedImageException before any call to the engine, when the image trust refuses the image
+   * @throws dev.carapace.core.RegistryAuthenticationException before any call, when the
+   *     {@linkplain Builder#registryCredentials registry credentials} could not be read
    * @throws SwarmException naming the step; nothing is left on the engine
    */
-  public SwarmService deploy(SecureContainerSpec spec, SwarmDeployment deployment, Duration timeout) {
+  public SwarmService deploy(SecureContainerSpec asked, SwarmDeployment deployment, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
+    refuse(asked, deployment);
+    String name = deployment.serviceName(asked);
+    SecureContainerSpec spec = pinnedIfTrusted(asked, name);
     List<Loss> accepted = refuse(spec, deployment);
-    String name = deployment.serviceName(spec);
     for (Loss loss : accepted) {
       LOG.warn("deploying service {} without {} (loss accepted): {}: {}", name, loss.attribute(), loss.target(),
           loss.reason());
     }
     ObjectNode body = SwarmRequest.of(spec, deployment, api, labels);
-    JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body);
+    String auth = registryCredentials == null ? null : CoreAccess.get()
+        .registryAuthHeader(registryCredentials, spec.image(), dev.carapace.core.EngineException.Step.PULL).orElse(null);
+    JsonNode created = engine.call(Step.CREATE, name, POST, "/services/create", body, auth);
     String id = created.path("ID").asText();
     names.put(id, name);
     owner.track(id);
@@ -363,6 +418,20 @@ public final class SwarmDeployer implements AutoCloseable {
       throw e;
     }
     return service;
+  }
+
+  /**
+   * {@code spec} with its image pinned to the digest the image trust resolved and verified; refuses an
+   * image the trust does not allow. Unchanged without a trust or a matching rule.
+   */
+  private SecureContainerSpec pinnedIfTrusted(SecureContainerSpec spec, String service) {
+    if (imageTrust == null) {
+      return spec;
+    }
+    String image = TrustedImages.verify(imageTrust, spec.image(), registryCredentials,
+        (asked, digest, problem) -> LOG.warn("deploying service {} of {} at {} without a verified signature: {}",
+            service, asked, digest, problem)).imageToLaunch();
+    return image.equals(spec.image()) ? spec : spec.toBuilder().image(image).build();
   }
 
   void forget(String serviceId) {

@@ -41,8 +41,14 @@ final class SwarmEngine {
   /** A JSON answer, or null for 204; {@code body} is sent as JSON when not null. */
   JsonNode call(SwarmException.Step step, String service, DockerHttpClient.Request.Method method, String path,
       JsonNode body) {
+    return call(step, service, method, path, body, null);
+  }
+
+  /** As {@link #call}, sending {@code registryAuth} (when not null) as {@code X-Registry-Auth}; never logged. */
+  JsonNode call(SwarmException.Step step, String service, DockerHttpClient.Request.Method method, String path,
+      JsonNode body, String registryAuth) {
     try {
-      return session.bounded(() -> exchange(api, method, path, body));
+      return session.bounded(() -> exchange(api, method, path, body, registryAuth));
     } catch (SwarmException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -88,8 +94,11 @@ final class SwarmEngine {
   }
 
   private JsonNode exchange(DockerHttpClient http, DockerHttpClient.Request.Method method, String path,
-      JsonNode body) {
+      JsonNode body, String registryAuth) {
     DockerHttpClient.Request.Builder b = DockerHttpClient.Request.builder().method(method).path(prefix + path);
+    if (registryAuth != null) {
+      b.putHeader("X-Registry-Auth", registryAuth);
+    }
     if (body != null) {
       b.putHeader("Content-Type", "application/json")
           .bodyBytes(body.toString().getBytes(StandardCharsets.UTF_8));

@@ -68,7 +68,8 @@ public final class SwarmService implements AutoCloseable {
       JsonNode status = t.path("Status");
       out.add(new SwarmTask(t.path("ID").asText(), t.path("Slot").asInt(), status.path("State").asText(),
           t.path("DesiredState").asText(), status.path("Message").asText(""), status.path("Err").asText(""),
-          status.path("ContainerStatus").path("ContainerID").asText("")));
+          status.path("ContainerStatus").path("ContainerID").asText(""),
+          t.path("Spec").path("ContainerSpec").path("Image").asText("")));
     }
     out.sort(Comparator.comparingInt(SwarmTask::slot));
     return out;
@@ -141,6 +142,7 @@ public final class SwarmService implements AutoCloseable {
         containerId = containers.get(0).path("Id").asText();
         JsonNode inspect = engine.call(Step.VERIFY, name, GET, "/containers/" + containerId + "/json", null);
         mismatches.addAll(SwarmVerifier.container(spec, api, inspect, recorded));
+        mismatches.addAll(SwarmVerifier.task(spec, task));
         if (SwarmVerifier.pinnedDigest(spec.image()) != null) {   // the content the digest names, nothing else
           String image = inspect.path("Image").asText("");
           mismatches.addAll(SwarmVerifier.image(spec, inspect, image.matches("sha256:[a-f0-9]{64}")

@@ -14,9 +14,10 @@ public final class SwarmTask {
   private final String message;
   private final String error;
   private final String containerId;
+  private final String image;
 
   SwarmTask(String id, int slot, String state, String desiredState, String message, String error,
-      String containerId) {
+      String containerId, String image) {
     this.id = id;
     this.slot = slot;
     this.state = state;
@@ -24,6 +25,7 @@ public final class SwarmTask {
     this.message = message;
     this.error = error;
     this.containerId = containerId;
+    this.image = image;
   }
 
   /** The task's id. */
@@ -64,6 +66,15 @@ public final class SwarmTask {
     return containerId;
   }
 
+  /**
+   * The image the task runs, as the engine recorded it in the task's own spec
+   * ({@code Spec.ContainerSpec.Image}): {@code repository@sha256:...} for a service deployed by digest,
+   * which every task of the service keeps, whatever its tag points to later.
+   */
+  public String image() {
+    return image;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (o == this) {
@@ -77,19 +88,19 @@ public final class SwarmTask {
         && java.util.Objects.equals(state, that.state)
         && java.util.Objects.equals(desiredState, that.desiredState)
         && java.util.Objects.equals(message, that.message) && java.util.Objects.equals(error, that.error)
-        && java.util.Objects.equals(containerId, that.containerId);
+        && java.util.Objects.equals(containerId, that.containerId) && java.util.Objects.equals(image, that.image);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(id, slot, state, desiredState, message, error, containerId);
+    return java.util.Objects.hash(id, slot, state, desiredState, message, error, containerId, image);
   }
 
   /** {@code SwarmTask[id=..., slot=..., ...]}, as a record shows itself. */
   @Override
   public String toString() {
     return "SwarmTask[id=" + id + ", slot=" + slot + ", state=" + state + ", desiredState=" + desiredState
-        + ", message=" + message + ", error=" + error + ", containerId=" + containerId + "]";
+        + ", message=" + message + ", error=" + error + ", containerId=" + containerId + ", image=" + image + "]";
   }
 
   /** Whether it runs and Swarm wants it to. */

@@ -107,6 +107,20 @@ final class SwarmVerifier {
   }
 
   /**
+   * For a spec whose image names a digest: whether the task, as the engine recorded it, names that image
+   * ({@code Spec.ContainerSpec.Image}), so the node that runs it pulls and runs that digest; neither the
+   * manager's own resolution nor a moved tag may have replaced it. Empty when it does, or when the spec
+   * names no digest.
+   */
+  static List<String> task(SecureContainerSpec spec, SwarmTask task) {
+    if (pinnedDigest(spec.image()) == null || task.image().equals(spec.image())) {
+      return List.of();
+    }
+    return List.of("task " + task.id() + " Spec.ContainerSpec.Image recorded "
+        + (task.image().isEmpty() ? "nothing" : task.image()) + ", asked " + spec.image());
+  }
+
+  /**
    * Each difference between a running task's container ({@code inspect}) and {@code spec}, for the
    * fields {@code api} carries (a loss the caller accepted is not compared); empty when all match. Env
    * values are never printed.

@@ -123,6 +123,41 @@ class ManifestAuditTest {
         "privileged: true, seccompProfile: {type: Unconfined}"), Profiles.podSecurityBaseline()).violatedRuleIds());
   }
 
+  /** The findings of {@code restart-policy} for a workload of {@code kind} whose pod spec adds {@code podSpec}. */
+  private static List<String> restartFindings(String kind, String podSpec, String workloadSpec) {
+    String template = "  template:\n    spec:\n" + podSpec.indent(6)
+        + "      containers:\n        - {name: app, image: x}\n";
+    String yaml = kind.equals("Pod") ? "kind: Pod\nmetadata: {name: w}\nspec:\n" + podSpec.indent(2)
+        + "  containers:\n    - {name: app, image: x}\n"
+        : "kind: " + kind + "\nmetadata: {name: w}\nspec:\n" + workloadSpec.indent(2) + template;
+    return ManifestAudit.judge(yaml, Profiles.carapaceDefault()).violations().stream()
+        .filter(v -> v.ruleId().equals("restart-policy")).map(v -> v.message()).toList();
+  }
+
+  /**
+   * {@code restart-policy} (CIS 5.14: restarts bounded) judges what a manifest can choose: a Deployment,
+   * StatefulSet, DaemonSet, ReplicaSet or ReplicationController takes {@code restartPolicy: Always} only (the
+   * API server refuses any other), so it is not flagged there; a Pod may choose, and is; a Job's
+   * {@code OnFailure} is bounded by its {@code backoffLimit} (6 when unset, as Kubernetes defaults it).
+   */
+  @Test
+  void restartPolicyFlagsWhatTheManifestCouldChooseOtherwise() {
+    for (String kind : List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController")) {
+      assertEquals(List.of(), restartFindings(kind, "restartPolicy: Always", ""), kind);
+      assertEquals(List.of(), restartFindings(kind, "", ""), kind + " (Always by default)");
+    }
+    assertEquals(List.of("restartPolicy must be on-failure with at most 5 retries: always"),
+        restartFindings("Pod", "restartPolicy: Always", ""));
+    assertEquals(List.of("restartPolicy must be on-failure with at most 5 retries: always"),
+        restartFindings("Pod", "", ""), "a Pod restarts Always by default");
+    assertEquals(List.of(), restartFindings("Pod", "restartPolicy: Never", ""));
+    assertEquals(List.of(), restartFindings("Job", "restartPolicy: OnFailure", "backoffLimit: 3"));
+    assertEquals(List.of(), restartFindings("Job", "restartPolicy: OnFailure", "backoffLimit: 5"));
+    assertEquals(List.of("restartPolicy must be on-failure with at most 5 retries: on-failure:6"),
+        restartFindings("Job", "restartPolicy: OnFailure", ""), "backoffLimit defaults to 6");
+    assertEquals(List.of(), restartFindings("Job", "restartPolicy: Never", ""));
+  }
+
   @Test
   void namesInTheTextReportAreEscaped() {
     String yaml = "kind: Pod\nmetadata: {name: \"web\\e[2J\\u202Eexe.txt\"}\nspec:\n  containers:\n"

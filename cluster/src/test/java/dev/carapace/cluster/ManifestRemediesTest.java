@@ -13,6 +13,7 @@ import dev.carapace.policy.Violation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -71,6 +72,13 @@ class ManifestRemediesTest {
       "          securityContext: {capabilities: {add: [NET_RAW, SYS_ADMIN]}}",
       "");
 
+  /**
+   * A Pod that restarts always: {@code restart-policy} is not asked of a Deployment, whose pods take
+   * {@code restartPolicy: Always} only.
+   */
+  private static final String RESTARTING_POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+      + "  restartPolicy: Always\n  containers: [{name: a, image: busybox}]\n";
+
   /** The built-in rules a manifest cannot break: Kubernetes has no field Carapace reads for them. */
   private static final Set<String> NOT_FROM_A_MANIFEST = Set.of(
       "accepted-loss",   // a Carapace spec's accepted loss, never in a manifest
@@ -83,10 +91,12 @@ class ManifestRemediesTest {
   void everyRuleAManifestCanBreakHasARemedyInTheManifestsTerms() {
     Map<String, String> remedies = new TreeMap<>();
     for (Policy p : Profiles.all()) {
-      PolicyReport report = ManifestAudit.judge(WORST, p);
-      for (Violation v : report.violations()) {
-        assertManifestTerms(v.ruleId(), v.remedy());
-        remedies.put(v.ruleId() + " " + v.container() + " " + p.name(), v.remedy());
+      for (String manifest : List.of(WORST, RESTARTING_POD)) {
+        PolicyReport report = ManifestAudit.judge(manifest, p);
+        for (Violation v : report.violations()) {
+          assertManifestTerms(v.ruleId(), v.remedy());
+          remedies.put(v.ruleId() + " " + v.container() + " " + p.name(), v.remedy());
+        }
       }
     }
     Set<String> raised = new TreeSet<>();
@@ -107,6 +117,8 @@ class ManifestRemediesTest {
     assertEquals("set spec.template.spec.initContainers[0].image: NAME@sha256:DIGEST, the digest of the manifest its"
         + " tag names now (skopeo inspect --format '{{.Digest}}' docker://NAME:TAG)",
         remedies.get("image-pinned worst/init:setup cis-docker-1.6"));
+    assertEquals("set spec.restartPolicy: OnFailure (or Never) where the kind allows it (a Pod, a Job); a Deployment's"
+        + " pods always restart", remedies.get("restart-policy p/a carapace-default"));
   }
 
   @Test

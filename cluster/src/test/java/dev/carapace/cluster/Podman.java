@@ -49,14 +49,17 @@ final class Podman {
   }
 
   /**
-   * {@code podman kube play FILE} of {@code yaml}, returning the file to take it down with; when the play
+   * {@code podman kube play FLAGS... FILE} of {@code yaml}, returning the file to take it down with; when the play
    * fails, whatever it made is taken down and the file deleted.
    */
-  static Path play(String yaml) throws IOException, InterruptedException {
+  static Path play(String yaml, String... flags) throws IOException, InterruptedException {
     Path file = Files.createTempFile("carapace-kube", ".yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
     try {
-      run("kube", "play", file.toString());
+      List<String> args = new ArrayList<>(List.of("kube", "play"));
+      args.addAll(List.of(flags));   // --creds, --cert-dir: to pull from the testbed's registry
+      args.add(file.toString());
+      run(args.toArray(String[]::new));
     } catch (IOException | InterruptedException | RuntimeException e) {
       // podman may have made part of it before failing: take that down too, then drop the file
       try {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.SwarmSpec;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -57,12 +56,7 @@ class SwarmIT {
   @BeforeAll
   static void createSwarm() {
     docker = DockerClients.connect(TestEngine.endpoint());
-    String state = String.valueOf(docker.infoCmd().exec().getSwarm().getLocalNodeState());
-    if (!state.equalsIgnoreCase("inactive")) {
-      throw new IllegalStateException("the engine is already in a swarm (" + state + "): SwarmIT creates and leaves"
-          + " its own, and will not leave someone else's; run it on an engine outside any swarm");
-    }
-    docker.initializeSwarmCmd(new SwarmSpec()).withAdvertiseAddr("127.0.0.1").withListenAddr("127.0.0.1:2377").exec();
+    SingleNodeSwarm.init(docker, "SwarmIT");
     swarm = SwarmDeployer.connect(TestEngine.endpoint());
   }
 
@@ -73,16 +67,7 @@ class SwarmIT {
         swarm.close();
       }
     } finally {
-      docker.leaveSwarmCmd().withForceEnabled(true).exec();
-      for (int i = 0; i < 50 && !docker.listNetworksCmd().withNameFilter("docker_gwbridge").exec().isEmpty(); i++) {
-        try {
-          docker.removeNetworkCmd("docker_gwbridge").exec();
-        } catch (RuntimeException busy) {
-          sleep(200);
-        }
-      }
-      assertEquals(List.of(), docker.listNetworksCmd().withNameFilter("docker_gwbridge").exec().stream()
-          .map(n -> n.getName()).collect(Collectors.toList()));
+      SingleNodeSwarm.leave(docker);
       docker.close();
     }
   }

@@ -13,6 +13,7 @@ import dev.carapace.core.internal.registry.RegistryAuth;
 import dev.carapace.core.internal.engine.RegistryPull;
 import dev.carapace.core.internal.fields.RecordedVerifier;
 import dev.carapace.core.internal.engine.SecretLoggers;
+import dev.carapace.core.internal.values.TrustedImages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -419,15 +420,9 @@ public final class ContainerLauncher implements AutoCloseable {
     if (imageTrust == null) {
       return spec;
     }
-    ImageVerification v = imageTrust.verify(spec.image(), registryCredentials);
-    if (v.rule() == ImageTrust.Rule.NONE) {
-      return spec;
-    }
-    v.requireAllowed();
-    if (v.rule() == ImageTrust.Rule.WARN_IF_UNSIGNED && !v.signatureVerified()) {
-      LOG.warn("launching {} at {} without a verified signature: {}", spec.image(),
-          v.digest().orElse("an unresolved digest"), v.problem().orElse("none verified"));
-    }
+    ImageVerification v = TrustedImages.verify(imageTrust, spec.image(), registryCredentials,
+        (image, digest, problem) -> LOG.warn("launching {} at {} without a verified signature: {}", image, digest,
+            problem));
     String image = v.imageToLaunch();
     return image.equals(spec.image()) ? spec : spec.toBuilder().image(image).build();
   }

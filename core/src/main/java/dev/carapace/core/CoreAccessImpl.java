@@ -1,6 +1,9 @@
 package dev.carapace.core;
 
 import dev.carapace.core.EngineException.Step;
+import dev.carapace.core.internal.registry.DockerConfigCredentials;
+import dev.carapace.core.internal.registry.ImageReference;
+import dev.carapace.core.internal.registry.RegistryAuth;
 import dev.carapace.core.internal.values.CoreAccess;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,5 +94,21 @@ final class CoreAccessImpl extends CoreAccess {
   @Override
   public ContainerStats.BlockIo blockIo(long readBytes, long writtenBytes) {
     return new ContainerStats.BlockIo(readBytes, writtenBytes);
+  }
+
+  @Override
+  public ImageVerification verifyImage(ImageTrust trust, String image, RegistryCredentials fallback) {
+    return trust.verify(image, fallback);
+  }
+
+  @Override
+  public Optional<String> registryAuthHeader(RegistryCredentials credentials, String image, Step step) {
+    String registry = ImageReference.registry(image);
+    try {
+      return credentials.lookup(registry).map(RegistryAuth::header);
+    } catch (DockerConfigCredentials.Unreadable e) {
+      throw new RegistryAuthenticationException(step, image, registry, null, "credentials for registry " + registry
+          + " could not be read: " + e.getMessage(), null, e);
+    }
   }
 }

@@ -12,8 +12,6 @@ import dev.carapace.core.SecureContainerSpec;
 import dev.carapace.core.testing.FakeRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,13 +39,7 @@ class ImageSignedRuleTest {
   private String unsigned;
 
   static KeyPair keyPair() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"));
-      return g.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.carapace.core.testing.CosignKeyFile.generateP256();
   }
 
   /** A schema 2 manifest of its own config (its layers need not exist to be signed); returns its digest. */

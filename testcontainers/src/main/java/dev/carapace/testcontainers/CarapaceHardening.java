@@ -4,7 +4,6 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import dev.carapace.core.ImageTrust;
-import dev.carapace.core.ImageVerification;
 import dev.carapace.core.LaunchCheck;
 import dev.carapace.core.LaunchException;
 import dev.carapace.core.NetworkMode;
@@ -13,6 +12,7 @@ import dev.carapace.core.internal.values.CoreAccess;
 import dev.carapace.core.internal.fields.CreateRequestReader;
 import dev.carapace.core.internal.fields.RawLogConfig;
 import dev.carapace.core.internal.fields.SpecTranslator;
+import dev.carapace.core.internal.values.TrustedImages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -251,15 +251,9 @@ public final class CarapaceHardening implements Consumer<CreateContainerCmd> {
     if (imageTrust == null || cmd.getImage() == null || cmd.getImage().equals(PROFILE_IMAGE)) {
       return;
     }
-    ImageVerification v = imageTrust.verify(cmd.getImage()).requireAllowed();
-    if (v.rule() == ImageTrust.Rule.NONE) {
-      return;
-    }
-    if (v.rule() == ImageTrust.Rule.WARN_IF_UNSIGNED && !v.signatureVerified()) {
-      LOG.warn("creating hardened {} at {} without a verified signature: {}", cmd.getImage(),
-          v.digest().orElse("an unresolved digest"), v.problem().orElse("none verified"));
-    }
-    cmd.withImage(v.imageToLaunch());
+    cmd.withImage(TrustedImages.verify(imageTrust, cmd.getImage(), null, (image, digest, problem)
+        -> LOG.warn("creating hardened {} at {} without a verified signature: {}", image, digest, problem))
+        .imageToLaunch());
   }
 
   private void harden(CreateContainerCmd cmd) {

@@ -54,6 +54,17 @@ public final class CosignKeyFile {
     write(file, pem("ENCRYPTED COSIGN PRIVATE KEY", json.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** A new ECDSA P-256 key pair, the kind {@code cosign generate-key-pair} makes. */
+  public static java.security.KeyPair generateP256() {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      return g.generateKeyPair();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The public key as cosign writes {@code cosign.pub}: a {@code PUBLIC KEY} (X.509 SPKI) block. */
   public static String publicKeyPem(PublicKey key) {
     return pem("PUBLIC KEY", key.getEncoded());

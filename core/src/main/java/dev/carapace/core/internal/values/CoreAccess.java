@@ -8,9 +8,12 @@ import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.ExecResult;
 import dev.carapace.core.ExecTimeoutException;
 import dev.carapace.core.ImageNotFoundException;
+import dev.carapace.core.ImageTrust;
+import dev.carapace.core.ImageVerification;
 import dev.carapace.core.PullProgress;
 import dev.carapace.core.RecordedMismatchException;
 import dev.carapace.core.RegistryAuthenticationException;
+import dev.carapace.core.RegistryCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -96,4 +99,19 @@ public abstract class CoreAccess {
   public abstract ContainerStats.NetworkIo networkIo(long receivedBytes, long transmittedBytes);
 
   public abstract ContainerStats.BlockIo blockIo(long readBytes, long writtenBytes);
+
+  /**
+   * {@code trust.verify(image)}, with {@code fallback}'s credentials for an access that has none (a
+   * launcher's); {@code fallback} may be null.
+   */
+  public abstract ImageVerification verifyImage(ImageTrust trust, String image, RegistryCredentials fallback);
+
+  /**
+   * The {@code X-Registry-Auth} header value of {@code credentials} for {@code image}'s registry, as a
+   * launcher's pull sends it; empty when they hold none for it (an anonymous pull).
+   *
+   * @throws RegistryAuthenticationException step {@code step} when the credentials could not be read (a
+   *     docker config or a credential helper failing); the message names the registry, never a secret
+   */
+  public abstract Optional<String> registryAuthHeader(RegistryCredentials credentials, String image, Step step);
 }
