@@ -67,7 +67,8 @@ class KubernetesImageTrustIT {
   @Test
   void aSignedTagIsRenderedByItsDigestAndPodmanRunsThatDigest() throws Exception {
     String tag = registry.image("kube") + ":1";
-    String digest = registry.copyBusybox("kube", "1", 5);
+    // its own image id: removing what podman pulled below must not remove the testbed's carapace-test/busybox:1
+    String digest = registry.copyBusyboxAsItsOwnImage("kube", "1");
     assertEquals(digest, ImageSigner.builder().privateKey(KEY.getPrivate()).registryAccess(access).build().sign(tag));
     registry.rememberSignatures(registry.repository("kube"), digest);
     String pinned = registry.image("kube") + "@" + digest;
@@ -97,6 +98,8 @@ class KubernetesImageTrustIT {
         Podman.down(file);
       } finally {
         Podman.run("rmi", "--ignore", pinned);
+        assertTrue(Podman.run("images", "--format", "{{.Repository}}:{{.Tag}}").contains(
+            "localhost/carapace-test/busybox:1"), "the testbed's image is still in podman's store");
       }
     }
   }

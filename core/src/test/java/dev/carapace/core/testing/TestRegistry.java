@@ -76,6 +76,31 @@ public final class TestRegistry {
     return digest;
   }
 
+  /**
+   * Pushes busybox as {@code <run>/<name>:<tag>} with a config of its own (a label {@code dev.carapace.test=NAME}),
+   * so that the image has another id than the testbed's {@code carapace-test/busybox:1}: a test that removes what it
+   * pulled (podman removes a whole image when given its digest) cannot take the testbed's image with it. Returns
+   * the manifest's digest.
+   */
+  public String copyBusyboxAsItsOwnImage(String name, String tag) throws IOException {
+    String repository = repository(name);
+    com.fasterxml.jackson.databind.node.ObjectNode m =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(busybox.bytes());
+    RegistryClient c = client();
+    byte[] config = c.blob("carapace-test/busybox", m.path("config").path("digest").asText(), 1 << 20);
+    com.fasterxml.jackson.databind.node.ObjectNode cfg = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(config);
+    cfg.with("config").with("Labels").put("dev.carapace.test", name);
+    byte[] own = JSON.writeValueAsBytes(cfg);
+    String configDigest = c.putBlob(repository, own);
+    for (JsonNode l : m.path("layers")) {
+      c.mountBlob(repository, l.path("digest").asText(), "carapace-test/busybox");
+    }
+    m.with("config").put("digest", configDigest).put("size", own.length);
+    String digest = c.putManifest(repository, tag, busybox.mediaType(), JSON.writeValueAsBytes(m));
+    remember(repository, digest);
+    return digest;
+  }
+
   /** Copies the signature manifest of {@code digest} from {@code <run>/<from>} to {@code <run>/<to>} (blobs mounted). */
   public void copySignatures(String from, String to, String digest) throws IOException {
     RegistryClient c = client();
