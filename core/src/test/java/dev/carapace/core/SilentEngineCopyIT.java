@@ -17,6 +17,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,7 @@ class SilentEngineCopyIT {
         } catch (EngineException expected) {
           // the container is gone already
         }
+        removeWhatItMade(launcher.id(), id == null);
       }
     }
   }
@@ -155,7 +157,31 @@ class SilentEngineCopyIT {
         } catch (EngineException expected) {
           assertTrue(expected.getMessage().contains("not answering"), expected.getMessage());
         }
+        removeWhatItMade(launcher.id(), id == null);
       }
     }
+  }
+
+  /**
+   * Removes, over the unix socket, every container of launcher {@code launcherId}: its own removal went through a
+   * proxy now closed or silent, and so does the reaper's. When the launch itself failed (a create given up on under
+   * load), the engine may make the container seconds later: then it looks for 10 s.
+   */
+  private static void removeWhatItMade(String launcherId, boolean launchFailed) throws InterruptedException {
+    long until = System.nanoTime() + (launchFailed ? Duration.ofSeconds(10).toNanos() : 0);
+    do {
+      List<String> left = TestEngine.containersOf(unixSocket, launcherId);
+      for (String c : left) {
+        try {
+          unixSocket.removeContainerCmd(c).withForce(true).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+          // removed meanwhile
+        }
+      }
+      if (!left.isEmpty()) {
+        return;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < until);
   }
 }
