@@ -17,7 +17,8 @@ import java.util.Locale;
  * <pre>{@code
  * {"schemaVersion":1, "tool":{"name","version"}, "command", "subject", "failOn", "failed",
  *  "summary":{"total","critical","high","medium","low","failing"},
- *  "findings":[{"ruleId","severity","message","remedy","file","line","column"}],
+ *  "findings":[{"ruleId","severity","message","remedy","file","line","column",
+ *              "target":{"kind","name","qualifiedName","uri","fingerprint"}}],
  *  "rules":[{"id","title","help","severity"}], "notes":[...],
  *  "artifacts":[{"name","reference","digest","properties":{...}}]}
  * }</pre>
@@ -53,6 +54,17 @@ final class JsonWriter implements ReportWriter {
       n.put("file", f.file());
       n.put("line", f.line());
       n.put("column", f.column());
+      Target target = f.target();
+      if (target == null) {
+        n.putNull("target");
+      } else {
+        ObjectNode g = n.putObject("target");
+        g.put("kind", target.kind());
+        g.put("name", target.name());
+        g.put("qualifiedName", target.qualifiedName());
+        g.put("uri", target.uri());
+        g.put("fingerprint", target.fingerprint());
+      }
     }
     ArrayNode rules = root.putArray("rules");
     for (RuleInfo r : report.rules()) {

@@ -246,16 +246,23 @@ public class OutputFormatsTest {
     assertTrue(root.path("failed").asBoolean());
     assertEquals("{\"total\":4,\"critical\":1,\"high\":1,\"medium\":1,\"low\":1,\"failing\":2}",
         root.path("summary").toString());
-    assertEquals(List.of("ruleId", "severity", "message", "remedy", "file", "line", "column"),
+    assertEquals(List.of("ruleId", "severity", "message", "remedy", "file", "line", "column", "target"),
         fields(root.path("findings").path(0)));
     assertEquals("{\"ruleId\":\"read-only-rootfs\",\"severity\":\"medium\",\"message\":\"pod api:"
         + " readOnlyRootFilesystem unset\",\"remedy\":\"set it\",\"file\":\"k8s/my pod.yaml\",\"line\":3,"
-        + "\"column\":null}", root.path("findings").path(1).toString());
+        + "\"column\":null,\"target\":null}", root.path("findings").path(1).toString());
     assertEquals("{\"ruleId\":\"healthcheck\",\"severity\":\"low\",\"message\":\"container db: no health check\","
-        + "\"remedy\":\"add HEALTHCHECK\",\"file\":null,\"line\":null,\"column\":null}",
+        + "\"remedy\":\"add HEALTHCHECK\",\"file\":null,\"line\":null,\"column\":null,\"target\":null}",
         root.path("findings").path(2).toString());
     assertEquals("line\nbreak \u001b[31mred\u0000 <x a=\"&\"/> \u202e",
         root.path("findings").path(3).path("message").asText(), "JSON carries the text exactly");
+    // a finding with no file names what it is about, as SARIF's location does, with the same fingerprint
+    JsonNode audit = JSON.readTree(Format.JSON.writer().write(ReportSamples.audit("unix:///var/run/docker.sock"),
+        TOOL, FailOn.LOW)).path("findings").path(1);
+    Target web = Target.container(java.net.URI.create("unix:///var/run/docker.sock"), "web", "privileged");
+    assertEquals("{\"kind\":\"resource\",\"name\":\"web\",\"qualifiedName\":\"unix:///var/run/docker.sock/containers/web\","
+        + "\"uri\":\"docker/unix/var/run/docker.sock/containers/web\",\"fingerprint\":\"" + web.fingerprint() + "\"}",
+        audit.path("target").toString());
     assertEquals(List.of("id", "title", "help", "severity"), fields(root.path("rules").path(0)));
     assertEquals("[\"container db: apparmor: not enabled on the host\"]", root.path("notes").toString());
     assertFalse(JSON.readTree(Format.JSON.writer().write(ReportSamples.mixed(), TOOL, FailOn.NEVER))
