@@ -60,8 +60,7 @@ public final class CarapaceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing a command: "
-        + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
+    throw Cli.missingCommand(spec);
   }
 
   /** {@code carapace VERSION}. */

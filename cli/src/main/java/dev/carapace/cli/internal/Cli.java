@@ -83,6 +83,15 @@ public final class Cli {
     return cl;
   }
 
+  /**
+   * The usage error of a command that only groups subcommands ({@code carapace}, {@code carapace image},
+   * {@code carapace seccomp}) run without one: it names them, {@code help} left out.
+   */
+  public static CommandLine.ParameterException missingCommand(CommandLine.Model.CommandSpec spec) {
+    return new CommandLine.ParameterException(spec.commandLine(), "missing a command: "
+        + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
+  }
+
   private static int fail(PrintWriter err, String command, Throwable e, boolean debug) {
     err.println(command + ": error: " + describe(e) + (debug ? "" : (e instanceof InputException ? ""
         : " (--debug shows where)")));

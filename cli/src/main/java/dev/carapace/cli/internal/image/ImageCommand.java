@@ -1,8 +1,8 @@
 package dev.carapace.cli.internal.image;
 
 import dev.carapace.cli.internal.CarapaceCommand;
+import dev.carapace.cli.internal.Cli;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -27,7 +27,6 @@ public final class ImageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing a command: "
-        + String.join(", ", spec.subcommands().keySet()));
+    throw Cli.missingCommand(spec);
   }
 }

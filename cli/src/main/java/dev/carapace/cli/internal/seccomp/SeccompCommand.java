@@ -1,8 +1,8 @@
 package dev.carapace.cli.internal.seccomp;
 
 import dev.carapace.cli.internal.CarapaceCommand;
+import dev.carapace.cli.internal.Cli;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -23,7 +23,6 @@ public final class SeccompCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing a command: "
-        + String.join(", ", spec.subcommands().keySet()));
+    throw Cli.missingCommand(spec);
   }
 }
