@@ -386,9 +386,7 @@ class CreateGivenUpOnIT {
     if (launcherId == null) {
       return;
     }
-    for (String id : TestEngine.containersOf(docker, launcherId)) {
-      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-    }
+    TestEngine.removeContainersOf(docker, launcherId);
     for (String id : networksOf(launcherId)) {
       docker.removeNetworkCmd(id).exec();
     }

@@ -17,7 +17,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,15 +169,7 @@ class SilentEngineCopyIT {
   private static void removeWhatItMade(String launcherId, boolean launchFailed) throws InterruptedException {
     long until = System.nanoTime() + (launchFailed ? Duration.ofSeconds(10).toNanos() : 0);
     do {
-      List<String> left = TestEngine.containersOf(unixSocket, launcherId);
-      for (String c : left) {
-        try {
-          unixSocket.removeContainerCmd(c).withForce(true).exec();
-        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
-          // removed meanwhile
-        }
-      }
-      if (!left.isEmpty()) {
+      if (!TestEngine.removeContainersOf(unixSocket, launcherId).isEmpty()) {
         return;
       }
       Thread.sleep(200);

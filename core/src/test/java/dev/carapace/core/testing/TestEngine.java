@@ -128,6 +128,22 @@ public final class TestEngine {
         .exec().stream().map(com.github.dockerjava.api.model.Container::getId).toList();
   }
 
+  /**
+   * Removes (forced, with volumes) every container the engine lists as made by launcher {@code launcherId}, for a
+   * test whose launcher cannot remove them itself; returns their ids. A container gone meanwhile is skipped.
+   */
+  public static List<String> removeContainersOf(com.github.dockerjava.api.DockerClient docker, String launcherId) {
+    List<String> left = containersOf(docker, launcherId);
+    for (String id : left) {
+      try {
+        docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+        // removed meanwhile
+      }
+    }
+    return left;
+  }
+
   /** The names of the networks the engine lists as made by launcher {@code launcherId}. */
   public static List<String> networksOf(com.github.dockerjava.api.DockerClient docker, String launcherId) {
     return docker.listNetworksCmd().withFilter("label", List.of(OwnerLabels.LAUNCHER + "=" + launcherId)).exec()
