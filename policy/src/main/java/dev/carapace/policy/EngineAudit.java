@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -211,7 +213,7 @@ public final class EngineAudit implements AutoCloseable {
    * left out of the report.
    */
   public PolicyReport audit(Policy policy) {
-    return auditListed(policy, containerIds(false, Map.of()));
+    return audit(policy, Map.of());
   }
 
   /**
@@ -219,7 +221,8 @@ public final class EngineAudit implements AutoCloseable {
    * between the listing and its inspection is left out of the report.
    */
   public PolicyReport audit(Policy policy, Map<String, String> labels) {
-    return auditListed(policy, containerIds(false, labels));
+    CompletableFuture<EngineSecurity> security = CompletableFuture.supplyAsync(this::engineSecurity);
+    return audit(policy, containerIds(false, labels), true, security);
   }
 
   /**
@@ -231,6 +234,28 @@ public final class EngineAudit implements AutoCloseable {
    * @param security what the engine's host enforces, as {@link #engineSecurity()} read it from this engine
    */
   public PolicyReport audit(Policy policy, Map<String, String> labels, EngineSecurity security) {
+    Objects.requireNonNull(security, "security must not be null");
+    return audit(policy, containerIds(false, labels), true, CompletableFuture.completedFuture(security));
+  }
+
+  /**
+   * Audits the running containers carrying every label in {@code labels} (every running container when
+   * {@code labels} is empty), knowing that the engine's host enforces what {@code security} completes with:
+   * waited for only once the containers are listed and inspected, so that {@code GET /info} can be read
+   * meanwhile, as in
+   *
+   * <pre>{@code
+   * CompletableFuture<EngineSecurity> security = CompletableFuture.supplyAsync(audit::engineSecurity);
+   * PolicyReport report = audit.audit(policy, labels, security);
+   * EngineSecurity engine = security.join(); // the same answer, for the engine's own findings
+   * }</pre>
+   *
+   * A container removed between the listing and its inspection is left out of the report.
+   *
+   * @param security what the engine's host enforces, as {@link #engineSecurity()} reads it from this engine;
+   *     its failure is thrown as it was thrown there
+   */
+  public PolicyReport audit(Policy policy, Map<String, String> labels, CompletionStage<EngineSecurity> security) {
     Objects.requireNonNull(security, "security must not be null");
     return audit(policy, containerIds(false, labels), true, security);
   }
@@ -245,24 +270,23 @@ public final class EngineAudit implements AutoCloseable {
     return audit(policy, containerIds, false);
   }
 
-  private PolicyReport auditListed(Policy policy, List<String> listed) {
-    return audit(policy, listed, true);
-  }
-
   /**
-   * One {@code /info}, then each container inspected (each image once); a container gone (404) is skipped when
-   * {@code goneIsSkipped}, else its inspection throws.
+   * One {@code /info}, read while each container is inspected (each image once); a container gone (404) is
+   * skipped when {@code goneIsSkipped}, else its inspection throws.
    */
   private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped) {
-    return audit(policy, ids, goneIsSkipped, engineSecurity());
+    return audit(policy, ids, goneIsSkipped, CompletableFuture.supplyAsync(this::engineSecurity));
   }
 
-  private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped, EngineSecurity security) {
+  private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped,
+      CompletionStage<EngineSecurity> security) {
+    List<JsonNode> inspected = inspectAll(ids, goneIsSkipped);
+    EngineSecurity enforced = await(security.toCompletableFuture());
     List<ContainerView> views = new ArrayList<>(ids.size());
     Map<String, Optional<ImageFacts>> images = new HashMap<>();
-    for (JsonNode inspected : inspectAll(ids, goneIsSkipped)) {
-      if (inspected != null) {
-        views.add(knowingImage(InspectParser.parse(inspected).knowingEngine(security), images));
+    for (JsonNode json : inspected) {
+      if (json != null) {
+        views.add(knowingImage(InspectParser.parse(json).knowingEngine(enforced), images));
       }
     }
     return policy.evaluate(views);
@@ -304,7 +328,7 @@ public final class EngineAudit implements AutoCloseable {
     }
   }
 
-  private static JsonNode await(Future<JsonNode> answer) {
+  private static <T> T await(Future<T> answer) {
     try {
       return answer.get();
     } catch (ExecutionException e) {

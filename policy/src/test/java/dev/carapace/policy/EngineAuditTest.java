@@ -2,6 +2,7 @@ package dev.carapace.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -98,11 +99,16 @@ class EngineAuditTest {
       PolicyReport report = audit.audit(Profiles.cisDocker());
       assertEquals(List.of("carapace-policy-fixture-weak"),
           report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
-      // the listing, /info, both inspects (concurrent: in either order), then the image of the one inspected
-      assertEquals(List.of("/containers/json?all=false", "/info"), http.paths.subList(0, 2));
+      // /info (read meanwhile: anywhere before the image), the listing, both inspects (concurrent: in either
+      // order), then the image of the one inspected; each once
+      List<String> engineCalls = new java.util.ArrayList<>(http.paths);
+      assertTrue(engineCalls.remove("/info"), http.paths.toString());
+      assertEquals("/containers/json?all=false", engineCalls.get(0), http.paths.toString());
       assertEquals(java.util.Set.of("/containers/" + WEAK + "/json", "/containers/" + GONE + "/json"),
-          java.util.Set.copyOf(http.paths.subList(2, 4)));
-      assertEquals(List.of("/images/" + WEAK_IMAGE + "/json"), http.paths.subList(4, http.paths.size()));
+          java.util.Set.copyOf(engineCalls.subList(1, 3)));
+      assertEquals(List.of("/images/" + WEAK_IMAGE + "/json"), engineCalls.subList(3, engineCalls.size()));
+      assertTrue(http.paths.indexOf("/info") < http.paths.indexOf("/images/" + WEAK_IMAGE + "/json"),
+          http.paths.toString());
     }
   }
 
@@ -169,6 +175,73 @@ class EngineAuditTest {
       }
       assertEquals(expected, report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
       assertEquals(true, most.get() > 1 && most.get() <= 4, "most inspects at once: " + most.get());
+    }
+  }
+
+  /**
+   * {@code GET /info} is read while the containers are listed and inspected: here it answers only once an
+   * inspect has been asked, which an audit reading it first would wait 5 s for, and then fail.
+   */
+  @Test
+  void theEngineSettingsAreReadWhileTheContainersAreInspected() throws Exception {
+    Scripted base = new Scripted();
+    java.util.concurrent.CountDownLatch inspected = new java.util.concurrent.CountDownLatch(1);
+    DockerHttpClient http = new DockerHttpClient() {
+      @Override
+      public Response execute(Request request) {
+        String p = request.path();
+        if (p.equals("/info")) {
+          try {
+            if (!inspected.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+              return answer(500, "{\"message\":\"/info was asked alone, before any inspect\"}");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        } else if (p.startsWith("/containers/") && !p.startsWith("/containers/json")) {
+          inspected.countDown();
+        }
+        return base.execute(request);
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
+      java.util.concurrent.CompletableFuture<EngineSecurity> security =
+          java.util.concurrent.CompletableFuture.supplyAsync(audit::engineSecurity);
+      PolicyReport report = audit.audit(Profiles.cisDocker(), Map.of(), security);
+      assertEquals(List.of("carapace-policy-fixture-weak"),
+          report.containers().stream().map(PolicyReport.ContainerResult::name).toList());
+      assertEquals(EngineSecurity.parse(List.of("name=seccomp,profile=default")), security.join());
+      // the audit that reads /info itself does the same
+      assertEquals(report.violations(), audit.audit(Profiles.cisDocker()).violations());
+    }
+  }
+
+  /** The engine settings' failure is the audit's failure, as thrown where they were read. */
+  @Test
+  void aFailedInfoFailsTheAuditWithItsOwnError() throws Exception {
+    DockerHttpClient http = new DockerHttpClient() {
+      final Scripted base = new Scripted();
+
+      @Override
+      public Response execute(Request request) {
+        return request.path().equals("/info") ? answer(401, "<html>401</html>") : base.execute(request);
+      }
+
+      @Override
+      public void close() {}
+
+      @Override
+      public String toString() {
+        return "scripted engine";
+      }
+    };
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
+      CarapaceException e = assertThrows(CarapaceException.class, () -> audit.audit(Profiles.cisDocker()));
+      assertEquals("audit GET /info failed on scripted engine: HTTP 401 (wrong or missing basic-auth credentials)",
+          e.getMessage());
     }
   }
 

@@ -57,17 +57,8 @@ public final class Cli {
     }
     cl.setOut(outWriter);
     cl.setErr(errWriter);
-    cl.setParameterExceptionHandler((ex, arguments) -> {
-      String name = ex.getCommandLine().getCommandSpec().qualifiedName();
-      errWriter.println(name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
-      if (debug) {
-        ex.printStackTrace(errWriter);
-      }
-      errWriter.flush();
-      return ExitCodes.INPUT;
-    });
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
-        fail(errWriter, commandLine.getCommandSpec().qualifiedName(), ex, debug));
+    cl.setParameterExceptionHandler(new UsageError(errWriter, debug));
+    cl.setExecutionExceptionHandler(new Failure(errWriter, debug));
     int code = cl.execute(args);
     outWriter.flush();
     errWriter.flush();
@@ -90,6 +81,50 @@ public final class Cli {
   public static CommandLine.ParameterException missingCommand(CommandLine.Model.CommandSpec spec) {
     return new CommandLine.ParameterException(spec.commandLine(), "missing a command: "
         + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
+  }
+
+  /*
+   * The two handlers are classes, not lambdas: a lambda implementing one of picocli's interfaces (class files
+   * of Java 5) makes the CDS dump link that interface, which then leaves it out of bin/carapace's archive,
+   * and every run would search the jars for it.
+   */
+
+  /** A usage error: one line naming the command and its --help; exit code 2. */
+  private static final class UsageError implements CommandLine.IParameterExceptionHandler {
+    private final PrintWriter err;
+    private final boolean debug;
+
+    UsageError(PrintWriter err, boolean debug) {
+      this.err = err;
+      this.debug = debug;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+      String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+      err.println(name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+      if (debug) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.INPUT;
+    }
+  }
+
+  /** A command that failed: one line saying why; exit code 2. */
+  private static final class Failure implements CommandLine.IExecutionExceptionHandler {
+    private final PrintWriter err;
+    private final boolean debug;
+
+    Failure(PrintWriter err, boolean debug) {
+      this.err = err;
+      this.debug = debug;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      return fail(err, commandLine.getCommandSpec().qualifiedName(), ex, debug);
+    }
   }
 
   private static int fail(PrintWriter err, String command, Throwable e, boolean debug) {

@@ -131,11 +131,14 @@ final class FakeEngine implements AutoCloseable {
       status = 404;
       body = "{\"message\":\"no such object\"}";
     }
+    // chunked, as Docker Engine sends its JSON answers: the client's chunked decoding is trained too
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     String response = "HTTP/1.1 " + status + (status == 200 ? " OK" : " Not Found") + "\r\nApi-Version: 1.41\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n";
-    ByteBuffer out = ByteBuffer.allocate(response.length() + bytes.length);
-    out.put(response.getBytes(StandardCharsets.ISO_8859_1)).put(bytes).flip();
+        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(bytes.length) + "\r\n";
+    byte[] end = "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    ByteBuffer out = ByteBuffer.allocate(response.length() + bytes.length + end.length);
+    out.put(response.getBytes(StandardCharsets.ISO_8859_1)).put(bytes).put(end).flip();
     while (out.hasRemaining()) {
       channel.write(out);
     }

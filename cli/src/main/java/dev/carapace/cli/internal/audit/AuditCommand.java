@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -108,13 +109,15 @@ public final class AuditCommand implements Callable<Integer> {
       Map<String, String> selection, boolean engineChecks) {
     List<Finding> findings = new ArrayList<>();
     List<RuleInfo> rules = new ArrayList<>();
-    // one GET /info: the engine's checks and the audit's judgement of the containers read the same answer
-    EngineSecurity security = audit.engineSecurity();
+    // one GET /info, read while the containers are listed and inspected: the engine's checks and the audit's
+    // judgement of the containers read the same answer
+    CompletableFuture<EngineSecurity> info = CompletableFuture.supplyAsync(audit::engineSecurity);
+    PolicyReport judged = audit.audit(policy, selection, info);
+    EngineSecurity security = info.join();
     if (engineChecks && EngineChecks.judgesEngine(profile)) {
       rules.addAll(EngineChecks.RULES);
       EngineChecks.findings(security).forEach(f -> findings.add(f.on(Target.engine(endpoint.uri(), f.ruleId()))));
     }
-    PolicyReport judged = audit.audit(policy, selection, security);
     for (Rule r : judged.rules()) {
       rules.add(RuleInfo.of(r));
     }

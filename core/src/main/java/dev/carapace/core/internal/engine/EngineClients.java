@@ -29,13 +29,23 @@ import javax.net.ssl.TrustManager;
  * {@code DefaultDockerClientConfig}, which reads files and system properties at every start (about
  * 400 ms of a cold start). Builds only: {@link EngineSession} holds and uses what is built here.
  *
- * <p>Every client built here uses {@link #MAPPER}, docker-java's ObjectMapper plus
+ * <p>Every client built here uses {@link #mapper()}, docker-java's ObjectMapper plus
  * {@link RawLogConfig#MODULE}, so log drivers docker-java's enum does not know are carried by name.
  */
 public final class EngineClients {
-  /** docker-java's ObjectMapper, able to write and read any log driver by name. */
-  public static final ObjectMapper MAPPER =
-      DockerClientConfig.getDefaultObjectMapper().copy().registerModule(RawLogConfig.MODULE);
+  /**
+   * docker-java's ObjectMapper, able to write and read any log driver by name; made at its first use, so
+   * that building a transport alone (an audit's raw requests) does not load docker-java's model.
+   */
+  public static ObjectMapper mapper() {
+    return Mapper.MAPPER;
+  }
+
+  /** The holder of {@link #mapper()}: initialized when first asked for. */
+  private static final class Mapper {
+    static final ObjectMapper MAPPER =
+        DockerClientConfig.getDefaultObjectMapper().copy().registerModule(RawLogConfig.MODULE);
+  }
 
   private EngineClients() {}
 
@@ -243,7 +253,7 @@ public final class EngineClients {
 
     @Override
     public ObjectMapper getObjectMapper() {
-      return MAPPER;
+      return mapper();
     }
   }
 }

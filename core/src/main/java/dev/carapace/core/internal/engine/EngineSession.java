@@ -86,12 +86,20 @@ public final class EngineSession implements AutoCloseable {
 
   private static final String CALLERS_CLIENT = "(caller's docker-java client)";
 
-  private final DockerClient api;
-  private final DockerClient streaming;
+  /**
+   * The docker-java clients and the streaming transport: a caller's from the start; the session's own made at
+   * their first use ({@link #api()}, {@link #streaming()}), so that a session that only sends raw requests (an
+   * audit) never loads docker-java's command model. Guarded by {@link #clientsLock}.
+   */
+  private volatile DockerClient api;
+  private volatile DockerClient streaming;
   /** The transport under {@link #api}, for the raw inspect JSON; null when it cannot be reached. */
   private final DockerHttpClient apiHttp;
-  /** The transport under {@link #streaming}; null when it cannot be reached. */
-  private final DockerHttpClient streamingHttp;
+  /** The transport under {@link #streaming}; null when it cannot be reached (made with it). */
+  private volatile DockerHttpClient streamingHttp;
+  /** The {@code Authorization} header of the session's own transports, or null; never logged. */
+  private final String authorization;
+  private final Object clientsLock = new Object();
   /** Whether this session opened its clients, and so closes them; never a caller's. */
   private final boolean ownsClients;
   private final String engine;
@@ -139,13 +147,14 @@ public final class EngineSession implements AutoCloseable {
   public record EngineInfo(Set<String> runtimes, int cpus) {}
 
   private EngineSession(DockerClient api, DockerClient streaming, DockerHttpClient apiHttp,
-      DockerHttpClient streamingHttp, boolean ownsClients, Endpoint endpoint,
+      DockerHttpClient streamingHttp, String authorization, boolean ownsClients, Endpoint endpoint,
       String engine, boolean tls, boolean basicAuth, Duration responseTimeout, Duration streamTimeout,
       Map<String, String> ownLabels) {
     this.api = api;
     this.streaming = streaming;
     this.apiHttp = apiHttp;
     this.streamingHttp = streamingHttp;
+    this.authorization = authorization;
     this.ownsClients = ownsClients;
     this.endpoint = endpoint;
     this.engine = engine;
@@ -167,10 +176,7 @@ public final class EngineSession implements AutoCloseable {
   public static EngineSession open(Endpoint endpoint, String authorization, Duration streamTimeout,
       Map<String, String> ownLabels) {
     DockerHttpClient apiHttp = EngineClients.http(endpoint, endpoint.responseTimeout(), 32, authorization);
-    DockerClient api = EngineClients.client(endpoint, apiHttp);
-    DockerHttpClient streamingHttp = EngineClients.http(endpoint, null, 64, authorization);
-    DockerClient streaming = EngineClients.client(endpoint, streamingHttp);
-    return new EngineSession(api, streaming, apiHttp, streamingHttp, true, endpoint, endpoint.toString(), endpoint.isTls(),
+    return new EngineSession(null, null, apiHttp, null, authorization, true, endpoint, endpoint.toString(), endpoint.isTls(),
         authorization != null, endpoint.responseTimeout(), streamTimeout, ownLabels);
   }
 
@@ -185,7 +191,7 @@ public final class EngineSession implements AutoCloseable {
       Map<String, String> ownLabels) {
     Objects.requireNonNull(client, "dockerClient");
     DockerHttpClient http = client instanceof DockerClientImpl ? ((DockerClientImpl) client).getHttpClient() : null;
-    return new EngineSession(client, client, http, http, false, null, CALLERS_CLIENT, false, false, responseTimeout,
+    return new EngineSession(client, client, http, http, null, false, null, CALLERS_CLIENT, false, false, responseTimeout,
         streamTimeout, ownLabels);
   }
 
@@ -201,7 +207,27 @@ public final class EngineSession implements AutoCloseable {
 
   /** For ordinary calls; run them through {@link #bounded} or {@link #call}. */
   public DockerClient api() {
-    return api;
+    DockerClient made = api;
+    if (made == null) {
+      synchronized (clientsLock) {
+        if (api == null) {
+          api = closedIfSessionIs(EngineClients.client(endpoint, apiHttp));
+        }
+        made = api;
+      }
+    }
+    return made;
+  }
+
+  /**
+   * {@code client} as it is, or closed when the session already is: a client first asked for after
+   * {@link #close()} fails as one asked for before it would, and holds nothing open.
+   */
+  private DockerClient closedIfSessionIs(DockerClient client) {
+    if (closed) {
+      closeQuietly(client);
+    }
+    return client;
   }
 
   /**
@@ -217,6 +243,7 @@ public final class EngineSession implements AutoCloseable {
    * The HTTP transport under {@link #streaming()}, for raw streams: empty as for {@link #transport()}.
    */
   public java.util.Optional<DockerHttpClient> streamingTransport() {
+    streaming();
     return java.util.Optional.ofNullable(streamingHttp);
   }
 
@@ -229,14 +256,24 @@ public final class EngineSession implements AutoCloseable {
   public DockerHttpClient requireTransport(String what) {
     if (apiHttp == null) {
       throw new IllegalArgumentException("dockerClient must expose its transport for " + what + ": "
-          + api.getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
+          + api().getClass().getName() + " (make it with DockerClientImpl.getInstance(config, httpClient))");
     }
     return apiHttp;
   }
 
   /** For waits, logs and stats, which callers bound by {@link #streamTimeout()} themselves. */
   public DockerClient streaming() {
-    return streaming;
+    DockerClient made = streaming;
+    if (made == null) {
+      synchronized (clientsLock) {
+        if (streaming == null) {
+          streamingHttp = EngineClients.http(endpoint, null, 64, authorization);
+          streaming = closedIfSessionIs(EngineClients.client(endpoint, streamingHttp));
+        }
+        made = streaming;
+      }
+    }
+    return made;
   }
 
   /** The deadline of every ordinary call. */
@@ -322,7 +359,7 @@ public final class EngineSession implements AutoCloseable {
     all.put(OwnerLabels.CREATE, createId);
     String id;
     try {
-      id = bounded(() -> SpecTranslator.apply(spec, api.createContainerCmd(spec.image()), all).exec()).getId();
+      id = bounded(() -> SpecTranslator.apply(spec, api().createContainerCmd(spec.image()), all).exec()).getId();
     } catch (RuntimeException e) {
       String daemon = DaemonErrors.daemonMessage(e);
       if (daemon == null && !DaemonErrors.neverSent(e)) {
@@ -366,7 +403,7 @@ public final class EngineSession implements AutoCloseable {
       synchronized (this) {
         known = info;
         if (known == null) {
-          com.github.dockerjava.api.model.Info answer = call(step, image, null, () -> api.infoCmd().exec());
+          com.github.dockerjava.api.model.Info answer = call(step, image, null, () -> api().infoCmd().exec());
           Map<String, ?> listed = answer.getRuntimes();
           Integer cpus = answer.getNCPU();
           known = new EngineInfo(
@@ -388,7 +425,7 @@ public final class EngineSession implements AutoCloseable {
   public JsonNode inspectRaw(String id) {
     if (apiHttp == null) {
       // a caller's client whose transport docker-java does not expose: its model, written back
-      return bounded(() -> EngineClients.MAPPER.valueToTree(api.inspectContainerCmd(id).exec()));
+      return bounded(() -> EngineClients.mapper().valueToTree(api().inspectContainerCmd(id).exec()));
     }
     return getJson("/containers/" + id + "/json");
   }
@@ -410,7 +447,7 @@ public final class EngineSession implements AutoCloseable {
           throw response.getStatusCode() == 404 ? new NotFoundException(body)
               : new DockerException("Status " + response.getStatusCode() + ": " + body, response.getStatusCode());
         }
-        return EngineClients.MAPPER.readTree(response.getBody());
+        return EngineClients.mapper().readTree(response.getBody());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -433,7 +470,7 @@ public final class EngineSession implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<com.github.dockerjava.api.model.Statistics> first =
             new java.util.concurrent.atomic.AtomicReference<>();
         try (com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics> cb =
-            streaming.statsCmd(id).withNoStream(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
+            streaming().statsCmd(id).withNoStream(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
               @Override
               public void onNext(com.github.dockerjava.api.model.Statistics s) {
                 first.compareAndSet(null, s);
@@ -449,7 +486,7 @@ public final class EngineSession implements AutoCloseable {
         if (first.get() == null) {
           throw new DockerException("the engine sent no stats sample", 500);
         }
-        return EngineClients.MAPPER.valueToTree(first.get());
+        return EngineClients.mapper().valueToTree(first.get());
       });
     }
     return getJson("/containers/" + id + "/stats?stream=false&one-shot=true");
@@ -457,7 +494,7 @@ public final class EngineSession implements AutoCloseable {
 
   /** The engine's containers, running or not, carrying every label of {@code labels}. */
   public List<Container> list(Map<String, String> labels) {
-    return bounded(() -> api.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+    return bounded(() -> api().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
   }
 
   /**
@@ -472,7 +509,7 @@ public final class EngineSession implements AutoCloseable {
   public void remove(String id) {
     closeStreams(id);
     try {
-      bounded(() -> api.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+      bounded(() -> api().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException e) {
       // already gone
     } catch (ConflictException e) {
@@ -489,7 +526,7 @@ public final class EngineSession implements AutoCloseable {
     long end = System.nanoTime() + responseTimeout.toNanos();
     while (true) {
       try {
-        bounded(() -> api.inspectContainerCmd(id).exec());
+        bounded(() -> api().inspectContainerCmd(id).exec());
       } catch (NotFoundException gone) {
         return;
       }
@@ -554,9 +591,9 @@ public final class EngineSession implements AutoCloseable {
       boolean containers = !networkCreatesInDoubt.containsAll(inDoubt.keySet());
       boolean networks = networkRemover != null && inDoubt.keySet().stream().anyMatch(networkCreatesInDoubt::contains);
       List<Container> listed = !containers ? List.of() : Deadline.call(responseTimeout,
-          () -> api.listContainersCmd().withShowAll(true).withLabelFilter(ownLabels).exec());
+          () -> api().listContainersCmd().withShowAll(true).withLabelFilter(ownLabels).exec());
       List<com.github.dockerjava.api.model.Network> listedNetworks = !networks ? List.of()
-          : Deadline.call(responseTimeout, () -> api.listNetworksCmd().withFilter("label", labelFilter(ownLabels)).exec());
+          : Deadline.call(responseTimeout, () -> api().listNetworksCmd().withFilter("label", labelFilter(ownLabels)).exec());
       long answered = System.nanoTime();
       for (Container c : listed) {
         String createId = c.getLabels() == null ? null : c.getLabels().get(OwnerLabels.CREATE);
@@ -565,7 +602,7 @@ public final class EngineSession implements AutoCloseable {
           continue;
         }
         try {
-          Deadline.call(responseTimeout, () -> api.removeContainerCmd(c.getId()).withForce(true)
+          Deadline.call(responseTimeout, () -> api().removeContainerCmd(c.getId()).withForce(true)
               .withRemoveVolumes(true).exec());
         } catch (NotFoundException gone) {
           // removed meanwhile
@@ -823,16 +860,24 @@ public final class EngineSession implements AutoCloseable {
     }
     closeStreams(null);
     if (ownsClients) {
-      closed = true;
-      closeQuietly(api);
-      closeQuietly(streaming);
+      synchronized (clientsLock) {
+        closed = true;
+        if (api != null) {
+          closeQuietly(api);
+        } else {
+          closeQuietly(apiHttp);
+        }
+        if (streaming != null) {
+          closeQuietly(streaming);
+        }
+      }
     }
     if (first != null) {
       throw fail(Step.REMOVE, "*", null, first);
     }
   }
 
-  private static void closeQuietly(DockerClient client) {
+  private static void closeQuietly(java.io.Closeable client) {
     try {
       client.close();
     } catch (IOException e) {

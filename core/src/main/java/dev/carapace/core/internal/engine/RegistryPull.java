@@ -250,7 +250,7 @@ public final class RegistryPull {
           byte[] body = response.getBody().readNBytes(64 * 1024);
           String message = null;
           if (response.getStatusCode() != 200) {
-            JsonNode json = EngineClients.MAPPER.readTree(body);
+            JsonNode json = EngineClients.mapper().readTree(body);
             message = json != null && json.hasNonNull("message") ? json.get("message").asText().trim() : null;
           }
           return new Probe(response.getStatusCode(), message);

@@ -77,7 +77,7 @@ class RecordedFieldsTest {
   static ObjectNode createBody(SecureContainerSpec spec) {
     CreateContainerCmd cmd = SpecTranslator.apply(spec, new CreateContainerCmdImpl(NEVER_SENT, null, spec.image()),
         OWNER_LABELS);
-    ObjectNode body = EngineClients.MAPPER.valueToTree(cmd);
+    ObjectNode body = EngineClients.mapper().valueToTree(cmd);
     removeNulls(body);
     if (cmd.getName() != null) {
       body.put("?name", cmd.getName());
