@@ -1,8 +1,8 @@
 package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.core.internal.io.BoundedFiles;
+import dev.carapace.core.internal.values.JsonTrees;
 import dev.carapace.tls.DockerTlsMaterial;
 import java.io.IOException;
 import java.net.URI;
@@ -204,7 +204,7 @@ public final class Endpoint {
     try {
       byte[] json = BoundedFiles.readRegularFile(meta, "docker context meta.json",
           BoundedFiles.MAX_JSON_BYTES);
-      docker = new ObjectMapper().readTree(json).path("Endpoints").path("docker");
+      docker = JsonTrees.read(json).path("Endpoints").path("docker");
     } catch (IOException e) {
       throw new IllegalArgumentException("docker context must exist: " + name + " (no readable " + meta + ")");
     }
@@ -231,7 +231,7 @@ public final class Endpoint {
     }
     try {
       byte[] json = BoundedFiles.readRegularFile(file, "docker config", BoundedFiles.MAX_JSON_BYTES);
-      return nonEmpty(new ObjectMapper().readTree(json).path("currentContext").asText(""));
+      return nonEmpty(JsonTrees.read(json).path("currentContext").asText(""));
     } catch (IOException e) {
       throw new IllegalArgumentException("docker config must be readable JSON: " + file);
     }

@@ -78,6 +78,7 @@ public abstract class ContainerView {
    * @throws IllegalArgumentException when the text is not a container's inspect object
    */
   public static ContainerView parseInspectJson(String json) {
+    Objects.requireNonNull(json, "inspect json must not be null");
     return InspectParser.parse(json);
   }
 

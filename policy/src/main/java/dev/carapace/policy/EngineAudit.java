@@ -1,11 +1,12 @@
 package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.carapace.core.EngineException.Step;
 import dev.carapace.core.internal.values.CoreAccess;
+import dev.carapace.core.internal.values.JsonTrees;
 import dev.carapace.core.internal.engine.EngineOwner;
 import dev.carapace.core.internal.engine.EngineSession;
 import dev.carapace.core.Endpoint;
@@ -57,7 +58,6 @@ import java.util.regex.Pattern;
  * <p>Read-only: it lists and inspects, never creates, changes or stops anything.
  */
 public final class EngineAudit implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** An image id as the engine names it in a container's inspect ({@code sha256:...}). */
   private static final Pattern IMAGE_ID = Pattern.compile("[a-z0-9]+:[a-f0-9]{32,128}");
   /** How many containers an audit inspects at once: enough to overlap the engine's answers, few enough for it. */
@@ -153,7 +153,8 @@ public final class EngineAudit implements AutoCloseable {
       StringBuilder filter = new StringBuilder("{\"label\":[");
       boolean first = true;
       for (Map.Entry<String, String> e : labels.entrySet()) {
-        filter.append(first ? "" : ",").append(JSON.valueToTree(e.getKey() + "=" + e.getValue()).toString());
+        filter.append(first ? "" : ",").append('"')
+            .append(JsonStringEncoder.getInstance().quoteAsString(e.getKey() + "=" + e.getValue())).append('"');
         first = false;
       }
       filter.append("]}");
@@ -377,7 +378,7 @@ public final class EngineAudit implements AutoCloseable {
         throw CoreAccess.get().engineFailure("audit GET " + path + " failed on " + engine + ": HTTP "
             + status + " " + new String(body, StandardCharsets.UTF_8).trim(), Step.INSPECT, engine, null);
       }
-      return JSON.readTree(body);
+      return JsonTrees.read(body);
     } catch (IOException e) {
       throw new UncheckedIOException("audit GET " + path + " failed on " + engine, e);
     }

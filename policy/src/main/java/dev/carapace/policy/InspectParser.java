@@ -1,7 +1,7 @@
 package dev.carapace.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.carapace.core.internal.values.JsonTrees;
 import dev.carapace.core.CpuSet;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.PortBinding;
@@ -19,14 +19,13 @@ import java.util.Optional;
  * model lacks ({@code AppArmorProfile}, {@code MaskedPaths}, {@code ReadonlyPaths}).
  */
 final class InspectParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private InspectParser() {}
 
   static ContainerView parse(String json) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = JsonTrees.read(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("inspect json must be JSON: " + e.getOriginalMessage());
     }

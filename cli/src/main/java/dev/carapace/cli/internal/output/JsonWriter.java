@@ -1,13 +1,13 @@
 package dev.carapace.cli.internal.output;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.carapace.policy.Severity;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code --format json}: Carapace's own document, schema version 1. Every field is always present
@@ -22,73 +22,107 @@ import java.util.Locale;
  *  "rules":[{"id","title","help","severity"}], "notes":[...],
  *  "artifacts":[{"name","reference","digest","properties":{...}}]}
  * }</pre>
+ *
+ * <p>Written with jackson-core's generator, field by field, and no ObjectMapper: an ObjectMapper's first use
+ * initializes databind's date formats and their locale data, a cost every {@code carapace audit} would pay
+ * at start for nothing (bench/run-cli.sh). The layout is the one ObjectMapper's {@code INDENT_OUTPUT} gives.
  */
 final class JsonWriter implements ReportWriter {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final JsonFactory JSON = new JsonFactory();
 
   @Override
   public String write(Report report, ToolInfo tool, FailOn failOn) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("schemaVersion", 1);
-    ObjectNode t = root.putObject("tool");
-    t.put("name", tool.name());
-    t.put("version", tool.version());
-    root.put("command", report.command());
-    root.put("subject", report.subject());
-    root.put("failOn", failOn.optionValue());
-    int failing = report.failing(failOn).size();
-    root.put("failed", failing > 0);
-    ObjectNode summary = root.putObject("summary");
-    summary.put("total", report.findings().size());
-    for (Severity s : new Severity[] {Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW}) {
-      summary.put(lower(s), report.findings().stream().filter(f -> f.severity() == s).count());
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.useDefaultPrettyPrinter();
+      write(g, report, tool, failOn);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    summary.put("failing", failing);
-    ArrayNode findings = root.putArray("findings");
+    return out + "\n";
+  }
+
+  private static void write(JsonGenerator g, Report report, ToolInfo tool, FailOn failOn) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("schemaVersion", 1);
+    g.writeObjectFieldStart("tool");
+    g.writeStringField("name", tool.name());
+    g.writeStringField("version", tool.version());
+    g.writeEndObject();
+    g.writeStringField("command", report.command());
+    g.writeStringField("subject", report.subject());
+    g.writeStringField("failOn", failOn.optionValue());
+    int failing = report.failing(failOn).size();
+    g.writeBooleanField("failed", failing > 0);
+    g.writeObjectFieldStart("summary");
+    g.writeNumberField("total", report.findings().size());
+    for (Severity s : new Severity[] {Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW}) {
+      g.writeNumberField(lower(s), report.findings().stream().filter(f -> f.severity() == s).count());
+    }
+    g.writeNumberField("failing", failing);
+    g.writeEndObject();
+    g.writeArrayFieldStart("findings");
     for (Finding f : report.findings()) {
-      ObjectNode n = findings.addObject();
-      n.put("ruleId", f.ruleId());
-      n.put("severity", lower(f.severity()));
-      n.put("message", f.message());
-      n.put("remedy", f.remedy());
-      n.put("file", f.file());
-      n.put("line", f.line());
-      n.put("column", f.column());
+      g.writeStartObject();
+      g.writeStringField("ruleId", f.ruleId());
+      g.writeStringField("severity", lower(f.severity()));
+      g.writeStringField("message", f.message());
+      g.writeStringField("remedy", f.remedy());
+      g.writeStringField("file", f.file());
+      number(g, "line", f.line());
+      number(g, "column", f.column());
       Target target = f.target();
       if (target == null) {
-        n.putNull("target");
+        g.writeNullField("target");
       } else {
-        ObjectNode g = n.putObject("target");
-        g.put("kind", target.kind());
-        g.put("name", target.name());
-        g.put("qualifiedName", target.qualifiedName());
-        g.put("uri", target.uri());
-        g.put("fingerprint", target.fingerprint());
+        g.writeObjectFieldStart("target");
+        g.writeStringField("kind", target.kind());
+        g.writeStringField("name", target.name());
+        g.writeStringField("qualifiedName", target.qualifiedName());
+        g.writeStringField("uri", target.uri());
+        g.writeStringField("fingerprint", target.fingerprint());
+        g.writeEndObject();
       }
+      g.writeEndObject();
     }
-    ArrayNode rules = root.putArray("rules");
+    g.writeEndArray();
+    g.writeArrayFieldStart("rules");
     for (RuleInfo r : report.rules()) {
-      ObjectNode n = rules.addObject();
-      n.put("id", r.id());
-      n.put("title", r.title());
-      n.put("help", r.help());
-      n.put("severity", lower(r.severity()));
+      g.writeStartObject();
+      g.writeStringField("id", r.id());
+      g.writeStringField("title", r.title());
+      g.writeStringField("help", r.help());
+      g.writeStringField("severity", lower(r.severity()));
+      g.writeEndObject();
     }
-    ArrayNode notes = root.putArray("notes");
-    report.notes().forEach(notes::add);
-    ArrayNode artifacts = root.putArray("artifacts");
+    g.writeEndArray();
+    g.writeArrayFieldStart("notes");
+    for (String note : report.notes()) {
+      g.writeString(note);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("artifacts");
     for (ArtifactInfo a : report.artifacts()) {
-      ObjectNode n = artifacts.addObject();
-      n.put("name", a.name());
-      n.put("reference", a.reference());
-      n.put("digest", a.digest());
-      ObjectNode p = n.putObject("properties");
-      a.properties().forEach(p::put);
+      g.writeStartObject();
+      g.writeStringField("name", a.name());
+      g.writeStringField("reference", a.reference());
+      g.writeStringField("digest", a.digest());
+      g.writeObjectFieldStart("properties");
+      for (Map.Entry<String, String> p : a.properties().entrySet()) {
+        g.writeStringField(p.getKey(), p.getValue());
+      }
+      g.writeEndObject();
+      g.writeEndObject();
     }
-    try {
-      return JSON.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void number(JsonGenerator g, String name, Integer value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, value.intValue());
     }
   }
 

@@ -52,7 +52,10 @@ import java.util.Set;
  */
 final class SarifWriter implements ReportWriter {
   static final URI SCHEMA = URI.create("https://json.schemastore.org/sarif-2.1.0.json");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** The ObjectMapper SARIF's model needs, made at the first SARIF report: not at start for the other formats. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   @Override
   public String write(Report report, ToolInfo tool, FailOn failOn) {
@@ -109,7 +112,7 @@ final class SarifWriter implements ReportWriter {
         .withRuns(List.of(new Run().withTool(new Tool().withDriver(driver)).withInvocations(List.of(invocation))
             .withResults(results).withArtifacts(artifacts.isEmpty() ? null : artifacts)));
     // java-sarif leaves out a level equal to SARIF's default (warning): written always, so a reader needs no default
-    ObjectNode tree = JSON.valueToTree(log);
+    ObjectNode tree = Json.MAPPER.valueToTree(log);
     JsonNode run = tree.path("runs").path(0);
     JsonNode written = run.path("tool").path("driver").path("rules");
     for (int i = 0; i < report.rules().size(); i++) {
@@ -121,7 +124,7 @@ final class SarifWriter implements ReportWriter {
       ((ObjectNode) writtenResults.get(i)).put("level", resultLevel(report.findings().get(i).severity()).value());
     }
     try {
-      return JSON.writeValueAsString(tree) + "\n";
+      return Json.MAPPER.writeValueAsString(tree) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
