@@ -51,7 +51,7 @@ public final class Cli {
     boolean debug = debug(args);
     CommandLine cl;
     try {
-      cl = commandLine(environment, home);
+      cl = commandLine(environment, home, args);
     } catch (RuntimeException e) {
       return fail(errWriter, "carapace", e, debug);
     }
@@ -67,11 +67,41 @@ public final class Cli {
 
   /** The command line with its subcommands and settings (case-insensitive enum values, no {@code @file} expansion). */
   public static CommandLine commandLine(Map<String, String> environment, Path home) {
+    return commandLine(environment, home, new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: with only the subcommand they name when they name one (the first word
+   * that is not an option), else with all of them ({@code carapace}, {@code carapace --help}, {@code carapace
+   * help audit}, a misspelt name). picocli builds a command's model from its annotations when it is added: the
+   * others' would be built at every start for nothing.
+   */
+  static CommandLine commandLine(Map<String, String> environment, Path home, String[] args) {
     CommandLine cl = new CommandLine(new CarapaceCommand(environment, home));
+    String named = subcommandNamed(args);
+    CarapaceCommand.SUBCOMMANDS.forEach((name, command) -> {
+      if (named == null || named.equals(name)) {
+        cl.addSubcommand(name, command);
+      }
+    });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExpandAtFiles(false);
     cl.setUsageHelpAutoWidth(false);
     return cl;
+  }
+
+  /** The subcommand {@code args} name, if it is one of ours other than {@code help}; else null. */
+  static String subcommandNamed(String[] args) {
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        if (a.equals("--")) {
+          return null;
+        }
+        continue; // carapace's own options (--debug, --help, --version) take no value
+      }
+      return !a.equals("help") && CarapaceCommand.SUBCOMMANDS.containsKey(a) ? a : null;
+    }
+    return null;
   }
 
   /**
