@@ -4,7 +4,6 @@ import dev.carapace.cli.internal.CarapaceCommand;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
 import dev.carapace.cli.internal.InputText;
-import dev.carapace.cli.internal.registry.ImagePins;
 import dev.carapace.cli.internal.registry.RegistryOptions;
 import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeRefusal;
@@ -116,7 +115,7 @@ public final class HardenCommand implements Callable<Integer> {
     }
     List<String> tightened = new ArrayList<>();
     if (pin && in.image().indexOf('@') < 0) {
-      String pinned = ImagePins.pin(registry.access(parent.environment(), parent.home()), in.image(), true);
+      String pinned = RegistryOptions.pinned(registry.access(parent.environment(), parent.home()), in.image(), true);
       tightened.add("image: pinned by digest, " + pinned + " (what " + in.image() + " points to now)");
       in = in.toBuilder().image(pinned).build();
     } else if (!pin && registry.given()) {
