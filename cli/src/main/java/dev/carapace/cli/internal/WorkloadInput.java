@@ -33,11 +33,6 @@ public final class WorkloadInput {
     return service;
   }
 
-  /** {@code FILE} as given; {@code -} for stdin. */
-  public String file() {
-    return file;
-  }
-
   /** {@code FILE} as messages name it: {@code <stdin>} for {@code -}. */
   public String shownName() {
     return file.equals("-") ? "<stdin>" : file;
