@@ -171,6 +171,44 @@ class ImageVerifyCommandTest {
         "3 findings (3 high) against 2 rules; 3 at or above --fail-on low"), r.out().lines().toList());
   }
 
+  /** The requests that carried credentials (each is first made without them, answered 401), from now on. */
+  private List<String> answeredRequests() {
+    List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry.hook = e -> {
+      if (e.getRequestHeaders().containsKey("Authorization")) {
+        answered.add(e.getRequestMethod() + " " + e.getRequestURI().getRawPath());
+      }
+      return false;
+    };
+    return answered;
+  }
+
+  @Test
+  void theRegistryIsAskedEachThingOnceThoughTwoRulesJudgeTheImage() {
+    String unsigned = push("team/unsigned", "1", "u");
+    String other = push("team/other", "1", "o");
+    sign(registry.address() + "/team/other:1", OTHER);
+    String u = registry.address() + "/team/unsigned";
+    String o = registry.address() + "/team/other";
+    List<String> asked = answeredRequests();
+    Run r = verify(u + ":1", o + ":1");
+    assertEquals(1, r.code(), r.toString());
+    assertEquals(1, asked.stream().filter(q -> q.equals("GET /v2/team/unsigned/manifests/"
+        + unsigned.replace(':', '-') + ".sig")).count(), "the unsigned image's signatures read once: " + asked);
+    assertEquals(1, asked.stream().filter(q -> q.equals("GET /v2/team/other/manifests/"
+        + other.replace(':', '-') + ".sig")).count(), "the other key's signatures read once: " + asked);
+    assertEquals(asked.size(), asked.stream().distinct().count(), "a request made twice: " + asked);
+    assertEquals(2, r.out().lines().filter(l -> l.startsWith("HIGH image-signed: ")).count(), r.out());
+
+    // an image named twice, by its tag and by its digest, is verified once
+    asked = answeredRequests();
+    Run twice = verify(u + ":1", u + "@" + unsigned);
+    assertEquals(1, twice.code(), twice.toString());
+    assertEquals(List.of("GET /v2/team/unsigned/manifests/1", "GET /v2/team/unsigned/manifests/"
+        + unsigned.replace(':', '-') + ".sig"), asked);
+    assertEquals(2, twice.out().lines().filter(l -> l.startsWith("HIGH image-signed: ")).count(), twice.out());
+  }
+
   @Test
   void warnModeMakesAMissingSignatureANoteAndAMissingTagIsImagePinned() {
     String unsigned = push("team/unsigned", "1", "u");

@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,11 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --authfile}): copies of {@code carapace-test/busybox:1} pushed under repositories unique to this run and
  * signed with the library's {@link ImageSigner}. A signed image verifies (exit 0, its digest printed, SARIF valid);
  * an unsigned one, one signed by another key, and a signed tag moved to unsigned content are refused with their
- * exact findings (exit 1); a key file of another type and a registry that stops answering are exit 2 with one line
+ * exact findings (exit 1), each located on its image in SARIF, and the registry's own log shows each image's
+ * signatures read once though two rules judge it; a key file of another type and a registry that stops answering are exit 2 with one line
  * on stderr. Everything pushed is deleted at the end ({@link TestRegistry#deleteAll}); nothing is pulled or run.
  */
 class ImageVerifyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The testbed registry's log (testbed/registry.sh): one access-log line per request it answered. */
+  private static final Path REGISTRY_LOG = TestPeers.dir().resolve("registry").resolve("registry.log");
   private static final KeyPair KEY = ImageVerifyCommandTest.ecKey();
   private static final KeyPair OTHER = ImageVerifyCommandTest.ecKey();
   private static final String FIX = "    fix: sign the image's digest with a trusted key (ImageSigner, or cosign sign"
@@ -91,6 +95,39 @@ class ImageVerifyIT {
     return CommandProcess.run(all.toArray(String[]::new));
   }
 
+  /**
+   * How many times the registry answered {@code GET path} (its 401 challenges not counted: each operation is first
+   * sent without credentials) since byte {@code from} of its log, once at least {@code atLeast} answers are logged
+   * (the registry logs a request just after answering it) and the count has held for half a second.
+   */
+  private static long answered(long from, String path, long atLeast) throws Exception {
+    Pattern line = Pattern.compile("\"GET " + Pattern.quote(path) + " HTTP/[0-9.]+\" (\\d{3}) ");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long count = -1;
+    while (true) {
+      long seen;
+      try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(REGISTRY_LOG)) {
+        String text = new String(java.nio.channels.Channels.newInputStream(f.position(from)).readAllBytes(),
+            StandardCharsets.UTF_8);
+        seen = text.lines().map(line::matcher).filter(m -> m.find() && !m.group(1).equals("401")).count();
+      }
+      if (seen >= atLeast && seen == count) {
+        return seen;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the registry's log " + REGISTRY_LOG + " shows " + seen + " answers to GET " + path
+            + ", at least " + atLeast + " expected");
+      }
+      count = seen;
+      Thread.sleep(500);
+    }
+  }
+
+  /** The relative SARIF artifact URI of an image as named: {@code images/} and the name as one encoded segment. */
+  private static String imageUri(String image) {
+    return "images/" + image.replace(":", "%3A").replace("/", "%2F");
+  }
+
   private static String sigTag(String digest) {
     return TestRegistry.signatureTag(digest);
   }
@@ -137,8 +174,12 @@ class ImageVerifyIT {
     String other = registry.image("other-key");
     String o = registry.copyBusybox("other-key", "1", 0);
     sign("other-key", OTHER);
+    long logged = Files.size(REGISTRY_LOG);
     CommandProcess.Result r = verify(unsigned + ":1", other + ":1");
     assertEquals(1, r.code(), r.toString());
+    // two rules judge each image, and the registry's own log shows each signature manifest read once
+    assertEquals(List.of(1L, 1L), List.of(answered(logged, "/v2/" + registry.repository("unsigned") + "/manifests/"
+        + sigTag(u), 1), answered(logged, "/v2/" + registry.repository("other-key") + "/manifests/" + sigTag(o), 1)));
     assertEquals("", r.err());
     assertEquals(List.of(
         "carapace image verify: 2 images against 1 trusted key, signature required",
@@ -153,6 +194,19 @@ class ImageVerifyIT {
             + ": signature: not signed by a trusted key (1 key tried)",
         FIX,
         "2 findings (2 high) against 2 rules; 2 at or above --fail-on low"), r.out().lines().toList());
+    // code scanning refuses a whole upload when one result has no location: each finding names its image
+    CommandProcess.Result sarif = verify("--format", "sarif", unsigned + ":1", other + ":1");
+    assertEquals(1, sarif.code(), sarif.toString());
+    assertEquals(Set.of(), OutputFormatsTest.sarifSchemaErrors(sarif.out()));
+    List<String> located = new java.util.ArrayList<>();
+    for (JsonNode result : JSON.readTree(sarif.out()).path("runs").path(0).path("results")) {
+      JsonNode where = result.path("locations").path(0);
+      located.add(result.path("ruleId").asText() + " " + where.path("physicalLocation").path("artifactLocation")
+          .path("uri").asText() + ":" + where.path("physicalLocation").path("region").path("startLine").asText()
+          + " " + where.path("logicalLocations").path(0).path("name").asText());
+    }
+    assertEquals(List.of("image-signed " + imageUri(unsigned + ":1") + ":1 " + unsigned + ":1",
+        "image-signed " + imageUri(other + ":1") + ":1 " + other + ":1"), located, sarif.out());
     Path both = Files.writeString(tmp.resolve("both.pub"), ImageVerifyCommandTest.pem(KEY)
         + ImageVerifyCommandTest.pem(OTHER));
     CommandProcess.Result json = CommandProcess.run("image", "verify", "--key", both.toString(), "--authfile",

@@ -61,6 +61,32 @@ class SeccompRecordCommandTest {
   }
 
   @Test
+  void recordAndHardenReadTheirInputWithTheSameOptions() throws IOException {
+    Path compose = file("both.yaml", "services:\n  web:\n    image: busybox\n  db:\n    image: busybox\n");
+    for (String command : List.of("seccomp record", "harden")) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")));
+      args.addAll(List.of("--kind", "helm", compose.toString()));
+      assertInputError(run(args.toArray(String[]::new)), "carapace " + command + ": --kind must be run or compose:"
+          + " 'helm' (see 'carapace " + command + " --help')");
+      List<String> help = new ArrayList<>(List.of(command.split(" ")));
+      help.add("--help");
+      String out = run(help.toArray(String[]::new)).out().replaceAll("\\s+", " ");
+      String verb = command.equals("harden") ? "harden" : "record";
+      assertTrue(out.contains(" --service=NAME the Compose service to " + verb + " (needed when the file has several)"),
+          out);
+      assertTrue(out.contains(" --kind=KIND run or compose: what the input is (default: told from its content)"), out);
+      assertTrue(out.contains(" [FILE] a file holding one docker run command or a Compose file; - (the default) for"
+          + " stdin"), out);
+    }
+    // --kind run read a Compose file as a docker run command: it holds none
+    assertInputError(run("harden", "--kind", "run", compose.toString()), "carapace harden: error: " + compose
+        + ": must hold one docker run command: 0 found");
+    CarapaceTest.Run web = run("harden", "--service", "db", "--to", "compose", compose.toString());
+    assertEquals(0, web.code(), web.toString());
+    assertTrue(web.out().contains("  db:\n"), web.out());
+  }
+
+  @Test
   void inputItCannotRecordIsExitTwoWithOneLine() throws IOException {
     Path out = tmp.resolve("profile.json");
     Path unknown = file("unknown.sh", "# a tool\ndocker run --frobnicate x busybox true\n");

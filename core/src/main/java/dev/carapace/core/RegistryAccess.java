@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     .timeout(Duration.ofSeconds(10))
  *     .build();
  * String digest = access.resolveDigest("registry.example:5000/team/app:1"); // sha256:...
+ * String pinned = access.pinnedImage("registry.example:5000/team/app:1"); // registry.example:5000/team/app@sha256:...
  * }</pre>
  *
  * <p>Only {@code https} registries are read. Every exchange of one operation (a resolution, a
@@ -166,6 +167,24 @@ public final class RegistryAccess {
       return name.digest();
     }
     return resolve(name, image, null);
+  }
+
+  /**
+   * {@code image} pinned to the manifest digest it names now, as {@code docker pull} and a launch by
+   * digest take it: {@code repository@sha256:<hex>}, the repository fully qualified and the tag dropped
+   * ({@code 127.0.0.1:5443/team/app:1} becomes {@code 127.0.0.1:5443/team/app@sha256:...},
+   * {@code busybox} becomes {@code docker.io/library/busybox@sha256:...}), the same reference as
+   * {@link ImageVerification#pinnedImage()}. The digest is {@link #resolveDigest}'s: the image's own when
+   * it names one (the registry is not asked), else the one its tag ({@code latest} without a tag)
+   * points to now.
+   *
+   * @throws IllegalArgumentException when {@code image} is not a registry reference
+   * @throws RegistryException when the registry has no such tag ({@linkplain RegistryException#status()
+   *     status} 404), refuses, or does not answer in time
+   */
+  public String pinnedImage(String image) {
+    ImageName name = ImageName.parse(image);
+    return name.pinned(name.digest() != null ? name.digest() : resolve(name, image, null));
   }
 
   String resolve(ImageName name, String image, RegistryCredentials fallback) {

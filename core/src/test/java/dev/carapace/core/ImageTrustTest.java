@@ -519,6 +519,24 @@ class ImageTrustTest {
   }
 
   @Test
+  void pinsTheRepositoryFullyQualifiedToTheDigestAsAVerificationDoes() {
+    assertEquals(app + "@" + digest, access().pinnedImage(app + ":1"));
+    int asked = registry.requests.size();
+    assertEquals(app + "@" + digest, access().pinnedImage(app + ":1@" + digest), "a digest is kept, its tag dropped");
+    assertEquals(asked, registry.requests.size(), "a digest is not asked for: " + registry.requests);
+    assertEquals("docker.io/library/busybox@" + digest, access().pinnedImage("busybox@" + digest));
+    ImageVerification v = ImageTrust.builder().addTrustedKey(EC256.getPublic()).pinDigest(app)
+        .registryAccess(access()).build().verify(app + ":1");
+    assertEquals(v.pinnedImage().orElseThrow(), access().pinnedImage(app + ":1"));
+    RegistryException e = assertThrows(RegistryException.class, () -> access().pinnedImage(app));
+    assertEquals(app + ": registry " + registry.address() + " has no manifest latest in team/app", e.getMessage());
+    assertEquals(404, e.status().getAsInt());
+    assertEquals("image must be a registry reference, not an image id: sha256:" + "ab".repeat(32),
+        assertThrows(IllegalArgumentException.class, () -> access().pinnedImage("sha256:" + "ab".repeat(32)))
+            .getMessage());
+  }
+
+  @Test
   void rulesMatchFullyQualifiedNamesFirstAddedFirst() {
     ImageTrust t = ImageTrust.builder().addTrustedKey(EC256.getPublic())
         .pinDigest("busybox")

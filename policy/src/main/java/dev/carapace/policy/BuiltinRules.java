@@ -236,10 +236,11 @@ final class BuiltinRules {
    * an unsigned image is a note; images it has no signature rule for pass. Which digest: a spec's or a
    * manifest's image as named (a tag is resolved now, as a launch would), a running container's the one it
    * runs (its {@code Config.Image} digest, or its image's {@code RepoDigests} entry for its repository: the
-   * tag may have moved since). Each judgement asks the registry ({@link ImageTrust#verify}); a verified
-   * digest is remembered by the trust.
+   * tag may have moved since). Each judgement asks the registry ({@link ImageTrust#verify}), but for an
+   * image {@code made} names (by the image given to {@code verify}), judged by that verification; a
+   * verified digest is remembered by the trust.
    */
-  static Rule imageSigned(ImageTrust trust) {
+  static Rule imageSigned(ImageTrust trust, Map<String, ImageVerification> made) {
     return Rule.builder("image-signed")
         .title("The image's digest is signed by a trusted key, where the image trust requires a signature")
         .severity(HIGH)
@@ -262,9 +263,9 @@ final class BuiltinRules {
             asNamed = own.get();
           }
           String verified = asNamed;
-          ImageVerification v;
+          ImageVerification v = made.get(verified);
           try {
-            v = trust.verify(verified);
+            v = v != null ? v : trust.verify(verified);
           } catch (IllegalArgumentException e) {
             f.note("image " + image + " is no registry reference (" + e.getMessage() + "): no signature can name it");
             return;

@@ -1,7 +1,10 @@
 package dev.carapace.policy;
 
-import java.util.Objects;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -149,7 +152,37 @@ public final class Profiles {
    */
   public static Rule imageSignedBy(dev.carapace.core.ImageTrust trust) {
     Objects.requireNonNull(trust, "image trust must not be null");
-    return BuiltinRules.imageSigned(trust);
+    return BuiltinRules.imageSigned(trust, Map.of());
+  }
+
+  /**
+   * The rule {@code image-signed} as {@link #imageSignedBy(dev.carapace.core.ImageTrust)}, judging an image
+   * that one of {@code verifications} names (its {@linkplain dev.carapace.core.ImageVerification#image() image
+   * as given} to {@code trust.verify}) by that verification instead of asking the registry again; any other
+   * image is verified through {@code trust}. For a caller that verified the images already and reports both
+   * what it verified and the policy's findings, as {@code carapace image verify} does: each image's signatures
+   * are then read once (a refusal is not remembered by the trust). A verification is the answer of its moment:
+   * the rule does not see a signature pushed, or a tag moved, after it was made.
+   *
+   * @throws IllegalArgumentException when a verification's rule is not {@code trust}'s for its image (it was
+   *     made by another trust), or two verifications name the same image
+   */
+  public static Rule imageSignedBy(dev.carapace.core.ImageTrust trust,
+      Collection<dev.carapace.core.ImageVerification> verifications) {
+    Objects.requireNonNull(trust, "image trust must not be null");
+    Objects.requireNonNull(verifications, "image verifications must not be null");
+    Map<String, dev.carapace.core.ImageVerification> byImage = new LinkedHashMap<>();
+    for (dev.carapace.core.ImageVerification v : verifications) {
+      Objects.requireNonNull(v, "image verification must not be null");
+      if (trust.ruleFor(v.image()) != v.rule()) {
+        throw new IllegalArgumentException("image verification must be made by the rule's trust: " + v.image()
+            + " was verified under " + v.rule() + ", the trust's rule for it is " + trust.ruleFor(v.image()));
+      }
+      if (byImage.putIfAbsent(v.image(), v) != null) {
+        throw new IllegalArgumentException("image verifications must name each image once: " + v.image());
+      }
+    }
+    return BuiltinRules.imageSigned(trust, Map.copyOf(byImage));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.carapace.core.ImageSigner;
 import dev.carapace.core.ImageTrust;
+import dev.carapace.core.ImageVerification;
 import dev.carapace.core.RegistryAccess;
 import dev.carapace.core.RegistryCredentials;
 import dev.carapace.core.SecureContainerSpec;
@@ -166,6 +167,39 @@ class ImageSignedRuleTest {
     assertEquals(1, notes(running(addr + "/team/warned:1")).size());
     // no rule: nothing
     assertEquals(List.of(), messages(running(addr + "/team/free:1")));
+  }
+
+  @Test
+  void aVerificationAlreadyMadeIsJudgedWithoutAskingTheRegistryAgain() {
+    String image = addr + "/team/unsigned@" + unsigned;
+    ImageVerification made = trust.verify(image);
+    List<String> asked = List.copyOf(registry.requests);
+    Rule given = Profiles.imageSignedBy(trust, List.of(made));
+    List<String> byTrust = messages(ContainerView.of(spec(image)));
+    assertEquals(List.of("image must be signed by a trusted key: " + image + ": no signature (no manifest "
+        + unsigned.replace(':', '-') + ".sig in " + addr + "/team/unsigned)"), byTrust);
+    int afterTrust = registry.requests.size();
+    assertTrue(afterTrust > asked.size(), "the rule of the trust alone asks again: " + registry.requests);
+    Rule.Outcome judged = given.evaluate(ContainerView.of(spec(image)));
+    assertEquals(byTrust, judged.violations().stream().map(Violation::message).toList());
+    assertEquals(afterTrust, registry.requests.size(), "the verification given is not asked for again: "
+        + registry.requests.subList(afterTrust, registry.requests.size()));
+    // an image the verifications do not name is verified through the trust
+    assertEquals(List.of(), given.evaluate(ContainerView.of(spec(addr + "/team/signed:1"))).violations());
+    assertTrue(registry.requests.size() > afterTrust);
+    assertEquals("image-signed", given.id());
+
+    ImageVerification free = trust.verify(addr + "/team/free:1");
+    ImageTrust warnOnly = ImageTrust.builder().addTrustedKey(KEY.getPublic()).warnIfUnsigned(addr + "/team/*")
+        .registryAccess(access()).build();
+    assertEquals("image verification must be made by the rule's trust: " + image + " was verified under"
+        + " REQUIRE_SIGNATURE, the trust's rule for it is WARN_IF_UNSIGNED",
+        assertThrows(IllegalArgumentException.class, () -> Profiles.imageSignedBy(warnOnly, List.of(made)))
+            .getMessage());
+    assertEquals("image verifications must name each image once: " + image, assertThrows(
+        IllegalArgumentException.class, () -> Profiles.imageSignedBy(trust, List.of(made, free, made))).getMessage());
+    assertEquals("image verifications must not be null", assertThrows(NullPointerException.class,
+        () -> Profiles.imageSignedBy(trust, null)).getMessage());
   }
 
   @Test

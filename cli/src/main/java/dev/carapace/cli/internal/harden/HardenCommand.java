@@ -4,7 +4,7 @@ import dev.carapace.cli.internal.CarapaceCommand;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
 import dev.carapace.cli.internal.InputText;
-import dev.carapace.cli.internal.registry.ImagePins;
+import dev.carapace.cli.internal.WorkloadInput;
 import dev.carapace.cli.internal.registry.RegistryOptions;
 import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeRefusal;
@@ -31,7 +31,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -62,13 +61,8 @@ public final class HardenCommand implements Callable<Integer> {
           + " spec JSON of Engine API 1.44); default: ${DEFAULT-VALUE}")
   String to;
 
-  @Option(names = "--service", paramLabel = "NAME",
-      description = "the Compose service to harden (needed when the file has several)")
-  String service;
-
-  @Option(names = "--kind", paramLabel = "KIND", description = "run or compose: what the input is (default: told"
-      + " from its content)")
-  String kind;
+  @Mixin
+  WorkloadInput input;
 
   @Option(names = "--pin", description = "pin the image to the manifest digest its tag points to now, asking the"
       + " registry (NAME@sha256:...; the options below say how to reach it)")
@@ -80,34 +74,22 @@ public final class HardenCommand implements Callable<Integer> {
   @ParentCommand
   CarapaceCommand parent;
 
-  @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "-",
-      description = "a file holding one docker run command or a Compose file; - (the default) for stdin")
-  String file;
-
   @Override
   public Integer call() {
     if (!List.of("run", "compose", "kubernetes", "swarm").contains(to)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--to must be run, compose, kubernetes or"
           + " swarm: '" + Cli.oneLine(to) + "'");
     }
-    InputText.Kind forced = null;
-    if (kind != null) {
-      if (!kind.equals("run") && !kind.equals("compose")) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--kind must be run or compose: '"
-            + Cli.oneLine(kind) + "'");
-      }
-      forced = kind.equals("run") ? InputText.Kind.RUN : InputText.Kind.COMPOSE;
-    }
-    InputText input = InputText.read(file, System.in, forced);
-    String name = file.equals("-") ? "<stdin>" : file;
+    InputText text = input.read();
+    String name = input.shownName();
     List<String> notCarried = new ArrayList<>();
     SecureContainerSpec in;
     String serviceName;
-    if (input.kind() == InputText.Kind.RUN) {
-      in = runLine(name, input.text(), notCarried);
+    if (text.kind() == InputText.Kind.RUN) {
+      in = runLine(name, text.text(), notCarried);
       serviceName = in.name().orElse("app");
-    } else if (input.kind() == InputText.Kind.COMPOSE) {
-      ComposeService s = composeService(name, input, notCarried);
+    } else if (text.kind() == InputText.Kind.COMPOSE) {
+      ComposeService s = composeService(text, notCarried);
       in = s.spec();
       serviceName = s.name();
     } else {
@@ -116,7 +98,7 @@ public final class HardenCommand implements Callable<Integer> {
     }
     List<String> tightened = new ArrayList<>();
     if (pin && in.image().indexOf('@') < 0) {
-      String pinned = ImagePins.pin(registry.access(parent.environment(), parent.home()), in.image(), true);
+      String pinned = RegistryOptions.pinned(registry.access(parent.environment(), parent.home()), in.image(), true);
       tightened.add("image: pinned by digest, " + pinned + " (what " + in.image() + " points to now)");
       in = in.toBuilder().image(pinned).build();
     } else if (!pin && registry.given()) {
@@ -240,9 +222,9 @@ public final class HardenCommand implements Callable<Integer> {
     throw InputException.inFile(name, null, "docker run command could not be read", null);
   }
 
-  private ComposeService composeService(String name, InputText input, List<String> notCarried) {
-    ComposeFile f = input.composeFile();
-    ComposeService s = input.composeService(f, service);
+  private ComposeService composeService(InputText text, List<String> notCarried) {
+    ComposeFile f = text.composeFile();
+    ComposeService s = text.composeService(f, input.service());
     for (ComposeRefusal r : f.refusals()) {
       if (r.service().isEmpty() || r.service().get().equals(s.name())) {
         notCarried.add(r.field() + " (line " + r.location().line() + "): left out (" + r.reason() + ")");

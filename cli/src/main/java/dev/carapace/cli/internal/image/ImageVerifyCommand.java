@@ -8,7 +8,6 @@ import dev.carapace.cli.internal.output.OutputOptions;
 import dev.carapace.cli.internal.output.Report;
 import dev.carapace.cli.internal.output.RuleInfo;
 import dev.carapace.cli.internal.output.Target;
-import dev.carapace.cli.internal.registry.ImagePins;
 import dev.carapace.cli.internal.registry.RegistryOptions;
 import dev.carapace.core.ImageTrust;
 import dev.carapace.core.ImageVerification;
@@ -115,16 +114,22 @@ public final class ImageVerifyCommand implements Callable<Integer> {
             + Messages.oneLine(e.getMessage()), e);
       }
     }
+    // each digest's signatures are read once: the rule image-signed judges the verification made here
+    Map<String, ImageVerification> verifications = new LinkedHashMap<>();
+    List<ImageVerification> verified = new ArrayList<>();
+    for (String image : images) {
+      verified.add(verifications.computeIfAbsent(RegistryOptions.pinned(access, image, false), trust::verify));
+    }
     Rule pinned = Profiles.carapaceDefault().rule("image-pinned").orElseThrow();
-    Rule signed = Profiles.imageSignedBy(trust);
+    Rule signed = Profiles.imageSignedBy(trust, verifications.values());
     Policy policy = Policy.builder("image verify").addRule(pinned).addRule(signed).build();
     List<Finding> findings = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<ArtifactInfo> artifacts = new ArrayList<>();
-    for (String image : images) {
-      String judged = ImagePins.pin(access, image, false);
-      ImageVerification v = trust.verify(judged);
-      PolicyReport r = policy.evaluate(SecureContainerSpec.builder().image(judged).build());
+    for (int i = 0; i < images.size(); i++) {
+      String image = images.get(i);
+      ImageVerification v = verified.get(i);
+      PolicyReport r = policy.evaluate(SecureContainerSpec.builder().image(v.image()).build());
       for (Violation x : r.violations()) {
         findings.add(Finding.of(x.ruleId(), x.severity(), image + ": " + x.message(), x.remedy())
             .on(Target.image(image, x.ruleId())));

@@ -5,6 +5,7 @@ import dev.carapace.cli.internal.Messages;
 import dev.carapace.cli.internal.engine.EndpointOptions;
 import dev.carapace.core.RegistryAccess;
 import dev.carapace.core.RegistryCredentials;
+import dev.carapace.core.RegistryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,31 @@ public final class RegistryOptions {
     String config = environment.get("DOCKER_CONFIG");
     return RegistryCredentials.fromDockerConfig(config == null || config.isBlank() ? home.resolve(".docker")
         : Path.of(config));
+  }
+
+  /**
+   * {@code image} as {@code NAME@sha256:...}, pinned to the digest its tag (or {@code latest}) points to now, or to
+   * its own digest when it names one (the registry is not asked): {@link RegistryAccess#pinnedImage}, the name fully
+   * qualified as {@link dev.carapace.core.ImageVerification#pinnedImage()} gives it.
+   *
+   * @param notFoundIsAnError whether a registry answering 404 (no such tag or repository) is an error; if not,
+   *     the image is returned as given
+   * @throws InputException naming the image and the reason when the registry does not answer within the timeout,
+   *     refuses the credentials or fails (the library's {@link RegistryException} message), or when {@code image}
+   *     is not a registry reference
+   */
+  public static String pinned(RegistryAccess access, String image, boolean notFoundIsAnError) {
+    try {
+      return access.pinnedImage(image);
+    } catch (RegistryException e) {
+      if (!notFoundIsAnError && e.status().isPresent() && e.status().getAsInt() == 404) {
+        return image;
+      }
+      throw InputException.of(Messages.oneLine(e.getMessage()), e);
+    } catch (IllegalArgumentException e) {
+      throw InputException.of(Messages.oneLine(image) + ": not an image reference: " + Messages.oneLine(e.getMessage()),
+          e);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.carapace.cli.internal.seccomp;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.ExitCodes;
 import dev.carapace.cli.internal.InputException;
-import dev.carapace.cli.internal.InputText;
+import dev.carapace.cli.internal.WorkloadInput;
 import dev.carapace.cli.internal.engine.EndpointOptions;
 import dev.carapace.cli.internal.output.FailOn;
 import dev.carapace.cli.internal.output.Finding;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -83,13 +82,8 @@ public final class RecordCommand implements Callable<Integer> {
   @ParentCommand
   SeccompCommand parent;
 
-  @Option(names = "--service", paramLabel = "NAME",
-      description = "the Compose service to record (needed when the file has several)")
-  String service;
-
-  @Option(names = "--kind", paramLabel = "KIND",
-      description = "run or compose: what the input is (default: told from its content)")
-  String kind;
+  @Mixin
+  WorkloadInput input;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s",
       converter = EndpointOptions.DurationConverter.class,
@@ -133,10 +127,6 @@ public final class RecordCommand implements Callable<Integer> {
   @Mixin
   EndpointOptions engine;
 
-  @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "-",
-      description = "a file holding one docker run command or a Compose file; - (the default) for stdin")
-  String file;
-
   @Override
   public Integer call() {
     if (runs < 1 || runs > 20) {
@@ -148,15 +138,8 @@ public final class RecordCommand implements Callable<Integer> {
     if (output == null && format != Format.TEXT) {
       throw usage("--format " + format.optionValue() + " needs -o FILE for the profile: stdout carries one of them");
     }
-    InputText.Kind forced = null;
-    if (kind != null) {
-      if (!kind.equals("run") && !kind.equals("compose")) {
-        throw usage("--kind must be run or compose: '" + Cli.oneLine(kind) + "'");
-      }
-      forced = kind.equals("run") ? InputText.Kind.RUN : InputText.Kind.COMPOSE;
-    }
     Map<String, String> environment = parent.parent.environment();
-    Workload workload = Workload.read(InputText.read(file, System.in, forced), service, environment);
+    Workload workload = Workload.read(input.read(), input.service(), environment);
     Endpoint endpoint = engine.endpoint(environment, parent.parent.home());
     Recorded recorded = record(workload, endpoint);
     Report report = report(workload, endpoint, recorded);

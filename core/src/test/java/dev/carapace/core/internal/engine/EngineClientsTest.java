@@ -110,4 +110,65 @@ class EngineClientsTest {
     assertEquals(List.of("br"), named(lines, "Accept-Encoding"), String.join("\n", lines));
     assertTrue(lines.get(0).startsWith("GET /containers/c1/archive"));
   }
+
+  /**
+   * A unix-socket transport is given the refusing TLS context, so the JVM's default {@code SSLContext} (every CA of
+   * its trust store read) is not built for a connection that carries no TLS. Asked of a JVM of its own
+   * ({@link DefaultTlsProbe}), since the default is built once per JVM and another test may have built it already:
+   * a security provider placed first there records every lookup of a TLS context, trust or key manager and key
+   * store. Any TLS lookup while the unix transport is built fails the test (without the refusing context,
+   * docker-java's transport looks up {@code SSLContext.Default}); the plain TCP transport built after it shows
+   * that the probe sees that lookup.
+   */
+  @Test
+  void aUnixSocketTransportDoesNotBuildTheDefaultTlsContext() throws Exception {
+    Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), DefaultTlsProbe.class.getName(), "unix", "tcp")
+        .redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
+    assertEquals(0, p.exitValue(), output);
+    List<String> lines = output.lines().filter(l -> l.startsWith("lookups ")).toList();
+    assertEquals(2, lines.size(), output);
+    assertEquals("lookups unix []", lines.get(0), "nothing of TLS looked up for a unix socket: " + output);
+    assertTrue(lines.get(1).startsWith("lookups tcp [") && lines.get(1).contains("SSLContext.Default"),
+        "the probe sees the default TLS context built for plain TCP (docker-java's transport does it): " + output);
+  }
+
+  /**
+   * Run in a JVM of its own by {@link #aUnixSocketTransportDoesNotBuildTheDefaultTlsContext}: for each argument
+   * ({@code unix}, {@code tcp}) builds that transport with {@link EngineClients#http} and prints
+   * {@code lookups KIND [TYPE.ALGORITHM, ...]}, the TLS lookups its building made.
+   */
+  public static final class DefaultTlsProbe {
+    private static final java.util.Set<String> TLS_TYPES = java.util.Set.of("SSLContext", "TrustManagerFactory",
+        "KeyManagerFactory", "KeyStore");
+
+    private DefaultTlsProbe() {}
+
+    public static void main(String[] args) throws Exception {
+      List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.security.Security.insertProviderAt(new java.security.Provider("CarapaceTlsProbe", "1",
+          "records TLS lookups, serves none") {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Service getService(String type, String algorithm) {
+          if (TLS_TYPES.contains(type)) {
+            seen.add(type + "." + algorithm);
+          }
+          return null;
+        }
+      }, 1);
+      for (String kind : args) {
+        Endpoint endpoint = kind.equals("unix") ? Endpoint.unixSocket(java.nio.file.Path.of("/nonexistent/docker.sock"))
+            : Endpoint.plainTcp("127.0.0.1", 9);
+        try (DockerHttpClient http = EngineClients.http(endpoint, Duration.ofSeconds(5), 1, null)) {
+          System.out.println("lookups " + kind + " " + seen);
+          seen.clear();
+        }
+      }
+    }
+  }
 }
