@@ -241,7 +241,7 @@ public final class HardenCommand implements Callable<Integer> {
   }
 
   private ComposeService composeService(String name, InputText input, List<String> notCarried) {
-    ComposeFile f = input.composeFile();
+    ComposeFile f = input.composeFile(parent.environment());
     ComposeService s = input.composeService(f, service);
     for (ComposeRefusal r : f.refusals()) {
       if (r.service().isEmpty() || r.service().get().equals(s.name())) {
