@@ -334,7 +334,7 @@ final class ComposeEnvFile {
       }
       String raw = text.substring(at, end);
       at = end;
-      String value = unquoted(raw);
+      String value = unquoted(raw, valueColumn);
       parts = references(value, line, valueColumn);
       endOfLine();
     }
@@ -342,7 +342,7 @@ final class ComposeEnvFile {
   }
 
   /** An unquoted value: an inline comment and trailing blanks cut, as both readers cut them, or refused. */
-  private String unquoted(String raw) {
+  private String unquoted(String raw, int valueColumn) {
     int python = -1; // python-dotenv: whitespace then '#'
     for (int i = 1; i < raw.length(); i++) {
       if (raw.charAt(i) == '#' && whitespace(raw.charAt(i - 1))) {
@@ -354,8 +354,8 @@ final class ComposeEnvFile {
     String old = stripTrailing(python < 0 ? raw : raw.substring(0, python));
     String v2 = stripTrailing(go < 0 ? raw : raw.substring(0, go));
     if (!old.equals(v2)) {
-      throw problem("env file inline comment must follow a space: docker-compose 1.29 also ends the value at a"
-          + " '#' after a tab or other blank, Compose v2 does not");
+      throw new Problem(line, valueColumn, "env file inline comment must follow a space: docker-compose 1.29 also"
+          + " ends the value at a '#' after a tab or other blank, Compose v2 does not");
     }
     return old;
   }
@@ -484,6 +484,9 @@ final class ComposeEnvFile {
 
   private void endOfLine() {
     if (at < text.length() && text.charAt(at) == '\r') {
+      if (next() != '\n') {
+        throw problem("env file must not hold a carriage return except before a newline");
+      }
       at++;
     }
     if (at < text.length()) {
