@@ -43,6 +43,15 @@ final class LintCorpus {
     // its variables from .env beside it (the image's tag, mem_limit), the service's environment from api.env
     EXPECTED.put("compose-env/compose.yaml", List.of("4:5 LOW image-pinned api", "18:9 MEDIUM host-ports api",
         "18:9 MEDIUM ports-all-interfaces api"));
+    // extends within the file: each inherited key's finding on the line where the key is written
+    EXPECTED.put("compose-env/extends.yaml", List.of("3:3 HIGH no-new-privileges base",
+        "3:3 MEDIUM memory-limit base", "3:3 MEDIUM pids-limit base", "3:3 LOW cpu-limit base", "3:3 LOW healthcheck base", "4:5 LOW image-pinned base",
+        "4:5 LOW image-pinned web", "4:5 LOW image-pinned job", "7:5 MEDIUM restricted-capabilities base",
+        "14:3 HIGH no-new-privileges web", "14:3 MEDIUM memory-limit web", "14:3 MEDIUM pids-limit web",
+        "14:3 LOW cpu-limit web", "14:3 LOW healthcheck web", "16:5 MEDIUM restricted-capabilities web",
+        "16:5 MEDIUM restricted-capabilities job", "22:5 MEDIUM read-only-rootfs web",
+        "22:5 MEDIUM read-only-rootfs job", "23:3 HIGH no-new-privileges job", "23:3 MEDIUM memory-limit job",
+        "23:3 MEDIUM pids-limit job", "23:3 LOW cpu-limit job", "23:3 LOW healthcheck job"));
     EXPECTED.put("run/run-bad.sh", List.of("3:1 HIGH no-new-privileges web", "3:1 HIGH non-root-user web",
         "3:1 MEDIUM memory-limit web", "3:1 MEDIUM pids-limit web", "3:1 MEDIUM read-only-rootfs web",
         "3:1 MEDIUM restricted-capabilities web", "3:1 LOW cpu-limit web", "3:1 LOW default-bridge web",

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.cli.internal.output.OutputFormatsTest;
+import dev.carapace.cluster.ComposeFile;
 import dev.carapace.cluster.ComposeReader;
+import dev.carapace.cluster.ComposeService;
 import dev.carapace.core.SecureContainerSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +69,25 @@ class LintIT {
     Path out = tmp.resolve("hardened.yaml");
     Files.writeString(out, hardened.out());
     assertEquals(expected, ComposeReader.strict().read(out).services().get(0).spec().env());
+  }
+
+  @Test
+  void theComposeEnvFixturesReadAsDockerComposeResolvesThem() throws Exception {
+    for (String name : List.of("compose.yaml", "extends.yaml")) {
+      Path fixture = LintCorpus.DIR.resolve("compose-env").resolve(name);
+      CommandProcess.Result config = CommandProcess.exec(List.of("docker-compose", "-f", fixture.toString(),
+          "config"), Map.of());
+      assertEquals(0, config.code(), config.toString());
+      assertEquals("", config.err(), name);
+      Path normalised = tmp.resolve("normalised-" + name);
+      Files.writeString(normalised, config.out());
+      ComposeFile byCompose = ComposeReader.strict().projectName("fixture").read(normalised);
+      ComposeFile byCarapace = ComposeReader.strict().projectName("fixture").dotEnv(true).read(fixture);
+      assertEquals(byCarapace.services().size(), byCompose.services().size(), name);
+      for (ComposeService s : byCarapace.services()) {
+        assertEquals(s.spec(), byCompose.service(s.name()).orElseThrow().spec(), name + ": " + s.name());
+      }
+    }
   }
 
   @Test

@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
  * the Compose file's folder, the environment taking precedence: an unset variable without a default is refused
  * (docker-compose would use an empty string). A service's {@code env_file} is read from the Compose file's folder
  * (never outside it) and its variables overridden by {@code environment}, as Compose does ({@code docs/compose.md}
- * says which env-file syntax is read). Relative bind sources ({@code ./data}) and seccomp profile paths
+ * says which env-file syntax is read). A service's {@code extends} within the file is followed, merged as both
+ * docker-compose 1.29 and Compose v2 merge it, or refused on the key they merge differently. Relative bind sources ({@code ./data}) and seccomp profile paths
  * are resolved against the file's directory. Names of networks and volumes the file declares get the project's
  * prefix ({@code PROJECT_NAME}) unless declared {@code external} or with a {@code name}; the project name is
  * {@link #projectName(String)}, or the file's directory name as Compose derives it.
@@ -234,8 +235,11 @@ public final class ComposeReader {
     cx.declare(top.entries.get("volumes"), cx.volumes, fileRefusals);
     List<ComposeService> out = new ArrayList<>();
     List<ComposeRefusal> all = new ArrayList<>(fileRefusals);
-    for (Entry s : ((MapValue) services.value).entries.values()) {
-      ComposeServiceReader.Result r = new ComposeServiceReader(cx, s, lenient).read();
+    Map<String, Entry> declared = ((MapValue) services.value).entries;
+    for (Entry s : declared.values()) {
+      ComposeExtends.Resolved resolved = ComposeExtends.resolve(cx, declared, s);
+      ComposeServiceReader.Result r = new ComposeServiceReader(cx, resolved.service, lenient, resolved.refusals,
+          resolved.origin).read();
       all.addAll(r.refusals);
       if (!lenient && !r.refusals.isEmpty()) {
         throw new InvalidComposeException(all);

@@ -205,13 +205,30 @@ final class ComposeServiceReader {
   /** {@code env_file}: each file as written, and whether it is required. */
   private List<Map.Entry<String, Boolean>> envFiles;
   private Field envFileField;
+  private final Map<String, String> origin;
   private final Map<SpecAttribute, Field> direct = new EnumMap<>(SpecAttribute.class);
 
   ComposeServiceReader(Context cx, Entry service, boolean lenient) {
+    this(cx, service, lenient, List.of(), Map.of());
+  }
+
+  /**
+   * A reader of {@code service}, its {@code extends} followed: it starts with the refusals made then, and names
+   * each key taken from another service ({@code origin}: key to service) in that service's terms.
+   */
+  ComposeServiceReader(Context cx, Entry service, boolean lenient, List<ComposeRefusal> before,
+      Map<String, String> origin) {
     this.cx = cx;
     this.service = service;
     this.lenient = lenient;
     this.prefix = "services." + service.key;
+    this.refusals.addAll(before);
+    this.origin = origin;
+  }
+
+  /** A key of the service as the file names it: under the service it was written in. */
+  private String path(String key) {
+    return "services." + origin.getOrDefault(key, service.key) + "." + key;
   }
 
   Result read() {
@@ -222,11 +239,11 @@ final class ComposeServiceReader {
     MapValue m = (MapValue) service.value;
     if (m.entries.containsKey("network_mode") && m.entries.containsKey("networks")) {
       Entry e = m.entries.get("networks");
-      refuse(e.line, e.column, prefix + ".networks", "refused: network_mode and networks must not both be set"
+      refuse(e.line, e.column, path("networks"), "refused: network_mode and networks must not both be set"
           + " (Compose refuses it too)");
     }
     for (Entry e : m.entries.values()) {
-      Field f = new Field(e, prefix + "." + e.key);
+      Field f = new Field(e, path(e.key));
       try {
         key(f, e.value);
       } catch (RefusedValue ex) {
@@ -312,7 +329,7 @@ final class ComposeServiceReader {
     Map<SpecAttribute, List<SourceLocation>> items = new EnumMap<>(SpecAttribute.class);
     Map<String, SourceLocation> keys = new LinkedHashMap<>();
     for (Entry e : m.entries.values()) {
-      keys.put(e.key, cx.location(e.line, e.column, prefix + "." + e.key));
+      keys.put(e.key, cx.location(e.line, e.column, path(e.key)));
     }
     for (Field f : fields) {
       for (SpecAttribute a : f.carries) {
@@ -566,10 +583,7 @@ final class ComposeServiceReader {
         f.flag("--interactive", Boolean.toString(bool(f, v)));
         f.carries.add(OPEN_STDIN);
         break;
-      case "build": case "depends_on": case "profiles": case "pull_policy": case "scale": case "extends":
-        if (f.entry.key.equals("extends")) {
-          throw new IllegalArgumentException("refused: Carapace does not follow extends (write the service whole)");
-        }
+      case "build": case "depends_on": case "profiles": case "pull_policy": case "scale":
         break; // how Compose builds and orders services: not a container setting
       case "links": case "external_links":
         throw new IllegalArgumentException("refused: legacy links are not modelled; use a user-defined network");
