@@ -1,5 +1,6 @@
 package dev.carapace.cluster;
 
+import dev.carapace.cluster.ComposeYaml.Problem;
 import dev.carapace.policy.SourceText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,19 +45,6 @@ final class ComposeEnvFile {
   static final int MAX_LINES = 10_000;
 
   private static final Pattern LEADING_LINE = Pattern.compile("line (\\d+), column \\d+: ");
-
-  /** Why a file cannot be read: its line and column, and the problem. */
-  static final class Problem extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int line;
-    final int column;
-
-    Problem(int line, int column, String message) {
-      super(message);
-      this.line = line;
-      this.column = column;
-    }
-  }
 
   /** A variable of the file: its name, its value's parts (null when named alone), its line. */
   static final class Variable {
@@ -319,12 +307,12 @@ final class ComposeEnvFile {
     skipBlanks();
     List<Object> parts;
     if (at < text.length() && text.charAt(at) == '\'') {
-      parts = List.of(singleQuoted());
+      parts = List.of(quoted('\''));
       afterQuote();
     } else if (at < text.length() && text.charAt(at) == '"') {
       int valueLine = line;
       int valueColumn = column();
-      parts = references(doubleQuoted(), valueLine, valueColumn);
+      parts = references(quoted('"'), valueLine, valueColumn);
       afterQuote();
     } else {
       int valueColumn = column();
@@ -360,72 +348,60 @@ final class ComposeEnvFile {
     return old;
   }
 
-  private String singleQuoted() {
+  /**
+   * A quoted value: {@code '...'} literal but for {@code \'}; {@code "..."} with its escapes decoded. Either may
+   * span lines.
+   */
+  private String quoted(char quote) {
     int openLine = line;
     int openColumn = column();
     at++;
     StringBuilder v = new StringBuilder();
     while (at < text.length()) {
       char c = text.charAt(at);
-      if (c == '\'') {
+      if (c == quote) {
         at++;
-        String value = v.toString();
-        if (value.contains("${")) {
+        if (quote == '\'' && v.indexOf("${") >= 0) {
           throw new Problem(openLine, openColumn, "env file single-quoted value must not hold ${: docker-compose"
               + " 1.29 replaces it, Compose v2 keeps it (write the value outside quotes or in double quotes)");
         }
-        return value;
+        return v.toString();
       }
-      if (c == '\\' && next() == '\'') {
-        v.append('\'');
+      String decoded = c == '\\' && at + 1 < text.length() ? escape(quote, text.charAt(at + 1)) : null;
+      if (decoded != null) {
+        v.append(decoded);
         at += 2;
         continue;
       }
-      if (c == '\\' && next() == '\\') {
+      take(v, c);
+    }
+    throw new Problem(openLine, openColumn, "env file value must close its quote: " + quote + " opened here is not"
+        + " closed");
+  }
+
+  /** What {@code \e} stands for inside {@code quote}s; null to keep the backslash as written. */
+  private String escape(char quote, char e) {
+    if (quote == '\'') {
+      if (e == '\\') {
         throw problem("env file single-quoted value must not hold \\\\: docker-compose 1.29 reads one backslash,"
             + " Compose v2 two");
       }
-      take(v, c);
+      return e == '\'' ? "'" : null;
     }
-    throw new Problem(openLine, openColumn, "env file value must close its quote: ' opened here is not closed");
-  }
-
-  private String doubleQuoted() {
-    int openLine = line;
-    int openColumn = column();
-    at++;
-    StringBuilder v = new StringBuilder();
-    while (at < text.length()) {
-      char c = text.charAt(at);
-      if (c == '"') {
-        at++;
-        return v.toString();
-      }
-      if (c == '\\' && at + 1 < text.length()) {
-        char e = text.charAt(at + 1);
-        String decoded = switch (e) {
-          case '\\' -> "\\";
-          case '"' -> "\"";
-          case 'n' -> "\n";
-          case 'r' -> "\r";
-          case 't' -> "\t";
-          case 'a' -> "\u0007";
-          case 'b' -> "\b";
-          case 'f' -> "\f";
-          case 'v' -> "\u000b";
-          case '\'', '$', '0' -> throw problem("env file double-quoted value must not hold \\" + e
-              + ": docker-compose 1.29 and Compose v2 decode it differently");
-          default -> null;
-        };
-        if (decoded != null) {
-          v.append(decoded);
-          at += 2;
-          continue;
-        }
-      }
-      take(v, c);
-    }
-    throw new Problem(openLine, openColumn, "env file value must close its quote: \" opened here is not closed");
+    return switch (e) {
+      case '\\' -> "\\";
+      case '"' -> "\"";
+      case 'n' -> "\n";
+      case 'r' -> "\r";
+      case 't' -> "\t";
+      case 'a' -> "\u0007";
+      case 'b' -> "\b";
+      case 'f' -> "\f";
+      case 'v' -> "\u000b";
+      case '\'', '$', '0' -> throw problem("env file double-quoted value must not hold \\" + e
+          + ": docker-compose 1.29 and Compose v2 decode it differently");
+      default -> null;
+    };
   }
 
   /** One character of a quoted value, a newline counted. */

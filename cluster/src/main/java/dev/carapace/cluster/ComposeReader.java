@@ -186,7 +186,7 @@ public final class ComposeReader {
       return out;
     } catch (java.nio.file.NoSuchFileException e) {
       return out;
-    } catch (ComposeEnvFile.Problem p) {
+    } catch (ComposeYaml.Problem p) {
       throw new InvalidComposeException(List.of(new ComposeRefusal(shown, SourceLocation.of(p.line, p.column, ""),
           null, p.getMessage())));
     } catch (IllegalArgumentException | IOException e) {

@@ -1015,9 +1015,9 @@ final class ComposeServiceReader {
   private static final class EnvFileProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final String file;
-    final ComposeEnvFile.Problem problem;
+    final ComposeYaml.Problem problem;
 
-    EnvFileProblem(String file, ComposeEnvFile.Problem problem) {
+    EnvFileProblem(String file, ComposeYaml.Problem problem) {
       super(problem.getMessage(), problem);
       this.file = file;
       this.problem = problem;
@@ -1086,7 +1086,7 @@ final class ComposeServiceReader {
           out.remove(k);
           out.put(k, v);
         });
-      } catch (ComposeEnvFile.Problem p) {
+      } catch (ComposeYaml.Problem p) {
         throw new EnvFileProblem(shown, p);
       } catch (java.nio.file.NoSuchFileException e) {
         throw new IllegalArgumentException("env_file must name a file that exists: " + ComposeValues.quote(

@@ -65,20 +65,12 @@ class ComposeEnvFileTest {
     ComposeFile f = read(ComposeReader.strict().dotEnv(true).environment(Map.of("INHERIT", "from-shell",
         "FROM_SHELL", "x")), COMPOSE);
     SecureContainerSpec spec = f.services().get(0).spec();
-    Map<String, String> expected = new LinkedHashMap<>();
-    expected.put("DB_HOST", "db");
-    expected.put("DEF", "fallback");
-    expected.put("DOUBLE", "tab\there \"q\"");
-    expected.put("EMPTY", "");
-    expected.put("FROM_SHELL", "x");
-    expected.put("HASH", "a#b");
-    expected.put("INHERIT", "from-shell");
-    expected.put("MODE", "prod");
-    expected.put("MULTI", "line1\nline2");
-    expected.put("PLAIN", "overridden");
-    expected.put("SINGLE", "lit $HOME \\n");
-    expected.put("URL", "postgres://db:5432/app");
-    assertEquals(expected, new java.util.TreeMap<>(spec.env()));
+    Map<String, String> expected = Map.ofEntries(Map.entry("DB_HOST", "db"), Map.entry("DEF", "fallback"),
+        Map.entry("DOUBLE", "tab\there \"q\""), Map.entry("EMPTY", ""), Map.entry("FROM_SHELL", "x"),
+        Map.entry("HASH", "a#b"), Map.entry("INHERIT", "from-shell"), Map.entry("MODE", "prod"),
+        Map.entry("MULTI", "line1\nline2"), Map.entry("PLAIN", "overridden"), Map.entry("SINGLE", "lit $HOME \\n"),
+        Map.entry("URL", "postgres://db:5432/app"));
+    assertEquals(expected, spec.env());
     assertEquals("busybox:1.36", spec.image());
     // the variables are placed on the first key that sets them, in the Compose file
     assertEquals(4, f.services().get(0).location(SpecAttribute.ENV).orElseThrow().line());
