@@ -76,6 +76,18 @@ class ComposeExtendsTest {
   }
 
   @Test
+  void aRefusedKeyOfTheBaseIsRefusedInEveryServiceThatExtendsItAtItsOwnLine() {
+    ComposeFile f = ComposeReader.lenient().read("c.yaml", "services:\n  base:\n    image: busybox:1\n"
+        + "    privileged: true\n  web:\n    extends: base\n", null);
+    assertEquals(List.of("c.yaml:4:5: services.base.privileged: refused: Carapace never runs privileged containers",
+        "c.yaml:4:5: services.base.privileged: refused: Carapace never runs privileged containers"),
+        f.refusals().stream().map(ComposeRefusal::toString).toList());
+    assertEquals(List.of("base", "web"), f.refusals().stream().map(r -> r.service().orElseThrow()).toList());
+    assertEquals("services.base.privileged", f.service("web").orElseThrow().keyLocation("privileged").orElseThrow()
+        .field());
+  }
+
+  @Test
   void whatTheComposeReadersMergeDifferentlyIsRefusedOnTheKey() {
     String both = "services:\n  base:\n    image: busybox:1\n    ports: [\"127.0.0.1:80:80\"]\n"
         + "  web:\n    extends: base\n    ports: [\"127.0.0.1:81:81\"]\n";
