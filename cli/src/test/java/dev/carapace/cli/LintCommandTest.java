@@ -25,10 +25,14 @@ class LintCommandTest {
   private record Run(int code, String out, String err) {}
 
   private Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  private Run run(Map<String, String> environment, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Carapace.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), tmp);
+        new PrintStream(err, true, StandardCharsets.UTF_8), environment, tmp);
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -66,6 +70,54 @@ class LintCommandTest {
   }
 
   @Test
+  void composeVariablesComeFromTheCommandsEnvironmentThenDotEnvAndAnUnsetOneIsRefused() throws Exception {
+    String file = LintCorpus.DIR.resolve("compose-env/compose.yaml").toString();
+    Run r = run(Map.of("API_TAG", "2.0.0", "API_PORT", "9090"), "lint", file);
+    assertEquals(1, r.code(), r.err());
+    List<String> lines = r.out().lines().filter(l -> l.startsWith(file + ":")).toList();
+    assertEquals(List.of(file + ":4:5: LOW image-pinned: api: image must be pinned by digest: registry.example/api:2.0.0"
+        + " (a tag) (services.api.image)", file + ":18:9: MEDIUM host-ports: api: ports[0].hostIp must be a loopback"
+        + " address: 0.0.0.0 (0.0.0.0:9090:8080/tcp) (services.api.ports[0])", file + ":18:9: MEDIUM"
+        + " ports-all-interfaces: api: ports[0].hostIp must name an interface, not every interface: 0.0.0.0"
+        + " (0.0.0.0:9090:8080/tcp) (services.api.ports[0])"), lines);
+    Path compose = tmp.resolve("compose.yaml");
+    Files.writeString(compose, "services:\n  app:\n    image: busybox:${TAG}\n");
+    Run unset = run("lint", compose.toString());
+    assertEquals(2, unset.code());
+    assertEquals("carapace lint: error: " + compose + ":3:5: services.app.image: variable TAG must be set: it is not"
+        + " (docker-compose would use an empty string; pass it in the environment or write ${TAG:-default})\n",
+        unset.err());
+    Files.writeString(tmp.resolve(".env"), "TAG=1.36\n");
+    assertTrue(run("lint", compose.toString()).out().contains("image must be pinned by digest: busybox:1.36"));
+  }
+
+  @Test
+  void aHostileEnvFileIsOneLineNamingItAndItsLine() throws Exception {
+    Path compose = tmp.resolve("compose.yaml");
+    Files.writeString(compose, "services:\n  app:\n    image: busybox:1\n    env_file: app.env\n");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(tmp.resolve("app.env").toFile(), "rw")) {
+      f.setLength(50L * 1024 * 1024);
+    }
+    Run big = run("lint", compose.toString());
+    assertEquals(2, big.code());
+    assertEquals("carapace lint: error: " + tmp.resolve("app.env") + ":1:1: services.app.env_file: env file must be"
+        + " at most 1048576 bytes (1 MiB): 52428800 bytes, not read\n", big.err());
+    Files.delete(tmp.resolve("app.env"));
+    Run missing = run("lint", compose.toString());
+    assertEquals(2, missing.code());
+    assertEquals("carapace lint: error: " + compose + ":4:5: services.app.env_file: env_file must name a file that"
+        + " exists: \"app.env\" does not (Compose stops there too; required: false skips a missing one)\n",
+        missing.err());
+    // outside the Compose file's folder: not read, an unjudged-field finding on the env_file line
+    Files.writeString(compose, "services:\n  app:\n    image: busybox:1\n    env_file: ../../etc/environment\n");
+    Run outside = run("lint", compose.toString());
+    assertEquals(1, outside.code(), outside.err());
+    assertTrue(outside.out().contains(compose + ":4:5: LOW unjudged-field: app: services.app.env_file must be judged:"
+        + " refused: Carapace reads env files only inside the Compose file's folder: \"../../etc/environment\" is"
+        + " outside it"), outside.out());
+  }
+
+  @Test
   void severalFilesOfEveryKindInOneRun() {
     List<String> files = LintCorpus.EXPECTED.keySet().stream().map(f -> LintCorpus.DIR.resolve(f).toString()).toList();
     Run r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("lint", "--fail-on", "critical"),
@@ -74,7 +126,7 @@ class LintCommandTest {
     for (var e : LintCorpus.EXPECTED.entrySet()) {
       assertEquals(e.getValue(), LintCorpus.findings(r.out(), LintCorpus.DIR.resolve(e.getKey()).toString()));
     }
-    assertTrue(r.out().startsWith("carapace lint: profile carapace-default on 6 files, 8 containers\n"), r.out());
+    assertTrue(r.out().startsWith("carapace lint: profile carapace-default on 8 files, 12 containers\n"), r.out());
   }
 
   @Test

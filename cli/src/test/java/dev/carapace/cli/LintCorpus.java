@@ -40,6 +40,18 @@ final class LintCorpus {
         "11:3 MEDIUM restricted-capabilities db", "11:3 LOW cpu-limit db", "11:3 LOW healthcheck db",
         "12:5 LOW image-pinned db", "13:5 HIGH host-pid db"));
     EXPECTED.put("compose/compose-good.yaml", List.of());
+    // its variables from .env beside it (the image's tag, mem_limit), the service's environment from api.env
+    EXPECTED.put("compose-env/compose.yaml", List.of("4:5 LOW image-pinned api", "18:9 MEDIUM host-ports api",
+        "18:9 MEDIUM ports-all-interfaces api"));
+    // extends within the file: each inherited key's finding on the line where the key is written
+    EXPECTED.put("compose-env/extends.yaml", List.of("3:3 HIGH no-new-privileges base",
+        "3:3 MEDIUM memory-limit base", "3:3 MEDIUM pids-limit base", "3:3 LOW cpu-limit base", "3:3 LOW healthcheck base", "4:5 LOW image-pinned base",
+        "4:5 LOW image-pinned web", "4:5 LOW image-pinned job", "7:5 MEDIUM restricted-capabilities base",
+        "14:3 HIGH no-new-privileges web", "14:3 MEDIUM memory-limit web", "14:3 MEDIUM pids-limit web",
+        "14:3 LOW cpu-limit web", "14:3 LOW healthcheck web", "16:5 MEDIUM restricted-capabilities web",
+        "16:5 MEDIUM restricted-capabilities job", "22:5 MEDIUM read-only-rootfs web",
+        "22:5 MEDIUM read-only-rootfs job", "23:3 HIGH no-new-privileges job", "23:3 MEDIUM memory-limit job",
+        "23:3 MEDIUM pids-limit job", "23:3 LOW cpu-limit job", "23:3 LOW healthcheck job"));
     EXPECTED.put("run/run-bad.sh", List.of("3:1 HIGH no-new-privileges web", "3:1 HIGH non-root-user web",
         "3:1 MEDIUM memory-limit web", "3:1 MEDIUM pids-limit web", "3:1 MEDIUM read-only-rootfs web",
         "3:1 MEDIUM restricted-capabilities web", "3:1 LOW cpu-limit web", "3:1 LOW default-bridge web",
@@ -68,6 +80,8 @@ final class LintCorpus {
     BAD.put("bad/notes.txt", "bad/notes.txt:1: must be a Kubernetes manifest (apiVersion, kind), a Compose file"
         + " (services) or a file of docker run lines: it starts 'Some notes about the deployment.'");
     BAD.put("bad/binary.sh", "bad/binary.sh:1: must be text: a NUL byte at offset 18 (a binary file?)");
+    BAD.put("bad/compose-env/compose.yaml", "bad/compose-env/settings.env:3:10: services.web.env_file: env file value"
+        + " must write $ only as ${NAME} or ${NAME:-default}");
     BAD.put("bad/compose-wrong-type.yaml", "bad/compose-wrong-type.yaml:4:5: services.web.ports: must be a list:"
         + " a string");
   }

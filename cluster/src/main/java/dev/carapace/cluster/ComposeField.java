@@ -41,7 +41,8 @@ enum ComposeField {
     }
   }),
   ENV(SpecAttribute.ENV, "`environment` (a mapping or `KEY=VALUE` list; `KEY` alone from the reader's environment;"
-      + " the values are written into the file); `env_file` refused", (s, w) -> {
+      + " the values are written into the file), over `env_file` (read from the Compose file's folder, never outside"
+      + " it; its syntax below)", (s, w) -> {
         if (!s.env().isEmpty()) {
           ObjectNode env = w.service.putObject("environment");
           s.env().forEach((k, v) -> env.put(k, ComposeValues.escape(v)));

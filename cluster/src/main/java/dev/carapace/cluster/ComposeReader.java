@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +44,12 @@ import java.util.regex.Pattern;
  * Kubernetes manifest), larger than 16 MiB, binary, nested or expanded too deep is refused by both.
  *
  * <p>Variables ({@code ${TAG}}, {@code ${TAG:-latest}}, {@code $$}) are interpolated in values, as Compose does,
- * from {@link #environment(Map)} only (empty unless given): an unset variable without a default is refused
- * (docker-compose would use an empty string). Relative bind sources ({@code ./data}) and seccomp profile paths
+ * from {@link #environment(Map)} (empty unless given) and, with {@link #dotEnv(boolean)}, the {@code .env} file in
+ * the Compose file's folder, the environment taking precedence: an unset variable without a default is refused
+ * (docker-compose would use an empty string). A service's {@code env_file} is read from the Compose file's folder
+ * (never outside it) and its variables overridden by {@code environment}, as Compose does ({@code docs/compose.md}
+ * says which env-file syntax is read). A service's {@code extends} within the file is followed, merged as both
+ * docker-compose 1.29 and Compose v2 merge it, or refused on the key they merge differently. Relative bind sources ({@code ./data}) and seccomp profile paths
  * are resolved against the file's directory. Names of networks and volumes the file declares get the project's
  * prefix ({@code PROJECT_NAME}) unless declared {@code external} or with a {@code name}; the project name is
  * {@link #projectName(String)}, or the file's directory name as Compose derives it.
@@ -53,26 +58,44 @@ public final class ComposeReader {
   private final boolean lenient;
   private final Map<String, String> environment;
   private final String projectName;
+  private final boolean dotEnv;
 
-  private ComposeReader(boolean lenient, Map<String, String> environment, String projectName) {
+  private ComposeReader(boolean lenient, Map<String, String> environment, String projectName, boolean dotEnv) {
     this.lenient = lenient;
     this.environment = environment;
     this.projectName = projectName;
+    this.dotEnv = dotEnv;
   }
 
   /** A reader that refuses the file at the first service with a refused field. */
   public static ComposeReader strict() {
-    return new ComposeReader(false, Map.of(), null);
+    return new ComposeReader(false, Map.of(), null, false);
   }
 
   /** A reader that skips refused fields and lists them, for a linter that reports them as findings. */
   public static ComposeReader lenient() {
-    return new ComposeReader(true, Map.of(), null);
+    return new ComposeReader(true, Map.of(), null, false);
   }
 
-  /** This reader, taking {@code ${VAR}} from {@code environment} (for example {@code System.getenv()}). */
+  /**
+   * This reader, taking {@code ${VAR}}, and the value of a variable named alone under {@code environment:} or in an
+   * env file, from {@code environment} (for example {@code System.getenv()}: Compose's process environment).
+   */
   public ComposeReader environment(Map<String, String> environment) {
-    return new ComposeReader(lenient, Map.copyOf(Objects.requireNonNull(environment, "environment")), projectName);
+    return new ComposeReader(lenient, Map.copyOf(Objects.requireNonNull(environment, "environment")), projectName,
+        dotEnv);
+  }
+
+  /**
+   * This reader, also taking variables from the {@code .env} file in the Compose file's folder when {@code read}
+   * is true, as Compose does (docker-compose 1.29 and Compose v2 without {@code --env-file}); the
+   * {@link #environment(Map)} takes precedence over it. The file is read with the env-file syntax and bounds of
+   * {@code env_file} (at most 1 MiB and 10,000 lines); a missing {@code .env} is no variable; one that links
+   * outside the folder, or that the readers would read differently, is refused, naming its line. Unless set, no
+   * {@code .env} is read.
+   */
+  public ComposeReader dotEnv(boolean read) {
+    return new ComposeReader(lenient, environment, projectName, read);
   }
 
   /**
@@ -85,7 +108,7 @@ public final class ComposeReader {
       throw new IllegalArgumentException("compose project name must match [a-z0-9][a-z0-9_-]*: "
           + ComposeValues.quote(name));
     }
-    return new ComposeReader(lenient, environment, name);
+    return new ComposeReader(lenient, environment, name, dotEnv);
   }
 
   /**
@@ -132,10 +155,44 @@ public final class ComposeReader {
       throw new InvalidComposeException(List.of(new ComposeRefusal(fileName,
           SourceLocation.of(p.line, p.column, ""), null, p.getMessage())));
     }
+    Path base = baseDirectory == null ? null : baseDirectory.toAbsolutePath().normalize();
     String project = projectName != null ? projectName : derivedProject(baseDirectory);
-    ComposeServiceReader.Context context = new ComposeServiceReader.Context(fileName, baseDirectory, environment,
-        project);
+    Map<String, String> merged = environment;
+    if (dotEnv && base != null) {
+      merged = new HashMap<>(dotEnvVariables(fileName, base));
+      merged.putAll(environment);
+    }
+    ComposeServiceReader.Context context = new ComposeServiceReader.Context(fileName, baseDirectory, merged,
+        environment, project);
     return topLevel(context, root);
+  }
+
+  /** The variables {@code .env} in {@code base} sets (none when there is no such file). */
+  private Map<String, String> dotEnvVariables(String fileName, Path base) {
+    String shown = ComposeEnvFile.shownName(fileName, ".env");
+    Map<String, String> out = new HashMap<>();
+    try {
+      Path file = ComposeEnvFile.locate(base, ".env");
+      if (file == null) {
+        return out;
+      }
+      ComposeEnvFile.Sources sources = new ComposeEnvFile.Sources(environment, environment, Map.of());
+      ComposeEnvFile.resolve(ComposeEnvFile.parse(ComposeEnvFile.read(file)), sources, Map.of())
+          .forEach((k, v) -> {
+            if (v != null) {
+              out.put(k, v);
+            }
+          });
+      return out;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return out;
+    } catch (ComposeYaml.Problem p) {
+      throw new InvalidComposeException(List.of(new ComposeRefusal(shown, SourceLocation.of(p.line, p.column, ""),
+          null, p.getMessage())));
+    } catch (IllegalArgumentException | IOException e) {
+      throw new InvalidComposeException(List.of(new ComposeRefusal(shown, SourceLocation.of(1, 1, ""), null,
+          e instanceof IOException ? "env file cannot be read: " + e.getClass().getSimpleName() : e.getMessage())));
+    }
   }
 
   private ComposeFile topLevel(ComposeServiceReader.Context cx, Value root) {
@@ -178,8 +235,11 @@ public final class ComposeReader {
     cx.declare(top.entries.get("volumes"), cx.volumes, fileRefusals);
     List<ComposeService> out = new ArrayList<>();
     List<ComposeRefusal> all = new ArrayList<>(fileRefusals);
-    for (Entry s : ((MapValue) services.value).entries.values()) {
-      ComposeServiceReader.Result r = new ComposeServiceReader(cx, s, lenient).read();
+    Map<String, Entry> declared = ((MapValue) services.value).entries;
+    for (Entry s : declared.values()) {
+      ComposeExtends.Resolved resolved = ComposeExtends.resolve(cx, declared, s);
+      ComposeServiceReader.Result r = new ComposeServiceReader(cx, resolved.service, lenient, resolved.refusals,
+          resolved.origin).read();
       all.addAll(r.refusals);
       if (!lenient && !r.refusals.isEmpty()) {
         throw new InvalidComposeException(all);

@@ -85,17 +85,22 @@ final class ComposeServiceReader {
   static final class Context {
     final String fileName;
     final Path baseDirectory;
+    /** What values are interpolated with: {@code .env} (when read) overlaid by the process environment. */
     final Map<String, String> environment;
+    /** The process environment alone (docker-compose 1.29 reads env files' variables from it). */
+    final Map<String, String> process;
     final String project;
     /** Declared network keys to the engine's names. */
     final Map<String, String> networks = new LinkedHashMap<>();
     /** Declared volume keys to the engine's names. */
     final Map<String, String> volumes = new LinkedHashMap<>();
 
-    Context(String fileName, Path baseDirectory, Map<String, String> environment, String project) {
+    Context(String fileName, Path baseDirectory, Map<String, String> environment, Map<String, String> process,
+        String project) {
       this.fileName = fileName;
       this.baseDirectory = baseDirectory;
       this.environment = environment;
+      this.process = process;
       this.project = project;
     }
 
@@ -194,13 +199,36 @@ final class ComposeServiceReader {
   private List<String> entrypoint;
   private HealthCheck health;
   private Duration stopTimeout;
+  /** {@code environment}: each name's value, null when named alone and unset. */
+  private Map<String, String> environment;
+  private Field environmentField;
+  /** {@code env_file}: each file as written, and whether it is required. */
+  private List<Map.Entry<String, Boolean>> envFiles;
+  private Field envFileField;
+  private final Map<String, String> origin;
   private final Map<SpecAttribute, Field> direct = new EnumMap<>(SpecAttribute.class);
 
   ComposeServiceReader(Context cx, Entry service, boolean lenient) {
+    this(cx, service, lenient, List.of(), Map.of());
+  }
+
+  /**
+   * A reader of {@code service}, its {@code extends} followed: it starts with the refusals made then, and names
+   * each key taken from another service ({@code origin}: key to service) in that service's terms.
+   */
+  ComposeServiceReader(Context cx, Entry service, boolean lenient, List<ComposeRefusal> before,
+      Map<String, String> origin) {
     this.cx = cx;
     this.service = service;
     this.lenient = lenient;
     this.prefix = "services." + service.key;
+    this.refusals.addAll(before);
+    this.origin = origin;
+  }
+
+  /** A key of the service as the file names it: under the service it was written in. */
+  private String path(String key) {
+    return "services." + origin.getOrDefault(key, service.key) + "." + key;
   }
 
   Result read() {
@@ -211,11 +239,11 @@ final class ComposeServiceReader {
     MapValue m = (MapValue) service.value;
     if (m.entries.containsKey("network_mode") && m.entries.containsKey("networks")) {
       Entry e = m.entries.get("networks");
-      refuse(e.line, e.column, prefix + ".networks", "refused: network_mode and networks must not both be set"
+      refuse(e.line, e.column, path("networks"), "refused: network_mode and networks must not both be set"
           + " (Compose refuses it too)");
     }
     for (Entry e : m.entries.values()) {
-      Field f = new Field(e, prefix + "." + e.key);
+      Field f = new Field(e, path(e.key));
       try {
         key(f, e.value);
       } catch (RefusedValue ex) {
@@ -239,6 +267,7 @@ final class ComposeServiceReader {
         fields.add(f);
       }
     }
+    environment();
     if (image == null && !m.entries.containsKey("image")) {
       refuse(service.line, service.column, prefix, "service must name an image: " + (m.entries.containsKey("build")
           ? "build only (build it, then name the image)" : "none"));
@@ -300,7 +329,7 @@ final class ComposeServiceReader {
     Map<SpecAttribute, List<SourceLocation>> items = new EnumMap<>(SpecAttribute.class);
     Map<String, SourceLocation> keys = new LinkedHashMap<>();
     for (Entry e : m.entries.values()) {
-      keys.put(e.key, cx.location(e.line, e.column, prefix + "." + e.key));
+      keys.put(e.key, cx.location(e.line, e.column, path(e.key)));
     }
     for (Field f : fields) {
       for (SpecAttribute a : f.carries) {
@@ -342,17 +371,19 @@ final class ComposeServiceReader {
         f.carries.add(ENTRYPOINT);
         break;
       case "environment":
+        environment = new LinkedHashMap<>();
         for (String[] kv : keyValues(f, v, "=")) {
-          String value = kv[1] != null ? kv[1] : cx.environment.get(kv[0]);
-          if (value != null) { // Compose passes an unset variable named alone as unset
-            f.flag("--env", kv[0] + "=" + value);
-          }
+          // Compose passes an unset variable named alone as unset (null), which also unsets an env_file's
+          environment.put(kv[0], kv[1] != null ? kv[1] : cx.environment.get(kv[0]));
         }
+        environmentField = f;
         f.carries.add(ENV);
         break;
       case "env_file":
-        throw new IllegalArgumentException("refused: Carapace reads no env files (write each variable under"
-            + " environment)");
+        envFiles = envFileList(f, v);
+        envFileField = f;
+        f.carries.add(ENV);
+        break;
       case "working_dir":
         f.flag("--workdir", text(f, v));
         f.carries.add(WORKING_DIR);
@@ -552,10 +583,7 @@ final class ComposeServiceReader {
         f.flag("--interactive", Boolean.toString(bool(f, v)));
         f.carries.add(OPEN_STDIN);
         break;
-      case "build": case "depends_on": case "profiles": case "pull_policy": case "scale": case "extends":
-        if (f.entry.key.equals("extends")) {
-          throw new IllegalArgumentException("refused: Carapace does not follow extends (write the service whole)");
-        }
+      case "build": case "depends_on": case "profiles": case "pull_policy": case "scale":
         break; // how Compose builds and orders services: not a container setting
       case "links": case "external_links":
         throw new IllegalArgumentException("refused: legacy links are not modelled; use a user-defined network");
@@ -930,6 +958,145 @@ final class ComposeServiceReader {
           + " of the image's HEALTHCHECK)");
     }
     return new HealthCheck(test, interval, timeout, startPeriod, retries);
+  }
+
+  // ------------------------------------------------------------------ environment and env_file
+
+  /**
+   * The service's variables as Compose merges them: each env file in order (a later one overriding), then
+   * {@code environment} overriding them all (a name alone and unset there unsets it), each set by the flags of the
+   * key that gave it.
+   */
+  private void environment() {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, Field> from = new LinkedHashMap<>();
+    if (envFileField != null) {
+      try {
+        envFileVariables().forEach((k, v) -> {
+          values.put(k, v);
+          from.put(k, envFileField);
+        });
+      } catch (EnvFileProblem p) {
+        refusals.add(new ComposeRefusal(p.file, cx.location(p.problem.line, p.problem.column, envFileField.path),
+            service.key, p.problem.getMessage()));
+        fields.remove(envFileField);
+      } catch (IllegalArgumentException ex) {
+        refuse(envFileField.entry.line, envFileField.entry.column, envFileField.path, ex.getMessage());
+        fields.remove(envFileField);
+      }
+    }
+    if (environment != null) {
+      environment.forEach((k, v) -> {
+        values.remove(k);
+        values.put(k, v);
+        from.put(k, environmentField);
+      });
+    }
+    values.forEach((k, v) -> {
+      if (v != null) {
+        from.get(k).flag("--env", k + "=" + v);
+      }
+    });
+    for (Field f : new Field[] {envFileField, environmentField}) {
+      if (f != null && !f.words.isEmpty() && fields.contains(f)) {
+        try {
+          DockerRunParser.parse(probe(f.words), Map.of(), PortReading.AS_DOCKER);
+        } catch (InvalidSpecException ex) {
+          // checked on the whole service
+        } catch (IllegalArgumentException ex) {
+          refuse(f.entry.line, f.entry.column, f.path, ex.getMessage());
+          fields.remove(f);
+        }
+      }
+    }
+  }
+
+  /** An env file's problem: the file as messages name it, and where in it. */
+  private static final class EnvFileProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String file;
+    final ComposeYaml.Problem problem;
+
+    EnvFileProblem(String file, ComposeYaml.Problem problem) {
+      super(problem.getMessage(), problem);
+      this.file = file;
+      this.problem = problem;
+    }
+  }
+
+  /** {@code env_file}: a path, or a list of paths and {@code {path, required}} mappings. */
+  private List<Map.Entry<String, Boolean>> envFileList(Field f, Value v) {
+    List<Map.Entry<String, Boolean>> out = new ArrayList<>();
+    for (Value item : textOrListValues(f, v)) {
+      if (!(item instanceof MapValue)) {
+        out.add(Map.entry(text(f, item), true));
+        continue;
+      }
+      String path = null;
+      boolean required = true;
+      for (Entry e : ((MapValue) item).entries.values()) {
+        switch (e.key) {
+          case "path" -> path = text(f, e.value);
+          case "required" -> required = bool(f, e.value);
+          case "format" -> throw new IllegalArgumentException("env_file format refused: Carapace reads env files"
+              + " in Compose's own syntax only (leave format out)");
+          default -> throw new IllegalArgumentException("env_file." + e.key + " is not an env_file field (path,"
+              + " required)");
+        }
+      }
+      if (path == null) {
+        throw new IllegalArgumentException("env_file item must give its path");
+      }
+      out.add(Map.entry(path, required));
+    }
+    return out;
+  }
+
+  /** The variables of the service's env files, later files overriding earlier ones. */
+  private Map<String, String> envFileVariables() {
+    if (cx.baseDirectory == null) {
+      throw new IllegalArgumentException("env_file must be read from the Compose file's folder: the reader was"
+          + " given none (read the file by its path)");
+    }
+    Path base = cx.baseDirectory.toAbsolutePath().normalize();
+    Map<String, String> serviceV2 = new LinkedHashMap<>();
+    if (environment != null) {
+      environment.forEach((k, v) -> {
+        if (v != null) {
+          serviceV2.put(k, v);
+        }
+      });
+    }
+    ComposeEnvFile.Sources sources = new ComposeEnvFile.Sources(cx.process, cx.environment, serviceV2);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Boolean> file : envFiles) {
+      String shown = ComposeEnvFile.shownName(cx.fileName, file.getKey());
+      try {
+        Path real = ComposeEnvFile.locate(base, file.getKey());
+        if (real == null) {
+          if (file.getValue()) {
+            throw new IllegalArgumentException("env_file must name a file that exists: " + ComposeValues.quote(
+                file.getKey()) + " does not (Compose stops there too; required: false skips a missing one)");
+          }
+          continue;
+        }
+        Map<String, String> read = ComposeEnvFile.resolve(ComposeEnvFile.parse(ComposeEnvFile.read(real)), sources,
+            out);
+        read.forEach((k, v) -> {
+          out.remove(k);
+          out.put(k, v);
+        });
+      } catch (ComposeYaml.Problem p) {
+        throw new EnvFileProblem(shown, p);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IllegalArgumentException("env_file must name a file that exists: " + ComposeValues.quote(
+            file.getKey()) + " went away while read");
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("env_file cannot be read: " + ComposeValues.quote(file.getKey()) + " ("
+            + e.getClass().getSimpleName() + ")");
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ value shapes

@@ -44,6 +44,12 @@ final class ComposeYaml {
       this.column = mark == null ? 1 : mark.getColumn() + 1;
     }
 
+    /** A node made by the reader (a service merged with the one it extends), at the place of {@code at}. */
+    Value(Value at) {
+      this.line = at.line;
+      this.column = at.column;
+    }
+
     /** What the node is, for messages: a mapping, a sequence, a string, a number... */
     abstract String kind();
   }
@@ -54,6 +60,10 @@ final class ComposeYaml {
 
     MapValue(Mark mark) {
       super(mark);
+    }
+
+    MapValue(Value at) {
+      super(at);
     }
 
     @Override
@@ -75,6 +85,14 @@ final class ComposeYaml {
       this.column = mark.getColumn() + 1;
       this.value = value;
     }
+
+    /** {@code at}'s key and place, with another value. */
+    Entry(Entry at, Value value) {
+      this.key = at.key;
+      this.line = at.line;
+      this.column = at.column;
+      this.value = value;
+    }
   }
 
   /** A sequence. */
@@ -83,6 +101,10 @@ final class ComposeYaml {
 
     SeqValue(Mark mark) {
       super(mark);
+    }
+
+    SeqValue(Value at) {
+      super(at);
     }
 
     @Override

@@ -43,7 +43,8 @@ class ComposeRefusalsTest {
         Map.entry("devices: [\"/dev/kmsg:/dev/kmsg\"]", "services.web.devices: refused: Carapace does not pass host"),
         Map.entry("cap_add: [ALL]", "services.web.cap_add: "),
         Map.entry("volumes_from: [db]", "services.web.volumes_from: refused: name each mount under volumes"),
-        Map.entry("env_file: .env", "services.web.env_file: refused: Carapace reads no env files"),
+        Map.entry("env_file: .env", "services.web.env_file: env_file must be read from the Compose file's folder: the"
+            + " reader was given none (read the file by its path)"),
         Map.entry("mem_reservation: 1g", "services.web.mem_reservation: refused: the spec has no such setting"),
         Map.entry("frobnicate: 1", "services.web.frobnicate: refused: not a Compose service field Carapace knows"),
         Map.entry("network_mode: service:db", "services.web.network_mode: refused: network_mode service:"),

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,15 +105,17 @@ public record InputText(String name, String text, Kind kind) {
   }
 
   /**
-   * The input read as a Compose file, leniently (refused fields skipped and listed), relative paths against its
-   * folder (the working folder for stdin).
+   * The input read as a Compose file, leniently (refused fields skipped and listed), relative paths (bind
+   * sources, seccomp profiles, {@code env_file}) against its folder (the working folder for stdin), variables
+   * interpolated as Compose does: from {@code environment} (the command's own), then the {@code .env} file in
+   * that folder.
    *
-   * @throws InputException naming the file and line when it is not a Compose file it can read
+   * @throws InputException naming the file (or the env file) and line when it is not a Compose file it can read
    */
-  public ComposeFile composeFile() {
+  public ComposeFile composeFile(Map<String, String> environment) {
     Path base = name.equals("-") ? Path.of("").toAbsolutePath() : Path.of(name).toAbsolutePath().getParent();
     try {
-      return ComposeReader.lenient().read(shownName(), text, base);
+      return ComposeReader.lenient().environment(environment).dotEnv(true).read(shownName(), text, base);
     } catch (InvalidComposeException e) {
       throw InputException.of(Cli.oneLine(e.getMessage()), e);
     } catch (IllegalArgumentException e) {

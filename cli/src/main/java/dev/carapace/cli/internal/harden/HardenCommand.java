@@ -223,7 +223,7 @@ public final class HardenCommand implements Callable<Integer> {
   }
 
   private ComposeService composeService(InputText text, List<String> notCarried) {
-    ComposeFile f = text.composeFile();
+    ComposeFile f = text.composeFile(parent.environment());
     ComposeService s = text.composeService(f, input.service());
     for (ComposeRefusal r : f.refusals()) {
       if (r.service().isEmpty() || r.service().get().equals(s.name())) {

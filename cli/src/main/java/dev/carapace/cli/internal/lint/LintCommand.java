@@ -1,5 +1,6 @@
 package dev.carapace.cli.internal.lint;
 
+import dev.carapace.cli.internal.CarapaceCommand;
 import dev.carapace.cli.internal.Cli;
 import dev.carapace.cli.internal.InputException;
 import dev.carapace.cli.internal.InputText;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -52,6 +54,9 @@ public final class LintCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @ParentCommand
+  CarapaceCommand parent;
 
   @Option(names = {"-p", "--profile"}, paramLabel = "PROFILE", defaultValue = "carapace-default",
       description = "carapace-default, cis-docker, pss-restricted or pss-baseline; default: ${DEFAULT-VALUE}")
@@ -78,7 +83,7 @@ public final class LintCommand implements Callable<Integer> {
     int containers = 0;
     for (String file : files) {
       InputText input = InputText.read(file, System.in, forced);
-      Judged j = judge(input, p);
+      Judged j = judge(input, p, parent.environment());
       j.rules().forEach(r -> rules.putIfAbsent(r.id(), RuleInfo.of(r)));
       findings.addAll(j.findings());
       notes.addAll(j.notes());
@@ -107,11 +112,11 @@ public final class LintCommand implements Callable<Integer> {
   record Judged(List<Rule> rules, List<Finding> findings, List<String> notes, int containers) {}
 
   /**
-   * Judges one input.
+   * Judges one input; a Compose file's variables from {@code environment}, then its folder's {@code .env}.
    *
    * @throws InputException naming the file and line when it is not what it claims
    */
-  static Judged judge(InputText input, Policy policy) {
+  static Judged judge(InputText input, Policy policy, Map<String, String> environment) {
     String name = input.name().equals("-") ? "<stdin>" : input.name();
     switch (input.kind()) {
       case KUBERNETES: {
@@ -133,7 +138,7 @@ public final class LintCommand implements Callable<Integer> {
         return located(r, name, List.of());
       }
       default: {
-        ComposeFile file = input.composeFile();
+        ComposeFile file = input.composeFile(environment);
         for (ComposeRefusal r : file.refusals()) {
           if (!r.reason().contains("refused")) { // not a field Carapace refuses: a field the file gets wrong
             throw InputException.of(Cli.oneLine(r.toString()));

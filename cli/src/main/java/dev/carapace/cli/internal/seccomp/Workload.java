@@ -34,7 +34,7 @@ record Workload(SecureContainerSpec spec, String name, String file, int line, in
     String file = input.name().equals("-") ? null : input.name();
     return switch (input.kind()) {
       case RUN -> runLine(input.text(), shown, file, environment);
-      case COMPOSE -> compose(input, service, shown, file);
+      case COMPOSE -> compose(input, service, shown, file, environment);
       default -> throw InputException.inFile(shown, null, "must be one docker run command or a Compose file: it is a"
           + " Kubernetes manifest (record the container's docker run line or Compose service)", null);
     };
@@ -72,8 +72,9 @@ record Workload(SecureContainerSpec spec, String name, String file, int line, in
     return new Workload(spec, spec.name().orElse(spec.image()), file, at, column);
   }
 
-  private static Workload compose(InputText input, String service, String shown, String file) {
-    ComposeFile f = input.composeFile();
+  private static Workload compose(InputText input, String service, String shown, String file,
+      Map<String, String> environment) {
+    ComposeFile f = input.composeFile(environment);
     ComposeService s = input.composeService(f, service);
     for (ComposeRefusal r : f.refusals()) {
       if (r.service().isEmpty() || r.service().get().equals(s.name())) {
