@@ -40,6 +40,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Swarm services on the real engine (API 1.41), in a single-node swarm this class creates and leaves
@@ -47,8 +50,15 @@ import org.junit.jupiter.api.Test;
  * already in a swarm: that swarm is someone else's. What runs is read inside the task's container (its
  * logs, or files read by exec in it); the SELinux label is read as the engine recorded it, since this
  * kernel has no SELinux.
+ *
+ * <p>The cases run concurrently, each on services of its own name; those whose child JVM deploys as
+ * {@link SwarmDeployForever}'s application run one at a time ({@link #CHILDS_APPLICATION}): each cleans up, or
+ * lets the reaper remove, what that application's dead processes left.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SwarmIT {
+  /** The leftovers of {@link SwarmDeployForever}'s application: its cleanups and reapers take them all. */
+  private static final String CHILDS_APPLICATION = "swarm services of SwarmDeployForever's application";
   private static final Duration T = Duration.ofSeconds(120);
   /**
    * The end of a task's script: runs until the task is stopped. A shell (or {@code sleep}) as PID 1 ignores
@@ -356,6 +366,7 @@ class SwarmIT {
   }
 
   @Test
+  @ResourceLock(CHILDS_APPLICATION)
   void aCrashedDeployLeavesNothingAfterCleanup() throws Exception {
     StringBuilder seen = new StringBuilder();
     // without a reaper: the service outlives the kill, and the cleanup is what removes it
@@ -374,6 +385,7 @@ class SwarmIT {
   }
 
   @Test
+  @ResourceLock(CHILDS_APPLICATION)
   void aServiceIsRemovedWhenItsDeployersJvmEndsBySigterm() throws Exception {
     StringBuilder seen = new StringBuilder();
     java.io.BufferedReader[] rest = new java.io.BufferedReader[1];
@@ -402,6 +414,7 @@ class SwarmIT {
 
   /** {@code kill -9}: no exit hook runs; the reaper process the deployer's JVM started removes the service. */
   @Test
+  @ResourceLock(CHILDS_APPLICATION)
   void aServiceIsRemovedByTheReaperWhenItsDeployersJvmIsKilled() throws Exception {
     StringBuilder seen = new StringBuilder();
     java.io.BufferedReader[] rest = new java.io.BufferedReader[1];
