@@ -351,7 +351,9 @@ class SwarmIT {
   private static Process deployForever(StringBuilder seen, java.io.BufferedReader[] rest, String... args)
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    // C1 only: the child lives seconds, and compiling with C1 alone cuts its CPU time (as in RemovedAtExitIT)
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"),
         "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), SwarmDeployForever.class.getName()));
     command.addAll(List.of(args));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
