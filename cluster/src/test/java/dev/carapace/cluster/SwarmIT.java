@@ -40,6 +40,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Swarm services on the real engine (API 1.41), in a single-node swarm this class creates and leaves
@@ -47,9 +50,21 @@ import org.junit.jupiter.api.Test;
  * already in a swarm: that swarm is someone else's. What runs is read inside the task's container (its
  * logs, or files read by exec in it); the SELinux label is read as the engine recorded it, since this
  * kernel has no SELinux.
+ *
+ * <p>The cases run concurrently, each on services of its own name; those whose child JVM deploys as
+ * {@link SwarmDeployForever}'s application run one at a time ({@link #CHILDS_APPLICATION}): each cleans up, or
+ * lets the reaper remove, what that application's dead processes left.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SwarmIT {
+  /** The leftovers of {@link SwarmDeployForever}'s application: its cleanups and reapers take them all. */
+  private static final String CHILDS_APPLICATION = "swarm services of SwarmDeployForever's application";
   private static final Duration T = Duration.ofSeconds(120);
+  /**
+   * The end of a task's script: runs until the task is stopped. A shell (or {@code sleep}) as PID 1 ignores
+   * SIGTERM unless it traps it, so each removal would wait the whole stop grace period (10 s) for SIGKILL.
+   */
+  private static final String UNTIL_STOPPED = "trap 'exit 0' TERM; sleep 600 & wait";
   private static DockerClient docker;
   private static SwarmDeployer swarm;
 
@@ -96,7 +111,7 @@ class SwarmIT {
   @Test
   void aHardenedServiceRunsAsAskedInsideItsTask() {
     String script = "grep CapEff /proc/self/status; id -u; touch /x 2>&1; cat /sys/fs/cgroup/pids/pids.max"
-        + " /sys/fs/cgroup/memory/memory.limit_in_bytes; ulimit -n; echo done; exec sleep 600";
+        + " /sys/fs/cgroup/memory/memory.limit_in_bytes; ulimit -n; echo done; " + UNTIL_STOPPED;
     SecureContainerSpec spec = busybox(script).user("1000:1000").readOnlyRootFilesystem(true).pidsLimit(64)
         .memoryLimit(MemorySize.ofMebibytes(64)).addUlimit(new Ulimit("nofile", 100, 200))
         .selinuxLabel(SelinuxLabel.type("container_t")).build();
@@ -121,7 +136,7 @@ class SwarmIT {
   void aDigestPinnedServiceRunsThatDigest() {
     try (PinnedImage pinned = PinnedImage.pull(docker, TestEngine.BUSYBOX)) {
       SecureContainerSpec spec = SecureContainerSpec.builder().image(pinned.reference())
-          .command("sh", "-c", "echo done; exec sleep 600").network(NetworkMode.bridge()).build();
+          .command("sh", "-c", "echo done; " + UNTIL_STOPPED).network(NetworkMode.bridge()).build();
       try (SwarmService s = swarm.deploy(spec, named("carapace-pinned").build(), T)) {
         assertEquals("done\n", output(s));
         JsonNode service = TestEngine.getJson("/services/" + s.id()).get(0);
@@ -145,7 +160,7 @@ class SwarmIT {
 
   @Test
   void anAddedBackCapabilityIsTheOnlyOneEffective() {
-    try (SwarmService s = swarm.deploy(busybox("grep CapEff /proc/self/status; echo done; exec sleep 600")
+    try (SwarmService s = swarm.deploy(busybox("grep CapEff /proc/self/status; echo done; " + UNTIL_STOPPED)
         .user("0").addCapability(Capability.CHOWN).build(), named("carapace-chown").build(), T)) {
       assertEquals("CapEff:\t0000000000000001\ndone\n", output(s));
     }
@@ -155,7 +170,7 @@ class SwarmIT {
   void aServiceLogsToSyslog() throws Exception {
     try (DatagramSocket listener = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       listener.setSoTimeout(30_000);
-      SecureContainerSpec spec = busybox("echo hello-swarm-syslog; exec sleep 600")
+      SecureContainerSpec spec = busybox("echo hello-swarm-syslog; " + UNTIL_STOPPED)
           .logConfig(LogConfig.builder("syslog").option("syslog-address", "udp://127.0.0.1:" + listener.getLocalPort())
               .option("tag", "carapace-swarm").build()).build();
       try (SwarmService s = swarm.deploy(spec, named("carapace-syslog").build(), T)) {
@@ -170,7 +185,7 @@ class SwarmIT {
 
   @Test
   void threeReplicasAreEachVerifiedThenScaleToOne() {
-    try (SwarmService s = swarm.deploy(busybox("exec sleep 600").build(), named("carapace-three").replicas(3).build(), T)) {
+    try (SwarmService s = swarm.deploy(busybox(UNTIL_STOPPED).build(), named("carapace-three").replicas(3).build(), T)) {
       List<SwarmTask> running = s.tasks().stream().filter(SwarmTask::running).collect(Collectors.toList());
       assertEquals(3, running.size());
       assertEquals(3, running.stream().map(SwarmTask::containerId).distinct().count());
@@ -194,7 +209,7 @@ class SwarmIT {
   @Test
   void fieldsTheEngineDropsSilentlyAreFoundAndTheServiceRemoved() {
     try (SwarmDeployer newer = SwarmDeployer.builder().endpoint(TestEngine.endpoint()).pretendApiVersion("1.44").build()) {
-      SwarmException e = assertThrows(SwarmException.class, () -> newer.deploy(busybox("exec sleep 600").build(),
+      SwarmException e = assertThrows(SwarmException.class, () -> newer.deploy(busybox(UNTIL_STOPPED).build(),
           SwarmDeployment.builder("carapace-dropped").build(), T));
       assertTrue(e.getMessage().matches("verify of service carapace-dropped failed: task carapace-dropped\\.1"
           + " \\(container [0-9a-f]{12}\\) differs from the spec:"
@@ -232,7 +247,7 @@ class SwarmIT {
   void hostsDnsASysctlAndATtyAreWhatTheTasksContainerSees() throws InterruptedException {
     // the workload itself records whether its stdin and stdout are a terminal, in /dev/shm (tmpfs, writable)
     SecureContainerSpec spec = busybox("i=stdin-is-not-a-tty; o=stdout-is-not-a-tty; [ -t 0 ] && i=stdin-is-a-tty;"
-        + " [ -t 1 ] && o=stdout-is-a-tty; echo $i $o > /dev/shm/tty; exec sleep 600")
+        + " [ -t 1 ] && o=stdout-is-a-tty; echo $i $o > /dev/shm/tty; " + UNTIL_STOPPED)
         .addExtraHost("carapace-db", "10.1.2.3").addExtraHost("carapace-db6", "fd00::1:2:3")
         .addDnsServer("10.1.2.53").addDnsSearch("carapace.example")
         .putSysctl("net.ipv4.ip_unprivileged_port_start", "2000").tty(true).build();
@@ -336,7 +351,9 @@ class SwarmIT {
   private static Process deployForever(StringBuilder seen, java.io.BufferedReader[] rest, String... args)
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    // C1 only: the child lives seconds, and compiling with C1 alone cuts its CPU time (as in RemovedAtExitIT)
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"),
         "-Dcarapace.docker.host=" + TestEngine.endpoint().uri(), SwarmDeployForever.class.getName()));
     command.addAll(List.of(args));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -351,10 +368,11 @@ class SwarmIT {
   }
 
   @Test
+  @ResourceLock(CHILDS_APPLICATION)
   void aCrashedDeployLeavesNothingAfterCleanup() throws Exception {
     StringBuilder seen = new StringBuilder();
     // without a reaper: the service outlives the kill, and the cleanup is what removes it
-    Process child = deployForever(seen, new java.io.BufferedReader[1], "carapace-crash", "noreaper");
+    Process child = deployForever(seen, new java.io.BufferedReader[1], "carapace-crash", "1", "noreaper");
     try (SwarmDeployer ofTheChildsApplication = childsApplication()) {
       assertEquals(0, ofTheChildsApplication.cleanupLeftovers().size(), "the child is alive: its service stays");
       child.destroyForcibly();
@@ -369,6 +387,7 @@ class SwarmIT {
   }
 
   @Test
+  @ResourceLock(CHILDS_APPLICATION)
   void aServiceIsRemovedWhenItsDeployersJvmEndsBySigterm() throws Exception {
     StringBuilder seen = new StringBuilder();
     java.io.BufferedReader[] rest = new java.io.BufferedReader[1];
@@ -397,6 +416,7 @@ class SwarmIT {
 
   /** {@code kill -9}: no exit hook runs; the reaper process the deployer's JVM started removes the service. */
   @Test
+  @ResourceLock(CHILDS_APPLICATION)
   void aServiceIsRemovedByTheReaperWhenItsDeployersJvmIsKilled() throws Exception {
     StringBuilder seen = new StringBuilder();
     java.io.BufferedReader[] rest = new java.io.BufferedReader[1];

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * What a launcher made is removed when its JVM ends without {@code close()}, however it ends: main
@@ -42,8 +46,19 @@ import org.junit.jupiter.api.Test;
  * <p>What such a child leaves with {@code keepOnExit()} is its application's leftover: removed by the
  * {@code cleanupLeftovers()} of a launcher of the same application name, not by another application's,
  * and by {@code cleanupLeftoversOfAllApplications()}.
+ *
+ * <p>The cases run concurrently (each mostly waits on child JVMs and the engine). Each child that leaves
+ * something behind while its case runs (a kill, a hung engine, {@code keepOnExit()}) has an application name
+ * no other case's launcher sweeps or cleans; only {@code cleanupLeftoversOfAllApplications()} takes every
+ * application's leftovers, so that case runs alone ({@link #LEFTOVERS}).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class RemovedAtExitIT {
+  /**
+   * The dead processes' leftovers on the engine: read (left, or swept by an application's own launchers) by
+   * every case, written by the one that removes those of all applications.
+   */
+  private static final String LEFTOVERS = "engine leftovers of all applications";
   /** The exit hook waits at most 10 s; the JVM's start and end add a few. */
   private static final long CHILD_END_SECONDS = 30;
   private static DockerClient docker;
@@ -83,8 +98,9 @@ class RemovedAtExitIT {
         // child (a JVM leaves an ignored SIGINT ignored): let the child's JVM install its handlers
         command.addAll(List.of("env", "--default-signal=INT,TERM"));
       }
+      // C1 only: a child lives seconds, and compiling with C1 alone cuts its CPU time by 40% (2.0 s -> 1.2 s user)
       command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"),
+          "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
           "-Dcarapace.docker.host=" + dockerHost,
           LaunchThenEnd.class.getName()));
       command.addAll(args);
@@ -172,6 +188,14 @@ class RemovedAtExitIT {
     return false;
   }
 
+  /**
+   * The option naming an application of this case's own ({@code app=carapace-it-WHAT-...}): the launchers of
+   * other cases, which run concurrently, neither sweep nor clean what its dead child leaves.
+   */
+  private static String ownApplication(String what) {
+    return "app=carapace-it-" + what + "-" + Long.toHexString(System.nanoTime());
+  }
+
   /** The engine's networks carrying launcher {@code launcherId}'s label. */
   private static int networksOf(String launcherId) {
     String filter = "{\"label\":[\"" + OwnerLabels.LAUNCHER + "=" + launcherId + "\"]}";
@@ -215,26 +239,31 @@ class RemovedAtExitIT {
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void mainReturnsWithoutClose() throws Exception {
     endsAndLeavesNothing(null, 0, "return", "container");
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void systemExit() throws Exception {
     endsAndLeavesNothing(null, 0, "exit", "container");
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void sigterm() throws Exception {
     endsAndLeavesNothing("TERM", 143, "wait", "container");
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void sigint() throws Exception {
     endsAndLeavesNothing("INT", 130, "wait", "container");
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void aNetworkWithItsContainerOnSigterm() throws Exception {
     endsAndLeavesNothing("TERM", 143, "wait", "network");
   }
@@ -330,9 +359,10 @@ class RemovedAtExitIT {
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void aHungEngineHoldsTheExitTenSecondsAtMost() throws Exception {
     try (HangingProxy proxy = new HangingProxy()) {
-      Child child = new Child(proxy.dockerHost(), List.of("wait", "container"));
+      Child child = new Child(proxy.dockerHost(), List.of("wait", "container", ownApplication("hung")));
       try {
         proxy.freeze();
         long t0 = System.nanoTime();
@@ -361,12 +391,14 @@ class RemovedAtExitIT {
    * standing cost while it waited (resident memory, threads, CPU time over 2 s idle).
    */
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void killMinus9TheReaperRemovesTheContainerAndTheNetwork() throws Exception {
     reaps("network");
   }
 
   /** The same through nginx with TLS, a client certificate and basic auth: the reaper gets them all. */
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void killMinus9ThroughTlsAndBasicAuth() throws Exception {
     reaps("container", "nginx-tls");
   }
@@ -374,6 +406,8 @@ class RemovedAtExitIT {
   private static void reaps(String what, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("wait", what));
     args.addAll(List.of(options));
+    // what the kill leaves is the reaper's to remove: no other case's launcher may sweep it first
+    args.add(ownApplication("reaped"));
     Child child = new Child(System.getProperty("carapace.docker.host", ""), args);
     try {
       assertTrue(child.reaper.isPresent(), "no reaper: " + child.output());
@@ -419,6 +453,7 @@ class RemovedAtExitIT {
 
   /** {@code withoutReaper()}: no reaper process, and after {@code kill -9} the container stays. */
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void withoutReaperKillMinus9LeavesTheContainer() throws Exception {
     Child child = new Child("wait", "container", "noreaper", "app=carapace-it-noreaper-" + Long.toHexString(System.nanoTime()));
     try {
@@ -442,6 +477,7 @@ class RemovedAtExitIT {
    * Prints the delay from the second child's start to the engine listing nothing of the first.
    */
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void aDeathTheReaperDiesInTooIsSweptByTheNextStartOfTheSameIdentity() throws Exception {
     String run = Long.toHexString(System.nanoTime());
     String app = "carapace-it-sweep-" + run;
@@ -532,6 +568,7 @@ class RemovedAtExitIT {
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ)
   void keepOnExitLeavesTheContainerAndSaysSo() throws Exception {
     Child child = new Child("exit", "container", "keep");
     try {
@@ -552,6 +589,7 @@ class RemovedAtExitIT {
   }
 
   @Test
+  @ResourceLock(value = LEFTOVERS, mode = ResourceAccessMode.READ_WRITE)
   void aLeftoverOfApplicationBSurvivesTheCleanupOfApplicationAAndGoesWithAllApplications() throws Exception {
     String run = Long.toHexString(System.nanoTime());
     String a = "carapace-it-app-a-" + run;
