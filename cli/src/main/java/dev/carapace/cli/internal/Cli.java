@@ -57,8 +57,9 @@ public final class Cli {
     }
     cl.setOut(outWriter);
     cl.setErr(errWriter);
-    cl.setParameterExceptionHandler(new UsageError(errWriter, debug));
-    cl.setExecutionExceptionHandler(new Failure(errWriter, debug));
+    ErrorHandlers handlers = new ErrorHandlers(errWriter, debug);
+    cl.setParameterExceptionHandler(handlers);
+    cl.setExecutionExceptionHandler(handlers);
     int code = cl.execute(args);
     outWriter.flush();
     errWriter.flush();
@@ -113,18 +114,18 @@ public final class Cli {
         + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
   }
 
-  /*
-   * The two handlers are classes, not lambdas: a lambda implementing one of picocli's interfaces (class files
-   * of Java 5) makes the CDS dump link that interface, which then leaves it out of bin/carapace's archive,
-   * and every run would search the jars for it.
+  /**
+   * The command's two error handlers, one class, not lambdas: a lambda implementing one of picocli's interfaces
+   * (class files of Java 5) makes the CDS dump link that interface, which then leaves it out of bin/carapace's
+   * archive, and every run would search the jars for it. A usage error is one line naming the command and its
+   * --help; a command that failed is one line saying why; both exit code 2.
    */
-
-  /** A usage error: one line naming the command and its --help; exit code 2. */
-  private static final class UsageError implements CommandLine.IParameterExceptionHandler {
+  private static final class ErrorHandlers
+      implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
     private final PrintWriter err;
     private final boolean debug;
 
-    UsageError(PrintWriter err, boolean debug) {
+    ErrorHandlers(PrintWriter err, boolean debug) {
       this.err = err;
       this.debug = debug;
     }
@@ -138,17 +139,6 @@ public final class Cli {
       }
       err.flush();
       return ExitCodes.INPUT;
-    }
-  }
-
-  /** A command that failed: one line saying why; exit code 2. */
-  private static final class Failure implements CommandLine.IExecutionExceptionHandler {
-    private final PrintWriter err;
-    private final boolean debug;
-
-    Failure(PrintWriter err, boolean debug) {
-      this.err = err;
-      this.debug = debug;
     }
 
     @Override
