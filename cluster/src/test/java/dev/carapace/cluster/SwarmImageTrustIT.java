@@ -116,7 +116,9 @@ class SwarmImageTrustIT {
   }
 
   private static SecureContainerSpec spec(String image) {
-    return SecureContainerSpec.builder().image(image).command("sh", "-c", "echo done; exec sleep 600")
+    // ends on SIGTERM: a scale-down or removal does not wait out the 10 s stop grace period, as SwarmIT's tasks
+    return SecureContainerSpec.builder().image(image)
+        .command("sh", "-c", "echo done; trap 'exit 0' TERM; sleep 600 & wait")
         .network(NetworkMode.bridge()).build();
   }
 
