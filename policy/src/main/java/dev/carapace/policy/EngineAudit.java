@@ -136,6 +136,20 @@ public final class EngineAudit implements AutoCloseable {
   }
 
   /**
+   * {@link #engineSecurity()} read on a daemon thread of its own ({@code carapace-audit-info}), never on a shared
+   * pool: the call blocks on the engine, bounded by the response timeout. For
+   * {@link #audit(Policy, Map, CompletionStage)}, which waits for it only once the containers are inspected, when
+   * the caller needs the same answer for the engine's own findings.
+   */
+  public CompletableFuture<EngineSecurity> engineSecurityAsync() {
+    return CompletableFuture.supplyAsync(this::engineSecurity, r -> {
+      Thread t = new Thread(r, "carapace-audit-info");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  /**
    * What image {@code image} sets that a spec may leave to it, {@code USER} and {@code HEALTHCHECK}
    * ({@code docker image inspect}). Read-only.
    *
@@ -222,7 +236,7 @@ public final class EngineAudit implements AutoCloseable {
    * between the listing and its inspection is left out of the report.
    */
   public PolicyReport audit(Policy policy, Map<String, String> labels) {
-    CompletableFuture<EngineSecurity> security = CompletableFuture.supplyAsync(this::engineSecurity);
+    CompletableFuture<EngineSecurity> security = engineSecurityAsync();
     return audit(policy, containerIds(false, labels), true, security);
   }
 
@@ -246,7 +260,7 @@ public final class EngineAudit implements AutoCloseable {
    * meanwhile, as in
    *
    * <pre>{@code
-   * CompletableFuture<EngineSecurity> security = CompletableFuture.supplyAsync(audit::engineSecurity);
+   * CompletableFuture<EngineSecurity> security = audit.engineSecurityAsync();
    * PolicyReport report = audit.audit(policy, labels, security);
    * EngineSecurity engine = security.join(); // the same answer, for the engine's own findings
    * }</pre>
@@ -276,7 +290,7 @@ public final class EngineAudit implements AutoCloseable {
    * skipped when {@code goneIsSkipped}, else its inspection throws.
    */
   private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped) {
-    return audit(policy, ids, goneIsSkipped, CompletableFuture.supplyAsync(this::engineSecurity));
+    return audit(policy, ids, goneIsSkipped, engineSecurityAsync());
   }
 
   private PolicyReport audit(Policy policy, List<String> ids, boolean goneIsSkipped,

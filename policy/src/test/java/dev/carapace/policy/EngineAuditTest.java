@@ -219,6 +219,32 @@ class EngineAuditTest {
     }
   }
 
+  /** /info is read on the audit's own daemon thread, never on a shared pool, whichever way it is asked. */
+  @Test
+  void theEngineSettingsAreReadOnAThreadOfTheAuditsOwn() throws Exception {
+    Scripted base = new Scripted();
+    List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+    DockerHttpClient http = new DockerHttpClient() {
+      @Override
+      public Response execute(Request request) {
+        if (request.path().equals("/info")) {
+          threads.add(Thread.currentThread().getName() + (Thread.currentThread().isDaemon() ? " (daemon)" : ""));
+        }
+        return base.execute(request);
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (EngineAudit audit = EngineAudit.builder().dockerClient(client(http)).build()) {
+      assertEquals(EngineSecurity.parse(List.of("name=seccomp,profile=default")), audit.engineSecurityAsync().join());
+      audit.audit(Profiles.cisDocker());
+      audit.audit(Profiles.cisDocker(), List.of(WEAK));
+      assertEquals(List.of("carapace-audit-info (daemon)", "carapace-audit-info (daemon)",
+          "carapace-audit-info (daemon)"), threads);
+    }
+  }
+
   /** The engine settings' failure is the audit's failure, as thrown where they were read. */
   @Test
   void aFailedInfoFailsTheAuditWithItsOwnError() throws Exception {

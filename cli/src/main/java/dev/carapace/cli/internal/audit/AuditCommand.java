@@ -111,7 +111,7 @@ public final class AuditCommand implements Callable<Integer> {
     List<RuleInfo> rules = new ArrayList<>();
     // one GET /info, read while the containers are listed and inspected: the engine's checks and the audit's
     // judgement of the containers read the same answer
-    CompletableFuture<EngineSecurity> info = CompletableFuture.supplyAsync(audit::engineSecurity);
+    CompletableFuture<EngineSecurity> info = audit.engineSecurityAsync();
     PolicyReport judged = audit.audit(policy, selection, info);
     EngineSecurity security = info.join();
     if (engineChecks && EngineChecks.judgesEngine(profile)) {
