@@ -1,8 +1,8 @@
 package dev.carapace.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.core.internal.io.BoundedFiles;
+import dev.carapace.core.internal.values.JsonTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ public final class Seccomp {
   private static String check(String text, String source) {
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(text);
+      node = JsonTrees.read(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("seccomp profile must be JSON: " + source + " ("
           + e.getOriginalMessage() + ")");
@@ -118,10 +118,6 @@ public final class Seccomp {
     return new Seccomp(Kind.PROFILE, value, value.trim().startsWith("{") ? "inline" : value);
   }
 
-  /** Created on the first custom profile only: the default spec needs no JSON parser. */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
 
   public Kind kind() {
     return kind;

@@ -2,8 +2,8 @@ package dev.carapace.policy;
 
 import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.core.CpuSet;
+import dev.carapace.core.internal.values.JsonTrees;
 import dev.carapace.core.MemorySize;
 import dev.carapace.core.RestartPolicy;
 import dev.carapace.core.Seccomp;
@@ -216,7 +216,7 @@ public abstract class ContainerView {
     }
     JsonNode profile;
     try {
-      profile = Json.MAPPER.readTree(v);
+      profile = JsonTrees.read(v);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;
     }
@@ -233,11 +233,6 @@ public abstract class ContainerView {
 
   private static boolean allows(String action) {
     return action.equals("SCMP_ACT_ALLOW") || action.equals("SCMP_ACT_LOG");
-  }
-
-  /** Created on the first inline profile only. */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 
   /** {@code --network}: {@code none}, {@code bridge}, {@code default}, {@code host}, a name... */
