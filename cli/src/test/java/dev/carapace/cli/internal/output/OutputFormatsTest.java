@@ -235,6 +235,21 @@ public class OutputFormatsTest {
         new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
   }
 
+  /**
+   * The streaming writer lays the document out exactly as ObjectMapper's INDENT_OUTPUT does (the layout it had
+   * when it was written from a tree, and the one bench/run-cli.sh reads): byte for byte, escapes included.
+   */
+  @Test
+  void jsonIsLaidOutAsObjectMappersIndentedOutput() throws Exception {
+    ObjectMapper indented = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    for (Report r : List.of(ReportSamples.mixed(), ReportSamples.images(), ReportSamples.empty(),
+        ReportSamples.audit("unix:///var/run/docker.sock"))) {
+      String written = Format.JSON.writer().write(r, TOOL, FailOn.LOW);
+      assertEquals(indented.writeValueAsString(JSON.readTree(written)) + "\n", written);
+    }
+    assertTrue(Format.JSON.writer().write(ReportSamples.mixed(), TOOL, FailOn.LOW).contains("\"subject\" : \""));
+  }
+
   @Test
   void jsonHasItsDocumentedFieldsInOrder() throws Exception {
     JsonNode root = JSON.readTree(Format.JSON.writer().write(ReportSamples.mixed(), TOOL, FailOn.HIGH));
